@@ -1,0 +1,59 @@
+"""medplan: peri-procedural medication plans, traceable to their sources.
+
+The public API, re-exported here, is all a booking system needs::
+
+    import medplan
+    result = medplan.plan(request_mapping)   # raises medplan.InputError on bad input
+    result.needs_review, result.to_dict()    # the documented JSON
+
+See the README for the request and plan contract.
+"""
+
+from medplan._version import __version__
+from medplan.api import plan
+from medplan.exceptions import InputError, MedplanError, TableError
+from medplan.model import (
+    Action,
+    BleedingRisk,
+    Check,
+    MedicationOrder,
+    MedicationPlan,
+    Patient,
+    Plan,
+    Policy,
+    Procedure,
+    Regimen,
+    Request,
+    Route,
+)
+from medplan.planner import make_plan
+from medplan.render import render_json, render_text
+from medplan.request import parse_request
+from medplan.table import Table, default_table, load_table
+
+__all__ = [
+    "Action",
+    "BleedingRisk",
+    "Check",
+    "InputError",
+    "MedicationOrder",
+    "MedicationPlan",
+    "MedplanError",
+    "Patient",
+    "Plan",
+    "Policy",
+    "Procedure",
+    "Regimen",
+    "Request",
+    "Route",
+    "Table",
+    "TableError",
+    "__version__",
+    "default_table",
+    "load_table",
+    "make_plan",
+    "parse_request",
+    "plan",
+    "render_json",
+    "render_text",
+]

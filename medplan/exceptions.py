@@ -1,0 +1,60 @@
+"""The errors medplan raises for its callers: one small hierarchy to catch.
+
+Every message names where the problem is and what it is, so that a booking
+system can show it to the person who typed the request without rewording it.
+"""
+
+from __future__ import annotations
+
+__all__ = ["InputError", "MedplanError", "TableError"]
+
+
+class MedplanError(Exception):
+    """Base of every error medplan raises on purpose; catch this one."""
+
+    __module__ = "medplan"
+
+
+class InputError(MedplanError):
+    """The request is not one medplan can plan from.
+
+    Attributes:
+        field: Where the problem is, as a path into the request
+            (``procedure.start``, ``medications[2].times[0]``).
+        problem: What is wrong, in words a pharmacist can act on.
+    """
+
+    __module__ = "medplan"
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}" if field else problem)
+
+
+class TableError(MedplanError):
+    """A data table is malformed; nothing from it is used.
+
+    Attributes:
+        file: The table's file name.
+        row: The 1-based line number in the file (the header is line 1),
+            or ``None`` for a problem with the file as a whole.
+        column: The column at fault, or ``None``.
+        problem: What is wrong.
+    """
+
+    __module__ = "medplan"
+
+    def __init__(
+        self, file: str, row: int | None, column: str | None, problem: str
+    ) -> None:
+        self.file = file
+        self.row = row
+        self.column = column
+        self.problem = problem
+        where = file
+        if row is not None:
+            where += f", row {row}"
+        if column is not None:
+            where += f": column {column!r}"
+        super().__init__(f"{where}: {problem}")

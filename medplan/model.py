@@ -1,0 +1,308 @@
+"""The values medplan works with: the request it is given and the plan it returns.
+
+Every class here is a frozen attrs class: a plan, once made, cannot be changed
+under the caller's feet, and two plans from the same request compare equal.
+Datetimes are always aware and in the procedure's IANA zone; validators refuse
+naive ones at construction, because a naive datetime silently compares unequal
+to every aware one.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import attrs
+
+__all__ = [
+    "Action",
+    "BleedingRisk",
+    "Check",
+    "Interval",
+    "MedicationOrder",
+    "MedicationPlan",
+    "Patient",
+    "Plan",
+    "Policy",
+    "Procedure",
+    "Regimen",
+    "Request",
+    "Route",
+    "Unit",
+]
+
+
+class BleedingRisk(enum.StrEnum):
+    """The procedure's bleeding-risk tier, as the guideline classifies it."""
+
+    LOW = "low"
+    INTERMEDIATE = "intermediate"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        """Order of the tiers: low < intermediate < high."""
+        return list(BleedingRisk).index(self)
+
+
+class Action(enum.StrEnum):
+    """What the pharmacist tells the patient to do with a medicine."""
+
+    CONTINUE = "continue"
+    HOLD = "hold"
+    REVIEW = "review"
+
+
+class Regimen(enum.StrEnum):
+    """Dose intensity, where a rule depends on it (heparins)."""
+
+    PROPHYLACTIC = "prophylactic"
+    THERAPEUTIC = "therapeutic"
+
+
+class Route(enum.StrEnum):
+    """How the medicine is given, where a rule depends on it (heparin)."""
+
+    ORAL = "oral"
+    IV = "iv"
+    SC = "sc"
+
+
+class Unit(enum.StrEnum):
+    """The two ways guidelines count time off a medicine.
+
+    ``days`` are calendar days in the procedure's zone; ``hours`` are real
+    elapsed hours. See :mod:`medplan.schedule` for the one definition of each.
+    """
+
+    DAYS = "days"
+    HOURS = "hours"
+
+
+def _aware(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, datetime) and value.utcoffset() is None:
+        msg = f"'{attribute.name}' must be an aware datetime (got naive {value.isoformat()})"
+        raise ValueError(msg)
+
+
+def _optional_aware(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _aware(instance, attribute, value)
+
+
+@attrs.frozen
+class Interval:
+    """An amount of time off or before restarting: ``5 days`` or ``24 hours``."""
+
+    amount: int = attrs.field(validator=[attrs.validators.instance_of(int), attrs.validators.ge(0)])
+    unit: Unit = attrs.field(validator=attrs.validators.in_(Unit))
+
+    def __str__(self) -> str:
+        word = self.unit.value if self.amount != 1 else self.unit.value[:-1]
+        return f"{self.amount} {word}"
+
+
+@attrs.frozen(kw_only=True)
+class Procedure:
+    """The booked procedure.
+
+    ``start`` (and ``end``, when given) are aware datetimes in ``zone``; day 0
+    is ``start``'s calendar date in that zone.
+    """
+
+    name: str
+    start: datetime = attrs.field(validator=_aware)
+    zone: ZoneInfo
+    bleeding_risk: BleedingRisk
+    guideline: str
+    end: datetime | None = attrs.field(default=None, validator=_optional_aware)
+
+    @property
+    def day0(self) -> date:
+        """The procedure's calendar date in its own zone."""
+        return self.start.date()
+
+    @property
+    def finish(self) -> datetime:
+        """When the procedure is over: its end if given, else its start.
+
+        "Resume after H hours" counts from here, since the booking knows no
+        better moment at which haemostasis begins.
+        """
+        return self.end if self.end is not None else self.start
+
+
+@attrs.frozen(kw_only=True)
+class Patient:
+    """What medplan knows of the patient that a rule can depend on."""
+
+    crcl_ml_min: float | None = None
+
+
+@attrs.frozen(kw_only=True)
+class MedicationOrder:
+    """One medicine as the booking system sent it.
+
+    ``times`` are the patient's usual wall-clock dose times, sorted and
+    without duplicates; empty when unknown (or for a continuous infusion).
+    """
+
+    name: str
+    times: tuple[time, ...] = ()
+    dose: str | None = None
+    regimen: Regimen | None = None
+    route: Route | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Policy:
+    """A clinic's choices, applied on top of the table.
+
+    The defaults are the project's first policy, from the seed article on
+    lumbar nerve root sleeve injection (Khangure and Wenderoth, 2017): INR 1.5
+    or less, anticoagulants restarted no earlier than the day after.
+
+    Attributes:
+        name: How the plan names this policy.
+        inr_max: The highest INR at which the procedure may go ahead.
+        inr_check_day: The day of the INR check: -1 (the day before) or 0 (the
+            morning of the procedure).
+        antiplatelet_hold_days: A radiologist's preferred hold for P2Y12
+            antiplatelets, in days; it lengthens a table hold, never shortens it.
+        anticoagulant_resume_next_day: Restart anticoagulants no earlier than
+            the day after the procedure.
+    """
+
+    name: str = "seed-khangure-2017"
+    inr_max: float = 1.5
+    inr_check_day: int = -1
+    antiplatelet_hold_days: int | None = None
+    anticoagulant_resume_next_day: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """The policy as it appears in the plan JSON."""
+        return {
+            "name": self.name,
+            "inr_max": self.inr_max,
+            "inr_check_day": self.inr_check_day,
+            "antiplatelet_hold_days": self.antiplatelet_hold_days,
+            "anticoagulant_resume_next_day": self.anticoagulant_resume_next_day,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Request:
+    """A validated request: a procedure, a patient, their medicines, a policy."""
+
+    procedure: Procedure
+    patient: Patient
+    medications: tuple[MedicationOrder, ...]
+    policy: Policy
+
+
+@attrs.frozen(kw_only=True)
+class Check:
+    """A test the patient must have before the procedure goes ahead."""
+
+    test: str
+    max_value: float
+    on: date
+    day: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The check as it appears in the plan JSON."""
+        return {"test": self.test, "max": self.max_value, "date": self.on.isoformat(), "day": self.day}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+@attrs.frozen(kw_only=True)
+class MedicationPlan:
+    """The answer for one medicine.
+
+    ``last_dose`` and ``resume`` are scheduled doses (aware, in the
+    procedure's zone), or ``None`` when the medicine is continued or cannot be
+    dated. A ``review`` may still carry proposed dates, for the pharmacist to
+    confirm; ``review_reason`` says what must be found out.
+    """
+
+    input: str
+    drug: str | None
+    drug_class: str | None
+    action: Action
+    last_dose: datetime | None = attrs.field(validator=_optional_aware)
+    omitted_doses: tuple[datetime, ...]
+    checks: tuple[Check, ...]
+    resume: datetime | None = attrs.field(validator=_optional_aware)
+    instruction: str
+    review_reason: str | None
+    rule_id: str | None
+    rule: str | None
+    source: str | None
+    notes: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The medicine's plan as it appears in the plan JSON."""
+        return {
+            "input": self.input,
+            "drug": self.drug,
+            "drug_class": self.drug_class,
+            "action": self.action.value,
+            "last_dose": _iso(self.last_dose),
+            "omitted_doses": [d.isoformat() for d in self.omitted_doses],
+            "checks": [c.to_dict() for c in self.checks],
+            "resume": _iso(self.resume),
+            "instruction": self.instruction,
+            "review_reason": self.review_reason,
+            "rule_id": self.rule_id,
+            "rule": self.rule,
+            "source": self.source,
+            "notes": list(self.notes),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Plan:
+    """The whole plan: one entry per input medicine, in input order.
+
+    ``needs_review`` is true when any medicine is ``review`` or the request as
+    a whole raises a question (``review_reasons`` lists every one); a plan
+    that needs review must not be given to the patient unchecked.
+    """
+
+    procedure: Procedure
+    guideline: str
+    policy: Policy
+    table_version: str
+    medplan_version: str
+    medications: tuple[MedicationPlan, ...]
+    review_reasons: tuple[str, ...]
+
+    @property
+    def needs_review(self) -> bool:
+        """Whether a pharmacist must review the plan before it is used."""
+        return bool(self.review_reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as the documented JSON object (see the README)."""
+        procedure = self.procedure
+        return {
+            "medplan_version": self.medplan_version,
+            "table_version": self.table_version,
+            "guideline": self.guideline,
+            "policy": self.policy.to_dict(),
+            "procedure": {
+                "name": procedure.name,
+                "start": procedure.start.isoformat(),
+                "end": _iso(procedure.end),
+                "timezone": procedure.zone.key,
+                "bleeding_risk": procedure.bleeding_risk.value,
+            },
+            "needs_review": self.needs_review,
+            "review_reasons": list(self.review_reasons),
+            "medications": [m.to_dict() for m in self.medications],
+        }

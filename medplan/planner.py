@@ -1,0 +1,341 @@
+"""The planner: from a validated request and the table to a plan. Pure: no I/O, no clock.
+
+For each medicine, in input order: resolve its name against the table, pick
+the guideline's row (by regimen, route and renal band where the rule depends
+on them), take the rule for the procedure's bleeding-risk tier, apply the
+clinic policy, and date the last dose, the checks and the restart with
+:mod:`medplan.schedule`. A medicine that cannot be placed comes back as
+``review`` with what the pharmacist must find out; it is never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+
+import attrs
+
+from medplan import schedule
+from medplan.model import (
+    Action,
+    Check,
+    Interval,
+    MedicationOrder,
+    MedicationPlan,
+    Plan,
+    Policy,
+    Procedure,
+    Request,
+    Unit,
+)
+from medplan.table import DrugClassRule, Dosing, Evidence, Group, Resolution, Table, TierRule, normalise_name
+
+__all__ = ["make_plan"]
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def say_date(day: date) -> str:
+    """A date as a patient reads it, independent of the machine's locale.
+
+    >>> say_date(date(2026, 12, 8))
+    'Tuesday 8 December 2026'
+    """
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def say_when(moment: datetime) -> str:
+    """A dose time as a patient reads it: ``Tuesday 8 December 2026 at 18:00``."""
+    return f"{say_date(moment.date())} at {moment:%H:%M}"
+
+
+@attrs.frozen
+class _Unplaced:
+    """Why a medicine could not be matched to one row."""
+
+    reason: str
+
+
+def _select_rule(
+    rules: Sequence[DrugClassRule], order: MedicationOrder, crcl: float | None, drug: str, guideline: str
+) -> DrugClassRule | _Unplaced:
+    candidates = list(rules)
+    regimens = sorted({r.regimen.value for r in candidates if r.regimen is not None})
+    if regimens:
+        if order.regimen is None:
+            return _Unplaced(f"{drug}'s hold depends on the dose regimen: {' or '.join(regimens)} needed")
+        candidates = [r for r in candidates if r.regimen in (None, order.regimen)]
+        if not candidates:
+            return _Unplaced(f"{guideline} gives no rule for {order.regimen.value} {drug}")
+    routes = sorted({r.route.value for r in candidates if r.route is not None})
+    if routes:
+        if order.route is None:
+            return _Unplaced(f"{drug}'s hold depends on the route: {' or '.join(routes)} needed")
+        candidates = [r for r in candidates if r.route in (None, order.route)]
+        if not candidates:
+            return _Unplaced(f"{guideline} gives no rule for {drug} given {order.route.value}")
+    if any(r.has_renal_band for r in candidates):
+        if crcl is None:
+            return _Unplaced(f"{drug}'s hold depends on renal function: CrCl needed")
+        candidates = [r for r in candidates if r.covers_crcl(crcl)]
+    # The table's validation makes regimen, route and band pick exactly one row.
+    (rule,) = candidates
+    return rule
+
+
+@attrs.frozen
+class _Timing:
+    last_dose: datetime | None
+    resume: datetime | None
+    omitted: tuple[datetime, ...]
+    notes: tuple[str, ...]
+
+
+def _hold_with_policy(rule: DrugClassRule, tier: TierRule, policy: Policy) -> tuple[Interval | None, list[str]]:
+    hold = tier.hold
+    wanted = policy.antiplatelet_hold_days
+    if hold is None or wanted is None or rule.group is not Group.ANTIPLATELET or hold.unit is not Unit.DAYS:
+        return hold, []
+    if wanted > hold.amount:
+        note = f"Held {wanted} days by clinic policy {policy.name!r} (the table's rule: {hold})."
+        return Interval(wanted, Unit.DAYS), [note]
+    if wanted < hold.amount:
+        return hold, [f"Clinic policy {policy.name!r} asks for {wanted} days; the table's longer {hold} is kept."]
+    return hold, []
+
+
+def _gap_notes(doses: Sequence[datetime | None], times: Sequence[time], zone_key: str) -> list[str]:
+    notes = []
+    for dose in doses:
+        if dose is None or dose.timetz().replace(tzinfo=None) in times:
+            continue
+        usual = next(
+            t for t in times if schedule.scheduled_dose(dose.date(), t, dose.tzinfo) == dose  # type: ignore[arg-type]
+        )
+        notes.append(
+            f"The usual {usual:%H:%M} dose does not exist on {say_date(dose.date())} in {zone_key} "
+            f"(the clocks go forward); it is taken at {dose:%H:%M}."
+        )
+    return notes
+
+
+def _time_scheduled(
+    procedure: Procedure, hold: Interval, resume: Interval, order: MedicationOrder, resume_next_day: bool
+) -> _Timing:
+    zone, times = procedure.zone, order.times
+    if hold.unit is Unit.DAYS:
+        last = schedule.last_dose_holding_days(procedure.day0, hold.amount, times, zone)
+    else:
+        last = schedule.last_dose_holding_hours(procedure.start, hold.amount, times, zone)
+    if resume.unit is Unit.DAYS:
+        first = schedule.first_dose_on_day(procedure.day0, resume.amount, procedure.finish, times, zone)
+    else:
+        first = schedule.first_dose_after_hours(procedure.finish, resume.amount, times, zone)
+    if resume_next_day:
+        next_day = schedule.first_dose_on_day(procedure.day0, 1, procedure.finish, times, zone)
+        first = max(first, next_day, key=lambda d: d.timestamp())
+    omitted = schedule.doses_between(last, first, times, zone)
+    return _Timing(last, first, omitted, tuple(_gap_notes((last, first), times, zone.key)))
+
+
+def _time_infusion(procedure: Procedure, hold: Interval, resume: Interval, resume_next_day: bool) -> _Timing:
+    zone = procedure.zone
+    if hold.unit is Unit.HOURS:
+        stop = schedule.elapsed(procedure.start, -hold.amount, zone)
+    else:
+        stop = schedule.start_of_day(procedure.day0 - timedelta(days=hold.amount), zone)
+    if resume.unit is Unit.HOURS:
+        restart = schedule.elapsed(procedure.finish, resume.amount, zone)
+    else:
+        restart = max(schedule.start_of_day(procedure.day0 + timedelta(days=resume.amount), zone), procedure.finish, key=lambda d: d.timestamp())
+    if resume_next_day:
+        restart = max(restart, schedule.start_of_day(procedure.day0 + timedelta(days=1), zone), key=lambda d: d.timestamp())
+    return _Timing(stop, restart, (), ())
+
+
+def _display(order: MedicationOrder, drug: str) -> str:
+    if normalise_name(order.name) == normalise_name(drug):
+        return order.name
+    return f"{order.name} ({drug})"
+
+
+def _review(order: MedicationOrder, reason: str, resolution: Resolution | None = None) -> MedicationPlan:
+    name = order.name if resolution is None else _display(order, resolution.drug)
+    return MedicationPlan(
+        input=order.name,
+        drug=None if resolution is None else resolution.drug,
+        drug_class=None if resolution is None else resolution.drug_class,
+        action=Action.REVIEW,
+        last_dose=None,
+        omitted_doses=(),
+        checks=(),
+        resume=None,
+        instruction=_review_instruction(name),
+        review_reason=reason,
+        rule_id=None,
+        rule=None,
+        source=None,
+        notes=(),
+    )
+
+
+def _review_instruction(name: str) -> str:
+    return (
+        f"Do not change how you take your {name} until your pharmacist or doctor "
+        "tells you what to do before the procedure."
+    )
+
+
+def _hold_instruction(name: str, timing: _Timing, checks: Sequence[Check], rule: DrugClassRule) -> str:
+    assert timing.last_dose is not None  # noqa: S101 - a hold always has a last dose
+    assert timing.resume is not None  # noqa: S101 - and a restart
+    if rule.dosing is Dosing.INFUSION:
+        text = (
+            f"Stop the {name} infusion at {say_when(timing.last_dose)}. "
+            f"Restart it no earlier than {say_when(timing.resume)}."
+        )
+    else:
+        text = (
+            f"Take your last dose of {name} on {say_when(timing.last_dose)}. "
+            f"Do not take it again until {say_when(timing.resume)}, then carry on as usual."
+        )
+    for check in checks:
+        text += (
+            f" Have an {check.test} blood test on {say_date(check.on)}: "
+            f"the procedure goes ahead only if it is {check.max_value:g} or less."
+        )
+    if rule.group is not None and rule.group.is_anticoagulant:
+        text += " Confirm the restart with the doctor doing the procedure before you leave."
+    return text
+
+
+def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> MedicationPlan:  # noqa: C901, PLR0912 - one branch per outcome, in order
+    procedure, policy = request.procedure, request.policy
+    resolution = table.resolve(order.name)
+    if resolution is None:
+        return _review(order, f"{order.name!r} is not in medplan's table: check the name, or plan this medicine by hand")
+    drug = resolution.drug
+    rules = table.rules_for(procedure.guideline, resolution.drug_class)
+    if not rules:
+        return _review(order, f"{procedure.guideline} gives no rule for {drug}: plan it by hand", resolution)
+    selected = _select_rule(rules, order, request.patient.crcl_ml_min, drug, procedure.guideline)
+    if isinstance(selected, _Unplaced):
+        return _review(order, selected.reason, resolution)
+    rule = selected
+    risk = procedure.bleeding_risk
+    tier = rule.tier(risk)
+    name = _display(order, drug)
+    notes: list[str] = []
+    reasons: list[str] = []
+    if tier.action is Action.REVIEW:
+        reasons.append(rule.review_reason or "")
+    if rule.evidence is Evidence.UNCONFIRMED:
+        reasons.append(
+            f"rule {rule.rule_id} is not yet confirmed against its source; the dates shown are its proposal"
+        )
+    hold, policy_notes = _hold_with_policy(rule, tier, policy)
+    notes += policy_notes
+    action = Action.REVIEW if reasons else tier.action
+    timing = _Timing(None, None, (), ())
+    checks: tuple[Check, ...] = ()
+    if hold is not None and tier.resume is not None:
+        resume_next_day = bool(rule.group and rule.group.is_anticoagulant and policy.anticoagulant_resume_next_day)
+        if rule.dosing is Dosing.INFUSION:
+            timing = _time_infusion(procedure, hold, tier.resume, resume_next_day)
+        elif order.times:
+            timing = _time_scheduled(procedure, hold, tier.resume, order, resume_next_day)
+        else:
+            action = Action.REVIEW
+            reasons.append(f"{drug}'s usual dose times are needed to date the last dose and the restart")
+        if timing.resume is not None and resume_next_day:
+            notes.append(f"Restarted no earlier than the day after the procedure (clinic policy {policy.name!r}).")
+        notes += timing.notes
+        if rule.check_test is not None and timing.last_dose is not None:
+            inr = rule.check_test == "INR"
+            limit = policy.inr_max if inr else rule.check_max
+            day = policy.inr_check_day if inr else rule.check_day
+            assert limit is not None  # noqa: S101 - validated with check_test
+            assert day is not None  # noqa: S101 - validated with check_test
+            checks = (Check(test=rule.check_test, max_value=limit, on=procedure.day0 + timedelta(days=day), day=day),)
+            if inr and limit != rule.check_max:
+                notes.append(f"INR threshold {limit:g} from clinic policy {policy.name!r} (the table's: {rule.check_max:g}).")
+    if rule.note:
+        notes.append(rule.note)
+    if action is Action.REVIEW:
+        instruction = _review_instruction(name)
+    elif action is Action.CONTINUE:
+        instruction = f"Keep taking your {name} as usual, including on the day of the procedure."
+    else:
+        instruction = _hold_instruction(name, timing, checks, rule)
+    return MedicationPlan(
+        input=order.name,
+        drug=drug,
+        drug_class=rule.drug_class,
+        action=action,
+        last_dose=timing.last_dose,
+        omitted_doses=timing.omitted,
+        checks=checks,
+        resume=timing.resume,
+        instruction=instruction,
+        review_reason="; ".join(reasons) or None,
+        rule_id=rule.rule_id,
+        rule=rule.describe(risk),
+        source=rule.source,
+        notes=tuple(notes),
+    )
+
+
+def _plan_questions(request: Request, table: Table, plans: Sequence[MedicationPlan]) -> list[str]:
+    """Questions about the medication list as a whole (conflicting inputs)."""
+    questions = []
+    by_drug: dict[str, list[str]] = {}
+    for plan in plans:
+        if plan.drug is not None:
+            by_drug.setdefault(plan.drug, []).append(plan.input)
+    for drug, inputs in by_drug.items():
+        if len(inputs) > 1:
+            listed = ", ".join(repr(i) for i in inputs)
+            questions.append(f"{drug} is listed {len(inputs)} times ({listed}): confirm the current dose and times")
+    oral = sorted(
+        {
+            p.drug
+            for p in plans
+            if p.drug is not None
+            and any(r.group is Group.ORAL_ANTICOAGULANT for r in table.rules_for(request.procedure.guideline, p.drug_class or ""))
+        }
+    )
+    if len(oral) > 1:
+        questions.append(
+            f"{' and '.join(oral)} are both oral anticoagulants: confirm which one the patient takes before using this plan"
+        )
+    return questions
+
+
+def make_plan(request: Request, table: Table, *, medplan_version: str) -> Plan:
+    """Plan every medicine in the request.
+
+    Args:
+        request: A validated request (see :func:`medplan.parse_request`).
+        table: The drug-class table.
+        medplan_version: Recorded in the plan, for the audit trail.
+
+    Returns:
+        The plan: one entry per medicine, in input order; ``needs_review``
+        when any medicine or the list as a whole needs a pharmacist.
+    """
+    plans = tuple(_plan_medication(order, request, table) for order in request.medications)
+    reasons = [f"{p.input}: {p.review_reason}" for p in plans if p.action is Action.REVIEW and p.review_reason]
+    reasons += _plan_questions(request, table, plans)
+    return Plan(
+        procedure=request.procedure,
+        guideline=request.procedure.guideline,
+        policy=request.policy,
+        table_version=table.version,
+        medplan_version=medplan_version,
+        medications=plans,
+        review_reasons=tuple(reasons),
+    )

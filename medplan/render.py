@@ -1,0 +1,72 @@
+"""Render a plan: the JSON contract, and a readable table for the pharmacist."""
+
+from __future__ import annotations
+
+import json
+
+from medplan.model import Action, MedicationPlan, Plan
+from medplan.planner import say_date, say_when
+
+__all__ = ["render_json", "render_text"]
+
+
+def render_json(plan: Plan) -> str:
+    """The plan as the documented JSON, with a final newline.
+
+    Keys come in a fixed order and nothing depends on the machine, so the same
+    request and table give byte-identical output.
+    """
+    return json.dumps(plan.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _short(plan: MedicationPlan) -> tuple[str, ...]:
+    def when(moment: object) -> str:
+        return "-" if moment is None else f"{moment:%a %d %b %H:%M}"
+
+    checks = "; ".join(f"{c.test} <= {c.max_value:g} on {c.on:%a %d %b}" for c in plan.checks) or "-"
+    action = plan.action.value.upper() if plan.action is Action.REVIEW else plan.action.value
+    return (plan.input, plan.drug or "?", action, when(plan.last_dose), checks, when(plan.resume))
+
+
+def render_text(plan: Plan) -> str:
+    """The plan as a pharmacist reads it: a summary table, then each medicine's detail."""
+    procedure = plan.procedure
+    lines = [
+        f"medplan plan: {procedure.name}",
+        f"Procedure: {say_when(procedure.start)} ({procedure.zone.key}, UTC{procedure.start:%z})"
+        + (f" to {procedure.end:%H:%M}" if procedure.end is not None else ""),
+        f"Bleeding risk: {procedure.bleeding_risk.value}; guideline: {plan.guideline}; policy: {plan.policy.name}",
+        f"Table: {plan.table_version}; medplan {plan.medplan_version}",
+        "",
+    ]
+    if plan.needs_review:
+        lines.append("NEEDS PHARMACIST REVIEW before this plan is given to the patient:")
+        lines += [f"  - {reason}" for reason in plan.review_reasons]
+    else:
+        lines.append("No medicine needs review.")
+    lines.append("")
+    header = ("Medicine", "Drug", "Action", "Last dose", "Check", "Resume")
+    rows = [header, *(_short(m) for m in plan.medications)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    for row in rows:
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    for number, medication in enumerate(plan.medications, start=1):
+        lines += ["", f"{number}. {medication.input}: {medication.action.value}"]
+        if medication.drug is not None:
+            lines.append(f"   Drug: {medication.drug} (class {medication.drug_class})")
+        if medication.review_reason:
+            lines.append(f"   Review: {medication.review_reason}")
+        if medication.last_dose is not None:
+            lines.append(f"   Last dose: {say_when(medication.last_dose)}")
+        lines += [f"   Check: {c.test} <= {c.max_value:g} on {say_date(c.on)} (day {c.day})" for c in medication.checks]
+        if medication.resume is not None:
+            lines.append(f"   Resume: {say_when(medication.resume)}")
+        if medication.omitted_doses:
+            lines.append(f"   Doses omitted: {len(medication.omitted_doses)}")
+        lines.append(f"   Patient: {medication.instruction}")
+        if medication.rule_id is not None:
+            lines.append(f"   Rule: {medication.rule_id}: {medication.rule}")
+        lines += [f"   Note: {note}" for note in medication.notes]
+        if medication.source is not None:
+            lines.append(f"   Source: {medication.source}")
+    return "\n".join(lines) + "\n"

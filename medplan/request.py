@@ -1,0 +1,286 @@
+"""Parse and validate a request (the decoded JSON mapping) into a :class:`Request`.
+
+Validation is strict: a field medplan does not know is an error, not ignored,
+because a misspelt ``crcl_ml_min`` that vanished silently would change a
+plan. Each error names the field as a path into the request and says what is
+wrong with the value given.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime, time, timedelta
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil import tz
+
+from medplan.exceptions import InputError
+from medplan.model import (
+    BleedingRisk,
+    MedicationOrder,
+    Patient,
+    Policy,
+    Procedure,
+    Regimen,
+    Request,
+    Route,
+)
+
+__all__ = ["DEFAULT_GUIDELINE", "parse_request", "parse_zone"]
+
+DEFAULT_GUIDELINE = "asra-pain-2018"
+
+_LOCAL = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?")
+_OFFSET = re.compile(r".*(?:Z|[+-]\d{2}:?\d{2})")
+_CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+_MAX_NAME = 200
+_MAX_CRCL = 500
+_MAX_MEDICATIONS = 200
+_PROCEDURE_MAX_HOURS = 24
+
+E = TypeVar("E")
+
+_FIELDS = {
+    "": ("procedure", "patient", "medications", "policy"),
+    "procedure": ("name", "start", "end", "timezone", "bleeding_risk", "guideline"),
+    "patient": ("crcl_ml_min",),
+    "medication": ("name", "times", "dose", "regimen", "route"),
+    "policy": ("name", "inr_max", "inr_check_day", "antiplatelet_hold_days", "anticoagulant_resume_next_day"),
+}
+
+
+def _type_name(value: object) -> str:
+    if value is None:
+        return "null"
+    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "an object"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _object(path: str, value: object, kind: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InputError(path or "request", f"must be an object (got {_type_name(value)})")
+    allowed = _FIELDS[kind]
+    for key in value:
+        if key not in allowed:
+            where = f"{path}.{key}" if path else str(key)
+            raise InputError(where, f"is not a field medplan knows (expected one of {', '.join(allowed)})")
+    return value
+
+
+def _required(path: str, data: Mapping[str, Any], key: str) -> object:
+    if key not in data or data[key] is None:
+        raise InputError(f"{path}.{key}" if path else key, "is required")
+    return data[key]
+
+
+def _text(path: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise InputError(path, f"must be text (got {_type_name(value)})")
+    text = value.strip()
+    if not text:
+        raise InputError(path, "must not be empty")
+    if len(text) > _MAX_NAME:
+        raise InputError(path, f"must be at most {_MAX_NAME} characters (got {len(text)})")
+    if any(ord(c) < 32 for c in text):  # noqa: PLR2004 - C0 control characters
+        raise InputError(path, "must not contain control characters")
+    return text
+
+
+def _choice(path: str, value: object, kind: type[E]) -> E:
+    allowed = ", ".join(str(m.value) for m in kind)  # type: ignore[attr-defined]
+    if not isinstance(value, str):
+        raise InputError(path, f"must be one of {allowed} (got {_type_name(value)})")
+    try:
+        return kind(value)  # type: ignore[call-arg]
+    except ValueError:
+        raise InputError(path, f"must be one of {allowed} (got {value!r})") from None
+
+
+def _number(path: str, value: object, *, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(path, f"must be a number (got {_type_name(value)})")
+    if not math.isfinite(value):
+        raise InputError(path, f"must be a finite number (got {value})")
+    if not low <= value <= high:
+        raise InputError(path, f"must be between {low:g} and {high:g} (got {value:g})")
+    return float(value)
+
+
+def _integer(path: str, value: object, *, allowed: Collection[int]) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(path, f"must be a whole number (got {_type_name(value)})")
+    if value not in allowed:
+        low, high = min(allowed), max(allowed)
+        shown = f"between {low} and {high}" if len(allowed) == high - low + 1 and len(allowed) > 2 else " or ".join(map(str, sorted(allowed)))  # noqa: PLR2004
+        raise InputError(path, f"must be {shown} (got {value})")
+    return value
+
+
+def parse_zone(path: str, value: object) -> ZoneInfo:
+    """An IANA zone by its key (``Europe/London``), or an :class:`InputError`."""
+    key = _text(path, value)
+    # 'localtime' would silently mean the machine's zone; posix/ and right/
+    # are alternative copies of the database, right/ with leap seconds.
+    if key == "localtime" or key.startswith(("posix/", "right/")):
+        raise InputError(path, f"must be an IANA time zone such as Europe/London (got {key!r})")
+    try:
+        return ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(path, f"is not an IANA time zone such as Europe/London (got {key!r})") from None
+
+
+def _local_time(path: str, value: object, zone: ZoneInfo) -> datetime:
+    text = _text(path, value)
+    if _LOCAL.fullmatch(text) is None:
+        if _OFFSET.fullmatch(text):
+            problem = f"must be the local time without a UTC offset, YYYY-MM-DDTHH:MM (got {text!r}); the zone goes in procedure.timezone"
+        else:
+            problem = f"must be a local date and time YYYY-MM-DDTHH:MM (got {text!r})"
+        raise InputError(path, problem)
+    try:
+        naive = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise InputError(path, f"{text} is not a real date and time ({error})") from None
+    moment = naive.replace(tzinfo=zone)
+    if not tz.datetime_exists(moment):
+        raise InputError(path, f"{text} does not exist in {zone.key}: the clocks go forward through it")
+    if tz.datetime_ambiguous(moment):
+        raise InputError(path, f"{text} happens twice in {zone.key}: the clocks go back through it; book a time outside that hour")
+    return moment
+
+
+def _procedure(data: object, guidelines: Collection[str]) -> Procedure:
+    fields = _object("procedure", data, "procedure")
+    zone = parse_zone("procedure.timezone", _required("procedure", fields, "timezone"))
+    start = _local_time("procedure.start", _required("procedure", fields, "start"), zone)
+    end = None
+    if fields.get("end") is not None:
+        end = _local_time("procedure.end", fields["end"], zone)
+        span = end.astimezone(ZoneInfo("UTC")) - start.astimezone(ZoneInfo("UTC"))
+        if not timedelta(0) < span <= timedelta(hours=_PROCEDURE_MAX_HOURS):
+            raise InputError("procedure.end", f"must be after procedure.start and within {_PROCEDURE_MAX_HOURS} hours of it (got {fields['end']!r})")
+    guideline = DEFAULT_GUIDELINE
+    if fields.get("guideline") is not None:
+        guideline = _text("procedure.guideline", fields["guideline"])
+        if guideline not in guidelines:
+            raise InputError("procedure.guideline", f"must be one of {', '.join(sorted(guidelines))} (got {guideline!r})")
+    return Procedure(
+        name=_text("procedure.name", _required("procedure", fields, "name")),
+        start=start,
+        end=end,
+        zone=zone,
+        bleeding_risk=_choice("procedure.bleeding_risk", _required("procedure", fields, "bleeding_risk"), BleedingRisk),
+        guideline=guideline,
+    )
+
+
+def _patient(data: object) -> Patient:
+    if data is None:
+        return Patient()
+    fields = _object("patient", data, "patient")
+    crcl = fields.get("crcl_ml_min")
+    if crcl is None:
+        return Patient()
+    return Patient(crcl_ml_min=_number("patient.crcl_ml_min", crcl, low=0, high=_MAX_CRCL))
+
+
+def _times(path: str, value: object) -> tuple[time, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise InputError(path, f"must be a list of times HH:MM (got {_type_name(value)})")
+    times: list[time] = []
+    for i, item in enumerate(value):
+        here = f"{path}[{i}]"
+        match = _CLOCK.fullmatch(item) if isinstance(item, str) else None
+        if match is None:
+            shown = repr(item) if isinstance(item, str) else _type_name(item)
+            raise InputError(here, f"must be a time HH:MM from 00:00 to 23:59 (got {shown})")
+        usual = time(int(match.group(1)), int(match.group(2)))
+        if usual in times:
+            raise InputError(here, f"{item} is given twice")
+        times.append(usual)
+    return tuple(sorted(times))
+
+
+def _medication(path: str, data: object) -> MedicationOrder:
+    fields = _object(path, data, "medication")
+    dose = fields.get("dose")
+    regimen = fields.get("regimen")
+    route = fields.get("route")
+    return MedicationOrder(
+        name=_text(f"{path}.name", _required(path, fields, "name")),
+        times=_times(f"{path}.times", fields.get("times")),
+        dose=None if dose is None else _text(f"{path}.dose", dose),
+        regimen=None if regimen is None else _choice(f"{path}.regimen", regimen, Regimen),
+        route=None if route is None else _choice(f"{path}.route", route, Route),
+    )
+
+
+def _medications(data: object) -> tuple[MedicationOrder, ...]:
+    if not isinstance(data, list):
+        raise InputError("medications", f"must be a list (got {_type_name(data)})")
+    if len(data) > _MAX_MEDICATIONS:
+        raise InputError("medications", f"must list at most {_MAX_MEDICATIONS} medicines (got {len(data)})")
+    return tuple(_medication(f"medications[{i}]", item) for i, item in enumerate(data))
+
+
+def _policy(data: object) -> Policy:
+    if data is None:
+        return Policy()
+    fields = _object("policy", data, "policy")
+    defaults = Policy()
+    hold = fields.get("antiplatelet_hold_days")
+    resume_next_day = fields.get("anticoagulant_resume_next_day", defaults.anticoagulant_resume_next_day)
+    if not isinstance(resume_next_day, bool):
+        raise InputError("policy.anticoagulant_resume_next_day", f"must be true or false (got {_type_name(resume_next_day)})")
+    return Policy(
+        name=_text("policy.name", fields["name"]) if fields.get("name") is not None else "custom" if fields else defaults.name,
+        inr_max=_number("policy.inr_max", fields["inr_max"], low=1.0, high=3.0) if fields.get("inr_max") is not None else defaults.inr_max,
+        inr_check_day=_integer("policy.inr_check_day", fields["inr_check_day"], allowed=(-1, 0)) if fields.get("inr_check_day") is not None else defaults.inr_check_day,
+        antiplatelet_hold_days=None if hold is None else _integer("policy.antiplatelet_hold_days", hold, allowed=range(31)),
+        anticoagulant_resume_next_day=resume_next_day,
+    )
+
+
+def parse_request(data: object, guidelines: Collection[str] = (DEFAULT_GUIDELINE,)) -> Request:
+    """Validate a decoded JSON request.
+
+    Args:
+        data: The request mapping, as ``json.loads`` returns it.
+        guidelines: The guideline ids the table knows; ``procedure.guideline``
+            must be one of them.
+
+    Returns:
+        The validated :class:`Request`.
+
+    Raises:
+        InputError: Naming the first field at fault and the problem.
+
+    >>> request = parse_request({
+    ...     "procedure": {"name": "TFESI", "start": "2026-12-08T09:30",
+    ...                   "timezone": "Australia/Perth", "bleeding_risk": "intermediate"},
+    ...     "medications": [{"name": "warfarin", "times": ["18:00"]}],
+    ... })
+    >>> request.procedure.start.isoformat(), request.procedure.guideline
+    ('2026-12-08T09:30:00+08:00', 'asra-pain-2018')
+    >>> parse_request({"procedure": {}, "medications": []})
+    Traceback (most recent call last):
+    medplan.InputError: procedure.timezone: is required
+    """
+    fields = _object("", data, "")
+    procedure = _procedure(_required("", fields, "procedure"), guidelines)
+    return Request(
+        procedure=procedure,
+        patient=_patient(fields.get("patient")),
+        medications=_medications(_required("", fields, "medications")),
+        policy=_policy(fields.get("policy")),
+    )
+
+
+def _unused(_: Sequence[object]) -> None:  # pragma: no cover
+    """Keep Sequence imported for type readers of this module."""

@@ -1,0 +1,570 @@
+"""The drug-class table: loaded once, validated on load, all or nothing.
+
+Each row of ``drug_classes.csv`` is the rule one guideline gives for one drug
+class (and, where the rule depends on it, one dosing regimen, route or renal
+band). A malformed row stops the load with an error naming the file, the row
+(its line number, the header being line 1) and the column; a half-loaded table
+is never returned.
+
+Columns, in any order (every one must be present, no others):
+
+- ``rule_id``: unique id, cited in plans (``asra-pain-2018:warfarin``).
+- ``guideline``: the guideline id requests name (``asra-pain-2018``).
+- ``drug_class``: the class id; rows of one class share their names.
+- ``drugs``: the generic names in the class, separated by ``;``.
+- ``brands``: brand names, ``;``-separated; ``Brand=generic`` when the class
+  has more than one generic.
+- ``regimen``, ``route``: empty, or the regimen/route the row is for.
+- ``crcl_min``, ``crcl_max``: the renal band in mL/min, ``crcl_min <= CrCl <
+  crcl_max``; empty for no bound. A class's bands must cover 0 to no bound
+  without gaps or overlaps.
+- ``{low,intermediate,high}_action``: ``continue``, ``hold`` or ``review``.
+- ``{tier}_hold``: time off before, ``N days`` or ``N hours`` (see
+  :mod:`medplan.schedule`); required for hold, allowed for review (a
+  proposal), empty for continue.
+- ``{tier}_resume``: time before restarting, ``N days`` (day +N) or
+  ``N hours``; required with a hold.
+- ``check_test``, ``check_max``, ``check_day``: a test before the procedure,
+  its highest acceptable value and the day it is done (``INR``, ``1.5``, ``-1``).
+- ``group``: what a clinic policy acts on: ``oral-anticoagulant``,
+  ``parenteral-anticoagulant``, ``antiplatelet`` or ``aspirin``; may be empty.
+- ``dosing``: ``scheduled`` (doses at usual times) or ``infusion``.
+- ``evidence``: how firmly the row's numbers were read in the source: ``C``
+  (source text), ``C2`` (secondary copy), ``U`` (unconfirmed; the planner
+  sends the medicine to review with the row's proposal).
+- ``review_reason``: what the pharmacist must find out, for tiers whose action
+  is review; required when any tier is review.
+- ``note``: the conservative choices and divergences behind the row.
+- ``source``: the citation (author, year, table); never empty.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import functools
+import hashlib
+import io
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import TypeVar
+
+import attrs
+
+from medplan.exceptions import TableError
+from medplan.model import Action, BleedingRisk, Interval, Regimen, Route, Unit
+
+__all__ = [
+    "COLUMNS",
+    "DrugClassRule",
+    "Dosing",
+    "Evidence",
+    "Group",
+    "Resolution",
+    "Table",
+    "TierRule",
+    "default_table",
+    "load_table",
+    "normalise_name",
+    "parse_table",
+]
+
+TIER_COLUMNS = tuple(
+    f"{tier.value}_{part}" for tier in BleedingRisk for part in ("action", "hold", "resume")
+)
+COLUMNS = (
+    "rule_id",
+    "guideline",
+    "drug_class",
+    "drugs",
+    "brands",
+    "regimen",
+    "route",
+    "crcl_min",
+    "crcl_max",
+    *TIER_COLUMNS,
+    "check_test",
+    "check_max",
+    "check_day",
+    "group",
+    "dosing",
+    "evidence",
+    "review_reason",
+    "note",
+    "source",
+)
+
+# Longer than any interval a guideline gives; a larger number is a typo.
+_MAX_DAYS = 60
+_MAX_HOURS = 24 * _MAX_DAYS
+_MAX_CRCL = 1000.0
+_INTERVAL = re.compile(r"(\d{1,4}) (day|days|hour|hours)")
+_SLUG = re.compile(r"[a-z0-9]+(?:[-.:][a-z0-9]+)*")
+_CHECK_TESTS = ("INR",)
+
+
+class Group(enum.StrEnum):
+    """What a clinic policy acts on."""
+
+    ORAL_ANTICOAGULANT = "oral-anticoagulant"
+    PARENTERAL_ANTICOAGULANT = "parenteral-anticoagulant"
+    ANTIPLATELET = "antiplatelet"
+    ASPIRIN = "aspirin"
+
+    @property
+    def is_anticoagulant(self) -> bool:
+        """Whether the seed's "anticoagulants restart the day after" applies."""
+        return self in {Group.ORAL_ANTICOAGULANT, Group.PARENTERAL_ANTICOAGULANT}
+
+
+class Dosing(enum.StrEnum):
+    """Whether a medicine is taken at usual times or run as an infusion."""
+
+    SCHEDULED = "scheduled"
+    INFUSION = "infusion"
+
+
+class Evidence(enum.StrEnum):
+    """How firmly a row's numbers were read in its source."""
+
+    CONFIRMED = "C"
+    SECONDARY = "C2"
+    UNCONFIRMED = "U"
+
+
+@attrs.frozen(kw_only=True)
+class TierRule:
+    """A row's rule for one bleeding-risk tier."""
+
+    action: Action
+    hold: Interval | None
+    resume: Interval | None
+
+
+@attrs.frozen(kw_only=True)
+class DrugClassRule:
+    """One validated row of the table."""
+
+    rule_id: str
+    row: int
+    guideline: str
+    drug_class: str
+    drugs: tuple[str, ...]
+    brands: tuple[str, ...]
+    regimen: Regimen | None
+    route: Route | None
+    crcl_min: float | None
+    crcl_max: float | None
+    low: TierRule
+    intermediate: TierRule
+    high: TierRule
+    check_test: str | None
+    check_max: float | None
+    check_day: int | None
+    group: Group | None
+    dosing: Dosing
+    evidence: Evidence
+    review_reason: str | None
+    note: str | None
+    source: str
+
+    def tier(self, risk: BleedingRisk) -> TierRule:
+        """The rule for the procedure's bleeding-risk tier."""
+        rule: TierRule = getattr(self, risk.value)
+        return rule
+
+    def covers_crcl(self, crcl: float) -> bool:
+        """Whether ``crcl`` falls in this row's renal band."""
+        low = self.crcl_min if self.crcl_min is not None else 0.0
+        high = self.crcl_max if self.crcl_max is not None else math.inf
+        return low <= crcl < high
+
+    @property
+    def has_renal_band(self) -> bool:
+        """Whether the row applies to part of the CrCl range only."""
+        return self.crcl_min is not None or self.crcl_max is not None
+
+    def describe(self, risk: BleedingRisk) -> str:
+        """The rule in a pharmacist's words, for the plan (``hold 5 days; resume after 1 day``)."""
+        tier = self.tier(risk)
+        parts = [f"{risk.value} bleeding risk: {tier.action.value}"]
+        if tier.hold is not None:
+            parts.append(f"last dose {tier.hold} before")
+        if tier.resume is not None:
+            parts.append(f"resume {_describe_resume(tier.resume)}")
+        if self.check_test is not None:
+            parts.append(f"{self.check_test} <= {self.check_max:g} on day {self.check_day}")
+        return "; ".join(parts)
+
+
+def _describe_resume(resume: Interval) -> str:
+    if resume.unit is Unit.DAYS:
+        return f"day +{resume.amount}"
+    return f"{resume} after"
+
+
+@attrs.frozen(kw_only=True)
+class Resolution:
+    """A medicine's name resolved against the table."""
+
+    drug: str
+    drug_class: str
+
+
+def normalise_name(name: str) -> str:
+    """The form names are compared in: case-folded, with no whitespace.
+
+    >>> normalise_name("  Eli quis ")
+    'eliquis'
+    """
+    return "".join(name.split()).casefold()
+
+
+@attrs.frozen(kw_only=True)
+class Table:
+    """The loaded, validated table."""
+
+    file: str
+    version: str
+    rules: tuple[DrugClassRule, ...]
+    names: Mapping[str, Resolution]
+    guidelines: frozenset[str]
+
+    def resolve(self, name: str) -> Resolution | None:
+        """The drug and class a generic or brand name stands for, if known.
+
+        >>> default_table().resolve("ELIQUIS")
+        Resolution(drug='apixaban', drug_class='apixaban')
+        """
+        return self.names.get(normalise_name(name))
+
+    def rules_for(self, guideline: str, drug_class: str) -> tuple[DrugClassRule, ...]:
+        """Every row for one class under one guideline."""
+        return tuple(r for r in self.rules if r.guideline == guideline and r.drug_class == drug_class)
+
+
+T = TypeVar("T")
+
+
+class _RowError(Exception):
+    def __init__(self, column: str | None, problem: str) -> None:
+        super().__init__(problem)
+        self.column = column
+        self.problem = problem
+
+
+def _enum(kind: type[T], column: str, raw: str, *, optional: bool = False) -> T | None:
+    if not raw:
+        if optional:
+            return None
+        raise _RowError(column, "must not be empty")
+    try:
+        return kind(raw)  # type: ignore[call-arg]
+    except ValueError:
+        allowed = ", ".join(str(m.value) for m in kind)  # type: ignore[attr-defined]
+        raise _RowError(column, f"must be one of {allowed} (got {raw!r})") from None
+
+
+def _interval(column: str, raw: str) -> Interval | None:
+    if not raw:
+        return None
+    match = _INTERVAL.fullmatch(raw)
+    if match is None:
+        problem = f"must be 'N days' or 'N hours' (got {raw!r})"
+        raise _RowError(column, problem)
+    amount = int(match.group(1))
+    unit = Unit.DAYS if match.group(2).startswith("day") else Unit.HOURS
+    limit = _MAX_DAYS if unit is Unit.DAYS else _MAX_HOURS
+    if amount > limit:
+        problem = f"must be at most {limit} {unit.value} (got {raw!r})"
+        raise _RowError(column, problem)
+    return Interval(amount, unit)
+
+
+def _number(column: str, raw: str, *, low: float, high: float) -> float | None:
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise _RowError(column, f"must be a number (got {raw!r})") from None
+    if not low <= value <= high:
+        raise _RowError(column, f"must be between {low:g} and {high:g} (got {raw!r})")
+    return value
+
+
+def _integer(column: str, raw: str, *, low: int, high: int) -> int | None:
+    if not raw:
+        return None
+    if re.fullmatch(r"[+-]?\d+", raw) is None:
+        raise _RowError(column, f"must be a whole number (got {raw!r})")
+    value = int(raw)
+    if not low <= value <= high:
+        raise _RowError(column, f"must be between {low} and {high} (got {raw!r})")
+    return value
+
+
+def _names(column: str, raw: str) -> tuple[str, ...]:
+    names = tuple(n.strip() for n in raw.split(";")) if raw.strip() else ()
+    if any(not n for n in names):
+        raise _RowError(column, f"has an empty name between ';' separators (got {raw!r})")
+    return names
+
+
+def _tier(cells: Mapping[str, str], risk: BleedingRisk) -> TierRule:
+    prefix = risk.value
+    action = _enum(Action, f"{prefix}_action", cells[f"{prefix}_action"])
+    assert action is not None  # noqa: S101 - _enum without optional never returns None
+    hold = _interval(f"{prefix}_hold", cells[f"{prefix}_hold"])
+    resume = _interval(f"{prefix}_resume", cells[f"{prefix}_resume"])
+    if action is Action.HOLD and hold is None:
+        raise _RowError(f"{prefix}_hold", "must give the hold when the action is hold")
+    if action is Action.HOLD and resume is None:
+        raise _RowError(f"{prefix}_resume", "must give the restart when the action is hold")
+    if action is Action.CONTINUE and hold is not None:
+        raise _RowError(f"{prefix}_hold", "must be empty when the action is continue")
+    if action is Action.CONTINUE and resume is not None:
+        raise _RowError(f"{prefix}_resume", "must be empty when the action is continue")
+    if hold is not None and resume is None:
+        raise _RowError(f"{prefix}_resume", "must give the restart when a hold is given")
+    return TierRule(action=action, hold=hold, resume=resume)
+
+
+def _slug(column: str, raw: str) -> str:
+    if _SLUG.fullmatch(raw) is None:
+        problem = f"must be lower-case letters, digits and - . : (got {raw!r})"
+        raise _RowError(column, problem)
+    return raw
+
+
+def _parse_row(cells: Mapping[str, str], line: int) -> DrugClassRule:  # noqa: C901 - one check per column
+    source = cells["source"]
+    if not source:
+        raise _RowError("source", "must cite the guideline (author, year, table)")
+    drugs = _names("drugs", cells["drugs"])
+    if not drugs:
+        raise _RowError("drugs", "must name at least one drug")
+    brands = _names("brands", cells["brands"])
+    if len(drugs) > 1:
+        for brand in brands:
+            if "=" not in brand:
+                problem = f"must say which drug each brand is when the class has several ('Brand=generic'; got {brand!r})"
+                raise _RowError("brands", problem)
+    crcl_min = _number("crcl_min", cells["crcl_min"], low=0, high=_MAX_CRCL)
+    crcl_max = _number("crcl_max", cells["crcl_max"], low=0, high=_MAX_CRCL)
+    if crcl_min is not None and crcl_max is not None and crcl_min >= crcl_max:
+        raise _RowError("crcl_max", f"must be above crcl_min (got {crcl_min:g} to {crcl_max:g})")
+    tiers = {risk: _tier(cells, risk) for risk in BleedingRisk}
+    _check_monotone_in_risk(tiers)
+    check_test = cells["check_test"] or None
+    if check_test is not None and check_test not in _CHECK_TESTS:
+        raise _RowError("check_test", f"must be one of {', '.join(_CHECK_TESTS)} (got {check_test!r})")
+    check_max = _number("check_max", cells["check_max"], low=0.5, high=5.0)
+    check_day = _integer("check_day", cells["check_day"], low=-14, high=0)
+    for column, value in (("check_max", check_max), ("check_day", check_day)):
+        if (check_test is None) != (value is None):
+            raise _RowError(column, "must be given exactly when check_test is")
+    review_reason = cells["review_reason"] or None
+    if review_reason is None and any(t.action is Action.REVIEW for t in tiers.values()):
+        raise _RowError("review_reason", "must say what to find out when a tier's action is review")
+    dosing = _enum(Dosing, "dosing", cells["dosing"])
+    evidence = _enum(Evidence, "evidence", cells["evidence"])
+    assert dosing is not None  # noqa: S101 - not optional
+    assert evidence is not None  # noqa: S101 - not optional
+    return DrugClassRule(
+        rule_id=_slug("rule_id", cells["rule_id"]),
+        row=line,
+        guideline=_slug("guideline", cells["guideline"]),
+        drug_class=_slug("drug_class", cells["drug_class"]),
+        drugs=drugs,
+        brands=brands,
+        regimen=_enum(Regimen, "regimen", cells["regimen"], optional=True),
+        route=_enum(Route, "route", cells["route"], optional=True),
+        crcl_min=crcl_min,
+        crcl_max=crcl_max,
+        low=tiers[BleedingRisk.LOW],
+        intermediate=tiers[BleedingRisk.INTERMEDIATE],
+        high=tiers[BleedingRisk.HIGH],
+        check_test=check_test,
+        check_max=check_max,
+        check_day=check_day,
+        group=_enum(Group, "group", cells["group"], optional=True),
+        dosing=dosing,
+        evidence=evidence,
+        review_reason=review_reason,
+        note=cells["note"] or None,
+        source=source,
+    )
+
+
+def _hold_hours(tier: TierRule) -> float | None:
+    """A tier's hold on one scale, to compare tiers; None when it has none to compare.
+
+    A day hold is at least N x 24 hours (see :mod:`medplan.schedule`), so it
+    is compared as that. A review without a proposed hold is a question, not a
+    length, and is not compared.
+    """
+    if tier.hold is None:
+        return None if tier.action is Action.REVIEW else 0.0
+    return float(tier.hold.amount * (24 if tier.hold.unit is Unit.DAYS else 1))
+
+
+def _shorter(longer_expected: TierRule, other: TierRule) -> bool:
+    """Whether ``longer_expected`` holds for less time than ``other``."""
+    a, b = _hold_hours(longer_expected), _hold_hours(other)
+    return a is not None and b is not None and a < b
+
+
+def _check_monotone_in_risk(tiers: Mapping[BleedingRisk, TierRule]) -> None:
+    ordered = list(BleedingRisk)
+    for i, lower in enumerate(ordered):
+        for higher in ordered[i + 1 :]:
+            if _shorter(tiers[higher], tiers[lower]):
+                problem = f"the {higher.value}-risk hold is shorter than the {lower.value}-risk hold"
+                raise _RowError(f"{higher.value}_hold", problem)
+
+
+def _check_bands(rules: Iterable[DrugClassRule], file: str) -> None:
+    """Each class's renal bands cover CrCl 0 to no bound, without gaps or overlaps."""
+    groups: dict[tuple[str, str, Regimen | None, Route | None], list[DrugClassRule]] = {}
+    for rule in rules:
+        key = (rule.guideline, rule.drug_class, rule.regimen, rule.route)
+        groups.setdefault(key, []).append(rule)
+    for group in groups.values():
+        group.sort(key=lambda r: r.crcl_min if r.crcl_min is not None else 0.0)
+        expected = 0.0
+        for rule in group:
+            low = rule.crcl_min if rule.crcl_min is not None else 0.0
+            if low != expected:
+                what = "overlaps the band before it" if low < expected else "leaves a gap after the band before it"
+                problem = f"{what} (bands of {rule.guideline} {rule.drug_class} must meet at {expected:g})"
+                raise TableError(file, rule.row, "crcl_min", problem)
+            expected = rule.crcl_max if rule.crcl_max is not None else math.inf
+        if expected != math.inf:
+            last = group[-1]
+            problem = f"the highest band of {last.guideline} {last.drug_class} must have no upper bound"
+            raise TableError(file, last.row, "crcl_max", problem)
+        # sorted by rising CrCl: a band with lower CrCl must hold at least as long
+        for i, lower in enumerate(group):
+            for higher in group[i + 1 :]:
+                for risk in BleedingRisk:
+                    if not _shorter(lower.tier(risk), higher.tier(risk)):
+                        continue
+                    problem = (
+                        f"the {risk.value}-risk hold is shorter than in the band above it "
+                        f"(row {higher.row}): holds must not shorten as CrCl falls"
+                    )
+                    raise TableError(file, lower.row, f"{risk.value}_hold", problem)
+
+
+def _index_names(rules: Iterable[DrugClassRule], file: str) -> dict[str, Resolution]:
+    names: dict[str, Resolution] = {}
+    first_row: dict[str, int] = {}
+
+    def add(name: str, resolution: Resolution, rule: DrugClassRule, column: str) -> None:
+        key = normalise_name(name)
+        known = names.get(key)
+        if known is not None and known != resolution:
+            problem = (
+                f"{name!r} already names {known.drug} ({known.drug_class}) at row {first_row[key]}; "
+                "a name must resolve to one drug"
+            )
+            raise TableError(file, rule.row, column, problem)
+        names[key] = resolution
+        first_row.setdefault(key, rule.row)
+
+    for rule in rules:
+        for drug in rule.drugs:
+            add(drug, Resolution(drug=drug, drug_class=rule.drug_class), rule, "drugs")
+        for brand in rule.brands:
+            name, _, generic = brand.partition("=")
+            generic = generic.strip() or rule.drugs[0]
+            if generic not in rule.drugs:
+                problem = f"{brand!r} names {generic!r}, which is not in the row's drugs"
+                raise TableError(file, rule.row, "brands", problem)
+            add(name.strip(), Resolution(drug=generic, drug_class=rule.drug_class), rule, "brands")
+    return names
+
+
+def parse_table(text: str, file: str = "drug_classes.csv") -> Table:
+    """Validate the table's text and build the :class:`Table`.
+
+    Args:
+        text: The CSV file's content.
+        file: The file's name, for error messages and the table version.
+
+    Returns:
+        The table; its ``version`` is the file name and a hash of its bytes.
+
+    Raises:
+        TableError: Naming the file, row and column of the first problem.
+    """
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    header = reader.fieldnames or []
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise TableError(file, 1, None, f"missing columns: {', '.join(missing)}")
+    unknown = [c for c in header if c not in COLUMNS]
+    if unknown:
+        raise TableError(file, 1, None, f"unknown columns: {', '.join(unknown)}")
+    if len(set(header)) != len(header):
+        raise TableError(file, 1, None, "a column is named twice")
+    rules: list[DrugClassRule] = []
+    seen: dict[str, int] = {}
+    try:
+        for line, raw in enumerate(reader, start=2):
+            if None in raw or any(v is None for v in raw.values()):
+                raise TableError(file, line, None, f"has {'more' if None in raw else 'fewer'} cells than the header")
+            cells = {k: v.strip() for k, v in raw.items()}
+            try:
+                rule = _parse_row(cells, line)
+            except _RowError as error:
+                raise TableError(file, line, error.column, error.problem) from None
+            if rule.rule_id in seen:
+                raise TableError(file, line, "rule_id", f"{rule.rule_id!r} is already used at row {seen[rule.rule_id]}")
+            seen[rule.rule_id] = line
+            rules.append(rule)
+    except csv.Error as error:
+        raise TableError(file, reader.line_num, None, f"not valid CSV: {error}") from None
+    if not rules:
+        raise TableError(file, None, None, "has no rows")
+    _check_bands(rules, file)
+    names = _index_names(rules, file)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return Table(
+        file=file,
+        version=f"{file} sha256:{digest}",
+        rules=tuple(rules),
+        names=names,
+        guidelines=frozenset(r.guideline for r in rules),
+    )
+
+
+def load_table(path: str | Path | None = None) -> Table:
+    """Read and validate a table file; the bundled one when ``path`` is None.
+
+    Raises:
+        TableError: When the file cannot be read or is malformed.
+    """
+    if path is None:
+        resource = resources.files("medplan") / "data" / "drug_classes.csv"
+        name = "drug_classes.csv"
+        reader: Callable[[], str] = functools.partial(resource.read_text, encoding="utf-8")
+    else:
+        file = Path(path)
+        name = file.name
+        reader = functools.partial(file.read_text, encoding="utf-8")
+    try:
+        text = reader()
+    except (OSError, UnicodeDecodeError) as error:
+        raise TableError(name, None, None, f"cannot be read: {error}") from None
+    return parse_table(text, name)
+
+
+@functools.cache
+def default_table() -> Table:
+    """The bundled table, loaded and validated once per process."""
+    return load_table()
