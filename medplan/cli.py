@@ -56,7 +56,9 @@ def _decode(text: str, label: str) -> object:
 def _read(stream: TextIO, label: str) -> str:
     text = stream.read(MAX_REQUEST_BYTES + 1)
     if len(text) > MAX_REQUEST_BYTES:
-        raise InputError(label, f"is larger than {MAX_REQUEST_BYTES:,} characters; a request is far smaller")
+        raise InputError(
+            label, f"is larger than {MAX_REQUEST_BYTES:,} characters; a request is far smaller"
+        )
     return text
 
 
@@ -81,15 +83,23 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     formats = ("text", "json")
 
-    plan_cmd = commands.add_parser("plan", help="plan a request (a JSON file, or - for standard input)")
+    plan_cmd = commands.add_parser(
+        "plan", help="plan a request (a JSON file, or - for standard input)"
+    )
     plan_cmd.add_argument("request", metavar="REQUEST.json")
     plan_cmd.add_argument("--format", choices=formats, default="text")
-    plan_cmd.add_argument("--table", metavar="CSV", help="use this drug-class table instead of the bundled one")
+    plan_cmd.add_argument(
+        "--table", metavar="CSV", help="use this drug-class table instead of the bundled one"
+    )
 
     example_cmd = commands.add_parser("example", help="plan a bundled example request")
     example_cmd.add_argument("name", nargs="?", default="nerve-root-sleeve-injection")
-    example_cmd.add_argument("--format", choices=(*formats, "request"), default="text",
-                             help="'request' prints the example's request instead of its plan")
+    example_cmd.add_argument(
+        "--format",
+        choices=(*formats, "request"),
+        default="text",
+        help="'request' prints the example's request instead of its plan",
+    )
     example_cmd.add_argument("--list", action="store_true", help="list the bundled examples")
     return parser
 
@@ -102,7 +112,9 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             out.write("".join(f"{name}\n" for name in examples))
             return EXIT_OK
         if args.name not in examples:
-            raise InputError("example", f"no bundled example {args.name!r} (have: {', '.join(examples)})")
+            raise InputError(
+                "example", f"no bundled example {args.name!r} (have: {', '.join(examples)})"
+            )
         text = examples[args.name].read_text(encoding="utf-8")
         if args.format == "request":
             out.write(text)
@@ -136,5 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{type(error).__name__}: {error}\n")
         return EXIT_TABLE if isinstance(error, TableError) else EXIT_INPUT
     except Exception as error:  # noqa: BLE001 - a user sees one line, never a traceback
-        sys.stderr.write(f"medplan: internal error, please report it: {type(error).__name__}: {error}\n")
+        sys.stderr.write(
+            f"medplan: internal error, please report it: {type(error).__name__}: {error}\n"
+        )
         return EXIT_INTERNAL

@@ -27,6 +27,7 @@ class InputError(MedplanError):
     __module__ = "medplan"
 
     def __init__(self, field: str, problem: str) -> None:
+        """Name the field and the problem; the message is ``field: problem``."""
         self.field = field
         self.problem = problem
         super().__init__(f"{field}: {problem}" if field else problem)
@@ -45,9 +46,8 @@ class TableError(MedplanError):
 
     __module__ = "medplan"
 
-    def __init__(
-        self, file: str, row: int | None, column: str | None, problem: str
-    ) -> None:
+    def __init__(self, file: str, row: int | None, column: str | None, problem: str) -> None:
+        """Name the place and the problem: ``file, row N: column 'c': problem``."""
         self.file = file
         self.row = row
         self.column = column

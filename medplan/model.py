@@ -97,9 +97,10 @@ class Interval:
     """An amount of time off or before restarting: ``5 days`` or ``24 hours``."""
 
     amount: int = attrs.field(validator=[attrs.validators.instance_of(int), attrs.validators.ge(0)])
-    unit: Unit = attrs.field(validator=attrs.validators.in_(Unit))
+    unit: Unit = attrs.field(validator=attrs.validators.instance_of(Unit))
 
     def __str__(self) -> str:
+        """As the table writes it: ``5 days``, ``1 hour``."""
         word = self.unit.value if self.amount != 1 else self.unit.value[:-1]
         return f"{self.amount} {word}"
 
@@ -213,7 +214,12 @@ class Check:
 
     def to_dict(self) -> dict[str, Any]:
         """The check as it appears in the plan JSON."""
-        return {"test": self.test, "max": self.max_value, "date": self.on.isoformat(), "day": self.day}
+        return {
+            "test": self.test,
+            "max": self.max_value,
+            "date": self.on.isoformat(),
+            "day": self.day,
+        }
 
 
 def _iso(value: datetime | None) -> str | None:

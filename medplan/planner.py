@@ -28,7 +28,16 @@ from medplan.model import (
     Request,
     Unit,
 )
-from medplan.table import DrugClassRule, Dosing, Evidence, Group, Resolution, Table, TierRule, normalise_name
+from medplan.table import (
+    Dosing,
+    DrugClassRule,
+    Evidence,
+    Group,
+    Resolution,
+    Table,
+    TierRule,
+    normalise_name,
+)
 
 __all__ = ["make_plan"]
 
@@ -61,13 +70,19 @@ class _Unplaced:
 
 
 def _select_rule(
-    rules: Sequence[DrugClassRule], order: MedicationOrder, crcl: float | None, drug: str, guideline: str
+    rules: Sequence[DrugClassRule],
+    order: MedicationOrder,
+    crcl: float | None,
+    drug: str,
+    guideline: str,
 ) -> DrugClassRule | _Unplaced:
     candidates = list(rules)
     regimens = sorted({r.regimen.value for r in candidates if r.regimen is not None})
     if regimens:
         if order.regimen is None:
-            return _Unplaced(f"{drug}'s hold depends on the dose regimen: {' or '.join(regimens)} needed")
+            return _Unplaced(
+                f"{drug}'s hold depends on the dose regimen: {' or '.join(regimens)} needed"
+            )
         candidates = [r for r in candidates if r.regimen in (None, order.regimen)]
         if not candidates:
             return _Unplaced(f"{guideline} gives no rule for {order.regimen.value} {drug}")
@@ -95,16 +110,25 @@ class _Timing:
     notes: tuple[str, ...]
 
 
-def _hold_with_policy(rule: DrugClassRule, tier: TierRule, policy: Policy) -> tuple[Interval | None, list[str]]:
+def _hold_with_policy(
+    rule: DrugClassRule, tier: TierRule, policy: Policy
+) -> tuple[Interval | None, list[str]]:
     hold = tier.hold
     wanted = policy.antiplatelet_hold_days
-    if hold is None or wanted is None or rule.group is not Group.ANTIPLATELET or hold.unit is not Unit.DAYS:
+    if (
+        hold is None
+        or wanted is None
+        or rule.group is not Group.ANTIPLATELET
+        or hold.unit is not Unit.DAYS
+    ):
         return hold, []
     if wanted > hold.amount:
         note = f"Held {wanted} days by clinic policy {policy.name!r} (the table's rule: {hold})."
         return Interval(wanted, Unit.DAYS), [note]
     if wanted < hold.amount:
-        return hold, [f"Clinic policy {policy.name!r} asks for {wanted} days; the table's longer {hold} is kept."]
+        return hold, [
+            f"Clinic policy {policy.name!r} asks for {wanted} days; the table's longer {hold} is kept."
+        ]
     return hold, []
 
 
@@ -114,7 +138,9 @@ def _gap_notes(doses: Sequence[datetime | None], times: Sequence[time], zone_key
         if dose is None or dose.timetz().replace(tzinfo=None) in times:
             continue
         usual = next(
-            t for t in times if schedule.scheduled_dose(dose.date(), t, dose.tzinfo) == dose  # type: ignore[arg-type]
+            t
+            for t in times
+            if schedule.scheduled_dose(dose.date(), t, dose.tzinfo) == dose  # type: ignore[arg-type]
         )
         notes.append(
             f"The usual {usual:%H:%M} dose does not exist on {say_date(dose.date())} in {zone_key} "
@@ -124,7 +150,12 @@ def _gap_notes(doses: Sequence[datetime | None], times: Sequence[time], zone_key
 
 
 def _time_scheduled(
-    procedure: Procedure, hold: Interval, resume: Interval, order: MedicationOrder, resume_next_day: bool
+    procedure: Procedure,
+    hold: Interval,
+    resume: Interval,
+    order: MedicationOrder,
+    *,
+    resume_next_day: bool,
 ) -> _Timing:
     zone, times = procedure.zone, order.times
     if hold.unit is Unit.DAYS:
@@ -132,7 +163,9 @@ def _time_scheduled(
     else:
         last = schedule.last_dose_holding_hours(procedure.start, hold.amount, times, zone)
     if resume.unit is Unit.DAYS:
-        first = schedule.first_dose_on_day(procedure.day0, resume.amount, procedure.finish, times, zone)
+        first = schedule.first_dose_on_day(
+            procedure.day0, resume.amount, procedure.finish, times, zone
+        )
     else:
         first = schedule.first_dose_after_hours(procedure.finish, resume.amount, times, zone)
     if resume_next_day:
@@ -142,7 +175,9 @@ def _time_scheduled(
     return _Timing(last, first, omitted, tuple(_gap_notes((last, first), times, zone.key)))
 
 
-def _time_infusion(procedure: Procedure, hold: Interval, resume: Interval, resume_next_day: bool) -> _Timing:
+def _time_infusion(
+    procedure: Procedure, hold: Interval, resume: Interval, *, resume_next_day: bool
+) -> _Timing:
     zone = procedure.zone
     if hold.unit is Unit.HOURS:
         stop = schedule.elapsed(procedure.start, -hold.amount, zone)
@@ -151,9 +186,17 @@ def _time_infusion(procedure: Procedure, hold: Interval, resume: Interval, resum
     if resume.unit is Unit.HOURS:
         restart = schedule.elapsed(procedure.finish, resume.amount, zone)
     else:
-        restart = max(schedule.start_of_day(procedure.day0 + timedelta(days=resume.amount), zone), procedure.finish, key=lambda d: d.timestamp())
+        restart = max(
+            schedule.start_of_day(procedure.day0 + timedelta(days=resume.amount), zone),
+            procedure.finish,
+            key=lambda d: d.timestamp(),
+        )
     if resume_next_day:
-        restart = max(restart, schedule.start_of_day(procedure.day0 + timedelta(days=1), zone), key=lambda d: d.timestamp())
+        restart = max(
+            restart,
+            schedule.start_of_day(procedure.day0 + timedelta(days=1), zone),
+            key=lambda d: d.timestamp(),
+        )
     return _Timing(stop, restart, (), ())
 
 
@@ -163,7 +206,9 @@ def _display(order: MedicationOrder, drug: str) -> str:
     return f"{order.name} ({drug})"
 
 
-def _review(order: MedicationOrder, reason: str, resolution: Resolution | None = None) -> MedicationPlan:
+def _review(
+    order: MedicationOrder, reason: str, resolution: Resolution | None = None
+) -> MedicationPlan:
     name = order.name if resolution is None else _display(order, resolution.drug)
     return MedicationPlan(
         input=order.name,
@@ -190,7 +235,9 @@ def _review_instruction(name: str) -> str:
     )
 
 
-def _hold_instruction(name: str, timing: _Timing, checks: Sequence[Check], rule: DrugClassRule) -> str:
+def _hold_instruction(
+    name: str, timing: _Timing, checks: Sequence[Check], rule: DrugClassRule
+) -> str:
     assert timing.last_dose is not None  # noqa: S101 - a hold always has a last dose
     assert timing.resume is not None  # noqa: S101 - and a restart
     if rule.dosing is Dosing.INFUSION:
@@ -213,77 +260,118 @@ def _hold_instruction(name: str, timing: _Timing, checks: Sequence[Check], rule:
     return text
 
 
-def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> MedicationPlan:  # noqa: C901, PLR0912 - one branch per outcome, in order
+def _checks(
+    rule: DrugClassRule, policy: Policy, procedure: Procedure
+) -> tuple[tuple[Check, ...], list[str]]:
+    """The row's test before the procedure, with the clinic policy's threshold and day for INR."""
+    if rule.check_test is None:
+        return (), []
+    inr = rule.check_test == "INR"
+    limit = policy.inr_max if inr else rule.check_max
+    day = policy.inr_check_day if inr else rule.check_day
+    assert limit is not None  # noqa: S101 - validated with check_test
+    assert day is not None  # noqa: S101 - validated with check_test
+    check = Check(
+        test=rule.check_test, max_value=limit, on=procedure.day0 + timedelta(days=day), day=day
+    )
+    notes = []
+    if inr and limit != rule.check_max:
+        notes.append(
+            f"INR threshold {limit:g} from clinic policy {policy.name!r} (the table's: {rule.check_max:g})."
+        )
+    return (check,), notes
+
+
+@attrs.frozen
+class _Dated:
+    timing: _Timing
+    checks: tuple[Check, ...]
+    notes: tuple[str, ...]
+    missing: str | None
+
+
+def _date_hold(
+    rule: DrugClassRule,
+    hold: Interval,
+    resume: Interval,
+    order: MedicationOrder,
+    request: Request,
+    drug: str,
+) -> _Dated:
+    """Date a hold: the last dose, the doses omitted, the checks and the restart."""
+    procedure, policy = request.procedure, request.policy
+    resume_next_day = bool(
+        rule.group and rule.group.is_anticoagulant and policy.anticoagulant_resume_next_day
+    )
+    if rule.dosing is Dosing.INFUSION:
+        timing = _time_infusion(procedure, hold, resume, resume_next_day=resume_next_day)
+    elif order.times:
+        timing = _time_scheduled(procedure, hold, resume, order, resume_next_day=resume_next_day)
+    else:
+        missing = f"{drug}'s usual dose times are needed to date the last dose and the restart"
+        return _Dated(_Timing(None, None, (), ()), (), (), missing)
+    notes = list(timing.notes)
+    if resume_next_day:
+        notes.append(
+            f"Restarted no earlier than the day after the procedure (clinic policy {policy.name!r})."
+        )
+    checks, check_notes = _checks(rule, policy, procedure)
+    return _Dated(timing, checks, (*notes, *check_notes), None)
+
+
+def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> MedicationPlan:
     procedure, policy = request.procedure, request.policy
     resolution = table.resolve(order.name)
     if resolution is None:
-        return _review(order, f"{order.name!r} is not in medplan's table: check the name, or plan this medicine by hand")
+        return _review(
+            order,
+            f"{order.name!r} is not in medplan's table: check the name, or plan this medicine by hand",
+        )
     drug = resolution.drug
     rules = table.rules_for(procedure.guideline, resolution.drug_class)
     if not rules:
-        return _review(order, f"{procedure.guideline} gives no rule for {drug}: plan it by hand", resolution)
-    selected = _select_rule(rules, order, request.patient.crcl_ml_min, drug, procedure.guideline)
-    if isinstance(selected, _Unplaced):
-        return _review(order, selected.reason, resolution)
-    rule = selected
-    risk = procedure.bleeding_risk
-    tier = rule.tier(risk)
-    name = _display(order, drug)
-    notes: list[str] = []
-    reasons: list[str] = []
-    if tier.action is Action.REVIEW:
-        reasons.append(rule.review_reason or "")
+        return _review(
+            order, f"{procedure.guideline} gives no rule for {drug}: plan it by hand", resolution
+        )
+    rule = _select_rule(rules, order, request.patient.crcl_ml_min, drug, procedure.guideline)
+    if isinstance(rule, _Unplaced):
+        return _review(order, rule.reason, resolution)
+    tier = rule.tier(procedure.bleeding_risk)
+    reasons = [rule.review_reason or ""] if tier.action is Action.REVIEW else []
     if rule.evidence is Evidence.UNCONFIRMED:
         reasons.append(
             f"rule {rule.rule_id} is not yet confirmed against its source; the dates shown are its proposal"
         )
-    hold, policy_notes = _hold_with_policy(rule, tier, policy)
-    notes += policy_notes
-    action = Action.REVIEW if reasons else tier.action
-    timing = _Timing(None, None, (), ())
-    checks: tuple[Check, ...] = ()
+    hold, notes = _hold_with_policy(rule, tier, policy)
+    dated = _Dated(_Timing(None, None, (), ()), (), (), None)
     if hold is not None and tier.resume is not None:
-        resume_next_day = bool(rule.group and rule.group.is_anticoagulant and policy.anticoagulant_resume_next_day)
-        if rule.dosing is Dosing.INFUSION:
-            timing = _time_infusion(procedure, hold, tier.resume, resume_next_day)
-        elif order.times:
-            timing = _time_scheduled(procedure, hold, tier.resume, order, resume_next_day)
-        else:
-            action = Action.REVIEW
-            reasons.append(f"{drug}'s usual dose times are needed to date the last dose and the restart")
-        if timing.resume is not None and resume_next_day:
-            notes.append(f"Restarted no earlier than the day after the procedure (clinic policy {policy.name!r}).")
-        notes += timing.notes
-        if rule.check_test is not None and timing.last_dose is not None:
-            inr = rule.check_test == "INR"
-            limit = policy.inr_max if inr else rule.check_max
-            day = policy.inr_check_day if inr else rule.check_day
-            assert limit is not None  # noqa: S101 - validated with check_test
-            assert day is not None  # noqa: S101 - validated with check_test
-            checks = (Check(test=rule.check_test, max_value=limit, on=procedure.day0 + timedelta(days=day), day=day),)
-            if inr and limit != rule.check_max:
-                notes.append(f"INR threshold {limit:g} from clinic policy {policy.name!r} (the table's: {rule.check_max:g}).")
+        dated = _date_hold(rule, hold, tier.resume, order=order, request=request, drug=drug)
+        notes += dated.notes
+        if dated.missing is not None:
+            reasons.append(dated.missing)
     if rule.note:
         notes.append(rule.note)
+    action = Action.REVIEW if reasons else tier.action
+    name = _display(order, drug)
     if action is Action.REVIEW:
         instruction = _review_instruction(name)
     elif action is Action.CONTINUE:
         instruction = f"Keep taking your {name} as usual, including on the day of the procedure."
     else:
-        instruction = _hold_instruction(name, timing, checks, rule)
+        instruction = _hold_instruction(name, dated.timing, dated.checks, rule)
     return MedicationPlan(
         input=order.name,
         drug=drug,
         drug_class=rule.drug_class,
         action=action,
-        last_dose=timing.last_dose,
-        omitted_doses=timing.omitted,
-        checks=checks,
-        resume=timing.resume,
+        last_dose=dated.timing.last_dose,
+        omitted_doses=dated.timing.omitted,
+        checks=dated.checks,
+        resume=dated.timing.resume,
         instruction=instruction,
         review_reason="; ".join(reasons) or None,
         rule_id=rule.rule_id,
-        rule=rule.describe(risk),
+        rule=rule.describe(procedure.bleeding_risk),
         source=rule.source,
         notes=tuple(notes),
     )
@@ -299,18 +387,23 @@ def _plan_questions(request: Request, table: Table, plans: Sequence[MedicationPl
     for drug, inputs in by_drug.items():
         if len(inputs) > 1:
             listed = ", ".join(repr(i) for i in inputs)
-            questions.append(f"{drug} is listed {len(inputs)} times ({listed}): confirm the current dose and times")
+            questions.append(
+                f"{drug} is listed {len(inputs)} times ({listed}): confirm the current dose and times"
+            )
     oral = sorted(
         {
             p.drug
             for p in plans
             if p.drug is not None
-            and any(r.group is Group.ORAL_ANTICOAGULANT for r in table.rules_for(request.procedure.guideline, p.drug_class or ""))
+            and any(
+                r.group is Group.ORAL_ANTICOAGULANT
+                for r in table.rules_for(request.procedure.guideline, p.drug_class or "")
+            )
         }
     )
     if len(oral) > 1:
         questions.append(
-            f"{' and '.join(oral)} are both oral anticoagulants: confirm which one the patient takes before using this plan"
+            f"{' and '.join(oral)} are both oral anticoagulants: confirm which one the patient takes"
         )
     return questions
 
@@ -328,7 +421,11 @@ def make_plan(request: Request, table: Table, *, medplan_version: str) -> Plan:
         when any medicine or the list as a whole needs a pharmacist.
     """
     plans = tuple(_plan_medication(order, request, table) for order in request.medications)
-    reasons = [f"{p.input}: {p.review_reason}" for p in plans if p.action is Action.REVIEW and p.review_reason]
+    reasons = [
+        f"{p.input}: {p.review_reason}"
+        for p in plans
+        if p.action is Action.REVIEW and p.review_reason
+    ]
     reasons += _plan_questions(request, table, plans)
     return Plan(
         procedure=request.procedure,

@@ -23,9 +23,36 @@ def _short(plan: MedicationPlan) -> tuple[str, ...]:
     def when(moment: object) -> str:
         return "-" if moment is None else f"{moment:%a %d %b %H:%M}"
 
-    checks = "; ".join(f"{c.test} <= {c.max_value:g} on {c.on:%a %d %b}" for c in plan.checks) or "-"
+    checks = (
+        "; ".join(f"{c.test} <= {c.max_value:g} on {c.on:%a %d %b}" for c in plan.checks) or "-"
+    )
     action = plan.action.value.upper() if plan.action is Action.REVIEW else plan.action.value
     return (plan.input, plan.drug or "?", action, when(plan.last_dose), checks, when(plan.resume))
+
+
+def _detail(number: int, medication: MedicationPlan) -> list[str]:
+    lines = [f"{number}. {medication.input}: {medication.action.value}"]
+    if medication.drug is not None:
+        lines.append(f"   Drug: {medication.drug} (class {medication.drug_class})")
+    if medication.review_reason:
+        lines.append(f"   Review: {medication.review_reason}")
+    if medication.last_dose is not None:
+        lines.append(f"   Last dose: {say_when(medication.last_dose)}")
+    lines += [
+        f"   Check: {c.test} <= {c.max_value:g} on {say_date(c.on)} (day {c.day})"
+        for c in medication.checks
+    ]
+    if medication.resume is not None:
+        lines.append(f"   Resume: {say_when(medication.resume)}")
+    if medication.omitted_doses:
+        lines.append(f"   Doses omitted: {len(medication.omitted_doses)}")
+    lines.append(f"   Patient: {medication.instruction}")
+    if medication.rule_id is not None:
+        lines.append(f"   Rule: {medication.rule_id}: {medication.rule}")
+    lines += [f"   Note: {note}" for note in medication.notes]
+    if medication.source is not None:
+        lines.append(f"   Source: {medication.source}")
+    return lines
 
 
 def render_text(plan: Plan) -> str:
@@ -49,24 +76,9 @@ def render_text(plan: Plan) -> str:
     rows = [header, *(_short(m) for m in plan.medications)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     for row in rows:
-        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        lines.append(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
     for number, medication in enumerate(plan.medications, start=1):
-        lines += ["", f"{number}. {medication.input}: {medication.action.value}"]
-        if medication.drug is not None:
-            lines.append(f"   Drug: {medication.drug} (class {medication.drug_class})")
-        if medication.review_reason:
-            lines.append(f"   Review: {medication.review_reason}")
-        if medication.last_dose is not None:
-            lines.append(f"   Last dose: {say_when(medication.last_dose)}")
-        lines += [f"   Check: {c.test} <= {c.max_value:g} on {say_date(c.on)} (day {c.day})" for c in medication.checks]
-        if medication.resume is not None:
-            lines.append(f"   Resume: {say_when(medication.resume)}")
-        if medication.omitted_doses:
-            lines.append(f"   Doses omitted: {len(medication.omitted_doses)}")
-        lines.append(f"   Patient: {medication.instruction}")
-        if medication.rule_id is not None:
-            lines.append(f"   Rule: {medication.rule_id}: {medication.rule}")
-        lines += [f"   Note: {note}" for note in medication.notes]
-        if medication.source is not None:
-            lines.append(f"   Source: {medication.source}")
+        lines += ["", *_detail(number, medication)]
     return "\n".join(lines) + "\n"

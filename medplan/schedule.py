@@ -148,7 +148,9 @@ def _doses_by_day(
     raise ValueError(msg)  # pragma: no cover - unreachable with a non-empty schedule
 
 
-def _latest_dose_before(limit: datetime, times: Sequence[time], zone: ZoneInfo, *, inclusive: bool) -> datetime:
+def _latest_dose_before(
+    limit: datetime, times: Sequence[time], zone: ZoneInfo, *, inclusive: bool
+) -> datetime:
     # A dose moved forward by a gap can land on the next calendar day, so the
     # walk starts a day after the limit's own date.
     start = limit.astimezone(zone).date() + _ONE_DAY
@@ -159,7 +161,9 @@ def _latest_dose_before(limit: datetime, times: Sequence[time], zone: ZoneInfo, 
     raise AssertionError  # pragma: no cover - _doses_by_day raises first
 
 
-def _first_dose_after(limit: datetime, times: Sequence[time], zone: ZoneInfo, *, inclusive: bool) -> datetime:
+def _first_dose_after(
+    limit: datetime, times: Sequence[time], zone: ZoneInfo, *, inclusive: bool
+) -> datetime:
     start = limit.astimezone(zone).date() - _ONE_DAY
     bound = _utc(limit)
     for dose in _doses_by_day(start, times, zone, _ONE_DAY):
@@ -168,7 +172,9 @@ def _first_dose_after(limit: datetime, times: Sequence[time], zone: ZoneInfo, *,
     raise AssertionError  # pragma: no cover - _doses_by_day raises first
 
 
-def last_dose_holding_days(day0: date, days: int, times: Sequence[time], zone: ZoneInfo) -> datetime:
+def last_dose_holding_days(
+    day0: date, days: int, times: Sequence[time], zone: ZoneInfo
+) -> datetime:
     """The last dose before a hold of ``days`` calendar days.
 
     That is the latest scheduled dose on day -(days+1): no dose on days
@@ -188,10 +194,14 @@ def last_dose_holding_days(day0: date, days: int, times: Sequence[time], zone: Z
     >>> last_dose_holding_days(date(2026, 3, 31), 2, (time(8), time(20)), london).isoformat()
     '2026-03-28T20:00:00+00:00'
     """
-    return _latest_dose_before(start_of_day(day0 - timedelta(days=days), zone), times, zone, inclusive=False)
+    return _latest_dose_before(
+        start_of_day(day0 - timedelta(days=days), zone), times, zone, inclusive=False
+    )
 
 
-def last_dose_holding_hours(start: datetime, hours: int, times: Sequence[time], zone: ZoneInfo) -> datetime:
+def last_dose_holding_hours(
+    start: datetime, hours: int, times: Sequence[time], zone: ZoneInfo
+) -> datetime:
     """The latest scheduled dose at least ``hours`` real hours before ``start``.
 
     >>> london = ZoneInfo("Europe/London")
@@ -232,7 +242,9 @@ def first_dose_on_day(
     return _first_dose_after(floor, times, zone, inclusive=True)
 
 
-def first_dose_after_hours(after: datetime, hours: int, times: Sequence[time], zone: ZoneInfo) -> datetime:
+def first_dose_after_hours(
+    after: datetime, hours: int, times: Sequence[time], zone: ZoneInfo
+) -> datetime:
     """The first scheduled dose at least ``hours`` real hours after ``after``.
 
     With ``hours`` = 0 the dose is strictly after ``after``: nothing is taken

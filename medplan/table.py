@@ -59,8 +59,8 @@ from medplan.model import Action, BleedingRisk, Interval, Regimen, Route, Unit
 
 __all__ = [
     "COLUMNS",
-    "DrugClassRule",
     "Dosing",
+    "DrugClassRule",
     "Evidence",
     "Group",
     "Resolution",
@@ -243,7 +243,9 @@ class Table:
 
     def rules_for(self, guideline: str, drug_class: str) -> tuple[DrugClassRule, ...]:
         """Every row for one class under one guideline."""
-        return tuple(r for r in self.rules if r.guideline == guideline and r.drug_class == drug_class)
+        return tuple(
+            r for r in self.rules if r.guideline == guideline and r.drug_class == drug_class
+        )
 
 
 T = TypeVar("T")
@@ -351,7 +353,7 @@ def _parse_row(cells: Mapping[str, str], line: int) -> DrugClassRule:  # noqa: C
     if len(drugs) > 1:
         for brand in brands:
             if "=" not in brand:
-                problem = f"must say which drug each brand is when the class has several ('Brand=generic'; got {brand!r})"
+                problem = f"must name the drug of each brand when the class has several: 'Brand=generic' (got {brand!r})"
                 raise _RowError("brands", problem)
     crcl_min = _number("crcl_min", cells["crcl_min"], low=0, high=_MAX_CRCL)
     crcl_max = _number("crcl_max", cells["crcl_max"], low=0, high=_MAX_CRCL)
@@ -361,7 +363,9 @@ def _parse_row(cells: Mapping[str, str], line: int) -> DrugClassRule:  # noqa: C
     _check_monotone_in_risk(tiers)
     check_test = cells["check_test"] or None
     if check_test is not None and check_test not in _CHECK_TESTS:
-        raise _RowError("check_test", f"must be one of {', '.join(_CHECK_TESTS)} (got {check_test!r})")
+        raise _RowError(
+            "check_test", f"must be one of {', '.join(_CHECK_TESTS)} (got {check_test!r})"
+        )
     check_max = _number("check_max", cells["check_max"], low=0.5, high=5.0)
     check_day = _integer("check_day", cells["check_day"], low=-14, high=0)
     for column, value in (("check_max", check_max), ("check_day", check_day)):
@@ -423,7 +427,9 @@ def _check_monotone_in_risk(tiers: Mapping[BleedingRisk, TierRule]) -> None:
     for i, lower in enumerate(ordered):
         for higher in ordered[i + 1 :]:
             if _shorter(tiers[higher], tiers[lower]):
-                problem = f"the {higher.value}-risk hold is shorter than the {lower.value}-risk hold"
+                problem = (
+                    f"the {higher.value}-risk hold is shorter than the {lower.value}-risk hold"
+                )
                 raise _RowError(f"{higher.value}_hold", problem)
 
 
@@ -439,13 +445,19 @@ def _check_bands(rules: Iterable[DrugClassRule], file: str) -> None:
         for rule in group:
             low = rule.crcl_min if rule.crcl_min is not None else 0.0
             if low != expected:
-                what = "overlaps the band before it" if low < expected else "leaves a gap after the band before it"
+                what = (
+                    "overlaps the band before it"
+                    if low < expected
+                    else "leaves a gap after the band before it"
+                )
                 problem = f"{what} (bands of {rule.guideline} {rule.drug_class} must meet at {expected:g})"
                 raise TableError(file, rule.row, "crcl_min", problem)
             expected = rule.crcl_max if rule.crcl_max is not None else math.inf
         if expected != math.inf:
             last = group[-1]
-            problem = f"the highest band of {last.guideline} {last.drug_class} must have no upper bound"
+            problem = (
+                f"the highest band of {last.guideline} {last.drug_class} must have no upper bound"
+            )
             raise TableError(file, last.row, "crcl_max", problem)
         # sorted by rising CrCl: a band with lower CrCl must hold at least as long
         for i, lower in enumerate(group):
@@ -517,14 +529,24 @@ def parse_table(text: str, file: str = "drug_classes.csv") -> Table:
     try:
         for line, raw in enumerate(reader, start=2):
             if None in raw or any(v is None for v in raw.values()):
-                raise TableError(file, line, None, f"has {'more' if None in raw else 'fewer'} cells than the header")
+                raise TableError(
+                    file,
+                    line,
+                    None,
+                    f"has {'more' if None in raw else 'fewer'} cells than the header",
+                )
             cells = {k: v.strip() for k, v in raw.items()}
             try:
                 rule = _parse_row(cells, line)
             except _RowError as error:
                 raise TableError(file, line, error.column, error.problem) from None
             if rule.rule_id in seen:
-                raise TableError(file, line, "rule_id", f"{rule.rule_id!r} is already used at row {seen[rule.rule_id]}")
+                raise TableError(
+                    file,
+                    line,
+                    "rule_id",
+                    f"{rule.rule_id!r} is already used at row {seen[rule.rule_id]}",
+                )
             seen[rule.rule_id] = line
             rules.append(rule)
     except csv.Error as error:
