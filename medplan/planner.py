@@ -294,6 +294,7 @@ def _date_hold(
     rule: DrugClassRule,
     hold: Interval,
     resume: Interval,
+    *,
     order: MedicationOrder,
     request: Request,
     drug: str,

@@ -150,7 +150,7 @@ def _local_time(path: str, value: object, zone: ZoneInfo) -> datetime:
     text = _text(path, value)
     if _LOCAL.fullmatch(text) is None:
         if _OFFSET.fullmatch(text):
-            problem = f"must be local time YYYY-MM-DDTHH:MM without a UTC offset (got {text!r}); the zone is its own field"
+            problem = f"must be local time YYYY-MM-DDTHH:MM without a UTC offset (got {text!r})"
         else:
             problem = f"must be a local date and time YYYY-MM-DDTHH:MM (got {text!r})"
         raise InputError(path, problem)

@@ -353,7 +353,7 @@ def _parse_row(cells: Mapping[str, str], line: int) -> DrugClassRule:  # noqa: C
     if len(drugs) > 1:
         for brand in brands:
             if "=" not in brand:
-                problem = f"must name the drug of each brand when the class has several: 'Brand=generic' (got {brand!r})"
+                problem = f"must name each brand's drug when the class has several: 'Brand=generic' (got {brand!r})"
                 raise _RowError("brands", problem)
     crcl_min = _number("crcl_min", cells["crcl_min"], low=0, high=_MAX_CRCL)
     crcl_max = _number("crcl_max", cells["crcl_max"], low=0, high=_MAX_CRCL)
