@@ -15,9 +15,11 @@ time that occurs twice (the clocks go back) is taken at its first occurrence,
 which for a last dose before a procedure is the earlier, safer one.
 
 **Hold N days** (calendar): no dose on days -N ... -1 and none on day 0 before
-the procedure. The last dose is the latest scheduled dose on day -(N+1), so at
-least N x 24 hours pass before a procedure at any time of day 0, whatever the
-clocks do.
+the procedure. The last dose is the latest scheduled dose on day -(N+1), so N
+whole calendar days pass without a dose. That is at least N x 24 hours of wall
+clock, and of real time except for the hour a spring-forward change removes
+(a 23:30 last dose before a midnight procedure); a rule that needs real hours
+is written in hours.
 
 **Hold H hours** (elapsed): the last dose is the latest scheduled dose at least
 H real hours before the procedure starts, counted on absolute time (UTC), so a

@@ -1,0 +1,23 @@
+"""Shared test set-up: Hypothesis profiles and the bundled table.
+
+Hypothesis loads its built-in ``ci`` profile (derandomised, no deadline)
+by itself when ``CI=true``; only ``MEDPLAN_HYPOTHESIS_PROFILE`` chooses
+another, so that profile is never overridden by accident.
+"""
+
+import os
+
+import pytest
+from hypothesis import settings
+
+import medplan
+
+settings.register_profile("dev", max_examples=50, deadline=None)
+settings.register_profile("deep", max_examples=2000, deadline=None)
+if "MEDPLAN_HYPOTHESIS_PROFILE" in os.environ:
+    settings.load_profile(os.environ["MEDPLAN_HYPOTHESIS_PROFILE"])
+
+
+@pytest.fixture(scope="session")
+def table() -> medplan.Table:
+    return medplan.default_table()
