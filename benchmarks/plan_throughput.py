@@ -1,0 +1,77 @@
+"""Plans per second for generated 8-medicine requests, against plain JSON decode and encode.
+
+    .venv/bin/python benchmarks/plan_throughput.py [--requests 2000]
+
+Prints the time to plan and render each request, and the time to decode the
+request and encode the plan as JSON alone, so planning's cost is read as a
+multiple of the JSON round trip of the same data on the same machine.
+"""
+
+import argparse
+import json
+import random
+import time
+from datetime import date, timedelta
+
+import medplan
+
+MEDICINES = [
+    {"name": "warfarin", "times": ["18:00"]},
+    {"name": "Eliquis", "times": ["08:00", "20:00"]},
+    {"name": "Plavix", "times": ["08:00"]},
+    {"name": "aspirin", "times": ["08:00"]},
+    {"name": "Pradaxa", "times": ["08:00", "20:00"]},
+    {"name": "Clexane", "times": ["08:00", "20:00"], "regimen": "therapeutic"},
+    {"name": "heparin", "route": "iv"},
+    {"name": "Brilinta", "times": ["08:00", "20:00"]},
+    {"name": "Xarelto", "times": ["18:00"]},
+    {"name": "Fragmin", "times": ["08:00"], "regimen": "prophylactic"},
+]
+ZONES = ["Australia/Perth", "Australia/Sydney", "Europe/London", "America/New_York", "Asia/Tokyo"]
+
+
+def requests(count: int, seed: int = 2026) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        day = date(2027, 1, 1) + timedelta(days=rng.randrange(365))
+        body = {
+            "procedure": {
+                "name": "benchmark",
+                "start": f"{day.isoformat()}T{rng.randrange(7, 17):02d}:{rng.choice(['00', '30'])}",
+                "timezone": rng.choice(ZONES),
+                "bleeding_risk": rng.choice(["low", "intermediate", "high"]),
+                "guideline": rng.choice(["asra-pain-2018", "chest-2022"]),
+            },
+            "patient": {"crcl_ml_min": rng.randrange(15, 120)},
+            "medications": rng.sample(MEDICINES, 8),
+        }
+        out.append(json.dumps(body))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=2000)
+    count = parser.parse_args().requests
+    lines = requests(count)
+    medplan.default_table()  # loaded once per process, as a booking system would
+
+    started = time.perf_counter()
+    plans = [medplan.render_json(medplan.plan(json.loads(line))) for line in lines]
+    planned = time.perf_counter() - started
+
+    started = time.perf_counter()
+    for line, out in zip(lines, plans, strict=True):
+        json.dumps(json.loads(line))
+        json.dumps(json.loads(out), indent=2)
+    json_only = time.perf_counter() - started
+
+    print(f"requests: {count} of 8 medicines")
+    print(f"plan + render JSON: {planned:.3f} s, {count / planned:,.0f} plans/s, {planned / count * 1e3:.3f} ms each")
+    print(f"JSON decode + encode of the same request and plan: {json_only:.3f} s")
+    print(f"planning costs {planned / json_only:.1f}x the JSON round trip")
+
+
+if __name__ == "__main__":
+    main()
