@@ -470,7 +470,7 @@ DRUGS = [
     med("ticagrelor", "08:00", "20:00"),
 ]
 
-local_starts = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2032, 12, 31)).map(  # noqa: DTZ001
+local_starts = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2032, 12, 31)).map(
     lambda d: d.replace(second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M")
 )
 
