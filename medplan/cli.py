@@ -41,16 +41,25 @@ def _examples() -> dict[str, Any]:
     }
 
 
+class _NotJSONNumberError(ValueError):
+    pass
+
+
 def _reject_constant(name: str) -> NoReturn:
-    raise InputError("request", f"{name} is not a number JSON allows")
+    # Python's decoder accepts NaN and Infinity; JSON does not.
+    raise _NotJSONNumberError(name)
 
 
 def _decode(text: str, label: str) -> object:
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text.removeprefix("\ufeff"), parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         problem = f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})"
         raise InputError(label, problem) from None
+    except _NotJSONNumberError as error:
+        raise InputError(label, f"not valid JSON ({error} is not a number JSON allows)") from None
+    except RecursionError:
+        raise InputError(label, "not valid JSON (nested too deeply)") from None
 
 
 def _read(stream: TextIO, label: str) -> str:

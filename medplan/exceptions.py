@@ -38,7 +38,7 @@ class TableError(MedplanError):
 
     Attributes:
         file: The table's file name.
-        row: The 1-based line number in the file (the header is line 1),
+        row: The row as a spreadsheet numbers it (the header is row 1),
             or ``None`` for a problem with the file as a whole.
         column: The column at fault, or ``None``.
         problem: What is wrong.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Collection, Mapping
 from datetime import datetime, time, timedelta
 from typing import Any, TypeVar
@@ -33,13 +34,19 @@ __all__ = ["DEFAULT_GUIDELINE", "parse_request", "parse_zone"]
 
 DEFAULT_GUIDELINE = "asra-pain-2018"
 
-_LOCAL = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?")
-_OFFSET = re.compile(r".*(?:Z|[+-]\d{2}:?\d{2})")
-_CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+_LOCAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
+_OFFSET = re.compile(r".*(?:Z|[+-][0-9]{2}:?[0-9]{2})")
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 _MAX_NAME = 200
 _MAX_CRCL = 500
 _MAX_MEDICATIONS = 200
 _PROCEDURE_MAX_HOURS = 24
+# Bookings are for dates within reach; the bounds keep every hold and restart
+# inside what datetime can represent, with room to spare.
+_FIRST_YEAR = 1900
+_LAST_YEAR = 2199
+# Directional overrides make a name display differently from what it is.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 E = TypeVar("E")
 
@@ -98,7 +105,7 @@ def _text(path: str, value: object) -> str:
         raise InputError(path, "must not be empty")
     if len(text) > _MAX_NAME:
         raise InputError(path, f"must be at most {_MAX_NAME} characters (got {len(text)})")
-    if any(ord(c) < 32 for c in text):  # noqa: PLR2004 - C0 control characters
+    if any(unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in text):
         raise InputError(path, "must not contain control characters")
     return text
 
@@ -116,11 +123,17 @@ def _choice(path: str, value: object, kind: type[E]) -> E:
 def _number(path: str, value: object, *, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(path, f"must be a number (got {_type_name(value)})")
-    if not math.isfinite(value):
-        raise InputError(path, f"must be a finite number (got {value})")
-    if not low <= value <= high:
-        raise InputError(path, f"must be between {low:g} and {high:g} (got {value:g})")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float, which JSON allows
+        raise InputError(
+            path, f"must be between {low:g} and {high:g} (got a {len(str(value))}-digit number)"
+        ) from None
+    if not math.isfinite(number):
+        raise InputError(path, f"must be a finite number (got {number})")
+    if not low <= number <= high:
+        raise InputError(path, f"must be between {low:g} and {high:g} (got {number:g})")
+    return number
 
 
 def _integer(path: str, value: object, *, low: int, high: int) -> int:
@@ -136,11 +149,14 @@ def parse_zone(path: str, value: object) -> ZoneInfo:
     key = _text(path, value)
     # 'localtime' would silently mean the machine's zone; posix/ and right/
     # are alternative copies of the database, right/ with leap seconds.
-    if key == "localtime" or key.startswith(("posix/", "right/")):
+    # 'Factory' means "zone not configured"; 'posixrules' is a template.
+    if key in {"localtime", "Factory", "posixrules"} or key.startswith(("posix/", "right/")):
         raise InputError(path, f"must be an IANA time zone such as Europe/London (got {key!r})")
     try:
         return ZoneInfo(key)
-    except (ZoneInfoNotFoundError, ValueError):
+    # A key can also name a folder of the database (IsADirectoryError) or a
+    # file in it that is not a zone (ValueError), besides no file at all.
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise InputError(
             path, f"is not an IANA time zone such as Europe/London (got {key!r})"
         ) from None
@@ -158,6 +174,8 @@ def _local_time(path: str, value: object, zone: ZoneInfo) -> datetime:
         naive = datetime.fromisoformat(text)
     except ValueError as error:
         raise InputError(path, f"{text} is not a real date and time ({error})") from None
+    if not _FIRST_YEAR <= naive.year <= _LAST_YEAR:
+        raise InputError(path, f"must be in the years {_FIRST_YEAR} to {_LAST_YEAR} (got {text!r})")
     moment = naive.replace(tzinfo=zone)
     if not tz.datetime_exists(moment):
         raise InputError(

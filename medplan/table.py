@@ -3,7 +3,7 @@
 Each row of ``drug_classes.csv`` is the rule one guideline gives for one drug
 class (and, where the rule depends on it, one dosing regimen, route or renal
 band). A malformed row stops the load with an error naming the file, the row
-(its line number, the header being line 1) and the column; a half-loaded table
+(numbered as a spreadsheet numbers it, the header being row 1) and the column; a half-loaded table
 is never returned.
 
 Columns, in any order (every one must be present, no others):
@@ -47,7 +47,7 @@ import hashlib
 import io
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TypeVar
@@ -332,6 +332,8 @@ def _tier(cells: Mapping[str, str], risk: BleedingRisk) -> TierRule:
         raise _RowError(f"{prefix}_resume", "must be empty when the action is continue")
     if hold is not None and resume is None:
         raise _RowError(f"{prefix}_resume", "must give the restart when a hold is given")
+    if resume is not None and hold is None:
+        raise _RowError(f"{prefix}_hold", "must give the hold when a restart is given")
     return TierRule(action=action, hold=hold, resume=resume)
 
 
@@ -342,7 +344,7 @@ def _slug(column: str, raw: str) -> str:
     return raw
 
 
-def _parse_row(cells: Mapping[str, str], line: int) -> DrugClassRule:  # noqa: C901 - one check per column
+def _parse_row(cells: Mapping[str, str], row: int) -> DrugClassRule:  # noqa: C901 - one check per column
     source = cells["source"]
     if not source:
         raise _RowError("source", "must cite the guideline (author, year, table)")
@@ -380,7 +382,7 @@ def _parse_row(cells: Mapping[str, str], line: int) -> DrugClassRule:  # noqa: C
     assert evidence is not None  # noqa: S101 - not optional
     return DrugClassRule(
         rule_id=_slug("rule_id", cells["rule_id"]),
-        row=line,
+        row=row,
         guideline=_slug("guideline", cells["guideline"]),
         drug_class=_slug("drug_class", cells["drug_class"]),
         drugs=drugs,
@@ -433,6 +435,20 @@ def _check_monotone_in_risk(tiers: Mapping[BleedingRisk, TierRule]) -> None:
                 raise _RowError(f"{higher.value}_hold", problem)
 
 
+def _check_dimensions(rules: Iterable[DrugClassRule], file: str) -> None:
+    """A class names a regimen (or route) in every row or in none, so one row matches an order."""
+    classes: dict[tuple[str, str], DrugClassRule] = {}
+    for rule in rules:
+        first = classes.setdefault((rule.guideline, rule.drug_class), rule)
+        for column in ("regimen", "route"):
+            if (getattr(first, column) is None) != (getattr(rule, column) is None):
+                problem = (
+                    f"must be given in every row of {rule.guideline} {rule.drug_class} or in none "
+                    f"(row {first.row} differs)"
+                )
+                raise TableError(file, rule.row, column, problem)
+
+
 def _check_bands(rules: Iterable[DrugClassRule], file: str) -> None:
     """Each class's renal bands cover CrCl 0 to no bound, without gaps or overlaps."""
     groups: dict[tuple[str, str, Regimen | None, Route | None], list[DrugClassRule]] = {}
@@ -441,30 +457,38 @@ def _check_bands(rules: Iterable[DrugClassRule], file: str) -> None:
         groups.setdefault(key, []).append(rule)
     for group in groups.values():
         group.sort(key=lambda r: r.crcl_min if r.crcl_min is not None else 0.0)
-        expected = 0.0
+        expected, previous = 0.0, None
         for rule in group:
             low = rule.crcl_min if rule.crcl_min is not None else 0.0
-            if low != expected:
-                what = (
-                    "overlaps the band before it"
-                    if low < expected
-                    else "leaves a gap after the band before it"
+            if previous is not None and not previous.has_renal_band and not rule.has_renal_band:
+                problem = (
+                    f"repeats row {previous.row}'s rule for {rule.guideline} {rule.drug_class}: "
+                    "one row per regimen, route and renal band"
                 )
-                problem = f"{what} (bands of {rule.guideline} {rule.drug_class} must meet at {expected:g})"
+                raise TableError(file, rule.row, "rule_id", problem)
+            if low != expected:
+                where = (
+                    f"the renal band of row {previous.row}" if previous is not None else "CrCl 0"
+                )
+                what = "overlaps" if low < expected else "leaves a gap after"
+                problem = f"{what} {where}: bands of {rule.guideline} {rule.drug_class} must meet at CrCl {expected:g}"
                 raise TableError(file, rule.row, "crcl_min", problem)
-            expected = rule.crcl_max if rule.crcl_max is not None else math.inf
+            expected, previous = (rule.crcl_max if rule.crcl_max is not None else math.inf), rule
         if expected != math.inf:
             last = group[-1]
             problem = (
                 f"the highest band of {last.guideline} {last.drug_class} must have no upper bound"
             )
             raise TableError(file, last.row, "crcl_max", problem)
-        # sorted by rising CrCl: a band with lower CrCl must hold at least as long
-        for i, lower in enumerate(group):
-            for higher in group[i + 1 :]:
-                for risk in BleedingRisk:
-                    if not _shorter(lower.tier(risk), higher.tier(risk)):
-                        continue
+        _check_monotone_in_crcl(group, file)
+
+
+def _check_monotone_in_crcl(bands: Sequence[DrugClassRule], file: str) -> None:
+    """``bands`` sorted by rising CrCl: a band with lower CrCl must hold at least as long."""
+    for i, lower in enumerate(bands):
+        for higher in bands[i + 1 :]:
+            for risk in BleedingRisk:
+                if _shorter(lower.tier(risk), higher.tier(risk)):
                     problem = (
                         f"the {risk.value}-risk hold is shorter than in the band above it "
                         f"(row {higher.row}): holds must not shorten as CrCl falls"
@@ -481,8 +505,8 @@ def _index_names(rules: Iterable[DrugClassRule], file: str) -> dict[str, Resolut
         known = names.get(key)
         if known is not None and known != resolution:
             problem = (
-                f"{name!r} already names {known.drug} ({known.drug_class}) at row {first_row[key]}; "
-                "a name must resolve to one drug"
+                f"{name!r} already names {known.drug} (class {known.drug_class}) at row {first_row[key]}, "
+                f"here {resolution.drug} (class {resolution.drug_class}); a name must resolve to one drug"
             )
             raise TableError(file, rule.row, column, problem)
         names[key] = resolution
@@ -501,8 +525,38 @@ def _index_names(rules: Iterable[DrugClassRule], file: str) -> dict[str, Resolut
     return names
 
 
+def _parse_rows(reader: csv.DictReader[str], file: str) -> list[DrugClassRule]:
+    rules: list[DrugClassRule] = []
+    seen: dict[str, int] = {}
+    row = 1
+    try:
+        for row, raw in enumerate(reader, start=2):  # row is read after a csv.Error
+            if None in raw or any(v is None for v in raw.values()):
+                more = None in raw
+                raise TableError(
+                    file, row, None, f"has {'more' if more else 'fewer'} cells than the header"
+                )
+            cells = {k: v.strip() for k, v in raw.items()}
+            try:
+                rule = _parse_row(cells, row)
+            except _RowError as error:
+                raise TableError(file, row, error.column, error.problem) from None
+            if rule.rule_id in seen:
+                problem = f"{rule.rule_id!r} is already used at row {seen[rule.rule_id]}"
+                raise TableError(file, row, "rule_id", problem)
+            seen[rule.rule_id] = row
+            rules.append(rule)
+    except csv.Error as error:
+        # The reader fails inside the record after the last one it returned.
+        raise TableError(file, row + 1, None, f"not valid CSV: {error}") from None
+    return rules
+
+
 def parse_table(text: str, file: str = "drug_classes.csv") -> Table:
     """Validate the table's text and build the :class:`Table`.
+
+    Rows are numbered as a spreadsheet numbers them: the header is row 1 and
+    each record after it one more, whatever newlines its quoted cells hold.
 
     Args:
         text: The CSV file's content.
@@ -514,8 +568,16 @@ def parse_table(text: str, file: str = "drug_classes.csv") -> Table:
     Raises:
         TableError: Naming the file, row and column of the first problem.
     """
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    # A spreadsheet's "CSV UTF-8" export starts with a byte-order mark.
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise TableError(file, None, None, "is empty")
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    header = reader.fieldnames or []
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as error:
+        raise TableError(file, 1, None, f"not valid CSV: {error}") from None
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise TableError(file, 1, None, f"missing columns: {', '.join(missing)}")
@@ -524,38 +586,12 @@ def parse_table(text: str, file: str = "drug_classes.csv") -> Table:
         raise TableError(file, 1, None, f"unknown columns: {', '.join(unknown)}")
     if len(set(header)) != len(header):
         raise TableError(file, 1, None, "a column is named twice")
-    rules: list[DrugClassRule] = []
-    seen: dict[str, int] = {}
-    try:
-        for line, raw in enumerate(reader, start=2):
-            if None in raw or any(v is None for v in raw.values()):
-                raise TableError(
-                    file,
-                    line,
-                    None,
-                    f"has {'more' if None in raw else 'fewer'} cells than the header",
-                )
-            cells = {k: v.strip() for k, v in raw.items()}
-            try:
-                rule = _parse_row(cells, line)
-            except _RowError as error:
-                raise TableError(file, line, error.column, error.problem) from None
-            if rule.rule_id in seen:
-                raise TableError(
-                    file,
-                    line,
-                    "rule_id",
-                    f"{rule.rule_id!r} is already used at row {seen[rule.rule_id]}",
-                )
-            seen[rule.rule_id] = line
-            rules.append(rule)
-    except csv.Error as error:
-        raise TableError(file, reader.line_num, None, f"not valid CSV: {error}") from None
+    rules = _parse_rows(reader, file)
     if not rules:
         raise TableError(file, None, None, "has no rows")
+    _check_dimensions(rules, file)
     _check_bands(rules, file)
     names = _index_names(rules, file)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     return Table(
         file=file,
         version=f"{file} sha256:{digest}",

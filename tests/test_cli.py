@@ -1,0 +1,369 @@
+"""Tests of the command line, ``medplan.cli.main``, in-process and as installed.
+
+The in-process tests run ``main(argv)`` from a temporary working directory
+(so no file of the checkout can be picked up by accident) and read what it
+printed with ``capsys``. A few tests run the installed ``medplan`` console
+script and ``python -m medplan`` in a subprocess, also from a temporary
+directory, to show that the bundled table and examples are found from
+anywhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+import sysconfig
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import medplan
+from medplan import cli
+
+EXAMPLE = "nerve-root-sleeve-injection"
+
+VALID: dict[str, Any] = {
+    "procedure": {
+        "name": "Lumbar nerve root sleeve injection",
+        "start": "2026-12-08T09:30",
+        "timezone": "Australia/Perth",
+        "bleeding_risk": "intermediate",
+    },
+    "patient": {"crcl_ml_min": 62},
+    "medications": [{"name": "Warfarin", "times": ["18:00"], "dose": "5 mg"}],
+}
+
+
+def valid_with(section: str, **fields: object) -> str:
+    """VALID as JSON text, with ``fields`` of ``section`` replaced."""
+    return json.dumps(VALID | {section: VALID.get(section, {}) | fields})
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp_path(tmp_path, monkeypatch):
+    """Every test runs with an empty temporary directory as its working directory."""
+    monkeypatch.chdir(tmp_path)
+
+
+def run(argv: list[str], capsys) -> tuple[int, str, str]:
+    """Run ``medplan ARGV`` in-process; the exit status, standard output and standard error."""
+    status = cli.main(argv)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_one_line_error(err: str, prefix: str) -> None:
+    """``err`` is exactly one line, without a traceback, starting with ``prefix``."""
+    assert "Traceback" not in err
+    assert err.endswith("\n")
+    assert err.count("\n") == 1, err
+    assert err.startswith(prefix), err
+
+
+# --- medplan example ------------------------------------------------------
+
+
+def test_example_prints_text_plan(capsys):
+    """`medplan example` prints the bundled example's plan as text, with warfarin held, and exits 0."""
+    status, out, err = run(["example"], capsys)
+
+    assert (status, err) == (0, "")
+    summary = next(line for line in out.splitlines() if line.startswith("Warfarin "))
+    assert summary.split()[:3] == ["Warfarin", "warfarin", "hold"]
+    assert "Last dose: Wednesday 2 December 2026 at 18:00" in out
+
+
+def test_example_json_keeps_input_order_and_dates(capsys):
+    """`medplan example --format json` lists the medicines in input order with warfarin's documented dates."""
+    status, out, err = run(["example", "--format", "json"], capsys)
+
+    assert (status, err) == (0, "")
+    plan = json.loads(out)
+    assert [m["input"] for m in plan["medications"]] == ["Warfarin", "Plavix", "Aspirin", "Eliquis"]
+    warfarin = plan["medications"][0]
+    assert warfarin["action"] == "hold"
+    assert warfarin["last_dose"] == "2026-12-02T18:00:00+08:00"
+    assert warfarin["resume"] == "2026-12-09T18:00:00+08:00"
+
+
+def test_example_list_names_the_bundled_examples(capsys):
+    """`medplan example --list` prints one example name a line, including the seed example."""
+    status, out, err = run(["example", "--list"], capsys)
+
+    assert (status, err) == (0, "")
+    assert EXAMPLE in out.splitlines()
+
+
+def test_example_request_is_the_bundled_json(capsys):
+    """`medplan example --format request` prints the example's request as valid JSON, unplanned."""
+    bundled = (resources.files("medplan") / "examples" / f"{EXAMPLE}.json").read_text(
+        encoding="utf-8"
+    )
+
+    status, out, err = run(["example", "--format", "request"], capsys)
+
+    assert (status, err) == (0, "")
+    assert json.loads(out) == json.loads(bundled)
+    assert json.loads(out)["procedure"]["timezone"] == "Australia/Perth"
+
+
+def test_unknown_example_exits_2(capsys):
+    """`medplan example NAME` for an example that is not bundled exits 2 with one line naming the bundled ones."""
+    status, out, err = run(["example", "no-such-example"], capsys)
+
+    assert (status, out) == (2, "")
+    assert_one_line_error(err, "InputError: example: no bundled example 'no-such-example' (have: ")
+    assert EXAMPLE in err
+
+
+# --- medplan plan -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("source", ["file", "stdin"])
+def test_plan_reads_file_or_stdin(source, fmt, capsys, monkeypatch):
+    """`medplan plan FILE` and `medplan plan -` print the same plan as `medplan example` for the example's request."""
+    status, request, _ = run(["example", "--format", "request"], capsys)
+    assert status == 0
+    _, expected, _ = run(["example", "--format", fmt], capsys)
+    if source == "file":
+        Path("request.json").write_text(request, encoding="utf-8")
+        argv = ["plan", "request.json", "--format", fmt]
+    else:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(request))
+        argv = ["plan", "-", "--format", fmt]
+
+    status, out, err = run(argv, capsys)
+
+    assert (status, err) == (0, "")
+    assert out == expected
+
+
+def test_plan_json_is_the_documented_plan(capsys):
+    """`medplan plan FILE --format json` prints the plan's to_dict() as JSON."""
+    Path("request.json").write_text(json.dumps(VALID), encoding="utf-8")
+
+    status, out, err = run(["plan", "request.json", "--format", "json"], capsys)
+
+    assert (status, err) == (0, "")
+    assert json.loads(out) == medplan.plan(VALID).to_dict()
+
+
+def test_plan_text_is_the_rendered_plan(capsys):
+    """`medplan plan FILE` prints the plan as render_text gives it."""
+    Path("request.json").write_text(json.dumps(VALID), encoding="utf-8")
+
+    status, out, err = run(["plan", "request.json"], capsys)
+
+    assert (status, err) == (0, "")
+    assert out == medplan.render_text(medplan.plan(VALID))
+
+
+BAD_INPUTS = [
+    pytest.param("hello", "req.json", id="not-json"),
+    pytest.param("[1, 2]", "request", id="json-array"),
+    pytest.param(json.dumps({"medications": []}), "procedure", id="missing-procedure"),
+    pytest.param(
+        valid_with("procedure", start="2026-02-30T09:00"), "procedure.start", id="30-february"
+    ),
+    pytest.param(
+        valid_with("procedure", timezone="Mars/Olympus"), "procedure.timezone", id="unknown-zone"
+    ),
+    # A folder of the zone database: zoneinfo raises IsADirectoryError.
+    pytest.param(
+        valid_with("procedure", timezone="Europe"), "procedure.timezone", id="zone-database-folder"
+    ),
+    pytest.param(
+        valid_with("procedure", bleeding_risk="medium"),
+        "procedure.bleeding_risk",
+        id="unknown-tier",
+    ),
+    pytest.param(
+        json.dumps(VALID | {"medications": [{"name": "Warfarin", "times": ["25:00"]}]}),
+        "medications[0].times[0]",
+        id="dose-at-25h",
+    ),
+    pytest.param(valid_with("patient", crcl_ml_min=-5), "patient.crcl_ml_min", id="negative-crcl"),
+    # JSON integers have no size limit; this one is larger than any float.
+    pytest.param(
+        valid_with("patient", crcl_ml_min=62).replace("62", "1" + "0" * 400),
+        "patient.crcl_ml_min",
+        id="crcl-beyond-float",
+    ),
+    pytest.param(
+        valid_with("procedure", timezone="Europe/London", start="2026-03-29T01:30"),
+        "procedure.start",
+        id="nonexistent-local-start",
+    ),
+    pytest.param(None, "missing.json", id="missing-file"),
+    pytest.param(json.dumps(VALID) + " " * 1_000_000, "req.json", id="larger-than-1e6-characters"),
+    # Not JSON (RFC 8259 has no NaN); like any other decoding error, the
+    # message names the file it is in.
+    pytest.param(
+        valid_with("patient", crcl_ml_min=62).replace("62", "NaN"), "req.json", id="nan-literal"
+    ),
+    # Deeper than the json module's recursion allows: not a request either.
+    pytest.param("[" * 100_000 + "]" * 100_000, "req.json", id="nested-too-deeply"),
+]
+
+
+@pytest.mark.parametrize(("content", "field"), BAD_INPUTS)
+def test_bad_input_exits_2_with_one_line(content, field, capsys):
+    """A bad request exits 2, prints nothing on stdout and one line on stderr naming the field, without a traceback."""
+    if content is None:
+        path = "missing.json"
+    else:
+        path = "req.json"
+        Path(path).write_text(content, encoding="utf-8")
+
+    status, out, err = run(["plan", path], capsys)
+
+    assert (status, out) == (2, "")
+    assert_one_line_error(err, f"InputError: {field}: ")
+
+
+# --- medplan plan --table -------------------------------------------------
+
+
+def write_table_copy(corrupt: dict[str, str] | None = None) -> Path:
+    """Copy the installed package's table to ./drug_classes.csv, with ``corrupt`` cells of its first row replaced."""
+    bundled = resources.files("medplan") / "data" / "drug_classes.csv"
+    rows = list(csv.DictReader(io.StringIO(bundled.read_text(encoding="utf-8"))))
+    rows[0].update(corrupt or {})
+    copy = Path("drug_classes.csv")
+    with copy.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return copy
+
+
+def test_table_copy_is_used(capsys):
+    """`medplan plan FILE --table CSV` with an intact copy of the bundled table plans as usual."""
+    Path("request.json").write_text(json.dumps(VALID), encoding="utf-8")
+    table = write_table_copy()
+
+    status, out, err = run(
+        ["plan", "request.json", "--table", str(table), "--format", "json"], capsys
+    )
+
+    assert (status, err) == (0, "")
+    assert json.loads(out)["medications"][0]["last_dose"] == "2026-12-02T18:00:00+08:00"
+
+
+def test_broken_table_exits_3_naming_row_and_column(capsys):
+    """A table with one malformed cell exits 3 with one line naming the file, the row and the column."""
+    Path("request.json").write_text(json.dumps(VALID), encoding="utf-8")
+    table = write_table_copy({"dosing": "weekly"})
+
+    status, out, err = run(["plan", "request.json", "--table", str(table)], capsys)
+
+    assert (status, out) == (3, "")
+    assert_one_line_error(err, "TableError: drug_classes.csv, row 2: column 'dosing': ")
+    assert "'weekly'" in err
+
+
+# --- usage ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param([], id="no-command"),
+        pytest.param(["frobnicate"], id="unknown-command"),
+        pytest.param(["example", "--format", "xml"], id="unknown-example-format"),
+        pytest.param(["plan", "request.json", "--format", "request"], id="unknown-plan-format"),
+        pytest.param(["plan"], id="plan-without-request"),
+    ],
+)
+def test_usage_error_exits_2(argv, capsys):
+    """A command line argparse cannot parse exits 2 with its usage message on stderr and nothing on stdout."""
+    status, out, err = run(argv, capsys)
+
+    assert (status, out) == (2, "")
+    assert err.startswith("usage: medplan")
+    assert "error: " in err
+
+
+def test_version(capsys):
+    """`medplan --version` prints the package version and exits 0."""
+    status, out, err = run(["--version"], capsys)
+
+    assert (status, out, err) == (0, f"medplan {medplan.__version__}\n", "")
+
+
+# --- the installed command, in a subprocess --------------------------------
+
+
+def installed_script() -> str:
+    """The `medplan` console script installed beside the running interpreter."""
+    script = shutil.which("medplan", path=sysconfig.get_path("scripts"))
+    assert script is not None, "the medplan console script is not installed"
+    return script
+
+
+COMMANDS = [
+    pytest.param(lambda: [installed_script()], id="console-script"),
+    pytest.param(lambda: [sys.executable, "-m", "medplan"], id="python-m"),
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_installed_command_plans_example_from_any_directory(command, tmp_path):
+    """The installed command, run from an empty directory, finds its table and example and prints the plan."""
+    result = subprocess.run(  # noqa: S603 - our own command
+        [*command(), "example", "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert (result.returncode, result.stderr) == (0, "")
+    warfarin = json.loads(result.stdout)["medications"][0]
+    assert (warfarin["input"], warfarin["last_dose"]) == ("Warfarin", "2026-12-02T18:00:00+08:00")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_installed_command_reports_bad_input_in_one_line(command, tmp_path):
+    """The installed command exits 2 on a bad request, with one line on stderr and no traceback."""
+    (tmp_path / "req.json").write_text(
+        valid_with("procedure", start="2026-02-30T09:00"), encoding="utf-8"
+    )
+
+    result = subprocess.run(  # noqa: S603 - our own command
+        [*command(), "plan", "req.json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert_one_line_error(
+        result.stderr, "InputError: procedure.start: 2026-02-30T09:00 is not a real date"
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_installed_command_version(command, tmp_path):
+    """The installed command's --version prints the package version and exits 0."""
+    result = subprocess.run(  # noqa: S603 - our own command
+        [*command(), "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        f"medplan {medplan.__version__}\n",
+        "",
+    )

@@ -1,0 +1,107 @@
+"""Tests of the installed package itself, in the style of stamina's and attrs' packaging tests.
+
+These run against whatever ``import medplan`` finds; CI installs the built
+wheel, so there they check what users get: its version, its data files, its
+typing marker and its public names.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+from importlib import resources
+
+import pytest
+
+import medplan
+from medplan import exceptions
+from medplan.table import parse_table
+
+PACKAGE = resources.files("medplan")
+EXAMPLES = sorted(
+    entry.name for entry in (PACKAGE / "examples").iterdir() if entry.name.endswith(".json")
+)
+
+
+def test_version_is_the_installed_distributions():
+    """``medplan.__version__`` is the version the installed distribution declares."""
+    assert medplan.__version__ == importlib.metadata.version("medplan")
+    assert medplan.__version__ != "0+unknown"
+
+
+def test_table_is_bundled_in_the_package():
+    """The drug-class table is inside the installed package and loads."""
+    resource = PACKAGE / "data" / "drug_classes.csv"
+    assert resource.is_file()
+    table = parse_table(resource.read_text(encoding="utf-8"), "drug_classes.csv")
+    assert table.rules
+    assert table.version == medplan.default_table().version
+
+
+@pytest.mark.skipif(
+    os.environ.get("CI") != "true",
+    reason="only CI installs the built wheel; a local run may use an editable install",
+)
+def test_ci_tests_the_installed_wheel_not_the_checkout():
+    """Under CI, medplan is imported from site-packages, so the tests check the built wheel."""
+    assert "site-packages" in medplan.__file__
+
+
+def test_package_is_marked_typed():
+    """The installed package carries ``py.typed``, so type checkers use its annotations."""
+    assert (PACKAGE / "py.typed").is_file()
+
+
+def test_all_is_sorted():
+    """``medplan.__all__`` is sorted, so additions show up as one-line diffs."""
+    assert list(medplan.__all__) == sorted(medplan.__all__)
+
+
+@pytest.mark.parametrize("name", medplan.__all__)
+def test_every_public_name_exists(name):
+    """Every name in ``medplan.__all__`` is an attribute of the package."""
+    assert hasattr(medplan, name)
+
+
+def test_no_public_name_is_listed_twice():
+    """``medplan.__all__`` names each object once."""
+    assert len(set(medplan.__all__)) == len(medplan.__all__)
+
+
+@pytest.mark.parametrize("name", exceptions.__all__)
+def test_public_exception_is_re_exported_from_medplan(name):
+    """Each public exception is re-exported from ``medplan`` and reports that as its module."""
+    error = getattr(medplan, name)
+    assert name in medplan.__all__
+    assert error is getattr(exceptions, name)
+    assert issubclass(error, medplan.MedplanError)
+    assert error.__module__ == "medplan"
+
+
+def test_every_exported_exception_is_public():
+    """Every exception class ``medplan`` exports reports ``medplan`` as its module."""
+    errors = [
+        getattr(medplan, name)
+        for name in medplan.__all__
+        if isinstance(getattr(medplan, name), type)
+        and issubclass(getattr(medplan, name), BaseException)
+    ]
+    assert {e.__name__ for e in errors} == {"InputError", "MedplanError", "TableError"}
+    assert all(e.__module__ == "medplan" for e in errors)
+
+
+def test_seed_example_is_bundled():
+    """The seed procedure's example request ships inside the package."""
+    assert "nerve-root-sleeve-injection.json" in EXAMPLES
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_bundled_example_plans(name):
+    """Each bundled example request plans, one entry per medicine, with the bundled table."""
+    request = json.loads((PACKAGE / "examples" / name).read_text(encoding="utf-8"))
+    result = medplan.plan(request)
+    assert isinstance(result, medplan.Plan)
+    assert [m.input for m in result.medications] == [m["name"] for m in request["medications"]]
+    assert result.table_version == medplan.default_table().version
+    assert result.medplan_version == medplan.__version__

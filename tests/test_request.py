@@ -1,0 +1,379 @@
+"""Tests of request validation: ``medplan.parse_request`` and ``medplan.plan``.
+
+Every rejected request must raise ``medplan.InputError`` whose ``field`` is the
+path of the field at fault and whose message, asserted in full, says what is
+wrong with the value given.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+import medplan
+
+VALID: dict[str, Any] = {
+    "procedure": {
+        "name": "Lumbar nerve root sleeve injection",
+        "start": "2026-12-08T09:30",
+        "timezone": "Australia/Perth",
+        "bleeding_risk": "intermediate",
+    },
+    "patient": {"crcl_ml_min": 62},
+    "medications": [{"name": "Warfarin", "times": ["18:00"], "dose": "5 mg"}],
+}
+
+_DELETE = object()
+
+
+def request_with(path: tuple[str | int, ...], value: object) -> dict[str, Any]:
+    """A deep copy of VALID with the field at ``path`` set to ``value`` (or deleted)."""
+    request = copy.deepcopy(VALID)
+    *parents, last = path
+    target: Any = request
+    for key in parents:
+        target = target.setdefault(key, {}) if isinstance(target, dict) else target[key]
+    if value is _DELETE:
+        del target[last]
+    else:
+        target[last] = value
+    return request
+
+
+def test_valid_request_plans():
+    """The valid request the error cases start from plans without error."""
+    result = medplan.plan(VALID)
+
+    assert [m.input for m in result.medications] == ["Warfarin"]
+
+
+def test_minimal_request_gets_defaults():
+    """A request with only the required fields gets the default guideline, policy and patient, and no dose times."""
+    request = medplan.parse_request(
+        {
+            "procedure": {
+                "name": "TFESI",
+                "start": "2026-12-08T09:30",
+                "timezone": "Australia/Perth",
+                "bleeding_risk": "low",
+            },
+            "medications": [{"name": "aspirin"}],
+        }
+    )
+
+    assert request.procedure == medplan.Procedure(
+        name="TFESI",
+        start=datetime(2026, 12, 8, 9, 30, tzinfo=ZoneInfo("Australia/Perth")),
+        zone=ZoneInfo("Australia/Perth"),
+        bleeding_risk=medplan.BleedingRisk.LOW,
+        guideline="asra-pain-2018",
+        end=None,
+    )
+    assert request.patient == medplan.Patient(crcl_ml_min=None)
+    assert request.policy == medplan.Policy()
+    assert request.medications == (medplan.MedicationOrder(name="aspirin", times=()),)
+
+
+def test_start_is_aware_in_the_requested_zone():
+    """The start is the local wall time, aware, in the very ZoneInfo of the request's zone."""
+    request = medplan.parse_request(VALID)
+
+    assert request.procedure.start.tzinfo is ZoneInfo("Australia/Perth")
+    assert request.procedure.start.isoformat() == "2026-12-08T09:30:00+08:00"
+
+
+def test_dose_times_are_sorted():
+    """Usual dose times given out of order are stored earliest first."""
+    request = medplan.parse_request(
+        request_with(("medications", 0, "times"), ["20:00", "08:00", "13:45"])
+    )
+
+    assert request.medications[0].times == (time(8, 0), time(13, 45), time(20, 0))
+
+
+ERROR_CASES = [
+    pytest.param(
+        [VALID],
+        "request",
+        "request: must be an object (got a list)",
+        id="request-not-an-object",
+    ),
+    pytest.param(
+        request_with(("procedure",), _DELETE),
+        "procedure",
+        "procedure: is required",
+        id="missing-procedure",
+    ),
+    pytest.param(
+        request_with(("patients",), {"crcl_ml_min": 62}),
+        "patients",
+        "patients: is not a field medplan knows (expected one of procedure, patient, medications, policy)",
+        id="unknown-top-level-field",
+    ),
+    pytest.param(
+        request_with(("procedure", "bleeding_rsk"), "low"),
+        "procedure.bleeding_rsk",
+        "procedure.bleeding_rsk: is not a field medplan knows"
+        " (expected one of name, start, end, timezone, bleeding_risk, guideline)",
+        id="unknown-procedure-field",
+    ),
+    pytest.param(
+        request_with(("procedure", "start"), "2026-02-30T09:00"),
+        "procedure.start",
+        "procedure.start: 2026-02-30T09:00 is not a real date and time (day is out of range for month)",
+        id="30-february",
+    ),
+    pytest.param(
+        request_with(("procedure", "start"), "2026-12-08T09:30+08:00"),
+        "procedure.start",
+        "procedure.start: must be local time YYYY-MM-DDTHH:MM without a UTC offset"
+        " (got '2026-12-08T09:30+08:00')",
+        id="start-with-offset",
+    ),
+    pytest.param(
+        request_with(("procedure", "start"), "8 Dec 2026 9:30"),
+        "procedure.start",
+        "procedure.start: must be a local date and time YYYY-MM-DDTHH:MM (got '8 Dec 2026 9:30')",
+        id="malformed-start",
+    ),
+    pytest.param(
+        request_with(("procedure", "timezone"), "Mars/Olympus"),
+        "procedure.timezone",
+        "procedure.timezone: is not an IANA time zone such as Europe/London (got 'Mars/Olympus')",
+        id="unknown-zone",
+    ),
+    pytest.param(
+        # 'Europe' is a folder of the zone database, not a zone; zoneinfo
+        # raises IsADirectoryError for it, which must not escape.
+        request_with(("procedure", "timezone"), "Europe"),
+        "procedure.timezone",
+        "procedure.timezone: is not an IANA time zone such as Europe/London (got 'Europe')",
+        id="zone-database-folder",
+    ),
+    pytest.param(
+        request_with(("procedure", "timezone"), "localtime"),
+        "procedure.timezone",
+        "procedure.timezone: must be an IANA time zone such as Europe/London (got 'localtime')",
+        id="localtime-zone",
+    ),
+    pytest.param(
+        request_with(("procedure", "bleeding_risk"), "medium"),
+        "procedure.bleeding_risk",
+        "procedure.bleeding_risk: must be one of low, intermediate, high (got 'medium')",
+        id="unknown-bleeding-risk",
+    ),
+    pytest.param(
+        request_with(("medications", 0, "times"), ["25:00"]),
+        "medications[0].times[0]",
+        "medications[0].times[0]: must be a time HH:MM from 00:00 to 23:59 (got '25:00')",
+        id="dose-time-25h",
+    ),
+    pytest.param(
+        request_with(("medications", 0, "times"), ["8:00"]),
+        "medications[0].times[0]",
+        "medications[0].times[0]: must be a time HH:MM from 00:00 to 23:59 (got '8:00')",
+        id="dose-time-one-digit-hour",
+    ),
+    pytest.param(
+        request_with(("medications", 0, "times"), ["08:00", "20:00", "08:00"]),
+        "medications[0].times[2]",
+        "medications[0].times[2]: 08:00 is given twice",
+        id="duplicate-dose-time",
+    ),
+    pytest.param(
+        request_with(("medications", 0, "times"), "08:00"),
+        "medications[0].times",
+        "medications[0].times: must be a list of times HH:MM (got text)",
+        id="times-not-a-list",
+    ),
+    pytest.param(
+        request_with(("patient", "crcl_ml_min"), -1),
+        "patient.crcl_ml_min",
+        "patient.crcl_ml_min: must be between 0 and 500 (got -1)",
+        id="negative-crcl",
+    ),
+    pytest.param(
+        request_with(("patient", "crcl_ml_min"), True),
+        "patient.crcl_ml_min",
+        "patient.crcl_ml_min: must be a number (got true/false)",
+        id="crcl-bool",
+    ),
+    pytest.param(
+        request_with(("patient", "crcl_ml_min"), float("nan")),
+        "patient.crcl_ml_min",
+        "patient.crcl_ml_min: must be a finite number (got nan)",
+        id="crcl-nan",
+    ),
+    pytest.param(
+        request_with(
+            ("procedure",),
+            VALID["procedure"] | {"timezone": "Europe/London", "start": "2026-03-29T01:30"},
+        ),
+        "procedure.start",
+        "procedure.start: 2026-03-29T01:30 does not exist in Europe/London: the clocks go forward through it",
+        id="start-in-spring-gap",
+    ),
+    pytest.param(
+        request_with(
+            ("procedure",),
+            VALID["procedure"] | {"timezone": "Europe/London", "start": "2026-10-25T01:30"},
+        ),
+        "procedure.start",
+        "procedure.start: 2026-10-25T01:30 happens twice in Europe/London:"
+        " the clocks go back through it; book a time outside that hour",
+        id="start-in-autumn-fold",
+    ),
+    pytest.param(
+        request_with(("procedure", "end"), "2026-12-08T09:00"),
+        "procedure.end",
+        "procedure.end: must be after procedure.start and within 24 hours of it (got '2026-12-08T09:00')",
+        id="end-before-start",
+    ),
+    pytest.param(
+        request_with(("procedure", "guideline"), "nice-2020"),
+        "procedure.guideline",
+        "procedure.guideline: must be one of asra-pain-2018, chest-2022 (got 'nice-2020')",
+        id="unknown-guideline",
+    ),
+    pytest.param(
+        request_with(("medications", 0, "regimen"), "weekly"),
+        "medications[0].regimen",
+        "medications[0].regimen: must be one of prophylactic, therapeutic (got 'weekly')",
+        id="unknown-regimen",
+    ),
+    pytest.param(
+        request_with(("medications", 0, "name"), ""),
+        "medications[0].name",
+        "medications[0].name: must not be empty",
+        id="empty-medication-name",
+    ),
+    pytest.param(
+        request_with(("policy", "inr_max"), 5),
+        "policy.inr_max",
+        "policy.inr_max: must be between 1 and 3 (got 5)",
+        id="policy-inr-max-too-high",
+    ),
+    pytest.param(
+        request_with(("policy", "inr_check_day"), -3),
+        "policy.inr_check_day",
+        "policy.inr_check_day: must be between -1 and 0 (got -3)",
+        id="policy-inr-check-day-too-early",
+    ),
+    pytest.param(
+        request_with(("policy", "antiplatelet_hold_days"), 40),
+        "policy.antiplatelet_hold_days",
+        "policy.antiplatelet_hold_days: must be between 0 and 30 (got 40)",
+        id="policy-antiplatelet-hold-too-long",
+    ),
+    pytest.param(
+        request_with(("policy", "anticoagulant_resume_next_day"), "yes"),
+        "policy.anticoagulant_resume_next_day",
+        "policy.anticoagulant_resume_next_day: must be true or false (got text)",
+        id="policy-resume-next-day-not-bool",
+    ),
+    pytest.param(
+        request_with(("medications",), [{"name": "aspirin"}] * 201),
+        "medications",
+        "medications: must list at most 200 medicines (got 201)",
+        id="too-many-medications",
+    ),
+]
+
+
+@pytest.mark.parametrize(("request_", "field", "message"), ERROR_CASES)
+def test_invalid_request_is_rejected_naming_the_field(request_, field, message):
+    """An invalid request raises InputError whose message names the field, the expectation and the value."""
+    with pytest.raises(medplan.InputError) as excinfo:
+        medplan.plan(request_)
+
+    assert str(excinfo.value) == message
+    assert excinfo.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        # Larger than any float: comparing it with a float range works, but
+        # math.isfinite() and f"{value:g}" raise OverflowError on it.
+        pytest.param(("patient", "crcl_ml_min"), 10**400, id="crcl-int-beyond-float"),
+        pytest.param(("policy", "inr_max"), 10**400, id="inr-max-int-beyond-float"),
+        # The ends of datetime's range: the UTC round trip, or the days of
+        # hold counted back from day 0, fall outside years 1..9999.
+        pytest.param(
+            ("procedure", "start"), "9999-12-31T23:59", id="start-last-minute-of-year-9999"
+        ),
+        pytest.param(("procedure", "start"), "0001-01-01T00:00", id="start-first-minute-of-year-1"),
+        pytest.param(
+            ("procedure", "start"), "0001-01-03T09:00", id="start-with-hold-before-year-1"
+        ),
+    ],
+)
+def test_out_of_range_value_is_an_input_error(path, value):
+    """A value at the edge of Python's number or date range is an InputError naming its field, not an OverflowError.
+
+    The wording is for the fix to choose; this test pins the class and the field.
+    """
+    field = path[0] + "".join(f".{key}" for key in path[1:])
+
+    with pytest.raises(medplan.InputError) as excinfo:
+        medplan.plan(request_with(path, value))
+
+    assert excinfo.value.field == field
+    assert str(excinfo.value).startswith(f"{field}: ")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+    max_leaves=20,
+)
+
+
+def plan_or_input_error(request: object) -> None:
+    """Plan ``request``; an InputError is an acceptable answer, any other exception fails the test."""
+    try:
+        result = medplan.plan(request)  # type: ignore[arg-type]
+    except medplan.InputError:
+        return
+    assert isinstance(result, medplan.Plan)
+
+
+@settings(deadline=None)
+@given(request=json_values)
+@example(request=None)
+@example(request={})
+@example(request={"procedure": None, "medications": None})
+def test_any_json_value_as_request_gives_plan_or_input_error(request):
+    """Any JSON-like value as the whole request gives a Plan or an InputError, never another exception."""
+    plan_or_input_error(request)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ("procedure", "start"),
+        ("procedure", "timezone"),
+        ("procedure", "bleeding_risk"),
+        ("patient", "crcl_ml_min"),
+        ("medications",),
+        ("medications", 0, "times"),
+        ("medications", 0, "name"),
+        ("policy",),
+    ],
+    ids=lambda path: ".".join(map(str, path)),
+)
+@settings(deadline=None)
+@given(value=json_values)
+@example(value="Europe")  # a zone-database folder, not a zone
+@example(value=10**400)  # an int no float can hold
+@example(value=[])
+@example(value={})
+def test_any_json_value_in_one_field_gives_plan_or_input_error(path, value):
+    """Any JSON-like value in one field of a valid request gives a Plan or an InputError, never another exception."""
+    plan_or_input_error(request_with(path, value))

@@ -1,0 +1,1047 @@
+"""Tests for medplan.table: the bundled drug-class table, row by row, and its validation.
+
+The real table is checked in three ways: the names and classes the project
+needs are there, every row keeps the table's invariants, and every row gives
+the exact numbers of ``/work/shared/clinical-reference.md`` (holidays-style:
+one expected line per rule and tier). The validator is checked by feeding it
+copies of the bundled file with one cell broken and asserting the exact
+``drug_classes.csv, row N: column 'x': problem`` message.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import itertools
+import re
+from importlib import resources
+
+import pytest
+
+import medplan
+from medplan.model import Action, BleedingRisk, Regimen, Route, Unit
+from medplan.table import DrugClassRule, Evidence, TierRule, load_table, parse_table
+
+FILE = "drug_classes.csv"
+GUIDELINES = ("asra-pain-2018", "chest-2022")
+TABLE = medplan.default_table()
+RULES = TABLE.rules
+RULE_IDS = [rule.rule_id for rule in RULES]
+
+
+def _bundled_text() -> str:
+    return (resources.files("medplan") / "data" / FILE).read_text(encoding="utf-8")
+
+
+BUNDLED = _bundled_text()
+
+
+# --- building broken copies of the bundled table --------------------------------------------
+
+
+def _records() -> list[list[str]]:
+    return list(csv.reader(io.StringIO(BUNDLED, newline="")))
+
+
+def _write(records: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(records)
+    return buffer.getvalue()
+
+
+# The row number of each rule in the bundled file (the header is row 1), so the
+# expected messages stay exact when rows are added above the one a case breaks.
+ROW = {record[0]: number for number, record in enumerate(_records(), start=1)}
+
+
+def with_cells(rule_id: str, /, **cells: str) -> str:
+    """The bundled table with some cells of one row replaced."""
+    records = _records()
+    header = records[0]
+    for record in records[1:]:
+        if record[0] == rule_id:
+            for column, value in cells.items():
+                record[header.index(column)] = value
+            return _write(records)
+    raise KeyError(rule_id)
+
+
+def without_column(column: str) -> str:
+    records = _records()
+    index = records[0].index(column)
+    return _write([[cell for i, cell in enumerate(r) if i != index] for r in records])
+
+
+def with_extra_column(column: str) -> str:
+    records = _records()
+    return _write([[*records[0], column]] + [[*r, ""] for r in records[1:]])
+
+
+def with_row_cut(rule_id: str) -> str:
+    """The bundled table with the last cell of one row dropped."""
+    records = _records()
+    return _write([r[:-1] if r[0] == rule_id else r for r in records])
+
+
+def with_rule_id(rule_id: str, new_id: str) -> str:
+    return with_cells(rule_id, rule_id=new_id)
+
+
+def test_unmodified_copy_loads_like_the_bundled_table():
+    """The copy the broken cases start from is byte-identical to the bundled file and loads."""
+    assert _write(_records()) == BUNDLED
+    assert parse_table(_write(_records()), FILE) == TABLE
+
+
+# --- the bundled table ------------------------------------------------------------------------
+
+
+def test_bundled_table_has_both_guidelines(table):
+    """The bundled table gives rules under ASRA pain 2018 and CHEST 2022."""
+    assert set(GUIDELINES) <= table.guidelines
+
+
+def test_version_names_the_file_and_a_short_hash(table):
+    """The table version is the file name and the first 16 hex digits of its SHA-256."""
+    assert re.fullmatch(r"drug_classes\.csv sha256:[0-9a-f]{16}", table.version)
+    assert table.version == f"{FILE} sha256:{hashlib.sha256(BUNDLED.encode()).hexdigest()[:16]}"
+
+
+def test_loading_twice_gives_the_same_version():
+    """Two loads of the same file record the same version."""
+    assert load_table().version == load_table().version == TABLE.version
+
+
+def test_any_edit_changes_the_version():
+    """A one-character change to a note gives a different version, so plans record the edit."""
+    edited = with_cells("chest-2022:warfarin", note="Stop 5 days before.")
+    assert parse_table(edited, FILE).version != TABLE.version
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_every_row_cites_its_guideline(rule: DrugClassRule):
+    """Every row has a source, and it names the guideline's lead author."""
+    lead_author = {"asra-pain-2018": "Narouze S", "chest-2022": "Douketis JD"}[rule.guideline]
+    assert rule.source.strip()
+    assert lead_author in rule.source
+
+
+# --- name resolution --------------------------------------------------------------------------
+
+# (name a booking system may send, generic, drug class)
+NAMES = [
+    ("Eliquis", "apixaban", "apixaban"),
+    ("Xarelto", "rivaroxaban", "rivaroxaban"),
+    ("Pradaxa", "dabigatran", "dabigatran"),
+    ("Lixiana", "edoxaban", "edoxaban"),
+    ("Savaysa", "edoxaban", "edoxaban"),
+    ("Coumadin", "warfarin", "warfarin"),
+    ("Marevan", "warfarin", "warfarin"),
+    ("Clexane", "enoxaparin", "enoxaparin"),
+    ("Lovenox", "enoxaparin", "enoxaparin"),
+    ("Fragmin", "dalteparin", "dalteparin"),
+    ("Plavix", "clopidogrel", "clopidogrel"),
+    ("Effient", "prasugrel", "prasugrel"),
+    ("Brilinta", "ticagrelor", "ticagrelor"),
+    ("Brilique", "ticagrelor", "ticagrelor"),
+    ("warfarin", "warfarin", "warfarin"),
+    ("acenocoumarol", "acenocoumarol", "acenocoumarol"),
+    ("apixaban", "apixaban", "apixaban"),
+    ("rivaroxaban", "rivaroxaban", "rivaroxaban"),
+    ("edoxaban", "edoxaban", "edoxaban"),
+    ("dabigatran", "dabigatran", "dabigatran"),
+    ("enoxaparin", "enoxaparin", "enoxaparin"),
+    ("dalteparin", "dalteparin", "dalteparin"),
+    ("heparin", "unfractionated heparin", "unfractionated-heparin"),
+    ("aspirin", "aspirin", "aspirin"),
+    ("clopidogrel", "clopidogrel", "clopidogrel"),
+    ("prasugrel", "prasugrel", "prasugrel"),
+    ("ticagrelor", "ticagrelor", "ticagrelor"),
+]
+REQUIRED_DRUGS = [name for name, _, _ in NAMES if name.islower()]
+
+
+def scramble(name: str) -> str:
+    """``Eliquis`` as a hurried typist might send it: ``'  eLi QUIS '``."""
+    half = len(name) // 2
+    head = "".join(c.upper() if i % 2 else c.lower() for i, c in enumerate(name[:half]))
+    return f"  {head} {name[half:].upper()} "
+
+
+@pytest.mark.parametrize(("name", "drug", "drug_class"), NAMES, ids=[n for n, _, _ in NAMES])
+def test_name_resolves(table, name, drug, drug_class):
+    """A generic or brand name resolves to its generic and class, whatever its case and spacing."""
+    expected = medplan.table.Resolution(drug=drug, drug_class=drug_class)
+    assert table.resolve(name) == expected
+    assert table.resolve(scramble(name)) == expected
+
+
+def test_scramble_mixes_case_and_spaces():
+    """The scrambled spelling the resolution test uses is the one the brief names."""
+    assert scramble("Eliquis") == "  eLi QUIS "
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_every_name_in_a_row_resolves_to_that_row(table, rule: DrugClassRule):
+    """Each generic and brand listed in a row resolves to that row's class."""
+    for name in (*rule.drugs, *rule.brands):
+        resolution = table.resolve(name.partition("=")[0])
+        assert resolution is not None, name
+        assert resolution.drug_class == rule.drug_class
+        assert resolution.drug in rule.drugs
+
+
+@pytest.mark.parametrize("name", ["paracetamol", "Eliquiss", "Eliquis 5 mg", "", "   "])
+def test_unknown_name_resolves_to_none(table, name):
+    """A name in no row (a misspelling, a dose in the name, nothing at all) resolves to None."""
+    assert table.resolve(name) is None
+
+
+# --- coverage -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("drug", "guideline"),
+    list(itertools.product(REQUIRED_DRUGS, GUIDELINES)),
+    ids=[f"{d}-{g}" for d, g in itertools.product(REQUIRED_DRUGS, GUIDELINES)],
+)
+def test_required_drug_has_a_rule_under_each_guideline(table, drug, guideline):
+    """Every drug the project must plan has at least one row under each guideline."""
+    resolution = table.resolve(drug)
+    assert resolution is not None
+    assert table.rules_for(guideline, resolution.drug_class)
+
+
+@pytest.mark.parametrize("guideline", GUIDELINES)
+def test_dabigatran_has_crcl_bands(table, guideline):
+    """Dabigatran's rule depends on CrCl: bands below 30, 30 to 50, and 50 up."""
+    bands = sorted((r.crcl_min, r.crcl_max) for r in table.rules_for(guideline, "dabigatran"))
+    assert bands == [(0.0, 30.0), (30.0, 50.0), (50.0, None)]
+
+
+@pytest.mark.parametrize(
+    ("guideline", "drug_class"),
+    list(itertools.product(GUIDELINES, ["enoxaparin", "dalteparin"])),
+    ids=[f"{g}-{c}" for g, c in itertools.product(GUIDELINES, ["enoxaparin", "dalteparin"])],
+)
+def test_lmwh_has_prophylactic_and_therapeutic_rows(table, guideline, drug_class):
+    """Each LMWH has one row per regimen under each guideline, and none without a regimen."""
+    regimens = [r.regimen for r in table.rules_for(guideline, drug_class)]
+    assert sorted(regimens) == [Regimen.PROPHYLACTIC, Regimen.THERAPEUTIC]
+
+
+@pytest.mark.parametrize("guideline", GUIDELINES)
+def test_heparin_has_iv_and_sc_rows(table, guideline):
+    """Unfractionated heparin has an IV infusion row and a subcutaneous row under each guideline."""
+    rows = {r.route: r for r in table.rules_for(guideline, "unfractionated-heparin")}
+    assert set(rows) == {Route.IV, Route.SC}
+    assert rows[Route.IV].dosing is medplan.table.Dosing.INFUSION
+    assert rows[Route.SC].dosing is medplan.table.Dosing.SCHEDULED
+
+
+def test_only_iv_heparin_is_an_infusion(table):
+    """Every row is dosed at usual times except IV heparin, which runs as an infusion."""
+    infusions = {r.rule_id for r in table.rules if r.dosing is medplan.table.Dosing.INFUSION}
+    assert infusions == {"asra-pain-2018:heparin:iv", "chest-2022:heparin:iv"}
+
+
+def test_inr_check_is_on_vitamin_k_antagonists_only(table):
+    """Warfarin and acenocoumarol rows, and no others, ask for INR <= 1.5 the day before."""
+    checks = {
+        r.rule_id: (r.check_test, r.check_max, r.check_day) for r in table.rules if r.check_test
+    }
+    vka_rows = (
+        "asra-pain-2018:warfarin",
+        "asra-pain-2018:acenocoumarol",
+        "chest-2022:warfarin",
+        "chest-2022:acenocoumarol",
+    )
+    assert checks == dict.fromkeys(vka_rows, ("INR", 1.5, -1))
+
+
+GROUPS = {
+    "warfarin": "oral-anticoagulant",
+    "acenocoumarol": "oral-anticoagulant",
+    "apixaban": "oral-anticoagulant",
+    "rivaroxaban": "oral-anticoagulant",
+    "edoxaban": "oral-anticoagulant",
+    "dabigatran": "oral-anticoagulant",
+    "enoxaparin": "parenteral-anticoagulant",
+    "dalteparin": "parenteral-anticoagulant",
+    "unfractionated-heparin": "parenteral-anticoagulant",
+    "aspirin": "aspirin",
+    "clopidogrel": "antiplatelet",
+    "prasugrel": "antiplatelet",
+    "ticagrelor": "antiplatelet",
+}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_row_is_in_its_policy_group(rule: DrugClassRule):
+    """Each row's group, which clinic policies act on, is its class's group."""
+    assert rule.group is not None
+    assert rule.group.value == GROUPS[rule.drug_class]
+
+
+# --- invariants of the real table, row by row ------------------------------------------------
+
+
+def hours(tier: TierRule) -> int | None:
+    """A tier's hold on one scale: a day hold is at least N x 24 hours."""
+    if tier.hold is None:
+        return None
+    return tier.hold.amount * (24 if tier.hold.unit is Unit.DAYS else 1)
+
+
+def resume_hours(tier: TierRule) -> int | None:
+    if tier.resume is None:
+        return None
+    return tier.resume.amount * (24 if tier.resume.unit is Unit.DAYS else 1)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_hold_never_shortens_as_bleeding_risk_rises(rule: DrugClassRule):
+    """Among the tiers that give a hold, a riskier tier never holds for less time."""
+    holds = [h for risk in BleedingRisk if (h := hours(rule.tier(risk))) is not None]
+    assert holds == sorted(holds)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_resume_never_comes_sooner_as_bleeding_risk_rises(rule: DrugClassRule):
+    """Among the tiers that give a restart, a riskier tier never restarts sooner."""
+    resumes = [h for risk in BleedingRisk if (h := resume_hours(rule.tier(risk))) is not None]
+    assert resumes == sorted(resumes)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_no_continue_above_a_held_tier(rule: DrugClassRule):
+    """Once a tier stops the medicine (or proposes a hold), no riskier tier continues it."""
+    actions = [rule.tier(risk) for risk in BleedingRisk]
+    first_hold = next((i for i, t in enumerate(actions) if t.hold is not None), len(actions))
+    assert all(t.action is not Action.CONTINUE for t in actions[first_hold:])
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_tier_shape_matches_its_action(rule: DrugClassRule):
+    """Continue tiers give no hold or restart, hold tiers give both, review tiers both or neither."""
+    for risk in BleedingRisk:
+        tier = rule.tier(risk)
+        if tier.action is Action.CONTINUE:
+            assert (tier.hold, tier.resume) == (None, None), risk
+        elif tier.action is Action.HOLD:
+            assert tier.hold is not None, risk
+            assert tier.resume is not None, risk
+        else:
+            assert (tier.hold is None) == (tier.resume is None), risk
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_review_tiers_say_what_to_find_out(rule: DrugClassRule):
+    """A row with a review tier says what the pharmacist must find out."""
+    if any(rule.tier(risk).action is Action.REVIEW for risk in BleedingRisk):
+        assert rule.review_reason
+
+
+BANDED = sorted(
+    {(r.guideline, r.drug_class, r.regimen, r.route) for r in RULES if r.has_renal_band},
+    key=str,
+)
+
+
+@pytest.mark.parametrize(
+    ("guideline", "drug_class", "regimen", "route"),
+    BANDED,
+    ids=[f"{g}:{c}" for g, c, _, _ in BANDED],
+)
+def test_hold_never_shortens_as_crcl_falls(table, guideline, drug_class, regimen, route):
+    """Within a class's renal bands, a band of lower CrCl never holds for less time."""
+    bands = [
+        r
+        for r in table.rules_for(guideline, drug_class)
+        if (r.regimen, r.route) == (regimen, route)
+    ]
+    falling = sorted(bands, key=lambda r: r.crcl_min or 0.0, reverse=True)
+    assert len(falling) > 1
+    for risk in BleedingRisk:
+        holds = [h for r in falling if (h := hours(r.tier(risk))) is not None]
+        assert holds == sorted(holds), risk
+
+
+def test_banded_classes_are_the_ones_expected():
+    """Only dabigatran's rules depend on CrCl, under both guidelines."""
+    assert [(g, c) for g, c, _, _ in BANDED] == [
+        ("asra-pain-2018", "dabigatran"),
+        ("chest-2022", "dabigatran"),
+    ]
+
+
+CHEST_RULES = [r for r in RULES if r.guideline == "chest-2022"]
+
+
+@pytest.mark.parametrize("rule", CHEST_RULES, ids=[r.rule_id for r in CHEST_RULES])
+def test_chest_intermediate_tier_takes_the_high_risk_values(rule: DrugClassRule):
+    """CHEST has two tiers (low-to-moderate, high), so every chest-2022 row's intermediate tier is its high tier.
+
+    The rows' own notes say so ("its intermediate tier takes the high-risk
+    values"); a row that means to diverge must say so and be listed here.
+    """
+    assert rule.intermediate == rule.high
+
+
+# Rows whose numbers are not yet confirmed in the source: the planner sends them
+# to review. Adding one is a reviewed change to this list.
+UNCONFIRMED = {
+    "asra-pain-2018:apixaban",
+    "asra-pain-2018:rivaroxaban",
+    "asra-pain-2018:edoxaban",
+    "asra-pain-2018:dabigatran:crcl-50-up",
+    "asra-pain-2018:dabigatran:crcl-30-50",
+    "asra-pain-2018:dabigatran:crcl-below-30",
+    "asra-pain-2018:clopidogrel",
+    "asra-pain-2018:prasugrel",
+    "asra-pain-2018:ticagrelor",
+    "chest-2022:enoxaparin:prophylactic",
+    "chest-2022:dalteparin:prophylactic",
+    "chest-2022:heparin:sc",
+}
+
+
+def test_unconfirmed_rows_are_the_listed_ones(table):
+    """Exactly the listed rows carry evidence U (unconfirmed)."""
+    assert {r.rule_id for r in table.rules if r.evidence is Evidence.UNCONFIRMED} == UNCONFIRMED
+
+
+# --- exact numbers, from clinical-reference.md ------------------------------------------------
+
+# (rule_id, tier, action, hold, resume), as str(Interval). Each row is read off
+# /work/shared/clinical-reference.md; the conservative choice of section 7 is
+# taken where a source gives a range.
+REFERENCE = [
+    # 1.3 ASRA pain 2018 via UpToDate 108918 [C2]: warfarin 5 days, restart 6 h; no stop at low risk.
+    ("asra-pain-2018:warfarin", "low", "review", None, None),
+    ("asra-pain-2018:warfarin", "intermediate", "hold", "5 days", "6 hours"),
+    ("asra-pain-2018:warfarin", "high", "hold", "5 days", "6 hours"),
+    # 1.3: acenocoumarol 3 days, restart 24 h.
+    ("asra-pain-2018:acenocoumarol", "low", "review", None, None),
+    ("asra-pain-2018:acenocoumarol", "intermediate", "hold", "3 days", "24 hours"),
+    ("asra-pain-2018:acenocoumarol", "high", "hold", "3 days", "24 hours"),
+    # 1.3 [U] rows and 7: factor Xa inhibitors 3 days (apixaban 3-5, conservative 3 days = 72 h).
+    ("asra-pain-2018:apixaban", "low", "review", None, None),
+    ("asra-pain-2018:apixaban", "intermediate", "hold", "3 days", "24 hours"),
+    ("asra-pain-2018:apixaban", "high", "hold", "3 days", "24 hours"),
+    ("asra-pain-2018:rivaroxaban", "low", "review", None, None),
+    ("asra-pain-2018:rivaroxaban", "intermediate", "hold", "3 days", "24 hours"),
+    ("asra-pain-2018:rivaroxaban", "high", "hold", "3 days", "24 hours"),
+    ("asra-pain-2018:edoxaban", "low", "review", None, None),
+    ("asra-pain-2018:edoxaban", "intermediate", "hold", "3 days", "24 hours"),
+    ("asra-pain-2018:edoxaban", "high", "hold", "3 days", "24 hours"),
+    # 1.3 [U]: dabigatran 4-5 days (longer end), 6 days if CrCl < 50; none given below 30.
+    ("asra-pain-2018:dabigatran:crcl-50-up", "low", "review", None, None),
+    ("asra-pain-2018:dabigatran:crcl-50-up", "intermediate", "hold", "5 days", "24 hours"),
+    ("asra-pain-2018:dabigatran:crcl-50-up", "high", "hold", "5 days", "24 hours"),
+    ("asra-pain-2018:dabigatran:crcl-30-50", "low", "review", None, None),
+    ("asra-pain-2018:dabigatran:crcl-30-50", "intermediate", "hold", "6 days", "24 hours"),
+    ("asra-pain-2018:dabigatran:crcl-30-50", "high", "hold", "6 days", "24 hours"),
+    ("asra-pain-2018:dabigatran:crcl-below-30", "low", "review", None, None),
+    ("asra-pain-2018:dabigatran:crcl-below-30", "intermediate", "review", None, None),
+    ("asra-pain-2018:dabigatran:crcl-below-30", "high", "review", None, None),
+    # 1.3: enoxaparin 12 h (prophylactic) / 24 h (therapeutic) at every tier; restart 4 h low, 12-24 h -> 24 h.
+    ("asra-pain-2018:enoxaparin:prophylactic", "low", "hold", "12 hours", "4 hours"),
+    ("asra-pain-2018:enoxaparin:prophylactic", "intermediate", "hold", "12 hours", "24 hours"),
+    ("asra-pain-2018:enoxaparin:prophylactic", "high", "hold", "12 hours", "24 hours"),
+    ("asra-pain-2018:enoxaparin:therapeutic", "low", "hold", "24 hours", "4 hours"),
+    ("asra-pain-2018:enoxaparin:therapeutic", "intermediate", "hold", "24 hours", "24 hours"),
+    ("asra-pain-2018:enoxaparin:therapeutic", "high", "hold", "24 hours", "24 hours"),
+    # 1.3: dalteparin 24 h (one row, applied to both regimens).
+    ("asra-pain-2018:dalteparin:prophylactic", "low", "hold", "24 hours", "4 hours"),
+    ("asra-pain-2018:dalteparin:prophylactic", "intermediate", "hold", "24 hours", "24 hours"),
+    ("asra-pain-2018:dalteparin:prophylactic", "high", "hold", "24 hours", "24 hours"),
+    ("asra-pain-2018:dalteparin:therapeutic", "low", "hold", "24 hours", "4 hours"),
+    ("asra-pain-2018:dalteparin:therapeutic", "intermediate", "hold", "24 hours", "24 hours"),
+    ("asra-pain-2018:dalteparin:therapeutic", "high", "hold", "24 hours", "24 hours"),
+    # 1.3: UFH IV 6 h, restart 2 h; UFH SC 6 h (24 h high), restart 2 h (6 h high).
+    ("asra-pain-2018:heparin:iv", "low", "hold", "6 hours", "2 hours"),
+    ("asra-pain-2018:heparin:iv", "intermediate", "hold", "6 hours", "2 hours"),
+    ("asra-pain-2018:heparin:iv", "high", "hold", "6 hours", "2 hours"),
+    ("asra-pain-2018:heparin:sc", "low", "hold", "6 hours", "2 hours"),
+    ("asra-pain-2018:heparin:sc", "intermediate", "hold", "6 hours", "2 hours"),
+    ("asra-pain-2018:heparin:sc", "high", "hold", "24 hours", "6 hours"),
+    # 1.3 and 7: aspirin continued (seed), 6 days at high risk for primary prevention only -> review.
+    ("asra-pain-2018:aspirin", "low", "continue", None, None),
+    ("asra-pain-2018:aspirin", "intermediate", "continue", None, None),
+    ("asra-pain-2018:aspirin", "high", "review", "6 days", "24 hours"),
+    # 1.3 [U] and 7: clopidogrel 7, prasugrel 7-10 -> 10, ticagrelor 5 days; restart 24 h.
+    ("asra-pain-2018:clopidogrel", "low", "review", None, None),
+    ("asra-pain-2018:clopidogrel", "intermediate", "hold", "7 days", "24 hours"),
+    ("asra-pain-2018:clopidogrel", "high", "hold", "7 days", "24 hours"),
+    ("asra-pain-2018:prasugrel", "low", "review", None, None),
+    ("asra-pain-2018:prasugrel", "intermediate", "hold", "10 days", "24 hours"),
+    ("asra-pain-2018:prasugrel", "high", "hold", "10 days", "24 hours"),
+    ("asra-pain-2018:ticagrelor", "low", "review", None, None),
+    ("asra-pain-2018:ticagrelor", "intermediate", "hold", "5 days", "24 hours"),
+    ("asra-pain-2018:ticagrelor", "high", "hold", "5 days", "24 hours"),
+    # 2.3: VKA stop 5 days, resume within 24 h (evening of the procedure: day +0).
+    ("chest-2022:warfarin", "low", "hold", "5 days", "0 days"),
+    ("chest-2022:warfarin", "intermediate", "hold", "5 days", "0 days"),
+    ("chest-2022:warfarin", "high", "hold", "5 days", "0 days"),
+    ("chest-2022:acenocoumarol", "low", "hold", "5 days", "0 days"),
+    ("chest-2022:acenocoumarol", "intermediate", "hold", "5 days", "0 days"),
+    ("chest-2022:acenocoumarol", "high", "hold", "5 days", "0 days"),
+    # 2.2 PAUSE [C]: 1 / 2 days off; resume day +1 / day +2 to +3 -> +3.
+    ("chest-2022:apixaban", "low", "hold", "1 day", "1 day"),
+    ("chest-2022:apixaban", "intermediate", "hold", "2 days", "3 days"),
+    ("chest-2022:apixaban", "high", "hold", "2 days", "3 days"),
+    ("chest-2022:rivaroxaban", "low", "hold", "1 day", "1 day"),
+    ("chest-2022:rivaroxaban", "intermediate", "hold", "2 days", "3 days"),
+    ("chest-2022:rivaroxaban", "high", "hold", "2 days", "3 days"),
+    # 2.3 and 4.5: edoxaban (not in PAUSE) 1 / 2 days.
+    ("chest-2022:edoxaban", "low", "hold", "1 day", "1 day"),
+    ("chest-2022:edoxaban", "intermediate", "hold", "2 days", "3 days"),
+    ("chest-2022:edoxaban", "high", "hold", "2 days", "3 days"),
+    # 2.2: dabigatran CrCl >= 50: 1 / 2 days; CrCl < 50: 2 / 4 days; below 30 not studied.
+    ("chest-2022:dabigatran:crcl-50-up", "low", "hold", "1 day", "1 day"),
+    ("chest-2022:dabigatran:crcl-50-up", "intermediate", "hold", "2 days", "3 days"),
+    ("chest-2022:dabigatran:crcl-50-up", "high", "hold", "2 days", "3 days"),
+    ("chest-2022:dabigatran:crcl-30-50", "low", "hold", "2 days", "1 day"),
+    ("chest-2022:dabigatran:crcl-30-50", "intermediate", "hold", "4 days", "3 days"),
+    ("chest-2022:dabigatran:crcl-30-50", "high", "hold", "4 days", "3 days"),
+    ("chest-2022:dabigatran:crcl-below-30", "low", "review", None, None),
+    ("chest-2022:dabigatran:crcl-below-30", "intermediate", "review", None, None),
+    ("chest-2022:dabigatran:crcl-below-30", "high", "review", None, None),
+    # 2.3: LMWH last dose ~24 h before; resume >= 24 h (low) / 48-72 h -> 72 h (high).
+    ("chest-2022:enoxaparin:therapeutic", "low", "hold", "24 hours", "24 hours"),
+    ("chest-2022:enoxaparin:therapeutic", "intermediate", "hold", "24 hours", "72 hours"),
+    ("chest-2022:enoxaparin:therapeutic", "high", "hold", "24 hours", "72 hours"),
+    ("chest-2022:dalteparin:therapeutic", "low", "hold", "24 hours", "24 hours"),
+    ("chest-2022:dalteparin:therapeutic", "intermediate", "hold", "24 hours", "72 hours"),
+    ("chest-2022:dalteparin:therapeutic", "high", "hold", "24 hours", "72 hours"),
+    # No CHEST interval for prophylactic LMWH: ASRA's 12 h with CHEST's restart, proposed for review.
+    ("chest-2022:enoxaparin:prophylactic", "low", "review", "12 hours", "24 hours"),
+    ("chest-2022:enoxaparin:prophylactic", "intermediate", "review", "12 hours", "72 hours"),
+    ("chest-2022:enoxaparin:prophylactic", "high", "review", "12 hours", "72 hours"),
+    ("chest-2022:dalteparin:prophylactic", "low", "review", "12 hours", "24 hours"),
+    ("chest-2022:dalteparin:prophylactic", "intermediate", "review", "12 hours", "72 hours"),
+    ("chest-2022:dalteparin:prophylactic", "high", "review", "12 hours", "72 hours"),
+    # IV heparin: CHEST 4 h, ASRA 6 h -> 6 h; LMWH-style restart.
+    ("chest-2022:heparin:iv", "low", "hold", "6 hours", "24 hours"),
+    ("chest-2022:heparin:iv", "intermediate", "hold", "6 hours", "72 hours"),
+    ("chest-2022:heparin:iv", "high", "hold", "6 hours", "72 hours"),
+    # SC heparin: no CHEST interval; ASRA's 6 h / 24 h high, proposed for review.
+    ("chest-2022:heparin:sc", "low", "review", "6 hours", "24 hours"),
+    ("chest-2022:heparin:sc", "intermediate", "review", "24 hours", "72 hours"),
+    ("chest-2022:heparin:sc", "high", "review", "24 hours", "72 hours"),
+    # 2.3: aspirin continued in most; if stopped, 7 days or less.
+    ("chest-2022:aspirin", "low", "continue", None, None),
+    ("chest-2022:aspirin", "intermediate", "review", "7 days", "1 day"),  # CHEST's intermediate = high
+    ("chest-2022:aspirin", "high", "review", "7 days", "1 day"),
+    # 2.3 and 4.6: clopidogrel 5, ticagrelor 3-5 -> 5, prasugrel 7 days; resume within 24 h.
+    ("chest-2022:clopidogrel", "low", "review", None, None),
+    ("chest-2022:clopidogrel", "intermediate", "hold", "5 days", "1 day"),
+    ("chest-2022:clopidogrel", "high", "hold", "5 days", "1 day"),
+    ("chest-2022:prasugrel", "low", "review", None, None),
+    ("chest-2022:prasugrel", "intermediate", "hold", "7 days", "1 day"),
+    ("chest-2022:prasugrel", "high", "hold", "7 days", "1 day"),
+    ("chest-2022:ticagrelor", "low", "review", None, None),
+    ("chest-2022:ticagrelor", "intermediate", "hold", "5 days", "1 day"),
+    ("chest-2022:ticagrelor", "high", "hold", "5 days", "1 day"),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "tier", "action", "hold", "resume"),
+    REFERENCE,
+    ids=[f"{rule_id}-{tier}" for rule_id, tier, *_ in REFERENCE],
+)
+def test_rule_gives_the_reference_numbers(table, rule_id, tier, action, hold, resume):
+    """Each rule's tier gives the action, hold and restart the clinical reference gives."""
+    (rule,) = [r for r in table.rules if r.rule_id == rule_id]
+    got = rule.tier(BleedingRisk(tier))
+    assert got.action.value == action
+    assert (None if got.hold is None else str(got.hold)) == hold
+    assert (None if got.resume is None else str(got.resume)) == resume
+
+
+def test_reference_covers_every_rule_and_tier():
+    """The reference list names every rule of the table, each tier exactly once."""
+    listed = sorted((rule_id, tier) for rule_id, tier, *_ in REFERENCE)
+    expected = sorted((rule_id, risk.value) for rule_id in RULE_IDS for risk in BleedingRisk)
+    assert listed == expected
+
+
+# --- broken copies --------------------------------------------------------------------------
+
+
+def at(row: int | None, column: str | None, problem: str) -> str:
+    """The message a TableError gives for a problem at ``row``/``column`` of the file."""
+    where = FILE if row is None else f"{FILE}, row {row}"
+    if column is not None:
+        where += f": column '{column}'"
+    return f"{where}: {problem}"
+
+
+W = ROW["chest-2022:warfarin"]
+ASPIRIN = ROW["chest-2022:aspirin"]
+APIXABAN = ROW["chest-2022:apixaban"]
+DABI_50_UP = ROW["chest-2022:dabigatran:crcl-50-up"]
+DABI_30_50 = ROW["chest-2022:dabigatran:crcl-30-50"]
+
+# (broken text, row, column, exact message)
+BROKEN = [
+    pytest.param(
+        # one enoxaparin row names no regimen: a therapeutic order would match two rows
+        with_cells("chest-2022:enoxaparin:prophylactic", regimen=""),
+        ROW["chest-2022:enoxaparin:prophylactic"],
+        "regimen",
+        f"{FILE}, row {ROW['chest-2022:enoxaparin:prophylactic']}: column 'regimen': must be given in every row"
+        f" of chest-2022 enoxaparin or in none (row {ROW['chest-2022:enoxaparin:therapeutic']} differs)",
+        id="regimen-in-some-rows-only",
+    ),
+    pytest.param(
+        # a second warfarin row under a new id: the same guideline, class and no band
+        with_cells("chest-2022:acenocoumarol", drug_class="warfarin", drugs="warfarin", brands=""),
+        ROW["chest-2022:acenocoumarol"],
+        "rule_id",
+        f"{FILE}, row {ROW['chest-2022:acenocoumarol']}: column 'rule_id': repeats row {W}'s rule for"
+        " chest-2022 warfarin: one row per regimen, route and renal band",
+        id="row-repeats-another",
+    ),
+    pytest.param(
+        with_cells("chest-2022:clopidogrel", low_resume="1 day"),
+        ROW["chest-2022:clopidogrel"],
+        "low_hold",
+        f"{FILE}, row {ROW['chest-2022:clopidogrel']}: column 'low_hold': must give the hold when a restart is given",
+        id="review-restart-without-hold",
+    ),
+    pytest.param(
+        without_column("note"),
+        1,
+        None,
+        f"{FILE}, row 1: missing columns: note",
+        id="missing-column",
+    ),
+    pytest.param(
+        without_column("source"),
+        1,
+        None,
+        f"{FILE}, row 1: missing columns: source",
+        id="missing-source-column",
+    ),
+    pytest.param(
+        with_extra_column("comment"),
+        1,
+        None,
+        f"{FILE}, row 1: unknown columns: comment",
+        id="unknown-column",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", source=""),
+        W,
+        "source",
+        f"{FILE}, row {W}: column 'source': must cite the guideline (author, year, table)",
+        id="empty-source",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", source="   "),
+        W,
+        "source",
+        f"{FILE}, row {W}: column 'source': must cite the guideline (author, year, table)",
+        id="blank-source",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", high_action="stop"),
+        W,
+        "high_action",
+        f"{FILE}, row {W}: column 'high_action': must be one of continue, hold, review (got 'stop')",
+        id="unknown-action",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", high_hold="5"),
+        W,
+        "high_hold",
+        f"{FILE}, row {W}: column 'high_hold': must be 'N days' or 'N hours' (got '5')",
+        id="hold-without-unit",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", high_hold="2 weeks"),
+        W,
+        "high_hold",
+        f"{FILE}, row {W}: column 'high_hold': must be 'N days' or 'N hours' (got '2 weeks')",
+        id="hold-in-weeks",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", high_hold="5 Days"),
+        W,
+        "high_hold",
+        f"{FILE}, row {W}: column 'high_hold': must be 'N days' or 'N hours' (got '5 Days')",
+        id="hold-unit-capitalised",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", high_hold="400 days"),
+        W,
+        "high_hold",
+        f"{FILE}, row {W}: column 'high_hold': must be at most 60 days (got '400 days')",
+        id="absurd-hold",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", high_hold="61 days"),
+        W,
+        "high_hold",
+        f"{FILE}, row {W}: column 'high_hold': must be at most 60 days (got '61 days')",
+        id="hold-one-day-too-long",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", high_hold="1441 hours"),
+        W,
+        "high_hold",
+        f"{FILE}, row {W}: column 'high_hold': must be at most 1440 hours (got '1441 hours')",
+        id="hold-one-hour-too-long",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", high_hold=""),
+        W,
+        "high_hold",
+        f"{FILE}, row {W}: column 'high_hold': must give the hold when the action is hold",
+        id="hold-action-without-hold",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", high_resume=""),
+        W,
+        "high_resume",
+        f"{FILE}, row {W}: column 'high_resume': must give the restart when the action is hold",
+        id="hold-action-without-resume",
+    ),
+    pytest.param(
+        with_cells("chest-2022:aspirin", high_resume=""),
+        ASPIRIN,
+        "high_resume",
+        f"{FILE}, row {ASPIRIN}: column 'high_resume': must give the restart when a hold is given",
+        id="review-hold-without-resume",
+    ),
+    pytest.param(
+        with_cells("chest-2022:aspirin", low_hold="7 days"),
+        ASPIRIN,
+        "low_hold",
+        f"{FILE}, row {ASPIRIN}: column 'low_hold': must be empty when the action is continue",
+        id="continue-with-hold",
+    ),
+    pytest.param(
+        with_cells("chest-2022:aspirin", low_resume="1 day"),
+        ASPIRIN,
+        "low_resume",
+        f"{FILE}, row {ASPIRIN}: column 'low_resume': must be empty when the action is continue",
+        id="continue-with-resume",
+    ),
+    pytest.param(
+        with_cells("chest-2022:dabigatran:crcl-30-50", crcl_min="35"),
+        DABI_30_50,
+        "crcl_min",
+        f"{FILE}, row {DABI_30_50}: column 'crcl_min': leaves a gap after the renal band"
+        f" of row {ROW['chest-2022:dabigatran:crcl-below-30']}: bands of chest-2022 dabigatran must meet at CrCl 30",
+        id="renal-band-gap",
+    ),
+    pytest.param(
+        with_cells("chest-2022:dabigatran:crcl-30-50", crcl_min="25"),
+        DABI_30_50,
+        "crcl_min",
+        f"{FILE}, row {DABI_30_50}: column 'crcl_min': overlaps the renal band"
+        f" of row {ROW['chest-2022:dabigatran:crcl-below-30']}: bands of chest-2022 dabigatran must meet at CrCl 30",
+        id="renal-band-overlap",
+    ),
+    pytest.param(
+        with_cells("chest-2022:dabigatran:crcl-50-up", crcl_max="900"),
+        DABI_50_UP,
+        "crcl_max",
+        f"{FILE}, row {DABI_50_UP}: column 'crcl_max':"
+        " the highest band of chest-2022 dabigatran must have no upper bound",
+        id="renal-bands-stop-short",
+    ),
+    pytest.param(
+        with_cells("chest-2022:dabigatran:crcl-30-50", crcl_min="50"),
+        DABI_30_50,
+        "crcl_max",
+        f"{FILE}, row {DABI_30_50}: column 'crcl_max': must be above crcl_min (got 50 to 50)",
+        id="empty-renal-band",
+    ),
+    pytest.param(
+        with_cells(
+            "asra-pain-2018:dabigatran:crcl-30-50", intermediate_hold="4 days", high_hold="4 days"
+        ),
+        ROW["asra-pain-2018:dabigatran:crcl-30-50"],
+        "intermediate_hold",
+        f"{FILE}, row {ROW['asra-pain-2018:dabigatran:crcl-30-50']}: column 'intermediate_hold':"
+        " the intermediate-risk hold is shorter than in the band above it"
+        f" (row {ROW['asra-pain-2018:dabigatran:crcl-50-up']}): holds must not shorten as CrCl falls",
+        id="lower-crcl-shorter-hold",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", high_hold="4 days"),
+        W,
+        "high_hold",
+        f"{FILE}, row {W}: column 'high_hold': the high-risk hold is shorter than the low-risk hold",
+        id="higher-tier-shorter-hold",
+    ),
+    pytest.param(
+        with_cells("chest-2022:apixaban", high_hold="1 day"),
+        APIXABAN,
+        "high_hold",
+        f"{FILE}, row {APIXABAN}: column 'high_hold':"
+        " the high-risk hold is shorter than the intermediate-risk hold",
+        id="high-shorter-than-intermediate",
+    ),
+    pytest.param(
+        # 23 hours is less than the low tier's 1 day, read as 24 hours
+        with_cells("chest-2022:apixaban", intermediate_hold="23 hours"),
+        APIXABAN,
+        "intermediate_hold",
+        f"{FILE}, row {APIXABAN}: column 'intermediate_hold':"
+        " the intermediate-risk hold is shorter than the low-risk hold",
+        id="hours-shorter-than-a-day",
+    ),
+    pytest.param(
+        with_cells(
+            "chest-2022:aspirin",
+            low_action="review",
+            low_hold="7 days",
+            low_resume="1 day",
+            intermediate_action="continue",
+            intermediate_hold="",
+            intermediate_resume="",
+            high_action="continue",
+            high_hold="",
+            high_resume="",
+        ),
+        ASPIRIN,
+        "intermediate_hold",
+        f"{FILE}, row {ASPIRIN}: column 'intermediate_hold':"
+        " the intermediate-risk hold is shorter than the low-risk hold",
+        id="continue-above-a-hold",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", brands="Coumadin; Marevan; Jantoven; Eliquis"),
+        W,
+        "brands",
+        f"{FILE}, row {W}: column 'brands': 'Eliquis' already names apixaban (class apixaban)"
+        f" at row {ROW['asra-pain-2018:apixaban']}, here warfarin (class warfarin); a name must resolve to one drug",
+        id="brand-names-another-drug",
+    ),
+    pytest.param(
+        # the first row to use a name keeps it: the clash is reported at the later row
+        with_cells("asra-pain-2018:warfarin", brands="Coumadin; Marevan; Jantoven; Eliquis"),
+        ROW["asra-pain-2018:apixaban"],
+        "brands",
+        f"{FILE}, row {ROW['asra-pain-2018:apixaban']}: column 'brands': 'Eliquis' already names"
+        f" warfarin (class warfarin) at row {ROW['asra-pain-2018:warfarin']}, here apixaban (class apixaban);"
+        " a name must resolve to one drug",
+        id="brand-names-another-drug-earlier",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", brands="Coumadin; ELI QUIS"),
+        W,
+        "brands",
+        f"{FILE}, row {W}: column 'brands': 'ELI QUIS' already names apixaban (class apixaban)"
+        f" at row {ROW['asra-pain-2018:apixaban']}, here warfarin (class warfarin); a name must resolve to one drug",
+        id="brand-clash-despite-case-and-space",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", brands="Coumadin=apixaban"),
+        W,
+        "brands",
+        f"{FILE}, row {W}: column 'brands': 'Coumadin=apixaban' names 'apixaban',"
+        " which is not in the row's drugs",
+        id="brand-of-a-drug-not-in-the-row",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", brands="Coumadin;;Marevan"),
+        W,
+        "brands",
+        f"{FILE}, row {W}: column 'brands': has an empty name between ';' separators"
+        " (got 'Coumadin;;Marevan')",
+        id="empty-brand",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", drugs=""),
+        W,
+        "drugs",
+        f"{FILE}, row {W}: column 'drugs': must name at least one drug",
+        id="no-drug",
+    ),
+    pytest.param(
+        with_rule_id("chest-2022:acenocoumarol", "chest-2022:warfarin"),
+        ROW["chest-2022:acenocoumarol"],
+        "rule_id",
+        f"{FILE}, row {ROW['chest-2022:acenocoumarol']}: column 'rule_id':"
+        f" 'chest-2022:warfarin' is already used at row {W}",
+        id="duplicate-rule-id",
+    ),
+    pytest.param(
+        with_rule_id("chest-2022:warfarin", "Chest-2022:warfarin"),
+        W,
+        "rule_id",
+        f"{FILE}, row {W}: column 'rule_id': must be lower-case letters, digits and - . :"
+        " (got 'Chest-2022:warfarin')",
+        id="rule-id-not-a-slug",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", check_max=""),
+        W,
+        "check_max",
+        f"{FILE}, row {W}: column 'check_max': must be given exactly when check_test is",
+        id="check-test-without-max",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", check_day=""),
+        W,
+        "check_day",
+        f"{FILE}, row {W}: column 'check_day': must be given exactly when check_test is",
+        id="check-test-without-day",
+    ),
+    pytest.param(
+        with_cells("chest-2022:apixaban", check_max="1.5"),
+        APIXABAN,
+        "check_max",
+        f"{FILE}, row {APIXABAN}: column 'check_max': must be given exactly when check_test is",
+        id="check-max-without-test",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", check_test="aPTT"),
+        W,
+        "check_test",
+        f"{FILE}, row {W}: column 'check_test': must be one of INR (got 'aPTT')",
+        id="unknown-check-test",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", evidence="maybe"),
+        W,
+        "evidence",
+        f"{FILE}, row {W}: column 'evidence': must be one of C, C2, U (got 'maybe')",
+        id="unknown-evidence",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", evidence=""),
+        W,
+        "evidence",
+        f"{FILE}, row {W}: column 'evidence': must not be empty",
+        id="empty-evidence",
+    ),
+    pytest.param(
+        with_cells("chest-2022:enoxaparin:therapeutic", regimen="treatment"),
+        ROW["chest-2022:enoxaparin:therapeutic"],
+        "regimen",
+        f"{FILE}, row {ROW['chest-2022:enoxaparin:therapeutic']}: column 'regimen':"
+        " must be one of prophylactic, therapeutic (got 'treatment')",
+        id="unknown-regimen",
+    ),
+    pytest.param(
+        with_cells("chest-2022:heparin:sc", route="im"),
+        ROW["chest-2022:heparin:sc"],
+        "route",
+        f"{FILE}, row {ROW['chest-2022:heparin:sc']}: column 'route':"
+        " must be one of oral, iv, sc (got 'im')",
+        id="unknown-route",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", group="nsaid"),
+        W,
+        "group",
+        f"{FILE}, row {W}: column 'group': must be one of oral-anticoagulant,"
+        " parenteral-anticoagulant, antiplatelet, aspirin (got 'nsaid')",
+        id="unknown-group",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", dosing=""),
+        W,
+        "dosing",
+        f"{FILE}, row {W}: column 'dosing': must not be empty",
+        id="empty-dosing",
+    ),
+    pytest.param(
+        with_cells("chest-2022:clopidogrel", review_reason=""),
+        ROW["chest-2022:clopidogrel"],
+        "review_reason",
+        f"{FILE}, row {ROW['chest-2022:clopidogrel']}: column 'review_reason':"
+        " must say what to find out when a tier's action is review",
+        id="review-without-reason",
+    ),
+    pytest.param(
+        with_row_cut("chest-2022:warfarin"),
+        W,
+        None,
+        f"{FILE}, row {W}: has fewer cells than the header",
+        id="too-few-cells",
+    ),
+    pytest.param(
+        BUNDLED + 'chest-2022:x,"unterminated\n',
+        len(RULES) + 2,
+        None,
+        f"{FILE}, row {len(RULES) + 2}: not valid CSV: unexpected end of data",
+        id="unterminated-quote",
+    ),
+    pytest.param(
+        BUNDLED.replace(",chest-2022,warfarin,", ',"chest-2022"x,warfarin,', 1),
+        W,
+        None,
+        f"{FILE}, row {W}: not valid CSV: ',' expected after '\"'",
+        id="text-after-closing-quote",
+    ),
+    pytest.param(
+        _write(_records()[:1]),
+        None,
+        None,
+        f"{FILE}: has no rows",
+        id="header-only",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "row", "column", "message"), BROKEN)
+def test_broken_copy_is_refused(text, row, column, message):
+    """A copy of the table with one thing broken is refused with the file, row, column and problem."""
+    with pytest.raises(medplan.TableError) as info:
+        parse_table(text, FILE)
+    assert str(info.value) == message
+    assert (info.value.file, info.value.row, info.value.column) == (FILE, row, column)
+    assert message == at(row, column, info.value.problem)
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "cells"),
+    [
+        pytest.param("chest-2022:warfarin", {"high_hold": "60 days"}, id="hold-60-days"),
+        pytest.param("chest-2022:warfarin", {"high_hold": "1440 hours"}, id="hold-1440-hours"),
+        pytest.param(
+            "chest-2022:apixaban",
+            {"intermediate_hold": "24 hours", "high_hold": "24 hours"},
+            id="24-hours-equals-1-day",
+        ),
+        pytest.param("chest-2022:warfarin", {"group": ""}, id="no-group"),
+    ],
+)
+def test_edge_of_the_rules_is_accepted(rule_id, cells):
+    """A value just inside a limit loads, so each refusal above is the limit and not a stricter one."""
+    table = parse_table(with_cells(rule_id, **cells), FILE)
+    assert len(table.rules) == len(RULES)
+
+
+def test_empty_file_is_refused_as_empty():
+    """An empty file is refused as empty, not as one missing every column."""
+    with pytest.raises(medplan.TableError) as info:
+        parse_table("", FILE)
+    assert str(info.value) == f"{FILE}: is empty"
+    assert (info.value.row, info.value.column) == (None, None)
+
+
+def test_table_saved_with_a_byte_order_mark_loads(tmp_path):
+    """A table re-saved by a spreadsheet as UTF-8 with a byte-order mark loads like the original."""
+    path = tmp_path / FILE
+    path.write_text("\ufeff" + BUNDLED, encoding="utf-8")
+    assert load_table(path).rules == TABLE.rules
+
+
+def test_unreadable_file_is_refused(tmp_path):
+    """A table file that cannot be read is refused with its name, not with an OSError."""
+    with pytest.raises(medplan.TableError) as info:
+        load_table(tmp_path / "missing.csv")
+    assert info.value.file == "missing.csv"
+    assert (info.value.row, info.value.column) == (None, None)
+    assert str(info.value).startswith("missing.csv: cannot be read: ")
