@@ -7,6 +7,7 @@ draws days next to the real transitions of a zone.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
@@ -23,6 +24,18 @@ PINNED_ZONES = (
     "America/Havana",
     "UTC",
 )
+
+# A small valid request that tests copy and then break one field of.
+VALID: dict[str, Any] = {
+    "procedure": {
+        "name": "Lumbar nerve root sleeve injection",
+        "start": "2026-12-08T09:30",
+        "timezone": "Australia/Perth",
+        "bleeding_risk": "intermediate",
+    },
+    "patient": {"crcl_ml_min": 62},
+    "medications": [{"name": "Warfarin", "times": ["18:00"], "dose": "5 mg"}],
+}
 
 zones = st.one_of(
     st.sampled_from(PINNED_ZONES),

@@ -19,25 +19,15 @@ import sys
 import sysconfig
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import pytest
+from strategies import VALID
 
 import medplan
 from medplan import cli
 
 EXAMPLE = "nerve-root-sleeve-injection"
 
-VALID: dict[str, Any] = {
-    "procedure": {
-        "name": "Lumbar nerve root sleeve injection",
-        "start": "2026-12-08T09:30",
-        "timezone": "Australia/Perth",
-        "bleeding_risk": "intermediate",
-    },
-    "patient": {"crcl_ml_min": 62},
-    "medications": [{"name": "Warfarin", "times": ["18:00"], "dose": "5 mg"}],
-}
 
 
 def valid_with(section: str, **fields: object) -> str:

@@ -15,19 +15,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from strategies import VALID
 
 import medplan
-
-VALID: dict[str, Any] = {
-    "procedure": {
-        "name": "Lumbar nerve root sleeve injection",
-        "start": "2026-12-08T09:30",
-        "timezone": "Australia/Perth",
-        "bleeding_risk": "intermediate",
-    },
-    "patient": {"crcl_ml_min": 62},
-    "medications": [{"name": "Warfarin", "times": ["18:00"], "dose": "5 mg"}],
-}
 
 _DELETE = object()
 
