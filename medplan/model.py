@@ -20,6 +20,8 @@ __all__ = [
     "Action",
     "BleedingRisk",
     "Check",
+    "Condition",
+    "Indication",
     "Interval",
     "MedicationOrder",
     "MedicationPlan",
@@ -68,6 +70,21 @@ class Route(enum.StrEnum):
     ORAL = "oral"
     IV = "iv"
     SC = "sc"
+
+
+class Indication(enum.StrEnum):
+    """Why the patient takes the medicine, where a rule depends on it (aspirin)."""
+
+    PRIMARY_PREVENTION = "primary-prevention"
+    SECONDARY_PREVENTION = "secondary-prevention"
+
+
+class Condition(enum.StrEnum):
+    """Something a procedure may involve that some rules depend on."""
+
+    FASTING = "fasting"
+    SEDATION = "sedation"
+    CONTRAST = "contrast"
 
 
 class Unit(enum.StrEnum):
@@ -119,6 +136,14 @@ class Procedure:
     bleeding_risk: BleedingRisk
     guideline: str
     end: datetime | None = attrs.field(default=None, validator=_optional_aware)
+    fasting: bool | None = None
+    sedation: bool | None = None
+    contrast: bool | None = None
+
+    def involves(self, condition: Condition) -> bool | None:
+        """Whether the procedure involves ``condition``; None when the booking does not say."""
+        involved: bool | None = getattr(self, condition.value)
+        return involved
 
     @property
     def day0(self) -> date:
@@ -155,6 +180,7 @@ class MedicationOrder:
     dose: str | None = None
     regimen: Regimen | None = None
     route: Route | None = None
+    indication: Indication | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -307,6 +333,9 @@ class Plan:
                 "end": _iso(procedure.end),
                 "timezone": procedure.zone.key,
                 "bleeding_risk": procedure.bleeding_risk.value,
+                "fasting": procedure.fasting,
+                "sedation": procedure.sedation,
+                "contrast": procedure.contrast,
             },
             "needs_review": self.needs_review,
             "review_reasons": list(self.review_reasons),

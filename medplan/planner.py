@@ -10,6 +10,7 @@ clinic policy, and date the last dose, the checks and the restart with
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
@@ -69,6 +70,31 @@ class _Unplaced:
     reason: str
 
 
+def _narrow(
+    candidates: list[DrugClassRule],
+    attribute: str,
+    given: enum.StrEnum | None,
+    drug: str,
+    guideline: str,
+) -> list[DrugClassRule] | _Unplaced:
+    """Keep the rows for the order's regimen, route or indication, where the rule depends on it."""
+    values = sorted(
+        {getattr(r, attribute).value for r in candidates if getattr(r, attribute) is not None}
+    )
+    if not values:
+        return candidates
+    what = {"regimen": "the dose regimen", "route": "the route", "indication": "its indication"}[
+        attribute
+    ]
+    if given is None:
+        return _Unplaced(f"{drug}'s hold depends on {what}: {' or '.join(values)} needed")
+    kept = [r for r in candidates if getattr(r, attribute) == given]
+    if not kept:
+        given_as = f"given {given.value}" if attribute == "route" else f"for {given.value}"
+        return _Unplaced(f"{guideline} gives no rule for {drug} {given_as}")
+    return kept
+
+
 def _select_rule(
     rules: Sequence[DrugClassRule],
     order: MedicationOrder,
@@ -77,27 +103,16 @@ def _select_rule(
     guideline: str,
 ) -> DrugClassRule | _Unplaced:
     candidates = list(rules)
-    regimens = sorted({r.regimen.value for r in candidates if r.regimen is not None})
-    if regimens:
-        if order.regimen is None:
-            return _Unplaced(
-                f"{drug}'s hold depends on the dose regimen: {' or '.join(regimens)} needed"
-            )
-        candidates = [r for r in candidates if r.regimen in (None, order.regimen)]
-        if not candidates:
-            return _Unplaced(f"{guideline} gives no rule for {order.regimen.value} {drug}")
-    routes = sorted({r.route.value for r in candidates if r.route is not None})
-    if routes:
-        if order.route is None:
-            return _Unplaced(f"{drug}'s hold depends on the route: {' or '.join(routes)} needed")
-        candidates = [r for r in candidates if r.route in (None, order.route)]
-        if not candidates:
-            return _Unplaced(f"{guideline} gives no rule for {drug} given {order.route.value}")
+    for attribute in ("regimen", "route", "indication"):
+        narrowed = _narrow(candidates, attribute, getattr(order, attribute), drug, guideline)
+        if isinstance(narrowed, _Unplaced):
+            return narrowed
+        candidates = narrowed
     if any(r.has_renal_band for r in candidates):
         if crcl is None:
             return _Unplaced(f"{drug}'s hold depends on renal function: CrCl needed")
         candidates = [r for r in candidates if r.covers_crcl(crcl)]
-    # The table's validation makes regimen, route and band pick exactly one row.
+    # The table's validation makes regimen, route, indication and band pick exactly one row.
     (rule,) = candidates
     return rule
 
@@ -260,6 +275,30 @@ def _hold_instruction(
     return text
 
 
+def _not_involved(
+    order: MedicationOrder, rule: DrugClassRule, resolution: Resolution
+) -> MedicationPlan:
+    """A rule that applies only with fasting, sedation or contrast, for a procedure without it."""
+    assert rule.condition is not None  # noqa: S101 - only called for a conditional rule
+    name = _display(order, resolution.drug)
+    return MedicationPlan(
+        input=order.name,
+        drug=resolution.drug,
+        drug_class=rule.drug_class,
+        action=Action.CONTINUE,
+        last_dose=None,
+        omitted_doses=(),
+        checks=(),
+        resume=None,
+        instruction=f"Keep taking your {name} as usual, including on the day of the procedure.",
+        review_reason=None,
+        rule_id=rule.rule_id,
+        rule=f"applies only with {rule.condition.value}; this procedure involves none: continue",
+        source=rule.source,
+        notes=tuple(n for n in (rule.note,) if n),
+    )
+
+
 def _checks(
     rule: DrugClassRule, policy: Policy, procedure: Procedure
 ) -> tuple[tuple[Check, ...], list[str]]:
@@ -320,8 +359,11 @@ def _date_hold(
     return _Dated(timing, checks, (*notes, *check_notes), None)
 
 
-def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> MedicationPlan:
-    procedure, policy = request.procedure, request.policy
+def _place(
+    order: MedicationOrder, request: Request, table: Table
+) -> tuple[Resolution, DrugClassRule] | MedicationPlan:
+    """The medicine's drug and row; or, if it cannot be placed or is not affected, its finished plan."""
+    procedure = request.procedure
     resolution = table.resolve(order.name)
     if resolution is None:
         return _review(
@@ -337,6 +379,23 @@ def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> 
     rule = _select_rule(rules, order, request.patient.crcl_ml_min, drug, procedure.guideline)
     if isinstance(rule, _Unplaced):
         return _review(order, rule.reason, resolution)
+    if rule.condition is not None:
+        condition = rule.condition.value
+        involved = procedure.involves(rule.condition)
+        if involved is None:
+            reason = f"{drug}'s plan depends on whether the procedure has {condition}: procedure.{condition} needed"
+            return _review(order, reason, resolution)
+        if not involved:
+            return _not_involved(order, rule, resolution)
+    return resolution, rule
+
+
+def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> MedicationPlan:
+    placed = _place(order, request, table)
+    if isinstance(placed, MedicationPlan):
+        return placed
+    resolution, rule = placed
+    procedure, policy, drug = request.procedure, request.policy, resolution.drug
     tier = rule.tier(procedure.bleeding_risk)
     reasons = [rule.review_reason or ""] if tier.action is Action.REVIEW else []
     if rule.evidence is Evidence.UNCONFIRMED:

@@ -21,6 +21,8 @@ from dateutil import tz
 from medplan.exceptions import InputError
 from medplan.model import (
     BleedingRisk,
+    Condition,
+    Indication,
     MedicationOrder,
     Patient,
     Policy,
@@ -52,9 +54,19 @@ E = TypeVar("E")
 
 _FIELDS = {
     "": ("procedure", "patient", "medications", "policy"),
-    "procedure": ("name", "start", "end", "timezone", "bleeding_risk", "guideline"),
+    "procedure": (
+        "name",
+        "start",
+        "end",
+        "timezone",
+        "bleeding_risk",
+        "guideline",
+        "fasting",
+        "sedation",
+        "contrast",
+    ),
     "patient": ("crcl_ml_min",),
-    "medication": ("name", "times", "dose", "regimen", "route"),
+    "medication": ("name", "times", "dose", "regimen", "route", "indication"),
     "policy": (
         "name",
         "inr_max",
@@ -189,6 +201,14 @@ def _local_time(path: str, value: object, zone: ZoneInfo) -> datetime:
     return moment
 
 
+def _flag(path: str, value: object) -> bool | None:
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        raise InputError(path, f"must be true or false (got {_type_name(value)})")
+    return value
+
+
 def _procedure(data: object, guidelines: Collection[str]) -> Procedure:
     fields = _object("procedure", data, "procedure")
     zone = parse_zone("procedure.timezone", _required("procedure", fields, "timezone"))
@@ -219,6 +239,7 @@ def _procedure(data: object, guidelines: Collection[str]) -> Procedure:
             "procedure.bleeding_risk", _required("procedure", fields, "bleeding_risk"), BleedingRisk
         ),
         guideline=guideline,
+        **{c.value: _flag(f"procedure.{c.value}", fields.get(c.value)) for c in Condition},
     )
 
 
@@ -256,12 +277,16 @@ def _medication(path: str, data: object) -> MedicationOrder:
     dose = fields.get("dose")
     regimen = fields.get("regimen")
     route = fields.get("route")
+    indication = fields.get("indication")
     return MedicationOrder(
         name=_text(f"{path}.name", _required(path, fields, "name")),
         times=_times(f"{path}.times", fields.get("times")),
         dose=None if dose is None else _text(f"{path}.dose", dose),
         regimen=None if regimen is None else _choice(f"{path}.regimen", regimen, Regimen),
         route=None if route is None else _choice(f"{path}.route", route, Route),
+        indication=None
+        if indication is None
+        else _choice(f"{path}.indication", indication, Indication),
     )
 
 

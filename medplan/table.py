@@ -9,12 +9,17 @@ is never returned.
 Columns, in any order (every one must be present, no others):
 
 - ``rule_id``: unique id, cited in plans (``asra-pain-2018:warfarin``).
-- ``guideline``: the guideline id requests name (``asra-pain-2018``).
+- ``guideline``: the guideline id requests name (``asra-pain-2018``), or ``*``
+  for a rule that holds under every procedure guideline (a drug label, a
+  perioperative handbook); a guideline's own rows for a class take precedence.
 - ``drug_class``: the class id; rows of one class share their names.
 - ``drugs``: the generic names in the class, separated by ``;``.
 - ``brands``: brand names, ``;``-separated; ``Brand=generic`` when the class
   has more than one generic.
-- ``regimen``, ``route``: empty, or the regimen/route the row is for.
+- ``atc``: the WHO ATC codes of the drugs, written as brands are; a booking
+  system may send a code as the medicine's name.
+- ``regimen``, ``route``, ``indication``: empty, or the regimen, route or
+  indication the row is for. A class gives each in every row or in none.
 - ``crcl_min``, ``crcl_max``: the renal band in mL/min, ``crcl_min <= CrCl <
   crcl_max``; empty for no bound. A class's bands must cover 0 to no bound
   without gaps or overlaps.
@@ -29,6 +34,9 @@ Columns, in any order (every one must be present, no others):
 - ``group``: what a clinic policy acts on: ``oral-anticoagulant``,
   ``parenteral-anticoagulant``, ``antiplatelet`` or ``aspirin``; may be empty.
 - ``dosing``: ``scheduled`` (doses at usual times) or ``infusion``.
+- ``condition``: empty, or ``fasting``, ``sedation`` or ``contrast``: the rule
+  applies only when the procedure involves it, and the medicine is continued
+  otherwise. The same in every row of a class.
 - ``evidence``: how firmly the row's numbers were read in the source: ``C``
   (source text), ``C2`` (secondary copy), ``U`` (unconfirmed; the planner
   sends the medicine to review with the row's proposal).
@@ -55,7 +63,16 @@ from typing import TypeVar
 import attrs
 
 from medplan.exceptions import TableError
-from medplan.model import Action, BleedingRisk, Interval, Regimen, Route, Unit
+from medplan.model import (
+    Action,
+    BleedingRisk,
+    Condition,
+    Indication,
+    Interval,
+    Regimen,
+    Route,
+    Unit,
+)
 
 __all__ = [
     "COLUMNS",
@@ -81,8 +98,10 @@ COLUMNS = (
     "drug_class",
     "drugs",
     "brands",
+    "atc",
     "regimen",
     "route",
+    "indication",
     "crcl_min",
     "crcl_max",
     *TIER_COLUMNS,
@@ -91,6 +110,7 @@ COLUMNS = (
     "check_day",
     "group",
     "dosing",
+    "condition",
     "evidence",
     "review_reason",
     "note",
@@ -103,6 +123,9 @@ _MAX_HOURS = 24 * _MAX_DAYS
 _MAX_CRCL = 1000.0
 _INTERVAL = re.compile(r"(\d{1,4}) (day|days|hour|hours)")
 _SLUG = re.compile(r"[a-z0-9]+(?:[-.:][a-z0-9]+)*")
+_ATC = re.compile(r"[A-Z][0-9]{2}[A-Z]{2}[0-9]{2}")
+# A row with this guideline holds under every procedure guideline.
+ANY_GUIDELINE = "*"
 _CHECK_TESTS = ("INR",)
 
 
@@ -154,8 +177,10 @@ class DrugClassRule:
     drug_class: str
     drugs: tuple[str, ...]
     brands: tuple[str, ...]
+    atc: tuple[str, ...]
     regimen: Regimen | None
     route: Route | None
+    indication: Indication | None
     crcl_min: float | None
     crcl_max: float | None
     low: TierRule
@@ -166,6 +191,7 @@ class DrugClassRule:
     check_day: int | None
     group: Group | None
     dosing: Dosing
+    condition: Condition | None
     evidence: Evidence
     review_reason: str | None
     note: str | None
@@ -242,9 +268,14 @@ class Table:
         return self.names.get(normalise_name(name))
 
     def rules_for(self, guideline: str, drug_class: str) -> tuple[DrugClassRule, ...]:
-        """Every row for one class under one guideline."""
-        return tuple(
+        """Every row for one class under one guideline, else its rows for every guideline."""
+        own = tuple(
             r for r in self.rules if r.guideline == guideline and r.drug_class == drug_class
+        )
+        if own:
+            return own
+        return tuple(
+            r for r in self.rules if r.guideline == ANY_GUIDELINE and r.drug_class == drug_class
         )
 
 
@@ -344,6 +375,10 @@ def _slug(column: str, raw: str) -> str:
     return raw
 
 
+def _guideline(raw: str) -> str:
+    return raw if raw == ANY_GUIDELINE else _slug("guideline", raw)
+
+
 def _parse_row(cells: Mapping[str, str], row: int) -> DrugClassRule:  # noqa: C901 - one check per column
     source = cells["source"]
     if not source:
@@ -352,11 +387,18 @@ def _parse_row(cells: Mapping[str, str], row: int) -> DrugClassRule:  # noqa: C9
     if not drugs:
         raise _RowError("drugs", "must name at least one drug")
     brands = _names("brands", cells["brands"])
-    if len(drugs) > 1:
-        for brand in brands:
-            if "=" not in brand:
-                problem = f"must name each brand's drug when the class has several: 'Brand=generic' (got {brand!r})"
-                raise _RowError("brands", problem)
+    atc = _names("atc", cells["atc"])
+    for column, entries in (("brands", brands), ("atc", atc)):
+        for entry in entries:
+            name, _, generic = entry.partition("=")
+            if len(drugs) > 1 and not generic:
+                problem = f"must name each entry's drug when the class has several: 'Name=generic' (got {entry!r})"
+                raise _RowError(column, problem)
+            if column == "atc" and _ATC.fullmatch(name.strip()) is None:
+                raise _RowError(
+                    column,
+                    f"must be 7-character WHO ATC codes such as B01AF02 (got {name.strip()!r})",
+                )
     crcl_min = _number("crcl_min", cells["crcl_min"], low=0, high=_MAX_CRCL)
     crcl_max = _number("crcl_max", cells["crcl_max"], low=0, high=_MAX_CRCL)
     if crcl_min is not None and crcl_max is not None and crcl_min >= crcl_max:
@@ -383,12 +425,14 @@ def _parse_row(cells: Mapping[str, str], row: int) -> DrugClassRule:  # noqa: C9
     return DrugClassRule(
         rule_id=_slug("rule_id", cells["rule_id"]),
         row=row,
-        guideline=_slug("guideline", cells["guideline"]),
+        guideline=_guideline(cells["guideline"]),
         drug_class=_slug("drug_class", cells["drug_class"]),
         drugs=drugs,
         brands=brands,
+        atc=atc,
         regimen=_enum(Regimen, "regimen", cells["regimen"], optional=True),
         route=_enum(Route, "route", cells["route"], optional=True),
+        indication=_enum(Indication, "indication", cells["indication"], optional=True),
         crcl_min=crcl_min,
         crcl_max=crcl_max,
         low=tiers[BleedingRisk.LOW],
@@ -399,6 +443,7 @@ def _parse_row(cells: Mapping[str, str], row: int) -> DrugClassRule:  # noqa: C9
         check_day=check_day,
         group=_enum(Group, "group", cells["group"], optional=True),
         dosing=dosing,
+        condition=_enum(Condition, "condition", cells["condition"], optional=True),
         evidence=evidence,
         review_reason=review_reason,
         note=cells["note"] or None,
@@ -440,7 +485,10 @@ def _check_dimensions(rules: Iterable[DrugClassRule], file: str) -> None:
     classes: dict[tuple[str, str], DrugClassRule] = {}
     for rule in rules:
         first = classes.setdefault((rule.guideline, rule.drug_class), rule)
-        for column in ("regimen", "route"):
+        if first.condition != rule.condition:
+            problem = f"must be the same in every row of {rule.guideline} {rule.drug_class} (row {first.row} differs)"
+            raise TableError(file, rule.row, "condition", problem)
+        for column in ("regimen", "route", "indication"):
             if (getattr(first, column) is None) != (getattr(rule, column) is None):
                 problem = (
                     f"must be given in every row of {rule.guideline} {rule.drug_class} or in none "
@@ -451,9 +499,9 @@ def _check_dimensions(rules: Iterable[DrugClassRule], file: str) -> None:
 
 def _check_bands(rules: Iterable[DrugClassRule], file: str) -> None:
     """Each class's renal bands cover CrCl 0 to no bound, without gaps or overlaps."""
-    groups: dict[tuple[str, str, Regimen | None, Route | None], list[DrugClassRule]] = {}
+    groups: dict[tuple[object, ...], list[DrugClassRule]] = {}
     for rule in rules:
-        key = (rule.guideline, rule.drug_class, rule.regimen, rule.route)
+        key = (rule.guideline, rule.drug_class, rule.regimen, rule.route, rule.indication)
         groups.setdefault(key, []).append(rule)
     for group in groups.values():
         group.sort(key=lambda r: r.crcl_min if r.crcl_min is not None else 0.0)
@@ -463,7 +511,7 @@ def _check_bands(rules: Iterable[DrugClassRule], file: str) -> None:
             if previous is not None and not previous.has_renal_band and not rule.has_renal_band:
                 problem = (
                     f"repeats row {previous.row}'s rule for {rule.guideline} {rule.drug_class}: "
-                    "one row per regimen, route and renal band"
+                    "one row per regimen, route, indication and renal band"
                 )
                 raise TableError(file, rule.row, "rule_id", problem)
             if low != expected:
@@ -515,13 +563,16 @@ def _index_names(rules: Iterable[DrugClassRule], file: str) -> dict[str, Resolut
     for rule in rules:
         for drug in rule.drugs:
             add(drug, Resolution(drug=drug, drug_class=rule.drug_class), rule, "drugs")
-        for brand in rule.brands:
-            name, _, generic = brand.partition("=")
-            generic = generic.strip() or rule.drugs[0]
-            if generic not in rule.drugs:
-                problem = f"{brand!r} names {generic!r}, which is not in the row's drugs"
-                raise TableError(file, rule.row, "brands", problem)
-            add(name.strip(), Resolution(drug=generic, drug_class=rule.drug_class), rule, "brands")
+        for column, entries in (("brands", rule.brands), ("atc", rule.atc)):
+            for entry in entries:
+                name, _, generic = entry.partition("=")
+                generic = generic.strip() or rule.drugs[0]
+                if generic not in rule.drugs:
+                    problem = f"{entry!r} names {generic!r}, which is not in the row's drugs"
+                    raise TableError(file, rule.row, column, problem)
+                add(
+                    name.strip(), Resolution(drug=generic, drug_class=rule.drug_class), rule, column
+                )
     return names
 
 
@@ -597,7 +648,7 @@ def parse_table(text: str, file: str = "drug_classes.csv") -> Table:
         version=f"{file} sha256:{digest}",
         rules=tuple(rules),
         names=names,
-        guidelines=frozenset(r.guideline for r in rules),
+        guidelines=frozenset(r.guideline for r in rules if r.guideline != ANY_GUIDELINE),
     )
 
 

@@ -433,7 +433,9 @@ def test_plan_json_has_the_documented_fields():
         "medplan_version", "table_version", "guideline", "policy", "procedure",
         "needs_review", "review_reasons", "medications",
     }
-    assert set(data["procedure"]) == {"name", "start", "end", "timezone", "bleeding_risk"}
+    assert set(data["procedure"]) == {
+        "name", "start", "end", "timezone", "bleeding_risk", "fasting", "sedation", "contrast",
+    }
     assert set(data["medications"][0]) == {
         "input", "drug", "drug_class", "action", "last_dose", "omitted_doses", "checks", "resume",
         "instruction", "review_reason", "rule_id", "rule", "source", "notes",

@@ -603,7 +603,7 @@ BROKEN = [
         ROW["chest-2022:acenocoumarol"],
         "rule_id",
         f"{FILE}, row {ROW['chest-2022:acenocoumarol']}: column 'rule_id': repeats row {W}'s rule for"
-        " chest-2022 warfarin: one row per regimen, route and renal band",
+        " chest-2022 warfarin: one row per regimen, route, indication and renal band",
         id="row-repeats-another",
     ),
     pytest.param(
