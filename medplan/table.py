@@ -48,20 +48,26 @@ Columns, in any order (every one must be present, no others):
 
 from __future__ import annotations
 
-import csv
 import enum
 import functools
-import hashlib
-import io
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from importlib import resources
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TypeVar
 
 import attrs
 
+from medplan.csvrows import (
+    Records,
+    RowError,
+    enum_cell,
+    integer_cell,
+    names_cell,
+    number_cell,
+    read_data_file,
+    read_records,
+    slug_cell,
+)
 from medplan.exceptions import TableError
 from medplan.model import (
     Action,
@@ -122,7 +128,6 @@ _MAX_DAYS = 60
 _MAX_HOURS = 24 * _MAX_DAYS
 _MAX_CRCL = 1000.0
 _INTERVAL = re.compile(r"(\d{1,4}) (day|days|hour|hours)")
-_SLUG = re.compile(r"[a-z0-9]+(?:[-.:][a-z0-9]+)*")
 _ATC = re.compile(r"[A-Z][0-9]{2}[A-Z]{2}[0-9]{2}")
 # A row with this guideline holds under every procedure guideline.
 ANY_GUIDELINE = "*"
@@ -279,160 +284,101 @@ class Table:
         )
 
 
-T = TypeVar("T")
-
-
-class _RowError(Exception):
-    def __init__(self, column: str | None, problem: str) -> None:
-        super().__init__(problem)
-        self.column = column
-        self.problem = problem
-
-
-def _enum(kind: type[T], column: str, raw: str, *, optional: bool = False) -> T | None:
-    if not raw:
-        if optional:
-            return None
-        raise _RowError(column, "must not be empty")
-    try:
-        return kind(raw)  # type: ignore[call-arg]
-    except ValueError:
-        allowed = ", ".join(str(m.value) for m in kind)  # type: ignore[attr-defined]
-        raise _RowError(column, f"must be one of {allowed} (got {raw!r})") from None
-
-
 def _interval(column: str, raw: str) -> Interval | None:
     if not raw:
         return None
     match = _INTERVAL.fullmatch(raw)
     if match is None:
         problem = f"must be 'N days' or 'N hours' (got {raw!r})"
-        raise _RowError(column, problem)
+        raise RowError(column, problem)
     amount = int(match.group(1))
     unit = Unit.DAYS if match.group(2).startswith("day") else Unit.HOURS
     limit = _MAX_DAYS if unit is Unit.DAYS else _MAX_HOURS
     if amount > limit:
         problem = f"must be at most {limit} {unit.value} (got {raw!r})"
-        raise _RowError(column, problem)
+        raise RowError(column, problem)
     return Interval(amount, unit)
-
-
-def _number(column: str, raw: str, *, low: float, high: float) -> float | None:
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise _RowError(column, f"must be a number (got {raw!r})") from None
-    if not low <= value <= high:
-        raise _RowError(column, f"must be between {low:g} and {high:g} (got {raw!r})")
-    return value
-
-
-def _integer(column: str, raw: str, *, low: int, high: int) -> int | None:
-    if not raw:
-        return None
-    if re.fullmatch(r"[+-]?\d+", raw) is None:
-        raise _RowError(column, f"must be a whole number (got {raw!r})")
-    value = int(raw)
-    if not low <= value <= high:
-        raise _RowError(column, f"must be between {low} and {high} (got {raw!r})")
-    return value
-
-
-def _names(column: str, raw: str) -> tuple[str, ...]:
-    names = tuple(n.strip() for n in raw.split(";")) if raw.strip() else ()
-    if any(not n for n in names):
-        raise _RowError(column, f"has an empty name between ';' separators (got {raw!r})")
-    return names
 
 
 def _tier(cells: Mapping[str, str], risk: BleedingRisk) -> TierRule:
     prefix = risk.value
-    action = _enum(Action, f"{prefix}_action", cells[f"{prefix}_action"])
+    action = enum_cell(Action, f"{prefix}_action", cells[f"{prefix}_action"])
     assert action is not None  # noqa: S101 - _enum without optional never returns None
     hold = _interval(f"{prefix}_hold", cells[f"{prefix}_hold"])
     resume = _interval(f"{prefix}_resume", cells[f"{prefix}_resume"])
     if action is Action.HOLD and hold is None:
-        raise _RowError(f"{prefix}_hold", "must give the hold when the action is hold")
+        raise RowError(f"{prefix}_hold", "must give the hold when the action is hold")
     if action is Action.HOLD and resume is None:
-        raise _RowError(f"{prefix}_resume", "must give the restart when the action is hold")
+        raise RowError(f"{prefix}_resume", "must give the restart when the action is hold")
     if action is Action.CONTINUE and hold is not None:
-        raise _RowError(f"{prefix}_hold", "must be empty when the action is continue")
+        raise RowError(f"{prefix}_hold", "must be empty when the action is continue")
     if action is Action.CONTINUE and resume is not None:
-        raise _RowError(f"{prefix}_resume", "must be empty when the action is continue")
+        raise RowError(f"{prefix}_resume", "must be empty when the action is continue")
     if hold is not None and resume is None:
-        raise _RowError(f"{prefix}_resume", "must give the restart when a hold is given")
+        raise RowError(f"{prefix}_resume", "must give the restart when a hold is given")
     if resume is not None and hold is None:
-        raise _RowError(f"{prefix}_hold", "must give the hold when a restart is given")
+        raise RowError(f"{prefix}_hold", "must give the hold when a restart is given")
     return TierRule(action=action, hold=hold, resume=resume)
 
 
-def _slug(column: str, raw: str) -> str:
-    if _SLUG.fullmatch(raw) is None:
-        problem = f"must be lower-case letters, digits and - . : (got {raw!r})"
-        raise _RowError(column, problem)
-    return raw
-
-
 def _guideline(raw: str) -> str:
-    return raw if raw == ANY_GUIDELINE else _slug("guideline", raw)
+    return raw if raw == ANY_GUIDELINE else slug_cell("guideline", raw)
 
 
 def _parse_row(cells: Mapping[str, str], row: int) -> DrugClassRule:  # noqa: C901 - one check per column
     source = cells["source"]
     if not source:
-        raise _RowError("source", "must cite the guideline (author, year, table)")
-    drugs = _names("drugs", cells["drugs"])
+        raise RowError("source", "must cite the guideline (author, year, table)")
+    drugs = names_cell("drugs", cells["drugs"])
     if not drugs:
-        raise _RowError("drugs", "must name at least one drug")
-    brands = _names("brands", cells["brands"])
-    atc = _names("atc", cells["atc"])
+        raise RowError("drugs", "must name at least one drug")
+    brands = names_cell("brands", cells["brands"])
+    atc = names_cell("atc", cells["atc"])
     for column, entries in (("brands", brands), ("atc", atc)):
         for entry in entries:
             name, _, generic = entry.partition("=")
             if len(drugs) > 1 and not generic:
                 problem = f"must name each entry's drug when the class has several: 'Name=generic' (got {entry!r})"
-                raise _RowError(column, problem)
+                raise RowError(column, problem)
             if column == "atc" and _ATC.fullmatch(name.strip()) is None:
-                raise _RowError(
+                raise RowError(
                     column,
                     f"must be 7-character WHO ATC codes such as B01AF02 (got {name.strip()!r})",
                 )
-    crcl_min = _number("crcl_min", cells["crcl_min"], low=0, high=_MAX_CRCL)
-    crcl_max = _number("crcl_max", cells["crcl_max"], low=0, high=_MAX_CRCL)
+    crcl_min = number_cell("crcl_min", cells["crcl_min"], low=0, high=_MAX_CRCL)
+    crcl_max = number_cell("crcl_max", cells["crcl_max"], low=0, high=_MAX_CRCL)
     if crcl_min is not None and crcl_max is not None and crcl_min >= crcl_max:
-        raise _RowError("crcl_max", f"must be above crcl_min (got {crcl_min:g} to {crcl_max:g})")
+        raise RowError("crcl_max", f"must be above crcl_min (got {crcl_min:g} to {crcl_max:g})")
     tiers = {risk: _tier(cells, risk) for risk in BleedingRisk}
     _check_monotone_in_risk(tiers)
     check_test = cells["check_test"] or None
     if check_test is not None and check_test not in _CHECK_TESTS:
-        raise _RowError(
+        raise RowError(
             "check_test", f"must be one of {', '.join(_CHECK_TESTS)} (got {check_test!r})"
         )
-    check_max = _number("check_max", cells["check_max"], low=0.5, high=5.0)
-    check_day = _integer("check_day", cells["check_day"], low=-14, high=0)
+    check_max = number_cell("check_max", cells["check_max"], low=0.5, high=5.0)
+    check_day = integer_cell("check_day", cells["check_day"], low=-14, high=0)
     for column, value in (("check_max", check_max), ("check_day", check_day)):
         if (check_test is None) != (value is None):
-            raise _RowError(column, "must be given exactly when check_test is")
+            raise RowError(column, "must be given exactly when check_test is")
     review_reason = cells["review_reason"] or None
     if review_reason is None and any(t.action is Action.REVIEW for t in tiers.values()):
-        raise _RowError("review_reason", "must say what to find out when a tier's action is review")
-    dosing = _enum(Dosing, "dosing", cells["dosing"])
-    evidence = _enum(Evidence, "evidence", cells["evidence"])
+        raise RowError("review_reason", "must say what to find out when a tier's action is review")
+    dosing = enum_cell(Dosing, "dosing", cells["dosing"])
+    evidence = enum_cell(Evidence, "evidence", cells["evidence"])
     assert dosing is not None  # noqa: S101 - not optional
     assert evidence is not None  # noqa: S101 - not optional
     return DrugClassRule(
-        rule_id=_slug("rule_id", cells["rule_id"]),
+        rule_id=slug_cell("rule_id", cells["rule_id"]),
         row=row,
         guideline=_guideline(cells["guideline"]),
-        drug_class=_slug("drug_class", cells["drug_class"]),
+        drug_class=slug_cell("drug_class", cells["drug_class"]),
         drugs=drugs,
         brands=brands,
         atc=atc,
-        regimen=_enum(Regimen, "regimen", cells["regimen"], optional=True),
-        route=_enum(Route, "route", cells["route"], optional=True),
-        indication=_enum(Indication, "indication", cells["indication"], optional=True),
+        regimen=enum_cell(Regimen, "regimen", cells["regimen"], optional=True),
+        route=enum_cell(Route, "route", cells["route"], optional=True),
+        indication=enum_cell(Indication, "indication", cells["indication"], optional=True),
         crcl_min=crcl_min,
         crcl_max=crcl_max,
         low=tiers[BleedingRisk.LOW],
@@ -441,9 +387,9 @@ def _parse_row(cells: Mapping[str, str], row: int) -> DrugClassRule:  # noqa: C9
         check_test=check_test,
         check_max=check_max,
         check_day=check_day,
-        group=_enum(Group, "group", cells["group"], optional=True),
+        group=enum_cell(Group, "group", cells["group"], optional=True),
         dosing=dosing,
-        condition=_enum(Condition, "condition", cells["condition"], optional=True),
+        condition=enum_cell(Condition, "condition", cells["condition"], optional=True),
         evidence=evidence,
         review_reason=review_reason,
         note=cells["note"] or None,
@@ -477,7 +423,7 @@ def _check_monotone_in_risk(tiers: Mapping[BleedingRisk, TierRule]) -> None:
                 problem = (
                     f"the {higher.value}-risk hold is shorter than the {lower.value}-risk hold"
                 )
-                raise _RowError(f"{higher.value}_hold", problem)
+                raise RowError(f"{higher.value}_hold", problem)
 
 
 def _check_dimensions(rules: Iterable[DrugClassRule], file: str) -> None:
@@ -544,7 +490,7 @@ def _check_monotone_in_crcl(bands: Sequence[DrugClassRule], file: str) -> None:
                     raise TableError(file, lower.row, f"{risk.value}_hold", problem)
 
 
-def _index_names(rules: Iterable[DrugClassRule], file: str) -> dict[str, Resolution]:
+def _indexnames_cell(rules: Iterable[DrugClassRule], file: str) -> dict[str, Resolution]:
     names: dict[str, Resolution] = {}
     first_row: dict[str, int] = {}
 
@@ -576,30 +522,19 @@ def _index_names(rules: Iterable[DrugClassRule], file: str) -> dict[str, Resolut
     return names
 
 
-def _parse_rows(reader: csv.DictReader[str], file: str) -> list[DrugClassRule]:
+def _parse_rules(records: Records, file: str) -> list[DrugClassRule]:
     rules: list[DrugClassRule] = []
     seen: dict[str, int] = {}
-    row = 1
-    try:
-        for row, raw in enumerate(reader, start=2):  # row is read after a csv.Error
-            if None in raw or any(v is None for v in raw.values()):
-                more = None in raw
-                raise TableError(
-                    file, row, None, f"has {'more' if more else 'fewer'} cells than the header"
-                )
-            cells = {k: v.strip() for k, v in raw.items()}
-            try:
-                rule = _parse_row(cells, row)
-            except _RowError as error:
-                raise TableError(file, row, error.column, error.problem) from None
-            if rule.rule_id in seen:
-                problem = f"{rule.rule_id!r} is already used at row {seen[rule.rule_id]}"
-                raise TableError(file, row, "rule_id", problem)
-            seen[rule.rule_id] = row
-            rules.append(rule)
-    except csv.Error as error:
-        # The reader fails inside the record after the last one it returned.
-        raise TableError(file, row + 1, None, f"not valid CSV: {error}") from None
+    for row, cells in records:
+        try:
+            rule = _parse_row(cells, row)
+        except RowError as error:
+            raise TableError(file, row, error.column, error.problem) from None
+        if rule.rule_id in seen:
+            problem = f"{rule.rule_id!r} is already used at row {seen[rule.rule_id]}"
+            raise TableError(file, row, "rule_id", problem)
+        seen[rule.rule_id] = row
+        rules.append(rule)
     return rules
 
 
@@ -619,33 +554,14 @@ def parse_table(text: str, file: str = "drug_classes.csv") -> Table:
     Raises:
         TableError: Naming the file, row and column of the first problem.
     """
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    # A spreadsheet's "CSV UTF-8" export starts with a byte-order mark.
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
-        raise TableError(file, None, None, "is empty")
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = reader.fieldnames or []
-    except csv.Error as error:
-        raise TableError(file, 1, None, f"not valid CSV: {error}") from None
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise TableError(file, 1, None, f"missing columns: {', '.join(missing)}")
-    unknown = [c for c in header if c not in COLUMNS]
-    if unknown:
-        raise TableError(file, 1, None, f"unknown columns: {', '.join(unknown)}")
-    if len(set(header)) != len(header):
-        raise TableError(file, 1, None, "a column is named twice")
-    rules = _parse_rows(reader, file)
-    if not rules:
-        raise TableError(file, None, None, "has no rows")
+    records, version = read_records(text, file, COLUMNS)
+    rules = _parse_rules(records, file)
     _check_dimensions(rules, file)
     _check_bands(rules, file)
-    names = _index_names(rules, file)
+    names = _indexnames_cell(rules, file)
     return Table(
         file=file,
-        version=f"{file} sha256:{digest}",
+        version=version,
         rules=tuple(rules),
         names=names,
         guidelines=frozenset(r.guideline for r in rules if r.guideline != ANY_GUIDELINE),
@@ -658,18 +574,7 @@ def load_table(path: str | Path | None = None) -> Table:
     Raises:
         TableError: When the file cannot be read or is malformed.
     """
-    if path is None:
-        resource = resources.files("medplan") / "data" / "drug_classes.csv"
-        name = "drug_classes.csv"
-        reader: Callable[[], str] = functools.partial(resource.read_text, encoding="utf-8")
-    else:
-        file = Path(path)
-        name = file.name
-        reader = functools.partial(file.read_text, encoding="utf-8")
-    try:
-        text = reader()
-    except (OSError, UnicodeDecodeError) as error:
-        raise TableError(name, None, None, f"cannot be read: {error}") from None
+    text, name = read_data_file(path, "drug_classes.csv")
     return parse_table(text, name)
 
 
