@@ -8,6 +8,7 @@ from typing import Any
 from medplan._version import __version__
 from medplan.model import Plan
 from medplan.planner import make_plan
+from medplan.procedures import default_catalogue
 from medplan.request import parse_request
 from medplan.table import Table, default_table
 
@@ -40,4 +41,5 @@ def plan(request: Mapping[str, Any], *, table: Table | None = None) -> Plan:
     ('hold', '2026-12-02T18:00:00+08:00', '2026-12-09T18:00:00+08:00')
     """
     table = default_table() if table is None else table
-    return make_plan(parse_request(request, table.guidelines), table, medplan_version=__version__)
+    parsed = parse_request(request, table.guidelines, default_catalogue())
+    return make_plan(parsed, table, medplan_version=__version__)

@@ -18,6 +18,7 @@ from typing import Any, NoReturn, TextIO
 from medplan._version import __version__
 from medplan.api import plan
 from medplan.exceptions import InputError, MedplanError, TableError
+from medplan.procedures import default_catalogue
 from medplan.render import render_json, render_text
 from medplan.table import Table, load_table
 
@@ -110,11 +111,31 @@ def _parser() -> argparse.ArgumentParser:
         help="'request' prints the example's request instead of its plan",
     )
     example_cmd.add_argument("--list", action="store_true", help="list the bundled examples")
+
+    commands.add_parser(
+        "procedures", help="list the procedure catalogue's codes, tiers and guidelines"
+    )
     return parser
+
+
+def _list_procedures(out: TextIO) -> int:
+    catalogue = default_catalogue()
+    entries = sorted(
+        catalogue.procedures.values(), key=lambda p: (p.guideline, -p.planned_risk.rank, p.code)
+    )
+    width = max(len(p.code) for p in entries)
+    for entry in entries:
+        tier = entry.planned_risk.value + (
+            f" (from {entry.bleeding_risk.value})" if entry.escalates_to else ""
+        )
+        out.write(f"{entry.code.ljust(width)}  {entry.guideline:<14}  {tier:<13}  {entry.name}\n")
+    return EXIT_OK
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     table: Table | None = None
+    if args.command == "procedures":
+        return _list_procedures(out)
     if args.command == "example":
         examples = _examples()
         if args.list:

@@ -139,6 +139,10 @@ class Procedure:
     fasting: bool | None = None
     sedation: bool | None = None
     contrast: bool | None = None
+    code: str | None = None
+    care: str | None = None
+    notes: tuple[str, ...] = ()
+    review_reason: str | None = None
 
     def involves(self, condition: Condition) -> bool | None:
         """Whether the procedure involves ``condition``; None when the booking does not say."""
@@ -328,6 +332,7 @@ class Plan:
             "guideline": self.guideline,
             "policy": self.policy.to_dict(),
             "procedure": {
+                "code": procedure.code,
                 "name": procedure.name,
                 "start": procedure.start.isoformat(),
                 "end": _iso(procedure.end),
@@ -336,6 +341,7 @@ class Plan:
                 "fasting": procedure.fasting,
                 "sedation": procedure.sedation,
                 "contrast": procedure.contrast,
+                "notes": list(procedure.notes),
             },
             "needs_review": self.needs_review,
             "review_reasons": list(self.review_reasons),

@@ -487,6 +487,8 @@ def make_plan(request: Request, table: Table, *, medplan_version: str) -> Plan:
         if p.action is Action.REVIEW and p.review_reason
     ]
     reasons += _plan_questions(request, table, plans)
+    if request.procedure.review_reason is not None:
+        reasons.insert(0, f"{request.procedure.name}: {request.procedure.review_reason}")
     return Plan(
         procedure=request.procedure,
         guideline=request.procedure.guideline,

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import tz
 
-from medplan.exceptions import InputError
+from medplan.exceptions import InputError, TableError
 from medplan.model import (
     BleedingRisk,
     Condition,
@@ -31,6 +31,8 @@ from medplan.model import (
     Request,
     Route,
 )
+from medplan.procedures import Catalogue, CatalogueProcedure, default_catalogue
+from medplan.table import Evidence
 
 __all__ = ["DEFAULT_GUIDELINE", "parse_request", "parse_zone"]
 
@@ -55,6 +57,7 @@ E = TypeVar("E")
 _FIELDS = {
     "": ("procedure", "patient", "medications", "policy"),
     "procedure": (
+        "code",
         "name",
         "start",
         "end",
@@ -209,8 +212,68 @@ def _flag(path: str, value: object) -> bool | None:
     return value
 
 
-def _procedure(data: object, guidelines: Collection[str]) -> Procedure:
+def _catalogue_entry(
+    fields: Mapping[str, Any], catalogue: Catalogue | None
+) -> CatalogueProcedure | None:
+    if fields.get("code") is None:
+        return None
+    code = _text("procedure.code", fields["code"])
+    catalogue = default_catalogue() if catalogue is None else catalogue
+    entry = catalogue.get(code)
+    if entry is None:
+        raise InputError(
+            "procedure.code",
+            f"is not in the procedure catalogue (got {code!r}; 'medplan procedures' lists the codes)",
+        )
+    return entry
+
+
+def _guideline(
+    fields: Mapping[str, Any], entry: CatalogueProcedure | None, guidelines: Collection[str]
+) -> str:
+    if fields.get("guideline") is None:
+        guideline = DEFAULT_GUIDELINE if entry is None else entry.guideline
+        if guideline not in guidelines:
+            # a catalogue naming a guideline the table lacks is a data error, not the booking's
+            raise TableError(
+                "procedures.csv",
+                entry.row if entry else None,
+                "guideline",
+                f"{guideline!r} is not a guideline of the drug table",
+            )
+        return guideline
+    guideline = _text("procedure.guideline", fields["guideline"])
+    if guideline not in guidelines:
+        raise InputError(
+            "procedure.guideline",
+            f"must be one of {', '.join(sorted(guidelines))} (got {guideline!r})",
+        )
+    return guideline
+
+
+def _bleeding_risk(
+    fields: Mapping[str, Any], entry: CatalogueProcedure | None, notes: list[str]
+) -> BleedingRisk:
+    if entry is None or fields.get("bleeding_risk") is not None:
+        risk = _choice(
+            "procedure.bleeding_risk", _required("procedure", fields, "bleeding_risk"), BleedingRisk
+        )
+        if entry is not None and risk is not entry.planned_risk:
+            notes.append(
+                f"Bleeding risk {risk.value} as booked (the catalogue gives {entry.planned_risk.value})."
+            )
+        return risk
+    if entry.escalates_to is not None:
+        notes.append(
+            f"Planned at {entry.escalates_to.value} bleeding risk, not {entry.bleeding_risk.value}: "
+            "the procedure may escalate on the day."
+        )
+    return entry.planned_risk
+
+
+def _procedure(data: object, guidelines: Collection[str], catalogue: Catalogue | None) -> Procedure:
     fields = _object("procedure", data, "procedure")
+    entry = _catalogue_entry(fields, catalogue)
     zone = parse_zone("procedure.timezone", _required("procedure", fields, "timezone"))
     start = _local_time("procedure.start", _required("procedure", fields, "start"), zone)
     end = None
@@ -222,24 +285,36 @@ def _procedure(data: object, guidelines: Collection[str]) -> Procedure:
                 "procedure.end",
                 f"must be after procedure.start and within {_PROCEDURE_MAX_HOURS} hours of it (got {fields['end']!r})",
             )
-    guideline = DEFAULT_GUIDELINE
-    if fields.get("guideline") is not None:
-        guideline = _text("procedure.guideline", fields["guideline"])
-        if guideline not in guidelines:
-            raise InputError(
-                "procedure.guideline",
-                f"must be one of {', '.join(sorted(guidelines))} (got {guideline!r})",
+    notes: list[str] = []
+    risk = _bleeding_risk(fields, entry, notes)
+    name = fields.get("name")
+    flags = {c.value: _flag(f"procedure.{c.value}", fields.get(c.value)) for c in Condition}
+    review_reason = None
+    if entry is not None:
+        name = entry.name if name is None else name
+        flags = {
+            key: getattr(entry, key) if value is None else value for key, value in flags.items()
+        }
+        if entry.note:
+            notes.append(entry.note)
+        if entry.evidence is Evidence.UNCONFIRMED and fields.get("bleeding_risk") is None:
+            review_reason = (
+                f"the catalogue's tier for {entry.code} is not yet confirmed in its source"
             )
     return Procedure(
-        name=_text("procedure.name", _required("procedure", fields, "name")),
+        name=_text(
+            "procedure.name", name if name is not None else _required("procedure", fields, "name")
+        ),
+        code=None if entry is None else entry.code,
         start=start,
         end=end,
         zone=zone,
-        bleeding_risk=_choice(
-            "procedure.bleeding_risk", _required("procedure", fields, "bleeding_risk"), BleedingRisk
-        ),
-        guideline=guideline,
-        **{c.value: _flag(f"procedure.{c.value}", fields.get(c.value)) for c in Condition},
+        bleeding_risk=risk,
+        guideline=_guideline(fields, entry, guidelines),
+        notes=tuple(notes),
+        review_reason=review_reason,
+        care=None if entry is None else entry.care,
+        **flags,
     )
 
 
@@ -333,13 +408,19 @@ def _policy(data: object) -> Policy:
     )
 
 
-def parse_request(data: object, guidelines: Collection[str] = (DEFAULT_GUIDELINE,)) -> Request:
+def parse_request(
+    data: object,
+    guidelines: Collection[str] = (DEFAULT_GUIDELINE,),
+    catalogue: Catalogue | None = None,
+) -> Request:
     """Validate a decoded JSON request.
 
     Args:
         data: The request mapping, as ``json.loads`` returns it.
         guidelines: The guideline ids the table knows; ``procedure.guideline``
             must be one of them.
+        catalogue: The procedure catalogue ``procedure.code`` is looked up in;
+            the bundled one when omitted.
 
     Returns:
         The validated :class:`Request`.
@@ -359,7 +440,7 @@ def parse_request(data: object, guidelines: Collection[str] = (DEFAULT_GUIDELINE
     medplan.InputError: procedure.timezone: is required
     """
     fields = _object("", data, "")
-    procedure = _procedure(_required("", fields, "procedure"), guidelines)
+    procedure = _procedure(_required("", fields, "procedure"), guidelines, catalogue)
     return Request(
         procedure=procedure,
         patient=_patient(fields.get("patient")),

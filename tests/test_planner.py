@@ -434,7 +434,7 @@ def test_plan_json_has_the_documented_fields():
         "needs_review", "review_reasons", "medications",
     }
     assert set(data["procedure"]) == {
-        "name", "start", "end", "timezone", "bleeding_risk", "fasting", "sedation", "contrast",
+        "code", "name", "start", "end", "timezone", "bleeding_risk", "fasting", "sedation", "contrast", "notes",
     }
     assert set(data["medications"][0]) == {
         "input", "drug", "drug_class", "action", "last_dose", "omitted_doses", "checks", "resume",

@@ -110,7 +110,7 @@ ERROR_CASES = [
         request_with(("procedure", "bleeding_rsk"), "low"),
         "procedure.bleeding_rsk",
         "procedure.bleeding_rsk: is not a field medplan knows"
-        " (expected one of name, start, end, timezone, bleeding_risk, guideline, fasting, sedation, contrast)",
+        " (expected one of code, name, start, end, timezone, bleeding_risk, guideline, fasting, sedation, contrast)",
         id="unknown-procedure-field",
     ),
     pytest.param(
