@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from medplan._version import __version__
+from medplan.care import default_care
 from medplan.model import Plan
 from medplan.planner import make_plan
 from medplan.procedures import default_catalogue
@@ -42,4 +43,4 @@ def plan(request: Mapping[str, Any], *, table: Table | None = None) -> Plan:
     """
     table = default_table() if table is None else table
     parsed = parse_request(request, table.guidelines, default_catalogue())
-    return make_plan(parsed, table, medplan_version=__version__)
+    return make_plan(parsed, table, medplan_version=__version__, care=default_care())

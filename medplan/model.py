@@ -19,6 +19,7 @@ import attrs
 __all__ = [
     "Action",
     "BleedingRisk",
+    "CareInstruction",
     "Check",
     "Condition",
     "Indication",
@@ -32,6 +33,7 @@ __all__ = [
     "Regimen",
     "Request",
     "Route",
+    "ScreeningFinding",
     "Unit",
 ]
 
@@ -166,9 +168,20 @@ class Procedure:
 
 @attrs.frozen(kw_only=True)
 class Patient:
-    """What medplan knows of the patient that a rule can depend on."""
+    """What medplan knows of the patient that a rule can depend on.
+
+    ``flags`` are the screening answers the booking gave (``diabetes``,
+    ``cauda_equina_symptoms``, ...); a flag not given is unknown, not false.
+    """
 
     crcl_ml_min: float | None = None
+    hba1c_percent: float | None = None
+    takes_pain_relief: bool | None = None
+    flags: tuple[tuple[str, bool], ...] = ()
+
+    def flag(self, name: str) -> bool | None:
+        """The answer to one screening question; None when not asked."""
+        return dict(self.flags).get(name)
 
 
 @attrs.frozen(kw_only=True)
@@ -252,6 +265,53 @@ class Check:
         }
 
 
+@attrs.frozen(kw_only=True)
+class ScreeningFinding:
+    """A screening question of the procedure's care set, and the booking's answer."""
+
+    flag: str
+    kind: str
+    answer: bool | None
+    finding: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The finding as it appears in the plan JSON."""
+        return {
+            "flag": self.flag,
+            "kind": self.kind,
+            "answer": self.answer,
+            "finding": self.finding,
+            "source": self.source,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class CareInstruction:
+    """An instruction for the patient on days ``first`` to ``last``."""
+
+    item: str
+    kind: str
+    first: date
+    last: date
+    first_day: int
+    last_day: int
+    instruction: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The instruction as it appears in the plan JSON."""
+        return {
+            "item": self.item,
+            "kind": self.kind,
+            "from": self.first.isoformat(),
+            "to": self.last.isoformat(),
+            "days": [self.first_day, self.last_day],
+            "instruction": self.instruction,
+            "source": self.source,
+        }
+
+
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -317,6 +377,13 @@ class Plan:
     medplan_version: str
     medications: tuple[MedicationPlan, ...]
     review_reasons: tuple[str, ...]
+    screening: tuple[ScreeningFinding, ...] = ()
+    care: tuple[CareInstruction, ...] = ()
+
+    @property
+    def contraindicated(self) -> bool:
+        """Whether the patient has an absolute contraindication: the procedure should not be booked."""
+        return any(f.kind == "absolute" and f.answer is True for f in self.screening)
 
     @property
     def needs_review(self) -> bool:
@@ -345,5 +412,8 @@ class Plan:
             },
             "needs_review": self.needs_review,
             "review_reasons": list(self.review_reasons),
+            "contraindicated": self.contraindicated,
+            "screening": [f.to_dict() for f in self.screening],
             "medications": [m.to_dict() for m in self.medications],
+            "care": [c.to_dict() for c in self.care],
         }

@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 import attrs
 
 from medplan import schedule
+from medplan.care import CarePlan, CareSets, plan_care
 from medplan.model import (
     Action,
     Check,
@@ -468,13 +469,27 @@ def _plan_questions(request: Request, table: Table, plans: Sequence[MedicationPl
     return questions
 
 
-def make_plan(request: Request, table: Table, *, medplan_version: str) -> Plan:
+def _holds_anticoagulant(request: Request, table: Table, plans: Sequence[MedicationPlan]) -> bool:
+    for plan in plans:
+        if plan.action is not Action.HOLD or plan.drug_class is None:
+            continue
+        rules = table.rules_for(request.procedure.guideline, plan.drug_class)
+        if any(r.group is not None and r.group.is_anticoagulant for r in rules):
+            return True
+    return False
+
+
+def make_plan(
+    request: Request, table: Table, *, medplan_version: str, care: CareSets | None = None
+) -> Plan:
     """Plan every medicine in the request.
 
     Args:
         request: A validated request (see :func:`medplan.parse_request`).
         table: The drug-class table.
         medplan_version: Recorded in the plan, for the audit trail.
+        care: The care sets; the procedure's set, if it names one, is screened
+            and dated into the plan.
 
     Returns:
         The plan: one entry per medicine, in input order; ``needs_review``
@@ -489,6 +504,15 @@ def make_plan(request: Request, table: Table, *, medplan_version: str) -> Plan:
     reasons += _plan_questions(request, table, plans)
     if request.procedure.review_reason is not None:
         reasons.insert(0, f"{request.procedure.name}: {request.procedure.review_reason}")
+    care_plan = CarePlan((), (), ())
+    if care is not None and request.procedure.care is not None:
+        care_plan = plan_care(
+            care.items_of(request.procedure.care),
+            request.procedure,
+            request.patient,
+            anticoagulant=_holds_anticoagulant(request, table, plans),
+        )
+        reasons[:0] = care_plan.reasons
     return Plan(
         procedure=request.procedure,
         guideline=request.procedure.guideline,
@@ -497,4 +521,6 @@ def make_plan(request: Request, table: Table, *, medplan_version: str) -> Plan:
         medplan_version=medplan_version,
         medications=plans,
         review_reasons=tuple(reasons),
+        screening=care_plan.screening,
+        care=care_plan.instructions,
     )

@@ -55,6 +55,27 @@ def _detail(number: int, medication: MedicationPlan) -> list[str]:
     return lines
 
 
+def _care(plan: Plan) -> list[str]:
+    lines: list[str] = []
+    if plan.screening:
+        lines += ["", "Screening:"]
+        answers = {True: "YES", False: "no", None: "not asked"}
+        for finding in plan.screening:
+            kind = "absolute" if finding.kind == "absolute" else "relative"
+            lines.append(
+                f"  - {finding.finding} ({kind} contraindication): {answers[finding.answer]}"
+            )
+        if plan.contraindicated:
+            lines.append("  DO NOT BOOK: the patient has an absolute contraindication.")
+    if plan.care:
+        lines += ["", "Care instructions for the patient:"]
+        for item in plan.care:
+            first, last = say_date(item.first), say_date(item.last)
+            when = first if item.first == item.last else f"{first} to {last}"
+            lines.append(f"  - {when} (day {item.first_day:+d}): {item.instruction}")
+    return lines
+
+
 def render_text(plan: Plan) -> str:
     """The plan as a pharmacist reads it: a summary table, then each medicine's detail."""
     procedure = plan.procedure
@@ -81,4 +102,5 @@ def render_text(plan: Plan) -> str:
         )
     for number, medication in enumerate(plan.medications, start=1):
         lines += ["", *_detail(number, medication)]
+    lines += _care(plan)
     return "\n".join(lines) + "\n"

@@ -68,7 +68,18 @@ _FIELDS = {
         "sedation",
         "contrast",
     ),
-    "patient": ("crcl_ml_min",),
+    "patient": (
+        "crcl_ml_min",
+        "hba1c_percent",
+        "takes_pain_relief",
+        "severe_bleeding_disorder",
+        "cauda_equina_symptoms",
+        "acute_motor_weakness",
+        "disc_or_epidural_infection",
+        "diabetes",
+        "local_skin_infection",
+        "unwell",
+    ),
     "medication": ("name", "times", "dose", "regimen", "route", "indication"),
     "policy": (
         "name",
@@ -323,9 +334,22 @@ def _patient(data: object) -> Patient:
         return Patient()
     fields = _object("patient", data, "patient")
     crcl = fields.get("crcl_ml_min")
-    if crcl is None:
-        return Patient()
-    return Patient(crcl_ml_min=_number("patient.crcl_ml_min", crcl, low=0, high=_MAX_CRCL))
+    hba1c = fields.get("hba1c_percent")
+    flags = tuple(
+        (name, answer)
+        for name in _FIELDS["patient"][3:]
+        if (answer := _flag(f"patient.{name}", fields.get(name))) is not None
+    )
+    return Patient(
+        crcl_ml_min=None
+        if crcl is None
+        else _number("patient.crcl_ml_min", crcl, low=0, high=_MAX_CRCL),
+        hba1c_percent=None
+        if hba1c is None
+        else _number("patient.hba1c_percent", hba1c, low=3, high=25),
+        takes_pain_relief=_flag("patient.takes_pain_relief", fields.get("takes_pain_relief")),
+        flags=flags,
+    )
 
 
 def _times(path: str, value: object) -> tuple[time, ...]:

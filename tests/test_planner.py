@@ -431,7 +431,7 @@ def test_plan_json_has_the_documented_fields():
 
     assert set(data) == {
         "medplan_version", "table_version", "guideline", "policy", "procedure",
-        "needs_review", "review_reasons", "medications",
+        "needs_review", "review_reasons", "contraindicated", "screening", "medications", "care",
     }
     assert set(data["procedure"]) == {
         "code", "name", "start", "end", "timezone", "bleeding_risk", "fasting", "sedation", "contrast", "notes",
