@@ -6,7 +6,7 @@ system can show it to the person who typed the request without rewording it.
 
 from __future__ import annotations
 
-__all__ = ["InputError", "MedplanError", "TableError"]
+__all__ = ["InputError", "MedplanError", "PolicyError", "TableError"]
 
 
 class MedplanError(Exception):
@@ -57,4 +57,27 @@ class TableError(MedplanError):
             where += f", row {row}"
         if column is not None:
             where += f": column {column!r}"
+        super().__init__(f"{where}: {problem}")
+
+
+class PolicyError(MedplanError):
+    """A clinic policy file is malformed; none of its profiles is used.
+
+    Attributes:
+        file: The policy file, as it was named (``policies.toml`` for the
+            bundled one).
+        key: Where the problem is, as a dotted path of TOML keys
+            (``profiles.dr-jones.inr_max``), or ``None`` for a problem with
+            the file as a whole (it cannot be read, or is not TOML).
+        problem: What is wrong, in words a pharmacist can act on.
+    """
+
+    __module__ = "medplan"
+
+    def __init__(self, file: str, key: str | None, problem: str) -> None:
+        """Name the place and the problem: ``file: key: problem``."""
+        self.file = file
+        self.key = key
+        self.problem = problem
+        where = file if key is None else f"{file}: {key}"
         super().__init__(f"{where}: {problem}")

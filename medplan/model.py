@@ -60,10 +60,16 @@ class Action(enum.StrEnum):
 
 
 class Regimen(enum.StrEnum):
-    """Dose intensity, where a rule depends on it (heparins)."""
+    """Dose intensity or frequency, where a rule depends on it.
+
+    Heparins are held by intensity (prophylactic or therapeutic); GLP-1
+    receptor agonists by how often they are taken (daily or weekly).
+    """
 
     PROPHYLACTIC = "prophylactic"
     THERAPEUTIC = "therapeutic"
+    DAILY = "daily"
+    WEEKLY = "weekly"
 
 
 class Route(enum.StrEnum):
@@ -172,9 +178,13 @@ class Patient:
 
     ``flags`` are the screening answers the booking gave (``diabetes``,
     ``cauda_equina_symptoms``, ...); a flag not given is unknown, not false.
+    ``egfr`` is in mL/min/1.73 m2, the measure the ACR's metformin and
+    contrast rule uses; ``crcl_ml_min`` (Cockcroft-Gault) is the one the
+    anticoagulant rules use. One is not converted into the other.
     """
 
     crcl_ml_min: float | None = None
+    egfr: float | None = None
     hba1c_percent: float | None = None
     takes_pain_relief: bool | None = None
     flags: tuple[tuple[str, bool], ...] = ()
@@ -190,10 +200,13 @@ class MedicationOrder:
 
     ``times`` are the patient's usual wall-clock dose times, sorted and
     without duplicates; empty when unknown (or for a continuous infusion).
+    ``days`` are the weekdays it is taken on (0 is Monday), sorted; empty
+    means every day. A weekly injection gives one.
     """
 
     name: str
     times: tuple[time, ...] = ()
+    days: tuple[int, ...] = ()
     dose: str | None = None
     regimen: Regimen | None = None
     route: Route | None = None
@@ -217,6 +230,20 @@ class Policy:
             antiplatelets, in days; it lengthens a table hold, never shortens it.
         anticoagulant_resume_next_day: Restart anticoagulants no earlier than
             the day after the procedure.
+        variants: For a class the table gives in cited alternatives (GLP-1
+            receptor agonists: ``asa-2023`` or ``multisociety-2024``), the
+            one this clinic follows, as ``(drug_class, variant)`` pairs; a
+            class not named gets the table's first-listed variant.
+        aspirin_before_intermediate: What the clinic does with aspirin before
+            an intermediate-risk procedure where the table asks for review:
+            ``continue``, ``hold`` (the row's high-risk hold), or None to
+            follow the table. The seed continues it ("aspirin is generally
+            continued").
+        bleeding_risk: Per procedure code, the tier this clinic plans at
+            instead of the catalogue's (SIR 2019 calls epidural injections
+            high), as ``(code, tier)`` pairs.
+        source: Where the policy came from (the profile file), for the audit
+            trail; None for the built-in default or an inline policy.
     """
 
     name: str = "seed-khangure-2017"
@@ -224,6 +251,18 @@ class Policy:
     inr_check_day: int = -1
     antiplatelet_hold_days: int | None = None
     anticoagulant_resume_next_day: bool = True
+    variants: tuple[tuple[str, str], ...] = ()
+    aspirin_before_intermediate: Action | None = Action.CONTINUE
+    bleeding_risk: tuple[tuple[str, BleedingRisk], ...] = ()
+    source: str | None = None
+
+    def variant_for(self, drug_class: str) -> str | None:
+        """The variant this clinic chose for ``drug_class``; None for the table's default."""
+        return dict(self.variants).get(drug_class)
+
+    def bleeding_risk_for(self, code: str | None) -> BleedingRisk | None:
+        """The clinic's tier for a catalogue procedure code; None to keep the catalogue's."""
+        return None if code is None else dict(self.bleeding_risk).get(code)
 
     def to_dict(self) -> dict[str, Any]:
         """The policy as it appears in the plan JSON."""
@@ -233,6 +272,12 @@ class Policy:
             "inr_check_day": self.inr_check_day,
             "antiplatelet_hold_days": self.antiplatelet_hold_days,
             "anticoagulant_resume_next_day": self.anticoagulant_resume_next_day,
+            "variants": dict(self.variants),
+            "aspirin_before_intermediate": None
+            if self.aspirin_before_intermediate is None
+            else self.aspirin_before_intermediate.value,
+            "bleeding_risk": {code: tier.value for code, tier in self.bleeding_risk},
+            "source": self.source,
         }
 
 

@@ -20,6 +20,7 @@ from medplan import schedule
 from medplan.care import CarePlan, CareSets, plan_care
 from medplan.model import (
     Action,
+    BleedingRisk,
     Check,
     Interval,
     MedicationOrder,
@@ -27,6 +28,7 @@ from medplan.model import (
     Plan,
     Policy,
     Procedure,
+    Regimen,
     Request,
     Unit,
 )
@@ -35,6 +37,7 @@ from medplan.table import (
     DrugClassRule,
     Evidence,
     Group,
+    RenalMeasure,
     Resolution,
     Table,
     TierRule,
@@ -96,24 +99,67 @@ def _narrow(
     return kept
 
 
+def _regimen(
+    order: MedicationOrder, resolution: Resolution, drug: str
+) -> Regimen | _Unplaced | None:
+    """The order's regimen: as given, else as its brand implies; a contradiction is a question."""
+    implied = resolution.regimen
+    if order.regimen is not None and implied is not None and order.regimen is not implied:
+        return _Unplaced(
+            f"{order.name} is {drug} taken {implied.value}, but the request says {order.regimen.value}: "
+            "confirm which the patient takes"
+        )
+    return order.regimen or implied
+
+
+def _variant(
+    rules: Sequence[DrugClassRule], drug_class: str, request: Request, table: Table
+) -> list[DrugClassRule] | _Unplaced:
+    """The rows of the variant the clinic policy chose, else of the table's default."""
+    if not any(r.variant is not None for r in rules):
+        return list(rules)
+    chosen = request.policy.variant_for(drug_class) or table.default_variant(drug_class)
+    kept = [r for r in rules if r.variant == chosen]
+    if not kept:
+        known = " or ".join(table.variants.get(drug_class, ()))
+        return _Unplaced(
+            f"clinic policy {request.policy.name!r} chooses {chosen!r} for {drug_class}, "
+            f"which the table does not give (it gives {known})"
+        )
+    return kept
+
+
 def _select_rule(
     rules: Sequence[DrugClassRule],
     order: MedicationOrder,
-    crcl: float | None,
-    drug: str,
-    guideline: str,
+    resolution: Resolution,
+    request: Request,
+    table: Table,
 ) -> DrugClassRule | _Unplaced:
-    candidates = list(rules)
-    for attribute in ("regimen", "route", "indication"):
-        narrowed = _narrow(candidates, attribute, getattr(order, attribute), drug, guideline)
+    drug, guideline = resolution.drug, request.procedure.guideline
+    candidates = _variant(rules, resolution.drug_class, request, table)
+    if isinstance(candidates, _Unplaced):
+        return candidates
+    regimen = _regimen(order, resolution, drug)
+    if isinstance(regimen, _Unplaced):
+        return regimen
+    given = {"regimen": regimen, "route": order.route, "indication": order.indication}
+    for attribute, value in given.items():
+        narrowed = _narrow(candidates, attribute, value, drug, guideline)
         if isinstance(narrowed, _Unplaced):
             return narrowed
         candidates = narrowed
-    if any(r.has_renal_band for r in candidates):
-        if crcl is None:
-            return _Unplaced(f"{drug}'s hold depends on renal function: CrCl needed")
-        candidates = [r for r in candidates if r.covers_crcl(crcl)]
-    # The table's validation makes regimen, route, indication and band pick exactly one row.
+    banded = next((r.renal_measure for r in candidates if r.renal_measure is not None), None)
+    if banded is not None:
+        patient = request.patient
+        measured = patient.egfr if banded is RenalMeasure.EGFR else patient.crcl_ml_min
+        if measured is None:
+            field = "patient.egfr" if banded is RenalMeasure.EGFR else "patient.crcl_ml_min"
+            return _Unplaced(
+                f"{drug}'s rule depends on renal function: {banded.label} needed ({field})"
+            )
+        candidates = [r for r in candidates if r.covers(measured)]
+    # The table's validation makes variant, regimen, route, indication and band pick one row.
     (rule,) = candidates
     return rule
 
@@ -148,6 +194,35 @@ def _hold_with_policy(
     return hold, []
 
 
+def _tier_with_policy(
+    rule: DrugClassRule, risk: BleedingRisk, policy: Policy
+) -> tuple[TierRule, list[str]]:
+    """The row's rule for the tier, with the clinic's choice for aspirin before intermediate risk."""
+    tier = rule.tier(risk)
+    choice = policy.aspirin_before_intermediate
+    if (
+        choice is None
+        or rule.group is not Group.ASPIRIN
+        or risk is not BleedingRisk.INTERMEDIATE
+        or tier.action is not Action.REVIEW
+    ):
+        return tier, []
+    table_says = f"the table: review, {rule.review_reason}"
+    if choice is Action.CONTINUE:
+        note = f"Continued before an intermediate-risk procedure by clinic policy {policy.name!r} ({table_says})."
+        return TierRule(action=Action.CONTINUE, hold=None, resume=None), [note]
+    if rule.high.action is Action.HOLD:
+        note = (
+            f"Held as before a high-risk procedure by clinic policy {policy.name!r} ({table_says})."
+        )
+        return rule.high, [note]
+    note = (
+        f"Clinic policy {policy.name!r} holds aspirin before intermediate-risk procedures, "
+        "but the table gives no hold for this indication even at high risk: left for review."
+    )
+    return tier, [note]
+
+
 def _gap_notes(doses: Sequence[datetime | None], times: Sequence[time], zone_key: str) -> list[str]:
     notes = []
     for dose in doses:
@@ -173,21 +248,22 @@ def _time_scheduled(
     *,
     resume_next_day: bool,
 ) -> _Timing:
-    zone, times = procedure.zone, order.times
+    zone, times, days = procedure.zone, order.times, order.days
+    day0, finish = procedure.day0, procedure.finish
     if hold.unit is Unit.DAYS:
-        last = schedule.last_dose_holding_days(procedure.day0, hold.amount, times, zone)
+        last = schedule.last_dose_holding_days(day0, hold.amount, times, zone, weekdays=days)
     else:
-        last = schedule.last_dose_holding_hours(procedure.start, hold.amount, times, zone)
-    if resume.unit is Unit.DAYS:
-        first = schedule.first_dose_on_day(
-            procedure.day0, resume.amount, procedure.finish, times, zone
+        last = schedule.last_dose_holding_hours(
+            procedure.start, hold.amount, times, zone, weekdays=days
         )
+    if resume.unit is Unit.DAYS:
+        first = schedule.first_dose_on_day(day0, resume.amount, finish, times, zone, weekdays=days)
     else:
-        first = schedule.first_dose_after_hours(procedure.finish, resume.amount, times, zone)
+        first = schedule.first_dose_after_hours(finish, resume.amount, times, zone, weekdays=days)
     if resume_next_day:
-        next_day = schedule.first_dose_on_day(procedure.day0, 1, procedure.finish, times, zone)
+        next_day = schedule.first_dose_on_day(day0, 1, finish, times, zone, weekdays=days)
         first = max(first, next_day, key=lambda d: d.timestamp())
-    omitted = schedule.doses_between(last, first, times, zone)
+    omitted = schedule.doses_between(last, first, times, zone, weekdays=days)
     return _Timing(last, first, omitted, tuple(_gap_notes((last, first), times, zone.key)))
 
 
@@ -346,6 +422,9 @@ def _date_hold(
     )
     if rule.dosing is Dosing.INFUSION:
         timing = _time_infusion(procedure, hold, resume, resume_next_day=resume_next_day)
+    elif rule.regimen is Regimen.WEEKLY and not order.days:
+        missing = f"{drug} is taken weekly: its usual day (days) is needed to date the last dose"
+        return _Dated(_Timing(None, None, (), ()), (), (), missing)
     elif order.times:
         timing = _time_scheduled(procedure, hold, resume, order, resume_next_day=resume_next_day)
     else:
@@ -377,7 +456,7 @@ def _place(
         return _review(
             order, f"{procedure.guideline} gives no rule for {drug}: plan it by hand", resolution
         )
-    rule = _select_rule(rules, order, request.patient.crcl_ml_min, drug, procedure.guideline)
+    rule = _select_rule(rules, order, resolution, request, table)
     if isinstance(rule, _Unplaced):
         return _review(order, rule.reason, resolution)
     if rule.condition is not None:
@@ -397,13 +476,14 @@ def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> 
         return placed
     resolution, rule = placed
     procedure, policy, drug = request.procedure, request.policy, resolution.drug
-    tier = rule.tier(procedure.bleeding_risk)
+    tier, notes = _tier_with_policy(rule, procedure.bleeding_risk, policy)
     reasons = [rule.review_reason or ""] if tier.action is Action.REVIEW else []
     if rule.evidence is Evidence.UNCONFIRMED:
         reasons.append(
             f"rule {rule.rule_id} is not yet confirmed against its source; the dates shown are its proposal"
         )
-    hold, notes = _hold_with_policy(rule, tier, policy)
+    hold, hold_notes = _hold_with_policy(rule, tier, policy)
+    notes += hold_notes
     dated = _Dated(_Timing(None, None, (), ()), (), (), None)
     if hold is not None and tier.resume is not None:
         dated = _date_hold(rule, hold, tier.resume, order=order, request=request, drug=drug)
@@ -420,6 +500,8 @@ def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> 
         instruction = f"Keep taking your {name} as usual, including on the day of the procedure."
     else:
         instruction = _hold_instruction(name, dated.timing, dated.checks, rule)
+    if action is not Action.REVIEW and rule.advice:
+        instruction += f" {rule.advice}"
     return MedicationPlan(
         input=order.name,
         drug=drug,

@@ -70,6 +70,7 @@ _FIELDS = {
     ),
     "patient": (
         "crcl_ml_min",
+        "egfr",
         "hba1c_percent",
         "takes_pain_relief",
         "severe_bleeding_disorder",
@@ -80,7 +81,7 @@ _FIELDS = {
         "local_skin_infection",
         "unwell",
     ),
-    "medication": ("name", "times", "dose", "regimen", "route", "indication"),
+    "medication": ("name", "times", "days", "dose", "regimen", "route", "indication"),
     "policy": (
         "name",
         "inr_max",
@@ -334,16 +335,18 @@ def _patient(data: object) -> Patient:
         return Patient()
     fields = _object("patient", data, "patient")
     crcl = fields.get("crcl_ml_min")
+    egfr = fields.get("egfr")
     hba1c = fields.get("hba1c_percent")
     flags = tuple(
         (name, answer)
-        for name in _FIELDS["patient"][3:]
+        for name in _FIELDS["patient"][4:]
         if (answer := _flag(f"patient.{name}", fields.get(name))) is not None
     )
     return Patient(
         crcl_ml_min=None
         if crcl is None
         else _number("patient.crcl_ml_min", crcl, low=0, high=_MAX_CRCL),
+        egfr=None if egfr is None else _number("patient.egfr", egfr, low=0, high=_MAX_CRCL),
         hba1c_percent=None
         if hba1c is None
         else _number("patient.hba1c_percent", hba1c, low=3, high=25),
@@ -371,6 +374,29 @@ def _times(path: str, value: object) -> tuple[time, ...]:
     return tuple(sorted(times))
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _days(path: str, value: object) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not value:
+        shown = "an empty list" if value == [] else _type_name(value)
+        raise InputError(path, f'must be a list of weekdays such as ["sunday"] (got {shown})')
+    days: list[int] = []
+    for i, item in enumerate(value):
+        here = f"{path}[{i}]"
+        name = item.strip().casefold() if isinstance(item, str) else None
+        if name not in _WEEKDAYS:
+            shown = repr(item) if isinstance(item, str) else _type_name(item)
+            raise InputError(here, f"must be a weekday, monday to sunday (got {shown})")
+        day = _WEEKDAYS.index(name)
+        if day in days:
+            raise InputError(here, f"{item} is given twice")
+        days.append(day)
+    return tuple(sorted(days))
+
+
 def _medication(path: str, data: object) -> MedicationOrder:
     fields = _object(path, data, "medication")
     dose = fields.get("dose")
@@ -380,6 +406,7 @@ def _medication(path: str, data: object) -> MedicationOrder:
     return MedicationOrder(
         name=_text(f"{path}.name", _required(path, fields, "name")),
         times=_times(f"{path}.times", fields.get("times")),
+        days=_days(f"{path}.days", fields.get("days")),
         dose=None if dose is None else _text(f"{path}.dose", dose),
         regimen=None if regimen is None else _choice(f"{path}.regimen", regimen, Regimen),
         route=None if route is None else _choice(f"{path}.route", route, Route),

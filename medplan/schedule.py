@@ -25,6 +25,12 @@ is written in hours.
 H real hours before the procedure starts, counted on absolute time (UTC), so a
 daylight-saving change never shortens the interval.
 
+**A weekly (or other weekday-only) medicine** has doses only on its usual
+weekdays; every definition here then reads "scheduled dose" as a dose on one
+of those days. A weekly injection held 7 days whose day falls on the
+procedure's weekday therefore also misses the dose a week before: no dose on
+days -7 ... -1.
+
 **Resume day +k** (calendar): the first scheduled dose on day +k that falls
 after the procedure; for k = 0, the first dose after the procedure that day.
 
@@ -44,7 +50,7 @@ datetime.datetime(2026, 12, 2, 18, 0, tzinfo=zoneinfo.ZoneInfo(key='Australia/Pe
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -130,12 +136,17 @@ def start_of_day(day: date, zone: ZoneInfo) -> datetime:
 
 
 def _doses_by_day(
-    first_day: date, times: Sequence[time], zone: ZoneInfo, step: timedelta
+    first_day: date,
+    times: Sequence[time],
+    zone: ZoneInfo,
+    step: timedelta,
+    days: Collection[int] = (),
 ) -> Iterator[datetime]:
     """Scheduled doses day by day from ``first_day``, walking by ``step``.
 
     Within a day the doses come in time order for a forward walk and in
-    reverse for a backward one, so the first match is the answer.
+    reverse for a backward one, so the first match is the answer. With
+    ``days`` (weekdays, 0 is Monday), only those calendar days have doses.
     """
     if not times:
         msg = "a schedule needs at least one usual dose time"
@@ -143,6 +154,9 @@ def _doses_by_day(
     backwards = step < timedelta(0)
     day = first_day
     for _ in range(_SEARCH_DAYS):
+        if days and day.weekday() not in days:
+            day += step
+            continue
         doses = sorted((scheduled_dose(day, t, zone) for t in times), key=_utc)
         yield from reversed(doses) if backwards else doses
         day += step
@@ -151,31 +165,46 @@ def _doses_by_day(
 
 
 def _latest_dose_before(
-    limit: datetime, times: Sequence[time], zone: ZoneInfo, *, inclusive: bool
+    limit: datetime,
+    times: Sequence[time],
+    zone: ZoneInfo,
+    *,
+    inclusive: bool,
+    days: Collection[int] = (),
 ) -> datetime:
     # A dose moved forward by a gap can land on the next calendar day, so the
     # walk starts a day after the limit's own date.
     start = limit.astimezone(zone).date() + _ONE_DAY
     bound = _utc(limit)
-    for dose in _doses_by_day(start, times, zone, -_ONE_DAY):
+    for dose in _doses_by_day(start, times, zone, -_ONE_DAY, days):
         if _utc(dose) < bound or (inclusive and _utc(dose) == bound):
             return dose
     raise AssertionError  # pragma: no cover - _doses_by_day raises first
 
 
 def _first_dose_after(
-    limit: datetime, times: Sequence[time], zone: ZoneInfo, *, inclusive: bool
+    limit: datetime,
+    times: Sequence[time],
+    zone: ZoneInfo,
+    *,
+    inclusive: bool,
+    days: Collection[int] = (),
 ) -> datetime:
     start = limit.astimezone(zone).date() - _ONE_DAY
     bound = _utc(limit)
-    for dose in _doses_by_day(start, times, zone, _ONE_DAY):
+    for dose in _doses_by_day(start, times, zone, _ONE_DAY, days):
         if _utc(dose) > bound or (inclusive and _utc(dose) == bound):
             return dose
     raise AssertionError  # pragma: no cover - _doses_by_day raises first
 
 
 def last_dose_holding_days(
-    day0: date, days: int, times: Sequence[time], zone: ZoneInfo
+    day0: date,
+    days: int,
+    times: Sequence[time],
+    zone: ZoneInfo,
+    *,
+    weekdays: Collection[int] = (),
 ) -> datetime:
     """The last dose before a hold of ``days`` calendar days.
 
@@ -188,6 +217,8 @@ def last_dose_holding_days(
             the day of the procedure, before it.
         times: The usual dose times (at least one).
         zone: The procedure's zone.
+        weekdays: The days the medicine is taken on (0 is Monday); empty
+            for every day.
 
     Returns:
         The last dose, aware in ``zone``.
@@ -197,12 +228,21 @@ def last_dose_holding_days(
     '2026-03-28T20:00:00+00:00'
     """
     return _latest_dose_before(
-        start_of_day(day0 - timedelta(days=days), zone), times, zone, inclusive=False
+        start_of_day(day0 - timedelta(days=days), zone),
+        times,
+        zone,
+        inclusive=False,
+        days=weekdays,
     )
 
 
 def last_dose_holding_hours(
-    start: datetime, hours: int, times: Sequence[time], zone: ZoneInfo
+    start: datetime,
+    hours: int,
+    times: Sequence[time],
+    zone: ZoneInfo,
+    *,
+    weekdays: Collection[int] = (),
 ) -> datetime:
     """The latest scheduled dose at least ``hours`` real hours before ``start``.
 
@@ -214,11 +254,18 @@ def last_dose_holding_hours(
     Three days earlier on the wall clock is only 71 hours, because the clocks
     went forward on 29 March; the 08:00 dose on 27 March is too late.
     """
-    return _latest_dose_before(_utc(start) - timedelta(hours=hours), times, zone, inclusive=True)
+    limit = _utc(start) - timedelta(hours=hours)
+    return _latest_dose_before(limit, times, zone, inclusive=True, days=weekdays)
 
 
 def first_dose_on_day(
-    day0: date, day: int, after: datetime, times: Sequence[time], zone: ZoneInfo
+    day0: date,
+    day: int,
+    after: datetime,
+    times: Sequence[time],
+    zone: ZoneInfo,
+    *,
+    weekdays: Collection[int] = (),
 ) -> datetime:
     """The first scheduled dose on day +``day`` that falls after ``after``.
 
@@ -228,6 +275,7 @@ def first_dose_on_day(
         after: The procedure's end (or start); the dose is strictly later.
         times: The usual dose times (at least one).
         zone: The procedure's zone.
+        weekdays: As for :func:`last_dose_holding_days`.
 
     Returns:
         The first dose, aware in ``zone``. If the procedure ran past the end
@@ -240,12 +288,17 @@ def first_dose_on_day(
     """
     floor = start_of_day(day0 + timedelta(days=day), zone)
     if _utc(after) >= _utc(floor):
-        return _first_dose_after(after, times, zone, inclusive=False)
-    return _first_dose_after(floor, times, zone, inclusive=True)
+        return _first_dose_after(after, times, zone, inclusive=False, days=weekdays)
+    return _first_dose_after(floor, times, zone, inclusive=True, days=weekdays)
 
 
 def first_dose_after_hours(
-    after: datetime, hours: int, times: Sequence[time], zone: ZoneInfo
+    after: datetime,
+    hours: int,
+    times: Sequence[time],
+    zone: ZoneInfo,
+    *,
+    weekdays: Collection[int] = (),
 ) -> datetime:
     """The first scheduled dose at least ``hours`` real hours after ``after``.
 
@@ -258,11 +311,16 @@ def first_dose_after_hours(
     '2026-12-09T20:00:00+08:00'
     """
     limit = _utc(after) + timedelta(hours=hours)
-    return _first_dose_after(limit, times, zone, inclusive=hours > 0)
+    return _first_dose_after(limit, times, zone, inclusive=hours > 0, days=weekdays)
 
 
 def doses_between(
-    last_dose: datetime, resume: datetime, times: Sequence[time], zone: ZoneInfo
+    last_dose: datetime,
+    resume: datetime,
+    times: Sequence[time],
+    zone: ZoneInfo,
+    *,
+    weekdays: Collection[int] = (),
 ) -> tuple[datetime, ...]:
     """The scheduled doses strictly between ``last_dose`` and ``resume``: the ones omitted.
 
@@ -274,7 +332,8 @@ def doses_between(
     """
     omitted: list[datetime] = []
     end = _utc(resume)
-    for dose in _doses_by_day(last_dose.astimezone(zone).date(), times, zone, _ONE_DAY):
+    first_day = last_dose.astimezone(zone).date()
+    for dose in _doses_by_day(first_day, times, zone, _ONE_DAY, weekdays):
         moment = _utc(dose)
         if moment >= end:
             break

@@ -20,8 +20,16 @@ Columns, in any order (every one must be present, no others):
   system may send a code as the medicine's name.
 - ``regimen``, ``route``, ``indication``: empty, or the regimen, route or
   indication the row is for. A class gives each in every row or in none.
+- ``variant``: empty, or the name of one of several cited alternatives a
+  clinic policy chooses between (GLP-1 receptor agonists: ``asa-2023`` or
+  ``multisociety-2024``). A class gives a variant in every row or in none;
+  the variant on the class's first row is the table's default, and the table
+  lists its conservative choice first.
 - ``crcl_min``, ``crcl_max``: the renal band in mL/min, ``crcl_min <= CrCl <
-  crcl_max``; empty for no bound. A class's bands must cover 0 to no bound
+  crcl_max``; empty for no bound. ``egfr_min``, ``egfr_max``: the same, by
+  eGFR in mL/min/1.73 m2, for rules written that way (the ACR's metformin
+  rule). A row is banded by one measure at most, and a class by one measure
+  throughout. A class's bands must cover 0 to no bound
   without gaps or overlaps.
 - ``{low,intermediate,high}_action``: ``continue``, ``hold`` or ``review``.
 - ``{tier}_hold``: time off before, ``N days`` or ``N hours`` (see
@@ -34,6 +42,8 @@ Columns, in any order (every one must be present, no others):
 - ``group``: what a clinic policy acts on: ``oral-anticoagulant``,
   ``parenteral-anticoagulant``, ``antiplatelet`` or ``aspirin``; may be empty.
 - ``dosing``: ``scheduled`` (doses at usual times) or ``infusion``.
+- ``advice``: words for the patient added to the instruction (``Restart only
+  when you are eating and drinking normally.``); may be empty.
 - ``condition``: empty, or ``fasting``, ``sedation`` or ``contrast``: the rule
   applies only when the procedure involves it, and the medicine is continued
   otherwise. The same in every row of a class.
@@ -86,6 +96,7 @@ __all__ = [
     "DrugClassRule",
     "Evidence",
     "Group",
+    "RenalMeasure",
     "Resolution",
     "Table",
     "TierRule",
@@ -108,14 +119,18 @@ COLUMNS = (
     "regimen",
     "route",
     "indication",
+    "variant",
     "crcl_min",
     "crcl_max",
+    "egfr_min",
+    "egfr_max",
     *TIER_COLUMNS,
     "check_test",
     "check_max",
     "check_day",
     "group",
     "dosing",
+    "advice",
     "condition",
     "evidence",
     "review_reason",
@@ -155,6 +170,18 @@ class Dosing(enum.StrEnum):
     INFUSION = "infusion"
 
 
+class RenalMeasure(enum.StrEnum):
+    """The measure of renal function a row's band is written in."""
+
+    CRCL = "crcl"
+    EGFR = "egfr"
+
+    @property
+    def label(self) -> str:
+        """As a pharmacist writes it."""
+        return {"crcl": "CrCl", "egfr": "eGFR"}[self.value]
+
+
 class Evidence(enum.StrEnum):
     """How firmly a row's numbers were read in its source."""
 
@@ -186,8 +213,10 @@ class DrugClassRule:
     regimen: Regimen | None
     route: Route | None
     indication: Indication | None
-    crcl_min: float | None
-    crcl_max: float | None
+    variant: str | None
+    renal_measure: RenalMeasure | None
+    renal_min: float | None
+    renal_max: float | None
     low: TierRule
     intermediate: TierRule
     high: TierRule
@@ -196,6 +225,7 @@ class DrugClassRule:
     check_day: int | None
     group: Group | None
     dosing: Dosing
+    advice: str | None
     condition: Condition | None
     evidence: Evidence
     review_reason: str | None
@@ -207,16 +237,16 @@ class DrugClassRule:
         rule: TierRule = getattr(self, risk.value)
         return rule
 
-    def covers_crcl(self, crcl: float) -> bool:
-        """Whether ``crcl`` falls in this row's renal band."""
-        low = self.crcl_min if self.crcl_min is not None else 0.0
-        high = self.crcl_max if self.crcl_max is not None else math.inf
-        return low <= crcl < high
+    def covers(self, renal_function: float) -> bool:
+        """Whether ``renal_function`` (in the row's measure) falls in its renal band."""
+        low = self.renal_min if self.renal_min is not None else 0.0
+        high = self.renal_max if self.renal_max is not None else math.inf
+        return low <= renal_function < high
 
     @property
     def has_renal_band(self) -> bool:
-        """Whether the row applies to part of the CrCl range only."""
-        return self.crcl_min is not None or self.crcl_max is not None
+        """Whether the row applies to part of the renal function range only."""
+        return self.renal_measure is not None
 
     def describe(self, risk: BleedingRisk) -> str:
         """The rule in a pharmacist's words, for the plan (``hold 5 days; resume after 1 day``)."""
@@ -243,6 +273,7 @@ class Resolution:
 
     drug: str
     drug_class: str
+    regimen: Regimen | None = None
 
 
 def normalise_name(name: str) -> str:
@@ -263,14 +294,19 @@ class Table:
     rules: tuple[DrugClassRule, ...]
     names: Mapping[str, Resolution]
     guidelines: frozenset[str]
+    variants: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
     def resolve(self, name: str) -> Resolution | None:
         """The drug and class a generic or brand name stands for, if known.
 
         >>> default_table().resolve("ELIQUIS")
-        Resolution(drug='apixaban', drug_class='apixaban')
+        Resolution(drug='apixaban', drug_class='apixaban', regimen=None)
         """
         return self.names.get(normalise_name(name))
+
+    def default_variant(self, drug_class: str) -> str | None:
+        """The variant the table follows for a class when the clinic policy does not choose."""
+        return self.variants.get(drug_class, (None,))[0]
 
     def rules_for(self, guideline: str, drug_class: str) -> tuple[DrugClassRule, ...]:
         """Every row for one class under one guideline, else its rows for every guideline."""
@@ -321,6 +357,24 @@ def _tier(cells: Mapping[str, str], risk: BleedingRisk) -> TierRule:
     return TierRule(action=action, hold=hold, resume=resume)
 
 
+def _renal_band(
+    cells: Mapping[str, str],
+) -> tuple[RenalMeasure | None, float | None, float | None]:
+    """The row's renal band: its measure and bounds, from the CrCl or the eGFR columns."""
+    bands = []
+    for measure in RenalMeasure:
+        low_column, high_column = f"{measure.value}_min", f"{measure.value}_max"
+        low = number_cell(low_column, cells[low_column], low=0, high=_MAX_CRCL)
+        high = number_cell(high_column, cells[high_column], low=0, high=_MAX_CRCL)
+        if low is not None and high is not None and low >= high:
+            raise RowError(high_column, f"must be above {low_column} (got {low:g} to {high:g})")
+        if low is not None or high is not None:
+            bands.append((measure, low, high))
+    if len(bands) > 1:
+        raise RowError("egfr_min", "a row is banded by CrCl or by eGFR, not both")
+    return bands[0] if bands else (None, None, None)
+
+
 def _guideline(raw: str) -> str:
     return raw if raw == ANY_GUIDELINE else slug_cell("guideline", raw)
 
@@ -345,10 +399,7 @@ def _parse_row(cells: Mapping[str, str], row: int) -> DrugClassRule:  # noqa: C9
                     column,
                     f"must be 7-character WHO ATC codes such as B01AF02 (got {name.strip()!r})",
                 )
-    crcl_min = number_cell("crcl_min", cells["crcl_min"], low=0, high=_MAX_CRCL)
-    crcl_max = number_cell("crcl_max", cells["crcl_max"], low=0, high=_MAX_CRCL)
-    if crcl_min is not None and crcl_max is not None and crcl_min >= crcl_max:
-        raise RowError("crcl_max", f"must be above crcl_min (got {crcl_min:g} to {crcl_max:g})")
+    measure, renal_min, renal_max = _renal_band(cells)
     tiers = {risk: _tier(cells, risk) for risk in BleedingRisk}
     _check_monotone_in_risk(tiers)
     check_test = cells["check_test"] or None
@@ -379,8 +430,10 @@ def _parse_row(cells: Mapping[str, str], row: int) -> DrugClassRule:  # noqa: C9
         regimen=enum_cell(Regimen, "regimen", cells["regimen"], optional=True),
         route=enum_cell(Route, "route", cells["route"], optional=True),
         indication=enum_cell(Indication, "indication", cells["indication"], optional=True),
-        crcl_min=crcl_min,
-        crcl_max=crcl_max,
+        variant=slug_cell("variant", cells["variant"]) if cells["variant"] else None,
+        renal_measure=measure,
+        renal_min=renal_min,
+        renal_max=renal_max,
         low=tiers[BleedingRisk.LOW],
         intermediate=tiers[BleedingRisk.INTERMEDIATE],
         high=tiers[BleedingRisk.HIGH],
@@ -389,6 +442,7 @@ def _parse_row(cells: Mapping[str, str], row: int) -> DrugClassRule:  # noqa: C9
         check_day=check_day,
         group=enum_cell(Group, "group", cells["group"], optional=True),
         dosing=dosing,
+        advice=cells["advice"] or None,
         condition=enum_cell(Condition, "condition", cells["condition"], optional=True),
         evidence=evidence,
         review_reason=review_reason,
@@ -427,14 +481,17 @@ def _check_monotone_in_risk(tiers: Mapping[BleedingRisk, TierRule]) -> None:
 
 
 def _check_dimensions(rules: Iterable[DrugClassRule], file: str) -> None:
-    """A class names a regimen (or route) in every row or in none, so one row matches an order."""
+    """A class names a variant, regimen, route or indication in every row or in none.
+
+    So narrowing by each picks exactly one row for an order.
+    """
     classes: dict[tuple[str, str], DrugClassRule] = {}
     for rule in rules:
         first = classes.setdefault((rule.guideline, rule.drug_class), rule)
         if first.condition != rule.condition:
             problem = f"must be the same in every row of {rule.guideline} {rule.drug_class} (row {first.row} differs)"
             raise TableError(file, rule.row, "condition", problem)
-        for column in ("regimen", "route", "indication"):
+        for column in ("variant", "regimen", "route", "indication"):
             if (getattr(first, column) is None) != (getattr(rule, column) is None):
                 problem = (
                     f"must be given in every row of {rule.guideline} {rule.drug_class} or in none "
@@ -447,45 +504,64 @@ def _check_bands(rules: Iterable[DrugClassRule], file: str) -> None:
     """Each class's renal bands cover CrCl 0 to no bound, without gaps or overlaps."""
     groups: dict[tuple[object, ...], list[DrugClassRule]] = {}
     for rule in rules:
-        key = (rule.guideline, rule.drug_class, rule.regimen, rule.route, rule.indication)
+        key = (
+            rule.guideline,
+            rule.drug_class,
+            rule.variant,
+            rule.regimen,
+            rule.route,
+            rule.indication,
+        )
         groups.setdefault(key, []).append(rule)
     for group in groups.values():
-        group.sort(key=lambda r: r.crcl_min if r.crcl_min is not None else 0.0)
+        group.sort(key=lambda r: r.renal_min if r.renal_min is not None else 0.0)
+        measure = next((r.renal_measure for r in group if r.renal_measure), RenalMeasure.CRCL)
         expected, previous = 0.0, None
         for rule in group:
-            low = rule.crcl_min if rule.crcl_min is not None else 0.0
+            if rule.renal_measure not in {None, measure}:
+                problem = (
+                    f"must band every row of {rule.guideline} {rule.drug_class} by {measure.label}"
+                )
+                raise TableError(file, rule.row, f"{measure.value}_min", problem)
+            low = rule.renal_min if rule.renal_min is not None else 0.0
             if previous is not None and not previous.has_renal_band and not rule.has_renal_band:
                 problem = (
                     f"repeats row {previous.row}'s rule for {rule.guideline} {rule.drug_class}: "
-                    "one row per regimen, route, indication and renal band"
+                    "one row per variant, regimen, route, indication and renal band"
                 )
                 raise TableError(file, rule.row, "rule_id", problem)
             if low != expected:
                 where = (
-                    f"the renal band of row {previous.row}" if previous is not None else "CrCl 0"
+                    f"the renal band of row {previous.row}"
+                    if previous is not None
+                    else f"{measure.label} 0"
                 )
                 what = "overlaps" if low < expected else "leaves a gap after"
-                problem = f"{what} {where}: bands of {rule.guideline} {rule.drug_class} must meet at CrCl {expected:g}"
-                raise TableError(file, rule.row, "crcl_min", problem)
-            expected, previous = (rule.crcl_max if rule.crcl_max is not None else math.inf), rule
+                bands = f"bands of {rule.guideline} {rule.drug_class}"
+                problem = f"{what} {where}: {bands} must meet at {measure.label} {expected:g}"
+                raise TableError(file, rule.row, f"{measure.value}_min", problem)
+            high = rule.renal_max if rule.renal_max is not None else math.inf
+            expected, previous = high, rule
         if expected != math.inf:
             last = group[-1]
             problem = (
                 f"the highest band of {last.guideline} {last.drug_class} must have no upper bound"
             )
-            raise TableError(file, last.row, "crcl_max", problem)
-        _check_monotone_in_crcl(group, file)
+            raise TableError(file, last.row, f"{measure.value}_max", problem)
+        _check_monotone_in_renal_function(group, measure, file)
 
 
-def _check_monotone_in_crcl(bands: Sequence[DrugClassRule], file: str) -> None:
-    """``bands`` sorted by rising CrCl: a band with lower CrCl must hold at least as long."""
+def _check_monotone_in_renal_function(
+    bands: Sequence[DrugClassRule], measure: RenalMeasure, file: str
+) -> None:
+    """``bands`` sorted by rising renal function: a lower band must hold at least as long."""
     for i, lower in enumerate(bands):
         for higher in bands[i + 1 :]:
             for risk in BleedingRisk:
                 if _shorter(lower.tier(risk), higher.tier(risk)):
                     problem = (
                         f"the {risk.value}-risk hold is shorter than in the band above it "
-                        f"(row {higher.row}): holds must not shorten as CrCl falls"
+                        f"(row {higher.row}): holds must not shorten as {measure.label} falls"
                     )
                     raise TableError(file, lower.row, f"{risk.value}_hold", problem)
 
@@ -520,6 +596,29 @@ def _indexnames_cell(rules: Iterable[DrugClassRule], file: str) -> dict[str, Res
                     name.strip(), Resolution(drug=generic, drug_class=rule.drug_class), rule, column
                 )
     return names
+
+
+def _with_implied_regimens(
+    names: dict[str, Resolution], rules: Iterable[DrugClassRule]
+) -> dict[str, Resolution]:
+    """Give a name the regimen of its rows when every row that lists it has the same one.
+
+    A brand made for one regimen says it (Ozempic is weekly semaglutide,
+    Rybelsus daily), so the booking need not; a generic name listed under
+    several regimens (semaglutide, enoxaparin) does not.
+    """
+    regimens: dict[str, set[Regimen | None]] = {}
+    for rule in rules:
+        entries = [*rule.drugs, *rule.brands, *rule.atc]
+        for entry in entries:
+            key = normalise_name(entry.partition("=")[0])
+            regimens.setdefault(key, set()).add(rule.regimen)
+    implied = {}
+    for key, resolution in names.items():
+        (only, *others) = regimens[key]
+        given = not others and only is not None
+        implied[key] = attrs.evolve(resolution, regimen=only) if given else resolution
+    return implied
 
 
 def _parse_rules(records: Records, file: str) -> list[DrugClassRule]:
@@ -558,13 +657,19 @@ def parse_table(text: str, file: str = "drug_classes.csv") -> Table:
     rules = _parse_rules(records, file)
     _check_dimensions(rules, file)
     _check_bands(rules, file)
-    names = _indexnames_cell(rules, file)
+    names = _with_implied_regimens(_indexnames_cell(rules, file), rules)
+    variants: dict[str, list[str]] = {}
+    for rule in rules:
+        listed = variants.setdefault(rule.drug_class, [])
+        if rule.variant is not None and rule.variant not in listed:
+            listed.append(rule.variant)
     return Table(
         file=file,
         version=version,
         rules=tuple(rules),
         names=names,
         guidelines=frozenset(r.guideline for r in rules if r.guideline != ANY_GUIDELINE),
+        variants={c: tuple(v) for c, v in variants.items() if v},
     )
 
 

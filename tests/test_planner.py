@@ -261,7 +261,7 @@ REVIEW_REASONS = [
     ("unknown", request(med("Notarealdrugium", "08:00")),
      "'Notarealdrugium' is not in medplan's table: check the name, or plan this medicine by hand"),
     ("crcl-needed", request(med("dabigatran", "08:00", "20:00")),
-     "dabigatran's hold depends on renal function: CrCl needed"),
+     "dabigatran's rule depends on renal function: CrCl needed (patient.crcl_ml_min)"),
     ("regimen-needed", request(med("enoxaparin", "08:00")),
      "enoxaparin's hold depends on the dose regimen: prophylactic or therapeutic needed"),
     ("route-needed", request(med("heparin", "08:00")),
@@ -383,6 +383,10 @@ def test_the_plan_records_the_policy_table_and_version():
         "inr_check_day": -1,
         "antiplatelet_hold_days": None,
         "anticoagulant_resume_next_day": True,
+        "variants": {},
+        "aspirin_before_intermediate": "continue",
+        "bleeding_risk": {},
+        "source": None,
     }
     assert data["table_version"] == medplan.default_table().version
     assert data["medplan_version"] == medplan.__version__

@@ -232,9 +232,9 @@ ERROR_CASES = [
         id="unknown-guideline",
     ),
     pytest.param(
-        request_with(("medications", 0, "regimen"), "weekly"),
+        request_with(("medications", 0, "regimen"), "monthly"),
         "medications[0].regimen",
-        "medications[0].regimen: must be one of prophylactic, therapeutic (got 'weekly')",
+        "medications[0].regimen: must be one of prophylactic, therapeutic, daily, weekly (got 'monthly')",
         id="unknown-regimen",
     ),
     pytest.param(

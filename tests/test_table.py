@@ -216,7 +216,7 @@ def test_required_drug_has_a_rule_under_each_guideline(table, drug, guideline):
 @pytest.mark.parametrize("guideline", GUIDELINES)
 def test_dabigatran_has_crcl_bands(table, guideline):
     """Dabigatran's rule depends on CrCl: bands below 30, 30 to 50, and 50 up."""
-    bands = sorted((r.crcl_min, r.crcl_max) for r in table.rules_for(guideline, "dabigatran"))
+    bands = sorted((r.renal_min, r.renal_max) for r in table.rules_for(guideline, "dabigatran"))
     assert bands == [(0.0, 30.0), (30.0, 50.0), (50.0, None)]
 
 
@@ -361,7 +361,7 @@ def test_hold_never_shortens_as_crcl_falls(table, guideline, drug_class, regimen
         for r in table.rules_for(guideline, drug_class)
         if (r.regimen, r.route) == (regimen, route)
     ]
-    falling = sorted(bands, key=lambda r: r.crcl_min or 0.0, reverse=True)
+    falling = sorted(bands, key=lambda r: r.renal_min or 0.0, reverse=True)
     assert len(falling) > 1
     for risk in BleedingRisk:
         holds = [h for r in falling if (h := hours(r.tier(risk))) is not None]
@@ -603,7 +603,7 @@ BROKEN = [
         ROW["chest-2022:acenocoumarol"],
         "rule_id",
         f"{FILE}, row {ROW['chest-2022:acenocoumarol']}: column 'rule_id': repeats row {W}'s rule for"
-        " chest-2022 warfarin: one row per regimen, route, indication and renal band",
+        " chest-2022 warfarin: one row per variant, regimen, route, indication and renal band",
         id="row-repeats-another",
     ),
     pytest.param(
@@ -929,7 +929,7 @@ BROKEN = [
         ROW["chest-2022:enoxaparin:therapeutic"],
         "regimen",
         f"{FILE}, row {ROW['chest-2022:enoxaparin:therapeutic']}: column 'regimen':"
-        " must be one of prophylactic, therapeutic (got 'treatment')",
+        " must be one of prophylactic, therapeutic, daily, weekly (got 'treatment')",
         id="unknown-regimen",
     ),
     pytest.param(
