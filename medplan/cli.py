@@ -1,9 +1,9 @@
-"""The command line: ``medplan plan REQUEST.json`` and ``medplan example``.
+"""The command line: ``medplan plan REQUEST.json``, ``medplan example`` and the listings.
 
 Exit status: 0 a plan was printed (it may still need review: the plan says
-so); 2 the request or the command line is wrong; 3 a data table is
-malformed; 70 an internal error, which is a bug to report. Errors are one
-line on standard error, never a traceback.
+so); 2 the request or the command line is wrong; 3 a data table or a clinic
+policy file is malformed; 70 an internal error, which is a bug to report.
+Errors are one line on standard error, never a traceback.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from typing import Any, NoReturn, TextIO
 
 from medplan._version import __version__
 from medplan.api import plan
-from medplan.exceptions import InputError, MedplanError, TableError
+from medplan.exceptions import InputError, MedplanError, PolicyError, TableError
 from medplan.procedures import default_catalogue
+from medplan.profiles import Profiles, default_profiles, load_profiles
 from medplan.render import render_json, render_text
-from medplan.table import Table, load_table
+from medplan.table import Table, default_table, load_table
 
 __all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_TABLE", "main"]
 
@@ -101,6 +102,8 @@ def _parser() -> argparse.ArgumentParser:
     plan_cmd.add_argument(
         "--table", metavar="CSV", help="use this drug-class table instead of the bundled one"
     )
+    policies_help = "use this clinic policy file (TOML) instead of the bundled profiles"
+    plan_cmd.add_argument("--policies", metavar="TOML", help=policies_help)
 
     example_cmd = commands.add_parser("example", help="plan a bundled example request")
     example_cmd.add_argument("name", nargs="?", default="nerve-root-sleeve-injection")
@@ -115,6 +118,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "procedures", help="list the procedure catalogue's codes, tiers and guidelines"
     )
+    policies_cmd = commands.add_parser(
+        "policies", help="list the clinic policy profiles and what each does (checks the file)"
+    )
+    policies_cmd.add_argument("--policies", metavar="TOML", help=policies_help)
     return parser
 
 
@@ -132,10 +139,29 @@ def _list_procedures(out: TextIO) -> int:
     return EXIT_OK
 
 
+def _load_profiles(path: str, table: Table | None) -> Profiles:
+    """A clinic's policy file, checked against the catalogue and the table it will plan with."""
+    table = default_table() if table is None else table
+    return load_profiles(path, catalogue=default_catalogue(), variants=table.variants)
+
+
+def _list_policies(out: TextIO, path: str | None) -> int:
+    profiles = _load_profiles(path, None) if path is not None else default_profiles()
+    width = max(len(name) for name in profiles.names)
+    out.writelines(
+        f"{profile.name.ljust(width)}  {profile.description}\n"
+        for profile in profiles.profiles.values()
+    )
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     table: Table | None = None
+    profiles: Profiles | None = None
     if args.command == "procedures":
         return _list_procedures(out)
+    if args.command == "policies":
+        return _list_policies(out, args.policies)
     if args.command == "example":
         examples = _examples()
         if args.list:
@@ -154,9 +180,11 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         request = _load_request(args.request)
         if args.table is not None:
             table = load_table(args.table)
+        if args.policies is not None:
+            profiles = _load_profiles(args.policies, table)
     if not isinstance(request, dict):
         raise InputError("request", "must be a JSON object")
-    result = plan(request, table=table)
+    result = plan(request, table=table, profiles=profiles)
     out.write(render_json(result) if args.format == "json" else render_text(result))
     return EXIT_OK
 
@@ -176,7 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args, sys.stdout)
     except MedplanError as error:
         sys.stderr.write(f"{type(error).__name__}: {error}\n")
-        return EXIT_TABLE if isinstance(error, TableError) else EXIT_INPUT
+        # A table or a policy file is the clinic's configuration, not the request.
+        return EXIT_TABLE if isinstance(error, TableError | PolicyError) else EXIT_INPUT
     except Exception as error:  # noqa: BLE001 - a user sees one line, never a traceback
         sys.stderr.write(
             f"medplan: internal error, please report it: {type(error).__name__}: {error}\n"

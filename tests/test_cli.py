@@ -259,6 +259,130 @@ def test_broken_table_exits_3_naming_row_and_column(capsys):
     assert "'weekly'" in err
 
 
+# --- medplan policies and medplan plan --policies ------------------------------
+
+CLINIC_POLICIES = """\
+[profiles.dr-jones]
+description = "Dr Jones: P2Y12 antiplatelets held 10 days, INR 1.3 or less"
+inr_max = 1.3
+antiplatelet_hold_days = 10
+
+[profiles.dr-smith]
+description = "Dr Smith: epidurals planned at high bleeding risk"
+bleeding_risk = { tfesi-lumbar = "high" }
+"""
+
+
+def test_policies_lists_the_bundled_profiles(capsys):
+    """`medplan policies` prints each bundled profile, one a line, with its description, in the file's order."""
+    profiles = medplan.default_profiles()
+
+    status, out, err = run(["policies"], capsys)
+
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert [line.split()[0] for line in lines] == list(profiles.names)
+    for line, profile in zip(lines, profiles.profiles.values(), strict=True):
+        assert line.endswith(f"  {profile.description}")
+
+
+def test_policies_lists_a_clinics_file(capsys):
+    """`medplan policies --policies FILE` lists that file's profiles instead of the bundled ones."""
+    Path("clinic.toml").write_text(CLINIC_POLICIES, encoding="utf-8")
+
+    status, out, err = run(["policies", "--policies", "clinic.toml"], capsys)
+
+    assert (status, err) == (0, "")
+    assert out == (
+        "dr-jones  Dr Jones: P2Y12 antiplatelets held 10 days, INR 1.3 or less\n"
+        "dr-smith  Dr Smith: epidurals planned at high bleeding risk\n"
+    )
+
+
+def test_plan_with_a_clinics_policies(capsys):
+    """`medplan plan FILE --policies TOML` plans with the profile the request names from the clinic's file, and names both."""
+    Path("clinic.toml").write_text(CLINIC_POLICIES, encoding="utf-8")
+    Path("request.json").write_text(valid_with("policy", profile="dr-jones"), encoding="utf-8")
+
+    status, out, err = run(
+        ["plan", "request.json", "--policies", "clinic.toml", "--format", "json"], capsys
+    )
+
+    assert (status, err) == (0, "")
+    policy = json.loads(out)["policy"]
+    assert (policy["name"], policy["inr_max"]) == ("dr-jones", 1.3)
+    assert policy["source"].startswith("clinic.toml sha256:")
+    assert policy["antiplatelet_hold_days"] == 10
+
+
+BROKEN_POLICIES = [
+    pytest.param(
+        CLINIC_POLICIES.replace("inr_max = 1.3", "inr_max = 5"),
+        "PolicyError: clinic.toml: profiles.dr-jones.inr_max: must be between 1 and 3 (got 5)\n",
+        id="out-of-range",
+    ),
+    pytest.param(
+        CLINIC_POLICIES.replace("tfesi-lumbar", "tfesi"),
+        "PolicyError: clinic.toml: profiles.dr-smith.bleeding_risk.tfesi: is not in the procedure catalogue ('medplan procedures' lists the codes)\n",
+        id="unknown-code",
+    ),
+    pytest.param(
+        CLINIC_POLICIES.replace("inr_max = 1.3", "inr_max = "),
+        "PolicyError: clinic.toml: not valid TOML: Invalid value (at line 3, column 11)\n",
+        id="toml-syntax",
+    ),
+    pytest.param(
+        None,
+        "PolicyError: clinic.toml: cannot be read (No such file or directory)\n",
+        id="missing-file",
+    ),
+]
+
+
+@pytest.mark.parametrize("command", ["plan", "policies"])
+@pytest.mark.parametrize(("content", "message"), BROKEN_POLICIES)
+def test_broken_policies_exit_3_with_one_line(command, content, message, capsys):
+    """A malformed or missing policy file exits 3, a configuration error, with one line naming the file and the key."""
+    if content is not None:
+        Path("clinic.toml").write_text(content, encoding="utf-8")
+    Path("request.json").write_text(json.dumps(VALID), encoding="utf-8")
+    argv = ["plan", "request.json"] if command == "plan" else ["policies"]
+
+    status, out, err = run([*argv, "--policies", "clinic.toml"], capsys)
+
+    assert (status, out) == (3, "")
+    assert_one_line_error(err, "PolicyError: clinic.toml: ")
+    assert err == message
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        pytest.param(
+            [],
+            "InputError: policy.profile: is not a profile in policies.toml (got 'dr-jones'; it has ",
+            id="bundled",
+        ),
+        pytest.param(
+            ["--policies", "clinic.toml"],
+            "InputError: policy.profile: is not a profile in clinic.toml (got 'dr-jones'; it has ",
+            id="clinic-file",
+        ),
+    ],
+)
+def test_unknown_profile_exits_2_with_one_line(argv, message, capsys):
+    """A request naming a profile the policy file lacks is a bad request: exit 2, one line naming policy.profile."""
+    Path("clinic.toml").write_text(
+        CLINIC_POLICIES.replace("dr-jones", "dr-brown"), encoding="utf-8"
+    )
+    Path("request.json").write_text(valid_with("policy", profile="dr-jones"), encoding="utf-8")
+
+    status, out, err = run(["plan", "request.json", *argv], capsys)
+
+    assert (status, out) == (2, "")
+    assert_one_line_error(err, message)
+
+
 # --- usage ------------------------------------------------------------------
 
 

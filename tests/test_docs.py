@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["medplan.schedule", "medplan.table", "medplan.request", "medplan.planner", "medplan.api"]
+MODULES = ["medplan.schedule", "medplan.table", "medplan.request", "medplan.planner", "medplan.api", "medplan.profiles"]
 
 
 @pytest.mark.parametrize("name", MODULES)

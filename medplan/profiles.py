@@ -1,0 +1,469 @@
+"""Clinic policy profiles: named policies in a TOML file a pharmacist reads and edits.
+
+The bundled ``data/policies.toml`` holds the project's profiles; a clinic may
+keep its own file in the same format (``medplan plan --policies FILE``). A
+request names a profile as ``policy.profile`` and may override its settings
+inline. Each profile is one table under ``profiles``, named as requests name
+it::
+
+    [profiles.dr-jones]
+    description = "Dr Jones holds P2Y12 antiplatelets 10 days (her request, 2026)."
+    antiplatelet_hold_days = 10
+
+Keys of a profile (only ``description`` is required; a setting left out
+keeps the built-in default, the seed article's policy, see
+:class:`medplan.Policy`):
+
+- ``description``: one line: what the profile does and on whose authority (a
+  published source, or the clinician who asked for it).
+- ``inr_max``: the highest INR at which the procedure goes ahead, 1.0 to 3.0.
+- ``inr_check_day``: -1 (the day before) or 0 (the morning of the procedure).
+- ``antiplatelet_hold_days``: a radiologist's preferred hold for P2Y12
+  antiplatelets, 0 to 30 days; it lengthens a table hold, never shortens one.
+- ``anticoagulant_resume_next_day``: true or false.
+- ``aspirin_before_intermediate``: where the table asks for review of
+  aspirin before an intermediate-risk procedure, ``continue`` (the seed's
+  choice, the default), ``hold`` (the table's high-risk hold) or ``table``
+  (leave it to the table's review).
+- ``variants``: drug class = the variant the clinic follows
+  (``{ glp1-ra = "multisociety-2024" }``).
+- ``bleeding_risk``: procedure code = the tier the clinic plans it at
+  (``{ tfesi-lumbar = "high" }``).
+
+The file is validated on load, all or nothing: the first problem stops the
+load with a :class:`~medplan.PolicyError` naming the file and the key
+(``policies.toml: profiles.dr-jones.inr_max: must be a number (got text)``).
+An inline ``policy`` in a request is validated by the same code
+(:func:`apply_settings`), so the rules and the messages are the same.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import re
+import tomllib
+from collections.abc import Callable, Collection, Mapping
+from datetime import date, datetime, time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from medplan.exceptions import PolicyError
+from medplan.model import Action, BleedingRisk, Policy
+from medplan.procedures import Catalogue, default_catalogue
+from medplan.table import default_table
+
+__all__ = [
+    "BUNDLED",
+    "PROFILE_KEYS",
+    "SETTINGS",
+    "Profile",
+    "Profiles",
+    "SettingError",
+    "apply_settings",
+    "default_profiles",
+    "key_path",
+    "load_profiles",
+    "parse_profiles",
+]
+
+BUNDLED = "policies.toml"
+SETTINGS = (
+    "inr_max",
+    "inr_check_day",
+    "antiplatelet_hold_days",
+    "anticoagulant_resume_next_day",
+    "aspirin_before_intermediate",
+    "variants",
+    "bleeding_risk",
+)
+PROFILE_KEYS = ("description", *SETTINGS)
+
+# A request types the profile's name, so it is kept to what needs no quoting.
+_PROFILE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Drug classes and variants are the table's ids (csvrows.slug_cell).
+_SLUG = re.compile(r"[a-z0-9]+(?:[-.:][a-z0-9]+)*")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+# "table" is how a file, which has no null, says: no choice, follow the table.
+_ASPIRIN: dict[str, Action | None] = {
+    "continue": Action.CONTINUE,
+    "hold": Action.HOLD,
+    "table": None,
+}
+_TIERS = tuple(t.value for t in BleedingRisk)
+
+
+class SettingError(Exception):
+    """A problem with one policy setting, before the caller says where the settings came from.
+
+    Attributes:
+        key: The setting at fault, as a dotted path (``bleeding_risk.tfesi-lumbar``).
+        problem: What is wrong.
+    """
+
+    def __init__(self, key: str, problem: str) -> None:
+        """Name the setting and the problem."""
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+@attrs.frozen(kw_only=True)
+class Profile:
+    """One named profile of a policy file: its description and the policy it gives."""
+
+    name: str
+    description: str
+    policy: Policy
+
+
+@attrs.frozen(kw_only=True)
+class Profiles:
+    """The loaded, validated profiles of one policy file, in the file's order.
+
+    Attributes:
+        file: The file, as it was named (``policies.toml`` for the bundled one).
+        version: The file's name and a hash of its text, as a table's version.
+        profiles: The profiles by name.
+    """
+
+    file: str
+    version: str
+    profiles: Mapping[str, Profile]
+
+    def get(self, name: str) -> Profile | None:
+        """The profile with this name, if the file has one."""
+        return self.profiles.get(name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The profiles' names, in the file's order."""
+        return tuple(self.profiles)
+
+
+def key_path(*keys: str) -> str:
+    """A dotted key path; a key that TOML could not write bare is quoted.
+
+    >>> key_path("profiles", "dr-jones", "bleeding_risk", "tfesi lumbar")
+    'profiles.dr-jones.bleeding_risk."tfesi lumbar"'
+    """
+    return ".".join(k if _BARE_KEY.fullmatch(k) else json.dumps(k) for k in keys)
+
+
+# The kinds of value JSON and TOML decode to, in words for both; bool before int.
+_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (type(None), "null"),
+    (bool, "true/false"),
+    ((int, float), "a number"),
+    (str, "text"),
+    (list, "a list"),
+    (Mapping, "an object"),
+    ((datetime, date, time), "a date or time"),
+)
+
+
+def _kind(value: object) -> str:
+    """The kind of a value, for a message: ``text``, ``a number``."""
+    return next((word for kind, word in _KINDS if isinstance(value, kind)), type(value).__name__)
+
+
+def _number(key: str, value: object, *, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SettingError(key, f"must be a number (got {_kind(value)})")
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float, which JSON allows
+        problem = f"must be between {low:g} and {high:g} (got a {len(str(value))}-digit number)"
+        raise SettingError(key, problem) from None
+    if not math.isfinite(number):  # TOML writes inf and nan
+        raise SettingError(key, f"must be a finite number (got {number})")
+    if not low <= number <= high:
+        raise SettingError(key, f"must be between {low:g} and {high:g} (got {number:g})")
+    return number
+
+
+def _integer(key: str, value: object, *, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        shown = repr(value) if isinstance(value, float) else _kind(value)
+        raise SettingError(key, f"must be a whole number (got {shown})")
+    if not low <= value <= high:
+        raise SettingError(key, f"must be between {low} and {high} (got {value})")
+    return value
+
+
+def _choice(key: str, value: object, allowed: Collection[str]) -> str:
+    choices = ", ".join(allowed)
+    if not isinstance(value, str):
+        raise SettingError(key, f"must be one of {choices} (got {_kind(value)})")
+    if value not in allowed:
+        raise SettingError(key, f"must be one of {choices} (got {value!r})")
+    return value
+
+
+def _boolean(key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise SettingError(key, f"must be true or false (got {_kind(value)})")
+    return value
+
+
+def _aspirin(key: str, value: object) -> Action | None:
+    return _ASPIRIN[_choice(key, value, tuple(_ASPIRIN))]
+
+
+# The settings that are one value each, and how each is checked.
+_SCALARS: dict[str, Callable[[str, object], object]] = {
+    "inr_max": functools.partial(_number, low=1.0, high=3.0),
+    "inr_check_day": functools.partial(_integer, low=-1, high=0),
+    "antiplatelet_hold_days": functools.partial(_integer, low=0, high=30),
+    "anticoagulant_resume_next_day": _boolean,
+    "aspirin_before_intermediate": _aspirin,
+}
+
+
+def _mapping(key: str, value: object, expected: str) -> Mapping[str, object]:
+    if not isinstance(value, Mapping):
+        raise SettingError(key, f"must map {expected} (got {_kind(value)})")
+    return value
+
+
+def _variants(
+    value: object, table_variants: Mapping[str, Collection[str]] | None
+) -> dict[str, str]:
+    """Drug class -> variant; checked against the table's variants when they are given."""
+    chosen: dict[str, str] = {}
+    for drug_class, variant in _mapping("variants", value, "each drug class to a variant").items():
+        key = key_path("variants", drug_class)
+        if table_variants is None:
+            if _SLUG.fullmatch(drug_class) is None:
+                problem = (
+                    "is not a drug class: use the table's id, lower-case letters, digits and - . :"
+                )
+                raise SettingError(key, problem)
+        elif drug_class not in table_variants:
+            known = ", ".join(sorted(table_variants)) or "none"
+            problem = (
+                f"is not a drug class the table gives variants for (it gives them for: {known})"
+            )
+            raise SettingError(key, problem)
+        if not isinstance(variant, str):
+            raise SettingError(key, f"must be the name of a variant (got {_kind(variant)})")
+        if table_variants is None:
+            if _SLUG.fullmatch(variant) is None:
+                problem = f"must be a variant's name: lower-case letters, digits and - . : (got {variant!r})"
+                raise SettingError(key, problem)
+        else:
+            _choice(key, variant, tuple(table_variants[drug_class]))
+        chosen[drug_class] = variant
+    return chosen
+
+
+def _tiers(value: object, catalogue: Catalogue) -> dict[str, BleedingRisk]:
+    """Procedure code -> tier; every code must be in the catalogue."""
+    tiers: dict[str, BleedingRisk] = {}
+    expected = "each procedure code to a bleeding-risk tier"
+    for code, tier in _mapping("bleeding_risk", value, expected).items():
+        key = key_path("bleeding_risk", code)
+        if catalogue.get(code) is None:
+            problem = "is not in the procedure catalogue ('medplan procedures' lists the codes)"
+            raise SettingError(key, problem)
+        tiers[code] = BleedingRisk(_choice(key, tier, _TIERS))
+    return tiers
+
+
+def apply_settings(
+    base: Policy,
+    settings: Mapping[str, object],
+    *,
+    catalogue: Catalogue,
+    variants: Mapping[str, Collection[str]] | None = None,
+) -> Policy:
+    """``base`` with the policy settings in ``settings`` validated and applied.
+
+    A setting that is absent or ``None`` keeps ``base``'s value.
+    ``variants`` and ``bleeding_risk`` are merged into ``base``'s, key by key:
+    a profile's other choices survive an inline override of one of them.
+
+    Args:
+        base: The policy the settings override.
+        settings: Setting name -> value, as decoded from TOML or JSON; only
+            the names in :data:`SETTINGS`.
+        catalogue: The procedure catalogue ``bleeding_risk``'s codes must be in.
+        variants: The table's variants, drug class -> the variants it gives;
+            when None, only the shape of ``variants`` is checked.
+
+    Returns:
+        The new policy; ``base``'s name and source are kept.
+
+    Raises:
+        SettingError: Naming the first setting at fault, as a dotted path.
+
+    >>> policy = apply_settings(
+    ...     Policy(), {"inr_max": 1.4, "bleeding_risk": {"tfesi-lumbar": "high"}},
+    ...     catalogue=default_catalogue())
+    >>> policy.inr_max, policy.bleeding_risk_for("tfesi-lumbar").value
+    (1.4, 'high')
+    >>> apply_settings(Policy(), {"inr_max": "1.4"}, catalogue=default_catalogue())
+    Traceback (most recent call last):
+    medplan.profiles.SettingError: inr_max: must be a number (got text)
+    """
+    changes: dict[str, Any] = {}
+    for key, value in settings.items():
+        if value is None:
+            continue
+        if key in _SCALARS:
+            changes[key] = _SCALARS[key](key, value)
+        elif key == "variants":
+            merged = dict(base.variants) | _variants(value, variants)
+            changes[key] = tuple(merged.items())
+        elif key == "bleeding_risk":
+            merged_tiers = dict(base.bleeding_risk) | _tiers(value, catalogue)
+            changes[key] = tuple(merged_tiers.items())
+        else:
+            problem = f"is not a policy setting (expected one of {', '.join(SETTINGS)})"
+            raise SettingError(key, problem)
+    return attrs.evolve(base, **changes)
+
+
+def _description(key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise SettingError(key, f"must be text (got {_kind(value)})")
+    # A long description may be written over several lines; it is listed on one.
+    text = " ".join(value.split())
+    if not text:
+        raise SettingError(key, "must not be empty")
+    if any(not c.isprintable() for c in text):
+        raise SettingError(key, "must not contain control characters")
+    return text
+
+
+def _profile(
+    name: str,
+    body: object,
+    file: str,
+    *,
+    catalogue: Catalogue,
+    variants: Mapping[str, Collection[str]] | None,
+    version: str,
+) -> Profile:
+    where = key_path("profiles", name)
+    if _PROFILE_NAME.fullmatch(name) is None:
+        problem = "is not a profile name: use lower-case letters, digits and - (a request names it in policy.profile)"
+        raise PolicyError(file, where, problem)
+    if not isinstance(body, Mapping):
+        problem = f"must be a table of settings, [profiles.{name}] (got {_kind(body)})"
+        raise PolicyError(file, where, problem)
+    for key in body:
+        if key not in PROFILE_KEYS:
+            problem = f"is not a key medplan knows (expected one of {', '.join(PROFILE_KEYS)})"
+            raise PolicyError(file, key_path("profiles", name, key), problem)
+    if "description" not in body:
+        raise PolicyError(file, f"{where}.description", "is required")
+    try:
+        description = _description("description", body["description"])
+        policy = apply_settings(
+            Policy(name=name, source=version),
+            {key: body[key] for key in SETTINGS if key in body},
+            catalogue=catalogue,
+            variants=variants,
+        )
+    except SettingError as error:
+        raise PolicyError(file, f"{where}.{error.key}", error.problem) from None
+    return Profile(name=name, description=description, policy=policy)
+
+
+def parse_profiles(
+    text: str,
+    file: str = BUNDLED,
+    *,
+    catalogue: Catalogue | None = None,
+    variants: Mapping[str, Collection[str]] | None = None,
+) -> Profiles:
+    r"""Validate a policy file's text and build its :class:`Profiles`.
+
+    Args:
+        text: The file's text, TOML.
+        file: How errors and plans name the file.
+        catalogue: The procedure catalogue ``bleeding_risk``'s codes must be
+            in; the bundled one when omitted.
+        variants: The table's variants (``Table.variants``) the profiles'
+            ``variants`` must choose from; when None, only their shape is
+            checked.
+
+    Raises:
+        PolicyError: Naming the file and the key of the first problem.
+
+    >>> profiles = parse_profiles('''
+    ... [profiles.dr-jones]
+    ... description = "Dr Jones: P2Y12 antiplatelets held 10 days"
+    ... antiplatelet_hold_days = 10
+    ... ''', "clinic.toml")
+    >>> policy = profiles.get("dr-jones").policy
+    >>> policy.name, policy.antiplatelet_hold_days, policy.inr_max, policy.source
+    ('dr-jones', 10, 1.5, 'clinic.toml sha256:b6ca8dbe2d11881d')
+    >>> parse_profiles('[profiles.dr-jones]\ndescription = "x"\ninr_max = 5', "clinic.toml")
+    Traceback (most recent call last):
+    medplan.PolicyError: clinic.toml: profiles.dr-jones.inr_max: must be between 1 and 3 (got 5)
+    """
+    # The plan records the file and this hash as the policy's source, so an
+    # audit can tell which edit of a clinic's file a plan was made with.
+    version = f"{file} sha256:{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
+    catalogue = default_catalogue() if catalogue is None else catalogue
+    try:
+        # An editor may save the file with a byte-order mark, which TOML does not allow.
+        document = tomllib.loads(text.removeprefix("\ufeff"))
+    except tomllib.TOMLDecodeError as error:
+        raise PolicyError(file, None, f"not valid TOML: {error}") from None
+    for key in document:
+        if key != "profiles":
+            problem = "is not a key medplan knows (expected profiles, as [profiles.NAME] tables)"
+            raise PolicyError(file, key_path(key), problem)
+    table = document.get("profiles", {})
+    if not isinstance(table, Mapping):
+        problem = f"must be a table of profiles, each [profiles.NAME] (got {_kind(table)})"
+        raise PolicyError(file, "profiles", problem)
+    if not table:
+        raise PolicyError(file, None, "has no profiles: add one as a [profiles.NAME] table")
+    profiles = {
+        name: _profile(name, body, file, catalogue=catalogue, variants=variants, version=version)
+        for name, body in table.items()
+    }
+    return Profiles(file=file, version=version, profiles=profiles)
+
+
+def load_profiles(
+    path: str | Path | None = None,
+    *,
+    catalogue: Catalogue | None = None,
+    variants: Mapping[str, Collection[str]] | None = None,
+) -> Profiles:
+    """Read and validate a policy file; the bundled ``policies.toml`` when ``path`` is None.
+
+    Errors and plans name a given file by its path as given.
+
+    Raises:
+        PolicyError: When the file cannot be read or is malformed.
+    """
+    if path is None:
+        resource = resources.files("medplan") / "data" / BUNDLED
+        file = BUNDLED
+        reader: Callable[[], str] = functools.partial(resource.read_text, encoding="utf-8")
+    else:
+        file = str(path)
+        reader = functools.partial(Path(path).read_text, encoding="utf-8")
+    try:
+        text = reader()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise PolicyError(file, None, f"cannot be read ({reason})") from None
+    return parse_profiles(text, file, catalogue=catalogue, variants=variants)
+
+
+@functools.cache
+def default_profiles() -> Profiles:
+    """The bundled profiles, validated against the bundled catalogue and table, once per process."""
+    return load_profiles(catalogue=default_catalogue(), variants=default_table().variants)
