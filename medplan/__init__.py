@@ -11,11 +11,12 @@ See the README for the request and plan contract.
 
 from medplan._version import __version__
 from medplan.api import plan
-from medplan.exceptions import InputError, MedplanError, TableError
+from medplan.exceptions import InputError, MedplanError, PolicyError, TableError
 from medplan.model import (
     Action,
     BleedingRisk,
     Check,
+    Divergence,
     MedicationOrder,
     MedicationPlan,
     Patient,
@@ -27,6 +28,7 @@ from medplan.model import (
     Route,
 )
 from medplan.planner import make_plan
+from medplan.profiles import Profile, Profiles, default_profiles, load_profiles
 from medplan.render import render_json, render_text
 from medplan.request import parse_request
 from medplan.table import Table, default_table, load_table
@@ -35,6 +37,7 @@ __all__ = [
     "Action",
     "BleedingRisk",
     "Check",
+    "Divergence",
     "InputError",
     "MedicationOrder",
     "MedicationPlan",
@@ -42,14 +45,19 @@ __all__ = [
     "Patient",
     "Plan",
     "Policy",
+    "PolicyError",
     "Procedure",
+    "Profile",
+    "Profiles",
     "Regimen",
     "Request",
     "Route",
     "Table",
     "TableError",
     "__version__",
+    "default_profiles",
     "default_table",
+    "load_profiles",
     "load_table",
     "make_plan",
     "parse_request",

@@ -22,6 +22,7 @@ __all__ = [
     "CareInstruction",
     "Check",
     "Condition",
+    "Divergence",
     "Indication",
     "Interval",
     "MedicationOrder",
@@ -242,8 +243,9 @@ class Policy:
         bleeding_risk: Per procedure code, the tier this clinic plans at
             instead of the catalogue's (SIR 2019 calls epidural injections
             high), as ``(code, tier)`` pairs.
-        source: Where the policy came from (the profile file), for the audit
-            trail; None for the built-in default or an inline policy.
+        source: The profile file the policy came from and a hash of its text
+            (``policies.toml sha256:...``), for the audit trail; None for the
+            built-in default or an inline policy.
     """
 
     name: str = "seed-khangure-2017"
@@ -362,13 +364,45 @@ def _iso(value: datetime | None) -> str | None:
 
 
 @attrs.frozen(kw_only=True)
+class Divergence:
+    """What another guideline in the table would do with a medicine, where it differs.
+
+    The plan follows the procedure's guideline; the pharmacist sees the other
+    answer beside it (ASRA pain 2018 against CHEST 2022 for a DOAC, say).
+    """
+
+    guideline: str
+    action: Action
+    last_dose: datetime | None = attrs.field(validator=_optional_aware)
+    resume: datetime | None = attrs.field(validator=_optional_aware)
+    rule_id: str | None
+    rule: str | None
+    review_reason: str | None
+    source: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The divergence as it appears in the plan JSON."""
+        return {
+            "guideline": self.guideline,
+            "action": self.action.value,
+            "last_dose": _iso(self.last_dose),
+            "resume": _iso(self.resume),
+            "rule_id": self.rule_id,
+            "rule": self.rule,
+            "review_reason": self.review_reason,
+            "source": self.source,
+        }
+
+
+@attrs.frozen(kw_only=True)
 class MedicationPlan:
     """The answer for one medicine.
 
     ``last_dose`` and ``resume`` are scheduled doses (aware, in the
     procedure's zone), or ``None`` when the medicine is continued or cannot be
     dated. A ``review`` may still carry proposed dates, for the pharmacist to
-    confirm; ``review_reason`` says what must be found out.
+    confirm; ``review_reason`` says what must be found out. ``divergences``
+    lists the other guidelines that would answer differently.
     """
 
     input: str
@@ -385,6 +419,7 @@ class MedicationPlan:
     rule: str | None
     source: str | None
     notes: tuple[str, ...]
+    divergences: tuple[Divergence, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The medicine's plan as it appears in the plan JSON."""
@@ -403,6 +438,7 @@ class MedicationPlan:
             "rule": self.rule,
             "source": self.source,
             "notes": list(self.notes),
+            "divergences": [d.to_dict() for d in self.divergences],
         }
 
 

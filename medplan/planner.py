@@ -22,6 +22,8 @@ from medplan.model import (
     Action,
     BleedingRisk,
     Check,
+    Divergence,
+    Indication,
     Interval,
     MedicationOrder,
     MedicationPlan,
@@ -30,6 +32,7 @@ from medplan.model import (
     Procedure,
     Regimen,
     Request,
+    Route,
     Unit,
 )
 from medplan.table import (
@@ -74,13 +77,29 @@ class _Unplaced:
     reason: str
 
 
+@attrs.frozen
+class _Missing:
+    """The rule depends on something the order does not say: a regimen, route or indication."""
+
+    attribute: str
+    values: tuple[str, ...]
+    reason: str
+
+
+_DIMENSIONS: dict[str, type[enum.StrEnum]] = {
+    "regimen": Regimen,
+    "route": Route,
+    "indication": Indication,
+}
+
+
 def _narrow(
     candidates: list[DrugClassRule],
     attribute: str,
     given: enum.StrEnum | None,
     drug: str,
     guideline: str,
-) -> list[DrugClassRule] | _Unplaced:
+) -> list[DrugClassRule] | _Unplaced | _Missing:
     """Keep the rows for the order's regimen, route or indication, where the rule depends on it."""
     values = sorted(
         {getattr(r, attribute).value for r in candidates if getattr(r, attribute) is not None}
@@ -91,7 +110,8 @@ def _narrow(
         attribute
     ]
     if given is None:
-        return _Unplaced(f"{drug}'s hold depends on {what}: {' or '.join(values)} needed")
+        reason = f"{drug}'s hold depends on {what}: {' or '.join(values)} needed"
+        return _Missing(attribute, tuple(values), reason)
     kept = [r for r in candidates if getattr(r, attribute) == given]
     if not kept:
         given_as = f"given {given.value}" if attribute == "route" else f"for {given.value}"
@@ -146,6 +166,10 @@ def _select_rule(
     given = {"regimen": regimen, "route": order.route, "indication": order.indication}
     for attribute, value in given.items():
         narrowed = _narrow(candidates, attribute, value, drug, guideline)
+        if isinstance(narrowed, _Missing):
+            return _whichever(
+                rules, order, narrowed, resolution=resolution, request=request, table=table
+            )
         if isinstance(narrowed, _Unplaced):
             return narrowed
         candidates = narrowed
@@ -162,6 +186,59 @@ def _select_rule(
     # The table's validation makes variant, regimen, route, indication and band pick one row.
     (rule,) = candidates
     return rule
+
+
+def _whichever(
+    rules: Sequence[DrugClassRule],
+    order: MedicationOrder,
+    missing: _Missing,
+    *,
+    resolution: Resolution,
+    request: Request,
+    table: Table,
+) -> DrugClassRule | _Unplaced:
+    """The row for an order that does not say what the rule depends on, if every answer is the same.
+
+    Aspirin continued by the clinic policy before an intermediate-risk
+    procedure is continued for either indication, so the booking need not say
+    which; where the answers differ, or any is a review, the question stands.
+    """
+    kind = _DIMENSIONS[missing.attribute]
+    chosen = []
+    for value in missing.values:
+        option: MedicationOrder = attrs.evolve(order, **{missing.attribute: kind(value)})  # type: ignore[arg-type] # one of the three dimensions, by name
+        rule = _select_rule(rules, option, resolution, request, table)
+        if isinstance(rule, _Unplaced):
+            return _Unplaced(missing.reason)
+        chosen.append(rule)
+    risk, policy = request.procedure.bleeding_risk, request.policy
+    answers = {_answer(rule, risk, policy) for rule in chosen}
+    (action, *_), *others = answers
+    if others or action is Action.REVIEW:
+        return _Unplaced(missing.reason)
+    return chosen[0]
+
+
+def _answer(rule: DrugClassRule, risk: BleedingRisk, policy: Policy) -> tuple[object, ...]:
+    """What a row makes of a medicine at this tier and policy, for comparing rows."""
+    tier, _ = _tier_with_policy(rule, risk, policy)
+    action = Action.REVIEW if rule.evidence is Evidence.UNCONFIRMED else tier.action
+    hold, _ = _hold_with_policy(rule, tier, policy)
+    return (action, hold, tier.resume, rule.check_test, rule.check_max, rule.check_day, rule.dosing)
+
+
+def _unstated(order: MedicationOrder, rule: DrugClassRule, resolution: Resolution) -> list[str]:
+    """Notes for what the rule depends on but the order did not say (the answer is the same either way)."""
+    notes = []
+    for attribute in _DIMENSIONS:
+        value = getattr(rule, attribute)
+        implied = attribute == "regimen" and resolution.regimen is not None
+        if value is not None and getattr(order, attribute) is None and not implied:
+            notes.append(
+                f"The request does not give the {attribute}; the plan is the same for each "
+                f"{attribute} the table gives, and shows the {value.value} rule."
+            )
+    return notes
 
 
 @attrs.frozen
@@ -221,6 +298,16 @@ def _tier_with_policy(
         "but the table gives no hold for this indication even at high risk: left for review."
     )
     return tier, [note]
+
+
+def _describe(rule: DrugClassRule, tier: TierRule, risk: BleedingRisk, policy: Policy) -> str:
+    """The row's rule in words, and what the clinic policy made of it where that differs."""
+    text = rule.describe(risk)
+    if tier != rule.tier(risk):
+        text += f"; clinic policy {policy.name!r}: {tier.action.value}"
+        if tier.hold is not None:
+            text += f", last dose {tier.hold} before"
+    return text
 
 
 def _gap_notes(doses: Sequence[datetime | None], times: Sequence[time], zone_key: str) -> list[str]:
@@ -457,16 +544,24 @@ def _place(
             order, f"{procedure.guideline} gives no rule for {drug}: plan it by hand", resolution
         )
     rule = _select_rule(rules, order, resolution, request, table)
-    if isinstance(rule, _Unplaced):
-        return _review(order, rule.reason, resolution)
-    if rule.condition is not None:
-        condition = rule.condition.value
-        involved = procedure.involves(rule.condition)
+    # Every row of a class shares its condition (the table checks it), so a
+    # procedure without it settles the medicine before any question the rule
+    # itself would raise (metformin's eGFR matters only with contrast).
+    condition = rules[0].condition
+    if condition is not None:
+        involved = procedure.involves(condition)
         if involved is None:
-            reason = f"{drug}'s plan depends on whether the procedure has {condition}: procedure.{condition} needed"
+            has = condition.value
+            reason = (
+                f"{drug}'s plan depends on whether the procedure has {has}: procedure.{has} needed"
+            )
             return _review(order, reason, resolution)
         if not involved:
-            return _not_involved(order, rule, resolution)
+            return _not_involved(
+                order, rules[0] if isinstance(rule, _Unplaced) else rule, resolution
+            )
+    if isinstance(rule, _Unplaced):
+        return _review(order, rule.reason, resolution)
     return resolution, rule
 
 
@@ -483,7 +578,7 @@ def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> 
             f"rule {rule.rule_id} is not yet confirmed against its source; the dates shown are its proposal"
         )
     hold, hold_notes = _hold_with_policy(rule, tier, policy)
-    notes += hold_notes
+    notes += hold_notes + _unstated(order, rule, resolution)
     dated = _Dated(_Timing(None, None, (), ()), (), (), None)
     if hold is not None and tier.resume is not None:
         dated = _date_hold(rule, hold, tier.resume, order=order, request=request, drug=drug)
@@ -514,10 +609,47 @@ def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> 
         instruction=instruction,
         review_reason="; ".join(reasons) or None,
         rule_id=rule.rule_id,
-        rule=rule.describe(procedure.bleeding_risk),
+        rule=_describe(rule, tier, procedure.bleeding_risk, policy),
         source=rule.source,
         notes=tuple(notes),
     )
+
+
+def _divergences(
+    order: MedicationOrder, plan: MedicationPlan, request: Request, table: Table
+) -> tuple[Divergence, ...]:
+    """The answers of the table's other guidelines for this medicine, where they differ.
+
+    Only guidelines with rows of their own for the class are asked: a row for
+    every guideline (``*``) gives the same answer under each.
+    """
+    if plan.drug_class is None:
+        return ()
+    others = []
+    for guideline in sorted(table.guidelines - {request.procedure.guideline}):
+        if not any(r.guideline == guideline for r in table.rules_for(guideline, plan.drug_class)):
+            continue
+        procedure = attrs.evolve(request.procedure, guideline=guideline)
+        other = _plan_medication(order, attrs.evolve(request, procedure=procedure), table)
+        same = (other.action, other.last_dose, other.resume) == (
+            plan.action,
+            plan.last_dose,
+            plan.resume,
+        )
+        if not same:
+            others.append(
+                Divergence(
+                    guideline=guideline,
+                    action=other.action,
+                    last_dose=other.last_dose,
+                    resume=other.resume,
+                    rule_id=other.rule_id,
+                    rule=other.rule,
+                    review_reason=other.review_reason,
+                    source=other.source,
+                )
+            )
+    return tuple(others)
 
 
 def _plan_questions(request: Request, table: Table, plans: Sequence[MedicationPlan]) -> list[str]:
@@ -577,7 +709,12 @@ def make_plan(
         The plan: one entry per medicine, in input order; ``needs_review``
         when any medicine or the list as a whole needs a pharmacist.
     """
-    plans = tuple(_plan_medication(order, request, table) for order in request.medications)
+    plans = tuple(
+        attrs.evolve(plan, divergences=_divergences(order, plan, request, table))
+        for order, plan in (
+            (order, _plan_medication(order, request, table)) for order in request.medications
+        )
+    )
     reasons = [
         f"{p.input}: {p.review_reason}"
         for p in plans

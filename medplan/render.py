@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from medplan.model import Action, MedicationPlan, Plan
+from medplan.model import Action, Divergence, MedicationPlan, Plan
 from medplan.planner import say_date, say_when
 
 __all__ = ["render_json", "render_text"]
@@ -52,7 +52,18 @@ def _detail(number: int, medication: MedicationPlan) -> list[str]:
     lines += [f"   Note: {note}" for note in medication.notes]
     if medication.source is not None:
         lines.append(f"   Source: {medication.source}")
+    lines += [_divergence(other) for other in medication.divergences]
     return lines
+
+
+def _divergence(other: Divergence) -> str:
+    answer = other.action.value
+    if other.last_dose is not None:
+        answer += f", last dose {say_when(other.last_dose)}"
+    if other.resume is not None:
+        answer += f", resume {say_when(other.resume)}"
+    why = other.review_reason if other.rule_id is None else f"{other.rule_id}: {other.rule}"
+    return f"   Differs under {other.guideline}: {answer} ({why})"
 
 
 def _care(plan: Plan) -> list[str]:

@@ -16,6 +16,7 @@ from datetime import datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import attrs
 from dateutil import tz
 
 from medplan.exceptions import InputError, TableError
@@ -32,6 +33,7 @@ from medplan.model import (
     Route,
 )
 from medplan.procedures import Catalogue, CatalogueProcedure, default_catalogue
+from medplan.profiles import SETTINGS, Profiles, SettingError, apply_settings, default_profiles
 from medplan.table import Evidence
 
 __all__ = ["DEFAULT_GUIDELINE", "parse_request", "parse_zone"]
@@ -82,14 +84,12 @@ _FIELDS = {
         "unwell",
     ),
     "medication": ("name", "times", "days", "dose", "regimen", "route", "indication"),
-    "policy": (
-        "name",
-        "inr_max",
-        "inr_check_day",
-        "antiplatelet_hold_days",
-        "anticoagulant_resume_next_day",
-    ),
+    "policy": ("profile", "name", *SETTINGS),
 }
+# How a plan names a profile overridden inline: "dr-jones+inline".
+_INLINE = "+inline"
+# A request naming an unknown profile is told this many of the known ones.
+_PROFILES_LISTED = 10
 
 
 def _type_name(value: object) -> str:
@@ -161,14 +161,6 @@ def _number(path: str, value: object, *, low: float, high: float) -> float:
     if not low <= number <= high:
         raise InputError(path, f"must be between {low:g} and {high:g} (got {number:g})")
     return number
-
-
-def _integer(path: str, value: object, *, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(path, f"must be a whole number (got {_type_name(value)})")
-    if not low <= value <= high:
-        raise InputError(path, f"must be between {low} and {high} (got {value})")
-    return value
 
 
 def parse_zone(path: str, value: object) -> ZoneInfo:
@@ -426,36 +418,114 @@ def _medications(data: object) -> tuple[MedicationOrder, ...]:
     return tuple(_medication(f"medications[{i}]", item) for i, item in enumerate(data))
 
 
-def _policy(data: object) -> Policy:
+def _profile(fields: Mapping[str, Any], profiles: Profiles | None) -> Policy:
+    """The policy of the profile ``policy.profile`` names."""
+    name = _text("policy.profile", fields["profile"])
+    if fields.get("name") is not None:
+        # The plan names the profile, so that it can be traced to its file.
+        raise InputError(
+            "policy.name", "must not be given with policy.profile: the profile names the policy"
+        )
+    profiles = default_profiles() if profiles is None else profiles
+    profile = profiles.get(name)
+    if profile is None:
+        known = ", ".join(profiles.names[:_PROFILES_LISTED])
+        if len(profiles.names) > _PROFILES_LISTED:
+            known += f" and {len(profiles.names) - _PROFILES_LISTED} more"
+        raise InputError(
+            "policy.profile",
+            f"is not a profile in {profiles.file} (got {name!r}; it has {known})",
+        )
+    return profile.policy
+
+
+def _policy(
+    data: object,
+    profiles: Profiles | None,
+    catalogue: Catalogue | None,
+    variants: Mapping[str, Collection[str]] | None,
+) -> Policy:
+    """The request's policy: the built-in default, or a named profile, with inline settings on top.
+
+    Its name: the profile's, or ``PROFILE+inline`` when settings override
+    it; without a profile, the given ``name``, else ``custom`` when settings
+    are given, else the default's. A null field is a field not given.
+    """
     if data is None:
         return Policy()
     fields = _object("policy", data, "policy")
-    defaults = Policy()
-    hold = fields.get("antiplatelet_hold_days")
-    resume_next_day = fields.get(
-        "anticoagulant_resume_next_day", defaults.anticoagulant_resume_next_day
-    )
-    if not isinstance(resume_next_day, bool):
-        raise InputError(
-            "policy.anticoagulant_resume_next_day",
-            f"must be true or false (got {_type_name(resume_next_day)})",
+    settings = {key: fields[key] for key in SETTINGS if fields.get(key) is not None}
+    base = Policy()
+    if fields.get("profile") is not None:
+        base = _profile(fields, profiles)
+        name = base.name + _INLINE if settings else base.name
+    elif fields.get("name") is not None:
+        name = _text("policy.name", fields["name"])
+    else:
+        name = "custom" if settings else base.name
+    try:
+        policy = apply_settings(
+            base,
+            settings,
+            catalogue=default_catalogue() if catalogue is None else catalogue,
+            variants=variants,
         )
-    return Policy(
-        name=_text("policy.name", fields["name"])
-        if fields.get("name") is not None
-        else "custom"
-        if fields
-        else defaults.name,
-        inr_max=_number("policy.inr_max", fields["inr_max"], low=1.0, high=3.0)
-        if fields.get("inr_max") is not None
-        else defaults.inr_max,
-        inr_check_day=_integer("policy.inr_check_day", fields["inr_check_day"], low=-1, high=0)
-        if fields.get("inr_check_day") is not None
-        else defaults.inr_check_day,
-        antiplatelet_hold_days=None
-        if hold is None
-        else _integer("policy.antiplatelet_hold_days", hold, low=0, high=30),
-        anticoagulant_resume_next_day=resume_next_day,
+    except SettingError as error:
+        raise InputError(f"policy.{error.key}", error.problem) from None
+    return attrs.evolve(policy, name=name)
+
+
+def _policy_tier(
+    procedure: Procedure, policy: Policy, *, booked: bool, catalogue: Catalogue | None
+) -> Procedure:
+    """The procedure at the tier the clinic policy gives its catalogue code, with a note saying so.
+
+    A tier the booking gave (``booked``) still wins, with a note when the
+    policy's differs. The policy's tier, like a booked one, replaces the
+    catalogue's, so a catalogue tier not yet confirmed no longer sends the
+    plan to review.
+    """
+    tier = policy.bleeding_risk_for(procedure.code)
+    if tier is None or procedure.code is None:
+        return procedure
+    code, current = procedure.code, procedure.bleeding_risk
+    if booked:
+        if tier is current:
+            return procedure
+        note = (
+            f"Bleeding risk {current.value} as booked; clinic policy {policy.name!r} "
+            f"plans {code} at {tier.value}."
+        )
+        return attrs.evolve(procedure, notes=(*procedure.notes, note))
+    entry = (default_catalogue() if catalogue is None else catalogue).get(code)
+    assert entry is not None  # noqa: S101 - the code was looked up in this catalogue
+    # The review reason _procedure gives a catalogue tier marked U.
+    unconfirmed = f"the catalogue's tier for {code} is not yet confirmed in its source"
+    was_unconfirmed = procedure.review_reason == unconfirmed
+    notes = procedure.notes
+    if tier is current:
+        if not was_unconfirmed:
+            return procedure
+        note = (
+            f"Bleeding risk {tier.value} by clinic policy {policy.name!r}, "
+            "the catalogue's tier, which is not yet confirmed in its source."
+        )
+    else:
+        catalogue_tier = current.value
+        if entry.escalates_to is not None:
+            # The policy's tier replaces the escalated one: its note no longer holds.
+            notes = tuple(
+                n for n in notes if not n.endswith("the procedure may escalate on the day.")
+            )
+            catalogue_tier += (
+                f" (from {entry.bleeding_risk.value}: the procedure may escalate on the day)"
+            )
+        note = f"Bleeding risk {tier.value} by clinic policy {policy.name!r}, not the catalogue's {catalogue_tier}."
+    return attrs.evolve(
+        procedure,
+        bleeding_risk=tier,
+        notes=(*notes, note),
+        review_reason=None if was_unconfirmed else procedure.review_reason,
     )
 
 
@@ -463,6 +533,8 @@ def parse_request(
     data: object,
     guidelines: Collection[str] = (DEFAULT_GUIDELINE,),
     catalogue: Catalogue | None = None,
+    profiles: Profiles | None = None,
+    variants: Mapping[str, Collection[str]] | None = None,
 ) -> Request:
     """Validate a decoded JSON request.
 
@@ -472,6 +544,11 @@ def parse_request(
             must be one of them.
         catalogue: The procedure catalogue ``procedure.code`` is looked up in;
             the bundled one when omitted.
+        profiles: The clinic policy profiles ``policy.profile`` names one of;
+            the bundled ones when omitted, loaded only if a request names one.
+        variants: The table's variants (``Table.variants``) an inline
+            ``policy.variants`` must choose from; when None, only their
+            shape is checked.
 
     Returns:
         The validated :class:`Request`.
@@ -492,9 +569,13 @@ def parse_request(
     """
     fields = _object("", data, "")
     procedure = _procedure(_required("", fields, "procedure"), guidelines, catalogue)
+    patient = _patient(fields.get("patient"))
+    medications = _medications(_required("", fields, "medications"))
+    policy = _policy(fields.get("policy"), profiles, catalogue, variants)
+    booked = fields["procedure"].get("bleeding_risk") is not None
     return Request(
-        procedure=procedure,
-        patient=_patient(fields.get("patient")),
-        medications=_medications(_required("", fields, "medications")),
-        policy=_policy(fields.get("policy")),
+        procedure=_policy_tier(procedure, policy, booked=booked, catalogue=catalogue),
+        patient=patient,
+        medications=medications,
+        policy=policy,
     )

@@ -25,8 +25,11 @@ Columns, in any order (every one must be present, no others):
   ``multisociety-2024``). A class gives a variant in every row or in none;
   the variant on the class's first row is the table's default, and the table
   lists its conservative choice first.
-- ``crcl_min``, ``crcl_max``: the renal band in mL/min, ``crcl_min <= CrCl <
-  crcl_max``; empty for no bound. ``egfr_min``, ``egfr_max``: the same, by
+- ``crcl_min``, ``crcl_max``: the renal band in mL/min, ``crcl_min < CrCl <=
+  crcl_max`` (the lowest band includes 0); empty for no bound. A value exactly
+  at a cut-off belongs to the band below it, whose hold is at least as long:
+  guidelines word their cut-offs both ways ("CrCl > 25", "eGFR >= 30"), and
+  the table takes the cautious side of each. ``egfr_min``, ``egfr_max``: the same, by
   eGFR in mL/min/1.73 m2, for rules written that way (the ACR's metformin
   rule). A row is banded by one measure at most, and a class by one measure
   throughout. A class's bands must cover 0 to no bound
@@ -241,7 +244,9 @@ class DrugClassRule:
         """Whether ``renal_function`` (in the row's measure) falls in its renal band."""
         low = self.renal_min if self.renal_min is not None else 0.0
         high = self.renal_max if self.renal_max is not None else math.inf
-        return low <= renal_function < high
+        # Closed above, so a value at a cut-off takes the lower band's longer hold.
+        above_low = renal_function > low or (low == 0.0 and renal_function == 0.0)
+        return above_low and renal_function <= high
 
     @property
     def has_renal_band(self) -> bool:
@@ -252,7 +257,9 @@ class DrugClassRule:
         """The rule in a pharmacist's words, for the plan (``hold 5 days; resume after 1 day``)."""
         tier = self.tier(risk)
         parts = [f"{risk.value} bleeding risk: {tier.action.value}"]
-        if tier.hold is not None:
+        if tier.hold == Interval(0, Unit.DAYS):
+            parts.append("no dose on the day of the procedure before it")
+        elif tier.hold is not None:
             parts.append(f"last dose {tier.hold} before")
         if tier.resume is not None:
             parts.append(f"resume {_describe_resume(tier.resume)}")

@@ -7,11 +7,17 @@ holidays library's row-by-row tests.
 Procedure A: Tuesday 8 December 2026, 09:30, Australia/Perth (UTC+8, no DST).
 Procedure B: Monday 30 March 2026, 08:00, Europe/London: the clocks went forward on
 Sunday 29 March, so doses before it are GMT (+00:00) and after it BST (+01:00).
+
+``ROWS`` (the antithrombotics of issue 2) give a medicine, a tier, a guideline and a
+CrCl; ``CASES`` (issue 3's classes) give a whole request, for the rules that depend
+on the procedure's fasting, sedation or contrast, the patient's eGFR, a weekday
+schedule or the clinic policy. Every row of the table is reached by one or the other.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import pytest
 from hypothesis import given
@@ -25,13 +31,16 @@ A = {"start": "2026-12-08T09:30", "timezone": "Australia/Perth"}
 B = {"start": "2026-03-30T08:00", "timezone": "Europe/London"}
 
 
-def request(*medications, at=A, risk="intermediate", guideline="asra-pain-2018", crcl=None, policy=None, end=None):
+def request(*medications, at=A, risk="intermediate", guideline="asra-pain-2018", crcl=None, egfr=None, policy=None,
+            end=None, fasting=None, sedation=None, contrast=None):
+    """A request; a flag, a renal measure or a policy left as None is not sent."""
     procedure = {"name": "test procedure", "bleeding_risk": risk, "guideline": guideline, **at}
-    if end is not None:
-        procedure["end"] = end
+    flags = {"end": end, "fasting": fasting, "sedation": sedation, "contrast": contrast}
+    procedure.update({key: value for key, value in flags.items() if value is not None})
     result = {"procedure": procedure, "medications": list(medications)}
-    if crcl is not None:
-        result["patient"] = {"crcl_ml_min": crcl}
+    patient = {key: value for key, value in {"crcl_ml_min": crcl, "egfr": egfr}.items() if value is not None}
+    if patient:
+        result["patient"] = patient
     if policy is not None:
         result["policy"] = policy
     return result
@@ -83,10 +92,12 @@ ROWS = [
     # High risk: 24 h before (08:00 on 7 Dec), restart 6 h after (20:00 day 0, seed: day +1).
     ("asra-heparin-sc-high", A, "high", "asra-pain-2018", med("UFH", "08:00", "20:00", route="sc"), None,
      "hold", "2026-12-07T08:00:00+08:00", "2026-12-09T08:00:00+08:00", []),
-    ("asra-aspirin-intermediate", A, "intermediate", "asra-pain-2018", med("Cartia", "08:00"), None,
+    # Secondary prevention: a shared assessment at intermediate risk, which the seed policy continues.
+    ("asra-aspirin-intermediate", A, "intermediate", "asra-pain-2018",
+     med("Cartia", "08:00", indication="secondary-prevention"), None,
      "continue", None, None, []),
-    # High risk needs the indication; the proposal is 6 days (day -7) and 24 h after.
-    ("asra-aspirin-high", A, "high", "asra-pain-2018", med("aspirin", "08:00"), None,
+    # At high risk secondary prevention is reviewed; the proposal is 6 days (day -7) and 24 h after.
+    ("asra-aspirin-high", A, "high", "asra-pain-2018", med("aspirin", "08:00", indication="secondary-prevention"), None,
      "review", "2026-12-01T08:00:00+08:00", "2026-12-10T08:00:00+08:00", []),
     # Unconfirmed rows: review, with the proposal's dates.
     ("asra-clopidogrel", A, "intermediate", "asra-pain-2018", med("Plavix", "08:00"), None,
@@ -108,18 +119,19 @@ ROWS = [
     ("asra-dabigatran-crcl-20", A, "intermediate", "asra-pain-2018", med("Pradaxa", "08:00", "20:00"), 20,
      "review", None, None, []),
     # --- chest-2022, procedure B (the London spring-forward) ----------------------------
+    # CrCl 80: well above every factor-Xa band's threshold (the thresholds are in CASES).
     # 2 days off before high risk: no dose 28-29 Mar or day 0; last 20:00 GMT on 27 Mar.
     # Restart day +3 at 08:00 BST.
-    ("chest-apixaban-high", B, "high", "chest-2022", med("apixaban", "08:00", "20:00"), None,
+    ("chest-apixaban-high", B, "high", "chest-2022", med("apixaban", "08:00", "20:00"), 80,
      "hold", "2026-03-27T20:00:00+00:00", "2026-04-02T08:00:00+01:00", []),
     ("chest-apixaban-intermediate-takes-high", B, "intermediate", "chest-2022",
-     med("apixaban", "08:00", "20:00"), None,
+     med("apixaban", "08:00", "20:00"), 80,
      "hold", "2026-03-27T20:00:00+00:00", "2026-04-02T08:00:00+01:00", []),
-    ("chest-apixaban-low", B, "low", "chest-2022", med("apixaban", "08:00", "20:00"), None,
+    ("chest-apixaban-low", B, "low", "chest-2022", med("apixaban", "08:00", "20:00"), 80,
      "hold", "2026-03-28T20:00:00+00:00", "2026-03-31T08:00:00+01:00", []),
-    ("chest-rivaroxaban-low", B, "low", "chest-2022", med("rivaroxaban", "18:00"), None,
+    ("chest-rivaroxaban-low", B, "low", "chest-2022", med("rivaroxaban", "18:00"), 80,
      "hold", "2026-03-28T18:00:00+00:00", "2026-03-31T18:00:00+01:00", []),
-    ("chest-edoxaban-high", B, "high", "chest-2022", med("Savaysa", "08:00"), None,
+    ("chest-edoxaban-high", B, "high", "chest-2022", med("Savaysa", "08:00"), 80,
      "hold", "2026-03-27T08:00:00+00:00", "2026-04-02T08:00:00+01:00", []),
     ("chest-dabigatran-crcl-80-low", B, "low", "chest-2022", med("dabigatran", "08:00", "20:00"), 80,
      "hold", "2026-03-28T20:00:00+00:00", "2026-03-31T08:00:00+01:00", []),
@@ -187,12 +199,443 @@ def test_every_row_gives_the_hand_checked_dates(at, risk, guideline, medication,
     assert result.source
 
 
+# --- issue 3's classes: whole requests ----------------------------------------------------
+
+# Procedure C: Friday 27 March 2026, 10:00, Europe/London (GMT): 48 real hours after it cross
+# the spring-forward of Sunday 29 March, so they end at 11:00 BST, not 10:00.
+C = {"start": "2026-03-27T10:00", "timezone": "Europe/London"}
+# Procedure D: Sunday 1 November 2026, 12:00, America/New_York (EST): the clocks went back at
+# 02:00 that morning, so 24 real hours before is 13:00 EDT on Saturday, not 12:00.
+D = {"start": "2026-11-01T12:00", "timezone": "America/New_York"}
+# Procedure E: Sunday 29 March 2026, 12:00 BST, Europe/London, the day of the spring-forward:
+# 24 real hours before is 11:00 GMT on Saturday (the wall clock's 12:00 would be 23 hours).
+E = {"start": "2026-03-29T12:00", "timezone": "Europe/London"}
+
+ASA_2023 = {"variants": {"glp1-ra": "asa-2023"}}
+UNCONFIRMED = "is not yet confirmed against its source; the dates shown are its proposal"
+
+
+class Case(NamedTuple):
+    """A whole request and the plan worked out by hand for its one medicine."""
+
+    id: str
+    request: dict
+    rule_id: str | None
+    action: str
+    last_dose: str | None = None
+    resume: str | None = None
+    checks: tuple = ()
+    reason: tuple[str, ...] = ()  # words the review reason must contain: what to find out
+    says: tuple[str, ...] = ()  # words the instruction must contain
+
+
+CASES = [
+    # --- antiplatelets (ASRA pain 2018, procedure A: Tuesday 8 December 2026, 09:30 Perth) ----------
+    # 2 days off: no dose Sun 6, Mon 7 or day 0; last on day -3, Sat 5 Dec at 20:00. Restart 24 h after
+    # 09:30 is 09:30 Wed 9: the first dose at or after it is 20:00 (an antiplatelet: no day-after rule).
+    Case("dipyridamole-high", request(med("Persantin", "08:00", "20:00"), risk="high"),
+         "asra-pain-2018:dipyridamole", "hold", "2026-12-05T20:00:00+08:00", "2026-12-09T20:00:00+08:00"),
+    Case("dipyridamole-intermediate", request(med("dipyridamole", "08:00", "20:00")),
+         "asra-pain-2018:dipyridamole", "continue"),
+    # As dipyridamole at 07:00 and 19:00: last Sat 5 Dec 19:00; 09:30 Wed 9 -> 19:00 Wed 9.
+    Case("cilostazol-high", request(med("Pletal", "07:00", "19:00"), risk="high"),
+         "asra-pain-2018:cilostazol", "hold", "2026-12-05T19:00:00+08:00", "2026-12-09T19:00:00+08:00"),
+    Case("asasantin-low", request(med("Asasantin SR", "08:00", "20:00"), risk="low"),
+         "asra-pain-2018:aspirin-dipyridamole", "continue"),
+    # Shared assessment at intermediate risk; the seed policy continues aspirin (and its combinations).
+    Case("asasantin-intermediate-seed-policy", request(med("Asasantin SR", "08:00", "20:00")),
+         "asra-pain-2018:aspirin-dipyridamole", "continue"),
+    # Proposal 6 days: no dose Wed 2 - Mon 7; last on day -7, Tue 1 Dec 20:00; 09:30 Wed 9 -> 20:00 Wed 9.
+    Case("asasantin-high", request(med("Aggrenox", "08:00", "20:00"), risk="high"),
+         "asra-pain-2018:aspirin-dipyridamole", "review", "2026-12-01T20:00:00+08:00", "2026-12-09T20:00:00+08:00",
+         reason=("stop it only with the prescriber's agreement",)),
+    # Unconfirmed: review with the proposal. 10 days: no dose Sat 28 Nov - Mon 7 Dec; last on day -11,
+    # Fri 27 Nov 20:00; 09:30 Wed 9 -> 20:00 Wed 9.
+    Case("ticlopidine-intermediate", request(med("Ticlid", "08:00", "20:00")),
+         "asra-pain-2018:ticlopidine", "review", "2026-11-27T20:00:00+08:00", "2026-12-09T20:00:00+08:00",
+         reason=(f"rule asra-pain-2018:ticlopidine {UNCONFIRMED}",)),
+    # An infusion held 5 days is off by the start of day -5 (Thu 3 Dec 00:00); restart 12 h after 09:30.
+    Case("abciximab-high", request(med("ReoPro", route="iv"), risk="high"),
+         "asra-pain-2018:abciximab", "review", "2026-12-03T00:00:00+08:00", "2026-12-08T21:30:00+08:00",
+         reason=("planned with the cardiologist", f"rule asra-pain-2018:abciximab {UNCONFIRMED}")),
+    # 24 real hours before 09:30 Tue 8 is 09:30 Mon 7; restart 12 h after is 21:30 Tue 8.
+    Case("eptifibatide-high", request(med("Integrilin", route="iv"), risk="high"),
+         "asra-pain-2018:eptifibatide-tirofiban", "review", "2026-12-07T09:30:00+08:00", "2026-12-08T21:30:00+08:00",
+         reason=("planned with the cardiologist",)),
+    # Procedure E (12:00 BST = 11:00 UTC on 29 March): 24 h before is 11:00 UTC = 11:00 GMT on Sat 28;
+    # 12 h after is 23:00 UTC = 00:00 BST on Mon 30.
+    Case("tirofiban-across-the-spring-forward", request(med("Aggrastat", route="iv"), at=E, risk="high"),
+         "asra-pain-2018:eptifibatide-tirofiban", "review", "2026-03-28T11:00:00+00:00", "2026-03-30T00:00:00+01:00",
+         reason=("planned with the cardiologist",)),
+    # --- anticoagulants --------------------------------------------------------------------------------------
+    # Unconfirmed 4 days: no dose Fri 4 - Mon 7; last on day -5, Thu 3 Dec 18:00. 24 h after 09:30 is
+    # 09:30 Wed 9 -> 18:00 Wed 9, which is also the seed's day +1.
+    Case("fondaparinux-intermediate", request(med("Arixtra", "18:00")),
+         "asra-pain-2018:fondaparinux", "review", "2026-12-03T18:00:00+08:00", "2026-12-09T18:00:00+08:00",
+         reason=(f"rule asra-pain-2018:fondaparinux {UNCONFIRMED}",)),
+    Case("fondaparinux-low", request(med("fondaparinux", "18:00"), risk="low"),
+         "asra-pain-2018:fondaparinux", "review", reason=("decide with the prescriber",)),
+    # 7 days: no dose Tue 1 - Mon 7; last on day -8, Mon 30 Nov 18:00; restart day +1 at 18:00; INR day -1.
+    Case("phenprocoumon-asra", request(med("Marcumar", "18:00")),
+         "esaic-esra-2022:phenprocoumon", "hold", "2026-11-30T18:00:00+08:00", "2026-12-09T18:00:00+08:00",
+         (("INR", 1.5, "2026-12-07"),)),
+    # The same row under CHEST (it holds for every guideline), procedure B: no dose Mon 23 - Sun 29 Mar;
+    # last on day -8, Sun 22 Mar 18:00 GMT; restart Tue 31 Mar 18:00 BST; INR on Sun 29 Mar.
+    Case("phenprocoumon-chest", request(med("phenprocoumon", "18:00"), at=B, risk="high", guideline="chest-2022"),
+         "esaic-esra-2022:phenprocoumon", "hold", "2026-03-22T18:00:00+00:00", "2026-03-31T18:00:00+01:00",
+         (("INR", 1.5, "2026-03-29"),)),
+    # Unconfirmed 12 hours: before 21:30 Mon 7 the latest dose is 18:00 Mon 7; 24 h after 09:30 is
+    # 09:30 Wed 9 -> 18:00 Wed 9.
+    Case("tinzaparin-prophylactic", request(med("Innohep", "18:00", regimen="prophylactic")),
+         "asra-pain-2018:tinzaparin:prophylactic", "review", "2026-12-07T18:00:00+08:00", "2026-12-09T18:00:00+08:00",
+         reason=(f"rule asra-pain-2018:tinzaparin:prophylactic {UNCONFIRMED}",)),
+    # 24 hours: before 09:30 Mon 7 the latest dose is 18:00 Sun 6. Restart 4 h after is 13:30 Tue 8, so
+    # 18:00 Tue 8; the seed's day-after rule moves it to 18:00 Wed 9.
+    Case("tinzaparin-therapeutic-low", request(med("Innohep", "18:00", regimen="therapeutic"), risk="low"),
+         "asra-pain-2018:tinzaparin:therapeutic", "review", "2026-12-06T18:00:00+08:00", "2026-12-09T18:00:00+08:00",
+         reason=(f"rule asra-pain-2018:tinzaparin:therapeutic {UNCONFIRMED}",)),
+    # --- CHEST factor-Xa renal bands, procedure B (Monday 30 March 2026, 08:00 London) -----------------------
+    # The band is crcl_min <= CrCl < crcl_max: CrCl 25 is in apixaban's 25-up band. High risk: 2 days off,
+    # no dose Sat 28, Sun 29 or day 0; last Fri 27 Mar 20:00 GMT; restart day +3, Thu 2 Apr 08:00 BST.
+    # CrCl exactly 25: the AF table's band is "above 25", and a cut-off belongs to the band below (the
+    # longer hold), so as for 24.9: 5 days, Tue 24 Mar 20:00 GMT; day +3.
+    Case("chest-apixaban-crcl-25-exactly", request(med("Eliquis", "08:00", "20:00"), at=B, risk="high",
+                                                   guideline="chest-2022", crcl=25),
+         "chest-2022:apixaban:crcl-below-25", "review", "2026-03-24T20:00:00+00:00", "2026-04-02T08:00:00+01:00",
+         reason=("1 to 3 extra days",)),
+    # CrCl 24.9: review, proposing 5 days (no dose Wed 25 - Sun 29; last on day -6, Tue 24 Mar 20:00 GMT)
+    # and day +3 (Thu 2 Apr 08:00 BST).
+    Case("chest-apixaban-crcl-24.9-high", request(med("Eliquis", "08:00", "20:00"), at=B, risk="high",
+                                                  guideline="chest-2022", crcl=24.9),
+         "chest-2022:apixaban:crcl-below-25", "review", "2026-03-24T20:00:00+00:00", "2026-04-02T08:00:00+01:00",
+         reason=("1 to 3 extra days", "decide with the prescriber")),
+    # Low risk: 4 days (no dose Thu 26 - Sun 29; last on day -5, Wed 25 Mar 20:00 GMT), day +1 (Tue 31 08:00 BST).
+    Case("chest-apixaban-crcl-24.9-low", request(med("apixaban", "08:00", "20:00"), at=B, risk="low",
+                                                 guideline="chest-2022", crcl=24.9),
+         "chest-2022:apixaban:crcl-below-25", "review", "2026-03-25T20:00:00+00:00", "2026-03-31T08:00:00+01:00",
+         reason=("1 to 3 extra days",)),
+    # CrCl 30 is in rivaroxaban's 30-up band. Low risk, 1 day: no dose Sun 29; last Sat 28 Mar 18:00 GMT;
+    # day +1, Tue 31 Mar 18:00 BST.
+    # CrCl exactly 30 is in the band below: as for 29.9, 4 days, Wed 25 Mar 18:00 GMT; day +1.
+    Case("chest-rivaroxaban-crcl-30-exactly", request(med("Xarelto", "18:00"), at=B, risk="low",
+                                                      guideline="chest-2022", crcl=30),
+         "chest-2022:rivaroxaban:crcl-below-30", "review", "2026-03-25T18:00:00+00:00", "2026-03-31T18:00:00+01:00",
+         reason=("1 to 3 extra days",)),
+    # CrCl 30.1 is above the cut-off: 1 day, last on day -2, Sat 28 Mar 18:00 GMT; day +1.
+    Case("chest-rivaroxaban-crcl-30.1", request(med("Xarelto", "18:00"), at=B, risk="low",
+                                                guideline="chest-2022", crcl=30.1),
+         "chest-2022:rivaroxaban:crcl-30-up", "hold", "2026-03-28T18:00:00+00:00", "2026-03-31T18:00:00+01:00"),
+    # CrCl 29.9, low: 4 days, last on day -5 (Wed 25 Mar 18:00 GMT); day +1.
+    Case("chest-rivaroxaban-crcl-29.9-low", request(med("Xarelto", "18:00"), at=B, risk="low",
+                                                    guideline="chest-2022", crcl=29.9),
+         "chest-2022:rivaroxaban:crcl-below-30", "review", "2026-03-25T18:00:00+00:00", "2026-03-31T18:00:00+01:00",
+         reason=("1 to 3 extra days",)),
+    # CrCl 29.9, high: 5 days, last on day -6 (Tue 24 Mar 18:00 GMT); day +3 (Thu 2 Apr 18:00 BST).
+    Case("chest-rivaroxaban-crcl-29.9-high", request(med("rivaroxaban", "18:00"), at=B, risk="high",
+                                                     guideline="chest-2022", crcl=29.9),
+         "chest-2022:rivaroxaban:crcl-below-30", "review", "2026-03-24T18:00:00+00:00", "2026-04-02T18:00:00+01:00",
+         reason=("1 to 3 extra days",)),
+    # CrCl 15 is in edoxaban's 15-up band: 2 days, last Fri 27 Mar 08:00 GMT; day +3, Thu 2 Apr 08:00 BST.
+    # CrCl exactly 15 is in the band below: 5 days, Tue 24 Mar 08:00 GMT; day +3.
+    Case("chest-edoxaban-crcl-15-exactly", request(med("Lixiana", "08:00"), at=B, risk="high",
+                                                   guideline="chest-2022", crcl=15),
+         "chest-2022:edoxaban:crcl-below-15", "review", "2026-03-24T08:00:00+00:00", "2026-04-02T08:00:00+01:00",
+         reason=("1 to 3 extra days",)),
+    # CrCl 14.9: 5 days, last on day -6, Tue 24 Mar 08:00 GMT; day +3.
+    Case("chest-edoxaban-crcl-14.9", request(med("Lixiana", "08:00"), at=B, risk="high",
+                                             guideline="chest-2022", crcl=14.9),
+         "chest-2022:edoxaban:crcl-below-15", "review", "2026-03-24T08:00:00+00:00", "2026-04-02T08:00:00+01:00",
+         reason=("1 to 3 extra days",)),
+    # --- NSAIDs at high risk, procedure A; "24 hours" after 09:30 Tue 8 is 09:30 Wed 9 -----------------------
+    # 1 day: no dose Mon 7 or day 0; last on day -2, Sun 6 Dec at 20:00; first dose from 09:30 Wed 9: 14:00.
+    Case("ibuprofen", request(med("Nurofen", "08:00", "14:00", "20:00"), risk="high"),
+         "asra-pain-2018:ibuprofen", "hold", "2026-12-06T20:00:00+08:00", "2026-12-09T14:00:00+08:00"),
+    Case("diclofenac", request(med("Voltaren", "08:00", "20:00"), risk="high"),
+         "asra-pain-2018:diclofenac", "hold", "2026-12-06T20:00:00+08:00", "2026-12-09T20:00:00+08:00"),
+    # The 00:00 dose on Mon 7 is on day -1, so the last is 18:00 Sun 6; from 09:30 Wed 9 the next is 12:00.
+    Case("ketorolac", request(med("Toradol", "00:00", "06:00", "12:00", "18:00"), risk="high"),
+         "asra-pain-2018:ketorolac", "hold", "2026-12-06T18:00:00+08:00", "2026-12-09T12:00:00+08:00"),
+    # 2 days: last on day -3, Sat 5 Dec.
+    Case("etodolac", request(med("Lodine", "08:00", "20:00"), risk="high"),
+         "asra-pain-2018:etodolac", "hold", "2026-12-05T20:00:00+08:00", "2026-12-09T20:00:00+08:00"),
+    Case("indomethacin", request(med("Indocid", "08:00", "14:00", "20:00"), risk="high"),
+         "asra-pain-2018:indomethacin", "hold", "2026-12-05T20:00:00+08:00", "2026-12-09T14:00:00+08:00"),
+    # 4 days: last on day -5, Thu 3 Dec.
+    Case("naproxen", request(med("Naprosyn", "08:00", "20:00"), risk="high"),
+         "asra-pain-2018:naproxen", "hold", "2026-12-03T20:00:00+08:00", "2026-12-09T20:00:00+08:00"),
+    # Once daily at 08:00: from 09:30 Wed 9 the next dose is 08:00 Thu 10.
+    Case("meloxicam", request(med("Mobic", "08:00"), risk="high"),
+         "asra-pain-2018:meloxicam", "hold", "2026-12-03T08:00:00+08:00", "2026-12-10T08:00:00+08:00"),
+    # 6 days: last on day -7, Tue 1 Dec at 21:00.
+    Case("nabumetone", request(med("Relafen", "21:00"), risk="high"),
+         "asra-pain-2018:nabumetone", "hold", "2026-12-01T21:00:00+08:00", "2026-12-09T21:00:00+08:00"),
+    # 10 days: last on day -11, Fri 27 Nov.
+    Case("oxaprozin", request(med("Daypro", "08:00"), risk="high"),
+         "asra-pain-2018:oxaprozin", "hold", "2026-11-27T08:00:00+08:00", "2026-12-10T08:00:00+08:00"),
+    # At 09:30: the dose at 09:30 Wed 9 is exactly 24 hours after, which is "at least" 24 hours.
+    Case("piroxicam", request(med("Feldene", "09:30"), risk="high"),
+         "asra-pain-2018:piroxicam", "hold", "2026-11-27T09:30:00+08:00", "2026-12-09T09:30:00+08:00"),
+    Case("naproxen-intermediate", request(med("naproxen", "08:00", "20:00")),
+         "asra-pain-2018:naproxen", "continue"),
+    Case("cox2-high", request(med("Celebrex", "08:00"), risk="high"),
+         "asra-pain-2018:cox2-inhibitor", "continue"),
+    # --- SSRIs/SNRIs and supplements ---------------------------------------------------------------------
+    Case("ssri-low", request(med("Zoloft", "08:00"), risk="low"), "ukcpa:ssri-snri", "continue"),
+    Case("snri-high", request(med("Cymbalta", "08:00"), risk="high"), "ukcpa:ssri-snri", "review",
+         reason=("decide with the prescriber",)),
+    # 7 days: no dose Tue 1 - Mon 7; last on day -8, Mon 30 Nov; from 09:30 Wed 9 the next 08:00 is Thu 10.
+    Case("garlic-high", request(med("garlic", "08:00"), risk="high"),
+         "asra-pain-2018:garlic", "review", "2026-11-30T08:00:00+08:00", "2026-12-10T08:00:00+08:00",
+         reason=("decide with the proceduralist",)),
+    # 7 days at 20:00: last Mon 30 Nov 20:00; from 09:30 Wed 9: 20:00 Wed 9.
+    Case("ginseng-high", request(med("ginseng", "20:00"), risk="high"),
+         "asra-pain-2018:ginseng", "review", "2026-11-30T20:00:00+08:00", "2026-12-09T20:00:00+08:00",
+         reason=("decide with the proceduralist",)),
+    # 3 days: no dose Sat 5 - Mon 7; last on day -4, Fri 4 Dec 20:00.
+    Case("ginkgo-high", request(med("ginkgo biloba", "08:00", "20:00"), risk="high"),
+         "asra-pain-2018:ginkgo", "review", "2026-12-04T20:00:00+08:00", "2026-12-09T20:00:00+08:00",
+         reason=("decide with the proceduralist",)),
+    Case("fish-oil-high", request(med("Omacor", "08:00"), risk="high"), "asra-pain-2018:fish-oil", "review",
+         reason=("decide with the proceduralist",)),
+    Case("fish-oil-intermediate", request(med("fish oil", "08:00")), "asra-pain-2018:fish-oil", "continue"),
+    Case("vitamin-e-high", request(med("tocopherol", "08:00"), risk="high"), "asra-pain-2018:vitamin-e", "review",
+         reason=("decide with the proceduralist",)),
+    # --- fasting: SGLT2 inhibitors (every tier alike), procedure A ------------------------------------------
+    # 3 days: no dose Sat 5 - Mon 7 or day 0; last on day -4, Fri 4 Dec 08:00; restart day +1, 08:00 Wed 9.
+    Case("sglt2-fasting", request(med("Jardiance", "08:00"), fasting=True),
+         "fda-2020:sglt2-inhibitor", "hold", "2026-12-04T08:00:00+08:00", "2026-12-09T08:00:00+08:00",
+         says=("Restart only when you are eating and drinking normally again.",)),
+    # 4 days: last on day -5, Thu 3 Dec 08:00.
+    Case("ertugliflozin-fasting", request(med("Steglatro", "08:00"), fasting=True),
+         "fda-2020:ertugliflozin", "hold", "2026-12-03T08:00:00+08:00", "2026-12-09T08:00:00+08:00",
+         says=("Restart only when you are eating and drinking normally again.",)),
+    Case("sglt2-not-fasting", request(med("Forxiga", "08:00"), fasting=False),
+         "fda-2020:sglt2-inhibitor", "continue",
+         says=("Keep taking your Forxiga (dapagliflozin) as usual, including on the day of the procedure.",)),
+    Case("sglt2-fasting-not-said", request(med("Invokana", "08:00")), None, "review",
+         reason=("canagliflozin's plan depends on whether the procedure has fasting: procedure.fasting needed",)),
+    # --- sedation: GLP-1 receptor agonists, procedure A (a Tuesday) -----------------------------------------
+    # The table's default, multisociety 2024: a daily agent continues, with a clear-liquid day before.
+    Case("glp1-daily-multisociety", request(med("Victoza", "08:00"), sedation=True),
+         "multisociety-2024:glp1-ra:daily", "continue",
+         says=("Have only clear liquids for the 24 hours before the procedure",)),
+    # A weekly agent (Sundays 09:00) is reviewed with the ASA 2023 week as the proposal: no dose Tue 1 -
+    # Mon 7, so the Sunday 6 Dec dose is skipped and the last is Sun 29 Nov; restart from day +1 (Wed 9)
+    # at the next Sunday dose, 13 Dec.
+    Case("glp1-weekly-multisociety", request(med("Ozempic", "09:00", days=["sunday"]), sedation=True),
+         "multisociety-2024:glp1-ra:weekly", "review", "2026-11-29T09:00:00+08:00", "2026-12-13T09:00:00+08:00",
+         reason=("decide with the anaesthetist",)),
+    # ASA 2023 by inline policy: a daily agent is not taken on day 0 before the procedure (the 07:00
+    # dose); last Mon 7 at 07:00; restart day +1, 07:00 Wed 9.
+    Case("glp1-daily-asa", request(med("Rybelsus", "07:00"), sedation=True, policy=ASA_2023),
+         "asa-2023:glp1-ra:daily", "hold", "2026-12-07T07:00:00+08:00", "2026-12-09T07:00:00+08:00"),
+    # An evening dose: last Mon 7 at 20:00; day +1 means the 20:00 dose on day 0 is skipped too.
+    Case("glp1-daily-asa-evening", request(med("Victoza", "20:00"), sedation=True, policy=ASA_2023),
+         "asa-2023:glp1-ra:daily", "hold", "2026-12-07T20:00:00+08:00", "2026-12-09T20:00:00+08:00"),
+    # Weekly on Tuesdays, the procedure's weekday: no dose Tue 1 - Mon 7 (Tue 1 is day -7) nor 08:00 on
+    # day 0 before the procedure, so the last is Tue 24 Nov; restart from day +1 at the next Tuesday, 15 Dec.
+    Case("glp1-weekly-asa-same-weekday", request(med("Ozempic", "08:00", days=["tuesday"]), sedation=True,
+                                                 policy=ASA_2023),
+         "asa-2023:glp1-ra:weekly", "hold", "2026-11-24T08:00:00+08:00", "2026-12-15T08:00:00+08:00"),
+    # Weekly on Fridays: no dose Tue 1 - Mon 7 skips Fri 4 Dec; last Fri 27 Nov; restart Fri 11 Dec.
+    Case("glp1-weekly-asa-other-weekday", request(med("Trulicity", "18:00", days=["friday"]), sedation=True,
+                                                  policy=ASA_2023),
+         "asa-2023:glp1-ra:weekly", "hold", "2026-11-27T18:00:00+08:00", "2026-12-11T18:00:00+08:00"),
+    Case("glp1-weekly-without-days", request(med("Mounjaro", "08:00"), sedation=True),
+         "multisociety-2024:glp1-ra:weekly", "review",
+         reason=("tirzepatide is taken weekly: its usual day (days) is needed to date the last dose",
+                 "decide with the anaesthetist")),
+    Case("glp1-weekly-brand-said-daily", request(med("Ozempic", "08:00", regimen="daily"), sedation=True), None,
+         "review",
+         reason=("Ozempic is semaglutide taken weekly, but the request says daily: confirm which the patient takes",)),
+    Case("glp1-without-sedation", request(med("Trulicity", "18:00", days=["friday"]), sedation=False),
+         "multisociety-2024:glp1-ra:weekly", "continue"),
+    # --- contrast: metformin by eGFR (ACR), procedure A ------------------------------------------------------
+    # eGFR 29.9, category II: no dose on day 0 before 09:30; last Mon 7 at 20:00. 48 real hours after
+    # 09:30 Tue 8 is 09:30 Thu 10 -> 20:00 Thu 10.
+    Case("metformin-egfr-29.9", request(med("Diabex", "08:00", "20:00"), contrast=True, egfr=29.9),
+         "acr-2021:metformin:egfr-below-30", "hold", "2026-12-07T20:00:00+08:00", "2026-12-10T20:00:00+08:00",
+         says=("Restart only after a blood test shows your kidney function is stable.",)),
+    # eGFR exactly 30 is in the band below (ACR says 30 or more is category I; the table's cut-offs
+    # take the cautious side): as for 29.9.
+    Case("metformin-egfr-30", request(med("Diabex", "08:00", "20:00"), contrast=True, egfr=30),
+         "acr-2021:metformin:egfr-below-30", "hold", "2026-12-07T20:00:00+08:00", "2026-12-10T20:00:00+08:00"),
+    Case("metformin-egfr-30.5", request(med("Diabex", "08:00", "20:00"), contrast=True, egfr=30.5),
+         "acr-2021:metformin:egfr-30-up", "continue"),
+    Case("metformin-egfr-not-given", request(med("metformin", "08:00", "20:00"), contrast=True), None, "review",
+         reason=("metformin's rule depends on renal function: eGFR needed (patient.egfr)",)),
+    Case("metformin-no-contrast", request(med("metformin", "08:00", "20:00"), contrast=False, egfr=20),
+         "acr-2021:metformin:egfr-below-30", "continue"),
+    # Procedure C (Fri 27 Mar 10:00 GMT): last on day -1, Thu 26 at 22:30 GMT. 48 real hours after
+    # 10:00 UTC Fri is 10:00 UTC Sun 29 = 11:00 BST, so the 10:30 BST dose (47.5 h) is too early: 22:30 BST.
+    Case("metformin-48-hours-across-the-spring-forward",
+         request(med("Glucophage", "10:30", "22:30"), at=C, contrast=True, egfr=25),
+         "acr-2021:metformin:egfr-below-30", "hold", "2026-03-26T22:30:00+00:00", "2026-03-29T22:30:00+01:00"),
+    # --- fasting: sulfonylureas and insulin, procedure A ------------------------------------------------
+    # 0 days: the 08:00 dose on day 0 is before the procedure and skipped; last Mon 7 08:00. Restart day 0:
+    # no dose after 09:30 that day, so the first after the procedure is 08:00 Wed 9.
+    Case("sulfonylurea-morning", request(med("Diamicron MR", "08:00"), fasting=True),
+         "ada:sulfonylurea", "hold", "2026-12-07T08:00:00+08:00", "2026-12-09T08:00:00+08:00",
+         says=("Take it again with your first meal once you are eating normally.",)),
+    # An evening dose is not due before the procedure: last Mon 7 18:00, restart 18:00 on day 0.
+    Case("sulfonylurea-evening", request(med("Amaryl", "18:00"), fasting=True),
+         "ada:sulfonylurea", "hold", "2026-12-07T18:00:00+08:00", "2026-12-08T18:00:00+08:00",
+         says=("Take it again with your first meal once you are eating normally.",)),
+    Case("insulin-fasting", request(med("Lantus", "22:00"), fasting=True), "ada:insulin", "review",
+         reason=("write the patient's doses with the diabetes team",)),
+    # --- sedation: lithium and MAOIs --------------------------------------------------------------------
+    # Proposal 24 hours: before 09:30 Mon 7 the latest dose is 08:00 Mon 7; restart day 0, the first dose
+    # after the procedure: 20:00 Tue 8.
+    Case("lithium-sedation", request(med("Priadel", "08:00", "20:00"), sedation=True),
+         "ukcpa:lithium", "review", "2026-12-07T08:00:00+08:00", "2026-12-08T20:00:00+08:00",
+         reason=("decide with the anaesthetist",)),
+    Case("lithium-no-sedation", request(med("lithium", "08:00", "20:00"), sedation=False), "ukcpa:lithium", "continue"),
+    # Procedure D (Sun 1 Nov 12:00 EST = 17:00 UTC): 24 real hours before is 17:00 UTC Sat 31 Oct = 13:00 EDT,
+    # so the 12:30 EDT dose (24.5 h before) is the last; restart day 0 at 12:30 EST, after the procedure.
+    Case("lithium-24-hours-across-the-fall-back", request(med("lithium", "08:00", "12:30"), at=D, sedation=True),
+         "ukcpa:lithium", "review", "2026-10-31T12:30:00-04:00", "2026-11-01T12:30:00-05:00",
+         reason=("decide with the anaesthetist",)),
+    Case("maoi-sedation", request(med("Nardil", "08:00"), sedation=True), "ukcpa:maoi", "review",
+         reason=("planned with the anaesthetist and the psychiatrist",)),
+    Case("maoi-no-sedation", request(med("phenelzine", "08:00"), sedation=False), "ukcpa:maoi", "continue"),
+    # --- aspirin by indication (ASRA pain 2018), procedure A ----------------------------------------------
+    Case("aspirin-primary-low", request(med("aspirin", "08:00", indication="primary-prevention"), risk="low"),
+         "asra-pain-2018:aspirin:primary-prevention", "continue"),
+    # The table reviews it; the seed policy continues aspirin before an intermediate-risk procedure.
+    Case("aspirin-primary-intermediate", request(med("aspirin", "08:00", indication="primary-prevention")),
+         "asra-pain-2018:aspirin:primary-prevention", "continue"),
+    # 6 days: no dose Wed 2 - Mon 7; last on day -7, Tue 1 Dec; 24 h after 09:30 -> 08:00 Thu 10.
+    Case("aspirin-primary-high", request(med("Cartia", "08:00", indication="primary-prevention"), risk="high"),
+         "asra-pain-2018:aspirin:primary-prevention", "hold", "2026-12-01T08:00:00+08:00",
+         "2026-12-10T08:00:00+08:00"),
+    Case("aspirin-secondary-low", request(med("aspirin", "08:00", indication="secondary-prevention"), risk="low"),
+         "asra-pain-2018:aspirin:secondary-prevention", "continue"),
+    Case("aspirin-secondary-intermediate", request(med("aspirin", "08:00", indication="secondary-prevention")),
+         "asra-pain-2018:aspirin:secondary-prevention", "continue"),
+    # Review, with the primary-prevention hold as the proposal: Tue 1 Dec 08:00 and Thu 10 Dec 08:00.
+    Case("aspirin-secondary-high", request(med("Cartia", "08:00", indication="secondary-prevention"), risk="high"),
+         "asra-pain-2018:aspirin:secondary-prevention", "review", "2026-12-01T08:00:00+08:00",
+         "2026-12-10T08:00:00+08:00", reason=("stop only with the prescriber's agreement",)),
+    # A clinic that leaves aspirin to the table ("table": a file has no null): the intermediate tier's
+    # review, with its proposal (6 days: Tue 1 Dec; 24 h: Thu 10 Dec 08:00).
+    Case("aspirin-primary-intermediate-table-policy",
+         request(med("aspirin", "08:00", indication="primary-prevention"),
+                 policy={"aspirin_before_intermediate": "table"}),
+         "asra-pain-2018:aspirin:primary-prevention", "review", "2026-12-01T08:00:00+08:00",
+         "2026-12-10T08:00:00+08:00", reason=("shared assessment",)),
+    Case("aspirin-secondary-intermediate-table-policy",
+         request(med("aspirin", "08:00", indication="secondary-prevention"),
+                 policy={"aspirin_before_intermediate": "table"}),
+         "asra-pain-2018:aspirin:secondary-prevention", "review", reason=("shared assessment",)),
+    # A clinic that holds it: the row's high-risk hold, Tue 1 Dec 08:00 to Thu 10 Dec 08:00.
+    Case("aspirin-primary-intermediate-hold-policy",
+         request(med("aspirin", "08:00", indication="primary-prevention"),
+                 policy={"aspirin_before_intermediate": "hold"}),
+         "asra-pain-2018:aspirin:primary-prevention", "hold", "2026-12-01T08:00:00+08:00",
+         "2026-12-10T08:00:00+08:00"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_every_case_gives_the_hand_checked_plan(case):
+    """Each of issue 3's classes plans to the row, action, dates and check worked out by hand."""
+    result = only(medplan.plan(case.request))
+
+    assert result.rule_id == case.rule_id
+    assert result.action.value == case.action
+    assert iso(result.last_dose) == case.last_dose
+    assert iso(result.resume) == case.resume
+    assert [(c.test, c.max_value, c.on.isoformat()) for c in result.checks] == list(case.checks)
+    if case.action == "review":
+        assert case.reason, "a review case names what the pharmacist must find out"
+        assert result.review_reason is not None
+        for words in case.reason:
+            assert words in result.review_reason
+    else:
+        assert result.review_reason is None
+    for words in case.says:
+        assert words in result.instruction
+
+
+def _involved(case):
+    """Whether the case's procedure involves its row's condition (True for a row without one)."""
+    (rule,) = [r for r in medplan.default_table().rules if r.rule_id == case.rule_id]
+    return rule, rule.condition is None or case.request["procedure"].get(rule.condition.value) is True
+
+
+ADVISED = [case for case in CASES if case.rule_id is not None and _involved(case)[0].advice]
+
+
+@pytest.mark.parametrize("case", ADVISED, ids=[case.id for case in ADVISED])
+def test_the_rows_advice_ends_a_hold_or_continue_instruction(case):
+    """A held or continued medicine's instruction ends with its row's advice; a review or an uninvolved row has none."""
+    rule, involved = _involved(case)
+    result = only(medplan.plan(case.request))
+
+    if result.action is not Action.REVIEW and involved:
+        assert result.instruction.endswith(f" {rule.advice}")
+    else:
+        assert rule.advice not in result.instruction
+
+
+def test_advice_reaches_the_patient_for_each_row_that_gives_it():
+    """The advised rows (SGLT2, ertugliflozin, sulfonylurea, metformin below eGFR 30, daily GLP-1) are all exercised."""
+    advised = {case.rule_id for case in ADVISED if _involved(case)[1] and case.action != "review"}
+    rows = {r.rule_id for r in medplan.default_table().rules if r.advice}
+
+    assert advised == rows
+
+
+INSTRUCTIONS = [
+    ("sglt2-fasting", (
+        "Take your last dose of Jardiance (empagliflozin) on Friday 4 December 2026 at 08:00. "
+        "Do not take it again until Wednesday 9 December 2026 at 08:00, then carry on as usual. "
+        "Restart only when you are eating and drinking normally again."
+    )),
+    ("sulfonylurea-evening", (
+        "Take your last dose of Amaryl (glimepiride) on Monday 7 December 2026 at 18:00. "
+        "Do not take it again until Tuesday 8 December 2026 at 18:00, then carry on as usual. "
+        "Take it again with your first meal once you are eating normally."
+    )),
+    ("metformin-egfr-29.9", (
+        "Take your last dose of Diabex (metformin) on Monday 7 December 2026 at 20:00. "
+        "Do not take it again until Thursday 10 December 2026 at 20:00, then carry on as usual. "
+        "Restart only after a blood test shows your kidney function is stable."
+    )),
+    ("glp1-daily-multisociety", (
+        "Keep taking your Victoza (liraglutide) as usual, including on the day of the procedure. "
+        "Have only clear liquids for the 24 hours before the procedure, and tell the team if you have nausea, "
+        "vomiting, bloating or stomach pain."
+    )),
+    ("sglt2-not-fasting", "Keep taking your Forxiga (dapagliflozin) as usual, including on the day of the procedure."),
+]
+
+
+@pytest.mark.parametrize(("case_id", "instruction"), INSTRUCTIONS, ids=[i for i, _ in INSTRUCTIONS])
+def test_an_advised_instruction_reads_whole(case_id, instruction):
+    """The patient reads the dates in plain words, then the row's advice (none when the condition is absent)."""
+    (case,) = [c for c in CASES if c.id == case_id]
+
+    assert only(medplan.plan(case.request)).instruction == instruction
+
+
+def test_metformin_without_contrast_is_continued_without_asking_the_egfr():
+    """The ACR rule applies only with intravascular contrast: without it metformin continues, whatever the eGFR."""
+    result = only(medplan.plan(request(med("metformin", "08:00", "20:00"), contrast=False)))
+
+    assert result.action is Action.CONTINUE
+    assert result.review_reason is None
+    assert result.instruction == "Keep taking your metformin as usual, including on the day of the procedure."
+
+
 def test_every_table_row_is_reached_by_a_hand_checked_case(table):
-    """No row of the table ships without a hand-checked planner case above."""
+    """No row of the table ships without a hand-checked planner case in ROWS or CASES."""
     reached = set()
     for row in ROWS:
         _, at, risk, guideline, medication, crcl, *_ = row
         reached.add(only(medplan.plan(request(medication, at=at, risk=risk, guideline=guideline, crcl=crcl))).rule_id)
+    for case in CASES:
+        reached.add(only(medplan.plan(case.request)).rule_id)
 
     assert {r.rule_id for r in table.rules} - reached == set()
 
@@ -222,7 +665,7 @@ def test_sydney_spring_forward_keeps_the_usual_dose_times():
     """Across Sydney's spring-forward (4 October), apixaban stays at 08:00 and 20:00."""
     at = {"start": "2026-10-06T09:00", "timezone": "Australia/Sydney"}
 
-    result = only(medplan.plan(request(med("apixaban", "08:00", "20:00"), at=at, risk="high", guideline="chest-2022")))
+    result = only(medplan.plan(request(med("apixaban", "08:00", "20:00"), at=at, risk="high", guideline="chest-2022", crcl=80)))
 
     assert iso(result.last_dose) == "2026-10-03T20:00:00+10:00"
     assert iso(result.resume) == "2026-10-09T08:00:00+11:00"
@@ -232,7 +675,7 @@ def test_a_dose_in_the_spring_forward_gap_is_moved_and_the_plan_says_so():
     """A usual 01:30 dose on 29 March (London) does not exist: it is taken at 02:30 and a note says why."""
     at = {"start": "2026-03-31T08:00", "timezone": "Europe/London"}
 
-    result = only(medplan.plan(request(med("apixaban", "01:30"), at=at, risk="low", guideline="chest-2022")))
+    result = only(medplan.plan(request(med("apixaban", "01:30"), at=at, risk="low", guideline="chest-2022", crcl=80)))
 
     assert iso(result.last_dose) == "2026-03-29T02:30:00+01:00"
     assert (
@@ -272,6 +715,15 @@ REVIEW_REASONS = [
      "warfarin's usual dose times are needed to date the last dose and the restart"),
     ("unconfirmed", request(med("clopidogrel", "08:00")),
      "rule asra-pain-2018:clopidogrel is not yet confirmed against its source; the dates shown are its proposal"),
+    # At high risk ASRA holds aspirin for primary prevention and asks for review for secondary.
+    ("indication-needed", request(med("aspirin", "08:00"), risk="high"),
+     "aspirin's hold depends on its indication: primary-prevention or secondary-prevention needed"),
+    ("tinzaparin-regimen-needed", request(med("Innohep", "18:00")),
+     "tinzaparin's hold depends on the dose regimen: prophylactic or therapeutic needed"),
+    ("factor-xa-crcl-needed", request(med("Xarelto", "18:00"), at=B, guideline="chest-2022"),
+     "rivaroxaban's rule depends on renal function: CrCl needed (patient.crcl_ml_min)"),
+    ("no-rule-under-the-guideline", request(med("ibuprofen", "08:00"), at=B, guideline="chest-2022"),
+     "chest-2022 gives no rule for ibuprofen: plan it by hand"),
 ]
 
 
@@ -305,7 +757,7 @@ def test_a_clean_plan_does_not_need_review():
 
 def test_two_oral_anticoagulants_are_a_question_for_the_pharmacist():
     """Warfarin and apixaban together are flagged, each still planned."""
-    plan = medplan.plan(request(med("warfarin", "18:00"), med("apixaban", "08:00"), at=B, guideline="chest-2022"))
+    plan = medplan.plan(request(med("warfarin", "18:00"), med("apixaban", "08:00"), at=B, guideline="chest-2022", crcl=80))
 
     assert plan.needs_review
     assert plan.review_reasons == (
@@ -329,6 +781,98 @@ def test_medicines_come_back_once_each_in_input_order():
     plan = medplan.plan(request(*(med(n, "08:00") for n in names)))
 
     assert [m.input for m in plan.medications] == names
+
+
+# --- what the order does not say, where the answer is the same either way ------------------
+
+
+@pytest.mark.parametrize("risk", ["low", "intermediate"])
+def test_aspirin_without_an_indication_is_continued_where_every_indication_continues_it(risk):
+    """ASRA continues aspirin at low risk, and the seed policy at intermediate, for either indication."""
+    result = only(medplan.plan(request(med("aspirin", "08:00"), risk=risk)))
+
+    assert result.action is Action.CONTINUE
+    assert result.review_reason is None
+    assert "The request does not give the indication; the plan is the same for each indication" in " ".join(
+        result.notes
+    )
+
+
+def test_aspirin_without_an_indication_is_review_where_the_policy_follows_the_table():
+    """With the table's answer at intermediate risk (review for either indication), the question stands."""
+    result = only(medplan.plan(request(med("aspirin", "08:00"), policy={"aspirin_before_intermediate": "table"})))
+
+    assert result.action is Action.REVIEW
+    assert result.review_reason == (
+        "aspirin's hold depends on its indication: primary-prevention or secondary-prevention needed"
+    )
+
+
+def test_a_regimen_that_changes_the_answer_is_still_asked_for():
+    """Prophylactic and therapeutic enoxaparin hold for 12 and 24 hours: the regimen is needed."""
+    result = only(medplan.plan(request(med("Clexane", "20:00"))))
+
+    assert result.action is Action.REVIEW
+    assert "prophylactic or therapeutic needed" in result.review_reason
+
+
+# --- divergence between guidelines -----------------------------------------------------------
+
+
+def test_another_guideline_that_answers_differently_is_shown_with_its_dates():
+    """Under ASRA, clopidogrel's 7 days (unconfirmed) sit beside CHEST's 5 days, dated the same way.
+
+    CHEST, intermediate = high: 5 days, last dose on day -6 (Wed 2 Dec 08:00), restart day +1 (Wed 9 Dec 08:00).
+    """
+    result = only(medplan.plan(request(med("Plavix", "08:00"))))
+
+    (other,) = result.divergences
+    assert other.guideline == "chest-2022"
+    assert (other.action, iso(other.last_dose), iso(other.resume)) == (
+        Action.HOLD, "2026-12-02T08:00:00+08:00", "2026-12-09T08:00:00+08:00",
+    )
+    assert other.rule_id == "chest-2022:clopidogrel"
+    assert other.source.startswith("Douketis JD et al. Chest 2022")
+    assert result.to_dict()["divergences"][0]["last_dose"] == "2026-12-02T08:00:00+08:00"
+
+
+def test_guidelines_that_agree_show_no_divergence():
+    """Warfarin: ASRA and CHEST both stop 5 days and the seed restarts on day +1: nothing to show."""
+    result = only(medplan.plan(request(med("warfarin", "18:00"))))
+
+    assert result.divergences == ()
+
+
+def test_a_rule_for_every_guideline_is_not_a_divergence():
+    """A row for every guideline ('*') answers the same under each, so it is never listed."""
+    result = only(medplan.plan(request(med("Jardiance", "08:00"), fasting=True)))
+
+    assert result.rule_id == "fda-2020:sglt2-inhibitor"
+    assert result.divergences == ()
+
+
+def test_a_guideline_without_a_rule_is_shown_as_its_question():
+    """CHEST has no NSAID rule: an ibuprofen plan under CHEST shows ASRA's dated hold beside its review."""
+    result = only(medplan.plan(request(med("ibuprofen", "08:00", "20:00"), at=B, risk="high", guideline="chest-2022")))
+
+    assert result.action is Action.REVIEW
+    (other,) = result.divergences
+    # ASRA high: 1 day off, last dose on day -2 (Sat 28 Mar 20:00 GMT); 24 h after 08:00 BST Mon 30 is
+    # 08:00 BST Tue 31, exactly a dose.
+    assert (other.guideline, other.action, iso(other.last_dose), iso(other.resume)) == (
+        "asra-pain-2018", Action.HOLD, "2026-03-28T20:00:00+00:00", "2026-03-31T08:00:00+01:00",
+    )
+
+
+def test_the_text_plan_shows_the_other_guidelines_answer():
+    """The pharmacist's detail has one line per divergence, with the other rule in words."""
+    text = medplan.render_text(medplan.plan(request(med("Plavix", "08:00"))))
+
+    assert (
+        "   Differs under chest-2022: hold, last dose Wednesday 2 December 2026 at 08:00, resume Wednesday "
+        "9 December 2026 at 08:00 (chest-2022:clopidogrel: intermediate bleeding risk: hold; last dose 5 days "
+        "before; resume day +1)"
+    ) in text.splitlines()
 
 
 # --- clinic policy -------------------------------------------------------------------------
@@ -408,11 +952,16 @@ def test_a_hold_instruction_names_the_dates_the_check_and_the_restart():
 
 
 def test_a_continue_instruction_says_to_keep_taking_it():
-    """Aspirin continued: the patient is told to keep taking it on the day too, and the plan says why."""
-    result = only(medplan.plan(request(med("aspirin", "08:00"))))
+    """Aspirin continued: the patient is told to keep taking it on the day too, and the plan says why.
+
+    The rule in words is the table's (a shared assessment: review), then what the clinic policy made of it.
+    """
+    result = only(medplan.plan(request(med("aspirin", "08:00", indication="secondary-prevention"))))
 
     assert result.instruction == "Keep taking your aspirin as usual, including on the day of the procedure."
-    assert result.rule == "intermediate bleeding risk: continue"
+    assert result.rule == "intermediate bleeding risk: review; clinic policy 'seed-khangure-2017': continue"
+    assert any(note.startswith("Continued before an intermediate-risk procedure by clinic policy 'seed-khangure-2017'")
+               for note in result.notes)
     assert any("generally not discontinued" in note for note in result.notes)
 
 
@@ -442,7 +991,7 @@ def test_plan_json_has_the_documented_fields():
     }
     assert set(data["medications"][0]) == {
         "input", "drug", "drug_class", "action", "last_dose", "omitted_doses", "checks", "resume",
-        "instruction", "review_reason", "rule_id", "rule", "source", "notes",
+        "instruction", "review_reason", "rule_id", "rule", "source", "notes", "divergences",
     }
     assert data["medications"][0]["checks"] == [{"test": "INR", "max": 1.5, "date": "2026-12-07", "day": -1}]
     assert data["procedure"]["start"] == "2026-12-08T09:30:00+08:00"
@@ -474,6 +1023,22 @@ DRUGS = [
     med("clopidogrel", "08:00"),
     med("prasugrel", "08:00"),
     med("ticagrelor", "08:00", "20:00"),
+    # issue 3's rows that depend on no procedure flag
+    med("aspirin", "08:00", indication="primary-prevention"),
+    med("aspirin", "08:00", indication="secondary-prevention"),
+    med("Asasantin SR", "08:00", "20:00"),
+    med("dipyridamole", "08:00", "20:00"),
+    med("cilostazol", "08:00", "20:00"),
+    med("ticlopidine", "08:00", "20:00"),
+    med("abciximab", route="iv"),
+    med("eptifibatide", route="iv"),
+    med("fondaparinux", "18:00"),
+    med("phenprocoumon", "18:00"),
+    med("tinzaparin", "18:00", regimen="prophylactic"),
+    med("tinzaparin", "18:00", regimen="therapeutic"),
+    med("ibuprofen", "08:00", "14:00", "20:00"),
+    med("piroxicam", "08:00"),
+    med("garlic", "08:00"),
 ]
 
 local_starts = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2032, 12, 31)).map(
@@ -513,17 +1078,18 @@ def test_holds_never_shorten_as_the_bleeding_risk_rises(medication, guideline, s
 
 
 @given(
+    drug=st.sampled_from(["dabigatran", "apixaban", "rivaroxaban", "edoxaban"]),
     guideline=st.sampled_from(["asra-pain-2018", "chest-2022"]),
     risk=st.sampled_from(["low", "intermediate", "high"]),
     start=local_starts,
     crcls=st.lists(st.floats(0, 200), min_size=2, max_size=2, unique=True),
 )
-def test_holds_never_shorten_as_crcl_falls(guideline, risk, start, crcls):
-    """Lower renal function never gives dabigatran a later last dose, nor an answer where higher had review."""
+def test_holds_never_shorten_as_crcl_falls(drug, guideline, risk, start, crcls):
+    """Lower renal function never gives a DOAC a later last dose, nor an answer where higher had review."""
     higher, lower = sorted(crcls, reverse=True)
     results = []
     for crcl in (higher, lower):
-        body = request(med("dabigatran", "08:00", "20:00"), at={"start": start, "timezone": "UTC"},
+        body = request(med(drug, "08:00", "20:00"), at={"start": start, "timezone": "UTC"},
                        risk=risk, guideline=guideline, crcl=crcl)
         results.append(only(medplan.plan(body)))
     high_result, low_result = results

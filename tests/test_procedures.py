@@ -13,7 +13,12 @@ FILE = "procedures.csv"
 
 def booking(code, **fields):
     procedure = {"code": code, "start": "2026-12-08T09:30", "timezone": "Australia/Perth", **fields}
-    return {"procedure": procedure, "medications": [{"name": "apixaban", "times": ["08:00", "20:00"]}]}
+    # CHEST's apixaban rule has renal bands: CrCl 60 is in the 25-and-above band.
+    return {
+        "procedure": procedure,
+        "patient": {"crcl_ml_min": 60},
+        "medications": [{"name": "apixaban", "times": ["08:00", "20:00"]}],
+    }
 
 
 def test_the_bundled_catalogue_loads_and_every_procedure_has_a_known_guideline():

@@ -87,6 +87,21 @@ def test_dose_times_are_sorted():
     assert request.medications[0].times == (time(8, 0), time(13, 45), time(20, 0))
 
 
+def test_weekdays_are_read_in_any_case_and_stored_as_numbers_from_monday():
+    """A weekly medicine's days are weekday numbers, Monday 0, sorted; any case and surrounding space."""
+    request = medplan.parse_request(request_with(("medications", 0, "days"), [" Sunday", "wednesday"]))
+
+    assert request.medications[0].days == (2, 6)
+
+
+def test_egfr_is_kept_apart_from_crcl():
+    """eGFR and CrCl are separate measures: neither fills in the other."""
+    request = medplan.parse_request(request_with(("patient", "egfr"), 28.5))
+
+    assert request.patient.egfr == 28.5
+    assert request.patient.crcl_ml_min == VALID["patient"]["crcl_ml_min"]
+
+
 ERROR_CASES = [
     pytest.param(
         [VALID],
@@ -238,6 +253,36 @@ ERROR_CASES = [
         id="unknown-regimen",
     ),
     pytest.param(
+        request_with(("medications", 0, "days"), ["sundae"]),
+        "medications[0].days[0]",
+        "medications[0].days[0]: must be a weekday, monday to sunday (got 'sundae')",
+        id="unknown-weekday",
+    ),
+    pytest.param(
+        request_with(("medications", 0, "days"), ["monday", "Monday"]),
+        "medications[0].days[1]",
+        "medications[0].days[1]: Monday is given twice",
+        id="weekday-twice",
+    ),
+    pytest.param(
+        request_with(("medications", 0, "days"), []),
+        "medications[0].days",
+        'medications[0].days: must be a list of weekdays such as ["sunday"] (got an empty list)',
+        id="no-weekdays",
+    ),
+    pytest.param(
+        request_with(("medications", 0, "days"), "monday"),
+        "medications[0].days",
+        'medications[0].days: must be a list of weekdays such as ["sunday"] (got text)',
+        id="weekdays-not-a-list",
+    ),
+    pytest.param(
+        request_with(("patient", "egfr"), -1),
+        "patient.egfr",
+        "patient.egfr: must be between 0 and 500 (got -1)",
+        id="egfr-negative",
+    ),
+    pytest.param(
         request_with(("medications", 0, "name"), ""),
         "medications[0].name",
         "medications[0].name: must not be empty",
@@ -355,6 +400,10 @@ def test_any_json_value_as_request_gives_plan_or_input_error(request):
         ("medications", 0, "times"),
         ("medications", 0, "name"),
         ("policy",),
+        ("policy", "profile"),
+        ("policy", "variants"),
+        ("policy", "bleeding_risk"),
+        ("policy", "aspirin_before_intermediate"),
     ],
     ids=lambda path: ".".join(map(str, path)),
 )

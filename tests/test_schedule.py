@@ -336,3 +336,55 @@ def test_omitted_doses_lie_strictly_between_and_on_the_usual_clock(zone, day0, t
     assert all(utc(last) < i < utc(first) for i in instants)
     assert all(on_usual_clock(d, times, zone) for d in omitted)
     assert len(omitted) >= (gap + 1) * len(times) - 1
+
+
+# --- weekday-only schedules (weekly injections) ----------------------------------------------
+
+weekdays = st.sets(st.integers(0, 6), min_size=1, max_size=3).map(lambda days: tuple(sorted(days)))
+
+
+def every_dose(day0: date, times: tuple[time, ...], zone: ZoneInfo, days: tuple[int, ...]) -> list[datetime]:
+    """An oracle: every scheduled dose within ten weeks of day 0, by brute force, in UTC order."""
+    doses = [
+        schedule.scheduled_dose(day0 + timedelta(days=offset), t, zone)
+        for offset in range(-70, 71)
+        if (day0 + timedelta(days=offset)).weekday() in days
+        for t in times
+    ]
+    return sorted(doses, key=utc)
+
+
+@given(zone=zones, day0=procedure_days, hold=st.integers(0, 30), times=usual_times, days=weekdays)
+@example(zone=LONDON, day0=date(2026, 3, 30), hold=7, times=(time(9),), days=(0,))
+def test_weekday_hold_days_is_the_latest_dose_on_a_usual_weekday_before_the_days_off(zone, day0, hold, times, days):
+    """With usual weekdays, the last dose is the oracle's latest dose before day -N begins."""
+    first_day_off = utc(schedule.start_of_day(day0 - timedelta(days=hold), zone))
+
+    last = schedule.last_dose_holding_days(day0, hold, times, zone, weekdays=days)
+
+    assert last == [d for d in every_dose(day0, times, zone, days) if utc(d) < first_day_off][-1]
+    assert_well_formed(last, times, zone)
+
+
+@given(zone=zones, day0=procedure_days, at=clock_times, day=st.integers(0, 10), times=usual_times, days=weekdays)
+def test_weekday_resume_is_the_first_dose_on_a_usual_weekday_after_the_procedure(zone, day0, at, day, times, days):
+    """With usual weekdays, the restart is the oracle's first dose after the procedure from day +k."""
+    finish = schedule.scheduled_dose(day0, at, zone)
+    floor = utc(schedule.start_of_day(day0 + timedelta(days=day), zone))
+
+    first = schedule.first_dose_on_day(day0, day, finish, times, zone, weekdays=days)
+
+    candidates = [d for d in every_dose(day0, times, zone, days) if utc(d) > utc(finish) and utc(d) >= floor]
+    assert first == candidates[0]
+
+
+@given(zone=zones, day0=procedure_days, hold=st.integers(0, 30), times=usual_times, days=weekdays)
+def test_weekday_omitted_doses_all_fall_on_usual_weekdays(zone, day0, hold, times, days):
+    """The doses skipped between the last dose and the restart are exactly the oracle's, all on usual weekdays."""
+    last = schedule.last_dose_holding_days(day0, hold, times, zone, weekdays=days)
+    finish = schedule.scheduled_dose(day0, time(12), zone)
+    first = schedule.first_dose_on_day(day0, 1, finish, times, zone, weekdays=days)
+
+    omitted = schedule.doses_between(last, first, times, zone, weekdays=days)
+
+    assert list(omitted) == [d for d in every_dose(day0, times, zone, days) if utc(last) < utc(d) < utc(first)]

@@ -2,8 +2,9 @@
 
 The real table is checked in three ways: the names and classes the project
 needs are there, every row keeps the table's invariants, and every row gives
-the exact numbers of ``/work/shared/clinical-reference.md`` (holidays-style:
-one expected line per rule and tier). The validator is checked by feeding it
+the exact numbers of ``/work/shared/clinical-reference.md`` and of
+``docs/research/2026-11-clinical-coverage.md`` (holidays-style: one expected
+line per rule and tier, read off the documents, not the CSV). The validator is checked by feeding it
 copies of the bundled file with one cell broken and asserting the exact
 ``drug_classes.csv, row N: column 'x': problem`` message.
 """
@@ -119,12 +120,35 @@ def test_any_edit_changes_the_version():
     assert parse_table(edited, FILE).version != TABLE.version
 
 
+# The source a rule id's first part names, and who its citation must name: the
+# guideline's lead author, or the body that issued it.
+CITED = {
+    "asra-pain-2018": "Narouze S",
+    "chest-2022": "Douketis JD",
+    "esaic-esra-2022": "Kietaibl S",
+    "fda-2020": "US FDA Drug Safety Communication",
+    "multisociety-2024": "Kindel TL",
+    "asa-2023": "Joshi GP",
+    "acr-2021": "ACR Manual on Contrast Media",
+    "ada": "ADA Standards of Care",
+    "ukcpa": "UK Clinical Pharmacy Association",
+}
+
+
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
 def test_every_row_cites_its_guideline(rule: DrugClassRule):
-    """Every row has a source, and it names the guideline's lead author."""
-    lead_author = {"asra-pain-2018": "Narouze S", "chest-2022": "Douketis JD"}[rule.guideline]
+    """Every row has a source, and it names the lead author (or issuing body) of the source its id names.
+
+    A row under a procedure guideline is that guideline's own (its id starts with
+    the guideline); a row for every guideline (``*``) is named after its source.
+    """
+    cited = rule.rule_id.split(":")[0]
     assert rule.source.strip()
-    assert lead_author in rule.source
+    assert CITED[cited] in rule.source
+    if rule.guideline == "*":
+        assert cited not in GUIDELINES
+    else:
+        assert cited == rule.guideline
 
 
 # --- name resolution --------------------------------------------------------------------------
@@ -192,6 +216,67 @@ def test_every_name_in_a_row_resolves_to_that_row(table, rule: DrugClassRule):
         assert resolution.drug in rule.drugs
 
 
+# Issue 3's classes: (brand or WHO ATC code a booking system may send, generic, class, the regimen
+# the name implies), from the identity tables of docs/research/2026-11-clinical-coverage.md
+# (sections 1a-6a; ATC codes marked [C2] there).
+NEW_NAMES = [
+    ("Asasantin SR", "aspirin and dipyridamole", "aspirin-dipyridamole", None),
+    ("Aggrenox", "aspirin and dipyridamole", "aspirin-dipyridamole", None),
+    ("B01AC30", "aspirin and dipyridamole", "aspirin-dipyridamole", None),
+    ("Persantin", "dipyridamole", "dipyridamole", None),
+    ("B01AC23", "cilostazol", "cilostazol", None),
+    ("Ticlid", "ticlopidine", "ticlopidine", None),
+    ("ReoPro", "abciximab", "abciximab", None),
+    ("Integrilin", "eptifibatide", "eptifibatide-tirofiban", None),
+    ("Aggrastat", "tirofiban", "eptifibatide-tirofiban", None),
+    ("Arixtra", "fondaparinux", "fondaparinux", None),
+    ("B01AA04", "phenprocoumon", "phenprocoumon", None),
+    ("Innohep", "tinzaparin", "tinzaparin", None),
+    ("Nurofen", "ibuprofen", "ibuprofen", None),
+    ("Voltarol", "diclofenac", "diclofenac", None),
+    ("M01AB15", "ketorolac", "ketorolac", None),
+    ("indometacin", "indomethacin", "indomethacin", None),
+    ("Naprosyn", "naproxen", "naproxen", None),
+    ("Mobic", "meloxicam", "meloxicam", None),
+    ("Relafen", "nabumetone", "nabumetone", None),
+    ("Daypro", "oxaprozin", "oxaprozin", None),
+    ("Feldene", "piroxicam", "piroxicam", None),
+    ("Celebrex", "celecoxib", "cox2-inhibitor", None),
+    ("Arcoxia", "etoricoxib", "cox2-inhibitor", None),
+    ("Lustral", "sertraline", "ssri-snri", None),
+    ("Efexor XL", "venlafaxine", "ssri-snri", None),
+    ("N06AX21", "duloxetine", "ssri-snri", None),
+    ("N06DX02", "ginkgo", "ginkgo", None),
+    ("Forxiga", "dapagliflozin", "sglt2-inhibitor", None),
+    ("Farxiga", "dapagliflozin", "sglt2-inhibitor", None),
+    ("A10BK04", "ertugliflozin", "ertugliflozin", None),
+    ("Victoza", "liraglutide", "glp1-ra", Regimen.DAILY),
+    ("Rybelsus", "semaglutide", "glp1-ra", Regimen.DAILY),
+    ("Ozempic", "semaglutide", "glp1-ra", Regimen.WEEKLY),
+    ("Trulicity", "dulaglutide", "glp1-ra", Regimen.WEEKLY),
+    ("Mounjaro", "tirzepatide", "glp1-ra", Regimen.WEEKLY),
+    ("A10BX16", "tirzepatide", "glp1-ra", Regimen.WEEKLY),
+    ("semaglutide", "semaglutide", "glp1-ra", None),
+    ("A10BJ06", "semaglutide", "glp1-ra", None),
+    ("Diabex", "metformin", "metformin", None),
+    ("Diamicron MR", "gliclazide", "sulfonylurea", None),
+    ("glyburide", "glibenclamide", "sulfonylurea", None),
+    ("Lantus", "insulin glargine", "insulin", None),
+    ("Priadel", "lithium", "lithium", None),
+    ("Nardil", "phenelzine", "maoi", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "drug", "drug_class", "regimen"), NEW_NAMES, ids=[n for n, *_ in NEW_NAMES]
+)
+def test_new_class_name_resolves(table, name, drug, drug_class, regimen):
+    """Issue 3's brands and ATC codes resolve to their generic and class, with the regimen a brand implies."""
+    expected = medplan.table.Resolution(drug=drug, drug_class=drug_class, regimen=regimen)
+    assert table.resolve(name) == expected
+    assert table.resolve(scramble(name)) == expected
+
+
 @pytest.mark.parametrize("name", ["paracetamol", "Eliquiss", "Eliquis 5 mg", "", "   "])
 def test_unknown_name_resolves_to_none(table, name):
     """A name in no row (a misspelling, a dose in the name, nothing at all) resolves to None."""
@@ -240,14 +325,22 @@ def test_heparin_has_iv_and_sc_rows(table, guideline):
     assert rows[Route.SC].dosing is medplan.table.Dosing.SCHEDULED
 
 
-def test_only_iv_heparin_is_an_infusion(table):
-    """Every row is dosed at usual times except IV heparin, which runs as an infusion."""
+def test_only_iv_heparin_and_gp_iib_iiia_inhibitors_are_infusions(table):
+    """Every row is dosed at usual times except IV heparin and the GP IIb/IIIa inhibitors (research 2b), which run as infusions."""
     infusions = {r.rule_id for r in table.rules if r.dosing is medplan.table.Dosing.INFUSION}
-    assert infusions == {"asra-pain-2018:heparin:iv", "chest-2022:heparin:iv"}
+    assert infusions == {
+        "asra-pain-2018:heparin:iv",
+        "chest-2022:heparin:iv",
+        "asra-pain-2018:abciximab",
+        "asra-pain-2018:eptifibatide-tirofiban",
+    }
 
 
 def test_inr_check_is_on_vitamin_k_antagonists_only(table):
-    """Warfarin and acenocoumarol rows, and no others, ask for INR <= 1.5 the day before."""
+    """Warfarin, acenocoumarol and phenprocoumon rows, and no others, ask for INR <= 1.5 the day before.
+
+    Phenprocoumon: ESAIC/ESRA 2022, 7 days to a normal INR, INR <= 1.5 on day -1 (research 3b).
+    """
     checks = {
         r.rule_id: (r.check_test, r.check_max, r.check_day) for r in table.rules if r.check_test
     }
@@ -256,10 +349,12 @@ def test_inr_check_is_on_vitamin_k_antagonists_only(table):
         "asra-pain-2018:acenocoumarol",
         "chest-2022:warfarin",
         "chest-2022:acenocoumarol",
+        "esaic-esra-2022:phenprocoumon",
     )
     assert checks == dict.fromkeys(vka_rows, ("INR", 1.5, -1))
 
 
+# What a clinic policy acts on; None: no policy setting acts on the class.
 GROUPS = {
     "warfarin": "oral-anticoagulant",
     "acenocoumarol": "oral-anticoagulant",
@@ -274,14 +369,34 @@ GROUPS = {
     "clopidogrel": "antiplatelet",
     "prasugrel": "antiplatelet",
     "ticagrelor": "antiplatelet",
+    # research 1-3: the new antithrombotics
+    "aspirin-dipyridamole": "aspirin",
+    "ticlopidine": "antiplatelet",
+    # Not P2Y12 inhibitors: a radiologist's antiplatelet hold ("up to 10 days") is not for them.
+    "dipyridamole": None,
+    "cilostazol": None,
+    "abciximab": None,
+    "eptifibatide-tirofiban": None,
+    "fondaparinux": "parenteral-anticoagulant",
+    "tinzaparin": "parenteral-anticoagulant",
+    "phenprocoumon": "oral-anticoagulant",
+    # research 4-6: not antithrombotics, so the seed's antithrombotic policies leave them alone
+    **dict.fromkeys(
+        (
+            "ibuprofen", "diclofenac", "ketorolac", "etodolac", "indomethacin", "naproxen",
+            "meloxicam", "nabumetone", "oxaprozin", "piroxicam", "cox2-inhibitor", "ssri-snri",
+            "garlic", "ginseng", "ginkgo", "fish-oil", "vitamin-e", "sglt2-inhibitor",
+            "ertugliflozin", "glp1-ra", "metformin", "sulfonylurea", "insulin", "lithium", "maoi",
+        ),
+        None,
+    ),
 }
 
 
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
 def test_row_is_in_its_policy_group(rule: DrugClassRule):
-    """Each row's group, which clinic policies act on, is its class's group."""
-    assert rule.group is not None
-    assert rule.group.value == GROUPS[rule.drug_class]
+    """Each row's group, which clinic policies act on, is its class's group (or none)."""
+    assert (None if rule.group is None else rule.group.value) == GROUPS[rule.drug_class]
 
 
 # --- invariants of the real table, row by row ------------------------------------------------
@@ -355,7 +470,7 @@ BANDED = sorted(
     ids=[f"{g}:{c}" for g, c, _, _ in BANDED],
 )
 def test_hold_never_shortens_as_crcl_falls(table, guideline, drug_class, regimen, route):
-    """Within a class's renal bands, a band of lower CrCl never holds for less time."""
+    """Within a class's renal bands (CrCl or eGFR), a band of lower renal function never holds for less time."""
     bands = [
         r
         for r in table.rules_for(guideline, drug_class)
@@ -369,11 +484,32 @@ def test_hold_never_shortens_as_crcl_falls(table, guideline, drug_class, regimen
 
 
 def test_banded_classes_are_the_ones_expected():
-    """Only dabigatran's rules depend on CrCl, under both guidelines."""
+    """Renal bands: dabigatran under both guidelines, CHEST's factor-Xa inhibitors, and metformin (by eGFR)."""
     assert [(g, c) for g, c, _, _ in BANDED] == [
+        ("*", "metformin"),
         ("asra-pain-2018", "dabigatran"),
+        ("chest-2022", "apixaban"),
         ("chest-2022", "dabigatran"),
+        ("chest-2022", "edoxaban"),
+        ("chest-2022", "rivaroxaban"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("drug_class", "threshold"), [("apixaban", 25.0), ("rivaroxaban", 30.0), ("edoxaban", 15.0)]
+)
+def test_chest_factor_xa_bands_split_at_the_af_guideline_crcl(table, drug_class, threshold):
+    """CHEST's factor-Xa rows split where the 2023 AF guideline's table stops (reference 4.5, research 3c)."""
+    rules = table.rules_for("chest-2022", drug_class)
+    assert {r.renal_measure for r in rules} == {medplan.table.RenalMeasure.CRCL}
+    assert sorted((r.renal_min, r.renal_max) for r in rules) == [(0.0, threshold), (threshold, None)]
+
+
+def test_metformin_is_banded_by_egfr_at_30(table):
+    """The ACR's metformin categories split at eGFR 30 (reference 5.3): the band is by eGFR, not CrCl."""
+    rules = table.rules_for("*", "metformin")
+    assert {r.renal_measure for r in rules} == {medplan.table.RenalMeasure.EGFR}
+    assert sorted((r.renal_min, r.renal_max) for r in rules) == [(0.0, 30.0), (30.0, None)]
 
 
 CHEST_RULES = [r for r in RULES if r.guideline == "chest-2022"]
@@ -404,6 +540,15 @@ UNCONFIRMED = {
     "chest-2022:enoxaparin:prophylactic",
     "chest-2022:dalteparin:prophylactic",
     "chest-2022:heparin:sc",
+    # research 2b, 3b and 8 ("still [U]"): ticlopidine (Horlocker, as recalled), the GP IIb/IIIa
+    # inhibitors (2015 edition only), fondaparinux (2018 values not read) and tinzaparin (the LMWH
+    # rows applied by class).
+    "asra-pain-2018:ticlopidine",
+    "asra-pain-2018:abciximab",
+    "asra-pain-2018:eptifibatide-tirofiban",
+    "asra-pain-2018:fondaparinux",
+    "asra-pain-2018:tinzaparin:prophylactic",
+    "asra-pain-2018:tinzaparin:therapeutic",
 }
 
 
@@ -412,11 +557,12 @@ def test_unconfirmed_rows_are_the_listed_ones(table):
     assert {r.rule_id for r in table.rules if r.evidence is Evidence.UNCONFIRMED} == UNCONFIRMED
 
 
-# --- exact numbers, from clinical-reference.md ------------------------------------------------
+# --- exact numbers, from clinical-reference.md and the research notes -------------------------
 
 # (rule_id, tier, action, hold, resume), as str(Interval). Each row is read off
-# /work/shared/clinical-reference.md; the conservative choice of section 7 is
-# taken where a source gives a range.
+# /work/shared/clinical-reference.md (sections as "1.3") or
+# docs/research/2026-11-clinical-coverage.md ("research 2b"); the conservative
+# choice of reference section 7 is taken where a source gives a range.
 REFERENCE = [
     # 1.3 ASRA pain 2018 via UpToDate 108918 [C2]: warfarin 5 days, restart 6 h; no stop at low risk.
     ("asra-pain-2018:warfarin", "low", "review", None, None),
@@ -467,10 +613,16 @@ REFERENCE = [
     ("asra-pain-2018:heparin:sc", "low", "hold", "6 hours", "2 hours"),
     ("asra-pain-2018:heparin:sc", "intermediate", "hold", "6 hours", "2 hours"),
     ("asra-pain-2018:heparin:sc", "high", "hold", "24 hours", "6 hours"),
-    # 1.3 and 7: aspirin continued (seed), 6 days at high risk for primary prevention only -> review.
-    ("asra-pain-2018:aspirin", "low", "continue", None, None),
-    ("asra-pain-2018:aspirin", "intermediate", "continue", None, None),
-    ("asra-pain-2018:aspirin", "high", "review", "6 days", "24 hours"),
+    # 1.3 and research 1b [C2]: aspirin for primary prevention: no stop at low risk; shared assessment at
+    # intermediate (proposal: the high-risk hold); 6 days, restart 24 h, at high risk.
+    ("asra-pain-2018:aspirin:primary-prevention", "low", "continue", None, None),
+    ("asra-pain-2018:aspirin:primary-prevention", "intermediate", "review", "6 days", "24 hours"),
+    ("asra-pain-2018:aspirin:primary-prevention", "high", "hold", "6 days", "24 hours"),
+    # Secondary prevention: shared assessment at intermediate (no hold proposed) and at high risk, where
+    # research 1b proposes 6 days / 24 h only with the prescriber's agreement.
+    ("asra-pain-2018:aspirin:secondary-prevention", "low", "continue", None, None),
+    ("asra-pain-2018:aspirin:secondary-prevention", "intermediate", "review", None, None),
+    ("asra-pain-2018:aspirin:secondary-prevention", "high", "review", "6 days", "24 hours"),
     # 1.3 [U] and 7: clopidogrel 7, prasugrel 7-10 -> 10, ticagrelor 5 days; restart 24 h.
     ("asra-pain-2018:clopidogrel", "low", "review", None, None),
     ("asra-pain-2018:clopidogrel", "intermediate", "hold", "7 days", "24 hours"),
@@ -488,17 +640,29 @@ REFERENCE = [
     ("chest-2022:acenocoumarol", "low", "hold", "5 days", "0 days"),
     ("chest-2022:acenocoumarol", "intermediate", "hold", "5 days", "0 days"),
     ("chest-2022:acenocoumarol", "high", "hold", "5 days", "0 days"),
-    # 2.2 PAUSE [C]: 1 / 2 days off; resume day +1 / day +2 to +3 -> +3.
-    ("chest-2022:apixaban", "low", "hold", "1 day", "1 day"),
-    ("chest-2022:apixaban", "intermediate", "hold", "2 days", "3 days"),
-    ("chest-2022:apixaban", "high", "hold", "2 days", "3 days"),
-    ("chest-2022:rivaroxaban", "low", "hold", "1 day", "1 day"),
-    ("chest-2022:rivaroxaban", "intermediate", "hold", "2 days", "3 days"),
-    ("chest-2022:rivaroxaban", "high", "hold", "2 days", "3 days"),
-    # 2.3 and 4.5: edoxaban (not in PAUSE) 1 / 2 days.
-    ("chest-2022:edoxaban", "low", "hold", "1 day", "1 day"),
-    ("chest-2022:edoxaban", "intermediate", "hold", "2 days", "3 days"),
-    ("chest-2022:edoxaban", "high", "hold", "2 days", "3 days"),
+    # 2.2 PAUSE [C]: 1 / 2 days off; resume day +1 / day +2 to +3 -> +3; for the CrCl the 2023 AF table
+    # gives (4.5 [C2]: apixaban above 25, rivaroxaban above 30).
+    ("chest-2022:apixaban:crcl-25-up", "low", "hold", "1 day", "1 day"),
+    ("chest-2022:apixaban:crcl-25-up", "intermediate", "hold", "2 days", "3 days"),
+    ("chest-2022:apixaban:crcl-25-up", "high", "hold", "2 days", "3 days"),
+    ("chest-2022:rivaroxaban:crcl-30-up", "low", "hold", "1 day", "1 day"),
+    ("chest-2022:rivaroxaban:crcl-30-up", "intermediate", "hold", "2 days", "3 days"),
+    ("chest-2022:rivaroxaban:crcl-30-up", "high", "hold", "2 days", "3 days"),
+    # 2.3 and 4.5: edoxaban (not in PAUSE) 1 / 2 days above CrCl 15.
+    ("chest-2022:edoxaban:crcl-15-up", "low", "hold", "1 day", "1 day"),
+    ("chest-2022:edoxaban:crcl-15-up", "intermediate", "hold", "2 days", "3 days"),
+    ("chest-2022:edoxaban:crcl-15-up", "high", "hold", "2 days", "3 days"),
+    # 4.5 footnote and research 3c [C2]: below the tabled CrCl few data, hold 1 to 3 extra days -> review,
+    # proposing +3 (low 4 days, high 5 days) with PAUSE's restarts (2.2: day +1 / day +3).
+    ("chest-2022:apixaban:crcl-below-25", "low", "review", "4 days", "1 day"),
+    ("chest-2022:apixaban:crcl-below-25", "intermediate", "review", "5 days", "3 days"),
+    ("chest-2022:apixaban:crcl-below-25", "high", "review", "5 days", "3 days"),
+    ("chest-2022:rivaroxaban:crcl-below-30", "low", "review", "4 days", "1 day"),
+    ("chest-2022:rivaroxaban:crcl-below-30", "intermediate", "review", "5 days", "3 days"),
+    ("chest-2022:rivaroxaban:crcl-below-30", "high", "review", "5 days", "3 days"),
+    ("chest-2022:edoxaban:crcl-below-15", "low", "review", "4 days", "1 day"),
+    ("chest-2022:edoxaban:crcl-below-15", "intermediate", "review", "5 days", "3 days"),
+    ("chest-2022:edoxaban:crcl-below-15", "high", "review", "5 days", "3 days"),
     # 2.2: dabigatran CrCl >= 50: 1 / 2 days; CrCl < 50: 2 / 4 days; below 30 not studied.
     ("chest-2022:dabigatran:crcl-50-up", "low", "hold", "1 day", "1 day"),
     ("chest-2022:dabigatran:crcl-50-up", "intermediate", "hold", "2 days", "3 days"),
@@ -545,6 +709,161 @@ REFERENCE = [
     ("chest-2022:ticagrelor", "low", "review", None, None),
     ("chest-2022:ticagrelor", "intermediate", "hold", "5 days", "1 day"),
     ("chest-2022:ticagrelor", "high", "hold", "5 days", "1 day"),
+    # --- issue 3: the wider classes -------------------------------------------------------------
+    # 1.3 [C2] and research 2b: dipyridamole and cilostazol 2 days before high-risk procedures only; restart
+    # 24 h (dipyridamole's restart cell is blank in 2018, 24 h in the 2015 edition).
+    ("asra-pain-2018:dipyridamole", "low", "continue", None, None),
+    ("asra-pain-2018:dipyridamole", "intermediate", "continue", None, None),
+    ("asra-pain-2018:dipyridamole", "high", "hold", "2 days", "24 hours"),
+    ("asra-pain-2018:cilostazol", "low", "continue", None, None),
+    ("asra-pain-2018:cilostazol", "intermediate", "continue", None, None),
+    ("asra-pain-2018:cilostazol", "high", "hold", "2 days", "24 hours"),
+    # 1.3 "aspirin combinations" and research 1b [C2]: no stop at low risk (inferred); shared assessment at
+    # intermediate; "follow the aspirin recommendation" at high: secondary prevention, proposal 6 days / 24 h.
+    ("asra-pain-2018:aspirin-dipyridamole", "low", "continue", None, None),
+    ("asra-pain-2018:aspirin-dipyridamole", "intermediate", "review", None, None),
+    ("asra-pain-2018:aspirin-dipyridamole", "high", "review", "6 days", "24 hours"),
+    # 1.3 [U] and research 2b [U]: ticlopidine, ASRA regional (Horlocker 2018) 10 days; review at low risk.
+    ("asra-pain-2018:ticlopidine", "low", "review", None, None),
+    ("asra-pain-2018:ticlopidine", "intermediate", "hold", "10 days", "24 hours"),
+    ("asra-pain-2018:ticlopidine", "high", "hold", "10 days", "24 hours"),
+    # Research 2b [C2, 2015 edition]: GP IIb/IIIa infusions are review at every tier; the high-risk column
+    # proposes abciximab 2-5 days -> 5 days and eptifibatide/tirofiban 8-24 h -> 24 h, restart 8-12 h -> 12 h.
+    # The notes give no proposal at low or intermediate risk.
+    ("asra-pain-2018:abciximab", "low", "review", None, None),
+    ("asra-pain-2018:abciximab", "intermediate", "review", None, None),
+    ("asra-pain-2018:abciximab", "high", "review", "5 days", "12 hours"),
+    ("asra-pain-2018:eptifibatide-tirofiban", "low", "review", None, None),
+    ("asra-pain-2018:eptifibatide-tirofiban", "intermediate", "review", None, None),
+    ("asra-pain-2018:eptifibatide-tirofiban", "high", "review", "24 hours", "12 hours"),
+    # 1.3 [U] and research 3b: fondaparinux 4 days / 24 h at intermediate and high; shared assessment at low.
+    ("asra-pain-2018:fondaparinux", "low", "review", None, None),
+    ("asra-pain-2018:fondaparinux", "intermediate", "hold", "4 days", "24 hours"),
+    ("asra-pain-2018:fondaparinux", "high", "hold", "4 days", "24 hours"),
+    # Research 3b [C2]: ESAIC/ESRA 2022, about 7 days to a normal INR; review at low risk as for warfarin.
+    # Restart: the seed's day after (0 [C]; 7, the VKA restart); research 3b's 24 hours is [U].
+    ("esaic-esra-2022:phenprocoumon", "low", "review", None, None),
+    ("esaic-esra-2022:phenprocoumon", "intermediate", "hold", "7 days", "1 day"),
+    ("esaic-esra-2022:phenprocoumon", "high", "hold", "7 days", "1 day"),
+    # Research 3b [U]: the LMWH rows of 1.3 applied to tinzaparin: prophylactic 12 h, therapeutic 24 h at every
+    # tier; restart 4 h at low risk, 12-24 h -> 24 h at intermediate and high.
+    ("asra-pain-2018:tinzaparin:prophylactic", "low", "hold", "12 hours", "4 hours"),
+    ("asra-pain-2018:tinzaparin:prophylactic", "intermediate", "hold", "12 hours", "24 hours"),
+    ("asra-pain-2018:tinzaparin:prophylactic", "high", "hold", "12 hours", "24 hours"),
+    ("asra-pain-2018:tinzaparin:therapeutic", "low", "hold", "24 hours", "4 hours"),
+    ("asra-pain-2018:tinzaparin:therapeutic", "intermediate", "hold", "24 hours", "24 hours"),
+    ("asra-pain-2018:tinzaparin:therapeutic", "high", "hold", "24 hours", "24 hours"),
+    # 1.3 [C2] and research 4b: NSAIDs continued at low and intermediate risk; five half-lives before high-risk
+    # procedures: ibuprofen, diclofenac, ketorolac 1 day; etodolac, indomethacin 2; naproxen, meloxicam 4;
+    # nabumetone 6; oxaprozin, piroxicam 10; restart 24 h.
+    ("asra-pain-2018:ibuprofen", "low", "continue", None, None),
+    ("asra-pain-2018:ibuprofen", "intermediate", "continue", None, None),
+    ("asra-pain-2018:ibuprofen", "high", "hold", "1 day", "24 hours"),
+    ("asra-pain-2018:diclofenac", "low", "continue", None, None),
+    ("asra-pain-2018:diclofenac", "intermediate", "continue", None, None),
+    ("asra-pain-2018:diclofenac", "high", "hold", "1 day", "24 hours"),
+    ("asra-pain-2018:ketorolac", "low", "continue", None, None),
+    ("asra-pain-2018:ketorolac", "intermediate", "continue", None, None),
+    ("asra-pain-2018:ketorolac", "high", "hold", "1 day", "24 hours"),
+    ("asra-pain-2018:etodolac", "low", "continue", None, None),
+    ("asra-pain-2018:etodolac", "intermediate", "continue", None, None),
+    ("asra-pain-2018:etodolac", "high", "hold", "2 days", "24 hours"),
+    ("asra-pain-2018:indomethacin", "low", "continue", None, None),
+    ("asra-pain-2018:indomethacin", "intermediate", "continue", None, None),
+    ("asra-pain-2018:indomethacin", "high", "hold", "2 days", "24 hours"),
+    ("asra-pain-2018:naproxen", "low", "continue", None, None),
+    ("asra-pain-2018:naproxen", "intermediate", "continue", None, None),
+    ("asra-pain-2018:naproxen", "high", "hold", "4 days", "24 hours"),
+    ("asra-pain-2018:meloxicam", "low", "continue", None, None),
+    ("asra-pain-2018:meloxicam", "intermediate", "continue", None, None),
+    ("asra-pain-2018:meloxicam", "high", "hold", "4 days", "24 hours"),
+    ("asra-pain-2018:nabumetone", "low", "continue", None, None),
+    ("asra-pain-2018:nabumetone", "intermediate", "continue", None, None),
+    ("asra-pain-2018:nabumetone", "high", "hold", "6 days", "24 hours"),
+    ("asra-pain-2018:oxaprozin", "low", "continue", None, None),
+    ("asra-pain-2018:oxaprozin", "intermediate", "continue", None, None),
+    ("asra-pain-2018:oxaprozin", "high", "hold", "10 days", "24 hours"),
+    ("asra-pain-2018:piroxicam", "low", "continue", None, None),
+    ("asra-pain-2018:piroxicam", "intermediate", "continue", None, None),
+    ("asra-pain-2018:piroxicam", "high", "hold", "10 days", "24 hours"),
+    # Research 4b [C2]: "non-aspirin NSAIDs (excluding celecoxib)": COX-2 selective agents continued.
+    ("asra-pain-2018:cox2-inhibitor", "low", "continue", None, None),
+    ("asra-pain-2018:cox2-inhibitor", "intermediate", "continue", None, None),
+    ("asra-pain-2018:cox2-inhibitor", "high", "continue", None, None),
+    # 5.6 [C] (UKCPA: continue SSRIs) and research 5b (ASRA 2018 [U]: consider stopping only before high-risk
+    # procedures, with the prescriber, no fixed interval): the more cautious reading at high risk is review.
+    ("ukcpa:ssri-snri", "low", "continue", None, None),
+    ("ukcpa:ssri-snri", "intermediate", "continue", None, None),
+    ("ukcpa:ssri-snri", "high", "review", None, None),
+    # Research 5b: supplements continued at low and intermediate risk, review at high. Proposals, restart 24 h:
+    # garlic and ginseng 7 days (Ang-Lee [C2]; it corrects 1.3's 24 h for ginseng); ginkgo 3 days (the [C2]
+    # summary; the recalled 36 h is [U] and shorter). Fish oil and vitamin E: 7 days is [U] only, and those
+    # rows are not marked U, so no interval may ship (issue 3).
+    ("asra-pain-2018:garlic", "low", "continue", None, None),
+    ("asra-pain-2018:garlic", "intermediate", "continue", None, None),
+    ("asra-pain-2018:garlic", "high", "review", "7 days", "24 hours"),
+    ("asra-pain-2018:ginseng", "low", "continue", None, None),
+    ("asra-pain-2018:ginseng", "intermediate", "continue", None, None),
+    ("asra-pain-2018:ginseng", "high", "review", "7 days", "24 hours"),
+    ("asra-pain-2018:ginkgo", "low", "continue", None, None),
+    ("asra-pain-2018:ginkgo", "intermediate", "continue", None, None),
+    ("asra-pain-2018:ginkgo", "high", "review", "3 days", "24 hours"),
+    ("asra-pain-2018:fish-oil", "low", "continue", None, None),
+    ("asra-pain-2018:fish-oil", "intermediate", "continue", None, None),
+    ("asra-pain-2018:fish-oil", "high", "review", None, None),
+    ("asra-pain-2018:vitamin-e", "low", "continue", None, None),
+    ("asra-pain-2018:vitamin-e", "intermediate", "continue", None, None),
+    ("asra-pain-2018:vitamin-e", "high", "review", None, None),
+    # 5.1, 7 and research 6b [C2]: FDA, at least 3 days (ertugliflozin 4), counted in whole days (6); restart
+    # when eating and drinking normally, day +1 at the earliest. Every tier alike (fasting, not bleeding).
+    ("fda-2020:sglt2-inhibitor", "low", "hold", "3 days", "1 day"),
+    ("fda-2020:sglt2-inhibitor", "intermediate", "hold", "3 days", "1 day"),
+    ("fda-2020:sglt2-inhibitor", "high", "hold", "3 days", "1 day"),
+    ("fda-2020:ertugliflozin", "low", "hold", "4 days", "1 day"),
+    ("fda-2020:ertugliflozin", "intermediate", "hold", "4 days", "1 day"),
+    ("fda-2020:ertugliflozin", "high", "hold", "4 days", "1 day"),
+    # 5.2 and 7 [C]: multisociety 2024: continue (24 h liquid diet); a weekly agent is a higher-risk feature, so
+    # review, proposing the ASA 2023 week (research 6b).
+    ("multisociety-2024:glp1-ra:daily", "low", "continue", None, None),
+    ("multisociety-2024:glp1-ra:daily", "intermediate", "continue", None, None),
+    ("multisociety-2024:glp1-ra:daily", "high", "continue", None, None),
+    ("multisociety-2024:glp1-ra:weekly", "low", "review", "7 days", "1 day"),
+    ("multisociety-2024:glp1-ra:weekly", "intermediate", "review", "7 days", "1 day"),
+    ("multisociety-2024:glp1-ra:weekly", "high", "review", "7 days", "1 day"),
+    # 5.2 [C]: ASA 2023: a daily agent held on the day of the procedure (0 days; no dose that day, so the next
+    # is on day +1), a weekly agent a week before (7 days), restarting at the next usual dose (research 6b).
+    ("asa-2023:glp1-ra:daily", "low", "hold", "0 days", "1 day"),
+    ("asa-2023:glp1-ra:daily", "intermediate", "hold", "0 days", "1 day"),
+    ("asa-2023:glp1-ra:daily", "high", "hold", "0 days", "1 day"),
+    ("asa-2023:glp1-ra:weekly", "low", "hold", "7 days", "1 day"),
+    ("asa-2023:glp1-ra:weekly", "intermediate", "hold", "7 days", "1 day"),
+    ("asa-2023:glp1-ra:weekly", "high", "hold", "7 days", "1 day"),
+    # 5.3 [C]: ACR category I (eGFR 30 or more): no need to stop; category II (below 30): stop at the time of
+    # the procedure (0 days), withhold 48 h after.
+    ("acr-2021:metformin:egfr-30-up", "low", "continue", None, None),
+    ("acr-2021:metformin:egfr-30-up", "intermediate", "continue", None, None),
+    ("acr-2021:metformin:egfr-30-up", "high", "continue", None, None),
+    ("acr-2021:metformin:egfr-below-30", "low", "hold", "0 days", "48 hours"),
+    ("acr-2021:metformin:egfr-below-30", "intermediate", "hold", "0 days", "48 hours"),
+    ("acr-2021:metformin:egfr-below-30", "high", "hold", "0 days", "48 hours"),
+    # 5.4 [C2] and research 6b: sulfonylureas withheld the morning of the procedure (0 days), restarted with the
+    # next usual dose after it (day 0).
+    ("ada:sulfonylurea", "low", "hold", "0 days", "0 days"),
+    ("ada:sulfonylurea", "intermediate", "hold", "0 days", "0 days"),
+    ("ada:sulfonylurea", "high", "hold", "0 days", "0 days"),
+    # 5.4 and research 6b: insulin doses change on a fasting day (dose changes, not holds): review.
+    ("ada:insulin", "low", "review", None, None),
+    ("ada:insulin", "intermediate", "review", None, None),
+    ("ada:insulin", "high", "review", None, None),
+    # 5.6 [C] UKCPA: lithium continued for minor surgery, stopped 24 h before major, restarted when next due:
+    # review (which is this?), proposing 24 h / day 0.
+    ("ukcpa:lithium", "low", "review", "24 hours", "0 days"),
+    ("ukcpa:lithium", "intermediate", "review", "24 hours", "0 days"),
+    ("ukcpa:lithium", "high", "review", "24 hours", "0 days"),
+    # 5.6 [C]: irreversible MAOIs planned with the anaesthetist and psychiatrist: review, no interval.
+    ("ukcpa:maoi", "low", "review", None, None),
+    ("ukcpa:maoi", "intermediate", "review", None, None),
+    ("ukcpa:maoi", "high", "review", None, None),
 ]
 
 
@@ -582,7 +901,7 @@ def at(row: int | None, column: str | None, problem: str) -> str:
 
 W = ROW["chest-2022:warfarin"]
 ASPIRIN = ROW["chest-2022:aspirin"]
-APIXABAN = ROW["chest-2022:apixaban"]
+APIXABAN = ROW["chest-2022:apixaban:crcl-25-up"]
 DABI_50_UP = ROW["chest-2022:dabigatran:crcl-50-up"]
 DABI_30_50 = ROW["chest-2022:dabigatran:crcl-30-50"]
 
@@ -782,7 +1101,7 @@ BROKEN = [
         id="higher-tier-shorter-hold",
     ),
     pytest.param(
-        with_cells("chest-2022:apixaban", high_hold="1 day"),
+        with_cells("chest-2022:apixaban:crcl-25-up", high_hold="1 day"),
         APIXABAN,
         "high_hold",
         f"{FILE}, row {APIXABAN}: column 'high_hold':"
@@ -791,7 +1110,7 @@ BROKEN = [
     ),
     pytest.param(
         # 23 hours is less than the low tier's 1 day, read as 24 hours
-        with_cells("chest-2022:apixaban", intermediate_hold="23 hours"),
+        with_cells("chest-2022:apixaban:crcl-25-up", intermediate_hold="23 hours"),
         APIXABAN,
         "intermediate_hold",
         f"{FILE}, row {APIXABAN}: column 'intermediate_hold':"
@@ -897,7 +1216,7 @@ BROKEN = [
         id="check-test-without-day",
     ),
     pytest.param(
-        with_cells("chest-2022:apixaban", check_max="1.5"),
+        with_cells("chest-2022:apixaban:crcl-25-up", check_max="1.5"),
         APIXABAN,
         "check_max",
         f"{FILE}, row {APIXABAN}: column 'check_max': must be given exactly when check_test is",
@@ -1010,7 +1329,7 @@ def test_broken_copy_is_refused(text, row, column, message):
         pytest.param("chest-2022:warfarin", {"high_hold": "60 days"}, id="hold-60-days"),
         pytest.param("chest-2022:warfarin", {"high_hold": "1440 hours"}, id="hold-1440-hours"),
         pytest.param(
-            "chest-2022:apixaban",
+            "chest-2022:apixaban:crcl-25-up",
             {"intermediate_hold": "24 hours", "high_hold": "24 hours"},
             id="24-hours-equals-1-day",
         ),
