@@ -50,6 +50,7 @@ datetime.datetime(2026, 12, 2, 18, 0, tzinfo=zoneinfo.ZoneInfo(key='Australia/Pe
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -79,6 +80,10 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+# A plan asks for the same few doses many times (each medicine's hold, restart
+# and omitted doses, and again for each other guideline); the answer depends
+# only on the arguments, so it is remembered.
+@functools.lru_cache(maxsize=8192)
 def _on_clock(day: date, wall: time, zone: ZoneInfo) -> datetime:
     # fold=0 is the first occurrence of an ambiguous time; a time in a gap is
     # moved forward by the gap, dateutil's convention.
