@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import csv
 import enum
-import functools
 import hashlib
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TypeVar
@@ -149,21 +148,25 @@ def read_records(text: str, file: str, columns: Sequence[str]) -> tuple[Records,
     return records, f"{file} sha256:{digest}"
 
 
+def data_text(path: str | Path | None, bundled: str) -> str:
+    """The text of ``path``, or of the bundled ``medplan/data/<bundled>`` when it is None.
+
+    Raises:
+        OSError, UnicodeDecodeError: For the caller to report in its own error.
+    """
+    if path is None:
+        return (resources.files("medplan") / "data" / bundled).read_text(encoding="utf-8")
+    return Path(path).read_text(encoding="utf-8")
+
+
 def read_data_file(path: str | Path | None, bundled: str) -> tuple[str, str]:
     """The text of a data file and its name: ``path``, or the bundled ``medplan/data/<bundled>``.
 
     Raises:
         TableError: When the file cannot be read.
     """
-    if path is None:
-        resource = resources.files("medplan") / "data" / bundled
-        name = bundled
-        reader: Callable[[], str] = functools.partial(resource.read_text, encoding="utf-8")
-    else:
-        file = Path(path)
-        name = file.name
-        reader = functools.partial(file.read_text, encoding="utf-8")
+    name = bundled if path is None else Path(path).name
     try:
-        return reader(), name
+        return data_text(path, bundled), name
     except (OSError, UnicodeDecodeError) as error:
         raise TableError(name, None, None, f"cannot be read: {error}") from None

@@ -709,12 +709,10 @@ def make_plan(
         The plan: one entry per medicine, in input order; ``needs_review``
         when any medicine or the list as a whole needs a pharmacist.
     """
-    plans = tuple(
-        attrs.evolve(plan, divergences=_divergences(order, plan, request, table))
-        for order, plan in (
-            (order, _plan_medication(order, request, table)) for order in request.medications
-        )
-    )
+    plans: list[MedicationPlan] = []
+    for order in request.medications:
+        plan = _plan_medication(order, request, table)
+        plans.append(attrs.evolve(plan, divergences=_divergences(order, plan, request, table)))
     reasons = [
         f"{p.input}: {p.review_reason}"
         for p in plans
@@ -738,7 +736,7 @@ def make_plan(
         policy=request.policy,
         table_version=table.version,
         medplan_version=medplan_version,
-        medications=plans,
+        medications=tuple(plans),
         review_reasons=tuple(reasons),
         screening=care_plan.screening,
         care=care_plan.instructions,

@@ -47,12 +47,12 @@ import re
 import tomllib
 from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime, time
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from medplan.csvrows import data_text
 from medplan.exceptions import PolicyError
 from medplan.model import Action, BleedingRisk, Policy
 from medplan.procedures import Catalogue, default_catalogue
@@ -448,15 +448,9 @@ def load_profiles(
     Raises:
         PolicyError: When the file cannot be read or is malformed.
     """
-    if path is None:
-        resource = resources.files("medplan") / "data" / BUNDLED
-        file = BUNDLED
-        reader: Callable[[], str] = functools.partial(resource.read_text, encoding="utf-8")
-    else:
-        file = str(path)
-        reader = functools.partial(Path(path).read_text, encoding="utf-8")
+    file = BUNDLED if path is None else str(path)
     try:
-        text = reader()
+        text = data_text(path, BUNDLED)
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise PolicyError(file, None, f"cannot be read ({reason})") from None

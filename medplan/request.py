@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 from dateutil import tz
 
+from medplan.care import FLAGS
 from medplan.exceptions import InputError, TableError
 from medplan.model import (
     BleedingRisk,
@@ -75,13 +76,7 @@ _FIELDS = {
         "egfr",
         "hba1c_percent",
         "takes_pain_relief",
-        "severe_bleeding_disorder",
-        "cauda_equina_symptoms",
-        "acute_motor_weakness",
-        "disc_or_epidural_infection",
-        "diabetes",
-        "local_skin_infection",
-        "unwell",
+        *FLAGS,
     ),
     "medication": ("name", "times", "days", "dose", "regimen", "route", "indication"),
     "policy": ("profile", "name", *SETTINGS),
@@ -331,7 +326,7 @@ def _patient(data: object) -> Patient:
     hba1c = fields.get("hba1c_percent")
     flags = tuple(
         (name, answer)
-        for name in _FIELDS["patient"][4:]
+        for name in FLAGS
         if (answer := _flag(f"patient.{name}", fields.get(name))) is not None
     )
     return Patient(

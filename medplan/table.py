@@ -574,8 +574,16 @@ def _check_monotone_in_renal_function(
 
 
 def _indexnames_cell(rules: Iterable[DrugClassRule], file: str) -> dict[str, Resolution]:
+    """Every name, brand and ATC code, resolved to its drug.
+
+    A name also gets the regimen of its rows when every row that lists it has
+    the same one: a brand made for one regimen says it (Ozempic is weekly
+    semaglutide, Rybelsus daily), so the booking need not; a generic name
+    listed under several regimens (semaglutide, enoxaparin) does not.
+    """
     names: dict[str, Resolution] = {}
     first_row: dict[str, int] = {}
+    regimens: dict[str, set[Regimen | None]] = {}
 
     def add(name: str, resolution: Resolution, rule: DrugClassRule, column: str) -> None:
         key = normalise_name(name)
@@ -588,6 +596,7 @@ def _indexnames_cell(rules: Iterable[DrugClassRule], file: str) -> dict[str, Res
             raise TableError(file, rule.row, column, problem)
         names[key] = resolution
         first_row.setdefault(key, rule.row)
+        regimens.setdefault(key, set()).add(rule.regimen)
 
     for rule in rules:
         for drug in rule.drugs:
@@ -602,30 +611,11 @@ def _indexnames_cell(rules: Iterable[DrugClassRule], file: str) -> dict[str, Res
                 add(
                     name.strip(), Resolution(drug=generic, drug_class=rule.drug_class), rule, column
                 )
+    for key, listed_under in regimens.items():
+        (only, *others) = listed_under
+        if not others and only is not None:
+            names[key] = attrs.evolve(names[key], regimen=only)
     return names
-
-
-def _with_implied_regimens(
-    names: dict[str, Resolution], rules: Iterable[DrugClassRule]
-) -> dict[str, Resolution]:
-    """Give a name the regimen of its rows when every row that lists it has the same one.
-
-    A brand made for one regimen says it (Ozempic is weekly semaglutide,
-    Rybelsus daily), so the booking need not; a generic name listed under
-    several regimens (semaglutide, enoxaparin) does not.
-    """
-    regimens: dict[str, set[Regimen | None]] = {}
-    for rule in rules:
-        entries = [*rule.drugs, *rule.brands, *rule.atc]
-        for entry in entries:
-            key = normalise_name(entry.partition("=")[0])
-            regimens.setdefault(key, set()).add(rule.regimen)
-    implied = {}
-    for key, resolution in names.items():
-        (only, *others) = regimens[key]
-        given = not others and only is not None
-        implied[key] = attrs.evolve(resolution, regimen=only) if given else resolution
-    return implied
 
 
 def _parse_rules(records: Records, file: str) -> list[DrugClassRule]:
@@ -664,7 +654,7 @@ def parse_table(text: str, file: str = "drug_classes.csv") -> Table:
     rules = _parse_rules(records, file)
     _check_dimensions(rules, file)
     _check_bands(rules, file)
-    names = _with_implied_regimens(_indexnames_cell(rules, file), rules)
+    names = _indexnames_cell(rules, file)
     variants: dict[str, list[str]] = {}
     for rule in rules:
         listed = variants.setdefault(rule.drug_class, [])
