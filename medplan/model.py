@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import attrs
 
 __all__ = [
     "Action",
+    "Anticoagulation",
+    "AnticoagulationReason",
     "BleedingRisk",
+    "Bridging",
+    "BridgingDose",
     "CareInstruction",
     "Check",
     "Condition",
@@ -33,8 +37,11 @@ __all__ = [
     "Procedure",
     "Regimen",
     "Request",
+    "RiskCriterion",
     "Route",
     "ScreeningFinding",
+    "ThromboticRisk",
+    "TimelineEvent",
     "Unit",
 ]
 
@@ -96,6 +103,27 @@ class Condition(enum.StrEnum):
     CONTRAST = "contrast"
 
 
+class ThromboticRisk(enum.StrEnum):
+    """The patient's risk of thromboembolism while anticoagulation is interrupted."""
+
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        """Order of the tiers: low < moderate < high."""
+        return list(ThromboticRisk).index(self)
+
+
+class Bridging(enum.StrEnum):
+    """Whether heparin bridges the days off warfarin."""
+
+    BRIDGE = "bridge"
+    NO_BRIDGE = "no-bridge"
+    REVIEW = "review"
+
+
 class Unit(enum.StrEnum):
     """The two ways guidelines count time off a medicine.
 
@@ -105,6 +133,10 @@ class Unit(enum.StrEnum):
 
     DAYS = "days"
     HOURS = "hours"
+
+
+# How the plan JSON and requests name weekdays (0 is Monday, as date.weekday()).
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def _aware(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -173,6 +205,34 @@ class Procedure:
         return self.end if self.end is not None else self.start
 
 
+# "none" where the request says the patient never had the event; None where it does not say.
+Event = date | Literal["none"] | None
+
+
+@attrs.frozen(kw_only=True)
+class AnticoagulationReason:
+    """One reason the patient is anticoagulated, with what sets its thrombotic risk.
+
+    ``reason`` is ``atrial-fibrillation``, ``mechanical-heart-valve`` or
+    ``venous-thromboembolism``. A field left as None is unknown: the plan
+    asks for it only where it could change the bridging decision.
+    ``stroke_or_tia`` and ``vte`` are the date of the most recent event, or
+    ``"none"``.
+    """
+
+    reason: str
+    cha2ds2_vasc: int | None = None
+    stroke_or_tia: Event = None
+    rheumatic_valve_disease: bool | None = None
+    valve_position: str | None = None
+    valve_type: str | None = None
+    valve_risk_factors: bool | None = None
+    vte: Event = None
+    recurrent_vte: bool | None = None
+    thrombophilia: str | None = None
+    active_cancer: bool | None = None
+
+
 @attrs.frozen(kw_only=True)
 class Patient:
     """What medplan knows of the patient that a rule can depend on.
@@ -182,10 +242,14 @@ class Patient:
     ``egfr`` is in mL/min/1.73 m2, the measure the ACR's metformin and
     contrast rule uses; ``crcl_ml_min`` (Cockcroft-Gault) is the one the
     anticoagulant rules use. One is not converted into the other.
+    ``weight_kg`` doses bridging heparin; ``anticoagulation`` says why the
+    patient is anticoagulated, for the thrombotic risk.
     """
 
     crcl_ml_min: float | None = None
     egfr: float | None = None
+    weight_kg: float | None = None
+    anticoagulation: tuple[AnticoagulationReason, ...] = ()
     hba1c_percent: float | None = None
     takes_pain_relief: bool | None = None
     flags: tuple[tuple[str, bool], ...] = ()
@@ -243,6 +307,21 @@ class Policy:
         bleeding_risk: Per procedure code, the tier this clinic plans at
             instead of the catalogue's (SIR 2019 calls epidural injections
             high), as ``(code, tier)`` pairs.
+        lab_weekdays: The days the clinic's laboratory takes blood tests (0 is
+            Monday); a test due on another day moves (see
+            :mod:`medplan.labdays`). Monday to Friday by default.
+        lab_country: The country whose public holidays close the laboratory,
+            as an ISO 3166 code the ``holidays`` package knows (``GB``,
+            ``AU``); None when the clinic names none, and then the plan says
+            that public holidays were not checked.
+        lab_subdivision: The region within ``lab_country`` (``ENG``, ``WA``),
+            for regional holidays; None for the national ones only.
+        bridging_agent: The low-molecular-weight heparin used to bridge
+            warfarin: ``enoxaparin`` (the default) or ``dalteparin``.
+        bridging_regimen: ``twice-daily`` (the default, as in BRIDGE) or
+            ``once-daily``.
+        bridging_times: The wall-clock times of the bridging injections: two
+            for twice-daily; once-daily uses the first.
         source: The profile file the policy came from and a hash of its text
             (``policies.toml sha256:...``), for the audit trail; None for the
             built-in default or an inline policy.
@@ -256,6 +335,12 @@ class Policy:
     variants: tuple[tuple[str, str], ...] = ()
     aspirin_before_intermediate: Action | None = Action.CONTINUE
     bleeding_risk: tuple[tuple[str, BleedingRisk], ...] = ()
+    lab_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    lab_country: str | None = None
+    lab_subdivision: str | None = None
+    bridging_agent: str = "enoxaparin"
+    bridging_regimen: str = "twice-daily"
+    bridging_times: tuple[time, ...] = (time(8), time(20))
     source: str | None = None
 
     def variant_for(self, drug_class: str) -> str | None:
@@ -279,6 +364,12 @@ class Policy:
             if self.aspirin_before_intermediate is None
             else self.aspirin_before_intermediate.value,
             "bleeding_risk": {code: tier.value for code, tier in self.bleeding_risk},
+            "lab_weekdays": [WEEKDAY_NAMES[d] for d in self.lab_weekdays],
+            "lab_country": self.lab_country,
+            "lab_subdivision": self.lab_subdivision,
+            "bridging_agent": self.bridging_agent,
+            "bridging_regimen": self.bridging_regimen,
+            "bridging_times": [f"{t:%H:%M}" for t in self.bridging_times],
             "source": self.source,
         }
 
@@ -443,6 +534,139 @@ class MedicationPlan:
 
 
 @attrs.frozen(kw_only=True)
+class RiskCriterion:
+    """A row of the thrombotic-risk table that the patient meets."""
+
+    rule_id: str
+    reason: str
+    description: str
+    risk: ThromboticRisk
+    bridging: Bridging
+    evidence: str
+    note: str | None
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The criterion as it appears in the plan JSON."""
+        return {
+            "rule_id": self.rule_id,
+            "reason": self.reason,
+            "criterion": self.description,
+            "risk": self.risk.value,
+            "bridging": self.bridging.value,
+            "evidence": self.evidence,
+            "note": self.note,
+            "source": self.source,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class BridgingDose:
+    """The bridging heparin's dose: by weight and renal function, rounded to what can be given."""
+
+    drug: str
+    regimen: str
+    dose: float
+    unit: str
+    last_dose_before: float
+    exact: float
+    per_kg: float
+    weight_kg: float
+    crcl_ml_min: float
+    rule_id: str
+    source: str
+
+    def say(self, amount: float) -> str:
+        """A dose as the instruction writes it: ``80 mg``, ``7,500 IU``."""
+        return f"{amount:,g} {self.unit}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The dose as it appears in the plan JSON."""
+        return {
+            "drug": self.drug,
+            "regimen": self.regimen,
+            "dose": self.dose,
+            "unit": self.unit,
+            "last_dose_before": self.last_dose_before,
+            "exact": self.exact,
+            "per_kg": self.per_kg,
+            "weight_kg": self.weight_kg,
+            "crcl_ml_min": self.crcl_ml_min,
+            "rule_id": self.rule_id,
+            "source": self.source,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class TimelineEvent:
+    """One dated step of the plan: a dose, an injection, a test, the procedure.
+
+    ``at`` is the moment for a timed event (aware, in the procedure's zone);
+    a blood test has a day but no time (``at`` is None).
+    """
+
+    on: date
+    day: int
+    at: datetime | None = attrs.field(validator=_optional_aware)
+    kind: str
+    medicine: str | None
+    what: str
+    dose: str | None = None
+    rule_id: str | None = None
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as it appears in the plan JSON."""
+        return {
+            "date": self.on.isoformat(),
+            "day": self.day,
+            "at": _iso(self.at),
+            "kind": self.kind,
+            "medicine": self.medicine,
+            "what": self.what,
+            "dose": self.dose,
+            "rule_id": self.rule_id,
+            "source": self.source,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Anticoagulation:
+    """The warfarin pathway: thrombotic risk, the bridging decision and its dose.
+
+    ``thrombotic_risk`` is None when the request does not say enough to
+    classify it; ``bridging`` is ``review`` with ``review_reason`` when the
+    decision needs a pharmacist (or is left open by the sources).
+    """
+
+    medicine: str
+    drug: str
+    thrombotic_risk: ThromboticRisk | None
+    criteria: tuple[RiskCriterion, ...]
+    bridging: Bridging
+    decision: str
+    review_reason: str | None
+    dose: BridgingDose | None
+    notes: tuple[str, ...]
+    versions: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The pathway as it appears in the plan JSON."""
+        return {
+            "medicine": self.medicine,
+            "drug": self.drug,
+            "thrombotic_risk": None if self.thrombotic_risk is None else self.thrombotic_risk.value,
+            "criteria": [c.to_dict() for c in self.criteria],
+            "bridging": self.bridging.value,
+            "decision": self.decision,
+            "review_reason": self.review_reason,
+            "dose": None if self.dose is None else self.dose.to_dict(),
+            "notes": list(self.notes),
+            "tables": list(self.versions),
+        }
+
+
+@attrs.frozen(kw_only=True)
 class Plan:
     """The whole plan: one entry per input medicine, in input order.
 
@@ -460,6 +684,8 @@ class Plan:
     review_reasons: tuple[str, ...]
     screening: tuple[ScreeningFinding, ...] = ()
     care: tuple[CareInstruction, ...] = ()
+    anticoagulation: Anticoagulation | None = None
+    timeline: tuple[TimelineEvent, ...] = ()
 
     @property
     def contraindicated(self) -> bool:
@@ -497,4 +723,8 @@ class Plan:
             "screening": [f.to_dict() for f in self.screening],
             "medications": [m.to_dict() for m in self.medications],
             "care": [c.to_dict() for c in self.care],
+            "anticoagulation": None
+            if self.anticoagulation is None
+            else self.anticoagulation.to_dict(),
+            "timeline": [e.to_dict() for e in self.timeline],
         }

@@ -17,7 +17,9 @@ from datetime import date, datetime, time, timedelta
 import attrs
 
 from medplan import schedule
+from medplan.bridging import BridgingTables, default_bridging_tables
 from medplan.care import CarePlan, CareSets, plan_care
+from medplan.labdays import LabCalendar
 from medplan.model import (
     Action,
     BleedingRisk,
@@ -35,6 +37,7 @@ from medplan.model import (
     Route,
     Unit,
 )
+from medplan.pathway import build_timeline, plan_anticoagulation
 from medplan.table import (
     Dosing,
     DrugClassRule,
@@ -46,6 +49,7 @@ from medplan.table import (
     TierRule,
     normalise_name,
 )
+from medplan.thrombosis import RiskTable, default_risk_table
 
 __all__ = ["make_plan"]
 
@@ -474,10 +478,17 @@ def _checks(
     day = policy.inr_check_day if inr else rule.check_day
     assert limit is not None  # noqa: S101 - validated with check_test
     assert day is not None  # noqa: S101 - validated with check_test
-    check = Check(
-        test=rule.check_test, max_value=limit, on=procedure.day0 + timedelta(days=day), day=day
-    )
+    due = procedure.day0 + timedelta(days=day)
+    lab = LabCalendar.of(policy)
+    on = lab.on_or_before(due)
+    check = Check(test=rule.check_test, max_value=limit, on=on, day=(on - procedure.day0).days)
     notes = []
+    if on != due:
+        notes.append(
+            f"The {rule.check_test} test due on {say_date(due)} ({lab.closed(due)}) is taken on "
+            f"{say_date(on)}, the laboratory's working day before: a result this early may not be "
+            "the result on the day, so ask whether a point-of-care test on the morning is needed."
+        )
     if inr and limit != rule.check_max:
         notes.append(
             f"INR threshold {limit:g} from clinic policy {policy.name!r} (the table's: {rule.check_max:g})."
@@ -694,7 +705,13 @@ def _holds_anticoagulant(request: Request, table: Table, plans: Sequence[Medicat
 
 
 def make_plan(
-    request: Request, table: Table, *, medplan_version: str, care: CareSets | None = None
+    request: Request,
+    table: Table,
+    *,
+    medplan_version: str,
+    care: CareSets | None = None,
+    risk_table: RiskTable | None = None,
+    bridging: BridgingTables | None = None,
 ) -> Plan:
     """Plan every medicine in the request.
 
@@ -704,6 +721,9 @@ def make_plan(
         medplan_version: Recorded in the plan, for the audit trail.
         care: The care sets; the procedure's set, if it names one, is screened
             and dated into the plan.
+        risk_table: The thrombotic-risk table; the bundled one when None.
+        bridging: The bridging dose table and warfarin pathway; the bundled
+            ones when None.
 
     Returns:
         The plan: one entry per medicine, in input order; ``needs_review``
@@ -719,6 +739,15 @@ def make_plan(
         if p.action is Action.REVIEW and p.review_reason
     ]
     reasons += _plan_questions(request, table, plans)
+    pathway = plan_anticoagulation(
+        request,
+        table,
+        plans,
+        risk_table=default_risk_table() if risk_table is None else risk_table,
+        tables=default_bridging_tables() if bridging is None else bridging,
+        plan_medicine=lambda order: _plan_medication(order, request, table),
+    )
+    reasons += pathway.reasons
     if request.procedure.review_reason is not None:
         reasons.insert(0, f"{request.procedure.name}: {request.procedure.review_reason}")
     care_plan = CarePlan((), (), ())
@@ -740,4 +769,6 @@ def make_plan(
         review_reasons=tuple(reasons),
         screening=care_plan.screening,
         care=care_plan.instructions,
+        anticoagulation=pathway.anticoagulation,
+        timeline=build_timeline(request.procedure, plans, pathway),
     )

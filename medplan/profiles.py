@@ -29,6 +29,18 @@ keeps the built-in default, the seed article's policy, see
   (``{ glp1-ra = "multisociety-2024" }``).
 - ``bleeding_risk``: procedure code = the tier the clinic plans it at
   (``{ tfesi-lumbar = "high" }``).
+- ``lab_weekdays``: the days the laboratory takes blood tests, a list of
+  weekday names, ``monday`` to ``sunday`` (``["monday", "friday"]``); a test
+  due on another day moves to the nearest open one (:mod:`medplan.labdays`).
+- ``lab_country``: the ISO 3166 code (``GB``, ``AU``) whose public holidays
+  close the laboratory, as the ``holidays`` package knows them.
+- ``lab_subdivision``: the region of ``lab_country`` (``ENG``, ``WA``) whose
+  holidays also close it; it needs ``lab_country``.
+- ``bridging_agent``: the heparin that bridges warfarin, ``enoxaparin`` or
+  ``dalteparin``.
+- ``bridging_regimen``: ``twice-daily`` or ``once-daily``.
+- ``bridging_times``: the injections' wall-clock times, one or two ``"HH:MM"``
+  (``["08:00", "20:00"]``); twice-daily needs two, once-daily uses the first.
 
 The file is validated on load, all or nothing: the first problem stops the
 load with a :class:`~medplan.PolicyError` naming the file and the key
@@ -54,7 +66,8 @@ import attrs
 
 from medplan.csvrows import data_text
 from medplan.exceptions import PolicyError
-from medplan.model import Action, BleedingRisk, Policy
+from medplan.labdays import RegionError, check_region
+from medplan.model import WEEKDAY_NAMES, Action, BleedingRisk, Policy
 from medplan.procedures import Catalogue, default_catalogue
 from medplan.table import default_table
 
@@ -81,6 +94,12 @@ SETTINGS = (
     "aspirin_before_intermediate",
     "variants",
     "bleeding_risk",
+    "lab_weekdays",
+    "lab_country",
+    "lab_subdivision",
+    "bridging_agent",
+    "bridging_regimen",
+    "bridging_times",
 )
 PROFILE_KEYS = ("description", *SETTINGS)
 
@@ -96,6 +115,10 @@ _ASPIRIN: dict[str, Action | None] = {
     "table": None,
 }
 _TIERS = tuple(t.value for t in BleedingRisk)
+_BRIDGING_AGENTS = ("enoxaparin", "dalteparin")
+# How many injection times each regimen takes, in words (once-daily uses the first).
+_BRIDGING_TIMES = {"twice-daily": {2: "two"}, "once-daily": {1: "one", 2: "two"}}
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 
 
 class SettingError(Exception):
@@ -215,6 +238,51 @@ def _aspirin(key: str, value: object) -> Action | None:
     return _ASPIRIN[_choice(key, value, tuple(_ASPIRIN))]
 
 
+def _text(key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise SettingError(key, f"must be text (got {_kind(value)})")
+    return value
+
+
+def _weekdays(key: str, value: object) -> tuple[int, ...]:
+    """A list of weekday names -> the weekdays as numbers, Monday (0) first."""
+    expected = "must be a list of weekdays, monday to sunday"
+    if not isinstance(value, list):
+        raise SettingError(key, f"{expected} (got {_kind(value)})")
+    if not value:
+        raise SettingError(key, "must name at least one weekday (got an empty list)")
+    days: list[int] = []
+    for item in value:
+        if item not in WEEKDAY_NAMES:
+            shown = repr(item) if isinstance(item, str) else _kind(item)
+            raise SettingError(key, f"{expected} (got {shown})")
+        day = WEEKDAY_NAMES.index(item)
+        if day in days:
+            raise SettingError(key, f"names {item} twice")
+        days.append(day)
+    return tuple(sorted(days))
+
+
+def _times(key: str, value: object) -> tuple[time, ...]:
+    """A list of one or two "HH:MM" -> the times, earliest first."""
+    if not isinstance(value, list):
+        raise SettingError(key, f'must be a list of one or two times "HH:MM" (got {_kind(value)})')
+    if not 1 <= len(value) <= 2:  # noqa: PLR2004
+        raise SettingError(key, f"must have one or two times (got {len(value)})")
+    times: list[time] = []
+    for item in value:
+        match = _CLOCK.fullmatch(item) if isinstance(item, str) else None
+        if match is None:
+            # TOML reads an unquoted 08:00:00 as a time, "a date or time" here: quote it.
+            shown = repr(item) if isinstance(item, str) else _kind(item)
+            raise SettingError(key, f'must be times "HH:MM", 00:00 to 23:59 (got {shown})')
+        clock = time(int(match.group(1)), int(match.group(2)))
+        if clock in times:
+            raise SettingError(key, f"names {item} twice")
+        times.append(clock)
+    return tuple(sorted(times))
+
+
 # The settings that are one value each, and how each is checked.
 _SCALARS: dict[str, Callable[[str, object], object]] = {
     "inr_max": functools.partial(_number, low=1.0, high=3.0),
@@ -222,7 +290,34 @@ _SCALARS: dict[str, Callable[[str, object], object]] = {
     "antiplatelet_hold_days": functools.partial(_integer, low=0, high=30),
     "anticoagulant_resume_next_day": _boolean,
     "aspirin_before_intermediate": _aspirin,
+    "lab_weekdays": _weekdays,
+    "lab_country": _text,
+    "lab_subdivision": _text,
+    "bridging_agent": functools.partial(_choice, allowed=_BRIDGING_AGENTS),
+    "bridging_regimen": functools.partial(_choice, allowed=tuple(_BRIDGING_TIMES)),
+    "bridging_times": _times,
 }
+
+
+def _check_together(policy: Policy, changed: Collection[str]) -> None:
+    """Check the settings valid only together, where ``changed`` names one of them.
+
+    The base policy was checked when it was made, so nothing it already had
+    is blamed on the settings that override it.
+    """
+    if {"lab_country", "lab_subdivision"} & set(changed):
+        try:
+            check_region(policy.lab_country, policy.lab_subdivision)
+        except RegionError as error:
+            raise SettingError(error.key, error.problem) from None
+    if {"bridging_regimen", "bridging_times"} & set(changed):
+        counts = _BRIDGING_TIMES[policy.bridging_regimen]
+        got = len(policy.bridging_times)
+        if got not in counts:
+            problem = (
+                f"{policy.bridging_regimen} needs {' or '.join(counts.values())} times (got {got})"
+            )
+            raise SettingError("bridging_times", problem)
 
 
 def _mapping(key: str, value: object, expected: str) -> Mapping[str, object]:
@@ -287,6 +382,10 @@ def apply_settings(
     A setting that is absent or ``None`` keeps ``base``'s value.
     ``variants`` and ``bleeding_risk`` are merged into ``base``'s, key by key:
     a profile's other choices survive an inline override of one of them.
+    Settings valid only together are checked on the result, once all are
+    applied: ``lab_subdivision`` must be a region of ``lab_country``, and
+    ``bridging_times`` must suit ``bridging_regimen`` (twice-daily needs
+    two; once-daily takes one or two and uses the first).
 
     Args:
         base: The policy the settings override.
@@ -326,7 +425,9 @@ def apply_settings(
         else:
             problem = f"is not a policy setting (expected one of {', '.join(SETTINGS)})"
             raise SettingError(key, problem)
-    return attrs.evolve(base, **changes)
+    policy = attrs.evolve(base, **changes)
+    _check_together(policy, changes)
+    return policy
 
 
 def _description(key: str, value: object) -> str:

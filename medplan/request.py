@@ -12,7 +12,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Collection, Mapping
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -22,8 +22,11 @@ from dateutil import tz
 from medplan.care import FLAGS
 from medplan.exceptions import InputError, TableError
 from medplan.model import (
+    WEEKDAY_NAMES,
+    AnticoagulationReason,
     BleedingRisk,
     Condition,
+    Event,
     Indication,
     MedicationOrder,
     Patient,
@@ -36,6 +39,7 @@ from medplan.model import (
 from medplan.procedures import Catalogue, CatalogueProcedure, default_catalogue
 from medplan.profiles import SETTINGS, Profiles, SettingError, apply_settings, default_profiles
 from medplan.table import Evidence
+from medplan.thrombosis import REASONS, choices, features
 
 __all__ = ["DEFAULT_GUIDELINE", "parse_request", "parse_zone"]
 
@@ -74,9 +78,24 @@ _FIELDS = {
     "patient": (
         "crcl_ml_min",
         "egfr",
+        "weight_kg",
+        "anticoagulation",
         "hba1c_percent",
         "takes_pain_relief",
         *FLAGS,
+    ),
+    "anticoagulation": (
+        "reason",
+        "cha2ds2_vasc",
+        "stroke_or_tia",
+        "rheumatic_valve_disease",
+        "valve_position",
+        "valve_type",
+        "valve_risk_factors",
+        "vte",
+        "recurrent_vte",
+        "thrombophilia",
+        "active_cancer",
     ),
     "medication": ("name", "times", "days", "dose", "regimen", "route", "indication"),
     "policy": ("profile", "name", *SETTINGS),
@@ -317,10 +336,99 @@ def _procedure(data: object, guidelines: Collection[str], catalogue: Catalogue |
     )
 
 
-def _patient(data: object) -> Patient:
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MAX_REASONS = 10
+_MAX_CHA2DS2_VASC = 9
+_WEIGHT_KG = (20, 350)
+
+
+def _event(path: str, value: object, day0: date) -> Event:
+    """The date of the most recent event, or "none"; never after the procedure."""
+    if value is None:
+        return None
+    if value == "none":
+        return "none"
+    text = value if isinstance(value, str) else ""
+    try:
+        if _DATE.fullmatch(text) is None:
+            raise ValueError  # noqa: TRY301 - one message for every malformed value
+        when = date.fromisoformat(text)
+    except ValueError:
+        shown = repr(value) if isinstance(value, str) else _type_name(value)
+        raise InputError(path, f'must be a date YYYY-MM-DD, or "none" (got {shown})') from None
+    if when > day0:
+        raise InputError(path, f"must not be after the procedure ({day0.isoformat()}) (got {text})")
+    return when
+
+
+def _reason_value(reason: str, key: str, raw: object, where: str, day0: date) -> object:
+    """One field of an anticoagulation reason, checked for its kind."""
+    if key in {"stroke_or_tia", "vte"}:
+        return _event(where, raw, day0)
+    if key == "cha2ds2_vasc":
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise InputError(where, f"must be a whole number (got {_type_name(raw)})")
+        if not 0 <= raw <= _MAX_CHA2DS2_VASC:
+            raise InputError(where, f"must be between 0 and {_MAX_CHA2DS2_VASC} (got {raw})")
+        return raw
+    allowed = choices(reason, key)
+    if allowed is None:
+        return _flag(where, raw)
+    if raw not in allowed:
+        shown = repr(raw) if isinstance(raw, str) else _type_name(raw)
+        raise InputError(where, f"must be one of {', '.join(allowed)} (got {shown})")
+    return raw
+
+
+def _reason(path: str, data: object, day0: date) -> AnticoagulationReason:
+    fields = _object(path, data, "anticoagulation")
+    reason = _text(f"{path}.reason", _required(path, fields, "reason"))
+    if reason not in REASONS:
+        raise InputError(f"{path}.reason", f"must be one of {', '.join(REASONS)} (got {reason!r})")
+    for key in fields:
+        if key != "reason" and key not in features(reason):
+            raise InputError(
+                f"{path}.{key}",
+                f"is not a field of {reason} (expected one of {', '.join(features(reason))})",
+            )
+    values = {
+        key: _reason_value(reason, key, fields[key], f"{path}.{key}", day0)
+        for key in features(reason)
+        if fields.get(key) is not None
+    }
+    return AnticoagulationReason(reason=reason, **values)  # type: ignore[arg-type]
+
+
+def _anticoagulation(data: object, day0: date) -> tuple[AnticoagulationReason, ...]:
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise InputError(
+            "patient.anticoagulation",
+            f"must be a list of reasons, one object each (got {_type_name(data)})",
+        )
+    if len(data) > _MAX_REASONS:
+        raise InputError(
+            "patient.anticoagulation", f"must list at most {_MAX_REASONS} reasons (got {len(data)})"
+        )
+    reasons = tuple(
+        _reason(f"patient.anticoagulation[{i}]", item, day0) for i, item in enumerate(data)
+    )
+    seen = [r.reason for r in reasons]
+    for index, reason in enumerate(seen):
+        if reason in seen[:index]:
+            raise InputError(
+                f"patient.anticoagulation[{index}].reason",
+                f"{reason} is already listed: give each reason once",
+            )
+    return reasons
+
+
+def _patient(data: object, day0: date) -> Patient:
     if data is None:
         return Patient()
     fields = _object("patient", data, "patient")
+    weight = fields.get("weight_kg")
     crcl = fields.get("crcl_ml_min")
     egfr = fields.get("egfr")
     hba1c = fields.get("hba1c_percent")
@@ -338,6 +446,10 @@ def _patient(data: object) -> Patient:
         if hba1c is None
         else _number("patient.hba1c_percent", hba1c, low=3, high=25),
         takes_pain_relief=_flag("patient.takes_pain_relief", fields.get("takes_pain_relief")),
+        weight_kg=None
+        if weight is None
+        else _number("patient.weight_kg", weight, low=_WEIGHT_KG[0], high=_WEIGHT_KG[1]),
+        anticoagulation=_anticoagulation(fields.get("anticoagulation"), day0),
         flags=flags,
     )
 
@@ -361,7 +473,7 @@ def _times(path: str, value: object) -> tuple[time, ...]:
     return tuple(sorted(times))
 
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAYS = WEEKDAY_NAMES
 
 
 def _days(path: str, value: object) -> tuple[int, ...]:
@@ -564,7 +676,7 @@ def parse_request(
     """
     fields = _object("", data, "")
     procedure = _procedure(_required("", fields, "procedure"), guidelines, catalogue)
-    patient = _patient(fields.get("patient"))
+    patient = _patient(fields.get("patient"), procedure.day0)
     medications = _medications(_required("", fields, "medications"))
     policy = _policy(fields.get("policy"), profiles, catalogue, variants)
     booked = fields["procedure"].get("bleeding_risk") is not None

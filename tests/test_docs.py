@@ -5,7 +5,10 @@ import importlib
 
 import pytest
 
-MODULES = ["medplan.schedule", "medplan.table", "medplan.request", "medplan.planner", "medplan.api", "medplan.profiles"]
+MODULES = [
+    "medplan.schedule", "medplan.table", "medplan.request", "medplan.planner", "medplan.api", "medplan.profiles",
+    "medplan.labdays", "medplan.bridging",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -32,13 +32,14 @@ B = {"start": "2026-03-30T08:00", "timezone": "Europe/London"}
 
 
 def request(*medications, at=A, risk="intermediate", guideline="asra-pain-2018", crcl=None, egfr=None, policy=None,
-            end=None, fasting=None, sedation=None, contrast=None):
-    """A request; a flag, a renal measure or a policy left as None is not sent."""
+            end=None, fasting=None, sedation=None, contrast=None, anticoagulation=None):
+    """A request; a flag, a renal measure, a policy or the anticoagulation reasons left as None are not sent."""
     procedure = {"name": "test procedure", "bleeding_risk": risk, "guideline": guideline, **at}
     flags = {"end": end, "fasting": fasting, "sedation": sedation, "contrast": contrast}
     procedure.update({key: value for key, value in flags.items() if value is not None})
     result = {"procedure": procedure, "medications": list(medications)}
-    patient = {key: value for key, value in {"crcl_ml_min": crcl, "egfr": egfr}.items() if value is not None}
+    given = {"crcl_ml_min": crcl, "egfr": egfr, "anticoagulation": anticoagulation}
+    patient = {key: value for key, value in given.items() if value is not None}
     if patient:
         result["patient"] = patient
     if policy is not None:
@@ -143,9 +144,9 @@ ROWS = [
     # 5 days off: last dose day -6 (24 Mar, GMT); CHEST restarts the evening of day 0 and
     # the seed policy the day after, in BST.
     ("chest-warfarin", B, "high", "chest-2022", med("Marevan", "18:00"), None,
-     "hold", "2026-03-24T18:00:00+00:00", "2026-03-31T18:00:00+01:00", [("INR", 1.5, "2026-03-29")]),
+     "hold", "2026-03-24T18:00:00+00:00", "2026-03-31T18:00:00+01:00", [("INR", 1.5, "2026-03-27")]),
     ("chest-acenocoumarol", B, "low", "chest-2022", med("acenocoumarol", "18:00"), None,
-     "hold", "2026-03-24T18:00:00+00:00", "2026-03-31T18:00:00+01:00", [("INR", 1.5, "2026-03-29")]),
+     "hold", "2026-03-24T18:00:00+00:00", "2026-03-31T18:00:00+01:00", [("INR", 1.5, "2026-03-27")]),
     # 24 real hours before 08:00 BST on 30 Mar is 08:00 BST on 29 Mar, exactly a dose;
     # 72 hours after is 08:00 BST on 2 Apr, exactly a dose.
     ("chest-enoxaparin-therapeutic-high", B, "high", "chest-2022",
@@ -280,10 +281,11 @@ CASES = [
          "esaic-esra-2022:phenprocoumon", "hold", "2026-11-30T18:00:00+08:00", "2026-12-09T18:00:00+08:00",
          (("INR", 1.5, "2026-12-07"),)),
     # The same row under CHEST (it holds for every guideline), procedure B: no dose Mon 23 - Sun 29 Mar;
-    # last on day -8, Sun 22 Mar 18:00 GMT; restart Tue 31 Mar 18:00 BST; INR on Sun 29 Mar.
+    # last on day -8, Sun 22 Mar 18:00 GMT; restart Tue 31 Mar 18:00 BST; INR due Sun 29 Mar, when the
+    # laboratory is closed, so taken on Friday 27 Mar.
     Case("phenprocoumon-chest", request(med("phenprocoumon", "18:00"), at=B, risk="high", guideline="chest-2022"),
          "esaic-esra-2022:phenprocoumon", "hold", "2026-03-22T18:00:00+00:00", "2026-03-31T18:00:00+01:00",
-         (("INR", 1.5, "2026-03-29"),)),
+         (("INR", 1.5, "2026-03-27"),)),
     # Unconfirmed 12 hours: before 21:30 Mon 7 the latest dose is 18:00 Mon 7; 24 h after 09:30 is
     # 09:30 Wed 9 -> 18:00 Wed 9.
     Case("tinzaparin-prophylactic", request(med("Innohep", "18:00", regimen="prophylactic")),
@@ -651,14 +653,18 @@ def test_an_infusion_stopped_across_the_spring_forward_change_counts_real_hours(
 
 
 def test_new_york_fall_back_keeps_the_usual_evening_dose():
-    """Across New York's fall-back, warfarin stays at 18:00: EDT before, EST after."""
+    """Across New York's fall-back, warfarin stays at 18:00: EDT before, EST after.
+
+    The INR due on Sunday 1 November is taken on Friday 30 October, the laboratory's working day before.
+    """
     at = {"start": "2026-11-02T08:00", "timezone": "America/New_York"}
 
     result = only(medplan.plan(request(med("warfarin", "18:00"), at=at)))
 
     assert iso(result.last_dose) == "2026-10-27T18:00:00-04:00"
     assert iso(result.resume) == "2026-11-03T18:00:00-05:00"
-    assert result.checks[0].on.isoformat() == "2026-11-01"
+    assert result.checks[0].on.isoformat() == "2026-10-30"
+    assert result.checks[0].day == -3
 
 
 def test_sydney_spring_forward_keeps_the_usual_dose_times():
@@ -748,7 +754,9 @@ def test_a_clean_plan_does_not_need_review():
     plan = medplan.plan(request(med("warfarin", "18:00"), med("aspirin", "08:00"), at=B, risk="high", guideline="chest-2022"))
 
     assert [m.action for m in plan.medications] == [Action.HOLD, Action.REVIEW]
-    plan = medplan.plan(request(med("warfarin", "18:00"), med("aspirin", "08:00"), at=B, risk="low", guideline="chest-2022"))
+    af = [{"reason": "atrial-fibrillation", "cha2ds2_vasc": 2, "stroke_or_tia": "none", "rheumatic_valve_disease": False}]
+    plan = medplan.plan(request(med("warfarin", "18:00"), med("aspirin", "08:00"), at=B, risk="low", guideline="chest-2022",
+                                anticoagulation=af))
 
     assert [m.action for m in plan.medications] == [Action.HOLD, Action.CONTINUE]
     assert not plan.needs_review
@@ -762,6 +770,7 @@ def test_two_oral_anticoagulants_are_a_question_for_the_pharmacist():
     assert plan.needs_review
     assert plan.review_reasons == (
         "apixaban and warfarin are both oral anticoagulants: confirm which one the patient takes",
+        "warfarin: bridging: why the patient is anticoagulated is needed to decide on bridging: patient.anticoagulation",
     )
     assert [m.action for m in plan.medications] == [Action.HOLD, Action.HOLD]
 
@@ -930,6 +939,12 @@ def test_the_plan_records_the_policy_table_and_version():
         "variants": {},
         "aspirin_before_intermediate": "continue",
         "bleeding_risk": {},
+        "lab_weekdays": ["monday", "tuesday", "wednesday", "thursday", "friday"],
+        "lab_country": None,
+        "lab_subdivision": None,
+        "bridging_agent": "enoxaparin",
+        "bridging_regimen": "twice-daily",
+        "bridging_times": ["08:00", "20:00"],
         "source": None,
     }
     assert data["table_version"] == medplan.default_table().version
@@ -985,6 +1000,7 @@ def test_plan_json_has_the_documented_fields():
     assert set(data) == {
         "medplan_version", "table_version", "guideline", "policy", "procedure",
         "needs_review", "review_reasons", "contraindicated", "screening", "medications", "care",
+        "anticoagulation", "timeline",
     }
     assert set(data["procedure"]) == {
         "code", "name", "start", "end", "timezone", "bleeding_risk", "fasting", "sedation", "contrast", "notes",

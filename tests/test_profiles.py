@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from datetime import time
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,8 @@ from strategies import VALID
 
 import medplan
 from medplan import Action, BleedingRisk, Policy
-from medplan.profiles import parse_profiles
+from medplan.procedures import default_catalogue
+from medplan.profiles import SettingError, apply_settings, parse_profiles
 
 BUNDLED_NAMES = [
     "seed-khangure-2017",
@@ -169,7 +171,13 @@ def test_every_setting_is_read():
         "anticoagulant_resume_next_day = false\n"
         'aspirin_before_intermediate = "hold"\n'
         'variants = { glp1-ra = "asa-2023" }\n'
-        'bleeding_risk = { tfesi-lumbar = "high", peripheral-joint-injection = "intermediate" }'
+        'bleeding_risk = { tfesi-lumbar = "high", peripheral-joint-injection = "intermediate" }\n'
+        'lab_weekdays = ["saturday", "monday", "wednesday"]\n'
+        'lab_country = "AU"\n'
+        'lab_subdivision = "WA"\n'
+        'bridging_agent = "dalteparin"\n'
+        'bridging_regimen = "once-daily"\n'
+        'bridging_times = ["21:00", "09:30"]'
     )
 
     policy = parse_profiles(text, "clinic.toml", variants=VARIANTS).profiles["dr-jones"].policy
@@ -186,6 +194,12 @@ def test_every_setting_is_read():
             ("tfesi-lumbar", BleedingRisk.HIGH),
             ("peripheral-joint-injection", BleedingRisk.INTERMEDIATE),
         ),
+        lab_weekdays=(0, 2, 5),
+        lab_country="AU",
+        lab_subdivision="WA",
+        bridging_agent="dalteparin",
+        bridging_regimen="once-daily",
+        bridging_times=(time(9, 30), time(21)),
         source=version(text, "clinic.toml"),
     )
 
@@ -218,6 +232,85 @@ def test_variants_without_the_table_are_checked_for_shape_only():
     policy = parse_profiles(text, "clinic.toml").profiles["dr-jones"].policy
 
     assert policy.variant_for("some-class") == "some-variant"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            'bridging_regimen = "once-daily"',
+            {"bridging_regimen": "once-daily", "bridging_times": (time(8), time(20))},
+            id="once-daily-keeps-the-default-two-times",
+        ),
+        pytest.param(
+            'bridging_regimen = "once-daily"\nbridging_times = ["18:00"]',
+            {"bridging_regimen": "once-daily", "bridging_times": (time(18),)},
+            id="once-daily-one-time",
+        ),
+        pytest.param(
+            'bridging_times = ["19:00", "07:00"]',
+            {"bridging_times": (time(7), time(19))},
+            id="twice-daily-times-sorted",
+        ),
+        pytest.param(
+            'lab_weekdays = ["sunday", "friday", "monday", "tuesday", "wednesday", "thursday", "saturday"]',
+            {"lab_weekdays": (0, 1, 2, 3, 4, 5, 6)},
+            id="lab-every-day-sorted",
+        ),
+        pytest.param('lab_country = "GB"', {"lab_country": "GB"}, id="country-without-subdivision"),
+        pytest.param(
+            'lab_country = "GB"\nlab_subdivision = "ENG"',
+            {"lab_country": "GB", "lab_subdivision": "ENG"},
+            id="country-and-subdivision",
+        ),
+    ],
+)
+def test_lab_and_bridging_settings_are_read(body, expected):
+    """Lab days and bridging settings are read to their stored form: weekdays as sorted numbers, times sorted."""
+    text = profile_file(body)
+
+    policy = parse_profiles(text, "clinic.toml").profiles["dr-jones"].policy
+
+    assert policy == Policy(name="dr-jones", source=version(text, "clinic.toml"), **expected)
+
+
+def test_bridging_times_are_checked_against_the_regimen_after_all_settings():
+    """One time with once-daily is valid whichever order the settings come in; the check runs on the result."""
+    catalogue = default_catalogue()
+    for settings in (
+        {"bridging_times": ["18:00"], "bridging_regimen": "once-daily"},
+        {"bridging_regimen": "once-daily", "bridging_times": ["18:00"]},
+    ):
+        policy = apply_settings(Policy(), settings, catalogue=catalogue)
+        assert (policy.bridging_regimen, policy.bridging_times) == ("once-daily", (time(18),))
+
+
+def test_subdivision_is_checked_against_the_base_country():
+    """A subdivision alone is checked against the country the base policy already has."""
+    catalogue = default_catalogue()
+    base = Policy(lab_country="AU")
+
+    policy = apply_settings(base, {"lab_subdivision": "WA"}, catalogue=catalogue)
+    with pytest.raises(SettingError) as excinfo:
+        apply_settings(base, {"lab_subdivision": "ENG"}, catalogue=catalogue)
+
+    assert (policy.lab_country, policy.lab_subdivision) == ("AU", "WA")
+    assert (excinfo.value.key, excinfo.value.problem) == (
+        "lab_subdivision",
+        "'ENG' is not a subdivision of AU (it has: ACT, NSW, NT, QLD, SA, TAS, VIC, WA, NSW Western)",
+    )
+
+
+def test_changing_the_country_rechecks_the_base_subdivision():
+    """A new country is checked with the subdivision the base policy keeps, and the subdivision is blamed."""
+    base = Policy(lab_country="GB", lab_subdivision="ENG")
+
+    with pytest.raises(SettingError) as excinfo:
+        apply_settings(base, {"lab_country": "AU"}, catalogue=default_catalogue())
+
+    assert str(excinfo.value) == (
+        "lab_subdivision: 'ENG' is not a subdivision of AU (it has: ACT, NSW, NT, QLD, SA, TAS, VIC, WA, NSW Western)"
+    )
 
 
 FILE_ERRORS = [
@@ -289,13 +382,15 @@ FILE_ERRORS = [
     pytest.param(
         profile_file("inr_maximum = 1.4"),
         "clinic.toml: profiles.dr-jones.inr_maximum: is not a key medplan knows (expected one of description, inr_max, inr_check_day,"
-        " antiplatelet_hold_days, anticoagulant_resume_next_day, aspirin_before_intermediate, variants, bleeding_risk)",
+        " antiplatelet_hold_days, anticoagulant_resume_next_day, aspirin_before_intermediate, variants, bleeding_risk,"
+        " lab_weekdays, lab_country, lab_subdivision, bridging_agent, bridging_regimen, bridging_times)",
         id="unknown-key",
     ),
     pytest.param(
         profile_file('name = "Dr Jones"'),
         "clinic.toml: profiles.dr-jones.name: is not a key medplan knows (expected one of description, inr_max, inr_check_day,"
-        " antiplatelet_hold_days, anticoagulant_resume_next_day, aspirin_before_intermediate, variants, bleeding_risk)",
+        " antiplatelet_hold_days, anticoagulant_resume_next_day, aspirin_before_intermediate, variants, bleeding_risk,"
+        " lab_weekdays, lab_country, lab_subdivision, bridging_agent, bridging_regimen, bridging_times)",
         id="name-is-the-table-key",
     ),
     # inr_max
@@ -419,6 +514,150 @@ FILE_ERRORS = [
         profile_file("variants = { glp1-ra = 2023 }"),
         "clinic.toml: profiles.dr-jones.variants.glp1-ra: must be the name of a variant (got a number)",
         id="variants-variant-number",
+    ),
+    # lab_weekdays
+    pytest.param(
+        profile_file('lab_weekdays = "monday"'),
+        "clinic.toml: profiles.dr-jones.lab_weekdays: must be a list of weekdays, monday to sunday (got text)",
+        id="lab-weekdays-text",
+    ),
+    pytest.param(
+        profile_file('lab_weekdays = ["mon"]'),
+        "clinic.toml: profiles.dr-jones.lab_weekdays: must be a list of weekdays, monday to sunday (got 'mon')",
+        id="lab-weekdays-abbreviated",
+    ),
+    pytest.param(
+        profile_file('lab_weekdays = ["Monday"]'),
+        "clinic.toml: profiles.dr-jones.lab_weekdays: must be a list of weekdays, monday to sunday (got 'Monday')",
+        id="lab-weekdays-capitalised",
+    ),
+    pytest.param(
+        profile_file("lab_weekdays = [0, 1]"),
+        "clinic.toml: profiles.dr-jones.lab_weekdays: must be a list of weekdays, monday to sunday (got a number)",
+        id="lab-weekdays-numbers",
+    ),
+    pytest.param(
+        profile_file("lab_weekdays = []"),
+        "clinic.toml: profiles.dr-jones.lab_weekdays: must name at least one weekday (got an empty list)",
+        id="lab-weekdays-empty",
+    ),
+    pytest.param(
+        profile_file('lab_weekdays = ["monday", "tuesday", "monday"]'),
+        "clinic.toml: profiles.dr-jones.lab_weekdays: names monday twice",
+        id="lab-weekdays-twice",
+    ),
+    # lab_country, lab_subdivision: each alone, then together
+    pytest.param(
+        profile_file("lab_country = 44"),
+        "clinic.toml: profiles.dr-jones.lab_country: must be text (got a number)",
+        id="lab-country-number",
+    ),
+    pytest.param(
+        profile_file('lab_country = "XX"'),
+        "clinic.toml: profiles.dr-jones.lab_country: 'XX' is not a country the holidays package knows (e.g. GB, AU, US)",
+        id="lab-country-unknown",
+    ),
+    pytest.param(
+        profile_file('lab_country = "UK"'),
+        "clinic.toml: profiles.dr-jones.lab_country: 'UK' is not a country the holidays package knows (e.g. GB, AU, US)",
+        id="lab-country-alias-not-iso",
+    ),
+    pytest.param(
+        profile_file('lab_country = "gb"'),
+        "clinic.toml: profiles.dr-jones.lab_country: 'gb' is not a country the holidays package knows (write it in capitals: GB)",
+        id="lab-country-lower-case",
+    ),
+    pytest.param(
+        profile_file('lab_subdivision = ["ENG"]'),
+        "clinic.toml: profiles.dr-jones.lab_subdivision: must be text (got a list)",
+        id="lab-subdivision-list",
+    ),
+    pytest.param(
+        profile_file('lab_subdivision = "ENG"'),
+        "clinic.toml: profiles.dr-jones.lab_subdivision: needs lab_country",
+        id="lab-subdivision-without-country",
+    ),
+    pytest.param(
+        profile_file('lab_country = "GB"\nlab_subdivision = "ZZZ"'),
+        "clinic.toml: profiles.dr-jones.lab_subdivision: 'ZZZ' is not a subdivision of GB (it has: ENG, NIR, SCT, WLS)",
+        id="lab-subdivision-unknown",
+    ),
+    pytest.param(
+        profile_file('lab_country = "GB"\nlab_subdivision = "England"'),
+        "clinic.toml: profiles.dr-jones.lab_subdivision: 'England' is not a subdivision of GB (it has: ENG, NIR, SCT, WLS)",
+        id="lab-subdivision-alias-not-iso",
+    ),
+    pytest.param(
+        profile_file('lab_country = "AU"\nlab_subdivision = "wa"'),
+        "clinic.toml: profiles.dr-jones.lab_subdivision: 'wa' is not a subdivision of AU (write it in capitals: WA)",
+        id="lab-subdivision-lower-case",
+    ),
+    pytest.param(
+        profile_file('lab_country = "AU"\nlab_subdivision = "ENG"'),
+        "clinic.toml: profiles.dr-jones.lab_subdivision: 'ENG' is not a subdivision of AU (it has: ACT, NSW, NT, QLD, SA, TAS, VIC, WA, NSW Western)",
+        id="lab-subdivision-of-another-country",
+    ),
+    # bridging_agent, bridging_regimen
+    pytest.param(
+        profile_file('bridging_agent = "heparin"'),
+        "clinic.toml: profiles.dr-jones.bridging_agent: must be one of enoxaparin, dalteparin (got 'heparin')",
+        id="bridging-agent-unknown",
+    ),
+    pytest.param(
+        profile_file('bridging_regimen = "bd"'),
+        "clinic.toml: profiles.dr-jones.bridging_regimen: must be one of twice-daily, once-daily (got 'bd')",
+        id="bridging-regimen-unknown",
+    ),
+    pytest.param(
+        profile_file("bridging_regimen = 2"),
+        "clinic.toml: profiles.dr-jones.bridging_regimen: must be one of twice-daily, once-daily (got a number)",
+        id="bridging-regimen-number",
+    ),
+    # bridging_times: alone, then with the regimen
+    pytest.param(
+        profile_file('bridging_times = "08:00"'),
+        'clinic.toml: profiles.dr-jones.bridging_times: must be a list of one or two times "HH:MM" (got text)',
+        id="bridging-times-text",
+    ),
+    pytest.param(
+        profile_file("bridging_times = []"),
+        "clinic.toml: profiles.dr-jones.bridging_times: must have one or two times (got 0)",
+        id="bridging-times-empty",
+    ),
+    pytest.param(
+        profile_file('bridging_times = ["06:00", "14:00", "22:00"]'),
+        "clinic.toml: profiles.dr-jones.bridging_times: must have one or two times (got 3)",
+        id="bridging-times-three",
+    ),
+    pytest.param(
+        profile_file('bridging_times = ["8:00", "20:00"]'),
+        "clinic.toml: profiles.dr-jones.bridging_times: must be times \"HH:MM\", 00:00 to 23:59 (got '8:00')",
+        id="bridging-times-one-digit-hour",
+    ),
+    pytest.param(
+        profile_file('bridging_times = ["08:00", "24:00"]'),
+        "clinic.toml: profiles.dr-jones.bridging_times: must be times \"HH:MM\", 00:00 to 23:59 (got '24:00')",
+        id="bridging-times-24",
+    ),
+    pytest.param(
+        profile_file("bridging_times = [08:00:00, 20:00:00]"),
+        'clinic.toml: profiles.dr-jones.bridging_times: must be times "HH:MM", 00:00 to 23:59 (got a date or time)',
+        id="bridging-times-toml-times",
+    ),
+    pytest.param(
+        profile_file('bridging_times = ["08:00", "08:00"]'),
+        "clinic.toml: profiles.dr-jones.bridging_times: names 08:00 twice",
+        id="bridging-times-twice",
+    ),
+    pytest.param(
+        profile_file('bridging_times = ["08:00"]'),
+        "clinic.toml: profiles.dr-jones.bridging_times: twice-daily needs two times (got 1)",
+        id="bridging-times-one-for-default-twice-daily",
+    ),
+    pytest.param(
+        profile_file('bridging_regimen = "twice-daily"\nbridging_times = ["08:00"]'),
+        "clinic.toml: profiles.dr-jones.bridging_times: twice-daily needs two times (got 1)",
+        id="bridging-times-one-for-twice-daily",
     ),
 ]
 
@@ -600,6 +839,32 @@ def test_inline_policy_without_profile():
     assert named == Policy(name="ward-7", inr_max=1.4)
 
 
+def test_inline_lab_and_bridging_settings():
+    """A request's policy takes the lab and bridging settings inline, as a profile does."""
+    policy = medplan.plan(
+        with_policy(
+            {
+                "lab_weekdays": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday"],
+                "lab_country": "AU",
+                "lab_subdivision": "WA",
+                "bridging_agent": "dalteparin",
+                "bridging_regimen": "once-daily",
+                "bridging_times": ["18:00"],
+            }
+        )
+    ).policy
+
+    assert policy == Policy(
+        name="custom",
+        lab_weekdays=(0, 1, 2, 3, 4, 5),
+        lab_country="AU",
+        lab_subdivision="WA",
+        bridging_agent="dalteparin",
+        bridging_regimen="once-daily",
+        bridging_times=(time(18),),
+    )
+
+
 def test_request_profiles_are_the_ones_passed_in():
     """medplan.plan(profiles=...) looks the profile up in the clinic's own file, not the bundled one."""
     clinic = parse_profiles(profile_file("antiplatelet_hold_days = 9"), "clinic.toml")
@@ -702,8 +967,44 @@ REQUEST_ERRORS = [
         None,
         "policy.descripton",
         "policy.descripton: is not a field medplan knows (expected one of profile, name, inr_max, inr_check_day,"
-        " antiplatelet_hold_days, anticoagulant_resume_next_day, aspirin_before_intermediate, variants, bleeding_risk)",
+        " antiplatelet_hold_days, anticoagulant_resume_next_day, aspirin_before_intermediate, variants, bleeding_risk,"
+        " lab_weekdays, lab_country, lab_subdivision, bridging_agent, bridging_regimen, bridging_times)",
         id="inline-unknown-field",
+    ),
+    pytest.param(
+        {"lab_weekdays": ["mon"]},
+        None,
+        "policy.lab_weekdays",
+        "policy.lab_weekdays: must be a list of weekdays, monday to sunday (got 'mon')",
+        id="inline-lab-weekday-abbreviated",
+    ),
+    pytest.param(
+        {"lab_subdivision": "ENG"},
+        None,
+        "policy.lab_subdivision",
+        "policy.lab_subdivision: needs lab_country",
+        id="inline-subdivision-without-country",
+    ),
+    pytest.param(
+        {"lab_country": "XX"},
+        None,
+        "policy.lab_country",
+        "policy.lab_country: 'XX' is not a country the holidays package knows (e.g. GB, AU, US)",
+        id="inline-unknown-country",
+    ),
+    pytest.param(
+        {"bridging_agent": "heparin"},
+        None,
+        "policy.bridging_agent",
+        "policy.bridging_agent: must be one of enoxaparin, dalteparin (got 'heparin')",
+        id="inline-bridging-agent",
+    ),
+    pytest.param(
+        {"bridging_regimen": "twice-daily", "bridging_times": ["08:00"]},
+        None,
+        "policy.bridging_times",
+        "policy.bridging_times: twice-daily needs two times (got 1)",
+        id="inline-twice-daily-one-time",
     ),
 ]
 
