@@ -87,6 +87,49 @@ def _care(plan: Plan) -> list[str]:
     return lines
 
 
+def _anticoagulation(plan: Plan) -> list[str]:
+    pathway = plan.anticoagulation
+    if pathway is None:
+        return []
+    risk = "not classified" if pathway.thrombotic_risk is None else pathway.thrombotic_risk.value
+    lines = [
+        "",
+        f"Anticoagulation ({pathway.medicine}): thrombotic risk {risk}; bridging: {pathway.bridging.value}",
+        f"  {pathway.decision}",
+    ]
+    if pathway.review_reason:
+        lines.append(f"  Review: {pathway.review_reason}")
+    lines += [
+        f"  Criterion: {c.description}: {c.risk.value}, {c.bridging.value} ({c.rule_id}, {c.evidence})"
+        for c in pathway.criteria
+    ]
+    dose = pathway.dose
+    if dose is not None:
+        lines.append(
+            f"  Heparin: {dose.drug} {dose.say(dose.dose)} {dose.regimen} "
+            f"({dose.per_kg:g} {dose.unit}/kg x {dose.weight_kg:g} kg = {dose.say(dose.exact)}; "
+            f"CrCl {dose.crcl_ml_min:g}; last before the procedure {dose.say(dose.last_dose_before)}; "
+            f"{dose.rule_id})"
+        )
+    lines += [f"  Note: {note}" for note in pathway.notes]
+    lines.append(f"  Tables: {', '.join(pathway.versions)}")
+    return lines
+
+
+def _timeline(plan: Plan) -> list[str]:
+    if not plan.timeline:
+        return []
+    lines = ["", "Timeline (every dated step, day by day):"]
+    current = None
+    for event in plan.timeline:
+        if event.on != current:
+            current = event.on
+            lines.append(f"  {say_date(event.on)} (day {event.day:+d})")
+        when = "     " if event.at is None else f"{event.at:%H:%M}"
+        lines.append(f"    {when}  {event.kind:<9}  {event.what}")
+    return lines
+
+
 def render_text(plan: Plan) -> str:
     """The plan as a pharmacist reads it: a summary table, then each medicine's detail."""
     procedure = plan.procedure
@@ -113,5 +156,7 @@ def render_text(plan: Plan) -> str:
         )
     for number, medication in enumerate(plan.medications, start=1):
         lines += ["", *_detail(number, medication)]
+    lines += _anticoagulation(plan)
+    lines += _timeline(plan)
     lines += _care(plan)
     return "\n".join(lines) + "\n"

@@ -1,0 +1,335 @@
+"""The warfarin pathway: bridging decision, injections and INR tests, checked by hand and by property.
+
+Six hand-checked plans (issue 4): a mechanical mitral valve, atrial fibrillation with CHA2DS2-VASc 3,
+and a VTE two months ago, each before a high-risk procedure (spinal cord stimulator, Tuesday
+29 December 2026 09:00) and an intermediate-risk one (lumbar transforaminal injection, Wednesday
+31 March 2027 10:00), in Europe/London with England's bank holidays. Every date below was worked out
+from the definitions in medplan.schedule, medplan.labdays and data/warfarin_pathway.csv:
+
+- warfarin 18:00, ASRA 5 days: no dose on days -5 .. 0, last dose day -6; restart the day after
+  (seed policy), 18:00 day +1.
+- INR before: due day -1, or the working day before it. Baseline INR: day -7, or the working day before.
+- heparin: first injection day -3 at the first injection time; last injection the latest scheduled at
+  least 24 hours before the start; first after the procedure the first scheduled at least 24 hours (low,
+  intermediate) or 72 hours (high) after it, and not before day +1 (seed policy); then every injection
+  through the day +4 INR, which moves to the working day after when the laboratory is closed; INR day +7.
+
+England 2026-27: Christmas Fri 25 Dec; Boxing Day (Sat 26 Dec) substitute Mon 28 Dec; New Year Fri 1 Jan;
+Good Friday 26 Mar 2027; Easter Monday 29 Mar 2027. Clocks go forward Sun 28 Mar 2027 (BST, +01:00).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import medplan
+from medplan.model import Bridging, ThromboticRisk
+
+HIGH = {"code": "spinal-cord-stimulator", "name": "Spinal cord stimulator implant", "start": "2026-12-29T09:00"}
+INTERMEDIATE = {"code": "tfesi-lumbar", "name": "Lumbar transforaminal injection", "start": "2027-03-31T10:00"}
+
+MITRAL = ({"weight_kg": 82, "crcl_ml_min": 65},
+          [{"reason": "mechanical-heart-valve", "valve_position": "mitral", "valve_type": "bileaflet"}])
+AF = ({"weight_kg": 70, "crcl_ml_min": 55},
+      [{"reason": "atrial-fibrillation", "cha2ds2_vasc": 3, "stroke_or_tia": "none", "rheumatic_valve_disease": False}])
+
+
+def vte(when):
+    return ({"weight_kg": 95, "crcl_ml_min": 25},
+            [{"reason": "venous-thromboembolism", "vte": when, "thrombophilia": "none", "recurrent_vte": False,
+              "active_cancer": False}])
+
+
+def booking(procedure, patient, policy=None):
+    extra, reasons = patient
+    return {
+        "procedure": {**procedure, "timezone": "Europe/London"},
+        "patient": {**extra, "anticoagulation": reasons},
+        "medications": [{"name": "warfarin", "times": ["18:00"], "dose": "5 mg"}],
+        "policy": {"lab_country": "GB", "lab_subdivision": "ENG", **(policy or {})},
+    }
+
+
+def steps(plan):
+    """The timeline as (when, kind, dose): a test has a date, a timed event its ISO instant."""
+    return [
+        (e.on.isoformat() if e.at is None else e.at.isoformat(), e.kind, e.dose)
+        for e in plan.timeline
+    ]
+
+
+def enox(dose, *moments):
+    return [(m, "injection", f"{dose} mg") for m in moments]
+
+
+CASES = [
+    # Mitral valve, high risk: bridge, enoxaparin 1 mg/kg x 82 kg = 82 -> 80 mg twice daily.
+    # Day -1 (Mon 28 Dec) is a bank holiday and 25-27 are closed: the INR goes to Thu 24 Dec.
+    # 72 h after 09:00 Tue 29 Dec is 09:00 Fri 1 Jan -> 20:00. Day +4 is Sat 2 Jan -> Mon 4 Jan.
+    pytest.param(HIGH, MITRAL, ThromboticRisk.HIGH, Bridging.BRIDGE, [
+        ("2026-12-22", "test", None),
+        ("2026-12-23T18:00:00+00:00", "last-dose", None),
+        ("2026-12-24", "test", None),
+        *enox(80, "2026-12-26T08:00:00+00:00", "2026-12-26T20:00:00+00:00", "2026-12-27T08:00:00+00:00",
+              "2026-12-27T20:00:00+00:00", "2026-12-28T08:00:00+00:00"),
+        ("2026-12-29T09:00:00+00:00", "procedure", None),
+        ("2026-12-30T18:00:00+00:00", "restart", None),
+        *enox(80, "2027-01-01T20:00:00+00:00", "2027-01-02T08:00:00+00:00", "2027-01-02T20:00:00+00:00",
+              "2027-01-03T08:00:00+00:00", "2027-01-03T20:00:00+00:00"),
+        ("2027-01-04", "test", None),
+        *enox(80, "2027-01-04T08:00:00+00:00", "2027-01-04T20:00:00+00:00"),
+        ("2027-01-05", "test", None),
+    ], id="mitral-high"),
+    # Mitral valve, intermediate risk. Injections from Sun 28 Mar (BST from 01:00 that day); the last
+    # at least 24 h before 10:00 Wed 31 Mar is 08:00 Tue 30 Mar. INR day -1 Tue 30 Mar is open.
+    # 24 h after is 10:00 Thu 1 Apr -> 20:00. Day +4 is Sun 4 Apr -> Mon 5 Apr; day +7 Wed 7 Apr.
+    pytest.param(INTERMEDIATE, MITRAL, ThromboticRisk.HIGH, Bridging.BRIDGE, [
+        ("2027-03-24", "test", None),
+        ("2027-03-25T18:00:00+00:00", "last-dose", None),
+        *enox(80, "2027-03-28T08:00:00+01:00", "2027-03-28T20:00:00+01:00", "2027-03-29T08:00:00+01:00",
+              "2027-03-29T20:00:00+01:00"),
+        ("2027-03-30", "test", None),
+        *enox(80, "2027-03-30T08:00:00+01:00"),
+        ("2027-03-31T10:00:00+01:00", "procedure", None),
+        ("2027-04-01T18:00:00+01:00", "restart", None),
+        *enox(80, "2027-04-01T20:00:00+01:00", "2027-04-02T08:00:00+01:00", "2027-04-02T20:00:00+01:00",
+              "2027-04-03T08:00:00+01:00", "2027-04-03T20:00:00+01:00", "2027-04-04T08:00:00+01:00",
+              "2027-04-04T20:00:00+01:00"),
+        ("2027-04-05", "test", None),
+        *enox(80, "2027-04-05T08:00:00+01:00", "2027-04-05T20:00:00+01:00"),
+        ("2027-04-07", "test", None),
+    ], id="mitral-intermediate"),
+    # AF, CHA2DS2-VASc 3, no stroke: low risk, no bridging (CHEST 2022, strong). No injections and no
+    # post-procedure INR.
+    pytest.param(HIGH, AF, ThromboticRisk.LOW, Bridging.NO_BRIDGE, [
+        ("2026-12-22", "test", None),
+        ("2026-12-23T18:00:00+00:00", "last-dose", None),
+        ("2026-12-24", "test", None),
+        ("2026-12-29T09:00:00+00:00", "procedure", None),
+        ("2026-12-30T18:00:00+00:00", "restart", None),
+    ], id="af-high"),
+    pytest.param(INTERMEDIATE, AF, ThromboticRisk.LOW, Bridging.NO_BRIDGE, [
+        ("2027-03-24", "test", None),
+        ("2027-03-25T18:00:00+00:00", "last-dose", None),
+        ("2027-03-30", "test", None),
+        ("2027-03-31T10:00:00+01:00", "procedure", None),
+        ("2027-04-01T18:00:00+01:00", "restart", None),
+    ], id="af-intermediate"),
+    # VTE two months ago: high risk, bridge. CrCl 25 (at or below 30): enoxaparin 1 mg/kg once daily,
+    # 95 mg halfway between 90 and 100 -> 90 mg; the last injection before is half the daily dose,
+    # 47.5 -> 50 mg. Once daily at 08:00. High: 72 h after 09:00 Tue 29 Dec is 09:00 Fri 1 Jan -> 08:00
+    # Sat 2 Jan.
+    pytest.param(HIGH, vte("2026-10-29"), ThromboticRisk.HIGH, Bridging.BRIDGE, [
+        ("2026-12-22", "test", None),
+        ("2026-12-23T18:00:00+00:00", "last-dose", None),
+        ("2026-12-24", "test", None),
+        *enox(90, "2026-12-26T08:00:00+00:00", "2026-12-27T08:00:00+00:00"),
+        *enox(50, "2026-12-28T08:00:00+00:00"),
+        ("2026-12-29T09:00:00+00:00", "procedure", None),
+        ("2026-12-30T18:00:00+00:00", "restart", None),
+        *enox(90, "2027-01-02T08:00:00+00:00", "2027-01-03T08:00:00+00:00"),
+        ("2027-01-04", "test", None),
+        *enox(90, "2027-01-04T08:00:00+00:00"),
+        ("2027-01-05", "test", None),
+    ], id="vte-high"),
+    # Intermediate: 24 h after 10:00 Wed 31 Mar is 10:00 Thu 1 Apr -> 08:00 Fri 2 Apr.
+    pytest.param(INTERMEDIATE, vte("2027-01-31"), ThromboticRisk.HIGH, Bridging.BRIDGE, [
+        ("2027-03-24", "test", None),
+        ("2027-03-25T18:00:00+00:00", "last-dose", None),
+        *enox(90, "2027-03-28T08:00:00+01:00", "2027-03-29T08:00:00+01:00"),
+        ("2027-03-30", "test", None),
+        *enox(50, "2027-03-30T08:00:00+01:00"),
+        ("2027-03-31T10:00:00+01:00", "procedure", None),
+        ("2027-04-01T18:00:00+01:00", "restart", None),
+        *enox(90, "2027-04-02T08:00:00+01:00", "2027-04-03T08:00:00+01:00", "2027-04-04T08:00:00+01:00"),
+        ("2027-04-05", "test", None),
+        *enox(90, "2027-04-05T08:00:00+01:00"),
+        ("2027-04-07", "test", None),
+    ], id="vte-intermediate"),
+]
+
+
+@pytest.mark.parametrize(("procedure", "patient", "risk", "bridging", "expected"), CASES)
+def test_the_hand_checked_warfarin_plans(procedure, patient, risk, bridging, expected):
+    """Each plan gives the bridging decision and every dose and INR test on its hand-checked date."""
+    plan = medplan.plan(booking(procedure, patient))
+
+    assert plan.anticoagulation.thrombotic_risk is risk
+    assert plan.anticoagulation.bridging is bridging
+    assert steps(plan) == expected
+    assert all(e.source for e in plan.timeline if e.kind != "procedure")
+
+
+def test_the_bridging_dose_says_how_it_was_reached():
+    """82 kg at 1 mg/kg is 82 mg, given as 80 mg from the graduated syringe."""
+    dose = medplan.plan(booking(HIGH, MITRAL)).anticoagulation.dose
+
+    assert (dose.drug, dose.regimen, dose.dose, dose.exact, dose.unit, dose.rule_id) == (
+        "enoxaparin", "twice-daily", 80, 82, "mg", "enoxaparin:twice-daily")
+
+
+def test_a_moved_inr_test_is_noted():
+    """The INR due on the Boxing Day substitute holiday moves to Christmas Eve, and the warfarin plan says so."""
+    warfarin = medplan.plan(booking(HIGH, AF)).medications[0]
+
+    assert [c.on.isoformat() for c in warfarin.checks] == ["2026-12-24"]
+    assert any(n.startswith("The INR test due on Monday 28 December 2026 (a public holiday in GB-ENG") for n in warfarin.notes)
+
+
+def test_without_a_reason_bridging_is_a_question():
+    """Warfarin held without saying why the patient takes it: review, naming the field."""
+    request = booking(HIGH, MITRAL)
+    del request["patient"]["anticoagulation"]
+
+    plan = medplan.plan(request)
+
+    assert plan.anticoagulation.bridging is Bridging.REVIEW
+    assert "warfarin: bridging: why the patient is anticoagulated is needed to decide on bridging: patient.anticoagulation" in plan.review_reasons
+    assert not [e for e in plan.timeline if e.kind == "injection"]
+
+
+def test_without_weight_the_dose_is_a_question():
+    """Bridging is decided, but the dose needs the weight."""
+    request = booking(HIGH, MITRAL)
+    del request["patient"]["weight_kg"]
+
+    plan = medplan.plan(request)
+
+    assert plan.anticoagulation.bridging is Bridging.BRIDGE
+    assert plan.anticoagulation.dose is None
+    assert "warfarin: bridging: the bridging dose needs patient.weight_kg" in plan.review_reasons
+
+
+def test_dalteparin_with_low_crcl_is_a_question():
+    """Dalteparin has no reduced dose at CrCl 30 or less: the pharmacist chooses."""
+    plan = medplan.plan(booking(HIGH, vte("2026-10-29"), policy={"bridging_agent": "dalteparin"}))
+
+    assert plan.anticoagulation.dose is None
+    assert any("dalteparin has no reduced dose" in r for r in plan.review_reasons)
+
+
+def test_no_country_means_holidays_are_not_checked():
+    """Without lab_country the INR may land on a bank holiday, and the plan says holidays were not checked."""
+    request = booking(HIGH, AF)
+    del request["policy"]
+
+    plan = medplan.plan(request)
+
+    assert plan.medications[0].checks[0].on.isoformat() == "2026-12-28"
+    assert "Public holidays were not checked: clinic policy 'seed-khangure-2017' names no lab_country." in plan.anticoagulation.notes
+
+
+def test_a_doac_is_never_bridged():
+    """Apixaban held (CHEST 2022: 2 days before a high-risk procedure): no bridging, whatever the thrombotic risk."""
+    request = booking({**HIGH, "guideline": "chest-2022"}, MITRAL)
+    request["medications"] = [{"name": "apixaban", "times": ["08:00", "20:00"]}]
+
+    plan = medplan.plan(request)
+
+    assert plan.anticoagulation.bridging is Bridging.NO_BRIDGE
+    assert plan.anticoagulation.decision.startswith("No heparin bridging while a direct oral anticoagulant is stopped")
+    assert not [e for e in plan.timeline if e.kind == "injection"]
+
+
+def test_the_plan_json_carries_the_pathway_and_the_timeline():
+    """A booking system reads the decision, the dose and each dated step from the JSON."""
+    data = medplan.plan(booking(HIGH, MITRAL)).to_dict()
+
+    assert data["anticoagulation"]["bridging"] == "bridge"
+    assert data["anticoagulation"]["dose"]["dose"] == 80
+    assert data["timeline"][0] == {
+        "date": "2026-12-22", "day": -7, "at": None, "kind": "test", "medicine": "warfarin",
+        "what": "Baseline INR blood test, to confirm the usual INR before warfarin is stopped.",
+        "dose": None, "rule_id": "warfarin-pathway:baseline_inr_day",
+        "source": data["timeline"][0]["source"],
+    }
+    assert "ACC expert consensus" in data["timeline"][0]["source"]
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+ZONES = ["Europe/London", "America/New_York", "Australia/Sydney", "Australia/Lord_Howe", "Australia/Perth"]
+RESTART_HOURS = {"low": 24, "intermediate": 24, "high": 72}
+
+
+@st.composite
+def bridged_bookings(draw):
+    start = draw(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2028, 12, 31)))
+    start = start.replace(second=0, microsecond=0)
+    first = draw(st.times(max_value=time(11, 59)).map(lambda t: t.replace(second=0, microsecond=0)))
+    second = draw(st.times(min_value=time(12, 0)).map(lambda t: t.replace(second=0, microsecond=0)))
+    risk = draw(st.sampled_from(["low", "intermediate", "high"]))
+    return {
+        "procedure": {"name": "procedure", "start": start.strftime("%Y-%m-%dT%H:%M"),
+                      "timezone": draw(st.sampled_from(ZONES)), "bleeding_risk": risk,
+                      # ASRA leaves warfarin before a low-risk procedure to review; CHEST holds it.
+                      "guideline": "chest-2022" if risk == "low" else draw(st.sampled_from(["asra-pain-2018", "chest-2022"]))},
+        "patient": {"weight_kg": draw(st.integers(45, 140)), "crcl_ml_min": draw(st.integers(10, 150)),
+                    "anticoagulation": [{"reason": "mechanical-heart-valve", "valve_position": "mitral"}]},
+        "medications": [{"name": "warfarin", "times": ["18:00"]}],
+        "policy": {"bridging_agent": draw(st.sampled_from(["enoxaparin", "dalteparin"])),
+                   "bridging_regimen": draw(st.sampled_from(["twice-daily", "once-daily"])),
+                   "bridging_times": [f"{first:%H:%M}", f"{second:%H:%M}"]},
+    }
+
+
+def bridged(request):
+    try:
+        return medplan.plan(request)
+    except medplan.InputError:  # a start inside a daylight-saving gap or overlap is refused at input
+        return None
+
+
+@given(bridged_bookings())
+@settings(max_examples=150)
+def test_bridging_never_overlaps_the_hold_and_never_restarts_early(request):
+    """No injection between 24 hours before the procedure and the protocol's restart, on either side."""
+    plan = bridged(request)
+    if plan is None:
+        return
+    procedure = plan.procedure
+    injections = [e.at for e in plan.timeline if e.kind == "injection"]
+    hold_from = procedure.start - timedelta(hours=24)
+    restart_after = procedure.finish.astimezone(ZoneInfo("UTC")) + timedelta(
+        hours=RESTART_HOURS[procedure.bleeding_risk.value])
+    for at in injections:
+        assert at.timestamp() <= hold_from.timestamp() or at.timestamp() >= restart_after.timestamp()
+        assert at.date() >= procedure.day0 - timedelta(days=3)
+    after = [at for at in injections if at > procedure.start]
+    if after:
+        assert min(after).date() > procedure.day0  # the seed policy: anticoagulants not before day +1
+    warfarin = plan.medications[0]
+    assert warfarin.resume.date() > procedure.day0
+
+
+@given(bridged_bookings())
+@settings(max_examples=100)
+def test_the_timeline_is_in_order_and_counts_days_from_the_procedure(request):
+    """Events come day by day, untimed tests first, and each knows its day number."""
+    plan = bridged(request)
+    if plan is None:
+        return
+    keys = [(e.on, e.at is not None, 0 if e.at is None else e.at.timestamp()) for e in plan.timeline]
+    assert keys == sorted(keys)
+    assert all(e.day == (e.on - plan.procedure.day0).days for e in plan.timeline)
+    assert all(e.at is None or e.at.date() == e.on for e in plan.timeline)
+
+
+@given(bridged_bookings())
+@settings(max_examples=100)
+def test_inr_tests_fall_on_working_days_before_and_after(request):
+    """Tests before the procedure are on or before it; tests after it are after it; all on weekdays."""
+    plan = bridged(request)
+    if plan is None:
+        return
+    day0 = plan.procedure.day0
+    tests = [e for e in plan.timeline if e.kind == "test"]
+    assert all(e.on.weekday() < 5 for e in tests)
+    assert all(e.on < day0 or e.on > day0 for e in tests)
+    if plan.anticoagulation.bridging is Bridging.BRIDGE and plan.anticoagulation.dose is not None:
+        assert sum(e.on > day0 for e in tests) == 2
