@@ -20,6 +20,7 @@ from strategies import VALID
 import medplan
 
 _DELETE = object()
+AC = ("patient", "anticoagulation")
 
 
 def request_with(path: tuple[str | int, ...], value: object) -> dict[str, Any]:
@@ -317,6 +318,67 @@ ERROR_CASES = [
         "medications",
         "medications: must list at most 200 medicines (got 201)",
         id="too-many-medications",
+    ),
+    # --- why the patient is anticoagulated (issue 4) ---
+    pytest.param(
+        request_with(AC, {"reason": "atrial-fibrillation"}),
+        "patient.anticoagulation",
+        "patient.anticoagulation: must be a list of reasons, one object each (got an object)",
+        id="anticoagulation-not-a-list",
+    ),
+    pytest.param(
+        request_with(AC, [{"reason": "af"}]),
+        "patient.anticoagulation[0].reason",
+        "patient.anticoagulation[0].reason: must be one of atrial-fibrillation, mechanical-heart-valve, venous-thromboembolism (got 'af')",
+        id="anticoagulation-unknown-reason",
+    ),
+    pytest.param(
+        request_with(AC, [{"reason": "atrial-fibrillation", "valve_position": "mitral"}]),
+        "patient.anticoagulation[0].valve_position",
+        "patient.anticoagulation[0].valve_position: is not a field of atrial-fibrillation (expected one of cha2ds2_vasc, stroke_or_tia, rheumatic_valve_disease)",
+        id="anticoagulation-field-of-another-reason",
+    ),
+    pytest.param(
+        request_with(AC, [{"reason": "atrial-fibrillation", "cha2ds2_vasc": 10}]),
+        "patient.anticoagulation[0].cha2ds2_vasc",
+        "patient.anticoagulation[0].cha2ds2_vasc: must be between 0 and 9 (got 10)",
+        id="cha2ds2-vasc-out-of-range",
+    ),
+    pytest.param(
+        request_with(AC, [{"reason": "atrial-fibrillation", "cha2ds2_vasc": 3.5}]),
+        "patient.anticoagulation[0].cha2ds2_vasc",
+        "patient.anticoagulation[0].cha2ds2_vasc: must be a whole number (got a number)",
+        id="cha2ds2-vasc-not-whole",
+    ),
+    pytest.param(
+        request_with(AC, [{"reason": "venous-thromboembolism", "vte": "last spring"}]),
+        "patient.anticoagulation[0].vte",
+        "patient.anticoagulation[0].vte: must be a date YYYY-MM-DD, or \"none\" (got 'last spring')",
+        id="event-not-a-date",
+    ),
+    pytest.param(
+        request_with(AC, [{"reason": "venous-thromboembolism", "vte": "2030-01-01"}]),
+        "patient.anticoagulation[0].vte",
+        "patient.anticoagulation[0].vte: must not be after the procedure (2026-12-08) (got 2030-01-01)",
+        id="event-after-the-procedure",
+    ),
+    pytest.param(
+        request_with(AC, [{"reason": "mechanical-heart-valve", "valve_type": "porcine"}]),
+        "patient.anticoagulation[0].valve_type",
+        "patient.anticoagulation[0].valve_type: must be one of bileaflet, caged-ball, tilting-disc (got 'porcine')",
+        id="valve-type-unknown",
+    ),
+    pytest.param(
+        request_with(AC, [{"reason": "atrial-fibrillation"}, {"reason": "atrial-fibrillation"}]),
+        "patient.anticoagulation[1].reason",
+        "patient.anticoagulation[1].reason: atrial-fibrillation is already listed: give each reason once",
+        id="reason-twice",
+    ),
+    pytest.param(
+        request_with(("patient", "weight_kg"), 8),
+        "patient.weight_kg",
+        "patient.weight_kg: must be between 20 and 350 (got 8)",
+        id="weight-out-of-range",
     ),
 ]
 
