@@ -286,7 +286,8 @@ def _pathway_step(cells: Mapping[str, str], steps: Mapping[str, PathwayStep]) ->
     if value is None:
         raise RowError("value", "must not be empty")
     if unit in {"day", "hours"} and value != int(value):
-        raise RowError("value", f"must be a whole number of {unit} (got {cells['value']!r})")
+        word = "days" if unit == "day" else unit
+        raise RowError("value", f"must be a whole number of {word} (got {cells['value']!r})")
     evidence = enum_cell(Evidence, "evidence", cells["evidence"])
     assert evidence is not None  # noqa: S101 - not optional
     if not cells["source"]:

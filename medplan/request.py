@@ -363,6 +363,9 @@ def _event(path: str, value: object, day0: date) -> Event:
 
 def _reason_value(reason: str, key: str, raw: object, where: str, day0: date) -> object:
     """One field of an anticoagulation reason, checked for its kind."""
+    if key == "vte" and raw == "none":
+        # A reason venous-thromboembolism has had one: "none" would read as long ago.
+        raise InputError(where, 'must be the date of the most recent VTE (got "none")')
     if key in {"stroke_or_tia", "vte"}:
         return _event(where, raw, day0)
     if key == "cha2ds2_vasc":

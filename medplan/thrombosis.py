@@ -280,7 +280,12 @@ def _classify_one(
         if (
             risk is None
             or could.risk.rank > risk.rank
-            or (could.risk is risk and could.bridging is not decision)
+            # At the same tier an open row matters only if its decision would win.
+            or (
+                decision is not None
+                and could.risk is risk
+                and _strongest([decision, could.bridging]) is not decision
+            )
         ):
             missing += [f"{path}.{f}" for f in row.unknown(reason) if f"{path}.{f}" not in missing]
     return risk, decision, met, missing

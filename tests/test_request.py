@@ -363,6 +363,12 @@ ERROR_CASES = [
         id="event-after-the-procedure",
     ),
     pytest.param(
+        request_with(AC, [{"reason": "venous-thromboembolism", "vte": "none"}]),
+        "patient.anticoagulation[0].vte",
+        "patient.anticoagulation[0].vte: must be the date of the most recent VTE (got \"none\")",
+        id="vte-reason-without-a-vte",
+    ),
+    pytest.param(
         request_with(AC, [{"reason": "mechanical-heart-valve", "valve_type": "porcine"}]),
         "patient.anticoagulation[0].valve_type",
         "patient.anticoagulation[0].valve_type: must be one of bileaflet, caged-ball, tilting-disc (got 'porcine')",
