@@ -365,7 +365,7 @@ ERROR_CASES = [
     pytest.param(
         request_with(AC, [{"reason": "venous-thromboembolism", "vte": "none"}]),
         "patient.anticoagulation[0].vte",
-        "patient.anticoagulation[0].vte: must be the date of the most recent VTE (got \"none\")",
+        'patient.anticoagulation[0].vte: must be the date of the most recent VTE (got "none")',
         id="vte-reason-without-a-vte",
     ),
     pytest.param(
