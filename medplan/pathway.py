@@ -48,7 +48,7 @@ from medplan.model import (
     TimelineEvent,
 )
 from medplan.table import Group, Table
-from medplan.thrombosis import RiskTable, classify
+from medplan.thrombosis import Classification, RiskTable, classify
 
 __all__ = ["Pathway", "build_timeline", "plan_anticoagulation"]
 
@@ -226,51 +226,34 @@ def _injections(
     inr_day, _ = _test_day(lab, day0 + timedelta(days=tables.days("postop_inr_day")), before=False)
     after = _doses_from(restart, inr_day, times, procedure)
     stop = tables.step("lmwh_stop_inr_above").value
-    name, usual = dose.drug, dose.say(dose.dose)
-    events = []
-    for index, at in enumerate(before):
-        is_last = index == len(before) - 1
-        amount = dose.say(dose.last_dose_before) if is_last else usual
-        what = f"Inject {name} {amount} under the skin."
-        if is_last:
-            what += " This is the last injection before the procedure"
-            what += (
-                ": half the daily dose."
-                if dose.regimen == "once-daily"
-                else "; leave out any later injection that day."
-            )
-        events.append(
-            _event(
-                procedure,
-                at.date(),
-                "injection",
-                what,
-                at=at,
-                medicine=name,
-                dose=amount,
-                rule_id=dose.rule_id,
-                source=dose.source,
-            )
+    last_before = (
+        " This is the last injection before the procedure: half the daily dose."
+        if dose.regimen == "once-daily"
+        else " This is the last injection before the procedure; leave out any later injection that day."
+    )
+
+    def inject(at: datetime, amount: float, said: str = "") -> TimelineEvent:
+        return _event(
+            procedure,
+            at.date(),
+            "injection",
+            f"Inject {dose.drug} {dose.say(amount)} under the skin.{said}",
+            at=at,
+            medicine=dose.drug,
+            dose=dose.say(amount),
+            rule_id=dose.rule_id,
+            source=dose.source,
         )
-    for index, at in enumerate(after):
-        what = f"Inject {name} {usual} under the skin."
-        if index == 0:
-            what += " First injection after the procedure."
-        if index == len(after) - 1:
-            what += f" Keep injecting at the same times each day until you are told your INR is above {stop:g}."
-        events.append(
-            _event(
-                procedure,
-                at.date(),
-                "injection",
-                what,
-                at=at,
-                medicine=name,
-                dose=usual,
-                rule_id=dose.rule_id,
-                source=dose.source,
-            )
+
+    events = [inject(at, dose.dose) for at in before[:-1]]
+    events += [inject(at, dose.last_dose_before, last_before) for at in before[-1:]]
+    said = [""] * len(after)
+    if after:
+        said[0] += " First injection after the procedure."
+        said[-1] += (
+            f" Keep injecting at the same times each day until you are told your INR is above {stop:g}."
         )
+    events += [inject(at, dose.dose, words) for at, words in zip(after, said, strict=True)]
     notes = [
         (
             f"Bridging injections: from {first:%Y-%m-%d %H:%M}; last before the procedure {last:%Y-%m-%d %H:%M} "
@@ -299,13 +282,11 @@ def _inr_text(max_value: float, tables: BridgingTables) -> str:
     return text
 
 
-def _decision(request: Request, risk_table: RiskTable) -> tuple[Bridging, str, str | None]:
+def _decision(result: Classification | None) -> tuple[Bridging, str, str | None]:
     """The bridging decision, the decision in words, and why it needs review (None when it does not)."""
-    reasons = request.patient.anticoagulation
-    if not reasons:
+    if result is None:
         why = "why the patient is anticoagulated is needed to decide on bridging: patient.anticoagulation"
         return Bridging.REVIEW, why, why
-    result = classify(reasons, risk_table, request.procedure.day0)
     met = "; ".join(f"{c.description} ({c.risk.value})" for c in result.criteria) or "none"
     if result.missing:
         why = f"the bridging decision needs {', '.join(result.missing)}"
@@ -417,7 +398,7 @@ def plan_anticoagulation(
         )
         for check in vka.checks
     ]
-    bridging, decision, review = _decision(request, risk_table)
+    bridging, decision, review = _decision(result)
     dose = None
     if bridging is Bridging.BRIDGE:
         dose, problem, row_note = _dose(

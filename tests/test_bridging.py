@@ -9,11 +9,9 @@ bundled files with one cell broken and must give the exact
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
-from importlib import resources
 
+import datafiles
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -29,10 +27,6 @@ from medplan.bridging import (
 DOSE_FILE = "bridging_doses.csv"
 PATHWAY_FILE = "warfarin_pathway.csv"
 TABLES = default_bridging_tables()
-
-
-def _bundled(file: str) -> str:
-    return (resources.files("medplan") / "data" / file).read_text(encoding="utf-8")
 
 
 # --- round_dose -------------------------------------------------------------------------------
@@ -164,31 +158,12 @@ def test_dalteparin_at_crcl_25_is_a_review_with_its_reason():
 # --- validation: the dose table ---------------------------------------------------------------
 
 
-def _records(file: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(_bundled(file), newline="")))
-
-
-def _write(records: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(records)
-    return buffer.getvalue()
-
-
-# The row number of each dose rule and pathway step in the bundled files (the header is row 1).
-DOSE_ROW = {record[0]: number for number, record in enumerate(_records(DOSE_FILE), start=1)}
-STEP_ROW = {record[0]: number for number, record in enumerate(_records(PATHWAY_FILE), start=1)}
-
-
-def with_cells(file: str, key: str, /, **cells: str) -> str:
-    """A bundled file with some cells of one row (named by its first cell) replaced."""
-    records = _records(file)
-    header = records[0]
-    for record in records[1:]:
-        if record[0] == key:
-            for column, value in cells.items():
-                record[header.index(column)] = value
-            return _write(records)
-    raise KeyError(key)
+_records = datafiles.records
+_write = datafiles.write
+with_cells = datafiles.with_cells
+# The row number of each dose rule and pathway step in the bundled files.
+DOSE_ROW = datafiles.row_numbers(DOSE_FILE)
+STEP_ROW = datafiles.row_numbers(PATHWAY_FILE)
 
 
 def without_rows(file: str, *keys: str) -> str:

@@ -11,11 +11,9 @@ the bundled file with one cell broken and must give the exact
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
-from importlib import resources
 
+import datafiles
 import pytest
 
 import medplan
@@ -32,7 +30,7 @@ from medplan.thrombosis import (
 
 FILE = "thrombotic_risk.csv"
 TABLE = default_risk_table()
-BUNDLED = (resources.files("medplan") / "data" / FILE).read_text(encoding="utf-8")
+BUNDLED = datafiles.bundled(FILE)
 
 AF, MHV, VTE = "atrial-fibrillation", "mechanical-heart-valve", "venous-thromboembolism"
 HIGH, MODERATE, LOW = ThromboticRisk.HIGH, ThromboticRisk.MODERATE, ThromboticRisk.LOW
@@ -45,30 +43,16 @@ SECOND = "patient.anticoagulation[1]"
 
 
 def _records() -> list[list[str]]:
-    return list(csv.reader(io.StringIO(BUNDLED, newline="")))
+    return datafiles.records(FILE)
 
 
-def _write(records: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(records)
-    return buffer.getvalue()
-
-
-# The row number of each rule in the bundled file (the header is row 1), so the
-# expected messages stay exact when rows are added above the one a case breaks.
-ROW = {record[0]: number for number, record in enumerate(_records(), start=1)}
+_write = datafiles.write
+ROW = datafiles.row_numbers(FILE)
 
 
 def with_cells(rule_id: str, /, **cells: str) -> str:
     """The bundled table with some cells of one row replaced."""
-    records = _records()
-    header = records[0]
-    for record in records[1:]:
-        if record[0] == rule_id:
-            for column, value in cells.items():
-                record[header.index(column)] = value
-            return _write(records)
-    raise KeyError(rule_id)
+    return datafiles.with_cells(FILE, rule_id, **cells)
 
 
 def with_extra_column(column: str) -> str:
