@@ -52,6 +52,11 @@ from medplan.thrombosis import Classification, RiskTable, classify
 
 __all__ = ["Pathway", "build_timeline", "plan_anticoagulation"]
 
+# A pre-procedure INR moved back over a closed weekend (Sunday to Friday) is
+# routine. One moved further, over public holidays, is taken so early in the
+# hold that it cannot show the INR on the day: the pharmacist arranges the test.
+MAX_INR_MOVE_DAYS = 2
+
 _NO_DOAC_BRIDGING = (
     "No heparin bridging while a direct oral anticoagulant is stopped "
     "(PAUSE, Douketis JD et al. JAMA Intern Med 2019;179(11):1469-1478; CHEST 2022)."
@@ -398,6 +403,13 @@ def plan_anticoagulation(
         )
         for check in vka.checks
     ]
+    early = [check for check in vka.checks if check.day < policy.inr_check_day - MAX_INR_MOVE_DAYS]
+    reasons = [
+        f"{vka.input}: the laboratory is closed before the INR test due on day "
+        f"{policy.inr_check_day}, so it falls on {check.on.isoformat()} (day {check.day}), too early "
+        "to show the INR on the day: arrange a point-of-care INR on the morning, or move the booking"
+        for check in early
+    ]
     bridging, decision, review = _decision(result)
     dose = None
     if bridging is Bridging.BRIDGE:
@@ -447,8 +459,8 @@ def plan_anticoagulation(
         notes=tuple(notes),
         versions=versions,
     )
-    reasons = (f"{vka.input}: bridging: {review}",) if review else ()
-    return Pathway(record, tuple(events), reasons)
+    reasons += [f"{vka.input}: bridging: {review}"] if review else []
+    return Pathway(record, tuple(events), tuple(reasons))
 
 
 def _sort_key(event: TimelineEvent) -> tuple[date, int, float, str]:

@@ -181,6 +181,28 @@ def test_a_moved_inr_test_is_noted():
     assert any(n.startswith("The INR test due on Monday 28 December 2026 (a public holiday in GB-ENG") for n in warfarin.notes)
 
 
+def test_an_inr_moved_back_over_the_holidays_is_a_question():
+    """Due Mon 28 Dec, taken Thu 24 Dec (day -5), the day after the last warfarin: the pharmacist arranges the test."""
+    plan = medplan.plan(booking(HIGH, AF))
+
+    assert plan.needs_review
+    assert plan.review_reasons == ("warfarin: the laboratory is closed before the INR test due on day -1, so it falls on 2026-12-24 (day -5), too early to show the INR on the day: arrange a point-of-care INR on the morning, or move the booking",)
+    assert plan.medications[0].action is medplan.Action.HOLD
+
+
+@pytest.mark.parametrize(("start", "check_day", "taken"), [
+    ("2027-01-11T09:00", -1, "2027-01-08"),  # Monday: Sunday's test on Friday, day -3, a weekend early
+    ("2026-12-29T09:00", 0, "2026-12-29"),   # the morning of the procedure, a working day
+    ("2027-03-31T10:00", -1, "2027-03-30"),  # due on a working day
+])
+def test_an_inr_moved_back_over_a_weekend_is_not_a_question(start, check_day, taken):
+    """A weekend's move is routine: the plan notes it without asking for review."""
+    plan = medplan.plan(booking({**HIGH, "start": start}, AF, policy={"inr_check_day": check_day}))
+
+    assert [c.on.isoformat() for c in plan.medications[0].checks] == [taken]
+    assert not plan.needs_review, plan.review_reasons
+
+
 def test_without_a_reason_bridging_is_a_question():
     """Warfarin held without saying why the patient takes it: review, naming the field."""
     request = booking(HIGH, MITRAL)
