@@ -10,11 +10,14 @@ See the README for the request and plan contract.
 """
 
 from medplan._version import __version__
-from medplan.api import plan
+from medplan.api import earliest, plan
 from medplan.exceptions import InputError, MedplanError, PolicyError, TableError
 from medplan.model import (
+    SCHEMA_VERSION,
     Action,
     BleedingRisk,
+    Booking,
+    BookingMedicine,
     Check,
     Divergence,
     MedicationOrder,
@@ -34,8 +37,11 @@ from medplan.request import parse_request
 from medplan.table import Table, default_table, load_table
 
 __all__ = [
+    "SCHEMA_VERSION",
     "Action",
     "BleedingRisk",
+    "Booking",
+    "BookingMedicine",
     "Check",
     "Divergence",
     "InputError",
@@ -57,6 +63,7 @@ __all__ = [
     "__version__",
     "default_profiles",
     "default_table",
+    "earliest",
     "load_profiles",
     "load_table",
     "make_plan",

@@ -1,24 +1,68 @@
-"""The one call a booking system makes: a request mapping in, a plan out."""
+"""The calls a booking system makes: a request mapping in, a frozen plan (or answer) out.
+
+Every function here takes the request as decoded JSON (see the README for its
+fields) and raises only :class:`medplan.MedplanError` subclasses on purpose:
+:class:`~medplan.InputError` for the request, :class:`~medplan.TableError`
+and :class:`~medplan.PolicyError` for the clinic's data.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
+
+import attrs
 
 from medplan._version import __version__
 from medplan.care import default_care
-from medplan.model import Plan
+from medplan.exceptions import InputError
+from medplan.model import Booking, Plan, Request
 from medplan.planner import make_plan
 from medplan.procedures import default_catalogue
 from medplan.profiles import Profiles
 from medplan.request import parse_request
 from medplan.table import Table, default_table
 
-__all__ = ["plan"]
+__all__ = ["earliest", "plan"]
+
+
+def _with_now(request: Mapping[str, Any], now: datetime | str | None) -> Mapping[str, Any]:
+    """The request with ``now`` set, as the request itself would give it."""
+    if now is None:
+        return request
+    if isinstance(now, datetime):
+        if now.utcoffset() is None:
+            raise InputError("now", f"must be an aware datetime (got naive {now.isoformat()})")
+        now = now.isoformat(timespec="minutes")
+    return {**request, "now": now}
+
+
+def _echo(request: Mapping[str, Any]) -> str:
+    """The request as compact JSON text, for the plan to carry."""
+    try:
+        return json.dumps(request, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as error:  # a Python caller's mapping, valid but not JSON
+        raise InputError("request", f"must be JSON data ({error})") from None
+
+
+def _parse(request: Mapping[str, Any], table: Table, profiles: Profiles | None) -> Request:
+    return parse_request(
+        request,
+        table.guidelines,
+        default_catalogue(),
+        profiles=profiles,
+        variants=table.variants,
+    )
 
 
 def plan(
-    request: Mapping[str, Any], *, table: Table | None = None, profiles: Profiles | None = None
+    request: Mapping[str, Any],
+    *,
+    table: Table | None = None,
+    profiles: Profiles | None = None,
+    now: datetime | str | None = None,
 ) -> Plan:
     """Validate a request and plan every medicine in it.
 
@@ -28,9 +72,14 @@ def plan(
             omitted.
         profiles: The clinic policy profiles from :func:`medplan.load_profiles`
             that ``policy.profile`` names one of; the bundled ones when omitted.
+        now: When the booking is made (an aware datetime, or text as the
+            request's ``now`` field takes it); replaces the request's ``now``.
+            With a ``now``, the plan answers the booking questions
+            (``plan.booking``) and says plainly when a hold can no longer be met.
 
     Returns:
-        The frozen plan; ``plan.to_dict()`` is the documented JSON.
+        The frozen plan; ``plan.to_dict()`` is the documented JSON, and
+        carries the request (with ``now``) so the plan can be checked again.
 
     Raises:
         InputError: The request is invalid; the message names the field.
@@ -48,11 +97,75 @@ def plan(
     ('hold', '2026-12-02T18:00:00+08:00', '2026-12-09T18:00:00+08:00')
     """
     table = default_table() if table is None else table
-    parsed = parse_request(
-        request,
-        table.guidelines,
-        default_catalogue(),
-        profiles=profiles,
-        variants=table.variants,
-    )
-    return make_plan(parsed, table, medplan_version=__version__, care=default_care())
+    request = _with_now(request, now)
+    parsed = _parse(request, table, profiles)
+    result = make_plan(parsed, table, medplan_version=__version__, care=default_care())
+    return attrs.evolve(result, request=_echo(request))
+
+
+def earliest(
+    request: Mapping[str, Any],
+    *,
+    now: datetime | str | None = None,
+    table: Table | None = None,
+    profiles: Profiles | None = None,
+) -> Booking:
+    """The earliest start at which every hold can be met, and when to tell the patient.
+
+    The answer does not depend on the request's ``procedure.start``, which
+    may be left out here: the booking system asks before it offers a slot.
+    ``notify_by`` is for a procedure booked at ``earliest_start``.
+
+    Args:
+        request: The request, as for :func:`plan`.
+        now: When the patient would be told; replaces the request's ``now``,
+            which one of the two must give.
+        table: As for :func:`plan`.
+        profiles: As for :func:`plan`.
+
+    Returns:
+        The booking answers (``earliest_start``, ``notify_by``, ``limited_by``).
+
+    Raises:
+        InputError: The request is invalid, or gives no ``now``.
+
+    >>> answer = earliest({
+    ...     "procedure": {"name": "Lumbar nerve root sleeve injection",
+    ...                   "timezone": "Australia/Perth", "bleeding_risk": "intermediate"},
+    ...     "medications": [{"name": "warfarin", "times": ["18:00"]}],
+    ... }, now="2026-12-02T10:00")
+    >>> answer.earliest_start.isoformat(), answer.notify_by.isoformat(), answer.limited_by
+    ('2026-12-07T00:00:00+08:00', '2026-12-02T18:00:00+08:00', ('warfarin',))
+    """
+    table = default_table() if table is None else table
+    request = _with_now(request, now)
+    if request.get("now") is None:
+        raise InputError("now", "is required to find the earliest start")
+    procedure = request.get("procedure")
+    if isinstance(procedure, Mapping) and procedure.get("start") is None:
+        # Any start will do: the earliest start does not depend on it.
+        request = {**request, "procedure": {**procedure, "start": _placeholder(request["now"])}}
+    parsed = _parse(request, table, profiles)
+    first = make_plan(parsed, table, medplan_version=__version__)
+    assert first.booking is not None  # noqa: S101 - the request has a now
+    at = first.booking.earliest_start
+    moved = attrs.evolve(parsed, procedure=_moved(parsed, at))
+    answer = make_plan(moved, table, medplan_version=__version__).booking
+    assert answer is not None  # noqa: S101 - the same now
+    return answer
+
+
+def _placeholder(now: object) -> object:
+    """A start for a request that gives none: noon on the day of ``now``, a time no clock change skips."""
+    if isinstance(now, str) and len(now.strip()) >= len("YYYY-MM-DD"):
+        return f"{now.strip()[:10]}T12:00"
+    return now
+
+
+def _moved(parsed: Request, start: datetime) -> Any:  # noqa: ANN401 - a Procedure; attrs.evolve is untyped
+    procedure = parsed.procedure
+    end = None
+    if procedure.end is not None:
+        length = procedure.end.astimezone(UTC) - procedure.start.astimezone(UTC)
+        end = (start.astimezone(UTC) + length).astimezone(procedure.zone)
+    return attrs.evolve(procedure, start=start, end=end)

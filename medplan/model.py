@@ -10,6 +10,7 @@ to every aware one.
 from __future__ import annotations
 
 import enum
+import json
 from datetime import date, datetime, time
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -17,10 +18,13 @@ from zoneinfo import ZoneInfo
 import attrs
 
 __all__ = [
+    "SCHEMA_VERSION",
     "Action",
     "Anticoagulation",
     "AnticoagulationReason",
     "BleedingRisk",
+    "Booking",
+    "BookingMedicine",
     "Bridging",
     "BridgingDose",
     "CareInstruction",
@@ -382,6 +386,8 @@ class Request:
     patient: Patient
     medications: tuple[MedicationOrder, ...]
     policy: Policy
+    now: datetime | None = attrs.field(default=None, validator=_optional_aware)
+    booking_id: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -511,6 +517,7 @@ class MedicationPlan:
     source: str | None
     notes: tuple[str, ...]
     divergences: tuple[Divergence, ...] = ()
+    hold: Interval | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The medicine's plan as it appears in the plan JSON."""
@@ -519,6 +526,7 @@ class MedicationPlan:
             "drug": self.drug,
             "drug_class": self.drug_class,
             "action": self.action.value,
+            "hold": None if self.hold is None else str(self.hold),
             "last_dose": _iso(self.last_dose),
             "omitted_doses": [d.isoformat() for d in self.omitted_doses],
             "checks": [c.to_dict() for c in self.checks],
@@ -667,6 +675,64 @@ class Anticoagulation:
 
 
 @attrs.frozen(kw_only=True)
+class BookingMedicine:
+    """What one held medicine asks of the booking: the earliest start, and when to tell the patient.
+
+    ``notify_by`` is the first dose the patient leaves out for the booked
+    procedure (an infusion's stop), None when the hold leaves out no dose.
+    """
+
+    input: str
+    earliest_start: datetime = attrs.field(validator=_aware)
+    notify_by: datetime | None = attrs.field(validator=_optional_aware)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The medicine's booking answer as it appears in the plan JSON."""
+        return {
+            "input": self.input,
+            "earliest_start": self.earliest_start.isoformat(),
+            "notify_by": _iso(self.notify_by),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Booking:
+    """The booking questions, answered for the request's ``now``.
+
+    ``earliest_start`` is the earliest moment the procedure can start with
+    every hold met, if each held medicine is stopped at its next dose after
+    ``now``; the booked start is ``too_soon`` when it is earlier. ``notify_by``
+    is the latest moment the patient must be told: the first dose to leave
+    out, across every medicine (None when nothing is left out, or when the
+    booking is too soon and there is no dose left to leave out in time).
+    ``limited_by`` names the medicines whose hold sets ``earliest_start``.
+    """
+
+    now: datetime = attrs.field(validator=_aware)
+    earliest_start: datetime = attrs.field(validator=_aware)
+    notify_by: datetime | None = attrs.field(validator=_optional_aware)
+    too_soon: bool
+    limited_by: tuple[str, ...]
+    medicines: tuple[BookingMedicine, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The booking answers as they appear in the plan JSON."""
+        return {
+            "now": self.now.isoformat(),
+            "earliest_start": self.earliest_start.isoformat(),
+            "notify_by": _iso(self.notify_by),
+            "too_soon": self.too_soon,
+            "limited_by": list(self.limited_by),
+            "medicines": [m.to_dict() for m in self.medicines],
+        }
+
+
+# The version of the request and plan JSON contract (and of their JSON Schemas):
+# raised when a field is renamed or removed or changes meaning, not when one is added.
+SCHEMA_VERSION = 1
+
+
+@attrs.frozen(kw_only=True)
 class Plan:
     """The whole plan: one entry per input medicine, in input order.
 
@@ -686,6 +752,11 @@ class Plan:
     care: tuple[CareInstruction, ...] = ()
     anticoagulation: Anticoagulation | None = None
     timeline: tuple[TimelineEvent, ...] = ()
+    booking_id: str | None = None
+    booking: Booking | None = None
+    # The request as given, as compact JSON text: a stored plan can be planned
+    # again from it (medplan recheck). Text, because a plan is frozen.
+    request: str | None = None
 
     @property
     def contraindicated(self) -> bool:
@@ -701,6 +772,8 @@ class Plan:
         """The plan as the documented JSON object (see the README)."""
         procedure = self.procedure
         return {
+            "schema_version": SCHEMA_VERSION,
+            "booking_id": self.booking_id,
             "medplan_version": self.medplan_version,
             "table_version": self.table_version,
             "guideline": self.guideline,
@@ -727,4 +800,6 @@ class Plan:
             if self.anticoagulation is None
             else self.anticoagulation.to_dict(),
             "timeline": [e.to_dict() for e in self.timeline],
+            "booking": None if self.booking is None else self.booking.to_dict(),
+            "request": None if self.request is None else json.loads(self.request),
         }

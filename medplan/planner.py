@@ -13,16 +13,19 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import attrs
 
-from medplan import schedule
+from medplan import booking, schedule
 from medplan.bridging import BridgingTables, default_bridging_tables
 from medplan.care import CarePlan, CareSets, plan_care
 from medplan.labdays import LabCalendar
 from medplan.model import (
     Action,
     BleedingRisk,
+    Booking,
+    BookingMedicine,
     Check,
     Divergence,
     Indication,
@@ -72,6 +75,17 @@ def say_date(day: date) -> str:
 def say_when(moment: datetime) -> str:
     """A dose time as a patient reads it: ``Tuesday 8 December 2026 at 18:00``."""
     return f"{say_date(moment.date())} at {moment:%H:%M}"
+
+
+def say_from(moment: datetime) -> str:
+    """An earliest start: a moment, or a whole day when it is the day's first instant."""
+    zone = moment.tzinfo
+    if (
+        isinstance(zone, ZoneInfo)
+        and moment.timestamp() == schedule.start_of_day(moment.date(), zone).timestamp()
+    ):
+        return f"{say_date(moment.date())} (any time that day)"
+    return say_when(moment)
 
 
 @attrs.frozen
@@ -623,6 +637,7 @@ def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> 
         rule=_describe(rule, tier, procedure.bleeding_risk, policy),
         source=rule.source,
         notes=tuple(notes),
+        hold=hold if dated.timing.last_dose is not None else None,
     )
 
 
@@ -704,6 +719,91 @@ def _holds_anticoagulant(request: Request, table: Table, plans: Sequence[Medicat
     return False
 
 
+def _too_soon(plan: MedicationPlan, earliest: datetime, name: str) -> MedicationPlan:
+    """The medicine's plan when its hold can no longer be met: review, with no last dose to show."""
+    assert plan.last_dose is not None  # noqa: S101 - only a dated hold is booked
+    reason = (
+        f"booked too soon: its hold ({plan.hold}) needs the last dose on {say_when(plan.last_dose)}, "
+        f"and a dose after it is due before now; stopped at its next dose, it allows a start "
+        f"from {say_from(earliest)}"
+    )
+    return attrs.evolve(
+        plan,
+        action=Action.REVIEW,
+        last_dose=None,
+        omitted_doses=(),
+        instruction=_review_instruction(name),
+        review_reason="; ".join(r for r in (reason, plan.review_reason) if r),
+    )
+
+
+def _book(
+    request: Request, table: Table, plans: Sequence[MedicationPlan]
+) -> tuple[list[MedicationPlan], Booking | None]:
+    """Answer the booking questions for the request's ``now``; a hold that cannot be met is review."""
+    now = request.now
+    if now is None:
+        return list(plans), None
+    procedure = request.procedure
+    start = procedure.start.timestamp()
+    answers: list[BookingMedicine] = []
+    booked: list[MedicationPlan] = []
+    for order, plan in zip(request.medications, plans, strict=True):
+        if plan.hold is None or plan.last_dose is None:
+            booked.append(plan)
+            continue
+        rules = table.rules_for(procedure.guideline, plan.drug_class or "")
+        infusion = any(r.rule_id == plan.rule_id and r.dosing is Dosing.INFUSION for r in rules)
+        earliest = booking.earliest_start(
+            plan.hold,
+            now,
+            procedure.zone,
+            times=order.times,
+            weekdays=order.days,
+            infusion=infusion,
+        )
+        if earliest.timestamp() > start:
+            answers.append(
+                BookingMedicine(input=plan.input, earliest_start=earliest, notify_by=None)
+            )
+            name = order.name if plan.drug is None else _display(order, plan.drug)
+            booked.append(_too_soon(plan, earliest, name))
+            continue
+        notify = booking.notify_by(plan, infusion=infusion)
+        answers.append(BookingMedicine(input=plan.input, earliest_start=earliest, notify_by=notify))
+        booked.append(plan)
+    earliest = booking.earliest_of(
+        [a.earliest_start for a in answers], now.astimezone(procedure.zone)
+    )
+    too_soon = earliest.timestamp() > start
+    notices = [a.notify_by for a in answers if a.notify_by is not None]
+    limited_by = tuple(
+        a.input
+        for a in answers
+        if a.earliest_start.timestamp() == earliest.timestamp() > now.timestamp()
+    )
+    return booked, Booking(
+        now=now.astimezone(procedure.zone),
+        earliest_start=earliest,
+        notify_by=None if too_soon or not notices else min(notices, key=lambda d: d.timestamp()),
+        too_soon=too_soon,
+        limited_by=limited_by,
+        medicines=tuple(answers),
+    )
+
+
+def _booking_reason(request: Request, answer: Booking) -> str:
+    if answer.limited_by:
+        why = f"{', '.join(answer.limited_by)} cannot be stopped in time"
+    else:
+        why = "the procedure starts before now"
+    return (
+        f"Booked too soon: told now ({say_when(answer.now)}), {why}; the earliest start at which "
+        f"every hold can be met is {say_from(answer.earliest_start)}: book from then, "
+        f"not {say_when(request.procedure.start)}"
+    )
+
+
 def make_plan(
     request: Request,
     table: Table,
@@ -733,6 +833,7 @@ def make_plan(
     for order in request.medications:
         plan = _plan_medication(order, request, table)
         plans.append(attrs.evolve(plan, divergences=_divergences(order, plan, request, table)))
+    plans, answer = _book(request, table, plans)
     reasons = [
         f"{p.input}: {p.review_reason}"
         for p in plans
@@ -750,6 +851,8 @@ def make_plan(
     reasons += pathway.reasons
     if request.procedure.review_reason is not None:
         reasons.insert(0, f"{request.procedure.name}: {request.procedure.review_reason}")
+    if answer is not None and answer.too_soon:
+        reasons.insert(0, _booking_reason(request, answer))
     care_plan = CarePlan((), (), ())
     if care is not None and request.procedure.care is not None:
         care_plan = plan_care(
@@ -771,4 +874,6 @@ def make_plan(
         care=care_plan.instructions,
         anticoagulation=pathway.anticoagulation,
         timeline=build_timeline(request.procedure, plans, pathway),
+        booking_id=request.booking_id,
+        booking=answer,
     )

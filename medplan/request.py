@@ -22,6 +22,7 @@ from dateutil import tz
 from medplan.care import FLAGS
 from medplan.exceptions import InputError, TableError
 from medplan.model import (
+    SCHEMA_VERSION,
     WEEKDAY_NAMES,
     AnticoagulationReason,
     BleedingRisk,
@@ -62,7 +63,7 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 E = TypeVar("E")
 
 _FIELDS = {
-    "": ("procedure", "patient", "medications", "policy"),
+    "": ("schema_version", "booking_id", "now", "procedure", "patient", "medications", "policy"),
     "procedure": (
         "code",
         "name",
@@ -220,6 +221,30 @@ def _local_time(path: str, value: object, zone: ZoneInfo) -> datetime:
             f"{text} happens twice in {zone.key}: the clocks go back through it; book a time outside that hour",
         )
     return moment
+
+
+def _now(path: str, value: object, zone: ZoneInfo) -> datetime:
+    """The moment the booking asks at: local in the procedure's zone, or with a UTC offset."""
+    text = _text(path, value)
+    if _OFFSET.fullmatch(text) is None:
+        return _local_time(path, text, zone)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise InputError(path, f"{text} is not a real date and time ({error})") from None
+    if not _FIRST_YEAR <= moment.year <= _LAST_YEAR:
+        raise InputError(path, f"must be in the years {_FIRST_YEAR} to {_LAST_YEAR} (got {text!r})")
+    return moment.astimezone(zone)
+
+
+def _schema_version(value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or value != SCHEMA_VERSION:
+        raise InputError(
+            "schema_version",
+            f"this medplan reads requests of schema_version {SCHEMA_VERSION} (got {value!r})",
+        )
 
 
 def _flag(path: str, value: object) -> bool | None:
@@ -678,7 +703,12 @@ def parse_request(
     medplan.InputError: procedure.timezone: is required
     """
     fields = _object("", data, "")
+    _schema_version(fields.get("schema_version"))
+    booking_id = fields.get("booking_id")
+    if booking_id is not None:
+        booking_id = _text("booking_id", booking_id)
     procedure = _procedure(_required("", fields, "procedure"), guidelines, catalogue)
+    now = None if fields.get("now") is None else _now("now", fields["now"], procedure.zone)
     patient = _patient(fields.get("patient"), procedure.day0)
     medications = _medications(_required("", fields, "medications"))
     policy = _policy(fields.get("policy"), profiles, catalogue, variants)
@@ -688,4 +718,6 @@ def parse_request(
         patient=patient,
         medications=medications,
         policy=policy,
+        now=now,
+        booking_id=booking_id,
     )

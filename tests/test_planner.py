@@ -1000,13 +1000,13 @@ def test_plan_json_has_the_documented_fields():
     assert set(data) == {
         "medplan_version", "table_version", "guideline", "policy", "procedure",
         "needs_review", "review_reasons", "contraindicated", "screening", "medications", "care",
-        "anticoagulation", "timeline",
+        "anticoagulation", "timeline", "schema_version", "booking_id", "booking", "request",
     }
     assert set(data["procedure"]) == {
         "code", "name", "start", "end", "timezone", "bleeding_risk", "fasting", "sedation", "contrast", "notes",
     }
     assert set(data["medications"][0]) == {
-        "input", "drug", "drug_class", "action", "last_dose", "omitted_doses", "checks", "resume",
+        "input", "drug", "drug_class", "action", "hold", "last_dose", "omitted_doses", "checks", "resume",
         "instruction", "review_reason", "rule_id", "rule", "source", "notes", "divergences",
     }
     assert data["medications"][0]["checks"] == [{"test": "INR", "max": 1.5, "date": "2026-12-07", "day": -1}]
