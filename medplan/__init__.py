@@ -32,7 +32,8 @@ from medplan.model import (
 )
 from medplan.planner import make_plan
 from medplan.profiles import Profile, Profiles, default_profiles, load_profiles
-from medplan.render import render_json, render_text
+from medplan.recheck import Difference, Recheck, recheck
+from medplan.render import render_booking, render_json, render_text
 from medplan.request import parse_request
 from medplan.table import Table, default_table, load_table
 
@@ -43,6 +44,7 @@ __all__ = [
     "Booking",
     "BookingMedicine",
     "Check",
+    "Difference",
     "Divergence",
     "InputError",
     "MedicationOrder",
@@ -55,6 +57,7 @@ __all__ = [
     "Procedure",
     "Profile",
     "Profiles",
+    "Recheck",
     "Regimen",
     "Request",
     "Route",
@@ -69,6 +72,8 @@ __all__ = [
     "make_plan",
     "parse_request",
     "plan",
+    "recheck",
+    "render_booking",
     "render_json",
     "render_text",
 ]

@@ -1,37 +1,58 @@
-"""The command line: ``medplan plan REQUEST.json``, ``medplan example`` and the listings.
+"""The command line: ``medplan plan``, ``earliest``, ``batch``, ``recheck``, ``example`` and the listings.
 
 Exit status: 0 a plan was printed (it may still need review: the plan says
-so); 2 the request or the command line is wrong; 3 a data table or a clinic
-policy file is malformed; 70 an internal error, which is a bug to report.
-Errors are one line on standard error, never a traceback.
+so); 1 ``recheck`` found the stored plan changed; 2 the request or the
+command line is wrong (for ``batch``: at least one line was); 3 a data table
+or a clinic policy file is malformed; 70 an internal error, which is a bug to
+report. Errors are one line on standard error, never a traceback.
+
+This is the one place that reads files and the clock: ``earliest`` without
+``--now`` asks the clock, and everything below it is given the moment.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import stat
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from importlib import resources
-from typing import Any, NoReturn, TextIO
+from typing import IO, Any, NoReturn, TextIO
 
 from medplan._version import __version__
-from medplan.api import plan
+from medplan.api import earliest, plan
 from medplan.exceptions import InputError, MedplanError, PolicyError, TableError
 from medplan.procedures import default_catalogue
 from medplan.profiles import Profiles, default_profiles, load_profiles
-from medplan.render import render_json, render_text
+from medplan.recheck import recheck
+from medplan.render import render_booking, render_json, render_text
 from medplan.table import Table, default_table, load_table
 
-__all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_TABLE", "main"]
+__all__ = [
+    "EXIT_CHANGED",
+    "EXIT_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_OK",
+    "EXIT_TABLE",
+    "main",
+]
 
 EXIT_OK = 0
+EXIT_CHANGED = 1
 EXIT_INPUT = 2
 EXIT_TABLE = 3
 EXIT_INTERNAL = 70
 
 # A request lists a handful of medicines; anything this large is not one.
+# A stored plan carries its request and every dated step, so it may be larger.
 MAX_REQUEST_BYTES = 1_000_000
+MAX_PLAN_BYTES = 5_000_000
+# The progress line is redrawn at most this often (seconds).
+_PROGRESS_EVERY = 0.2
 
 
 def _examples() -> dict[str, Any]:
@@ -64,25 +85,28 @@ def _decode(text: str, label: str) -> object:
         raise InputError(label, "not valid JSON (nested too deeply)") from None
 
 
-def _read(stream: TextIO, label: str) -> str:
-    text = stream.read(MAX_REQUEST_BYTES + 1)
-    if len(text) > MAX_REQUEST_BYTES:
-        raise InputError(
-            label, f"is larger than {MAX_REQUEST_BYTES:,} characters; a request is far smaller"
-        )
+def _read(stream: TextIO, label: str, limit: int = MAX_REQUEST_BYTES) -> str:
+    # Read at most one character past the limit: a huge file is refused, not read whole.
+    text = stream.read(limit + 1)
+    if len(text) > limit:
+        raise InputError(label, f"is larger than {limit:,} characters; a request is far smaller")
     return text
 
 
-def _load_request(path: str) -> object:
+def _load_request(path: str, limit: int = MAX_REQUEST_BYTES) -> dict[str, Any]:
     if path == "-":
-        return _decode(_read(sys.stdin, "stdin"), "stdin")
-    try:
-        with open(path, encoding="utf-8") as stream:  # noqa: PTH123 - the path is the user's, as given
-            text = _read(stream, path)
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise InputError(path, f"cannot be read ({reason})") from None
-    return _decode(text, path)
+        data = _decode(_read(sys.stdin, "stdin", limit), "stdin")
+    else:
+        try:
+            with open(path, encoding="utf-8") as stream:  # noqa: PTH123 - the path is the user's, as given
+                text = _read(stream, path, limit)
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise InputError(path, f"cannot be read ({reason})") from None
+        data = _decode(text, path)
+    if not isinstance(data, dict):
+        raise InputError("request", "must be a JSON object")
+    return data
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,11 +123,47 @@ def _parser() -> argparse.ArgumentParser:
     )
     plan_cmd.add_argument("request", metavar="REQUEST.json")
     plan_cmd.add_argument("--format", choices=formats, default="text")
-    plan_cmd.add_argument(
-        "--table", metavar="CSV", help="use this drug-class table instead of the bundled one"
-    )
     policies_help = "use this clinic policy file (TOML) instead of the bundled profiles"
-    plan_cmd.add_argument("--policies", metavar="TOML", help=policies_help)
+    now_help = (
+        "when the booking is made (YYYY-MM-DDTHH:MM in the procedure's zone, or with a UTC "
+        "offset); replaces the request's 'now'"
+    )
+
+    def data_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--table", metavar="CSV", help="use this drug-class table instead of the bundled one"
+        )
+        command.add_argument("--policies", metavar="TOML", help=policies_help)
+
+    data_options(plan_cmd)
+    plan_cmd.add_argument("--now", metavar="WHEN", help=now_help)
+
+    earliest_cmd = commands.add_parser(
+        "earliest",
+        help="the earliest start every hold allows, and when the patient must be told",
+    )
+    earliest_cmd.add_argument("request", metavar="REQUEST.json")
+    earliest_cmd.add_argument("--format", choices=formats, default="text")
+    earliest_cmd.add_argument(
+        "--now", metavar="WHEN", help=now_help.replace("replaces", "default: the clock; replaces")
+    )
+    data_options(earliest_cmd)
+
+    batch_cmd = commands.add_parser(
+        "batch",
+        help="plan JSON Lines (one request per line) into JSON Lines (one plan or error per line)",
+    )
+    batch_cmd.add_argument("input", metavar="REQUESTS.jsonl", nargs="?", default="-")
+    batch_cmd.add_argument("--now", metavar="WHEN", help=now_help + ", on every line")
+    data_options(batch_cmd)
+
+    recheck_cmd = commands.add_parser(
+        "recheck",
+        help="plan a stored plan's request again and report what changed (exit 1 if anything did)",
+    )
+    recheck_cmd.add_argument("stored", metavar="PLAN.json")
+    recheck_cmd.add_argument("--format", choices=formats, default="text")
+    data_options(recheck_cmd)
 
     example_cmd = commands.add_parser("example", help="plan a bundled example request")
     example_cmd.add_argument("name", nargs="?", default="nerve-root-sleeve-injection")
@@ -155,13 +215,173 @@ def _list_policies(out: TextIO, path: str | None) -> int:
     return EXIT_OK
 
 
+def _data(args: argparse.Namespace) -> tuple[Table | None, Profiles | None]:
+    """The table and policy file the command line names, or None for the bundled ones."""
+    table = None if args.table is None else load_table(args.table)
+    profiles = None if args.policies is None else _load_profiles(args.policies, table)
+    return table, profiles
+
+
+def _earliest(args: argparse.Namespace, out: TextIO) -> int:
+    request = _load_request(args.request)
+    table, profiles = _data(args)
+    now = args.now
+    if now is None and request.get("now") is None:
+        now = datetime.now(UTC)
+    answer = earliest(request, now=now, table=table, profiles=profiles)
+    if args.format == "json":
+        out.write(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(render_booking(answer))
+    return EXIT_OK
+
+
+def _recheck(args: argparse.Namespace, out: TextIO) -> int:
+    stored = _load_request(args.stored, MAX_PLAN_BYTES)
+    table, profiles = _data(args)
+    result = recheck(stored, table=table, profiles=profiles)
+    if args.format == "json":
+        out.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        verdict = (
+            f"CHANGED: {len(result.differences)} difference(s) from the stored plan"
+            if result.changed
+            else "Unchanged: the stored plan is what medplan plans today."
+        )
+        lines = [verdict, *(f"  {d}" for d in result.differences)]
+        if result.provenance:
+            lines += ["Made with:", *(f"  {d}" for d in result.provenance)]
+        out.write("\n".join(lines) + "\n")
+    return EXIT_CHANGED if result.changed else EXIT_OK
+
+
+class _Progress:
+    """A one-line progress report on a terminal's standard error; silent elsewhere."""
+
+    def __init__(self, stream: TextIO, total_bytes: int | None) -> None:
+        self._stream = stream
+        self._total = total_bytes
+        self._shown = 0.0
+
+    def show(self, lines: int, failed: int, read: int, *, final: bool = False) -> None:
+        moment = time.monotonic()
+        if not final and moment - self._shown < _PROGRESS_EVERY:
+            return
+        self._shown = moment
+        share = f", {100 * read / self._total:.0f}%" if self._total else ""
+        end = "\n" if final else ""
+        self._stream.write(f"\rmedplan batch: {lines:,} lines, {failed:,} failed{share}{end}")
+        self._stream.flush()
+
+
+def _lines(stream: IO[bytes]) -> Iterator[bytes | None]:
+    """The input's lines as bytes, one at a time; None for a line over the size limit (skipped whole)."""
+    while line := stream.readline(MAX_REQUEST_BYTES + 1):
+        if len(line) > MAX_REQUEST_BYTES and not line.endswith(b"\n"):
+            while (rest := stream.readline(65536)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield line
+
+
+def _error_record(number: int, error: Exception) -> dict[str, Any]:
+    detail: dict[str, str | None]
+    if isinstance(error, InputError):
+        detail = {"type": "InputError", "field": error.field, "problem": error.problem}
+    else:
+        problem = f"{type(error).__name__}: {error}"
+        detail = {"type": "InternalError", "field": None, "problem": problem}
+    return {"line": number, "error": {**detail, "message": f"line {number}: {error}"}}
+
+
+def _plan_line(
+    raw: bytes | None, now: str | None, table: Table, profiles: Profiles | None
+) -> dict[str, Any]:
+    if raw is None:
+        problem = f"is larger than {MAX_REQUEST_BYTES:,} bytes; a request is far smaller"
+        raise InputError("request", problem)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problem = f"is not UTF-8 ({error.reason} at byte {error.start})"
+        raise InputError("request", problem) from None
+    request = _decode(text, "request")
+    if not isinstance(request, dict):
+        raise InputError("request", "must be a JSON object")
+    return plan(request, table=table, profiles=profiles, now=now).to_dict()
+
+
+def _open_input(path: str) -> tuple[IO[bytes], int | None]:
+    """The batch input as bytes, and its size when it is a regular file (for the progress line)."""
+    if path == "-":
+        stream: IO[bytes] = sys.stdin.buffer
+    else:
+        try:
+            stream = open(path, "rb")  # noqa: SIM115, PTH123 - the caller closes it; the path is the user's
+        except OSError as error:
+            raise InputError(path, f"cannot be read ({error.strerror or error})") from None
+    try:
+        info = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError):  # a stream without a file behind it
+        return stream, None
+    return stream, info.st_size if stat.S_ISREG(info.st_mode) else None
+
+
+def _batch(args: argparse.Namespace, out: TextIO) -> int:
+    """Plan each line as it comes and write it at once: memory stays flat however long the input."""
+    table, profiles = _data(args)
+    table = default_table() if table is None else table  # loaded and checked once, before line 1
+    stream, total = _open_input(args.input)
+    progress = _Progress(sys.stderr, total) if sys.stderr.isatty() else None
+    lines = failed = internal = read = 0
+    try:
+        for number, raw in enumerate(_lines(stream), start=1):
+            read += MAX_REQUEST_BYTES if raw is None else len(raw)
+            if raw is not None and not raw.strip():
+                continue  # a blank line is not a request
+            lines += 1
+            try:
+                record = _plan_line(raw, args.now, table, profiles)
+            except InputError as error:
+                failed += 1
+                record = _error_record(number, error)
+            except (TableError, PolicyError):
+                raise  # the clinic's data, not this line: stop the whole batch
+            except Exception as error:  # noqa: BLE001 - one bad line must not stop the day's bookings
+                internal += 1
+                record = _error_record(number, error)
+            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+            if progress is not None:
+                progress.show(lines, failed + internal, read)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if progress is not None:
+        progress.show(lines, failed + internal, read, final=True)
+    if internal:
+        return EXIT_INTERNAL
+    return EXIT_INPUT if failed else EXIT_OK
+
+
 def _run(args: argparse.Namespace, out: TextIO) -> int:
+    commands = {
+        "procedures": lambda: _list_procedures(out),
+        "policies": lambda: _list_policies(out, args.policies),
+        "earliest": lambda: _earliest(args, out),
+        "batch": lambda: _batch(args, out),
+        "recheck": lambda: _recheck(args, out),
+    }
+    if args.command in commands:
+        return commands[args.command]()
+    return _plan(args, out)
+
+
+def _plan(args: argparse.Namespace, out: TextIO) -> int:
+    """``medplan plan`` and ``medplan example``."""
     table: Table | None = None
     profiles: Profiles | None = None
-    if args.command == "procedures":
-        return _list_procedures(out)
-    if args.command == "policies":
-        return _list_policies(out, args.policies)
+    now = None
     if args.command == "example":
         examples = _examples()
         if args.list:
@@ -176,15 +396,13 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             out.write(text)
             return EXIT_OK
         request = _decode(text, args.name)
+        if not isinstance(request, dict):
+            raise InputError("request", "must be a JSON object")
     else:
         request = _load_request(args.request)
-        if args.table is not None:
-            table = load_table(args.table)
-        if args.policies is not None:
-            profiles = _load_profiles(args.policies, table)
-    if not isinstance(request, dict):
-        raise InputError("request", "must be a JSON object")
-    result = plan(request, table=table, profiles=profiles)
+        table, profiles = _data(args)
+        now = args.now
+    result = plan(request, table=table, profiles=profiles, now=now)
     out.write(render_json(result) if args.format == "json" else render_text(result))
     return EXIT_OK
 

@@ -793,10 +793,13 @@ def _book(
 
 
 def _booking_reason(request: Request, answer: Booking) -> str:
-    if answer.limited_by:
-        why = f"{', '.join(answer.limited_by)} cannot be stopped in time"
-    else:
-        why = "the procedure starts before now"
+    start = request.procedure.start.timestamp()
+    late = [m.input for m in answer.medicines if m.earliest_start.timestamp() > start]
+    why = (
+        f"{', '.join(late)} cannot be stopped in time"
+        if late
+        else "the procedure starts before now"
+    )
     return (
         f"Booked too soon: told now ({say_when(answer.now)}), {why}; the earliest start at which "
         f"every hold can be met is {say_from(answer.earliest_start)}: book from then, "

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from medplan.model import Action, Divergence, MedicationPlan, Plan
-from medplan.planner import say_date, say_when
+from medplan.model import Action, Booking, Divergence, MedicationPlan, Plan
+from medplan.planner import say_date, say_from, say_when
 
-__all__ = ["render_json", "render_text"]
+__all__ = ["render_booking", "render_json", "render_text"]
 
 
 def render_json(plan: Plan) -> str:
@@ -130,6 +130,28 @@ def _timeline(plan: Plan) -> list[str]:
     return lines
 
 
+def render_booking(booking: Booking) -> str:
+    """The booking answers as the booking clerk or pharmacist reads them."""
+    lines = [f"Asked: {say_when(booking.now)} ({booking.now.tzinfo}, UTC{booking.now:%z})"]
+    if booking.too_soon:
+        lines.append("TOO SOON: the booked start is before the earliest start every hold allows.")
+    limit = f" (set by {', '.join(booking.limited_by)})" if booking.limited_by else ""
+    lines.append(f"Earliest start: {say_from(booking.earliest_start)}{limit}")
+    if booking.notify_by is not None:
+        lines.append(
+            f"Tell the patient by: {say_when(booking.notify_by)} (the first dose to leave out)"
+        )
+    width = max((len(m.input) for m in booking.medicines), default=0)
+    for medicine in booking.medicines:
+        notify = (
+            "" if medicine.notify_by is None else f"; first left out {say_when(medicine.notify_by)}"
+        )
+        lines.append(
+            f"  {medicine.input.ljust(width)}  from {say_from(medicine.earliest_start)}{notify}"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def render_text(plan: Plan) -> str:
     """The plan as a pharmacist reads it: a summary table, then each medicine's detail."""
     procedure = plan.procedure
@@ -146,6 +168,8 @@ def render_text(plan: Plan) -> str:
         lines += [f"  - {reason}" for reason in plan.review_reasons]
     else:
         lines.append("No medicine needs review.")
+    if plan.booking is not None:
+        lines += ["", *render_booking(plan.booking).splitlines()]
     lines.append("")
     header = ("Medicine", "Drug", "Action", "Last dose", "Check", "Resume")
     rows = [header, *(_short(m) for m in plan.medications)]

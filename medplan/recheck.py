@@ -1,0 +1,176 @@
+"""Stored plans stay honest: plan a stored plan's request again and say what changed.
+
+A booking system keeps plans for weeks while the table, the clinic policy or
+medplan itself may change. :func:`recheck` plans the request a stored plan
+carries (``plan["request"]``) with the current table and policy and compares
+the two plan JSONs field by field. Any difference outside the provenance
+fields (versions and hashes, which say what the plan was made with) means the
+stored plan is stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from medplan.api import plan
+from medplan.exceptions import InputError
+from medplan.model import Plan
+from medplan.profiles import Profiles
+from medplan.table import Table
+
+__all__ = ["Difference", "Recheck", "recheck"]
+
+# What a plan was made with, not what it says: a new table version with the
+# same answers is worth reporting, but it does not make the plan stale.
+_PROVENANCE = frozenset(
+    {"medplan_version", "table_version", "policy.source", "anticoagulation.tables"}
+)
+
+
+@attrs.frozen
+class Difference:
+    """One field whose value differs: its path in the plan JSON, the stored value and the new one.
+
+    A value that is absent on one side (a list grew, a field was added) is ``None`` there
+    and ``missing`` names the side.
+    """
+
+    path: str
+    stored: Any
+    current: Any
+    missing: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """As the recheck JSON gives it."""
+        return {
+            "path": self.path,
+            "stored": self.stored,
+            "current": self.current,
+            "missing": self.missing,
+        }
+
+    def __str__(self) -> str:
+        """``path: stored -> current``, as the text report shows it."""
+        if self.missing == "stored":
+            return f"{self.path}: (none) -> {_say(self.current)}"
+        if self.missing == "current":
+            return f"{self.path}: {_say(self.stored)} -> (none)"
+        return f"{self.path}: {_say(self.stored)} -> {_say(self.current)}"
+
+
+def _say(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return f"{type(value).__name__} of {len(value)}"
+    return str(value)
+
+
+@attrs.frozen
+class Recheck:
+    """The stored plan against a new plan of its request.
+
+    ``changed`` is true when anything the plan says differs (``differences``);
+    ``provenance`` lists the versions and hashes that changed (a new table,
+    a new medplan) whether or not the answers did.
+    """
+
+    plan: Plan
+    differences: tuple[Difference, ...]
+    provenance: tuple[Difference, ...]
+
+    @property
+    def changed(self) -> bool:
+        """Whether the stored plan is stale: any answer, date or instruction differs."""
+        return bool(self.differences)
+
+    def to_dict(self) -> dict[str, Any]:
+        """As ``medplan recheck --format json`` gives it."""
+        return {
+            "changed": self.changed,
+            "differences": [d.to_dict() for d in self.differences],
+            "provenance": [d.to_dict() for d in self.provenance],
+            "plan": self.plan.to_dict(),
+        }
+
+
+def _walk(path: str, stored: object, current: object) -> Iterator[Difference]:
+    if isinstance(stored, Mapping) and isinstance(current, Mapping):
+        for key in [*stored, *(k for k in current if k not in stored)]:
+            where = f"{path}.{key}" if path else str(key)
+            if key not in current:
+                yield Difference(where, stored[key], None, "current")
+            elif key not in stored:
+                yield Difference(where, None, current[key], "stored")
+            else:
+                yield from _walk(where, stored[key], current[key])
+        return
+    if isinstance(stored, list) and isinstance(current, list):
+        for index in range(max(len(stored), len(current))):
+            where = f"{path}[{index}]"
+            if index >= len(current):
+                yield Difference(where, stored[index], None, "current")
+            elif index >= len(stored):
+                yield Difference(where, None, current[index], "stored")
+            else:
+                yield from _walk(where, stored[index], current[index])
+        return
+    if stored != current or type(stored) is not type(current):
+        yield Difference(path, stored, current)
+
+
+def recheck(
+    stored: Mapping[str, Any],
+    *,
+    table: Table | None = None,
+    profiles: Profiles | None = None,
+) -> Recheck:
+    """Plan a stored plan's request again and compare.
+
+    Args:
+        stored: The plan JSON as the booking system stored it (decoded).
+        table: The table to plan with now; the bundled one when omitted.
+        profiles: The clinic policy profiles; the bundled ones when omitted.
+
+    Returns:
+        The new plan and every difference from the stored one.
+
+    Raises:
+        InputError: The stored plan carries no request, or its request is
+            no longer valid (the message names the field inside ``request``).
+
+    >>> import medplan
+    >>> booked = medplan.plan({
+    ...     "procedure": {"name": "TFESI", "start": "2026-12-08T09:30",
+    ...                   "timezone": "Australia/Perth", "bleeding_risk": "intermediate"},
+    ...     "medications": [{"name": "warfarin", "times": ["18:00"]}],
+    ... }).to_dict()
+    >>> recheck(booked).changed
+    False
+    >>> booked["medications"][0]["last_dose"] = "2026-12-03T18:00:00+08:00"
+    >>> [str(d) for d in recheck(booked).differences]
+    ['medications[0].last_dose: 2026-12-03T18:00:00+08:00 -> 2026-12-02T18:00:00+08:00']
+    """
+    request = stored.get("request")
+    if not isinstance(request, Mapping):
+        raise InputError(
+            "request", "the stored plan carries no request to plan again (it must be a JSON object)"
+        )
+    try:
+        current = plan(request, table=table, profiles=profiles)
+    except InputError as error:
+        field = f"request.{error.field}" if error.field else "request"
+        raise InputError(field, error.problem) from None
+    found = list(_walk("", stored, current.to_dict()))
+    return Recheck(
+        plan=current,
+        differences=tuple(d for d in found if d.path not in _PROVENANCE),
+        provenance=tuple(d for d in found if d.path in _PROVENANCE),
+    )

@@ -1,0 +1,211 @@
+"""The booking-system commands: ``medplan earliest``, ``medplan batch``, ``medplan recheck`` and ``plan --now``."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from strategies import VALID
+
+import medplan
+from medplan import cli
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp_path(tmp_path, monkeypatch):
+    """Every test runs with an empty temporary directory as its working directory."""
+    monkeypatch.chdir(tmp_path)
+
+
+def run(argv, capsys):
+    status = cli.main(argv)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def write(name, data):
+    Path(name).write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return name
+
+
+# VALID: warfarin 18:00, Tuesday 8 December 2026 09:30 Perth, intermediate risk.
+
+
+def test_earliest_prints_the_start_and_the_notify_by(capsys):
+    """Asked on Wednesday 2 December at 10:00: any time on Monday 7 December, tell the patient before 18:00 that day."""
+    status, out, err = run(["earliest", write("r.json", VALID), "--now", "2026-12-02T10:00"], capsys)
+
+    assert (status, err) == (0, "")
+    assert out.splitlines()[:3] == [
+        "Asked: Wednesday 2 December 2026 at 10:00 (Australia/Perth, UTC+0800)",
+        "Earliest start: Monday 7 December 2026 (any time that day) (set by Warfarin)",
+        "Tell the patient by: Wednesday 2 December 2026 at 18:00 (the first dose to leave out)",
+    ]
+
+
+def test_earliest_json(capsys):
+    """The JSON answer is the plan's booking object."""
+    status, out, _ = run(["earliest", write("r.json", VALID), "--now", "2026-12-02T10:00", "--format", "json"], capsys)
+
+    assert status == 0
+    answer = json.loads(out)
+    assert (answer["earliest_start"], answer["notify_by"], answer["limited_by"]) == (
+        "2026-12-07T00:00:00+08:00", "2026-12-02T18:00:00+08:00", ["Warfarin"])
+
+
+def test_earliest_without_now_asks_the_clock(capsys):
+    """The command line, and only it, reads the clock when no moment is given."""
+    status, out, _ = run(["earliest", write("r.json", VALID), "--format", "json"], capsys)
+
+    assert status == 0
+    assert json.loads(out)["now"]
+
+
+def test_earliest_with_a_bad_now_names_it(capsys):
+    """A moment that is not one is an input error, on one line."""
+    status, _, err = run(["earliest", write("r.json", VALID), "--now", "tomorrow"], capsys)
+
+    assert status == 2
+    assert err == "InputError: now: must be a local date and time YYYY-MM-DDTHH:MM (got 'tomorrow')\n"
+
+
+def test_plan_too_soon_says_so_first(capsys):
+    """Booked on Friday 4 December for Tuesday: the text says plainly the booking is too soon."""
+    status, out, _ = run(["plan", write("r.json", VALID), "--now", "2026-12-04T10:00"], capsys)
+
+    assert status == 0
+    assert "  - Booked too soon: told now (Friday 4 December 2026 at 10:00), Warfarin cannot be stopped in time;" in out
+    assert "TOO SOON: the booked start is before the earliest start every hold allows." in out
+
+
+# --- batch -----------------------------------------------------------------------------------
+
+
+def lines(*records):
+    return "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records)
+
+
+def test_batch_writes_one_plan_or_error_per_line_and_goes_on(capsys):
+    """A bad line gives an error record with its number; the lines after it are still planned; exit 2."""
+    broken = dict(VALID, procedure=dict(VALID["procedure"], timezone="Mars/Olympus"))
+    path = write("day.jsonl", lines(VALID, "{not json", "", broken, [1, 2], dict(VALID, booking_id="B-7")))
+
+    status, out, err = run(["batch", path], capsys)
+
+    records = [json.loads(line) for line in out.splitlines()]
+    assert (status, err) == (2, "")
+    assert len(records) == 5  # the blank line 3 is not a request
+    assert records[0]["medications"][0]["action"] == "hold"
+    assert records[1] == {"line": 2, "error": {
+        "type": "InputError", "field": "request",
+        "problem": "not valid JSON (Expecting property name enclosed in double quotes at line 1 column 2)",
+        "message": "line 2: request: not valid JSON (Expecting property name enclosed in double quotes at line 1 column 2)"}}
+    assert records[2]["line"] == 4
+    assert records[2]["error"]["field"] == "procedure.timezone"
+    assert records[3]["error"]["problem"] == "must be a JSON object"
+    assert records[4]["booking_id"] == "B-7"
+
+
+def test_batch_of_good_lines_exits_0_and_reads_stdin(capsys, monkeypatch):
+    """From standard input, every line planned: exit 0, and each plan is one line of compact JSON."""
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines(VALID, VALID).encode())))
+
+    status, out, err = run(["batch", "--now", "2026-12-02T10:00"], capsys)
+
+    assert (status, err) == (0, "")
+    plans = [json.loads(line) for line in out.splitlines()]
+    assert [p["booking"]["notify_by"] for p in plans] == ["2026-12-03T18:00:00+08:00"] * 2
+
+
+def test_batch_refuses_an_oversized_line_without_reading_it_whole(capsys):
+    """A line beyond the size limit is an error record, and the next line is planned."""
+    path = write("big.jsonl", "x" * (cli.MAX_REQUEST_BYTES + 10) + "\n" + lines(VALID))
+
+    status, out, _ = run(["batch", path], capsys)
+
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert status == 2
+    assert first["error"]["problem"] == "is larger than 1,000,000 bytes; a request is far smaller"
+    assert second["medications"][0]["input"] == "Warfarin"
+
+
+def test_batch_shows_progress_only_on_a_terminal(monkeypatch):
+    """On a terminal, a progress line on standard error; elsewhere (as in the other tests) nothing."""
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+
+    status = cli.main(["batch", write("day.jsonl", lines(VALID, VALID, "{"))])
+
+    assert status == 2
+    assert terminal.getvalue().endswith("\rmedplan batch: 3 lines, 1 failed, 100%\n")
+
+
+def test_batch_of_a_missing_file_is_one_error_line(capsys):
+    """A file that cannot be opened is an input error of the whole command."""
+    status, out, err = run(["batch", "nowhere.jsonl"], capsys)
+
+    assert (status, out) == (2, "")
+    assert err == "InputError: nowhere.jsonl: cannot be read (No such file or directory)\n"
+
+
+def test_batch_streams_its_output():
+    """Each plan is written as its line is read: the first plan arrives while the input is still open."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "medplan", "batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+    ) as process:
+        process.stdin.write(lines(VALID))
+        process.stdin.flush()
+        first = process.stdout.readline()  # would block forever if batch waited for the end of its input
+        process.stdin.write(lines(VALID))
+        process.stdin.close()
+        rest = process.stdout.read()
+        assert process.wait(timeout=60) == 0
+    assert json.loads(first)["medications"][0]["action"] == "hold"
+    assert len(rest.splitlines()) == 1
+
+
+# --- recheck ---------------------------------------------------------------------------------
+
+
+def test_recheck_of_an_unchanged_plan_exits_0(capsys):
+    """A plan stored today is what medplan plans today."""
+    run(["plan", write("r.json", VALID), "--format", "json"], capsys)
+    status, stored, _ = run(["plan", "r.json", "--format", "json"], capsys)
+
+    status, out, err = run(["recheck", write("plan.json", stored)], capsys)
+
+    assert (status, err) == (0, "")
+    assert out == "Unchanged: the stored plan is what medplan plans today.\n"
+
+
+def test_recheck_of_a_stale_plan_exits_1_and_names_the_change(capsys):
+    """A stored resume that today's rules would not give: exit 1 and the difference, in text and in JSON."""
+    plan = medplan.plan(VALID).to_dict()
+    plan["medications"][0]["resume"] = "2026-12-08T18:00:00+08:00"
+    path = write("plan.json", plan)
+
+    status, out, _ = run(["recheck", path], capsys)
+    json_status, json_out, _ = run(["recheck", path, "--format", "json"], capsys)
+
+    assert status == json_status == 1
+    assert out.splitlines()[:2] == [
+        "CHANGED: 1 difference(s) from the stored plan",
+        "  medications[0].resume: 2026-12-08T18:00:00+08:00 -> 2026-12-09T18:00:00+08:00",
+    ]
+    assert json.loads(json_out)["changed"] is True
+
+
+def test_recheck_of_something_that_is_not_a_plan(capsys):
+    """A request given where a plan is expected: one error line naming the missing request."""
+    status, _, err = run(["recheck", write("r.json", VALID)], capsys)
+
+    assert status == 2
+    assert err == "InputError: request: the stored plan carries no request to plan again (it must be a JSON object)\n"
