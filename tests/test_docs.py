@@ -2,12 +2,13 @@
 
 import doctest
 import importlib
+from pathlib import Path
 
 import pytest
 
 MODULES = [
     "medplan.schedule", "medplan.table", "medplan.request", "medplan.planner", "medplan.api", "medplan.profiles",
-    "medplan.labdays", "medplan.bridging",
+    "medplan.labdays", "medplan.bridging", "medplan.booking", "medplan.recheck",
 ]
 
 
@@ -17,6 +18,17 @@ def test_docstring_examples_hold(name):
     module = importlib.import_module(name)
 
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+
+    assert result.attempted > 0
+    assert result.failed == 0
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_readme_python_example_holds():
+    """The README's 'From Python' example runs against the installed package and gives the output shown."""
+    result = doctest.testfile(str(README), module_relative=False, optionflags=doctest.ELLIPSIS)
 
     assert result.attempted > 0
     assert result.failed == 0
