@@ -30,6 +30,7 @@ from medplan.model import (
     Request,
     Route,
 )
+from medplan.patient import render_calendar
 from medplan.planner import make_plan
 from medplan.profiles import Profile, Profiles, default_profiles, load_profiles
 from medplan.render import render_json, render_text
@@ -69,6 +70,7 @@ __all__ = [
     "make_plan",
     "parse_request",
     "plan",
+    "render_calendar",
     "render_json",
     "render_text",
 ]
