@@ -11,7 +11,14 @@ See the README for the request and plan contract.
 
 from medplan._version import __version__
 from medplan.api import earliest, plan
-from medplan.exceptions import InputError, MedplanError, PolicyError, TableError
+from medplan.exceptions import (
+    InputError,
+    MedplanError,
+    MissingExtraError,
+    PolicyError,
+    TableError,
+)
+from medplan.ics import render_ics
 from medplan.model import (
     SCHEMA_VERSION,
     Action,
@@ -49,6 +56,7 @@ __all__ = [
     "MedicationOrder",
     "MedicationPlan",
     "MedplanError",
+    "MissingExtraError",
     "Patient",
     "Plan",
     "Policy",
@@ -71,6 +79,7 @@ __all__ = [
     "parse_request",
     "plan",
     "render_calendar",
+    "render_ics",
     "render_json",
     "render_text",
 ]
