@@ -2,7 +2,9 @@
 
 Exit status: 0 a plan was printed (it may still need review: the plan says
 so); 2 the request or the command line is wrong; 3 a data table or a clinic
-policy file is malformed; 70 an internal error, which is a bug to report.
+policy file is malformed; 69 the output asked for needs an extra that is not
+installed (``--format ics`` without ``medplan[calendar]``); 70 an internal
+error, which is a bug to report.
 Errors are one line on standard error, never a traceback.
 """
 
@@ -11,24 +13,45 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any, NoReturn, TextIO
 
 from medplan._version import __version__
 from medplan.api import plan
-from medplan.exceptions import InputError, MedplanError, PolicyError, TableError
+from medplan.exceptions import (
+    InputError,
+    MedplanError,
+    MissingExtraError,
+    PolicyError,
+    TableError,
+)
+from medplan.ics import render_ics
+from medplan.model import Plan
+from medplan.patient import render_calendar
 from medplan.procedures import default_catalogue
 from medplan.profiles import Profiles, default_profiles, load_profiles
 from medplan.render import render_json, render_text
 from medplan.table import Table, default_table, load_table
 
-__all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_TABLE", "main"]
+__all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "EXIT_MISSING_EXTRA", "EXIT_OK", "EXIT_TABLE", "main"]
 
 EXIT_OK = 0
 EXIT_INPUT = 2
 EXIT_TABLE = 3
+# sysexits.h's EX_UNAVAILABLE, beside EX_SOFTWARE (70): neither the request
+# nor the clinic's data is wrong, the installation lacks a part.
+EXIT_MISSING_EXTRA = 69
 EXIT_INTERNAL = 70
+
+# What --format prints: the pharmacist's text, the JSON contract, and what the
+# patient receives (the day-by-day calendar in words, and an iCalendar file).
+RENDERERS: dict[str, Callable[[Plan], str]] = {
+    "text": render_text,
+    "json": render_json,
+    "calendar": render_calendar,
+    "ics": render_ics,
+}
 
 # A request lists a handful of medicines; anything this large is not one.
 MAX_REQUEST_BYTES = 1_000_000
@@ -92,13 +115,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"medplan {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    formats = ("text", "json")
+    formats = tuple(RENDERERS)
+    formats_help = (
+        "text: for the pharmacist; json: the plan contract; calendar: the patient's day-by-day "
+        "calendar; ics: the patient's iCalendar file (needs medplan[calendar])"
+    )
 
     plan_cmd = commands.add_parser(
         "plan", help="plan a request (a JSON file, or - for standard input)"
     )
     plan_cmd.add_argument("request", metavar="REQUEST.json")
-    plan_cmd.add_argument("--format", choices=formats, default="text")
+    plan_cmd.add_argument("--format", choices=formats, default="text", help=formats_help)
     plan_cmd.add_argument(
         "--table", metavar="CSV", help="use this drug-class table instead of the bundled one"
     )
@@ -111,7 +138,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format",
         choices=(*formats, "request"),
         default="text",
-        help="'request' prints the example's request instead of its plan",
+        help=f"{formats_help}; request: the example's request instead of its plan",
     )
     example_cmd.add_argument("--list", action="store_true", help="list the bundled examples")
 
@@ -185,7 +212,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if not isinstance(request, dict):
         raise InputError("request", "must be a JSON object")
     result = plan(request, table=table, profiles=profiles)
-    out.write(render_json(result) if args.format == "json" else render_text(result))
+    out.write(RENDERERS[args.format](result))
     return EXIT_OK
 
 
@@ -204,8 +231,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args, sys.stdout)
     except MedplanError as error:
         sys.stderr.write(f"{type(error).__name__}: {error}\n")
-        # A table or a policy file is the clinic's configuration, not the request.
-        return EXIT_TABLE if isinstance(error, TableError | PolicyError) else EXIT_INPUT
+        match error:
+            # A table or a policy file is the clinic's configuration, not the request.
+            case TableError() | PolicyError():
+                return EXIT_TABLE
+            case MissingExtraError():
+                return EXIT_MISSING_EXTRA
+            case _:
+                return EXIT_INPUT
     except Exception as error:  # noqa: BLE001 - a user sees one line, never a traceback
         sys.stderr.write(
             f"medplan: internal error, please report it: {type(error).__name__}: {error}\n"
