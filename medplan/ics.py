@@ -40,6 +40,10 @@ or an absolute contraindication) has no dated steps to follow: its calendar
 holds one all-day event on the day the plan was made (the procedure's day
 when the request gave no ``now``) saying so. That event takes the procedure's
 UID, so it replaces the procedure in a calendar that imported an earlier plan.
+
+``SEQUENCE`` is the number of minutes from 2000 to the booking's ``now`` (0
+without one): a later re-plan of the same booking always carries a higher
+one, which calendar programs look for before they take an update.
 """
 
 from __future__ import annotations
@@ -62,11 +66,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACTION_PROPERTY",
-    "NOT_FINAL",
+    "NOT_FINAL_LABEL",
+    "SEQUENCE_EPOCH",
     "UID_NAMESPACE",
     "action_keys",
     "event_uid",
     "render_ics",
+    "sequence",
 ]
 
 # The namespace of medplan's UUID 5 UIDs: fixed forever, or every patient's
@@ -74,8 +80,12 @@ __all__ = [
 UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "medplan")
 # The event property that carries the action key in clear (the UID is its hash).
 ACTION_PROPERTY = "X-MEDPLAN-ACTION"
-NOT_FINAL = "NOT FINAL: awaiting pharmacist review"
+NOT_FINAL_LABEL = "NOT FINAL: awaiting pharmacist review"
 _CALENDAR_NAME = "Medicines around your procedure"
+# SEQUENCE counts the minutes from here to the booking's now: a later re-plan
+# of the same booking always has a higher one, which calendar programs need
+# before they take an update of an event they already hold (RFC 5546, 2.1.4).
+SEQUENCE_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 # The oldest icalendar with Calendar.add_missing_timezones().
 _REQUIRES = "icalendar>=6.1"
 # Reminders: an hour before a timed step; 18:00 the evening before an all-day
@@ -217,7 +227,7 @@ def _procedure_lines(plan: Plan) -> list[str]:
 
 
 def _description(plan: Plan, event: TimelineEvent, medicine: MedicationPlan | None) -> str:
-    lines = [f"{NOT_FINAL}."] if plan.needs_review else []
+    lines = [f"{NOT_FINAL_LABEL}."] if plan.needs_review else []
     if event.kind == "procedure":
         lines += _procedure_lines(plan)
     else:
@@ -245,10 +255,18 @@ def _stamp(plan: Plan) -> datetime:
     return moment.astimezone(UTC)
 
 
+def sequence(plan: Plan) -> int:
+    """The events' SEQUENCE: minutes from :data:`SEQUENCE_EPOCH` to the booking's ``now``; 0 without one."""
+    if plan.booking is None:
+        return 0
+    return int((plan.booking.now - SEQUENCE_EPOCH).total_seconds()) // 60
+
+
 def _base_event(ical: ModuleType, plan: Plan, key: str, summary: str) -> icalendar.Event:
     event: icalendar.Event = ical.Event()
     event.add("uid", event_uid(plan, key))
     event.add("dtstamp", _stamp(plan))
+    event.add("sequence", sequence(plan))
     event.add("summary", summary)
     return event
 
@@ -273,7 +291,7 @@ def _events(ical: ModuleType, plan: Plan) -> list[icalendar.Event]:
         event.add("description", _description(plan, step, medicine))
         event.add("status", _status(plan))
         event.add("transp", "OPAQUE" if step.kind == "procedure" else "TRANSPARENT")
-        event.add(ACTION_PROPERTY, key)
+        event.add(ACTION_PROPERTY, ical.vText(key))  # an X- property is TEXT only if said
         for trigger in triggers:
             event.add_component(_alarm(ical, trigger, summary))
         events.append(event)
@@ -291,11 +309,11 @@ def _blocked_event(ical: ModuleType, plan: Plan, words: str) -> icalendar.Event:
     event = _base_event(ical, plan, "procedure", summary)
     event.add("dtstart", on)
     event.add("dtend", on + timedelta(days=1))
-    lines = [f"{NOT_FINAL}."] if plan.needs_review else []
+    lines = [f"{NOT_FINAL_LABEL}."] if plan.needs_review else []
     event.add("description", "\n".join([*lines, words]))
     event.add("status", _status(plan))
     event.add("transp", "TRANSPARENT")
-    event.add(ACTION_PROPERTY, "procedure")
+    event.add(ACTION_PROPERTY, ical.vText("procedure"))
     return event
 
 
@@ -358,7 +376,7 @@ def render_ics(plan: Plan) -> str:
     calendar.add("prodid", f"-//medplan//medplan {plan.medplan_version}//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    name = f"{_CALENDAR_NAME} ({NOT_FINAL})" if plan.needs_review else _CALENDAR_NAME
+    name = f"{_CALENDAR_NAME} ({NOT_FINAL_LABEL})" if plan.needs_review else _CALENDAR_NAME
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     words = blocked(plan)

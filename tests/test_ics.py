@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import types
 import uuid
@@ -40,8 +41,18 @@ def events(text: str) -> list[icalendar.Event]:
     return list(parse(text).walk("VEVENT"))
 
 
+def unescape(text: str) -> str:
+    """RFC 5545 TEXT unescaped (section 3.3.11), written here independently of icalendar."""
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), text)
+
+
+def action(event: icalendar.Event) -> str:
+    """The event's action key: an X- property is TEXT (RFC 5545 3.8.8.2), which icalendar reads back still escaped."""
+    return unescape(str(event[ics.ACTION_PROPERTY]))
+
+
 def by_key(text: str) -> dict[str, icalendar.Event]:
-    return {str(e[ics.ACTION_PROPERTY]): e for e in events(text)}
+    return {action(e): e for e in events(text)}
 
 
 def bridging_ics() -> str:
@@ -90,7 +101,7 @@ def test_calendar_properties_and_one_event_per_dated_step():
 
     assert str(calendar["VERSION"]) == "2.0"
     assert str(calendar["PRODID"]) == f"-//medplan//medplan {medplan.__version__}//EN"
-    kinds = [str(e[ics.ACTION_PROPERTY]).split("/")[0] for e in calendar.walk("VEVENT")]
+    kinds = [action(e).split("/")[0] for e in calendar.walk("VEVENT")]
     assert len(kinds) == len(result.timeline) == 21
     assert {k: kinds.count(k) for k in set(kinds)} == {"last-dose": 2, "test": 4, "injection": 12, "procedure": 1, "restart": 2}
 
@@ -153,7 +164,7 @@ def test_hand_checked_start_times():
 
 def test_blood_tests_are_all_day_events_on_their_dates():
     """Each INR test is an all-day event (VALUE=DATE) on the laboratory's working day: 22 and 24 December (Christmas Eve, for the Boxing Day holiday), 4 January (for Saturday 2 January) and 5 January."""
-    tests = [e for e in events(bridging_ics()) if str(e[ics.ACTION_PROPERTY]).startswith("test/")]
+    tests = [e for e in events(bridging_ics()) if action(e).startswith("test/")]
 
     assert [(e.decoded("DTSTART"), e.decoded("DTEND")) for e in tests] == [
         (date(2026, 12, 22), date(2026, 12, 23)),
@@ -266,6 +277,18 @@ def test_a_final_plan_is_confirmed_and_not_marked():
     assert {str(e["TRANSP"]) for e in events(text)} == {"TRANSPARENT", "OPAQUE"}
 
 
+def test_sequence_rises_with_each_later_replan_of_a_booking():
+    """SEQUENCE is the minutes from 2000 to the booking's now, so a later re-plan of the same booking is taken as an update; without a now it is 0."""
+    request = example("nerve-root-sleeve-injection", booking_id="PERTH-2026-0042")
+    early = medplan.plan(request, now="2026-11-20T10:00")
+    later = medplan.plan(request, now="2026-11-21T10:00")
+
+    assert {int(e["SEQUENCE"]) for e in events(medplan.render_ics(early))} == {ics.sequence(early)}
+    assert ics.sequence(early) == (datetime(2026, 11, 20, 2, 0, tzinfo=UTC) - ics.SEQUENCE_EPOCH) // timedelta(minutes=1)
+    assert ics.sequence(later) - ics.sequence(early) == 24 * 60
+    assert {int(e["SEQUENCE"]) for e in events(bridging_ics())} == {0}
+
+
 # --- UIDs -----------------------------------------------------------------
 
 
@@ -364,12 +387,12 @@ def test_a_contraindicated_plan_has_one_notice_on_the_procedure_day():
 # --- escaping -------------------------------------------------------------
 
 
-ODD_NAMES = ["Warfarin, 5 mg; Marevan", "Wärfarin\u0301 💊 ワルファリン وارفارين", "Back\\slash: warfarin"]
+ODD_NAMES = ["Warfarin, 5 mg; Marevan", "Wärfarin\u0301 💊 ワルファリン وارفارين", "Back\\slash: warfarin", "Warfarin\nnight dose"]
 
 
 @pytest.mark.parametrize("name", ODD_NAMES)
 def test_medicine_names_with_commas_semicolons_and_odd_unicode_round_trip(name):
-    """A medicine name with commas, semicolons, a backslash, combining marks, emoji, Japanese or Arabic comes back unchanged from the calendar."""
+    """A medicine name with commas, semicolons, a backslash, a newline, combining marks, emoji, Japanese or Arabic comes back unchanged from the calendar."""
     request = {
         "procedure": {"name": "Knee injection", "start": "2026-03-30T10:00", "timezone": "Europe/London", "bleeding_risk": "high"},
         "medications": [{"name": "Ibuprofen", "times": ["08:00"]}],
@@ -390,6 +413,8 @@ def test_medicine_names_with_commas_semicolons_and_odd_unicode_round_trip(name):
     assert str(found[f"last-dose/{name}/1"]["DESCRIPTION"]).split("\n")[1] == plain.medications[0].instruction
     if "," in name:
         assert "SUMMARY:Last dose of Warfarin\\, 5 mg\\; Marevan\r\n" in text
+    if "\n" in name:
+        assert "SUMMARY:Last dose of Warfarin\\nnight dose\r\n" in text
 
 
 def test_newlines_in_text_are_escaped_not_broken():
