@@ -11,7 +11,14 @@ See the README for the request and plan contract.
 
 from medplan._version import __version__
 from medplan.api import earliest, plan
-from medplan.exceptions import InputError, MedplanError, PolicyError, TableError
+from medplan.exceptions import (
+    InputError,
+    MedplanError,
+    MissingExtraError,
+    PolicyError,
+    TableError,
+)
+from medplan.ics import render_ics
 from medplan.model import (
     SCHEMA_VERSION,
     Action,
@@ -30,6 +37,7 @@ from medplan.model import (
     Request,
     Route,
 )
+from medplan.patient import render_calendar
 from medplan.planner import make_plan
 from medplan.profiles import Profile, Profiles, default_profiles, load_profiles
 from medplan.recheck import Difference, Recheck, recheck
@@ -50,6 +58,7 @@ __all__ = [
     "MedicationOrder",
     "MedicationPlan",
     "MedplanError",
+    "MissingExtraError",
     "Patient",
     "Plan",
     "Policy",
@@ -74,6 +83,8 @@ __all__ = [
     "plan",
     "recheck",
     "render_booking",
+    "render_calendar",
+    "render_ics",
     "render_json",
     "render_text",
 ]

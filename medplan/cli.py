@@ -3,8 +3,10 @@
 Exit status: 0 a plan was printed (it may still need review: the plan says
 so); 1 ``recheck`` found the stored plan changed; 2 the request or the
 command line is wrong (for ``batch``: at least one line was); 3 a data table
-or a clinic policy file is malformed; 70 an internal error, which is a bug to
-report. Errors are one line on standard error, never a traceback.
+or a clinic policy file is malformed; 69 the output asked for needs an extra
+that is not installed (``--format ics`` without ``medplan[calendar]``); 70 an
+internal error, which is a bug to report. Errors are one line on standard
+error, never a traceback.
 
 This is the one place that reads files and the clock: ``earliest`` without
 ``--now`` asks the clock, and everything below it is given the moment.
@@ -18,14 +20,23 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from importlib import resources
 from typing import IO, Any, NoReturn, TextIO
 
 from medplan._version import __version__
 from medplan.api import earliest, plan
-from medplan.exceptions import InputError, MedplanError, PolicyError, TableError
+from medplan.exceptions import (
+    InputError,
+    MedplanError,
+    MissingExtraError,
+    PolicyError,
+    TableError,
+)
+from medplan.ics import render_ics
+from medplan.model import Plan
+from medplan.patient import render_calendar
 from medplan.procedures import default_catalogue
 from medplan.profiles import Profiles, default_profiles, load_profiles
 from medplan.recheck import recheck
@@ -36,6 +47,7 @@ __all__ = [
     "EXIT_CHANGED",
     "EXIT_INPUT",
     "EXIT_INTERNAL",
+    "EXIT_MISSING_EXTRA",
     "EXIT_OK",
     "EXIT_TABLE",
     "main",
@@ -45,7 +57,19 @@ EXIT_OK = 0
 EXIT_CHANGED = 1
 EXIT_INPUT = 2
 EXIT_TABLE = 3
+# sysexits.h's EX_UNAVAILABLE, beside EX_SOFTWARE (70): neither the request
+# nor the clinic's data is wrong, the installation lacks a part.
+EXIT_MISSING_EXTRA = 69
 EXIT_INTERNAL = 70
+
+# What --format prints: the pharmacist's text, the JSON contract, and what the
+# patient receives (the day-by-day calendar in words, and an iCalendar file).
+RENDERERS: dict[str, Callable[[Plan], str]] = {
+    "text": render_text,
+    "json": render_json,
+    "calendar": render_calendar,
+    "ics": render_ics,
+}
 
 # A request lists a handful of medicines; anything this large is not one.
 # A stored plan carries its request and every dated step, so it may be larger.
@@ -116,13 +140,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"medplan {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    formats = ("text", "json")
+    formats = tuple(RENDERERS)
+    formats_help = (
+        "text: for the pharmacist; json: the plan contract; calendar: the patient's day-by-day "
+        "calendar; ics: the patient's iCalendar file (needs medplan[calendar])"
+    )
 
     plan_cmd = commands.add_parser(
         "plan", help="plan a request (a JSON file, or - for standard input)"
     )
     plan_cmd.add_argument("request", metavar="REQUEST.json")
-    plan_cmd.add_argument("--format", choices=formats, default="text")
+    plan_cmd.add_argument("--format", choices=formats, default="text", help=formats_help)
     policies_help = "use this clinic policy file (TOML) instead of the bundled profiles"
     now_help = (
         "when the booking is made (YYYY-MM-DDTHH:MM in the procedure's zone, or with a UTC "
@@ -143,7 +171,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the earliest start every hold allows, and when the patient must be told",
     )
     earliest_cmd.add_argument("request", metavar="REQUEST.json")
-    earliest_cmd.add_argument("--format", choices=formats, default="text")
+    earliest_cmd.add_argument("--format", choices=("text", "json"), default="text")
     earliest_cmd.add_argument(
         "--now", metavar="WHEN", help=now_help.replace("replaces", "default: the clock; replaces")
     )
@@ -162,7 +190,7 @@ def _parser() -> argparse.ArgumentParser:
         help="plan a stored plan's request again and report what changed (exit 1 if anything did)",
     )
     recheck_cmd.add_argument("stored", metavar="PLAN.json")
-    recheck_cmd.add_argument("--format", choices=formats, default="text")
+    recheck_cmd.add_argument("--format", choices=("text", "json"), default="text")
     data_options(recheck_cmd)
 
     example_cmd = commands.add_parser("example", help="plan a bundled example request")
@@ -171,7 +199,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format",
         choices=(*formats, "request"),
         default="text",
-        help="'request' prints the example's request instead of its plan",
+        help=f"{formats_help}; request: the example's request instead of its plan",
     )
     example_cmd.add_argument("--list", action="store_true", help="list the bundled examples")
 
@@ -403,7 +431,7 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         table, profiles = _data(args)
         now = args.now
     result = plan(request, table=table, profiles=profiles, now=now)
-    out.write(render_json(result) if args.format == "json" else render_text(result))
+    out.write(RENDERERS[args.format](result))
     return EXIT_OK
 
 
@@ -422,8 +450,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args, sys.stdout)
     except MedplanError as error:
         sys.stderr.write(f"{type(error).__name__}: {error}\n")
-        # A table or a policy file is the clinic's configuration, not the request.
-        return EXIT_TABLE if isinstance(error, TableError | PolicyError) else EXIT_INPUT
+        match error:
+            # A table or a policy file is the clinic's configuration, not the request.
+            case TableError() | PolicyError():
+                return EXIT_TABLE
+            case MissingExtraError():
+                return EXIT_MISSING_EXTRA
+            case _:
+                return EXIT_INPUT
     except Exception as error:  # noqa: BLE001 - a user sees one line, never a traceback
         sys.stderr.write(
             f"medplan: internal error, please report it: {type(error).__name__}: {error}\n"

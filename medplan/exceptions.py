@@ -6,7 +6,7 @@ system can show it to the person who typed the request without rewording it.
 
 from __future__ import annotations
 
-__all__ = ["InputError", "MedplanError", "PolicyError", "TableError"]
+__all__ = ["InputError", "MedplanError", "MissingExtraError", "PolicyError", "TableError"]
 
 
 class MedplanError(Exception):
@@ -81,3 +81,29 @@ class PolicyError(MedplanError):
         self.problem = problem
         where = file if key is None else f"{file}: {key}"
         super().__init__(f"{where}: {problem}")
+
+
+class MissingExtraError(MedplanError):
+    """An optional part of medplan was asked for, but its extra is not installed.
+
+    Neither the request nor the clinic's data is at fault: the installation
+    lacks a package that only that part needs (the iCalendar export needs
+    ``icalendar``). The message says what to install.
+
+    Attributes:
+        extra: The extra to install (``calendar``).
+        package: The missing package, with the version the part needs
+            (``icalendar>=6.1``).
+        feature: What needs it, in words (``the iCalendar export``).
+    """
+
+    __module__ = "medplan"
+
+    def __init__(self, extra: str, package: str, feature: str) -> None:
+        """Name what needs the package; the message ends with the command that installs it."""
+        self.extra = extra
+        self.package = package
+        self.feature = feature
+        super().__init__(
+            f"{feature} needs {package}, which is not installed: pip install 'medplan[{extra}]'"
+        )

@@ -115,7 +115,7 @@ def test_unknown_example_exits_2(capsys):
 # --- medplan plan -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("fmt", ["text", "json", "calendar", "ics"])
 @pytest.mark.parametrize("source", ["file", "stdin"])
 def test_plan_reads_file_or_stdin(source, fmt, capsys, monkeypatch):
     """`medplan plan FILE` and `medplan plan -` print the same plan as `medplan example` for the example's request."""
@@ -153,6 +153,36 @@ def test_plan_text_is_the_rendered_plan(capsys):
 
     assert (status, err) == (0, "")
     assert out == medplan.render_text(medplan.plan(VALID))
+
+
+@pytest.mark.parametrize(
+    ("fmt", "render"),
+    [("calendar", medplan.render_calendar), ("ics", medplan.render_ics)],
+)
+def test_example_prints_what_the_patient_receives(fmt, render, capsys):
+    """`medplan example NAME --format calendar|ics` prints the patient's calendar text or iCalendar file for the example's plan."""
+    name = "warfarin-bridging-mitral-valve"
+    _, request, _ = run(["example", name, "--format", "request"], capsys)
+
+    status, out, err = run(["example", name, "--format", fmt], capsys)
+
+    assert (status, err) == (0, "")
+    assert out == render(medplan.plan(json.loads(request)))
+
+
+def test_missing_calendar_extra_exits_69_naming_the_extra(capsys, monkeypatch):
+    """`--format ics` without icalendar installed prints one line naming the extra and exits 69, not a traceback."""
+    monkeypatch.setitem(sys.modules, "icalendar", None)
+    Path("request.json").write_text(json.dumps(VALID), encoding="utf-8")
+
+    status, out, err = run(["plan", "request.json", "--format", "ics"], capsys)
+
+    assert (status, out) == (cli.EXIT_MISSING_EXTRA, "")
+    assert cli.EXIT_MISSING_EXTRA == 69
+    assert_one_line_error(
+        err,
+        "MissingExtraError: the iCalendar export needs icalendar>=6.1, which is not installed: pip install 'medplan[calendar]'",
+    )
 
 
 BAD_INPUTS = [
@@ -463,6 +493,21 @@ def test_installed_command_reports_bad_input_in_one_line(command, tmp_path):
     assert_one_line_error(
         result.stderr, "InputError: procedure.start: 2026-02-30T09:00 is not a real date"
     )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_installed_command_writes_ics_with_crlf_line_ends(command, tmp_path):
+    """The installed command's `--format ics` reaches standard output with RFC 5545's CRLF line ends intact."""
+    result = subprocess.run(  # noqa: S603 - our own command
+        [*command(), "example", "--format", "ics"],
+        cwd=tmp_path,
+        capture_output=True,
+        check=False,
+    )
+
+    assert (result.returncode, result.stderr) == (0, b"")
+    assert result.stdout.startswith(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+    assert result.stdout.count(b"\n") == result.stdout.count(b"\r\n")
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -90,7 +90,7 @@ def test_every_exported_exception_is_public():
         if isinstance(getattr(medplan, name), type)
         and issubclass(getattr(medplan, name), BaseException)
     ]
-    assert {e.__name__ for e in errors} == {"InputError", "MedplanError", "PolicyError", "TableError"}
+    assert {e.__name__ for e in errors} == {"InputError", "MedplanError", "MissingExtraError", "PolicyError", "TableError"}
     assert all(e.__module__ == "medplan" for e in errors)
 
 
