@@ -7,7 +7,7 @@ import pytest
 
 MODULES = [
     "medplan.schedule", "medplan.table", "medplan.request", "medplan.planner", "medplan.api", "medplan.profiles",
-    "medplan.labdays", "medplan.bridging",
+    "medplan.labdays", "medplan.bridging", "medplan.schemas",
 ]
 
 
