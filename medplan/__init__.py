@@ -6,7 +6,8 @@ The public API, re-exported here, is all a booking system needs::
     result = medplan.plan(request_mapping)   # raises medplan.InputError on bad input
     result.needs_review, result.to_dict()    # the documented JSON
 
-See the README for the request and plan contract.
+See the README for the request and plan contract; ``medplan.schema("request")`` and
+``medplan.schema("plan")`` give it as JSON Schema.
 """
 
 from medplan._version import __version__
@@ -43,6 +44,7 @@ from medplan.profiles import Profile, Profiles, default_profiles, load_profiles
 from medplan.recheck import Difference, Recheck, recheck
 from medplan.render import render_booking, render_json, render_text
 from medplan.request import parse_request
+from medplan.schemas import schema
 from medplan.table import Table, default_table, load_table
 
 __all__ = [
@@ -87,4 +89,5 @@ __all__ = [
     "render_ics",
     "render_json",
     "render_text",
+    "schema",
 ]
