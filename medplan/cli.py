@@ -113,7 +113,8 @@ def _read(stream: TextIO, label: str, limit: int = MAX_REQUEST_BYTES) -> str:
     # Read at most one character past the limit: a huge file is refused, not read whole.
     text = stream.read(limit + 1)
     if len(text) > limit:
-        raise InputError(label, f"is larger than {limit:,} characters; a request is far smaller")
+        what = "a request" if limit == MAX_REQUEST_BYTES else "a stored plan"
+        raise InputError(label, f"is larger than {limit:,} characters; {what} is far smaller")
     return text
 
 
