@@ -16,14 +16,17 @@ from typing import Any
 import attrs
 
 from medplan._version import __version__
-from medplan.care import default_care
+from medplan.bridging import default_bridging_tables
+from medplan.care import CareSets, default_care
 from medplan.exceptions import InputError
 from medplan.model import Booking, Plan, Request
 from medplan.planner import make_plan
 from medplan.procedures import default_catalogue
 from medplan.profiles import Profiles
+from medplan.provenance import holidays_version, tz_version
 from medplan.request import parse_request
 from medplan.table import Table, default_table
+from medplan.thrombosis import default_risk_table
 
 __all__ = ["earliest", "plan"]
 
@@ -99,8 +102,25 @@ def plan(
     table = default_table() if table is None else table
     request = _with_now(request, now)
     parsed = _parse(request, table, profiles)
-    result = make_plan(parsed, table, medplan_version=__version__, care=default_care())
-    return attrs.evolve(result, request=_echo(request))
+    care = default_care()
+    result = make_plan(parsed, table, medplan_version=__version__, care=care)
+    return attrs.evolve(
+        result, request=_echo(request), data_versions=_data_versions(table, care, parsed)
+    )
+
+
+def _data_versions(table: Table, care: CareSets, parsed: Request) -> tuple[str, ...]:
+    """Every data file the plan was made from, and where its zone's rules came from."""
+    versions = [
+        table.version,
+        default_catalogue().version,
+        care.version,
+        default_risk_table().version,
+        *default_bridging_tables().versions,
+        tz_version(parsed.procedure.zone.key),
+    ]
+    holidays = holidays_version() if parsed.policy.lab_country is not None else None
+    return (*versions, *([holidays] if holidays else []))
 
 
 def earliest(

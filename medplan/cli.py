@@ -436,6 +436,15 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _one_line(message: str) -> str:
+    """The message with any line break or control character escaped: an error is one line."""
+    if message.isprintable():
+        return message
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in message
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
@@ -450,7 +459,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args, sys.stdout)
     except MedplanError as error:
-        sys.stderr.write(f"{type(error).__name__}: {error}\n")
+        sys.stderr.write(f"{type(error).__name__}: {_one_line(str(error))}\n")
         match error:
             # A table or a policy file is the clinic's configuration, not the request.
             case TableError() | PolicyError():

@@ -754,6 +754,9 @@ class Plan:
     timeline: tuple[TimelineEvent, ...] = ()
     booking_id: str | None = None
     booking: Booking | None = None
+    # Every data file the plan was made from (file and hash) and the tz database
+    # release its zone came from: what, besides the request, decides its answers.
+    data_versions: tuple[str, ...] = ()
     # The request as given, as compact JSON text: a stored plan can be planned
     # again from it (medplan recheck). Text, because a plan is frozen.
     request: str | None = None
@@ -776,6 +779,7 @@ class Plan:
             "booking_id": self.booking_id,
             "medplan_version": self.medplan_version,
             "table_version": self.table_version,
+            "data_versions": list(self.data_versions),
             "guideline": self.guideline,
             "policy": self.policy.to_dict(),
             "procedure": {

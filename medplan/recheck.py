@@ -25,9 +25,17 @@ __all__ = ["Difference", "Recheck", "recheck"]
 
 # What a plan was made with, not what it says: a new table version with the
 # same answers is worth reporting, but it does not make the plan stale.
-_PROVENANCE = frozenset(
-    {"medplan_version", "table_version", "policy.source", "anticoagulation.tables"}
+_PROVENANCE = (
+    "medplan_version",
+    "table_version",
+    "data_versions",
+    "policy.source",
+    "anticoagulation.tables",
 )
+
+
+def _is_provenance(path: str) -> bool:
+    return any(path == p or path.startswith((f"{p}[", f"{p}.")) for p in _PROVENANCE)
 
 
 @attrs.frozen
@@ -171,6 +179,6 @@ def recheck(
     found = list(_walk("", stored, current.to_dict()))
     return Recheck(
         plan=current,
-        differences=tuple(d for d in found if d.path not in _PROVENANCE),
-        provenance=tuple(d for d in found if d.path in _PROVENANCE),
+        differences=tuple(d for d in found if not _is_provenance(d.path)),
+        provenance=tuple(d for d in found if _is_provenance(d.path)),
     )

@@ -126,7 +126,14 @@ def _object(path: str, value: object, kind: str) -> Mapping[str, Any]:
     allowed = _FIELDS[kind]
     for key in value:
         if key not in allowed:
-            where = f"{path}.{key}" if path else str(key)
+            # A key with a line break or other unprintable text is shown quoted, so the
+            # message stays one readable line.
+            shown = (
+                key
+                if isinstance(key, str) and key.isprintable() and key.strip() == key and key
+                else repr(key)
+            )
+            where = f"{path}.{shown}" if path else shown
             raise InputError(
                 where, f"is not a field medplan knows (expected one of {', '.join(allowed)})"
             )

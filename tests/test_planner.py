@@ -1000,7 +1000,7 @@ def test_plan_json_has_the_documented_fields():
     assert set(data) == {
         "medplan_version", "table_version", "guideline", "policy", "procedure",
         "needs_review", "review_reasons", "contraindicated", "screening", "medications", "care",
-        "anticoagulation", "timeline", "schema_version", "booking_id", "booking", "request",
+        "anticoagulation", "timeline", "schema_version", "booking_id", "booking", "request", "data_versions",
     }
     assert set(data["procedure"]) == {
         "code", "name", "start", "end", "timezone", "bleeding_risk", "fasting", "sedation", "contrast", "notes",
