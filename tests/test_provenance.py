@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 
 import pytest
+import tzdata
 from strategies import VALID
 
 import medplan
@@ -60,8 +61,6 @@ def test_a_host_folder_without_its_release_says_so(fresh_tz_version, tmp_path):
 
 def test_without_host_zones_the_tzdata_package_is_named(fresh_tz_version, tmp_path):
     """Where the host has no zone files, zoneinfo falls back to the tzdata package, and so does the record."""
-    import tzdata
-
     zoneinfo.reset_tzpath([str(tmp_path)])
 
     assert fresh_tz_version("Europe/London") == f"tz {tzdata.IANA_VERSION} (tzdata package)"
