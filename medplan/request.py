@@ -485,6 +485,7 @@ def _patient(data: object, day0: date) -> Patient:
         for name in FLAGS
         if (answer := _flag(f"patient.{name}", fields.get(name))) is not None
     )
+
     def measure(key: str, value: object) -> float | None:
         if value is None:
             return None
