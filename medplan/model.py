@@ -380,7 +380,12 @@ class Policy:
 
 @attrs.frozen(kw_only=True)
 class Request:
-    """A validated request: a procedure, a patient, their medicines, a policy."""
+    """A validated request: a procedure, a patient, their medicines, a policy.
+
+    ``review_reasons`` are the caller's own questions (what medplan.fhir
+    could not map from FHIR); the plan lists each after its own, so it needs
+    review.
+    """
 
     procedure: Procedure
     patient: Patient
@@ -388,6 +393,7 @@ class Request:
     policy: Policy
     now: datetime | None = attrs.field(default=None, validator=_optional_aware)
     booking_id: str | None = None
+    review_reasons: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

@@ -865,6 +865,8 @@ def make_plan(
             anticoagulant=_holds_anticoagulant(request, table, plans),
         )
         reasons[:0] = care_plan.reasons
+    # The caller's own questions last: they are about the input, not a rule.
+    reasons += request.review_reasons
     return Plan(
         procedure=request.procedure,
         guideline=request.procedure.guideline,

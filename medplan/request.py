@@ -42,7 +42,7 @@ from medplan.profiles import SETTINGS, Profiles, SettingError, apply_settings, d
 from medplan.table import Evidence
 from medplan.thrombosis import REASONS, choices, features
 
-__all__ = ["DEFAULT_GUIDELINE", "parse_request", "parse_zone"]
+__all__ = ["DEFAULT_GUIDELINE", "PATIENT_RANGES", "parse_request", "parse_zone"]
 
 DEFAULT_GUIDELINE = "asra-pain-2018"
 
@@ -52,6 +52,10 @@ _CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 _MAX_NAME = 200
 _MAX_CRCL = 500
 _MAX_MEDICATIONS = 200
+# A caller's own review reasons (medplan.fhir's unmapped FHIR items) name a
+# resource, a field and what to find out: longer than a name.
+_MAX_REASON = 500
+_MAX_REASONS_GIVEN = 200
 _PROCEDURE_MAX_HOURS = 24
 # Bookings are for dates within reach; the bounds keep every hold and restart
 # inside what datetime can represent, with room to spare.
@@ -63,7 +67,16 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 E = TypeVar("E")
 
 _FIELDS = {
-    "": ("schema_version", "booking_id", "now", "procedure", "patient", "medications", "policy"),
+    "": (
+        "schema_version",
+        "booking_id",
+        "now",
+        "procedure",
+        "patient",
+        "medications",
+        "policy",
+        "review_reasons",
+    ),
     "procedure": (
         "code",
         "name",
@@ -146,14 +159,14 @@ def _required(path: str, data: Mapping[str, Any], key: str) -> object:
     return data[key]
 
 
-def _text(path: str, value: object) -> str:
+def _text(path: str, value: object, limit: int = _MAX_NAME) -> str:
     if not isinstance(value, str):
         raise InputError(path, f"must be text (got {_type_name(value)})")
     text = value.strip()
     if not text:
         raise InputError(path, "must not be empty")
-    if len(text) > _MAX_NAME:
-        raise InputError(path, f"must be at most {_MAX_NAME} characters (got {len(text)})")
+    if len(text) > limit:
+        raise InputError(path, f"must be at most {limit} characters (got {len(text)})")
     if any(unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in text):
         raise InputError(path, "must not contain control characters")
     return text
@@ -371,7 +384,14 @@ def _procedure(data: object, guidelines: Collection[str], catalogue: Catalogue |
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MAX_REASONS = 10
 _MAX_CHA2DS2_VASC = 9
-_WEIGHT_KG = (20, 350)
+# The ranges the patient's measurements must fall in (medplan.fhir checks a
+# FHIR Observation against the same ones before it maps it).
+PATIENT_RANGES: Mapping[str, tuple[float, float]] = {
+    "crcl_ml_min": (0, _MAX_CRCL),
+    "egfr": (0, _MAX_CRCL),
+    "weight_kg": (20, 350),
+    "hba1c_percent": (3, 25),
+}
 
 
 def _event(path: str, value: object, day0: date) -> Event:
@@ -472,18 +492,19 @@ def _patient(data: object, day0: date) -> Patient:
         for name in FLAGS
         if (answer := _flag(f"patient.{name}", fields.get(name))) is not None
     )
+
+    def measure(key: str, value: object) -> float | None:
+        if value is None:
+            return None
+        low, high = PATIENT_RANGES[key]
+        return _number(f"patient.{key}", value, low=low, high=high)
+
     return Patient(
-        crcl_ml_min=None
-        if crcl is None
-        else _number("patient.crcl_ml_min", crcl, low=0, high=_MAX_CRCL),
-        egfr=None if egfr is None else _number("patient.egfr", egfr, low=0, high=_MAX_CRCL),
-        hba1c_percent=None
-        if hba1c is None
-        else _number("patient.hba1c_percent", hba1c, low=3, high=25),
+        crcl_ml_min=measure("crcl_ml_min", crcl),
+        egfr=measure("egfr", egfr),
+        hba1c_percent=measure("hba1c_percent", hba1c),
         takes_pain_relief=_flag("patient.takes_pain_relief", fields.get("takes_pain_relief")),
-        weight_kg=None
-        if weight is None
-        else _number("patient.weight_kg", weight, low=_WEIGHT_KG[0], high=_WEIGHT_KG[1]),
+        weight_kg=measure("weight_kg", weight),
         anticoagulation=_anticoagulation(fields.get("anticoagulation"), day0),
         flags=flags,
     )
@@ -558,6 +579,21 @@ def _medications(data: object) -> tuple[MedicationOrder, ...]:
             "medications", f"must list at most {_MAX_MEDICATIONS} medicines (got {len(data)})"
         )
     return tuple(_medication(f"medications[{i}]", item) for i, item in enumerate(data))
+
+
+def _review_reasons(data: object) -> tuple[str, ...]:
+    """The caller's own review reasons: each is kept, in order, and makes the plan need review."""
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise InputError("review_reasons", f"must be a list of text (got {_type_name(data)})")
+    if len(data) > _MAX_REASONS_GIVEN:
+        raise InputError(
+            "review_reasons", f"must list at most {_MAX_REASONS_GIVEN} reasons (got {len(data)})"
+        )
+    return tuple(
+        _text(f"review_reasons[{i}]", item, limit=_MAX_REASON) for i, item in enumerate(data)
+    )
 
 
 def _profile(fields: Mapping[str, Any], profiles: Profiles | None) -> Policy:
@@ -727,4 +763,5 @@ def parse_request(
         policy=policy,
         now=now,
         booking_id=booking_id,
+        review_reasons=_review_reasons(fields.get("review_reasons")),
     )

@@ -119,7 +119,7 @@ ERROR_CASES = [
     pytest.param(
         request_with(("patients",), {"crcl_ml_min": 62}),
         "patients",
-        "patients: is not a field medplan knows (expected one of schema_version, booking_id, now, procedure, patient, medications, policy)",
+        "patients: is not a field medplan knows (expected one of schema_version, booking_id, now, procedure, patient, medications, policy, review_reasons)",
         id="unknown-top-level-field",
     ),
     pytest.param(
@@ -484,3 +484,42 @@ def test_any_json_value_as_request_gives_plan_or_input_error(request):
 def test_any_json_value_in_one_field_gives_plan_or_input_error(path, value):
     """Any JSON-like value in one field of a valid request gives a Plan or an InputError, never another exception."""
     plan_or_input_error(request_with(path, value))
+
+
+def test_review_reasons_given_are_listed_last_and_make_the_plan_need_review():
+    """A request's own review reasons are kept in order after medplan's, so the plan needs review."""
+    request = {
+        "procedure": {"name": "Injection", "start": "2026-12-08T09:30", "timezone": "Australia/Perth",
+                      "bleeding_risk": "low"},
+        "medications": [],
+        "review_reasons": ["  Observation/o1 valueQuantity: unit lb is not kg  ", "second"],
+    }
+
+    plan = medplan.plan(request)
+
+    assert plan.review_reasons == ("Observation/o1 valueQuantity: unit lb is not kg", "second")
+    assert plan.needs_review
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("one reason", "review_reasons: must be a list of text (got text)"),
+        ([""], "review_reasons[0]: must not be empty"),
+        (["x" * 501], "review_reasons[0]: must be at most 500 characters (got 501)"),
+        (["ok"] * 201, "review_reasons: must list at most 200 reasons (got 201)"),
+    ],
+)
+def test_malformed_review_reasons_are_refused_naming_the_item(value, message):
+    """Review reasons must be a list of short texts; the error names the item."""
+    request = {
+        "procedure": {"name": "Injection", "start": "2026-12-08T09:30", "timezone": "Australia/Perth",
+                      "bleeding_risk": "low"},
+        "medications": [],
+        "review_reasons": value,
+    }
+
+    with pytest.raises(medplan.InputError) as excinfo:
+        medplan.plan(request)
+
+    assert str(excinfo.value) == message

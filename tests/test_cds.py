@@ -1,0 +1,229 @@
+"""CDS Hooks: the discovery response and the appointment-book service's cards.
+
+The hook request follows the CDS Hooks specification's example request (cds-hooks/docs,
+docs/specification/current.md, "Calling a CDS Service": hook, hookInstance, context, prefetch) and
+the appointment-book hook's context (HL7/cds-hooks-library, input/pagecontent/appointment-book.md:
+userId, patientId, encounterId, appointments). Cards follow "Card Attributes" there: summary
+"One-sentence, <140-character", indicator info, warning or critical, source with a label.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+import medplan
+from medplan import cds
+
+ZONE = "Australia/Perth"
+RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+
+SCREENED = {"severe_bleeding_disorder": False, "cauda_equina_symptoms": False,
+            "acute_motor_weakness": False, "disc_or_epidural_infection": False}
+
+
+def appointment(code="peripheral-joint-injection", **fields):
+    return {
+        "resourceType": "Appointment", "id": "apt1", "status": "proposed",
+        "serviceType": [{"coding": [{"system": "urn:medplan:procedure", "code": code}]}],
+        "description": "Knee injection",
+        "start": "2026-12-08T09:30:00+08:00", "end": "2026-12-08T10:00:00+08:00",
+        "participant": [{"actor": {"reference": "Patient/1288992"}, "required": "required", "status": "tentative"}],
+        **fields,
+    }
+
+
+def searchset(*resources):
+    return {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": r} for r in resources]}
+
+
+def warfarin_statement():
+    return {"resourceType": "MedicationStatement", "id": "ms1", "status": "active",
+            "subject": {"reference": "Patient/1288992"},
+            "medicationCodeableConcept": {"coding": [{"system": RXNORM, "code": "11289"}], "text": "Warfarin"},
+            "dosage": [{"timing": {"repeat": {"timeOfDay": ["18:00:00"]}}}]}
+
+
+def hook_request(*appointments, statements=(), **prefetch):
+    return {
+        "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+        "hook": "appointment-book",
+        "context": {"userId": "PractitionerRole/A2340113", "patientId": "1288992",
+                    "appointments": searchset(*(appointments or [appointment()]))},
+        "prefetch": {
+            "patient": {"resourceType": "Patient", "id": "1288992"},
+            "medicationStatements": searchset(*statements) if statements else None,
+            "medicationRequests": None,
+            "observations": None,
+            **prefetch,
+        },
+    }
+
+
+def test_discovery_lists_the_appointment_book_service_with_its_prefetch():
+    """The discovery response has one appointment-book service with the spec's required fields and the patient-token prefetch."""
+    (service,) = cds.discovery()["services"]
+
+    assert service["hook"] == "appointment-book"
+    assert service["id"] == "medplan-appointment-book"
+    assert service["title"]
+    assert service["description"]
+    assert service["prefetch"]["patient"] == "Patient/{{context.patientId}}"
+    assert service["prefetch"]["medicationStatements"].startswith("MedicationStatement?patient={{context.patientId}}")
+    assert service["prefetch"]["medicationRequests"].startswith("MedicationRequest?patient={{context.patientId}}")
+    assert "http://loinc.org|6301-6" in service["prefetch"]["observations"]
+
+
+def test_nothing_to_hold_gives_an_info_card():
+    """A low-risk injection for a patient on no medicines, all sent, is one info card."""
+    (card,) = cds.appointment_book(hook_request(), timezone=ZONE)["cards"]
+
+    assert card["indicator"] == "info"
+    assert card["summary"] == "No medicine to hold before the procedure on Tuesday 8 December 2026"
+    assert card["source"] == {"label": f"medplan {medplan.__version__}"}
+    assert "links" not in card
+
+
+def test_a_held_medicine_gives_a_warning_card_with_its_dates():
+    """Warfarin before an intermediate-risk injection is a warning card whose detail gives the last dose, restart and INR."""
+    request = hook_request(appointment("tfesi-lumbar"), statements=[warfarin_statement()])
+
+    (card,) = cds.appointment_book(request, timezone=ZONE, plan_url="https://booking.example/plans/apt1")["cards"]
+
+    assert card["indicator"] == "warning"
+    assert card["summary"].startswith("Before the procedure on Tuesday 8 December 2026: hold 1 medicine")
+    assert "| Warfarin | hold | Wednesday 2 December 2026 at 18:00 | Wednesday 9 December 2026 at 18:00 | INR \\<= 1.5 on Monday 7 December 2026 |" in card["detail"]
+    assert card["links"] == [{"label": "The full medplan plan", "url": "https://booking.example/plans/apt1", "type": "absolute"}]
+
+
+def test_a_booking_too_soon_gives_a_critical_card_with_the_earliest_start():
+    """Asked the day before, warfarin cannot be held in time: critical, with the earliest safe start."""
+    request = hook_request(appointment("tfesi-lumbar"), statements=[warfarin_statement()])
+
+    (card,) = cds.appointment_book(request, timezone=ZONE, now="2026-12-07T10:00")["cards"]
+
+    assert card["indicator"] == "critical"
+    assert card["summary"].startswith("Too soon for the medicine holds: earliest safe start")
+    assert "Earliest safe start: **" in card["detail"]
+
+
+def test_an_absolute_contraindication_gives_a_critical_card(monkeypatch):
+    """A plan with an absolute contraindication answered yes is a critical 'do not book' card.
+
+    FHIR carries no screening answers, so the plan is made with one added: this tests the card.
+    """
+    planned = cds.plan
+
+    def with_screening(body):
+        return planned({**body, "patient": {**body.get("patient", {}), **SCREENED, "cauda_equina_symptoms": True}})
+
+    monkeypatch.setattr(cds, "plan", with_screening)
+
+    (card,) = cds.appointment_book(hook_request(appointment("tfesi-lumbar")), timezone=ZONE)["cards"]
+
+    assert card["indicator"] == "critical"
+    assert card["summary"].startswith("Do not book: the patient has an absolute contraindication")
+
+
+def test_a_missing_prefetch_key_is_a_review_and_a_warning():
+    """A prefetch key the client did not send is named as a review reason: medplan fetches nothing itself."""
+    request = hook_request()
+    del request["prefetch"]["medicationStatements"]
+
+    (card,) = cds.appointment_book(request, timezone=ZONE)["cards"]
+
+    assert card["indicator"] == "warning"
+    assert "prefetch.medicationStatements: not sent, and medplan fetches nothing from the FHIR server" in card["detail"].replace("\\", "")
+
+
+def test_every_summary_is_under_140_characters():
+    """However long the procedure's name, the summary stays one line under 140 characters."""
+    long_name = appointment("no-such-code", serviceType=[{"text": "A" * 300}])
+    for request in (hook_request(), hook_request(long_name), hook_request(appointment("tfesi-lumbar"), statements=[warfarin_statement()])):
+        for now in (None, "2026-12-07T10:00"):
+            for card in cds.appointment_book(request, timezone=ZONE, now=now)["cards"]:
+                assert len(card["summary"]) < 140
+                assert "\n" not in card["summary"]
+
+
+def test_each_proposed_appointment_gets_its_own_stable_card():
+    """Two proposed appointments give two cards, whose uuids are the same for the same hook instance."""
+    request = hook_request(appointment(), appointment(id="apt2", start="2026-12-09T09:30:00+08:00", end=None))
+
+    first = cds.appointment_book(request, timezone=ZONE)["cards"]
+    again = cds.appointment_book(copy.deepcopy(request), timezone=ZONE)["cards"]
+
+    assert len(first) == 2
+    assert [c["uuid"] for c in first] == [c["uuid"] for c in again]
+    assert first[0]["uuid"] != first[1]["uuid"]
+
+
+def test_the_spec_examples_list_of_appointments_is_accepted():
+    """The hook page's examples send appointments as a JSON list, not a Bundle: both are read."""
+    request = hook_request()
+    request["context"]["appointments"] = [appointment()]
+
+    (card,) = cds.appointment_book(request, timezone=ZONE)["cards"]
+
+    assert card["indicator"] == "info"
+
+
+def test_an_appointment_medplan_cannot_plan_gets_a_warning_card():
+    """An appointment without a start cannot be planned: a warning card says why instead of no answer."""
+    (card,) = cds.appointment_book(hook_request(appointment(start=None, end=None)), timezone=ZONE)["cards"]
+
+    assert card["indicator"] == "warning"
+    assert "Appointment/apt1.start: is required" in card["detail"]
+
+
+def test_a_prefetched_patient_that_is_not_the_contexts_is_reviewed():
+    """A prefetched Patient whose id is not context.patientId is named as a review reason."""
+    request = hook_request(patient={"resourceType": "Patient", "id": "someone-else"})
+
+    (card,) = cds.appointment_book(request, timezone=ZONE)["cards"]
+
+    assert card["indicator"] == "warning"
+    assert "not the context's patient 1288992" in card["detail"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda r: r.update(hook="patient-view"), "hook"),
+        (lambda r: r.pop("hookInstance"), "hookInstance"),
+        (lambda r: r["context"].pop("patientId"), "context.patientId"),
+        (lambda r: r["context"].update(appointments={"resourceType": "Bundle", "entry": []}), "context.appointments"),
+    ],
+    ids=["hook", "hookInstance", "patientId", "no-appointments"],
+)
+def test_a_request_that_is_not_an_appointment_book_request_is_refused(change, field):
+    """A malformed hook request is an InputError naming its field, for the service to answer 400."""
+    request = hook_request()
+    change(request)
+
+    with pytest.raises(medplan.InputError) as excinfo:
+        cds.appointment_book(request, timezone=ZONE)
+
+    assert excinfo.value.field == field
+
+
+def test_a_wrong_zone_and_a_relative_plan_url_are_refused():
+    """The service's own settings are checked: an unknown zone and a relative plan URL are input errors."""
+    with pytest.raises(medplan.InputError) as excinfo:
+        cds.appointment_book(hook_request(), timezone="Perth")
+    assert excinfo.value.field == "timezone"
+
+    with pytest.raises(medplan.InputError) as excinfo:
+        cds.appointment_book(hook_request(), timezone=ZONE, plan_url="/plans/1")
+    assert excinfo.value.field == "plan_url"
+
+
+def test_the_detail_escapes_markdown_in_names():
+    """A medicine name with Markdown table characters cannot break the detail's table."""
+    odd = warfarin_statement()
+    odd["medicationCodeableConcept"] = {"text": "Warfarin | *bold* [link](x)"}
+
+    (card,) = cds.appointment_book(hook_request(statements=[odd]), timezone=ZONE)["cards"]
+
+    assert "Warfarin \\| \\*bold\\* \\[link\\](x)" in card["detail"]
