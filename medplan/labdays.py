@@ -33,7 +33,6 @@ from types import MappingProxyType
 from typing import Any
 
 import attrs
-import holidays
 
 from medplan.model import WEEKDAY_NAMES, Policy
 
@@ -63,6 +62,10 @@ class RegionError(ValueError):
 @functools.cache
 def _regions() -> Mapping[str, tuple[str, ...]]:
     """Country code -> its subdivision codes; ISO codes only, no aliases (``UK``)."""
+    # Imported here, not at the top: it takes as long as the rest of a one-shot
+    # plan's start-up, and only a policy that names lab_country needs it.
+    import holidays  # noqa: PLC0415
+
     return MappingProxyType(
         {
             country: tuple(subdivisions)
@@ -126,6 +129,8 @@ def _holidays(country: str, subdivision: str | None, year: int) -> Mapping[date,
     A pure function of its arguments, so cached; the mapping is read-only, as
     every caller shares it.
     """
+    import holidays  # noqa: PLC0415 - see _regions
+
     calendar = holidays.country_holidays(country, subdiv=subdivision)
     # The plan is written in English; a country's own language is kept where
     # the package has no English names for it.
