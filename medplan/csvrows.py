@@ -14,7 +14,7 @@ import hashlib
 import io
 import re
 from collections.abc import Sequence
-from importlib import resources
+from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 from pathlib import Path
 from typing import TypeVar
 
@@ -155,6 +155,13 @@ def data_text(path: str | Path | None, bundled: str) -> str:
         OSError, UnicodeDecodeError: For the caller to report in its own error.
     """
     if path is None:
+        if isinstance(__spec__.loader, SourceFileLoader | SourcelessFileLoader):
+            # Installed as files, as pip installs the wheel: the data folder is
+            # beside this module, which is what importlib.resources would find
+            # too, without its reader machinery (a few ms of a one-shot plan).
+            return (Path(__file__).parent / "data" / bundled).read_text(encoding="utf-8")
+        from importlib import resources  # noqa: PLC0415 - imported from a zip, say
+
         return (resources.files("medplan") / "data" / bundled).read_text(encoding="utf-8")
     return Path(path).read_text(encoding="utf-8")
 

@@ -56,7 +56,6 @@ import hashlib
 import json
 import math
 import re
-import tomllib
 from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime, time
 from pathlib import Path
@@ -514,6 +513,10 @@ def parse_profiles(
     # audit can tell which edit of a clinic's file a plan was made with.
     version = f"{file} sha256:{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
     catalogue = default_catalogue() if catalogue is None else catalogue
+    # Imported here: most plans name no profile, and a one-shot plan's
+    # start-up should not pay for the TOML parser.
+    import tomllib  # noqa: PLC0415
+
     try:
         # An editor may save the file with a byte-order mark, which TOML does not allow.
         document = tomllib.loads(text.removeprefix("\ufeff"))

@@ -33,7 +33,6 @@ from datetime import date
 from pathlib import Path
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
 from medplan.csvrows import RowError, enum_cell, read_data_file, read_records, slug_cell
 from medplan.exceptions import TableError
@@ -90,6 +89,17 @@ _TEST = re.compile(r"([a-z0-9_]+) (>=|<=|=|within|beyond) ([a-z0-9-]+)(?: (month
 _MAX_MONTHS = 120
 
 
+@functools.cache
+def _months_before(day0: date, months: int) -> date:
+    """``day0`` minus ``months`` calendar months, as dateutil's ``relativedelta`` counts them."""
+    # Imported here: only a request that dates an event needs it, and the
+    # import is a noticeable part of a one-shot plan's start-up.
+    from dateutil.relativedelta import relativedelta  # noqa: PLC0415
+
+    earlier: date = day0 - relativedelta(months=months)
+    return earlier
+
+
 @attrs.frozen
 class _Test:
     feature: str
@@ -106,7 +116,7 @@ class _Test:
                 return self.op == "beyond"
             assert isinstance(given, date)  # noqa: S101 - an event is a date or "none"
             assert isinstance(self.value, int)  # noqa: S101 - parsed as months
-            inside = given >= day0 - relativedelta(months=self.value)
+            inside = given >= _months_before(day0, self.value)
             return inside if self.op == "within" else not inside
         if isinstance(given, bool):
             given = "yes" if given else "no"

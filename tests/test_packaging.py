@@ -18,6 +18,7 @@ import pytest
 
 import medplan
 from medplan import exceptions
+from medplan.csvrows import data_text
 from medplan.table import parse_table
 
 PACKAGE = resources.files("medplan")
@@ -45,6 +46,12 @@ def test_table_is_bundled_in_the_package():
     table = parse_table(resource.read_text(encoding="utf-8"), "drug_classes.csv")
     assert table.rules
     assert table.version == medplan.default_table().version
+
+
+@pytest.mark.parametrize("name", sorted(e.name for e in (PACKAGE / "data").iterdir() if e.is_file()))
+def test_bundled_data_is_read_as_importlib_resources_reads_it(name):
+    """csvrows reads a bundled file beside the module, and gets what importlib.resources gives."""
+    assert data_text(None, name) == (PACKAGE / "data" / name).read_text(encoding="utf-8")
 
 
 @pytest.mark.skipif(
