@@ -302,6 +302,19 @@ class Table:
     names: Mapping[str, Resolution]
     guidelines: frozenset[str]
     variants: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    # A plan asks rules_for for each medicine several times (its row, each
+    # other guideline, the pathway, the booking): the rows by guideline and
+    # class, in table order, answer without a scan of the table.
+    _by_class: Mapping[tuple[str, str], tuple[DrugClassRule, ...]] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+
+    @_by_class.default
+    def _index_rules(self) -> Mapping[tuple[str, str], tuple[DrugClassRule, ...]]:
+        index: dict[tuple[str, str], list[DrugClassRule]] = {}
+        for rule in self.rules:
+            index.setdefault((rule.guideline, rule.drug_class), []).append(rule)
+        return {key: tuple(rules) for key, rules in index.items()}
 
     def resolve(self, name: str) -> Resolution | None:
         """The drug and class a generic or brand name stands for, if known.
@@ -317,14 +330,10 @@ class Table:
 
     def rules_for(self, guideline: str, drug_class: str) -> tuple[DrugClassRule, ...]:
         """Every row for one class under one guideline, else its rows for every guideline."""
-        own = tuple(
-            r for r in self.rules if r.guideline == guideline and r.drug_class == drug_class
-        )
+        own = self._by_class.get((guideline, drug_class))
         if own:
             return own
-        return tuple(
-            r for r in self.rules if r.guideline == ANY_GUIDELINE and r.drug_class == drug_class
-        )
+        return self._by_class.get((ANY_GUIDELINE, drug_class), ())
 
 
 def _interval(column: str, raw: str) -> Interval | None:
