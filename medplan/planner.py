@@ -11,7 +11,7 @@ clinic policy, and date the last dose, the checks and the restart with
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -641,29 +641,43 @@ def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> 
     )
 
 
+def _under_other_guidelines(request: Request, table: Table) -> dict[str, Request]:
+    """The request as it would be under each of the table's other guidelines, in order.
+
+    Made once a plan, not once a medicine: every medicine is asked under each.
+    """
+    return {
+        guideline: attrs.evolve(
+            request, procedure=attrs.evolve(request.procedure, guideline=guideline)
+        )
+        for guideline in sorted(table.guidelines - {request.procedure.guideline})
+    }
+
+
 def _divergences(
-    order: MedicationOrder, plan: MedicationPlan, request: Request, table: Table
+    order: MedicationOrder, plan: MedicationPlan, others: Mapping[str, Request], table: Table
 ) -> tuple[Divergence, ...]:
     """The answers of the table's other guidelines for this medicine, where they differ.
 
-    Only guidelines with rows of their own for the class are asked: a row for
-    every guideline (``*``) gives the same answer under each.
+    ``others`` is the request under each other guideline
+    (:func:`_under_other_guidelines`). Only guidelines with rows of their own
+    for the class are asked: a row for every guideline (``*``) gives the same
+    answer under each.
     """
     if plan.drug_class is None:
         return ()
-    others = []
-    for guideline in sorted(table.guidelines - {request.procedure.guideline}):
+    others_say = []
+    for guideline, under in others.items():
         if not any(r.guideline == guideline for r in table.rules_for(guideline, plan.drug_class)):
             continue
-        procedure = attrs.evolve(request.procedure, guideline=guideline)
-        other = _plan_medication(order, attrs.evolve(request, procedure=procedure), table)
+        other = _plan_medication(order, under, table)
         same = (other.action, other.last_dose, other.resume) == (
             plan.action,
             plan.last_dose,
             plan.resume,
         )
         if not same:
-            others.append(
+            others_say.append(
                 Divergence(
                     guideline=guideline,
                     action=other.action,
@@ -675,7 +689,7 @@ def _divergences(
                     source=other.source,
                 )
             )
-    return tuple(others)
+    return tuple(others_say)
 
 
 def _plan_questions(request: Request, table: Table, plans: Sequence[MedicationPlan]) -> list[str]:
@@ -830,9 +844,12 @@ def make_plan(
         when any medicine or the list as a whole needs a pharmacist.
     """
     plans: list[MedicationPlan] = []
+    others = _under_other_guidelines(request, table)
     for order in request.medications:
         plan = _plan_medication(order, request, table)
-        plans.append(attrs.evolve(plan, divergences=_divergences(order, plan, request, table)))
+        divergences = _divergences(order, plan, others, table)
+        # A plan is made with no divergences; most medicines have none to add.
+        plans.append(attrs.evolve(plan, divergences=divergences) if divergences else plan)
     plans, answer = _book(request, table, plans)
     reasons = [
         f"{p.input}: {p.review_reason}"
