@@ -147,7 +147,12 @@ def _text(path: str, value: object) -> str:
         raise InputError(path, "must not be empty")
     if len(text) > _MAX_NAME:
         raise InputError(path, f"must be at most {_MAX_NAME} characters (got {len(text)})")
-    if any(unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in text):
+    # A printable text (nearly every one) has neither; the character walk is
+    # for the rest. The bidi controls are format characters (Cf), which
+    # isprintable() also refuses.
+    if not text.isprintable() and any(
+        unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in text
+    ):
         raise InputError(path, "must not contain control characters")
     return text
 

@@ -257,7 +257,7 @@ class DrugClassRule:
         """The rule in a pharmacist's words, for the plan (``hold 5 days; resume after 1 day``)."""
         tier = self.tier(risk)
         parts = [f"{risk.value} bleeding risk: {tier.action.value}"]
-        if tier.hold == Interval(0, Unit.DAYS):
+        if tier.hold == _NO_HOLD:
             parts.append("no dose on the day of the procedure before it")
         elif tier.hold is not None:
             parts.append(f"last dose {tier.hold} before")
@@ -266,6 +266,11 @@ class DrugClassRule:
         if self.check_test is not None:
             parts.append(f"{self.check_test} <= {self.check_max:g} on day {self.check_day}")
         return "; ".join(parts)
+
+
+# A hold of 0 days: no dose on the day, before the procedure. Made once, not
+# for each medicine's description.
+_NO_HOLD = Interval(0, Unit.DAYS)
 
 
 def _describe_resume(resume: Interval) -> str:
