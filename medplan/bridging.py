@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -37,6 +37,9 @@ from medplan.csvrows import (
 )
 from medplan.exceptions import TableError
 from medplan.table import Evidence
+
+if TYPE_CHECKING:
+    from pathlib import Path  # only named in annotations (see csvrows)
 
 __all__ = [
     "AGENTS",

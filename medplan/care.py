@@ -17,7 +17,7 @@ import enum
 import functools
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -31,6 +31,9 @@ from medplan.csvrows import (
 )
 from medplan.exceptions import TableError
 from medplan.model import CareInstruction, Patient, Procedure, ScreeningFinding
+
+if TYPE_CHECKING:
+    from pathlib import Path  # only named in annotations (see csvrows)
 
 __all__ = [
     "COLUMNS",

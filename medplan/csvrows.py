@@ -12,13 +12,19 @@ import csv
 import enum
 import hashlib
 import io
+import os
 import re
 from collections.abc import Sequence
 from importlib.machinery import SourceFileLoader, SourcelessFileLoader
-from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from medplan.exceptions import TableError
+
+if TYPE_CHECKING:
+    # Only named in annotations: a one-shot plan of the bundled data should not
+    # pay for importing pathlib and importlib.resources (several ms together).
+    from importlib.resources.abc import Traversable
+    from pathlib import Path
 
 __all__ = [
     "Records",
@@ -148,21 +154,39 @@ def read_records(text: str, file: str, columns: Sequence[str]) -> tuple[Records,
     return records, f"{file} sha256:{digest}"
 
 
+# Installed as files, as pip installs the wheel, the package's folder is the
+# one this module is in: what importlib.resources would find, without its
+# reader machinery. A package imported some other way (from a zip, say) is
+# read through importlib.resources.
+_AS_FILES = isinstance(__spec__.loader, SourceFileLoader | SourcelessFileLoader)
+
+
+def package_files() -> Traversable:
+    """The installed package's files, as ``importlib.resources.files("medplan")`` gives them."""
+    if _AS_FILES:
+        from pathlib import Path  # noqa: PLC0415 - see the TYPE_CHECKING imports
+
+        return Path(__file__).parent
+    from importlib import resources  # noqa: PLC0415
+
+    return resources.files("medplan")
+
+
 def data_text(path: str | Path | None, bundled: str) -> str:
     """The text of ``path``, or of the bundled ``medplan/data/<bundled>`` when it is None.
 
     Raises:
         OSError, UnicodeDecodeError: For the caller to report in its own error.
     """
+    if path is None and _AS_FILES:
+        # open() is what Path.read_text does, without importing pathlib.
+        bundled_path = os.path.join(os.path.dirname(__file__), "data", bundled)  # noqa: PTH118, PTH120
+        with open(bundled_path, encoding="utf-8") as stream:  # noqa: PTH123
+            return stream.read()
     if path is None:
-        if isinstance(__spec__.loader, SourceFileLoader | SourcelessFileLoader):
-            # Installed as files, as pip installs the wheel: the data folder is
-            # beside this module, which is what importlib.resources would find
-            # too, without its reader machinery (a few ms of a one-shot plan).
-            return (Path(__file__).parent / "data" / bundled).read_text(encoding="utf-8")
-        from importlib import resources  # noqa: PLC0415 - imported from a zip, say
+        return (package_files() / "data" / bundled).read_text(encoding="utf-8")
+    from pathlib import Path  # noqa: PLC0415 - see the TYPE_CHECKING imports
 
-        return (resources.files("medplan") / "data" / bundled).read_text(encoding="utf-8")
     return Path(path).read_text(encoding="utf-8")
 
 
@@ -172,7 +196,12 @@ def read_data_file(path: str | Path | None, bundled: str) -> tuple[str, str]:
     Raises:
         TableError: When the file cannot be read.
     """
-    name = bundled if path is None else Path(path).name
+    if path is None:
+        name = bundled
+    else:
+        from pathlib import Path  # noqa: PLC0415 - see the TYPE_CHECKING imports
+
+        name = Path(path).name
     try:
         return data_text(path, bundled), name
     except (OSError, UnicodeDecodeError) as error:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -30,6 +30,9 @@ from medplan.csvrows import RowError, enum_cell, read_data_file, read_records, s
 from medplan.exceptions import TableError
 from medplan.model import BleedingRisk
 from medplan.table import Evidence
+
+if TYPE_CHECKING:
+    from pathlib import Path  # only named in annotations (see csvrows)
 
 __all__ = [
     "COLUMNS",

@@ -58,8 +58,7 @@ import math
 import re
 from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime, time
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -69,6 +68,9 @@ from medplan.labdays import RegionError, check_region
 from medplan.model import WEEKDAY_NAMES, Action, BleedingRisk, Policy
 from medplan.procedures import Catalogue, default_catalogue
 from medplan.table import default_table
+
+if TYPE_CHECKING:
+    from pathlib import Path  # only named in annotations (see csvrows)
 
 __all__ = [
     "BUNDLED",

@@ -66,7 +66,7 @@ import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -92,6 +92,9 @@ from medplan.model import (
     Route,
     Unit,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path  # only named in annotations (see csvrows)
 
 __all__ = [
     "COLUMNS",

@@ -30,7 +30,7 @@ import functools
 import re
 from collections.abc import Mapping
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -38,6 +38,9 @@ from medplan.csvrows import RowError, enum_cell, read_data_file, read_records, s
 from medplan.exceptions import TableError
 from medplan.model import AnticoagulationReason, Bridging, RiskCriterion, ThromboticRisk
 from medplan.table import Evidence
+
+if TYPE_CHECKING:
+    from pathlib import Path  # only named in annotations (see csvrows)
 
 __all__ = [
     "REASONS",

@@ -18,7 +18,7 @@ import pytest
 
 import medplan
 from medplan import exceptions
-from medplan.csvrows import data_text
+from medplan.csvrows import data_text, package_files
 from medplan.table import parse_table
 
 PACKAGE = resources.files("medplan")
@@ -46,6 +46,11 @@ def test_table_is_bundled_in_the_package():
     table = parse_table(resource.read_text(encoding="utf-8"), "drug_classes.csv")
     assert table.rules
     assert table.version == medplan.default_table().version
+
+
+def test_package_files_are_importlib_resources_files():
+    """csvrows.package_files finds the folder importlib.resources finds, without importing it."""
+    assert package_files() == PACKAGE
 
 
 @pytest.mark.parametrize("name", sorted(e.name for e in (PACKAGE / "data").iterdir() if e.is_file()))
