@@ -12,11 +12,11 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from importlib import resources
 from typing import Any, NoReturn, TextIO
 
 from medplan._version import __version__
 from medplan.api import plan
+from medplan.csvrows import package_files
 from medplan.exceptions import InputError, MedplanError, PolicyError, TableError
 from medplan.procedures import default_catalogue
 from medplan.profiles import Profiles, default_profiles, load_profiles
@@ -35,7 +35,9 @@ MAX_REQUEST_BYTES = 1_000_000
 
 
 def _examples() -> dict[str, Any]:
-    folder = resources.files("medplan") / "examples"
+    # package_files, not importlib.resources: the same folder, and `medplan plan`
+    # does not pay for importing importlib.resources at start-up.
+    folder = package_files() / "examples"
     return {
         entry.name.removesuffix(".json"): entry
         for entry in sorted(folder.iterdir(), key=lambda e: e.name)
