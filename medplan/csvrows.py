@@ -123,9 +123,12 @@ def read_records(text: str, file: str, columns: Sequence[str]) -> tuple[Records,
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise TableError(file, None, None, "is empty")
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    # The plain reader, with the records made into mappings here: it is C, where
+    # csv.DictReader walks each row in Python. Blank lines are skipped, as
+    # DictReader skips them.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = reader.fieldnames or []
+        header = next(reader, [])
     except csv.Error as error:
         raise TableError(file, 1, None, f"not valid CSV: {error}") from None
     missing = [c for c in columns if c not in header]
@@ -139,13 +142,13 @@ def read_records(text: str, file: str, columns: Sequence[str]) -> tuple[Records,
     records: Records = []
     row = 1
     try:
-        for row, raw in enumerate(reader, start=2):  # row is read after a csv.Error
-            if None in raw or any(v is None for v in raw.values()):
-                more = None in raw
+        for row, cells in enumerate(filter(None, reader), start=2):  # row is read after a csv.Error
+            if len(cells) != len(header):
+                more = len(cells) > len(header)
                 raise TableError(
                     file, row, None, f"has {'more' if more else 'fewer'} cells than the header"
                 )
-            records.append((row, {k: v.strip() for k, v in raw.items()}))
+            records.append((row, dict(zip(header, map(str.strip, cells), strict=True))))
     except csv.Error as error:
         # The reader fails inside the record after the last one it returned.
         raise TableError(file, row + 1, None, f"not valid CSV: {error}") from None

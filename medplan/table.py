@@ -344,6 +344,9 @@ class Table:
         return self._by_class.get((ANY_GUIDELINE, drug_class), ())
 
 
+# The table writes a few intervals ("5 days", "24 hours") hundreds of times:
+# each is checked and made once (a refused one is not remembered).
+@functools.cache
 def _interval(column: str, raw: str) -> Interval | None:
     if not raw:
         return None
@@ -590,6 +593,13 @@ def _check_monotone_in_renal_function(
                     raise TableError(file, lower.row, f"{risk.value}_hold", problem)
 
 
+# One Resolution for each drug of a class, shared by all its names (it is
+# frozen), not one made for each name on each row.
+@functools.cache
+def _resolution(drug: str, drug_class: str) -> Resolution:
+    return Resolution(drug=drug, drug_class=drug_class)
+
+
 def _indexnames_cell(rules: Iterable[DrugClassRule], file: str) -> dict[str, Resolution]:
     """Every name, brand and ATC code, resolved to its drug.
 
@@ -617,7 +627,7 @@ def _indexnames_cell(rules: Iterable[DrugClassRule], file: str) -> dict[str, Res
 
     for rule in rules:
         for drug in rule.drugs:
-            add(drug, Resolution(drug=drug, drug_class=rule.drug_class), rule, "drugs")
+            add(drug, _resolution(drug, rule.drug_class), rule, "drugs")
         for column, entries in (("brands", rule.brands), ("atc", rule.atc)):
             for entry in entries:
                 name, _, generic = entry.partition("=")
@@ -625,9 +635,7 @@ def _indexnames_cell(rules: Iterable[DrugClassRule], file: str) -> dict[str, Res
                 if generic not in rule.drugs:
                     problem = f"{entry!r} names {generic!r}, which is not in the row's drugs"
                     raise TableError(file, rule.row, column, problem)
-                add(
-                    name.strip(), Resolution(drug=generic, drug_class=rule.drug_class), rule, column
-                )
+                add(name.strip(), _resolution(generic, rule.drug_class), rule, column)
     for key, listed_under in regimens.items():
         (only, *others) = listed_under
         if not others and only is not None:
