@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from medplan import booking, schedule
+from medplan._attrsrepr import AttrsRepr
 from medplan.bridging import BridgingTables, default_bridging_tables
 from medplan.care import CarePlan, CareSets, plan_care
 from medplan.labdays import LabCalendar
@@ -88,15 +89,15 @@ def say_from(moment: datetime) -> str:
     return say_when(moment)
 
 
-@attrs.frozen
-class _Unplaced:
+@attrs.frozen(repr=False)
+class _Unplaced(AttrsRepr):
     """Why a medicine could not be matched to one row."""
 
     reason: str
 
 
-@attrs.frozen
-class _Missing:
+@attrs.frozen(repr=False)
+class _Missing(AttrsRepr):
     """The rule depends on something the order does not say: a regimen, route or indication."""
 
     attribute: str
@@ -259,8 +260,8 @@ def _unstated(order: MedicationOrder, rule: DrugClassRule, resolution: Resolutio
     return notes
 
 
-@attrs.frozen
-class _Timing:
+@attrs.frozen(repr=False)
+class _Timing(AttrsRepr):
     last_dose: datetime | None
     resume: datetime | None
     omitted: tuple[datetime, ...]
@@ -510,8 +511,8 @@ def _checks(
     return (check,), notes
 
 
-@attrs.frozen
-class _Dated:
+@attrs.frozen(repr=False)
+class _Dated(AttrsRepr):
     timing: _Timing
     checks: tuple[Check, ...]
     notes: tuple[str, ...]

@@ -62,6 +62,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from medplan._attrsrepr import AttrsRepr
 from medplan.csvrows import data_text
 from medplan.exceptions import PolicyError
 from medplan.labdays import RegionError, check_region
@@ -137,8 +138,8 @@ class SettingError(Exception):
         self.problem = problem
 
 
-@attrs.frozen(kw_only=True)
-class Profile:
+@attrs.frozen(kw_only=True, repr=False)
+class Profile(AttrsRepr):
     """One named profile of a policy file: its description and the policy it gives."""
 
     name: str
@@ -146,8 +147,8 @@ class Profile:
     policy: Policy
 
 
-@attrs.frozen(kw_only=True)
-class Profiles:
+@attrs.frozen(kw_only=True, repr=False)
+class Profiles(AttrsRepr):
     """The loaded, validated profiles of one policy file, in the file's order.
 
     Attributes:

@@ -70,6 +70,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from medplan._attrsrepr import AttrsRepr
 from medplan.csvrows import (
     Records,
     RowError,
@@ -196,8 +197,8 @@ class Evidence(enum.StrEnum):
     UNCONFIRMED = "U"
 
 
-@attrs.frozen(kw_only=True)
-class TierRule:
+@attrs.frozen(kw_only=True, repr=False)
+class TierRule(AttrsRepr):
     """A row's rule for one bleeding-risk tier."""
 
     action: Action
@@ -205,8 +206,8 @@ class TierRule:
     resume: Interval | None
 
 
-@attrs.frozen(kw_only=True)
-class DrugClassRule:
+@attrs.frozen(kw_only=True, repr=False)
+class DrugClassRule(AttrsRepr):
     """One validated row of the table."""
 
     rule_id: str
@@ -282,8 +283,8 @@ def _describe_resume(resume: Interval) -> str:
     return f"{resume} after"
 
 
-@attrs.frozen(kw_only=True)
-class Resolution:
+@attrs.frozen(kw_only=True, repr=False)
+class Resolution(AttrsRepr):
     """A medicine's name resolved against the table."""
 
     drug: str
@@ -300,8 +301,8 @@ def normalise_name(name: str) -> str:
     return "".join(name.split()).casefold()
 
 
-@attrs.frozen(kw_only=True)
-class Table:
+@attrs.frozen(kw_only=True, repr=False)
+class Table(AttrsRepr):
     """The loaded, validated table."""
 
     file: str

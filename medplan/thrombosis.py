@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from medplan._attrsrepr import AttrsRepr
 from medplan.csvrows import RowError, enum_cell, read_data_file, read_records, slug_cell
 from medplan.exceptions import TableError
 from medplan.model import AnticoagulationReason, Bridging, RiskCriterion, ThromboticRisk
@@ -103,8 +104,8 @@ def _months_before(day0: date, months: int) -> date:
     return earlier
 
 
-@attrs.frozen
-class _Test:
+@attrs.frozen(repr=False)
+class _Test(AttrsRepr):
     feature: str
     op: str
     value: str | int
@@ -130,8 +131,8 @@ class _Test:
         return given >= self.value if self.op == ">=" else given <= self.value
 
 
-@attrs.frozen(kw_only=True)
-class _Row:
+@attrs.frozen(kw_only=True, repr=False)
+class _Row(AttrsRepr):
     criterion: RiskCriterion
     tests: tuple[_Test, ...]
 
@@ -145,8 +146,8 @@ class _Row:
         return [t.feature for t in self.tests if getattr(patient, t.feature) is None]
 
 
-@attrs.frozen(kw_only=True)
-class RiskTable:
+@attrs.frozen(kw_only=True, repr=False)
+class RiskTable(AttrsRepr):
     """The loaded, validated thrombotic-risk table."""
 
     file: str
@@ -258,8 +259,8 @@ def default_risk_table() -> RiskTable:
     return load_risk_table()
 
 
-@attrs.frozen(kw_only=True)
-class Classification:
+@attrs.frozen(kw_only=True, repr=False)
+class Classification(AttrsRepr):
     """The thrombotic risk and bridging decision for all the patient's reasons.
 
     ``missing`` lists the request fields (``patient.anticoagulation[0].vte``)
