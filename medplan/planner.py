@@ -120,11 +120,11 @@ def _narrow(
     guideline: str,
 ) -> list[DrugClassRule] | _Unplaced | _Missing:
     """Keep the rows for the order's regimen, route or indication, where the rule depends on it."""
-    values = sorted(
-        {getattr(r, attribute).value for r in candidates if getattr(r, attribute) is not None}
-    )
-    if not values:
+    # Most classes' rows give none of the three; the members, then their values.
+    present = {value for r in candidates if (value := getattr(r, attribute)) is not None}
+    if not present:
         return candidates
+    values = sorted(member.value for member in present)
     what = {"regimen": "the dose regimen", "route": "the route", "indication": "its indication"}[
         attribute
     ]
