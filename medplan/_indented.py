@@ -1,7 +1,7 @@
 """``json.dumps(value, indent=2, ensure_ascii=False)``, about twice as fast, for the plan JSON.
 
-The standard library encodes indented JSON in pure Python, one generator step
-per token (its C encoder does not indent), and rendering a plan spent as long
+Before Python 3.13 the standard library encodes indented JSON in pure Python,
+one generator step per token (its C encoder does not indent), and rendering a plan spent as long
 in it as the planner spends on several medicines. :func:`dumps_indented`
 writes the same text from JSON's own types with str.join; anything else
 (another type, a key that is not text, a float JSON cannot write, a cycle) is
@@ -12,6 +12,7 @@ exactly the standard library's. tests/test_indented.py checks the two agree.
 from __future__ import annotations
 
 import json
+import sys
 from json.encoder import encode_basestring
 
 __all__ = ["dumps_indented"]
@@ -27,10 +28,17 @@ class _NotPlainJSONError(Exception):
 
 def dumps_indented(value: object) -> str:
     """``json.dumps(value, indent=2, ensure_ascii=False)``, byte for byte."""
+    if _C_INDENTS:
+        return json.dumps(value, indent=2, ensure_ascii=False)
     try:
         return _value(value, "\n")
     except (_NotPlainJSONError, RecursionError):
         return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+# From Python 3.13 the C encoder indents too (CPython gh-95382), faster than
+# the writer here, which is then left unused.
+_C_INDENTS = sys.version_info >= (3, 13)
 
 
 def _scalar(value: object) -> str | None:
