@@ -93,7 +93,7 @@ _TEST = re.compile(r"([a-z0-9_]+) (>=|<=|=|within|beyond) ([a-z0-9-]+)(?: (month
 _MAX_MONTHS = 120
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)
 def _months_before(day0: date, months: int) -> date:
     """``day0`` minus ``months`` calendar months, as dateutil's ``relativedelta`` counts them."""
     # Imported here: only a request that dates an event needs it, and the
