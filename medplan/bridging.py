@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
+from medplan._attrsrepr import AttrsRepr
 from medplan.csvrows import (
     RowError,
     enum_cell,
@@ -37,6 +38,9 @@ from medplan.csvrows import (
 )
 from medplan.exceptions import TableError
 from medplan.table import Evidence
+
+if TYPE_CHECKING:
+    from pathlib import Path  # only named in annotations (see csvrows)
 
 __all__ = [
     "AGENTS",
@@ -88,8 +92,8 @@ _UNITS = ("mg", "IU")
 _MAX_CRCL = 500
 
 
-@attrs.frozen(kw_only=True)
-class DoseRow:
+@attrs.frozen(kw_only=True, repr=False)
+class DoseRow(AttrsRepr):
     """One row of the dose table: a heparin's therapeutic dose in one CrCl band."""
 
     rule_id: str
@@ -112,8 +116,8 @@ class DoseRow:
         return above and (self.crcl_max is None or crcl <= self.crcl_max)
 
 
-@attrs.frozen(kw_only=True)
-class PathwayStep:
+@attrs.frozen(kw_only=True, repr=False)
+class PathwayStep(AttrsRepr):
     """One number of the warfarin pathway, with its source."""
 
     step: str
@@ -124,8 +128,8 @@ class PathwayStep:
     source: str
 
 
-@attrs.frozen(kw_only=True)
-class BridgingTables:
+@attrs.frozen(kw_only=True, repr=False)
+class BridgingTables(AttrsRepr):
     """The dose table and the pathway's numbers, loaded and validated together."""
 
     doses: tuple[DoseRow, ...]

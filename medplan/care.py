@@ -17,10 +17,11 @@ import enum
 import functools
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
+from medplan._attrsrepr import AttrsRepr
 from medplan.csvrows import (
     RowError,
     enum_cell,
@@ -31,6 +32,9 @@ from medplan.csvrows import (
 )
 from medplan.exceptions import TableError
 from medplan.model import CareInstruction, Patient, Procedure, ScreeningFinding
+
+if TYPE_CHECKING:
+    from pathlib import Path  # only named in annotations (see csvrows)
 
 __all__ = [
     "COLUMNS",
@@ -91,8 +95,8 @@ class AppliesIf(enum.StrEnum):
     ANTICOAGULANT = "anticoagulant"
 
 
-@attrs.frozen(kw_only=True)
-class CareItem:
+@attrs.frozen(kw_only=True, repr=False)
+class CareItem(AttrsRepr):
     """One validated row of the care table."""
 
     care_set: str
@@ -108,8 +112,8 @@ class CareItem:
     source: str
 
 
-@attrs.frozen(kw_only=True)
-class CareSets:
+@attrs.frozen(kw_only=True, repr=False)
+class CareSets(AttrsRepr):
     """The loaded, validated care table."""
 
     file: str
@@ -200,8 +204,8 @@ def default_care() -> CareSets:
     return load_care()
 
 
-@attrs.frozen
-class CarePlan:
+@attrs.frozen(repr=False)
+class CarePlan(AttrsRepr):
     """The care part of a plan."""
 
     screening: tuple[ScreeningFinding, ...]

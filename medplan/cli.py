@@ -22,11 +22,11 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
-from importlib import resources
 from typing import IO, Any, NoReturn, TextIO
 
 from medplan._version import __version__
 from medplan.api import earliest, plan
+from medplan.csvrows import package_files
 from medplan.exceptions import (
     InputError,
     MedplanError,
@@ -80,7 +80,9 @@ _PROGRESS_EVERY = 0.2
 
 
 def _examples() -> dict[str, Any]:
-    folder = resources.files("medplan") / "examples"
+    # package_files, not importlib.resources: the same folder, and `medplan plan`
+    # does not pay for importing importlib.resources at start-up.
+    folder = package_files() / "examples"
     return {
         entry.name.removesuffix(".json"): entry
         for entry in sorted(folder.iterdir(), key=lambda e: e.name)

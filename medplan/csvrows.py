@@ -12,13 +12,19 @@ import csv
 import enum
 import hashlib
 import io
+import os
 import re
 from collections.abc import Sequence
-from importlib import resources
-from pathlib import Path
-from typing import TypeVar
+from importlib.machinery import SourceFileLoader, SourcelessFileLoader
+from typing import TYPE_CHECKING, TypeVar
 
 from medplan.exceptions import TableError
+
+if TYPE_CHECKING:
+    # Only named in annotations: a one-shot plan of the bundled data should not
+    # pay for importing pathlib and importlib.resources (several ms together).
+    from importlib.resources.abc import Traversable
+    from pathlib import Path
 
 __all__ = [
     "Records",
@@ -117,9 +123,12 @@ def read_records(text: str, file: str, columns: Sequence[str]) -> tuple[Records,
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise TableError(file, None, None, "is empty")
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    # The plain reader, with the records made into mappings here: it is C, where
+    # csv.DictReader walks each row in Python. Blank lines are skipped, as
+    # DictReader skips them.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = reader.fieldnames or []
+        header = next(reader, [])
     except csv.Error as error:
         raise TableError(file, 1, None, f"not valid CSV: {error}") from None
     missing = [c for c in columns if c not in header]
@@ -133,13 +142,13 @@ def read_records(text: str, file: str, columns: Sequence[str]) -> tuple[Records,
     records: Records = []
     row = 1
     try:
-        for row, raw in enumerate(reader, start=2):  # row is read after a csv.Error
-            if None in raw or any(v is None for v in raw.values()):
-                more = None in raw
+        for row, cells in enumerate(filter(None, reader), start=2):  # row is read after a csv.Error
+            if len(cells) != len(header):
+                more = len(cells) > len(header)
                 raise TableError(
                     file, row, None, f"has {'more' if more else 'fewer'} cells than the header"
                 )
-            records.append((row, {k: v.strip() for k, v in raw.items()}))
+            records.append((row, dict(zip(header, map(str.strip, cells), strict=True))))
     except csv.Error as error:
         # The reader fails inside the record after the last one it returned.
         raise TableError(file, row + 1, None, f"not valid CSV: {error}") from None
@@ -148,14 +157,39 @@ def read_records(text: str, file: str, columns: Sequence[str]) -> tuple[Records,
     return records, f"{file} sha256:{digest}"
 
 
+# Installed as files, as pip installs the wheel, the package's folder is the
+# one this module is in: what importlib.resources would find, without its
+# reader machinery. A package imported some other way (from a zip, say) is
+# read through importlib.resources.
+_AS_FILES = isinstance(__spec__.loader, SourceFileLoader | SourcelessFileLoader)
+
+
+def package_files() -> Traversable:
+    """The installed package's files, as ``importlib.resources.files("medplan")`` gives them."""
+    if _AS_FILES:
+        from pathlib import Path  # noqa: PLC0415 - see the TYPE_CHECKING imports
+
+        return Path(__file__).parent
+    from importlib import resources  # noqa: PLC0415
+
+    return resources.files("medplan")
+
+
 def data_text(path: str | Path | None, bundled: str) -> str:
     """The text of ``path``, or of the bundled ``medplan/data/<bundled>`` when it is None.
 
     Raises:
         OSError, UnicodeDecodeError: For the caller to report in its own error.
     """
+    if path is None and _AS_FILES:
+        # open() is what Path.read_text does, without importing pathlib.
+        bundled_path = os.path.join(os.path.dirname(__file__), "data", bundled)  # noqa: PTH118, PTH120
+        with open(bundled_path, encoding="utf-8") as stream:  # noqa: PTH123
+            return stream.read()
     if path is None:
-        return (resources.files("medplan") / "data" / bundled).read_text(encoding="utf-8")
+        return (package_files() / "data" / bundled).read_text(encoding="utf-8")
+    from pathlib import Path  # noqa: PLC0415 - see the TYPE_CHECKING imports
+
     return Path(path).read_text(encoding="utf-8")
 
 
@@ -165,7 +199,12 @@ def read_data_file(path: str | Path | None, bundled: str) -> tuple[str, str]:
     Raises:
         TableError: When the file cannot be read.
     """
-    name = bundled if path is None else Path(path).name
+    if path is None:
+        name = bundled
+    else:
+        from pathlib import Path  # noqa: PLC0415 - see the TYPE_CHECKING imports
+
+        name = Path(path).name
     try:
         return data_text(path, bundled), name
     except (OSError, UnicodeDecodeError) as error:

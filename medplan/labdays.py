@@ -33,8 +33,8 @@ from types import MappingProxyType
 from typing import Any
 
 import attrs
-import holidays
 
+from medplan._attrsrepr import AttrsRepr
 from medplan.model import WEEKDAY_NAMES, Policy
 
 __all__ = ["SEARCH_DAYS", "LabCalendar", "RegionError", "check_region"]
@@ -63,6 +63,10 @@ class RegionError(ValueError):
 @functools.cache
 def _regions() -> Mapping[str, tuple[str, ...]]:
     """Country code -> its subdivision codes; ISO codes only, no aliases (``UK``)."""
+    # Imported here, not at the top: it takes as long as the rest of a one-shot
+    # plan's start-up, and only a policy that names lab_country needs it.
+    import holidays  # noqa: PLC0415
+
     return MappingProxyType(
         {
             country: tuple(subdivisions)
@@ -126,6 +130,8 @@ def _holidays(country: str, subdivision: str | None, year: int) -> Mapping[date,
     A pure function of its arguments, so cached; the mapping is read-only, as
     every caller shares it.
     """
+    import holidays  # noqa: PLC0415 - see _regions
+
     calendar = holidays.country_holidays(country, subdiv=subdivision)
     # The plan is written in English; a country's own language is kept where
     # the package has no English names for it.
@@ -157,8 +163,8 @@ def _check_region(
     check_region(instance.country, instance.subdivision)
 
 
-@attrs.frozen(kw_only=True)
-class LabCalendar:
+@attrs.frozen(kw_only=True, repr=False)
+class LabCalendar(AttrsRepr):
     """The days a laboratory takes blood tests.
 
     Attributes:

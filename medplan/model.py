@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from medplan._attrsrepr import AttrsRepr
+
 __all__ = [
     "SCHEMA_VERSION",
     "Action",
@@ -154,8 +156,8 @@ def _optional_aware(instance: object, attribute: attrs.Attribute[Any], value: ob
         _aware(instance, attribute, value)
 
 
-@attrs.frozen
-class Interval:
+@attrs.frozen(repr=False)
+class Interval(AttrsRepr):
     """An amount of time off or before restarting: ``5 days`` or ``24 hours``."""
 
     amount: int = attrs.field(validator=[attrs.validators.instance_of(int), attrs.validators.ge(0)])
@@ -167,8 +169,8 @@ class Interval:
         return f"{self.amount} {word}"
 
 
-@attrs.frozen(kw_only=True)
-class Procedure:
+@attrs.frozen(kw_only=True, repr=False)
+class Procedure(AttrsRepr):
     """The booked procedure.
 
     ``start`` (and ``end``, when given) are aware datetimes in ``zone``; day 0
@@ -213,8 +215,8 @@ class Procedure:
 Event = date | Literal["none"] | None
 
 
-@attrs.frozen(kw_only=True)
-class AnticoagulationReason:
+@attrs.frozen(kw_only=True, repr=False)
+class AnticoagulationReason(AttrsRepr):
     """One reason the patient is anticoagulated, with what sets its thrombotic risk.
 
     ``reason`` is ``atrial-fibrillation``, ``mechanical-heart-valve`` or
@@ -237,8 +239,8 @@ class AnticoagulationReason:
     active_cancer: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
-class Patient:
+@attrs.frozen(kw_only=True, repr=False)
+class Patient(AttrsRepr):
     """What medplan knows of the patient that a rule can depend on.
 
     ``flags`` are the screening answers the booking gave (``diabetes``,
@@ -263,8 +265,8 @@ class Patient:
         return dict(self.flags).get(name)
 
 
-@attrs.frozen(kw_only=True)
-class MedicationOrder:
+@attrs.frozen(kw_only=True, repr=False)
+class MedicationOrder(AttrsRepr):
     """One medicine as the booking system sent it.
 
     ``times`` are the patient's usual wall-clock dose times, sorted and
@@ -282,8 +284,8 @@ class MedicationOrder:
     indication: Indication | None = None
 
 
-@attrs.frozen(kw_only=True)
-class Policy:
+@attrs.frozen(kw_only=True, repr=False)
+class Policy(AttrsRepr):
     """A clinic's choices, applied on top of the table.
 
     The defaults are the project's first policy, from the seed article on
@@ -378,8 +380,8 @@ class Policy:
         }
 
 
-@attrs.frozen(kw_only=True)
-class Request:
+@attrs.frozen(kw_only=True, repr=False)
+class Request(AttrsRepr):
     """A validated request: a procedure, a patient, their medicines, a policy.
 
     ``review_reasons`` are the caller's own questions (what medplan.fhir
@@ -396,8 +398,8 @@ class Request:
     review_reasons: tuple[str, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
-class Check:
+@attrs.frozen(kw_only=True, repr=False)
+class Check(AttrsRepr):
     """A test the patient must have before the procedure goes ahead."""
 
     test: str
@@ -415,8 +417,8 @@ class Check:
         }
 
 
-@attrs.frozen(kw_only=True)
-class ScreeningFinding:
+@attrs.frozen(kw_only=True, repr=False)
+class ScreeningFinding(AttrsRepr):
     """A screening question of the procedure's care set, and the booking's answer."""
 
     flag: str
@@ -436,8 +438,8 @@ class ScreeningFinding:
         }
 
 
-@attrs.frozen(kw_only=True)
-class CareInstruction:
+@attrs.frozen(kw_only=True, repr=False)
+class CareInstruction(AttrsRepr):
     """An instruction for the patient on days ``first`` to ``last``."""
 
     item: str
@@ -466,8 +468,8 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-@attrs.frozen(kw_only=True)
-class Divergence:
+@attrs.frozen(kw_only=True, repr=False)
+class Divergence(AttrsRepr):
     """What another guideline in the table would do with a medicine, where it differs.
 
     The plan follows the procedure's guideline; the pharmacist sees the other
@@ -497,8 +499,8 @@ class Divergence:
         }
 
 
-@attrs.frozen(kw_only=True)
-class MedicationPlan:
+@attrs.frozen(kw_only=True, repr=False)
+class MedicationPlan(AttrsRepr):
     """The answer for one medicine.
 
     ``last_dose`` and ``resume`` are scheduled doses (aware, in the
@@ -547,8 +549,8 @@ class MedicationPlan:
         }
 
 
-@attrs.frozen(kw_only=True)
-class RiskCriterion:
+@attrs.frozen(kw_only=True, repr=False)
+class RiskCriterion(AttrsRepr):
     """A row of the thrombotic-risk table that the patient meets."""
 
     rule_id: str
@@ -574,8 +576,8 @@ class RiskCriterion:
         }
 
 
-@attrs.frozen(kw_only=True)
-class BridgingDose:
+@attrs.frozen(kw_only=True, repr=False)
+class BridgingDose(AttrsRepr):
     """The bridging heparin's dose: by weight and renal function, rounded to what can be given."""
 
     drug: str
@@ -611,8 +613,8 @@ class BridgingDose:
         }
 
 
-@attrs.frozen(kw_only=True)
-class TimelineEvent:
+@attrs.frozen(kw_only=True, repr=False)
+class TimelineEvent(AttrsRepr):
     """One dated step of the plan: a dose, an injection, a test, the procedure.
 
     ``at`` is the moment for a timed event (aware, in the procedure's zone);
@@ -644,8 +646,8 @@ class TimelineEvent:
         }
 
 
-@attrs.frozen(kw_only=True)
-class Anticoagulation:
+@attrs.frozen(kw_only=True, repr=False)
+class Anticoagulation(AttrsRepr):
     """The warfarin pathway: thrombotic risk, the bridging decision and its dose.
 
     ``thrombotic_risk`` is None when the request does not say enough to
@@ -680,8 +682,8 @@ class Anticoagulation:
         }
 
 
-@attrs.frozen(kw_only=True)
-class BookingMedicine:
+@attrs.frozen(kw_only=True, repr=False)
+class BookingMedicine(AttrsRepr):
     """What one held medicine asks of the booking: the earliest start, and when to tell the patient.
 
     ``notify_by`` is the first dose the patient leaves out for the booked
@@ -701,8 +703,8 @@ class BookingMedicine:
         }
 
 
-@attrs.frozen(kw_only=True)
-class Booking:
+@attrs.frozen(kw_only=True, repr=False)
+class Booking(AttrsRepr):
     """The booking questions, answered for the request's ``now``.
 
     ``earliest_start`` is the earliest moment the procedure can start with
@@ -738,8 +740,8 @@ class Booking:
 SCHEMA_VERSION = 1
 
 
-@attrs.frozen(kw_only=True)
-class Plan:
+@attrs.frozen(kw_only=True, repr=False)
+class Plan(AttrsRepr):
     """The whole plan: one entry per input medicine, in input order.
 
     ``needs_review`` is true when any medicine is ``review`` or the request as

@@ -30,6 +30,7 @@ from datetime import date, datetime, time, timedelta
 import attrs
 
 from medplan import schedule
+from medplan._attrsrepr import AttrsRepr
 from medplan.bridging import BridgingTables, round_dose
 from medplan.labdays import LabCalendar
 from medplan.model import (
@@ -63,8 +64,8 @@ _NO_DOAC_BRIDGING = (
 )
 
 
-@attrs.frozen
-class Pathway:
+@attrs.frozen(repr=False)
+class Pathway(AttrsRepr):
     """What the pathway adds to the plan."""
 
     anticoagulation: Anticoagulation | None
@@ -185,8 +186,8 @@ def _earlier(a: datetime, b: datetime) -> datetime:
     return min(a, b, key=lambda d: d.timestamp())
 
 
-@attrs.frozen
-class _Injections:
+@attrs.frozen(repr=False)
+class _Injections(AttrsRepr):
     events: tuple[TimelineEvent, ...]
     notes: tuple[str, ...]
     reason: str | None

@@ -11,13 +11,14 @@ clinic policy, and date the last dose, the checks and the restart with
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import attrs
 
 from medplan import booking, schedule
+from medplan._attrsrepr import AttrsRepr
 from medplan.bridging import BridgingTables, default_bridging_tables
 from medplan.care import CarePlan, CareSets, plan_care
 from medplan.labdays import LabCalendar
@@ -88,15 +89,15 @@ def say_from(moment: datetime) -> str:
     return say_when(moment)
 
 
-@attrs.frozen
-class _Unplaced:
+@attrs.frozen(repr=False)
+class _Unplaced(AttrsRepr):
     """Why a medicine could not be matched to one row."""
 
     reason: str
 
 
-@attrs.frozen
-class _Missing:
+@attrs.frozen(repr=False)
+class _Missing(AttrsRepr):
     """The rule depends on something the order does not say: a regimen, route or indication."""
 
     attribute: str
@@ -119,11 +120,11 @@ def _narrow(
     guideline: str,
 ) -> list[DrugClassRule] | _Unplaced | _Missing:
     """Keep the rows for the order's regimen, route or indication, where the rule depends on it."""
-    values = sorted(
-        {getattr(r, attribute).value for r in candidates if getattr(r, attribute) is not None}
-    )
-    if not values:
+    # Most classes' rows give none of the three; the members, then their values.
+    present = {value for r in candidates if (value := getattr(r, attribute)) is not None}
+    if not present:
         return candidates
+    values = sorted(member.value for member in present)
     what = {"regimen": "the dose regimen", "route": "the route", "indication": "its indication"}[
         attribute
     ]
@@ -259,8 +260,8 @@ def _unstated(order: MedicationOrder, rule: DrugClassRule, resolution: Resolutio
     return notes
 
 
-@attrs.frozen
-class _Timing:
+@attrs.frozen(repr=False)
+class _Timing(AttrsRepr):
     last_dose: datetime | None
     resume: datetime | None
     omitted: tuple[datetime, ...]
@@ -510,8 +511,8 @@ def _checks(
     return (check,), notes
 
 
-@attrs.frozen
-class _Dated:
+@attrs.frozen(repr=False)
+class _Dated(AttrsRepr):
     timing: _Timing
     checks: tuple[Check, ...]
     notes: tuple[str, ...]
@@ -641,29 +642,43 @@ def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> 
     )
 
 
+def _under_other_guidelines(request: Request, table: Table) -> dict[str, Request]:
+    """The request as it would be under each of the table's other guidelines, in order.
+
+    Made once a plan, not once a medicine: every medicine is asked under each.
+    """
+    return {
+        guideline: attrs.evolve(
+            request, procedure=attrs.evolve(request.procedure, guideline=guideline)
+        )
+        for guideline in sorted(table.guidelines - {request.procedure.guideline})
+    }
+
+
 def _divergences(
-    order: MedicationOrder, plan: MedicationPlan, request: Request, table: Table
+    order: MedicationOrder, plan: MedicationPlan, others: Mapping[str, Request], table: Table
 ) -> tuple[Divergence, ...]:
     """The answers of the table's other guidelines for this medicine, where they differ.
 
-    Only guidelines with rows of their own for the class are asked: a row for
-    every guideline (``*``) gives the same answer under each.
+    ``others`` is the request under each other guideline
+    (:func:`_under_other_guidelines`). Only guidelines with rows of their own
+    for the class are asked: a row for every guideline (``*``) gives the same
+    answer under each.
     """
     if plan.drug_class is None:
         return ()
-    others = []
-    for guideline in sorted(table.guidelines - {request.procedure.guideline}):
+    others_say = []
+    for guideline, under in others.items():
         if not any(r.guideline == guideline for r in table.rules_for(guideline, plan.drug_class)):
             continue
-        procedure = attrs.evolve(request.procedure, guideline=guideline)
-        other = _plan_medication(order, attrs.evolve(request, procedure=procedure), table)
+        other = _plan_medication(order, under, table)
         same = (other.action, other.last_dose, other.resume) == (
             plan.action,
             plan.last_dose,
             plan.resume,
         )
         if not same:
-            others.append(
+            others_say.append(
                 Divergence(
                     guideline=guideline,
                     action=other.action,
@@ -675,7 +690,7 @@ def _divergences(
                     source=other.source,
                 )
             )
-    return tuple(others)
+    return tuple(others_say)
 
 
 def _plan_questions(request: Request, table: Table, plans: Sequence[MedicationPlan]) -> list[str]:
@@ -833,9 +848,12 @@ def make_plan(
         when any medicine or the list as a whole needs a pharmacist.
     """
     plans: list[MedicationPlan] = []
+    others = _under_other_guidelines(request, table)
     for order in request.medications:
         plan = _plan_medication(order, request, table)
-        plans.append(attrs.evolve(plan, divergences=_divergences(order, plan, request, table)))
+        divergences = _divergences(order, plan, others, table)
+        # A plan is made with no divergences; most medicines have none to add.
+        plans.append(attrs.evolve(plan, divergences=divergences) if divergences else plan)
     plans, answer = _book(request, table, plans)
     reasons = [
         f"{p.input}: {p.review_reason}"

@@ -22,14 +22,18 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
+from medplan._attrsrepr import AttrsRepr
 from medplan.csvrows import RowError, enum_cell, read_data_file, read_records, slug_cell
 from medplan.exceptions import TableError
 from medplan.model import BleedingRisk
 from medplan.table import Evidence
+
+if TYPE_CHECKING:
+    from pathlib import Path  # only named in annotations (see csvrows)
 
 __all__ = [
     "COLUMNS",
@@ -57,8 +61,8 @@ COLUMNS = (
 _YES_NO = {"yes": True, "no": False}
 
 
-@attrs.frozen(kw_only=True)
-class CatalogueProcedure:
+@attrs.frozen(kw_only=True, repr=False)
+class CatalogueProcedure(AttrsRepr):
     """One validated row of the catalogue."""
 
     code: str
@@ -81,8 +85,8 @@ class CatalogueProcedure:
         return self.escalates_to or self.bleeding_risk
 
 
-@attrs.frozen(kw_only=True)
-class Catalogue:
+@attrs.frozen(kw_only=True, repr=False)
+class Catalogue(AttrsRepr):
     """The loaded, validated catalogue."""
 
     file: str

@@ -56,20 +56,22 @@ import hashlib
 import json
 import math
 import re
-import tomllib
 from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime, time
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from medplan._attrsrepr import AttrsRepr
 from medplan.csvrows import data_text
 from medplan.exceptions import PolicyError
 from medplan.labdays import RegionError, check_region
 from medplan.model import WEEKDAY_NAMES, Action, BleedingRisk, Policy
 from medplan.procedures import Catalogue, default_catalogue
 from medplan.table import default_table
+
+if TYPE_CHECKING:
+    from pathlib import Path  # only named in annotations (see csvrows)
 
 __all__ = [
     "BUNDLED",
@@ -136,8 +138,8 @@ class SettingError(Exception):
         self.problem = problem
 
 
-@attrs.frozen(kw_only=True)
-class Profile:
+@attrs.frozen(kw_only=True, repr=False)
+class Profile(AttrsRepr):
     """One named profile of a policy file: its description and the policy it gives."""
 
     name: str
@@ -145,8 +147,8 @@ class Profile:
     policy: Policy
 
 
-@attrs.frozen(kw_only=True)
-class Profiles:
+@attrs.frozen(kw_only=True, repr=False)
+class Profiles(AttrsRepr):
     """The loaded, validated profiles of one policy file, in the file's order.
 
     Attributes:
@@ -514,6 +516,10 @@ def parse_profiles(
     # audit can tell which edit of a clinic's file a plan was made with.
     version = f"{file} sha256:{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
     catalogue = default_catalogue() if catalogue is None else catalogue
+    # Imported here: most plans name no profile, and a one-shot plan's
+    # start-up should not pay for the TOML parser.
+    import tomllib  # noqa: PLC0415
+
     try:
         # An editor may save the file with a byte-order mark, which TOML does not allow.
         document = tomllib.loads(text.removeprefix("\ufeff"))

@@ -114,6 +114,8 @@ _FIELDS = {
     "medication": ("name", "times", "days", "dose", "regimen", "route", "indication"),
     "policy": ("profile", "name", *SETTINGS),
 }
+# The same, as sets, to look each key of a request up in.
+_KNOWN = {kind: frozenset(fields) for kind, fields in _FIELDS.items()}
 # How a plan names a profile overridden inline: "dr-jones+inline".
 _INLINE = "+inline"
 # A request naming an unknown profile is told this many of the known ones.
@@ -137,8 +139,9 @@ def _object(path: str, value: object, kind: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise InputError(path or "request", f"must be an object (got {_type_name(value)})")
     allowed = _FIELDS[kind]
+    known = _KNOWN[kind]
     for key in value:
-        if key not in allowed:
+        if key not in known:
             # A key with a line break or other unprintable text is shown quoted, so the
             # message stays one readable line.
             shown = (
@@ -167,19 +170,26 @@ def _text(path: str, value: object, limit: int = _MAX_NAME) -> str:
         raise InputError(path, "must not be empty")
     if len(text) > limit:
         raise InputError(path, f"must be at most {limit} characters (got {len(text)})")
-    if any(unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in text):
+    # A printable text (nearly every one) has neither; the character walk is
+    # for the rest. The bidi controls are format characters (Cf), which
+    # isprintable() also refuses.
+    if not text.isprintable() and any(
+        unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in text
+    ):
         raise InputError(path, "must not contain control characters")
     return text
 
 
 def _choice(path: str, value: object, kind: type[E]) -> E:
+    if isinstance(value, str):
+        try:
+            return kind(value)  # type: ignore[call-arg]
+        except ValueError:
+            pass
+    # The allowed values are spelled out only for the message.
     allowed = ", ".join(str(m.value) for m in kind)  # type: ignore[attr-defined]
-    if not isinstance(value, str):
-        raise InputError(path, f"must be one of {allowed} (got {_type_name(value)})")
-    try:
-        return kind(value)  # type: ignore[call-arg]
-    except ValueError:
-        raise InputError(path, f"must be one of {allowed} (got {value!r})") from None
+    got = repr(value) if isinstance(value, str) else _type_name(value)
+    raise InputError(path, f"must be one of {allowed} (got {got})")
 
 
 def _number(path: str, value: object, *, low: float, high: float) -> float:

@@ -140,14 +140,26 @@ def start_of_day(day: date, zone: ZoneInfo) -> datetime:
     return _on_clock(day, time(0, 0), zone)
 
 
+# Each walk below visits the same few days again and again (each medicine's
+# hold, restart and omitted doses, and again for each other guideline), so a
+# day's doses, in time order with their UTC instants, are worked out once.
+@functools.lru_cache(maxsize=8192)
+def _day_doses(
+    day: date, times: tuple[time, ...], zone: ZoneInfo
+) -> tuple[tuple[datetime, datetime], ...]:
+    """``day``'s scheduled doses as (UTC instant, dose) pairs, earliest first."""
+    doses = sorted((scheduled_dose(day, t, zone) for t in times), key=_utc)
+    return tuple((_utc(dose), dose) for dose in doses)
+
+
 def _doses_by_day(
     first_day: date,
     times: Sequence[time],
     zone: ZoneInfo,
     step: timedelta,
     days: Collection[int] = (),
-) -> Iterator[datetime]:
-    """Scheduled doses day by day from ``first_day``, walking by ``step``.
+) -> Iterator[tuple[datetime, datetime]]:
+    """Scheduled doses day by day from ``first_day``, walking by ``step``, as (UTC instant, dose).
 
     Within a day the doses come in time order for a forward walk and in
     reverse for a backward one, so the first match is the answer. With
@@ -157,12 +169,13 @@ def _doses_by_day(
         msg = "a schedule needs at least one usual dose time"
         raise ValueError(msg)
     backwards = step < timedelta(0)
+    usual = tuple(times)
     day = first_day
     for _ in range(_SEARCH_DAYS):
         if days and day.weekday() not in days:
             day += step
             continue
-        doses = sorted((scheduled_dose(day, t, zone) for t in times), key=_utc)
+        doses = _day_doses(day, usual, zone)
         yield from reversed(doses) if backwards else doses
         day += step
     msg = f"no scheduled dose within {_SEARCH_DAYS} days of {first_day}"
@@ -181,8 +194,8 @@ def _latest_dose_before(
     # walk starts a day after the limit's own date.
     start = limit.astimezone(zone).date() + _ONE_DAY
     bound = _utc(limit)
-    for dose in _doses_by_day(start, times, zone, -_ONE_DAY, days):
-        if _utc(dose) < bound or (inclusive and _utc(dose) == bound):
+    for moment, dose in _doses_by_day(start, times, zone, -_ONE_DAY, days):
+        if moment < bound or (inclusive and moment == bound):
             return dose
     raise AssertionError  # pragma: no cover - _doses_by_day raises first
 
@@ -197,8 +210,8 @@ def _first_dose_after(
 ) -> datetime:
     start = limit.astimezone(zone).date() - _ONE_DAY
     bound = _utc(limit)
-    for dose in _doses_by_day(start, times, zone, _ONE_DAY, days):
-        if _utc(dose) > bound or (inclusive and _utc(dose) == bound):
+    for moment, dose in _doses_by_day(start, times, zone, _ONE_DAY, days):
+        if moment > bound or (inclusive and moment == bound):
             return dose
     raise AssertionError  # pragma: no cover - _doses_by_day raises first
 
@@ -336,12 +349,11 @@ def doses_between(
     [7, 8]
     """
     omitted: list[datetime] = []
-    end = _utc(resume)
+    start, end = _utc(last_dose), _utc(resume)
     first_day = last_dose.astimezone(zone).date()
-    for dose in _doses_by_day(first_day, times, zone, _ONE_DAY, weekdays):
-        moment = _utc(dose)
+    for moment, dose in _doses_by_day(first_day, times, zone, _ONE_DAY, weekdays):
         if moment >= end:
             break
-        if moment > _utc(last_dose):
+        if moment > start:
             omitted.append(dose)
     return tuple(omitted)

@@ -66,10 +66,11 @@ import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
+from medplan._attrsrepr import AttrsRepr
 from medplan.csvrows import (
     Records,
     RowError,
@@ -92,6 +93,9 @@ from medplan.model import (
     Route,
     Unit,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path  # only named in annotations (see csvrows)
 
 __all__ = [
     "COLUMNS",
@@ -193,8 +197,8 @@ class Evidence(enum.StrEnum):
     UNCONFIRMED = "U"
 
 
-@attrs.frozen(kw_only=True)
-class TierRule:
+@attrs.frozen(kw_only=True, repr=False)
+class TierRule(AttrsRepr):
     """A row's rule for one bleeding-risk tier."""
 
     action: Action
@@ -202,8 +206,8 @@ class TierRule:
     resume: Interval | None
 
 
-@attrs.frozen(kw_only=True)
-class DrugClassRule:
+@attrs.frozen(kw_only=True, repr=False)
+class DrugClassRule(AttrsRepr):
     """One validated row of the table."""
 
     rule_id: str
@@ -257,7 +261,7 @@ class DrugClassRule:
         """The rule in a pharmacist's words, for the plan (``hold 5 days; resume after 1 day``)."""
         tier = self.tier(risk)
         parts = [f"{risk.value} bleeding risk: {tier.action.value}"]
-        if tier.hold == Interval(0, Unit.DAYS):
+        if tier.hold == _NO_HOLD:
             parts.append("no dose on the day of the procedure before it")
         elif tier.hold is not None:
             parts.append(f"last dose {tier.hold} before")
@@ -268,14 +272,19 @@ class DrugClassRule:
         return "; ".join(parts)
 
 
+# A hold of 0 days: no dose on the day, before the procedure. Made once, not
+# for each medicine's description.
+_NO_HOLD = Interval(0, Unit.DAYS)
+
+
 def _describe_resume(resume: Interval) -> str:
     if resume.unit is Unit.DAYS:
         return f"day +{resume.amount}"
     return f"{resume} after"
 
 
-@attrs.frozen(kw_only=True)
-class Resolution:
+@attrs.frozen(kw_only=True, repr=False)
+class Resolution(AttrsRepr):
     """A medicine's name resolved against the table."""
 
     drug: str
@@ -292,8 +301,8 @@ def normalise_name(name: str) -> str:
     return "".join(name.split()).casefold()
 
 
-@attrs.frozen(kw_only=True)
-class Table:
+@attrs.frozen(kw_only=True, repr=False)
+class Table(AttrsRepr):
     """The loaded, validated table."""
 
     file: str
@@ -302,6 +311,19 @@ class Table:
     names: Mapping[str, Resolution]
     guidelines: frozenset[str]
     variants: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    # A plan asks rules_for for each medicine several times (its row, each
+    # other guideline, the pathway, the booking): the rows by guideline and
+    # class, in table order, answer without a scan of the table.
+    _by_class: Mapping[tuple[str, str], tuple[DrugClassRule, ...]] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+
+    @_by_class.default
+    def _index_rules(self) -> Mapping[tuple[str, str], tuple[DrugClassRule, ...]]:
+        index: dict[tuple[str, str], list[DrugClassRule]] = {}
+        for rule in self.rules:
+            index.setdefault((rule.guideline, rule.drug_class), []).append(rule)
+        return {key: tuple(rules) for key, rules in index.items()}
 
     def resolve(self, name: str) -> Resolution | None:
         """The drug and class a generic or brand name stands for, if known.
@@ -317,16 +339,15 @@ class Table:
 
     def rules_for(self, guideline: str, drug_class: str) -> tuple[DrugClassRule, ...]:
         """Every row for one class under one guideline, else its rows for every guideline."""
-        own = tuple(
-            r for r in self.rules if r.guideline == guideline and r.drug_class == drug_class
-        )
+        own = self._by_class.get((guideline, drug_class))
         if own:
             return own
-        return tuple(
-            r for r in self.rules if r.guideline == ANY_GUIDELINE and r.drug_class == drug_class
-        )
+        return self._by_class.get((ANY_GUIDELINE, drug_class), ())
 
 
+# The table writes a few intervals ("5 days", "24 hours") hundreds of times:
+# each is checked and made once (a refused one is not remembered).
+@functools.cache
 def _interval(column: str, raw: str) -> Interval | None:
     if not raw:
         return None
@@ -573,6 +594,13 @@ def _check_monotone_in_renal_function(
                     raise TableError(file, lower.row, f"{risk.value}_hold", problem)
 
 
+# One Resolution for each drug of a class, shared by all its names (it is
+# frozen), not one made for each name on each row.
+@functools.cache
+def _resolution(drug: str, drug_class: str) -> Resolution:
+    return Resolution(drug=drug, drug_class=drug_class)
+
+
 def _indexnames_cell(rules: Iterable[DrugClassRule], file: str) -> dict[str, Resolution]:
     """Every name, brand and ATC code, resolved to its drug.
 
@@ -600,7 +628,7 @@ def _indexnames_cell(rules: Iterable[DrugClassRule], file: str) -> dict[str, Res
 
     for rule in rules:
         for drug in rule.drugs:
-            add(drug, Resolution(drug=drug, drug_class=rule.drug_class), rule, "drugs")
+            add(drug, _resolution(drug, rule.drug_class), rule, "drugs")
         for column, entries in (("brands", rule.brands), ("atc", rule.atc)):
             for entry in entries:
                 name, _, generic = entry.partition("=")
@@ -608,9 +636,7 @@ def _indexnames_cell(rules: Iterable[DrugClassRule], file: str) -> dict[str, Res
                 if generic not in rule.drugs:
                     problem = f"{entry!r} names {generic!r}, which is not in the row's drugs"
                     raise TableError(file, rule.row, column, problem)
-                add(
-                    name.strip(), Resolution(drug=generic, drug_class=rule.drug_class), rule, column
-                )
+                add(name.strip(), _resolution(generic, rule.drug_class), rule, column)
     for key, listed_under in regimens.items():
         (only, *others) = listed_under
         if not others and only is not None:

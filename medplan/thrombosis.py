@@ -30,15 +30,18 @@ import functools
 import re
 from collections.abc import Mapping
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
+from medplan._attrsrepr import AttrsRepr
 from medplan.csvrows import RowError, enum_cell, read_data_file, read_records, slug_cell
 from medplan.exceptions import TableError
 from medplan.model import AnticoagulationReason, Bridging, RiskCriterion, ThromboticRisk
 from medplan.table import Evidence
+
+if TYPE_CHECKING:
+    from pathlib import Path  # only named in annotations (see csvrows)
 
 __all__ = [
     "REASONS",
@@ -90,8 +93,19 @@ _TEST = re.compile(r"([a-z0-9_]+) (>=|<=|=|within|beyond) ([a-z0-9-]+)(?: (month
 _MAX_MONTHS = 120
 
 
-@attrs.frozen
-class _Test:
+@functools.lru_cache(maxsize=4096)
+def _months_before(day0: date, months: int) -> date:
+    """``day0`` minus ``months`` calendar months, as dateutil's ``relativedelta`` counts them."""
+    # Imported here: only a request that dates an event needs it, and the
+    # import is a noticeable part of a one-shot plan's start-up.
+    from dateutil.relativedelta import relativedelta  # noqa: PLC0415
+
+    earlier: date = day0 - relativedelta(months=months)
+    return earlier
+
+
+@attrs.frozen(repr=False)
+class _Test(AttrsRepr):
     feature: str
     op: str
     value: str | int
@@ -106,7 +120,7 @@ class _Test:
                 return self.op == "beyond"
             assert isinstance(given, date)  # noqa: S101 - an event is a date or "none"
             assert isinstance(self.value, int)  # noqa: S101 - parsed as months
-            inside = given >= day0 - relativedelta(months=self.value)
+            inside = given >= _months_before(day0, self.value)
             return inside if self.op == "within" else not inside
         if isinstance(given, bool):
             given = "yes" if given else "no"
@@ -117,8 +131,8 @@ class _Test:
         return given >= self.value if self.op == ">=" else given <= self.value
 
 
-@attrs.frozen(kw_only=True)
-class _Row:
+@attrs.frozen(kw_only=True, repr=False)
+class _Row(AttrsRepr):
     criterion: RiskCriterion
     tests: tuple[_Test, ...]
 
@@ -132,8 +146,8 @@ class _Row:
         return [t.feature for t in self.tests if getattr(patient, t.feature) is None]
 
 
-@attrs.frozen(kw_only=True)
-class RiskTable:
+@attrs.frozen(kw_only=True, repr=False)
+class RiskTable(AttrsRepr):
     """The loaded, validated thrombotic-risk table."""
 
     file: str
@@ -245,8 +259,8 @@ def default_risk_table() -> RiskTable:
     return load_risk_table()
 
 
-@attrs.frozen(kw_only=True)
-class Classification:
+@attrs.frozen(kw_only=True, repr=False)
+class Classification(AttrsRepr):
     """The thrombotic risk and bridging decision for all the patient's reasons.
 
     ``missing`` lists the request fields (``patient.anticoagulation[0].vte``)

@@ -10,12 +10,15 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
+import tomllib
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
 import medplan
 from medplan import exceptions
+from medplan.csvrows import data_text, package_files
 from medplan.table import parse_table
 
 PACKAGE = resources.files("medplan")
@@ -25,9 +28,15 @@ EXAMPLES = sorted(
 
 
 def test_version_is_the_installed_distributions():
-    """``medplan.__version__`` is the version the installed distribution declares."""
+    """``medplan.__version__`` (a literal, for start-up time) is the version the installed distribution declares."""
     assert medplan.__version__ == importlib.metadata.version("medplan")
-    assert medplan.__version__ != "0+unknown"
+
+
+def test_version_is_pyprojects():
+    """The literal ``__version__`` is the one pyproject.toml gives, so a release bumps both."""
+    with (Path(__file__).parent.parent / "pyproject.toml").open("rb") as stream:
+        declared = tomllib.load(stream)["project"]["version"]
+    assert medplan.__version__ == declared
 
 
 def test_table_is_bundled_in_the_package():
@@ -37,6 +46,17 @@ def test_table_is_bundled_in_the_package():
     table = parse_table(resource.read_text(encoding="utf-8"), "drug_classes.csv")
     assert table.rules
     assert table.version == medplan.default_table().version
+
+
+def test_package_files_are_importlib_resources_files():
+    """csvrows.package_files finds the folder importlib.resources finds, without importing it."""
+    assert package_files() == PACKAGE
+
+
+@pytest.mark.parametrize("name", sorted(e.name for e in (PACKAGE / "data").iterdir() if e.is_file()))
+def test_bundled_data_is_read_as_importlib_resources_reads_it(name):
+    """csvrows reads a bundled file beside the module, and gets what importlib.resources gives."""
+    assert data_text(None, name) == (PACKAGE / "data" / name).read_text(encoding="utf-8")
 
 
 @pytest.mark.skipif(

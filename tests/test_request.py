@@ -523,3 +523,36 @@ def test_malformed_review_reasons_are_refused_naming_the_item(value, message):
         medplan.plan(request)
 
     assert str(excinfo.value) == message
+
+
+CONTROL_OR_BIDI = frozenset(
+    [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))]
+    + list("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
+
+
+@pytest.mark.parametrize(
+    "name", ["war\tfarin", "warfarin\x00x", "war\x7ffarin", "war\u202efarin", "\u2066warfarin\u2069"]
+)
+def test_name_with_a_control_or_direction_character_is_rejected(name):
+    """A control character or a bidi override inside a name is refused, naming the field."""
+    with pytest.raises(medplan.InputError) as excinfo:
+        medplan.plan(request_with(("medications", 0, "name"), name))
+    assert str(excinfo.value) == "medications[0].name: must not contain control characters"
+
+
+@settings(deadline=None)
+@given(name=st.text(min_size=1, max_size=30).filter(str.strip))
+@example(name="Xarelto\u00ae")
+@example(name="war\u00a0farin")  # a no-break space: not printable, but not a control either
+@example(name="\u200bwarfarin")  # a zero-width space (Cf), allowed as before
+def test_name_is_refused_exactly_when_it_holds_a_control_or_direction_character(name):
+    """Names are refused for control (Cc) and bidi control characters, and for nothing else."""
+    request = request_with(("medications", 0, "name"), name)
+    try:
+        medplan.parse_request(request, ("asra-pain-2018",))
+    except medplan.InputError as error:
+        refused = error.problem == "must not contain control characters"
+    else:
+        refused = False
+    assert refused == any(c in CONTROL_OR_BIDI for c in name.strip())

@@ -1,0 +1,73 @@
+"""``medplan._indented.dumps_indented`` writes what ``json.dumps(indent=2, ensure_ascii=False)`` writes."""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from medplan._indented import dumps_indented
+
+
+def stdlib(value):
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def outcome(dump, value):
+    try:
+        return dump(value)
+    except (TypeError, ValueError) as error:
+        return type(error), str(error)
+
+
+class Colour(enum.StrEnum):
+    RED = "red"
+
+
+class Size(enum.IntEnum):
+    BIG = 3
+
+
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats()
+    | st.text()
+    | st.sampled_from([Colour.RED, Size.BIG, math.nan, math.inf, -math.inf, -0.0, 1e-300, 1e300])
+)
+keys = st.text() | st.integers() | st.none() | st.booleans() | st.floats(allow_nan=False)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4)
+    | st.tuples(inner, inner)
+    | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    | st.dictionaries(keys, inner, max_size=3),
+    max_leaves=25,
+)
+
+
+@settings(deadline=None, max_examples=500)
+@given(value=values)
+@example(value={})
+@example(value=[])
+@example(value={"a": [], "b": {}, "c": [{}], "d": [[]]})
+@example(value={"x": '\u2028\x00\ud800"\\/é'})
+@example(value={1: "key not text"})
+@example(value=[object()])
+def test_same_text_as_json_dumps(value):
+    """Any value, JSON or not, gives json.dumps' text, or json.dumps' error."""
+    assert outcome(dumps_indented, value) == outcome(stdlib, value)
+
+
+def test_a_cycle_gives_json_dumps_error():
+    """A list that holds itself is json.dumps' ValueError, not a RecursionError."""
+    looped: list[object] = []
+    looped.append(looped)
+    with pytest.raises(ValueError, match="Circular reference detected"):
+        dumps_indented(looped)
