@@ -50,7 +50,7 @@ ZONES = ["Australia/Perth", "Australia/Sydney", "Europe/London", "America/New_Yo
 _MEASURE = """
 import resource, subprocess, sys
 with open(sys.argv[2], "rb") as src, open(sys.argv[3], "wb") as dst:
-    status = subprocess.run([sys.argv[1], "batch"], stdin=src, stdout=dst, check=False).returncode
+    status = subprocess.run([sys.argv[1], "batch", *sys.argv[4:]], stdin=src, stdout=dst, check=False).returncode
 print(status, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
@@ -80,11 +80,11 @@ def write_requests(path: Path, count: int, seed: int = 2026) -> None:
             out.write(json.dumps(body) + "\n")
 
 
-def run_batch(medplan: Path, source: Path, target: Path) -> tuple[float, int, int]:
-    """Seconds, exit status and peak resident memory (KiB) of ``medplan batch``."""
+def run_batch(medplan: Path, source: Path, target: Path, *options: str) -> tuple[float, int, int]:
+    """Seconds, exit status and peak resident memory (KiB, the largest process) of ``medplan batch``."""
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-c", _MEASURE, str(medplan), str(source), str(target)],
+        [sys.executable, "-c", _MEASURE, str(medplan), str(source), str(target), *options],
         capture_output=True,
         text=True,
         check=True,
@@ -119,6 +119,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=15, help="start-up runs of each command")
+    parser.add_argument("--jobs", type=int, default=2, help="also run the big batch with --jobs N")
     args = parser.parse_args()
     medplan = Path(sys.executable).parent / "medplan"
     example = Path(__file__).resolve().parent.parent / "medplan/examples/nerve-root-sleeve-injection.json"
@@ -130,6 +131,8 @@ def main() -> None:
             out.writelines(line for _, line in zip(range(args.small), lines, strict=False))
         small_s, small_status, small_peak = run_batch(medplan, small, Path(folder, "small.out"))
         big_s, big_status, big_peak = run_batch(medplan, big, Path(folder, "big.out"))
+        jobs_s, jobs_status, jobs_peak = run_batch(medplan, big, Path(folder, "jobs.out"), "--jobs", str(args.jobs))
+        same = Path(folder, "jobs.out").read_bytes() == Path(folder, "big.out").read_bytes()
         round_trip = json_round_trip(big, Path(folder, "big.out"))
         with Path(folder, "big.out").open(encoding="utf-8") as plans:
             failed = sum(1 for line in plans if line.startswith('{"line"'))
@@ -143,6 +146,9 @@ def main() -> None:
     print(f"  planning (whole batch) costs {big_s / round_trip:.1f}x the JSON round trip")
     print(f"  peak memory: {big_peak / 1024:.1f} MiB; for {args.small:,} requests "
           f"(exit {small_status}, {small_s:.1f} s): {small_peak / 1024:.1f} MiB")
+    print(f"  with --jobs {args.jobs} (exit {jobs_status}, output {'identical' if same else 'DIFFERENT'}): "
+          f"{jobs_s:.1f} s, {args.requests / jobs_s:,.0f} plans/s, {jobs_s / round_trip:.1f}x the JSON round trip, "
+          f"largest process {jobs_peak / 1024:.1f} MiB")
     print(f"start-up, median of {args.runs}: medplan plan {startup * 1e3:.0f} ms; "
           f"python -c 'import attrs, dateutil' {imports * 1e3:.0f} ms: {startup / imports:.2f}x")
 

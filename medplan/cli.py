@@ -186,6 +186,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     batch_cmd.add_argument("input", metavar="REQUESTS.jsonl", nargs="?", default="-")
     batch_cmd.add_argument("--now", metavar="WHEN", help=now_help + ", on every line")
+    batch_cmd.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="plan in N worker processes (output stays in input order); default 1",
+    )
     data_options(batch_cmd)
 
     recheck_cmd = commands.add_parser(
@@ -359,40 +366,113 @@ def _open_input(path: str) -> tuple[IO[bytes], int | None]:
     return stream, info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
-def _batch(args: argparse.Namespace, out: TextIO) -> int:
-    """Plan each line as it comes and write it at once: memory stays flat however long the input."""
+# A line's outcome: planned, refused (an input error), or an internal error.
+_PLANNED, _REFUSED, _BROKEN = "planned", "refused", "broken"
+# Lines a worker plans per task, and tasks in flight per worker: enough to keep
+# the workers busy, few enough that memory stays flat however long the input.
+_CHUNK = 64
+_IN_FLIGHT = 4
+
+
+def _answer_line(
+    number: int, raw: bytes | None, now: str | None, table: Table, profiles: Profiles | None
+) -> tuple[str, str]:
+    """One output line (a plan or an error record) and its outcome; TableError and PolicyError pass."""
+    try:
+        record = _plan_line(raw, now, table, profiles)
+        outcome = _PLANNED
+    except InputError as error:
+        record, outcome = _error_record(number, error), _REFUSED
+    except (TableError, PolicyError):
+        raise  # the clinic's data, not this line: stop the whole batch
+    except Exception as error:  # noqa: BLE001 - one bad line must not stop the day's bookings
+        record, outcome = _error_record(number, error), _BROKEN
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n", outcome
+
+
+# A worker process's table, policy profiles and moment, loaded once by _start_worker.
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(table_path: str | None, policies_path: str | None, now: str | None) -> None:
+    table = default_table() if table_path is None else load_table(table_path)
+    profiles = None if policies_path is None else _load_profiles(policies_path, table)
+    _WORKER.update(table=table, profiles=profiles, now=now)
+
+
+def _answer_chunk(chunk: list[tuple[int, bytes | None]]) -> list[tuple[str, str]]:
+    table, profiles, now = _WORKER["table"], _WORKER["profiles"], _WORKER["now"]
+    return [_answer_line(number, raw, now, table, profiles) for number, raw in chunk]
+
+
+def _requests(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None, int]]:
+    """The non-blank lines with their numbers, and the bytes read so far."""
+    read = 0
+    for number, raw in enumerate(_lines(stream), start=1):
+        read += MAX_REQUEST_BYTES if raw is None else len(raw)
+        if raw is not None and not raw.strip():
+            continue  # a blank line is not a request
+        yield number, raw, read
+
+
+def _answers_here(
+    requests: Iterator[tuple[int, bytes | None, int]], args: argparse.Namespace
+) -> Iterator[tuple[str, str, int]]:
     table, profiles = _data(args)
     table = default_table() if table is None else table  # loaded and checked once, before line 1
+    for number, raw, read in requests:
+        yield (*_answer_line(number, raw, args.now, table, profiles), read)
+
+
+def _answers_in_workers(
+    requests: Iterator[tuple[int, bytes | None, int]], args: argparse.Namespace
+) -> Iterator[tuple[str, str, int]]:
+    """The same answers, planned by ``--jobs`` worker processes, in input order."""
+    from collections import deque  # noqa: PLC0415 - only a parallel batch needs these
+    from concurrent.futures import Future, ProcessPoolExecutor  # noqa: PLC0415
+    from itertools import islice  # noqa: PLC0415
+
+    _data(args)  # a malformed table or policy file stops the batch before any worker starts
+    pending: deque[tuple[Future[list[tuple[str, str]]], int]] = deque()
+    initargs = (args.table, args.policies, args.now)
+    with ProcessPoolExecutor(args.jobs, initializer=_start_worker, initargs=initargs) as pool:
+        while True:
+            while len(pending) < args.jobs * _IN_FLIGHT:
+                chunk = list(islice(requests, _CHUNK))
+                if not chunk:
+                    break
+                work = [(number, raw) for number, raw, _ in chunk]
+                pending.append((pool.submit(_answer_chunk, work), chunk[-1][2]))
+            if not pending:
+                return
+            future, read = pending.popleft()
+            for line, outcome in future.result():
+                yield line, outcome, read
+
+
+def _batch(args: argparse.Namespace, out: TextIO) -> int:
+    """Plan each line as it comes and write it at once: memory stays flat however long the input."""
+    if args.jobs < 1:
+        raise InputError("--jobs", f"must be 1 or more (got {args.jobs})")
     stream, total = _open_input(args.input)
     progress = _Progress(sys.stderr, total) if sys.stderr.isatty() else None
-    lines = failed = internal = read = 0
+    counts = {_PLANNED: 0, _REFUSED: 0, _BROKEN: 0}
+    read = 0
+    answers = _answers_in_workers if args.jobs > 1 else _answers_here
     try:
-        for number, raw in enumerate(_lines(stream), start=1):
-            read += MAX_REQUEST_BYTES if raw is None else len(raw)
-            if raw is not None and not raw.strip():
-                continue  # a blank line is not a request
-            lines += 1
-            try:
-                record = _plan_line(raw, args.now, table, profiles)
-            except InputError as error:
-                failed += 1
-                record = _error_record(number, error)
-            except (TableError, PolicyError):
-                raise  # the clinic's data, not this line: stop the whole batch
-            except Exception as error:  # noqa: BLE001 - one bad line must not stop the day's bookings
-                internal += 1
-                record = _error_record(number, error)
-            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        for line, outcome, read in answers(_requests(stream), args):
+            out.write(line)
+            counts[outcome] += 1
             if progress is not None:
-                progress.show(lines, failed + internal, read)
+                progress.show(sum(counts.values()), counts[_REFUSED] + counts[_BROKEN], read)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
     if progress is not None:
-        progress.show(lines, failed + internal, read, final=True)
-    if internal:
+        progress.show(sum(counts.values()), counts[_REFUSED] + counts[_BROKEN], read, final=True)
+    if counts[_BROKEN]:
         return EXIT_INTERNAL
-    return EXIT_INPUT if failed else EXIT_OK
+    return EXIT_INPUT if counts[_REFUSED] else EXIT_OK
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:

@@ -14,6 +14,16 @@ class MedplanError(Exception):
 
     __module__ = "medplan"
 
+    def __reduce__(self) -> tuple[type[MedplanError], tuple[object, ...]]:
+        """Rebuild from the parts, not the message, so the error crosses to another process.
+
+        ``medplan batch --jobs`` plans in worker processes, and a caller may too.
+        """
+        return type(self), tuple(self._parts())
+
+    def _parts(self) -> tuple[object, ...]:
+        return tuple(self.args)
+
 
 class InputError(MedplanError):
     """The request is not one medplan can plan from.
@@ -31,6 +41,9 @@ class InputError(MedplanError):
         self.field = field
         self.problem = problem
         super().__init__(f"{field}: {problem}" if field else problem)
+
+    def _parts(self) -> tuple[object, ...]:
+        return self.field, self.problem
 
 
 class TableError(MedplanError):
@@ -59,6 +72,9 @@ class TableError(MedplanError):
             where += f": column {column!r}"
         super().__init__(f"{where}: {problem}")
 
+    def _parts(self) -> tuple[object, ...]:
+        return self.file, self.row, self.column, self.problem
+
 
 class PolicyError(MedplanError):
     """A clinic policy file is malformed; none of its profiles is used.
@@ -81,6 +97,9 @@ class PolicyError(MedplanError):
         self.problem = problem
         where = file if key is None else f"{file}: {key}"
         super().__init__(f"{where}: {problem}")
+
+    def _parts(self) -> tuple[object, ...]:
+        return self.file, self.key, self.problem
 
 
 class MissingExtraError(MedplanError):
@@ -107,3 +126,6 @@ class MissingExtraError(MedplanError):
         super().__init__(
             f"{feature} needs {package}, which is not installed: pip install 'medplan[{extra}]'"
         )
+
+    def _parts(self) -> tuple[object, ...]:
+        return self.extra, self.package, self.feature

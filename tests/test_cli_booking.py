@@ -209,3 +209,36 @@ def test_recheck_of_something_that_is_not_a_plan(capsys):
 
     assert status == 2
     assert err == "InputError: request: the stored plan carries no request to plan again (it must be a JSON object)\n"
+
+
+def test_batch_in_worker_processes_writes_the_same_lines_in_order(capsys):
+    """--jobs 2 gives byte for byte what one process gives, error records and line numbers included."""
+    broken = dict(VALID, procedure=dict(VALID["procedure"], timezone="Mars/Olympus"))
+    records = [dict(VALID, booking_id=f"B-{n}") for n in range(150)]
+    records[70] = broken
+    path = write("day.jsonl", lines(*records[:100], "{", *records[100:]))
+
+    serial = run(["batch", path], capsys)
+    parallel = run(["batch", "--jobs", "2", path], capsys)
+
+    assert parallel == serial
+    assert serial[0] == 2
+    assert [json.loads(line).get("line") for line in serial[1].splitlines()].count(None) == 149
+
+
+def test_batch_jobs_must_be_positive(capsys):
+    """Zero workers cannot plan anything: an input error naming the option."""
+    status, _, err = run(["batch", "--jobs", "0", write("day.jsonl", lines(VALID))], capsys)
+
+    assert status == 2
+    assert err == "InputError: --jobs: must be 1 or more (got 0)\n"
+
+
+def test_a_malformed_table_stops_a_parallel_batch_before_any_line(capsys):
+    """The clinic's table is checked once, before the workers start: exit 3, nothing written."""
+    table = write("table.csv", "rule_id\nx\n")
+
+    status, out, err = run(["batch", "--jobs", "2", "--table", table, write("day.jsonl", lines(VALID))], capsys)
+
+    assert (status, out) == (3, "")
+    assert err.startswith("TableError: table.csv, row 1: missing columns: ")
