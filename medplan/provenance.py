@@ -12,17 +12,18 @@ planner itself never asks.
 from __future__ import annotations
 
 import functools
+import os.path
 import sys
-from pathlib import Path
 
 __all__ = ["holidays_version", "tz_version"]
 
 
-def _release_in(folder: Path) -> str:
+def _release_in(folder: str) -> str:
     # The database's own text form starts with "# version 2025b"; distributions
-    # ship it beside the compiled zones.
+    # ship it beside the compiled zones. (os.path, not pathlib: a plan at start-up
+    # does not pay for importing pathlib.)
     try:
-        with (folder / "tzdata.zi").open(encoding="utf-8") as stream:
+        with open(os.path.join(folder, "tzdata.zi"), encoding="utf-8") as stream:  # noqa: PTH118, PTH123
             first = stream.readline().split()
     except OSError:
         return "unknown release"
@@ -42,8 +43,8 @@ def tz_version(key: str) -> str:
     """
     import zoneinfo  # noqa: PLC0415 - TZPATH is read when asked, as zoneinfo itself reads it
 
-    for folder in map(Path, zoneinfo.TZPATH):
-        if (folder / key).is_file():
+    for folder in zoneinfo.TZPATH:
+        if os.path.isfile(os.path.join(folder, key)):  # noqa: PTH113, PTH118
             return f"tz {_release_in(folder)} ({folder})"
     try:
         import tzdata  # type: ignore[import-untyped] # noqa: PLC0415 - only when the host has no zone files

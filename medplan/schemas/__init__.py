@@ -11,7 +11,6 @@ package: a ``referencing.Registry`` holding the two).
 from __future__ import annotations
 
 import json
-from importlib import resources
 from typing import Any, Literal
 
 __all__ = ["NAMES", "schema"]
@@ -42,6 +41,9 @@ def schema(name: Literal["request", "plan"]) -> dict[str, Any]:
     if name not in NAMES:
         msg = f"no schema named {name!r} (expected {' or '.join(NAMES)})"
         raise ValueError(msg)
+    # importlib.resources only when asked: `medplan plan` does not pay for it at start-up.
+    from importlib import resources  # noqa: PLC0415
+
     text = resources.files(__name__).joinpath(f"{name}.schema.json").read_text(encoding="utf-8")
     decoded: dict[str, Any] = json.loads(text)
     return decoded
