@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import signal
 import socket
@@ -26,6 +27,7 @@ from typing import Any
 import anyio
 import pytest
 import referencing
+import uvicorn
 from jsonschema import Draft202012Validator
 from jsonschema_path import SchemaPath
 from jsonschema_path.handlers import default_handlers
@@ -36,9 +38,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 from strategies import VALID
+from uvicorn.importer import import_from_string
 
 import medplan
-from medplan import cli, service
+from medplan import _uvicorn, cli, service
 from medplan.bridging import default_bridging_tables
 from medplan.care import default_care
 from medplan.procedures import default_catalogue
@@ -834,6 +837,47 @@ def test_serve_refuses_a_port_that_is_not_one(capsys, port):
 
     assert status == 2
     assert "--port: must be a whole number from 0 to 65535" in capsys.readouterr().err
+
+
+def test_serve_runs_uvicorn_with_nagle_off_and_workers_from_an_import_string(monkeypatch, tmp_path):
+    """serve() hands uvicorn the no-delay protocol and, for several workers, the environment factory with absolute data paths."""
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append((app, options)))
+    # Set here so that monkeypatch restores both when serve() has changed them.
+    monkeypatch.setenv(service.TABLE_ENV, "a table serve() must unset")
+    monkeypatch.setenv(service.POLICIES_ENV, "a file serve() must replace")
+    policies = tmp_path / "clinic.toml"
+    policies.write_text('[profiles.dr-jones]\ndescription = "Dr Jones."\ninr_max = 1.3\n', encoding="utf-8")
+
+    service.serve(port=free_port())
+    service.serve(port=free_port(), workers=2, policies_path="clinic.toml")
+
+    (one, one_options), (many, many_options) = calls
+    assert import_from_string(one_options["http"]) is _uvicorn.NoDelayHTTPProtocol
+    assert many_options["http"] == one_options["http"]
+    assert one.state.medplan.table is medplan.default_table()
+    assert (many, many_options["factory"], many_options["workers"]) == ("medplan.service:app_from_environment", True, 2)
+    assert (one_options["server_header"], many_options["server_header"]) == (False, False)
+    assert service.TABLE_ENV not in os.environ
+    assert os.environ[service.POLICIES_ENV] == str(policies)
+    assert service.app_from_environment().state.medplan.profiles.names == ("dr-jones",)
+
+
+def test_the_protocol_turns_nagle_off_on_a_socket_asyncio_left_it_on(monkeypatch):
+    """A connection accepted from a listener bound with proto 0 (uvicorn's --workers socket) gets TCP_NODELAY from the protocol."""
+    monkeypatch.setattr(_uvicorn._Protocol, "connection_made", lambda *_: None)  # noqa: SLF001 - uvicorn's part is not under test
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        with socket.create_connection(listener.getsockname()) as _, listener.accept()[0] as accepted:
+            before = accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+            transport = type("Transport", (), {"get_extra_info": lambda *_: accepted})()
+
+            protocol = object.__new__(_uvicorn.NoDelayHTTPProtocol)
+            protocol.connection_made(transport)
+
+            assert (accepted.proto, before) == (0, 0)
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
 
 
 def wait_for_health(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
