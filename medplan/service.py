@@ -565,6 +565,14 @@ def create_app(
     Raises:
         TableError: A bundled table is malformed.
         PolicyError: The bundled policy profiles are malformed.
+
+    >>> from starlette.testclient import TestClient
+    >>> client = TestClient(create_app())
+    >>> client.get("/health").json()
+    {'status': 'ok', 'table_loaded': True}
+    >>> refused = client.post("/v1/plan", json={"medications": []})
+    >>> refused.status_code, refused.json()["error"]["message"]
+    (422, 'procedure: is required')
     """
     table = default_table() if table is None else table
     profiles = default_profiles() if profiles is None else profiles
