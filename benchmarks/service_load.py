@@ -1,7 +1,7 @@
 """Load check of ``medplan serve``: throughput, latency and memory under concurrent POST /v1/plan.
 
     .venv/bin/python benchmarks/service_load.py [--requests 10000] [--concurrency 50]
-        [--warmup 1000] [-- SERVE-OPTIONS...]
+        [--warmup 1000] [--more 0] [-- SERVE-OPTIONS...]
 
 1. Starts the installed ``medplan serve`` on a free loopback port, with any
    options after ``--`` (``-- --workers 2 --no-access-log``), and waits for
@@ -17,9 +17,11 @@
    from the server as it can.
 4. Every answer must be 200 and byte for byte ``medplan.render_json`` of the
    same request planned in this process; anything else counts as an error.
-5. Prints throughput, latency p50/p90/p99/max, errors, the server's CPU time
-   per request and its memory idle, after the warm-up and after the run, then
-   stops the server with SIGTERM.
+5. Prints throughput, latency p50/p90/p99/max, errors, the server's and the
+   client's CPU time per request, the CPU time other processes took meanwhile
+   (on a shared machine, figures are only comparable when that is small), and
+   the server's memory idle, after the warm-up and after the run, then stops
+   the server with SIGTERM.
 
 With a closed loop, latency is at least concurrency / throughput (Little's
 law): 50 connections at 500 plans/s wait about 100 ms each, however fast one
@@ -82,14 +84,17 @@ def processes(pid: int) -> list[int]:
     return found
 
 
+def rss_kib_of(pid: int) -> int:
+    """One process's resident memory, in KiB, from /proc/PID/status."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
 def rss_kib(pid: int) -> int:
-    """Resident memory of the server and its workers, in KiB, from /proc/PID/status."""
-    total = 0
-    for each in processes(pid):
-        for line in Path(f"/proc/{each}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return total
+    """Resident memory of the server and its workers, in KiB."""
+    return sum(rss_kib_of(each) for each in processes(pid))
 
 
 def cpu_seconds(pid: int) -> float:
@@ -100,6 +105,19 @@ def cpu_seconds(pid: int) -> float:
         fields = Path(f"/proc/{each}/stat").read_text().rpartition(")")[2].split()
         total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / ticks
+
+
+def machine_busy_seconds() -> float:
+    """CPU time every process on the machine has used (all of /proc/stat's busy columns)."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def own_seconds() -> float:
+    """This process's CPU time: the client's."""
+    times = os.times()
+    return times.user + times.system
 
 
 def wait_for_health(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
@@ -184,37 +202,41 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=10_000)
-    parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--warmup", type=int, default=1_000)
-    parser.add_argument("serve", nargs=argparse.REMAINDER, help="options for medplan serve, after --")
-    args = parser.parse_args()
-    serve_options = [option for option in args.serve if option != "--"]
-
-    expected = medplan.render_json(medplan.plan(REQUEST)).encode("utf-8")
+def measure(args: argparse.Namespace, serve_options: list[str], expected: bytes) -> dict:
+    """Start the server, load it, read its memory and CPU; everything the report prints."""
     port = free_port()
     medplan_script = Path(sys.executable).parent / "medplan"
     command = [str(medplan_script), "serve", "--port", str(port), *serve_options]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    found: dict = {}
     try:
         wait_for_health(port, server)
-        idle = rss_kib(server.pid)
-        _, warm_errors, _ = asyncio.run(load(port, args.warmup, args.concurrency, expected))
-        warm = rss_kib(server.pid)
-        cpu_before = cpu_seconds(server.pid)
-        latencies, errors, seconds = asyncio.run(load(port, args.requests, args.concurrency, expected))
-        cpu = cpu_seconds(server.pid) - cpu_before
-        after = rss_kib(server.pid)
-        workers = len(processes(server.pid))
+        found["idle"] = rss_kib(server.pid)
+        _, found["warm_errors"], _ = asyncio.run(load(port, args.warmup, args.concurrency, expected))
+        found["warm"] = rss_kib(server.pid)
+        cpu, busy, client = cpu_seconds(server.pid), machine_busy_seconds(), own_seconds()
+        found["latencies"], found["errors"], found["seconds"] = asyncio.run(
+            load(port, args.requests, args.concurrency, expected)
+        )
+        found["cpu"] = cpu_seconds(server.pid) - cpu
+        found["client"] = own_seconds() - client
+        found["others"] = machine_busy_seconds() - busy - found["cpu"] - found["client"]
+        found["after"] = rss_kib(server.pid)
+        found["each"] = [rss_kib_of(pid) / 1024 for pid in processes(server.pid)]
+        _, found["more_errors"], _ = asyncio.run(load(port, args.more, args.concurrency, expected))
+        found["later"] = rss_kib(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
-        _, log = server.communicate(timeout=60)
+        _, found["log"] = server.communicate(timeout=60)
+    found["status"] = server.returncode
+    return found
 
+
+def report(args: argparse.Namespace, serve_options: list[str], expected: bytes, found: dict) -> None:
+    latencies, errors, seconds = found["latencies"], found["errors"], found["seconds"]
     throughput = len(latencies) / seconds
     name = f"medplan serve {' '.join(serve_options)}".rstrip()
-    print(f"{name}: {workers} server process(es), on {os.cpu_count()} CPUs")
+    print(f"{name}: {len(found['each'])} server process(es), on {os.cpu_count()} CPUs")
     plan_size = f"{len(expected):,}-byte plan"
     print(f"{args.requests:,} POST /v1/plan of 8 medicines ({plan_size}), {args.concurrency} connections")
     print(f"  throughput: {throughput:,.0f} plans/s over {seconds:.1f} s")
@@ -226,15 +248,42 @@ def main() -> None:
             1000 * args.concurrency / throughput,
         )
     )
-    print(f"  errors: {len(errors)} (warm-up: {len(warm_errors)})" + (f", first: {errors[0]}" if errors else ""))
-    print(f"  server CPU: {1000 * cpu / args.requests:.2f} ms per plan")
+    first = f", first: {errors[0]}" if errors else ""
+    print(f"  errors: {len(errors)} (warm-up: {len(found['warm_errors'])}){first}")
+    per_plan, per_call = 1000 * found["cpu"] / args.requests, 1000 * found["client"] / args.requests
+    print(f"  server CPU: {per_plan:.2f} ms per plan; client CPU: {per_call:.2f} ms per call")
+    cores = os.cpu_count() or 1
     print(
-        f"  server RSS: {idle / 1024:.1f} MiB idle, {warm / 1024:.1f} MiB after {args.warmup:,} warm-up "
-        f"requests, {after / 1024:.1f} MiB after {args.requests:,} more ({(after - warm) / 1024:+.1f} MiB)"
+        f"  other processes on the machine meanwhile: {max(found['others'], 0):.1f} CPU-seconds "
+        f"of the {cores * seconds:.0f} there were"
     )
-    print(f"  server exit status after SIGTERM: {server.returncode}")
-    if server.returncode != 0 or "Traceback" in log:
-        print(log)
+    idle, warm, after, later = (found[k] / 1024 for k in ("idle", "warm", "after", "later"))
+    print(
+        f"  server RSS: {idle:.1f} MiB idle, {warm:.1f} MiB after {args.warmup:,} warm-up "
+        f"requests, {after:.1f} MiB after {args.requests:,} more ({after - warm:+.1f} MiB)"
+    )
+    print(f"  per process then: {', '.join(f'{mib:.1f}' for mib in found['each'])} MiB")
+    if args.more:
+        more = f"{args.more:,} more ({len(found['more_errors'])} errors)"
+        print(f"  then {more}: {later:.1f} MiB ({later - after:+.1f} MiB)")
+    print(f"  server exit status after SIGTERM: {found['status']}")
+    if found["status"] != 0 or "Traceback" in found["log"]:
+        print(found["log"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=10_000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--warmup", type=int, default=1_000)
+    parser.add_argument(
+        "--more", type=int, default=0, help="then this many more, untimed, and the memory again"
+    )
+    parser.add_argument("serve", nargs=argparse.REMAINDER, help="options for medplan serve, after --")
+    args = parser.parse_args()
+    serve_options = [option for option in args.serve if option != "--"]
+    expected = medplan.render_json(medplan.plan(REQUEST)).encode("utf-8")
+    report(args, serve_options, expected, measure(args, serve_options, expected))
 
 
 if __name__ == "__main__":
