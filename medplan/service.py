@@ -722,7 +722,7 @@ def _stopped_by_signal() -> Iterator[None]:
     try:
         yield
     except _StoppedError:
-        logger.info("stopped")
+        logger.info("medplan serve stopped")
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
