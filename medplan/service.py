@@ -81,7 +81,7 @@ try:
     from starlette.routing import BaseRoute, Route
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 except ImportError:
-    raise MissingExtraError("server", "starlette>=1.5", "the HTTP service") from None
+    raise MissingExtraError("server", "starlette>=1.7", "the HTTP service") from None
 
 __all__ = [
     "MAX_BATCH_BYTES",

@@ -780,7 +780,7 @@ def test_serve_without_starlette_exits_69_naming_the_extra():
     assert (result.returncode, result.stdout, result.stderr) == (
         69,
         "",
-        "MissingExtraError: the HTTP service needs starlette>=1.5, which is not installed: pip install 'medplan[server]'\n",
+        "MissingExtraError: the HTTP service needs starlette>=1.7, which is not installed: pip install 'medplan[server]'\n",
     )
 
 
