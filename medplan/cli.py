@@ -1,12 +1,12 @@
-"""The command line: ``medplan plan``, ``earliest``, ``batch``, ``recheck``, ``example`` and the listings.
+"""The command line: ``medplan plan``, ``earliest``, ``batch``, ``recheck``, ``serve``, ``example`` and the listings.
 
 Exit status: 0 a plan was printed (it may still need review: the plan says
 so); 1 ``recheck`` found the stored plan changed; 2 the request or the
 command line is wrong (for ``batch``: at least one line was); 3 a data table
 or a clinic policy file is malformed; 69 the output asked for needs an extra
-that is not installed (``--format ics`` without ``medplan[calendar]``); 70 an
-internal error, which is a bug to report. Errors are one line on standard
-error, never a traceback.
+that is not installed (``--format ics`` without ``medplan[calendar]``, ``serve``
+without ``medplan[server]``); 70 an internal error, which is a bug to report.
+Errors are one line on standard error, never a traceback.
 
 This is the one place that reads files and the clock: ``earliest`` without
 ``--now`` asks the clock, and everything below it is given the moment.
@@ -220,7 +220,41 @@ def _parser() -> argparse.ArgumentParser:
         "policies", help="list the clinic policy profiles and what each does (checks the file)"
     )
     policies_cmd.add_argument("--policies", metavar="TOML", help=policies_help)
+
+    serve_cmd = commands.add_parser(
+        "serve", help="serve plans over HTTP as JSON (needs medplan[server]; README: As a service)"
+    )
+    serve_cmd.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    serve_cmd.add_argument(
+        "--port", type=_number(0, 65535), default=8080, help="port (default: %(default)s)"
+    )
+    serve_cmd.add_argument(
+        "--workers",
+        type=_number(1, 64),
+        default=1,
+        help="worker processes, each planning on its own core (default: %(default)s)",
+    )
+    serve_cmd.add_argument(
+        "--no-access-log",
+        action="store_true",
+        help="no log line per call (errors are still logged)",
+    )
+    data_options(serve_cmd)
     return parser
+
+
+def _number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        if not text.strip().isdigit() or not low <= int(text) <= high:
+            message = f"must be a whole number from {low} to {high} (got {text!r})"
+            raise argparse.ArgumentTypeError(message)
+        return int(text)
+
+    return parse
 
 
 def _list_procedures(out: TextIO) -> int:
@@ -475,6 +509,21 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_INPUT if counts[_REFUSED] else EXIT_OK
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """``medplan serve``: until stopped. The server extra is imported here and nowhere else in the CLI."""
+    from medplan import service  # noqa: PLC0415 - raises MissingExtraError without medplan[server]
+
+    service.serve(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        table_path=args.table,
+        policies_path=args.policies,
+        access_log=not args.no_access_log,
+    )
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     commands = {
         "procedures": lambda: _list_procedures(out),
@@ -482,6 +531,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         "earliest": lambda: _earliest(args, out),
         "batch": lambda: _batch(args, out),
         "recheck": lambda: _recheck(args, out),
+        "serve": lambda: _serve(args),
     }
     if args.command in commands:
         return commands[args.command]()

@@ -6,6 +6,10 @@ ends in that version (``https://medplan.invalid/schemas/plan/1``). The ids are
 names, never fetched: the plan schema's ``request`` refers to the request
 schema by its ``$id``, so a validator needs both (with the ``jsonschema``
 package: a ``referencing.Registry`` holding the two).
+
+``openapi.json`` beside them is the OpenAPI 3.1 document of the HTTP service
+(:mod:`medplan.service`); its request and response bodies refer to the two
+schema files by name.
 """
 
 from __future__ import annotations
