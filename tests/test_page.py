@@ -9,6 +9,7 @@ OpenAPI document.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from html.parser import HTMLParser
@@ -491,3 +492,10 @@ def test_the_501_is_documented_once_as_missing_extra():
 def test_the_page_ships_in_the_package(name):
     """The page's files are inside the installed package (the wheel carries medplan/static/)."""
     assert (STATIC / name).is_file()
+
+
+@pytest.mark.skipif(os.environ.get("CI") != "true", reason="only CI must have the browser; elsewhere its tests skip without it")
+def test_ci_has_the_browser_so_the_page_tests_run():
+    """Under CI, Debian's chromium and chromium-driver are installed (.ci/run installs them), so the browser tests run rather than skip."""
+    assert Path("/usr/bin/chromium").is_file()
+    assert Path("/usr/bin/chromedriver").exists()

@@ -361,11 +361,13 @@
       icsUrl = URL.createObjectURL(new Blob([await ics.arrayBuffer()], { type }));
       const named = /filename="([^"]+)"/.exec(ics.headers.get("Content-Disposition") || "");
       download.href = icsUrl;
+      download.type = type;
       download.download = named ? named[1] : "medplan-plan.ics";
       download.hidden = false;
       problem.hidden = true;
     } else {
       download.removeAttribute("href");
+      download.removeAttribute("type");
       download.hidden = true;
       problem.textContent = `No calendar file: ${(await errorOf(ics)).problem}`;
       problem.hidden = false;
