@@ -499,3 +499,33 @@ def test_ci_has_the_browser_so_the_page_tests_run():
     """Under CI, Debian's chromium and chromium-driver are installed (.ci/run installs them), so the browser tests run rather than skip."""
     assert Path("/usr/bin/chromium").is_file()
     assert Path("/usr/bin/chromedriver").exists()
+
+
+def contrast(foreground: str, background: str) -> float:
+    """The WCAG 2 contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize(
+    ("foreground", "background"),
+    [
+        ("text", "background"), ("text", "panel"), ("text", "review-bg"),
+        ("muted", "background"), ("muted", "panel"),
+        ("link", "background"), ("link", "panel"), ("background", "link"),
+        ("error", "background"), ("error", "panel"),
+        ("review-line", "review-bg"), ("hold", "background"), ("ok", "background"),
+    ],
+)
+def test_text_colours_have_at_least_aa_contrast(foreground, background):
+    """Each text colour the style sheet puts on a background has a WCAG contrast of at least 4.5:1."""
+    css = (STATIC / "page.css").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--([a-z-]+): (#[0-9a-f]{6});", css))
+
+    assert contrast(colours[foreground], colours[background]) >= 4.5
