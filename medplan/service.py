@@ -123,6 +123,7 @@ _STATUS_TYPES = {
     415: "UnsupportedMediaType",
     422: "InputError",
     500: "InternalError",
+    501: "MissingExtraError",  # an optional part (medplan[calendar]) this server lacks
 }
 
 
@@ -555,7 +556,8 @@ def create_app(
     Args:
         table: A table from :func:`medplan.load_table`; the bundled one when omitted.
         profiles: Profiles from :func:`medplan.load_profiles`; the bundled ones when omitted.
-        extra_routes: More Starlette routes, served beside medplan's own with
+        extra_routes: More Starlette routes, served beside medplan's own (the
+            service's and the pharmacist's page, :mod:`medplan.page`) with
             the same error handling; they find the data at
             ``request.app.state.medplan``.
 
@@ -574,10 +576,13 @@ def create_app(
     >>> refused.status_code, refused.json()["error"]["message"]
     (422, 'procedure: is required')
     """
+    # The pharmacist's page builds on this module, so it is imported once this one is loaded.
+    from medplan.page import page_routes  # noqa: PLC0415
+
     table = default_table() if table is None else table
     profiles = default_profiles() if profiles is None else profiles
     app = Starlette(
-        routes=[*routes(), *extra_routes],
+        routes=[*routes(), *page_routes(), *extra_routes],
         exception_handlers={
             ServiceError: _on_service_error,
             InputError: _on_input_error,

@@ -9,7 +9,7 @@ import pytest
 MODULES = [
     "medplan.schedule", "medplan.table", "medplan.request", "medplan.planner", "medplan.api", "medplan.profiles",
     "medplan.labdays", "medplan.bridging", "medplan.booking", "medplan.recheck", "medplan.patient", "medplan.ics",
-    "medplan.schemas", "medplan.codes", "medplan.cds", "medplan.service",
+    "medplan.schemas", "medplan.codes", "medplan.cds", "medplan.service", "medplan.page",
 ]
 
 

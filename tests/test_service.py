@@ -931,6 +931,15 @@ OPERATIONS = {
     ("/openapi.json", "get"): {200, 500},
     ("/request.schema.json", "get"): {200, 500},
     ("/plan.schema.json", "get"): {200, 500},
+    # The pharmacist's page and the endpoints it calls (medplan.page; tests/test_page.py).
+    ("/pharmacist", "get"): {200, 500},
+    ("/pharmacist/page.js", "get"): {200, 500},
+    ("/pharmacist/page.css", "get"): {200, 500},
+    ("/pharmacist/favicon.svg", "get"): {200, 500},
+    ("/v1/names", "get"): {200, 400, 500},
+    ("/v1/procedures", "get"): {200, 400, 500},
+    ("/v1/calendar", "post"): {200, 400, 413, 415, 422, 500},
+    ("/v1/ics", "post"): {200, 400, 413, 415, 422, 500, 501},
 }
 
 
@@ -1033,6 +1042,8 @@ def test_the_documented_size_limits_are_the_services():
         "/v1/earliest": service.MAX_REQUEST_BYTES,
         "/v1/recheck": service.MAX_PLAN_BYTES,
         "/v1/batch": service.MAX_BATCH_BYTES,
+        "/v1/calendar": service.MAX_REQUEST_BYTES,
+        "/v1/ics": service.MAX_REQUEST_BYTES,
     }
     assert paths["/v1/batch"]["post"]["requestBody"]["x-max-items"] == service.MAX_BATCH_ITEMS
 

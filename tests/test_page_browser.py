@@ -1,0 +1,558 @@
+"""End-to-end tests of the pharmacist's page in headless Chromium, driven with Selenium.
+
+The service runs under uvicorn on a free loopback port, in a thread; the
+browser is Debian's ``chromium`` with its ``chromium-driver`` (nothing is
+downloaded: Selenium is given both paths, and Selenium Manager is told to stay
+offline). Without /usr/bin/chromium these tests are skipped; ``.ci/run``
+installs both packages, so CI runs them.
+
+The form is filled as a pharmacist would, with the keyboard where it
+matters (the procedure chosen by typing, the dates typed, medicines added and
+removed with Enter and Space, the plan asked for with Enter), and what the
+page shows is checked against what medplan plans for the same request.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import struct
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+import medplan
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+        reason="the browser tests need Debian's chromium and chromium-driver (/usr/bin/chromium, "
+        "/usr/bin/chromedriver): apt-get install -y chromium chromium-driver (.ci/run does)",
+    ),
+]
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is in the test extra")
+uvicorn = pytest.importorskip("uvicorn", reason="uvicorn is in the test extra")
+
+from selenium.webdriver.chrome.service import Service  # noqa: E402 - after the skip
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+from medplan.service import create_app  # noqa: E402
+
+# Chromium as root in a container: no sandbox, no GPU, no /dev/shm, and none
+# of its own connections to the internet (without these it waits on them and
+# its connections here are refused).
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--lang=en-US",  # datetime-local fields are typed month, day, year, then hh:mm AM/PM
+    "--window-size=1280,1000",
+]
+WIDTH = 1280
+BOOKING_ID = "RAD-2026-0412"
+PROCEDURE_NAME = "Image-guided lumbar nerve root sleeve injection (left L5, transforaminal)"
+NOW = "2026-11-24T10:00"
+
+# What the form below sends: the bundled example as the page takes it (the
+# page has no field for the reasons for anticoagulation, so the plan asks).
+EXPECTED_REQUEST = {
+    "booking_id": BOOKING_ID,
+    "now": NOW,
+    "procedure": {
+        "code": "tfesi-lumbar",
+        "name": PROCEDURE_NAME,
+        "start": "2026-12-08T09:30",
+        "timezone": "Australia/Perth",
+    },
+    "patient": {
+        "crcl_ml_min": 62,
+        "weight_kg": 74,
+        "hba1c_percent": 6.8,
+        "takes_pain_relief": True,
+        "severe_bleeding_disorder": False,
+        "cauda_equina_symptoms": False,
+        "acute_motor_weakness": False,
+        "disc_or_epidural_infection": False,
+        "diabetes": True,
+        "local_skin_infection": False,
+        "unwell": False,
+    },
+    "medications": [
+        {"name": "Warfarin", "times": ["18:00"], "dose": "5 mg"},
+        {"name": "Plavix", "times": ["08:00"], "dose": "75 mg"},
+        {"name": "Aspirin", "times": ["08:00"], "dose": "100 mg", "indication": "secondary-prevention"},
+        {"name": "Eliquis", "times": ["08:00", "20:00"], "dose": "5 mg"},
+    ],
+}
+
+
+# --- the service and the browser ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    """The service, under uvicorn in a thread, on a loopback port the system chose."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    config = uvicorn.Config(create_app(), log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive(), "uvicorn stopped before it started"
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=30)
+    listener.close()
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory, downloads):
+    """Headless Chromium from Debian, with a fresh profile; nothing is downloaded to run it."""
+    with pytest.MonkeyPatch.context() as patch:
+        # Selenium Manager is never needed with both paths given; if it ran, it must not go online.
+        patch.setenv("SE_OFFLINE", "true")
+        patch.setenv("SE_AVOID_STATS", "true")
+        options = webdriver.ChromeOptions()
+        options.binary_location = str(CHROMIUM)
+        for flag in CHROMIUM_FLAGS:
+            options.add_argument(flag)
+        options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+        options.add_experimental_option(
+            "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+        )
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        service = Service(executable_path=str(CHROMEDRIVER), log_output=os.devnull)
+        driver = webdriver.Chrome(service=service, options=options)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    yield driver
+    driver.quit()
+
+
+def wait(driver, condition, seconds: float = 15):
+    return WebDriverWait(driver, seconds).until(condition)
+
+
+def open_page(driver, base_url: str) -> None:
+    """The page, once its catalogue and names have loaded, with the console read so far discarded."""
+    driver.get(f"{base_url}/pharmacist")
+    wait(driver, lambda d: d.find_element(By.ID, "plan-form").get_attribute("data-ready") == "true")
+    driver.get_log("browser")
+
+
+def by_id(driver, element_id: str):
+    return driver.find_element(By.ID, element_id)
+
+
+def focused(driver) -> str:
+    return driver.switch_to.active_element.get_attribute("id")
+
+
+def choose(select, text: str) -> None:
+    """Choose an option of a select the keyboard way: focus it and type the start of the option's text."""
+    select.send_keys(text)
+
+
+def type_datetime(field, value: str) -> None:
+    """Type YYYY-MM-DDTHH:MM into a datetime-local field as en-US shows it: MMDDYYYY, then hhmm AM or PM."""
+    day, clock = value.split("T")
+    year, month, date = day.split("-")
+    hour, minute = (int(part) for part in clock.split(":"))
+    half = "AM" if hour < 12 else "PM"
+    field.send_keys(f"{month}{date}{year}", Keys.TAB, f"{(hour - 1) % 12 + 1:02d}{minute:02d}{half}")
+
+
+def medicine_rows(driver):
+    return driver.find_elements(By.CSS_SELECTOR, "#medicine-rows .medicine")
+
+
+def in_row(row, field: str):
+    return row.find_element(By.CSS_SELECTOR, f'[data-field="{field}"]')
+
+
+def fill_the_example(driver) -> None:
+    """The nerve root sleeve example, typed in; the procedure, dates and medicine rows with the keyboard."""
+    code = by_id(driver, "procedure-code")
+    choose(code, "Image-guided lumbar")
+    assert code.get_attribute("value") == "tfesi-lumbar"
+    by_id(driver, "procedure-name").send_keys(PROCEDURE_NAME)
+    type_datetime(by_id(driver, "procedure-start"), "2026-12-08T09:30")
+    zone = by_id(driver, "procedure-timezone")
+    zone.send_keys(Keys.CONTROL, "a")
+    zone.send_keys("Australia/Perth")
+    by_id(driver, "booking-id").send_keys(BOOKING_ID)
+
+    by_id(driver, "patient-crcl").send_keys("62")
+    by_id(driver, "patient-weight").send_keys("74")
+    by_id(driver, "patient-hba1c").send_keys("6.8")
+    choose(by_id(driver, "patient-pain-relief"), "Yes")
+    for control in ("screen-severe-bleeding-disorder", "screen-cauda-equina", "screen-motor-weakness",
+                    "screen-disc-infection", "screen-skin-infection", "screen-unwell"):
+        choose(by_id(driver, control), "No")
+    choose(by_id(driver, "screen-diabetes"), "Yes")
+
+    for number, medicine in enumerate(EXPECTED_REQUEST["medications"]):
+        if number:
+            # Enter on the real button adds a row and puts the cursor in its name.
+            by_id(driver, "add-medicine").send_keys(Keys.ENTER)
+        row = medicine_rows(driver)[number]
+        name = in_row(row, "name")
+        if number:
+            assert focused(driver) == name.get_attribute("id")
+        name.send_keys(medicine["name"])
+        in_row(row, "times").send_keys(" ".join(medicine["times"]))
+        in_row(row, "dose").send_keys(medicine["dose"])
+        if "indication" in medicine:
+            choose(in_row(row, "indication"), "Secondary")
+    type_datetime(by_id(driver, "now"), NOW)
+
+
+def submit(driver) -> None:
+    """Press Enter on the form's submit button."""
+    by_id(driver, "make-plan").send_keys(Keys.ENTER)
+
+
+def shown(driver, element_id: str) -> bool:
+    return by_id(driver, element_id).is_displayed()
+
+
+def text_of(element) -> str:
+    """The element's text as the page wrote it (textContent: nothing hidden left out, white space kept)."""
+    return element.get_property("textContent")
+
+
+def console_errors(driver) -> list[dict]:
+    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """The width and height a PNG file's IHDR chunk gives."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def full_page_screenshot(driver, path: Path) -> None:
+    """The whole page, top to bottom, as one PNG."""
+    driver.execute_script("window.scrollTo(0, 0)")
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(WIDTH, height + 200)
+    try:
+        assert driver.save_screenshot(str(path))
+    finally:
+        driver.set_window_size(WIDTH, 1000)
+
+
+# --- the plan -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def expected_plan() -> medplan.Plan:
+    return medplan.plan(EXPECTED_REQUEST)
+
+
+@pytest.fixture(scope="module")
+def planned(browser, base_url):
+    """The page after the pharmacist has filled in the example and asked for the plan."""
+    open_page(browser, base_url)
+    fill_the_example(browser)
+    submit(browser)
+    wait(browser, lambda d: shown(d, "result") and shown(d, "handout"))
+    return browser
+
+
+def test_focus_moves_to_the_plan_once_it_is_made(planned):
+    """After Enter on 'Make the plan', the plan's heading has the focus, and the status says the plan needs review."""
+    assert focused(planned) == "result-title"
+    assert text_of(by_id(planned, "form-status")) == "Plan made: it needs pharmacist review."
+    assert not shown(planned, "error-summary")
+
+
+def test_the_warfarin_row_holds_with_the_dates_and_the_inr_check(planned):
+    """Warfarin: hold 5 days, last dose Wednesday 2 December 18:00, INR check Monday 7 December, restart Wednesday 9 December 18:00."""
+    row = planned.find_elements(By.CSS_SELECTOR, "#plan-rows tr")[0]
+    cells = row.find_elements(By.CSS_SELECTOR, "th, td")
+    times = [t.get_attribute("datetime") for t in row.find_elements(By.TAG_NAME, "time")]
+
+    assert [c.text.split("\n")[0] for c in cells[:5]] == [
+        "Warfarin",
+        "HOLD 5 days",
+        "Wednesday 2 December 2026, 18:00",
+        "INR ≤ 1.5 on Monday 7 December 2026 (day −1)",  # noqa: RUF001 - the page writes a minus sign
+        "Wednesday 9 December 2026, 18:00",
+    ]
+    assert times == ["2026-12-02T18:00:00+08:00", "2026-12-07", "2026-12-09T18:00:00+08:00"]
+    assert cells[5].text.startswith("asra-pain-2018:warfarin\n")
+    assert row.find_element(By.TAG_NAME, "th").get_attribute("scope") == "row"
+
+
+def test_every_row_is_the_plans(planned, expected_plan):
+    """Each row of the table is the plan medplan makes for the same request: the medicine, action, dates and rule, in input order."""
+    rows = planned.find_elements(By.CSS_SELECTOR, "#plan-rows tr")
+    shown_rows = []
+    for row in rows:
+        cells = row.find_elements(By.CSS_SELECTOR, "th, td")
+        def when(cell):
+            found = cell.find_elements(By.TAG_NAME, "time")
+            return found[0].get_attribute("datetime") if found else None
+        shown_rows.append((cells[0].text.split("\n")[0], cells[1].text.split(" ")[0].lower(), when(cells[2]), when(cells[4]),
+                           cells[5].find_element(By.TAG_NAME, "code").text))
+    expected = [
+        (m["input"], m["action"], m["last_dose"], m["resume"], m["rule_id"])
+        for m in expected_plan.to_dict()["medications"]
+    ]
+
+    assert shown_rows == expected
+    assert [r[1] for r in shown_rows] == ["hold", "review", "continue", "review"]
+    headers = [th.text for th in planned.find_elements(By.CSS_SELECTOR, "#plan-table thead th")]
+    assert headers == ["Medicine", "Action", "Last dose", "Check", "Resume", "Rule and source"]
+    assert all(th.get_attribute("scope") == "col" for th in planned.find_elements(By.CSS_SELECTOR, "#plan-table thead th"))
+
+
+def test_the_review_reasons_are_an_alert_with_every_reason(planned, expected_plan):
+    """The review reasons are shown above the table in an alert, every one the plan gives, in its order."""
+    review = by_id(planned, "review")
+    reasons = [text_of(li) for li in review.find_elements(By.TAG_NAME, "li")]
+
+    assert review.is_displayed()
+    assert review.get_attribute("role") == "alert"
+    assert reasons == list(expected_plan.review_reasons)
+    assert "apixaban and warfarin are both oral anticoagulants: confirm which one the patient takes" in reasons
+    assert not shown(planned, "no-review")
+
+
+def test_the_booking_answers_are_shown(planned):
+    """With now given, the page shows when the plan was made, when the patient must be told and the earliest start."""
+    booking = by_id(planned, "booking")
+    pairs = dict(zip([dt.text for dt in booking.find_elements(By.TAG_NAME, "dt")],
+                     [dd.text for dd in booking.find_elements(By.TAG_NAME, "dd")], strict=True))
+
+    assert pairs == {
+        "Planned as of": "Tuesday 24 November 2026, 10:00",
+        "Tell the patient by": "Tuesday 1 December 2026, 08:00",
+        "Earliest start every hold allows": "Wednesday 2 December 2026, 00:00",
+        "Booked too soon": "No",
+    }
+
+
+def test_the_handout_is_the_patients_calendar(planned, expected_plan):
+    """The handout is render_calendar's text for the plan, character for character."""
+    calendar = text_of(by_id(planned, "calendar-text"))
+
+    assert calendar == medplan.render_calendar(expected_plan)
+    assert "Wednesday 2 December 2026 (6 days before your procedure)\n  - 18:00 Last dose of Warfarin before the procedure." in calendar
+    assert calendar.startswith("Your medicines around your procedure\nProcedure: " + PROCEDURE_NAME)
+
+
+def test_the_ics_link_answers_text_calendar(planned, base_url):
+    """The Download link is the service's text/calendar answer for the request, named by the booking id; the service sends it as an attachment."""
+    link = by_id(planned, "download-ics")
+    call = urllib.request.Request(  # noqa: S310 - http to the test's own server
+        f"{base_url}/v1/ics", data=json.dumps(EXPECTED_REQUEST).encode(),
+        headers={"Content-Type": "application/json"}, method="POST",
+    )
+    with urllib.request.urlopen(call, timeout=10) as answer:  # noqa: S310 - http to the test's own server
+        served = (answer.status, answer.headers["Content-Type"], answer.headers["Content-Disposition"])
+
+    assert link.is_displayed()
+    assert link.get_attribute("href").startswith(f"blob:{base_url}/")
+    assert link.get_attribute("type") == "text/calendar"
+    assert link.get_attribute("download") == f"medplan-{BOOKING_ID}.ics"
+    assert served == (200, "text/calendar; charset=utf-8", f'attachment; filename="medplan-{BOOKING_ID}.ics"')
+
+
+def test_enter_on_the_ics_link_downloads_the_file(planned, expected_plan, downloads):
+    """Enter on the Download link saves medplan-BOOKING_ID.ics, the plan's iCalendar file."""
+    saved = downloads / f"medplan-{BOOKING_ID}.ics"
+
+    by_id(planned, "download-ics").send_keys(Keys.ENTER)
+    wait(planned, lambda _: saved.exists() and saved.stat().st_size > 0)
+
+    assert saved.read_bytes().decode("utf-8") == medplan.render_ics(expected_plan)
+
+
+def test_the_print_button_prints_and_print_shows_only_the_handout(planned):
+    """The Print button calls the browser's print; on paper, the form, the pharmacist's table and the buttons are hidden and the calendar shown."""
+    planned.execute_script("window.printed = 0; window.print = () => { window.printed += 1; };")
+    by_id(planned, "print-handout").send_keys(Keys.SPACE)
+    planned.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        on_paper = {name: shown(planned, name) for name in ("plan-form", "result", "print-handout", "handout", "calendar-text")}
+    finally:
+        planned.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+    assert planned.execute_script("return window.printed") == 1
+    assert on_paper == {"plan-form": False, "result": False, "print-handout": False, "handout": True, "calendar-text": True}
+
+
+def test_every_control_on_the_live_page_has_a_label(planned):
+    """Every input, select and button the page shows, the medicine rows the script added included, has an accessible name from a label or its text."""
+    unlabelled = planned.execute_script(
+        "return [...document.querySelectorAll('input, select, textarea')]"
+        ".filter((c) => c.labels.length === 0 || !c.labels[0].textContent.trim()).map((c) => c.id);"
+    )
+    buttons = [b.text for b in planned.find_elements(By.TAG_NAME, "button") if b.is_displayed()]
+
+    assert unlabelled == []
+    assert buttons == ["Remove medicine 1", "Remove medicine 2", "Remove medicine 3", "Remove medicine 4",
+                       "Add medicine", "Make the plan", "Print handout"]
+
+
+def test_the_medicine_names_are_offered_from_the_table(planned, table):
+    """Each medicine's name field completes from a datalist of every name the table resolves, the example's among them.
+
+    (Headless Chromium draws no datalist pop-up, so the names are typed in full
+    above; this checks what the pop-up offers.)
+    """
+    offered = planned.execute_script("return [...document.querySelectorAll('#drug-names option')].map((o) => o.value);")
+    lists = {in_row(row, "name").get_attribute("list") for row in medicine_rows(planned)}
+
+    assert lists == {"drug-names"}
+    assert len(offered) == len(table.names)
+    assert {m["name"].casefold() for m in EXPECTED_REQUEST["medications"]} <= {name.casefold() for name in offered}
+
+
+def test_the_page_loads_nothing_from_elsewhere_and_breaks_no_policy(planned, base_url):
+    """Every resource the browser loaded came from the service, and the console has no error (a CSP violation would be one)."""
+    loaded = planned.execute_script("return performance.getEntriesByType('resource').map((e) => e.name);")
+
+    assert loaded
+    assert all(url.startswith((f"{base_url}/", "blob:")) for url in loaded), loaded
+    assert console_errors(planned) == []
+
+
+def test_a_screenshot_of_the_plan(planned, tmp_path):
+    """A screenshot of the whole page with its plan is a PNG of the page's width and full height."""
+    path = tmp_path / "pharmacist-page.png"
+
+    full_page_screenshot(planned, path)
+
+    width, height = png_size(path)
+    assert width == WIDTH
+    assert height > 3000
+    assert path.stat().st_size > 100_000
+
+
+# --- errors ---------------------------------------------------------------
+
+
+def fill_minimal(driver, zone: str) -> None:
+    """A catalogue procedure with a start and a zone, and no medicine (the empty row removed with Space)."""
+    choose(by_id(driver, "procedure-code"), "Image-guided lumbar")
+    type_datetime(by_id(driver, "procedure-start"), "2027-01-12T09:30")
+    field = by_id(driver, "procedure-timezone")
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(zone)
+    [row] = medicine_rows(driver)
+    row.find_element(By.CSS_SELECTOR, "button.remove").send_keys(Keys.SPACE)
+    assert medicine_rows(driver) == []
+    assert focused(driver) == "add-medicine"
+
+
+def test_a_bad_time_zone_is_shown_next_to_its_field(browser, base_url):
+    """The service's 422 for the zone is shown under the zone field and in the summary, which has the focus; the field is marked invalid."""
+    open_page(browser, base_url)
+    fill_minimal(browser, "Perth")
+
+    submit(browser)
+    wait(browser, lambda d: shown(d, "error-summary"))
+
+    zone = by_id(browser, "procedure-timezone")
+    said = "Time zone is not an IANA time zone such as Europe/London (got 'Perth')"
+    beside = zone.find_element(By.XPATH, "following-sibling::*[1]")
+    [link] = by_id(browser, "error-list").find_elements(By.TAG_NAME, "a")
+    assert focused(browser) == "error-summary"
+    assert by_id(browser, "error-summary").get_attribute("role") == "alert"
+    assert (beside.get_attribute("id"), text_of(beside)) == ("procedure-timezone-error", f"Error: {said}")
+    assert zone.get_attribute("aria-invalid") == "true"
+    assert zone.get_attribute("aria-describedby") == "procedure-timezone-error procedure-timezone-hint"
+    assert text_of(link) == f"{said} (procedure.timezone)"
+    assert not shown(browser, "result")
+    assert not shown(browser, "handout")
+
+    link.send_keys(Keys.ENTER)
+    assert focused(browser) == "procedure-timezone"
+
+
+def test_a_corrected_field_clears_its_error_and_the_plan_is_made(browser, base_url):
+    """After the zone is corrected, the next plan clears the error beside it and the field's invalid mark."""
+    open_page(browser, base_url)
+    fill_minimal(browser, "Perth")
+    submit(browser)
+    wait(browser, lambda d: shown(d, "error-summary"))
+    zone = by_id(browser, "procedure-timezone")
+    zone.send_keys(Keys.CONTROL, "a")
+    zone.send_keys("Australia/Perth")
+
+    submit(browser)
+    wait(browser, lambda d: shown(d, "result"))
+
+    assert browser.find_elements(By.CSS_SELECTOR, ".field-error") == []
+    assert zone.get_attribute("aria-invalid") is None
+    assert zone.get_attribute("aria-describedby") == "procedure-timezone-hint"
+    assert not shown(browser, "error-summary")
+    assert focused(browser) == "result-title"
+
+
+def test_a_medicines_error_is_shown_in_its_own_row(browser, base_url):
+    """A bad usual time in the second row, after an empty first row that is not sent, is shown beside that row's times."""
+    open_page(browser, base_url)
+    choose(by_id(browser, "procedure-code"), "Image-guided lumbar")
+    type_datetime(by_id(browser, "procedure-start"), "2027-01-12T09:30")
+    by_id(browser, "add-medicine").send_keys(Keys.ENTER)
+    second = medicine_rows(browser)[1]
+    in_row(second, "name").send_keys("Warfarin")
+    in_row(second, "times").send_keys("25:00")
+
+    submit(browser)
+    wait(browser, lambda d: shown(d, "error-summary"))
+
+    times = in_row(second, "times")
+    beside = times.find_element(By.XPATH, "following-sibling::*[1]")
+    assert text_of(beside) == "Error: Medicine 2: Usual times must be a time HH:MM from 00:00 to 23:59 (got '25:00')"
+    assert times.get_attribute("aria-invalid") == "true"
+    assert in_row(medicine_rows(browser)[0], "name").get_attribute("aria-invalid") is None
+
+
+def test_now_left_empty_is_the_browsers_clock(browser, base_url):
+    """Without a now, the plan is made as of the browser's current time."""
+    open_page(browser, base_url)
+    fill_minimal(browser, "Australia/Perth")
+    before = datetime.now(UTC).replace(second=0, microsecond=0)
+
+    submit(browser)
+    wait(browser, lambda d: shown(d, "result"))
+
+    planned_at = by_id(browser, "booking").find_element(By.TAG_NAME, "time").get_attribute("datetime")
+    assert before <= datetime.fromisoformat(planned_at) <= datetime.now(UTC) + timedelta(seconds=1)
