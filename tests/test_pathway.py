@@ -23,12 +23,16 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import attrs
+import datafiles
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import medplan
+from medplan.bridging import default_bridging_tables, load_bridging_tables
 from medplan.model import Bridging, ThromboticRisk
+from medplan.table import parse_table
 
 HIGH = {"code": "spinal-cord-stimulator", "name": "Spinal cord stimulator implant", "start": "2026-12-29T09:00"}
 INTERMEDIATE = {"code": "tfesi-lumbar", "name": "Lumbar transforaminal injection", "start": "2027-03-31T10:00"}
@@ -233,6 +237,74 @@ def test_dalteparin_with_low_crcl_is_a_question():
 
     assert plan.anticoagulation.dose is None
     assert any("dalteparin has no reduced dose" in r for r in plan.review_reasons)
+
+
+def planned_with(request, bridging):
+    """The plan of ``request`` with a clinic's own bridging tables (make_plan's ``bridging``)."""
+    table = medplan.default_table()
+    parsed = medplan.parse_request(request, table.guidelines, variants=table.variants)
+    return medplan.make_plan(parsed, table, medplan_version=medplan.__version__, bridging=bridging)
+
+
+def pathway_with(tmp_path, **values):
+    """The bundled tables with the pathway's steps given new values, read from a clinic's file."""
+    records = datafiles.records("warfarin_pathway.csv")
+    column = records[0].index("value")
+    for record in records[1:]:
+        record[column] = values.get(record[0], record[column])
+    path = tmp_path / "warfarin_pathway.csv"
+    path.write_text(datafiles.write(records), encoding="utf-8")
+    return load_bridging_tables(pathway=path)
+
+
+def test_tables_without_a_row_for_the_heparin_make_the_dose_a_question():
+    """Bridging tables built by hand with no dose row for the policy's heparin: bridging stands, and the dose is a question naming the missing row."""
+    plan = planned_with(booking(HIGH, MITRAL), attrs.evolve(default_bridging_tables(), doses=()))
+
+    assert (plan.anticoagulation.bridging, plan.anticoagulation.dose) == (Bridging.BRIDGE, None)
+    assert "warfarin: bridging: the bridging dose table has no row for enoxaparin twice-daily" in plan.review_reasons
+    assert not [e for e in plan.timeline if e.kind == "injection"]
+
+
+@pytest.mark.parametrize(
+    ("tiers", "why"),
+    [
+        pytest.param({"high_action": "review", "review_reason": "ask the haematologist"}, "ask the haematologist", id="review"),
+        pytest.param({f"{tier}_{part}": "" for tier in ("low", "intermediate", "high") for part in ("hold", "resume")}
+                     | {f"{tier}_action": "continue" for tier in ("low", "intermediate", "high")},
+                     "asra-pain-2018 gives no hold for it", id="continue"),
+    ],
+)
+def test_a_heparin_the_table_does_not_hold_cannot_be_dated(tiers, why):
+    """A clinic table that does not hold therapeutic enoxaparin before the procedure leaves the injections undated, and says why."""
+    table = parse_table(datafiles.with_cells("drug_classes.csv", "asra-pain-2018:enoxaparin:therapeutic", **tiers), "drug_classes.csv")
+
+    plan = medplan.plan(booking(HIGH, MITRAL), table=table)
+
+    assert f"warfarin: bridging: therapeutic enoxaparin cannot be dated: {why}" in plan.review_reasons
+    assert not [e for e in plan.timeline if e.kind == "injection"]
+
+
+def test_a_pathway_starting_late_with_no_injection_before_says_so(tmp_path):
+    """Injections from day -2 and none within 48 hours of the start: with one at 20:00, none falls before the procedure, and the note names day -2."""
+    bridging = pathway_with(tmp_path, lmwh_start_day="-2", lmwh_last_dose_hours="48")
+    request = booking(HIGH, MITRAL, policy={"bridging_regimen": "once-daily", "bridging_times": ["20:00"]})
+
+    plan = planned_with(request, bridging)
+
+    injections = [e.at.isoformat() for e in plan.timeline if e.kind == "injection"]
+    assert "No injection falls between day -2 and the last one allowed before the procedure." in plan.anticoagulation.notes
+    assert injections[0] == "2027-01-01T20:00:00+00:00"  # 72 hours after 09:00 Tue 29 Dec: the first after it
+
+
+def test_an_inr_test_before_the_restart_leaves_no_injection_after(tmp_path):
+    """A pathway whose first INR after the procedure is on day +1, before the 72-hour restart: no injection is dated after the procedure."""
+    plan = planned_with(booking(HIGH, MITRAL), pathway_with(tmp_path, postop_inr_day="1"))
+
+    after = [e for e in plan.timeline if e.kind == "injection" and e.day >= 0]
+    tests = [(e.on.isoformat(), e.what) for e in plan.timeline if e.kind == "test" and e.day > 0]
+    assert after == []
+    assert tests[0] == ("2026-12-30", "INR blood test: stop the enoxaparin injections once the INR is above 1.9.")
 
 
 def test_no_country_means_holidays_are_not_checked():
