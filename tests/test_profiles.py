@@ -1122,6 +1122,18 @@ def test_policy_tier_applies_only_to_its_codes(request_):
     assert plan.procedure == medplan.plan(without_policy).procedure
 
 
+def test_policy_tier_equal_to_a_confirmed_catalogue_tier_changes_nothing():
+    """A policy giving a code the tier its catalogue entry already gives, confirmed, leaves the procedure as the catalogue made it."""
+    request = catalogue_request("tfesi-lumbar", {"bleeding_risk": {"tfesi-lumbar": "intermediate"}})
+    without_policy = copy.deepcopy(request)
+    del without_policy["policy"]
+
+    plan = medplan.plan(request)
+
+    assert plan.procedure.bleeding_risk is BleedingRisk.INTERMEDIATE
+    assert plan.procedure == medplan.plan(without_policy).procedure
+
+
 def test_policy_tier_replaces_an_unconfirmed_catalogue_tier():
     """The policy's tier for a code whose catalogue tier is unconfirmed is the clinic's choice: no review for the tier."""
     catalogue_only = medplan.plan(catalogue_request("lumbar-puncture", {}))
