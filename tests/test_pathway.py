@@ -427,3 +427,18 @@ def test_inr_tests_fall_on_working_days_before_and_after(request):
     assert all(e.on < day0 or e.on > day0 for e in tests)
     if plan.anticoagulation.bridging is Bridging.BRIDGE and plan.anticoagulation.dose is not None:
         assert sum(e.on > day0 for e in tests) == 2
+
+
+def test_criteria_the_sources_disagree_on_leave_bridging_to_review_with_their_note():
+    """AF with CHA2DS2-VASc 7 is high thrombotic risk, yet CHEST 2022 is against bridging in AF: bridging is a question, and the row's note says why."""
+    af_7 = ({"weight_kg": 70, "crcl_ml_min": 55},
+            [{"reason": "atrial-fibrillation", "cha2ds2_vasc": 7, "stroke_or_tia": "none", "rheumatic_valve_disease": False}])
+    records = datafiles.records("thrombotic_risk.csv")
+    note = next(r for r in records if r[0] == "chest-2022:af:cha2ds2-vasc-7-up")[records[0].index("note")]
+
+    plan = medplan.plan(booking(HIGH, af_7))
+
+    assert (plan.anticoagulation.thrombotic_risk, plan.anticoagulation.bridging) == (ThromboticRisk.HIGH, Bridging.REVIEW)
+    assert plan.anticoagulation.review_reason == note
+    assert f"warfarin: bridging: {note}" in plan.review_reasons
+    assert not [e for e in plan.timeline if e.kind == "injection"]
