@@ -442,3 +442,35 @@ def test_criteria_the_sources_disagree_on_leave_bridging_to_review_with_their_no
     assert plan.anticoagulation.review_reason == note
     assert f"warfarin: bridging: {note}" in plan.review_reasons
     assert not [e for e in plan.timeline if e.kind == "injection"]
+
+
+def test_with_two_vitamin_k_antagonists_held_the_pathway_follows_the_first_listed():
+    """Warfarin and acenocoumarol both held (a question in itself): the warfarin pathway is planned for the first in the list."""
+    for first, second in (("warfarin", "acenocoumarol"), ("acenocoumarol", "warfarin")):
+        request = booking(HIGH, AF)
+        request["medications"] = [{"name": first, "times": ["18:00"]}, {"name": second, "times": ["18:00"]}]
+
+        plan = medplan.plan(request)
+
+        assert [m.action for m in plan.medications] == [medplan.Action.HOLD, medplan.Action.HOLD]
+        assert plan.anticoagulation.medicine == first
+
+
+def test_an_inr_threshold_at_the_vitamin_k_limit_offers_no_vitamin_k():
+    """With the clinic's INR threshold at 1.8, where the pathway's vitamin K band ends, the INR test says only the threshold."""
+    plan = medplan.plan(booking(HIGH, AF, policy={"inr_max": 1.8}))
+
+    tests = [e.what for e in plan.timeline if e.kind == "test" and e.rule_id == plan.medications[0].rule_id]
+    assert tests == ["INR blood test: the procedure goes ahead only if it is 1.8 or less."]
+
+
+def test_a_dose_beyond_the_largest_syringe_is_a_question():
+    """At 200 kg, enoxaparin 1 mg/kg is 200 mg, more than half a step past the 150 mg syringe: the prescriber chooses the dose."""
+    extra, reasons = MITRAL
+    plan = medplan.plan(booking(HIGH, ({**extra, "weight_kg": 200}, reasons)))
+
+    assert (plan.anticoagulation.bridging, plan.anticoagulation.dose) == (Bridging.BRIDGE, None)
+    assert plan.anticoagulation.review_reason == (
+        "enoxaparin 1 mg/kg for 200 kg is 200 mg, beyond the largest dose (150 mg): choose the dose with the prescriber"
+    )
+    assert not [e for e in plan.timeline if e.kind == "injection"]

@@ -388,6 +388,24 @@ ERROR_CASES = [
         id="weight-out-of-range",
     ),
     pytest.param(
+        request_with(("medications",), "warfarin"),
+        "medications",
+        "medications: must be a list (got text)",
+        id="medications-not-a-list",
+    ),
+    pytest.param(
+        request_with(("medications",), [None]),
+        "medications[0]",
+        "medications[0]: must be an object (got null)",
+        id="medication-null",
+    ),
+    pytest.param(
+        request_with(("medications",), [{"name": "aspirin"}] * 201),
+        "medications",
+        "medications: must list at most 200 medicines (got 201)",
+        id="too-many-medicines",
+    ),
+    pytest.param(
         request_with(AC, [{"reason": "atrial-fibrillation"}] * 11),
         "patient.anticoagulation",
         "patient.anticoagulation: must list at most 10 reasons (got 11)",
