@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import attrs
@@ -24,11 +24,14 @@ from medplan.planner import make_plan
 from medplan.procedures import default_catalogue
 from medplan.profiles import Profiles
 from medplan.provenance import holidays_version, tz_version
-from medplan.request import parse_request
+from medplan.request import _FIRST_YEAR, _LAST_YEAR, parse_request
 from medplan.table import Table, default_table
 from medplan.thrombosis import default_risk_table
 
 __all__ = ["earliest", "plan"]
+
+# A start that parses in every zone, for a request whose ``now`` gives no day.
+_ANY_START = "2000-01-03T12:00"
 
 
 def _with_now(request: Mapping[str, Any], now: datetime | str | None) -> Mapping[str, Any]:
@@ -175,11 +178,21 @@ def earliest(
     return answer
 
 
-def _placeholder(now: object) -> object:
-    """A start for a request that gives none: noon on the day of ``now``, a time no clock change skips."""
-    if isinstance(now, str) and len(now.strip()) >= len("YYYY-MM-DD"):
-        return f"{now.strip()[:10]}T12:00"
-    return now
+def _placeholder(now: object) -> str:
+    """A start for a request that gives none: noon on the day of ``now``, a time no clock change skips.
+
+    When ``now`` names no day a request may give, any start that parses will
+    do: the request is then refused for its ``now``, not for a start the
+    caller never sent.
+    """
+    if isinstance(now, str):
+        try:
+            day = date.fromisoformat(now.strip()[:10])
+        except ValueError:
+            return _ANY_START
+        if _FIRST_YEAR <= day.year <= _LAST_YEAR:
+            return f"{day.isoformat()}T12:00"
+    return _ANY_START
 
 
 def _moved(parsed: Request, start: datetime) -> Any:  # noqa: ANN401 - a Procedure; attrs.evolve is untyped

@@ -212,11 +212,6 @@ class CarePlan(AttrsRepr):
     instructions: tuple[CareInstruction, ...]
     reasons: tuple[str, ...]
 
-    @property
-    def contraindicated(self) -> bool:
-        """Whether an absolute contraindication was answered yes."""
-        return any(f.kind == CareKind.ABSOLUTE and f.answer is True for f in self.screening)
-
 
 def _applies(item: CareItem, patient: Patient, *, anticoagulant: bool) -> tuple[bool, str]:
     """Whether an instruction applies, and the words to put before it when that is not known."""
@@ -233,7 +228,7 @@ def _applies(item: CareItem, patient: Patient, *, anticoagulant: bool) -> tuple[
                 pain_relief is not False,
                 "If you take regular pain relief" if pain_relief is None else "",
             )
-        case AppliesIf.NO_PAIN_RELIEF:
+        case AppliesIf.NO_PAIN_RELIEF:  # pragma: no branch - every AppliesIf has a case
             return (
                 pain_relief is not True,
                 "If you take no regular pain relief" if pain_relief is None else "",

@@ -715,7 +715,7 @@ def _dosage(  # noqa: C901 - each dosage's parts, then what to say of them
     weekly = False
     as_needed = False
     for index, dosage in enumerate(dosages):
-        if not isinstance(dosage, Mapping):
+        if not isinstance(dosage, Mapping):  # pragma: no cover - validated: a Dosage is an object
             continue
         field = f"{key}[{index}]"
         if dose is None:
@@ -1020,7 +1020,9 @@ def request_from_bundle(  # noqa: C901, PLR0912, PLR0915 - one branch per resour
         else:
             reader.unmap(name, "", f"medplan does not read {kind} resources: not used")
     for name, resource in valid:
-        if resource["resourceType"] == "Medication" and name not in reader.used_medications:
+        # A medicine record may refer to it by its Type/id or by its entry's fullUrl.
+        used = any(reader.by_reference.get(ref) is resource for ref in reader.used_medications)
+        if resource["resourceType"] == "Medication" and not used:
             reader.note(name, "", "no medicine record refers to it: not used")
     request: dict[str, Any] = {
         "booking_id": _clean(f"{appointments[0][0]}"),

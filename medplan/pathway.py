@@ -226,7 +226,8 @@ def _injections(
             procedure.finish, int(tables.step(restart_step).value), times, zone
         ),
     )
-    start_day = day0 + timedelta(days=tables.days("lmwh_start_day"))
+    first_day = tables.days("lmwh_start_day")
+    start_day = day0 + timedelta(days=first_day)
     first = schedule.scheduled_dose(start_day, times[0], zone)
     before = [d for d in _doses_from(first, last.date(), times, procedure) if d <= last]
     inr_day, _ = _test_day(lab, day0 + timedelta(days=tables.days("postop_inr_day")), before=False)
@@ -270,7 +271,7 @@ def _injections(
     ]
     if not before:
         notes.append(
-            "No injection falls between day -3 and the last one allowed before the procedure."
+            f"No injection falls between day {first_day} and the last one allowed before the procedure."
         )
     return _Injections(tuple(events), tuple(notes), None)
 
@@ -483,7 +484,9 @@ def build_timeline(
         if plan.action is not Action.HOLD:
             continue
         name = plan.input
-        if plan.last_dose is not None:
+        # A held plan always has a last dose and a restart (planner._hold_instruction
+        # asserts both): neither test below is false for a plan the planner made.
+        if plan.last_dose is not None:  # pragma: no branch - see above
             events.append(
                 _event(
                     procedure,
@@ -496,7 +499,7 @@ def build_timeline(
                     source=plan.source,
                 )
             )
-        if plan.resume is not None:
+        if plan.resume is not None:  # pragma: no branch - see above
             events.append(
                 _event(
                     procedure,

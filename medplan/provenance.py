@@ -48,7 +48,7 @@ def tz_version(key: str) -> str:
             return f"tz {_release_in(folder)} ({folder})"
     try:
         import tzdata  # type: ignore[import-untyped] # noqa: PLC0415 - only when the host has no zone files
-    except ImportError:  # pragma: no cover - tzdata is a dependency
+    except ImportError:  # installed without its dependencies
         return "tz unknown release (unknown source)"
     return f"tz {tzdata.IANA_VERSION} (tzdata package)"
 

@@ -405,9 +405,10 @@ PATIENT_RANGES: Mapping[str, tuple[float, float]] = {
 
 
 def _event(path: str, value: object, day0: date) -> Event:
-    """The date of the most recent event, or "none"; never after the procedure."""
-    if value is None:
-        return None
+    """The date of the most recent event, or "none"; never after the procedure.
+
+    Never called for a field left out or null: _reason reads only the fields given.
+    """
     if value == "none":
         return "none"
     text = value if isinstance(value, str) else ""

@@ -255,3 +255,22 @@ def test_too_soon_is_exactly_a_start_before_the_earliest(medications, now, days_
     for medication in plan.medications:
         if medication.last_dose is not None and medication.action is not Action.CONTINUE:
             assert medication.omitted_doses == () or medication.omitted_doses[0] >= booking.now
+
+
+
+# Abciximab (ReoPro), an infusion held 5 days before a high-risk procedure, is off by the
+# start of day -5, and cannot be stopped before the patient is told.
+INFUSION_DAYS = [
+    # Told at 10:00 Wed 2 Dec: it stops at the next midnight, Thu 3 Dec, day -5 of Tue 8 Dec.
+    pytest.param("2026-12-02T10:00", "2026-12-08T00:00:00+08:00", "2026-12-03T00:00:00+08:00", id="stops-at-the-next-midnight"),
+    # Told at midnight itself, it can stop at once: Wed 2 Dec is day -5 of Mon 7 Dec.
+    pytest.param("2026-12-02T00:00", "2026-12-07T00:00:00+08:00", "2026-12-02T00:00:00+08:00", id="told-at-midnight"),
+]
+
+
+@pytest.mark.parametrize(("now", "start", "stop"), INFUSION_DAYS)
+def test_an_infusion_held_days_stops_at_a_midnight_not_before_now(now, start, stop):
+    """An infusion held 5 days stops at the first start of a day at or after now, and the procedure can start 5 days after that."""
+    result = answer([med("ReoPro", route="iv")], now, risk="high")
+
+    assert (result.earliest_start.isoformat(), result.notify_by.isoformat(), result.limited_by) == (start, stop, ("ReoPro",))

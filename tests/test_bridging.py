@@ -264,6 +264,37 @@ BROKEN_DOSES = [
         f", row {DOSE_ROW[ENOX_BD]}: column 'source': must not be empty",
         id="empty-source",
     ),
+    # Every cell the planner reads must be one it can use.
+    pytest.param(
+        with_cells(DOSE_FILE, ENOX_BD, regimen="thrice-daily"),
+        f", row {DOSE_ROW[ENOX_BD]}: column 'regimen': must be one of twice-daily, once-daily (got 'thrice-daily')",
+        id="unknown-regimen",
+    ),
+    pytest.param(
+        with_cells(DOSE_FILE, ENOX_BD, given="thrice-daily"),
+        f", row {DOSE_ROW[ENOX_BD]}: column 'given': must be one of twice-daily, once-daily (got 'thrice-daily')",
+        id="unknown-given",
+    ),
+    pytest.param(
+        with_cells(DOSE_FILE, ENOX_BD, unit="g"),
+        f", row {DOSE_ROW[ENOX_BD]}: column 'unit': must be one of mg, IU (got 'g')",
+        id="unknown-unit",
+    ),
+    pytest.param(
+        with_cells(DOSE_FILE, ENOX_BD, dose_per_kg=""),
+        f", row {DOSE_ROW[ENOX_BD]}: column 'dose_per_kg': must not be empty",
+        id="empty-dose-per-kg",
+    ),
+    pytest.param(
+        with_cells(DOSE_FILE, ENOX_BD, doses=""),
+        f", row {DOSE_ROW[ENOX_BD]}: column 'doses': must list the doses that can be given",
+        id="no-doses",
+    ),
+    pytest.param(
+        with_cells(DOSE_FILE, ENOX_BD, action="stop"),
+        f", row {DOSE_ROW[ENOX_BD]}: column 'action': must be dose or review (got 'stop')",
+        id="unknown-action",
+    ),
     pytest.param(
         with_cells(DOSE_FILE, ENOX_BD_LOW, rule_id=ENOX_BD),
         f", row {DOSE_ROW[ENOX_BD_LOW]}: column 'rule_id': '{ENOX_BD}' is already used at row {DOSE_ROW[ENOX_BD]}",
@@ -341,6 +372,11 @@ BROKEN_PATHWAY = [
         with_cells(PATHWAY_FILE, "vitamin_k_mg_min", value="3"),
         ": column 'value': vitamin_k_mg_min must not be above vitamin_k_mg_max",
         id="vitamin-k-min-above-max",
+    ),
+    pytest.param(
+        with_cells(PATHWAY_FILE, "postop_inr_day", value=""),
+        f", row {STEP_ROW['postop_inr_day']}: column 'value': must not be empty",
+        id="empty-value",
     ),
     pytest.param(
         with_cells(PATHWAY_FILE, "postop_inr_day", source=""),

@@ -159,6 +159,7 @@ def row(**cells):
         (row(applies_if="tuesday"), "applies_if",
          "must be one of diabetes, takes_pain_relief, no_pain_relief, anticoagulant (got 'tuesday')"),
         (row(source=""), "source", "must not be empty"),
+        (row(flag="diabetes"), "flag", "must be empty for an instruction"),
     ],
 )
 def test_a_broken_care_table_is_refused(text, column, problem):
@@ -167,3 +168,13 @@ def test_a_broken_care_table_is_refused(text, column, problem):
         parse_care(text, "care.csv")
 
     assert str(info.value) == f"care.csv, row 2: column {column!r}: {problem}"
+
+
+def test_an_item_given_twice_in_a_care_set_is_refused():
+    """Each item appears once in its care set: the second row naming it is refused with the row of the first."""
+    text = row() + row().split("\n")[1] + "\n"
+
+    with pytest.raises(medplan.TableError) as info:
+        parse_care(text, "care.csv")
+
+    assert str(info.value) == "care.csv, row 3: column 'item': 'i' is already used in s at row 2"

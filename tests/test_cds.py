@@ -227,3 +227,74 @@ def test_the_detail_escapes_markdown_in_names():
     (card,) = cds.appointment_book(hook_request(statements=[odd]), timezone=ZONE)["cards"]
 
     assert "Warfarin \\| \\*bold\\* \\[link\\](x)" in card["detail"]
+
+
+@pytest.mark.parametrize(
+    ("request_", "message"),
+    [
+        pytest.param("appointment-book", "request: must be an object", id="request-not-an-object"),
+        pytest.param(hook_request() | {"context": "1288992"}, "context: must be an object", id="context-not-an-object"),
+        pytest.param(
+            hook_request() | {"context": hook_request()["context"] | {"appointments": appointment()}},
+            "context.appointments: must be a FHIR Bundle of Appointments",
+            id="one-appointment-not-in-a-bundle",
+        ),
+    ],
+)
+def test_a_malformed_hook_request_is_refused_with_its_message(request_, message):
+    """A hook request, or its context, that is not an object, and appointments neither a Bundle nor a list, are refused in words."""
+    with pytest.raises(medplan.InputError) as excinfo:
+        cds.appointment_book(request_, timezone=ZONE)
+
+    assert str(excinfo.value) == message
+
+
+def test_a_prefetch_that_is_not_fhir_is_reviewed_not_used():
+    """A prefetch value that is neither a resource nor a Bundle is not used, and the pharmacist is told."""
+    (card,) = cds.appointment_book(hook_request(observations="none"), timezone=ZONE)["cards"]
+
+    assert card["indicator"] == "warning"
+    assert "- prefetch.observations: is not a FHIR resource or Bundle: not used" in card["detail"].splitlines()
+
+
+def test_a_prefetch_that_is_not_an_object_is_reviewed_whole():
+    """A prefetch sent as a list gives nothing: every key is unknown, and the prefetch itself is named."""
+    request = hook_request()
+    request["prefetch"] = [{"resourceType": "Patient", "id": "1288992"}]
+
+    (card,) = cds.appointment_book(request, timezone=ZONE)["cards"]
+
+    lines = card["detail"].splitlines()
+    assert card["indicator"] == "warning"
+    assert "- prefetch: is not an object: not used" in lines
+    assert sum(line.startswith("- prefetch.") and "not sent" in line for line in lines) == len(cds.PREFETCH)
+
+
+def test_with_now_the_detail_says_when_to_tell_the_patient():
+    """Asked in good time, the detail gives the earliest safe start and when the patient must be told: the first dose to leave out."""
+    request = hook_request(appointment("tfesi-lumbar"), statements=[warfarin_statement()])
+
+    (card,) = cds.appointment_book(request, timezone=ZONE, now="2026-12-01T10:00")["cards"]
+
+    lines = card["detail"].splitlines()
+    assert lines[2:4] == [
+        "Earliest safe start: **Sunday 6 December 2026 at 00:00**.",
+        "Tell the patient by Thursday 3 December 2026 at 18:00.",
+    ]
+
+
+def test_a_medicine_not_planned_is_listed_in_the_detail():
+    """A completed MedicationStatement is not planned, and the detail lists it under 'Not planned'."""
+    completed = warfarin_statement() | {"status": "completed"}
+
+    (card,) = cds.appointment_book(hook_request(statements=[completed]), timezone=ZONE)["cards"]
+
+    lines = card["detail"].splitlines()
+    assert lines[lines.index("Not planned:") + 1] == "- MedicationStatement/ms1 status: Warfarin is completed: not planned"
+
+
+def test_no_patient_found_plans_for_the_contexts_patient():
+    """A patient prefetch that found nothing (null) plans for context.patientId: the card is the one the Patient itself gives."""
+    with_patient = cds.appointment_book(hook_request(), timezone=ZONE)
+
+    assert cds.appointment_book(hook_request(patient=None), timezone=ZONE) == with_patient

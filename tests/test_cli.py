@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import runpy
 import shutil
 import subprocess
 import sys
@@ -440,6 +441,53 @@ def test_version(capsys):
     status, out, err = run(["--version"], capsys)
 
     assert (status, out, err) == (0, f"medplan {medplan.__version__}\n", "")
+
+
+def test_python_m_medplan_runs_the_command_line(capsys, monkeypatch):
+    """`python -m medplan ARGS` runs `medplan ARGS` and exits with its status."""
+    monkeypatch.setattr(sys, "argv", ["medplan", "example", "--list"])
+
+    with pytest.raises(SystemExit) as info:
+        runpy.run_module("medplan", run_name="__main__")
+
+    assert info.value.code == 0
+    assert capsys.readouterr().out.splitlines() == sorted(
+        entry.name.removesuffix(".json")
+        for entry in (resources.files("medplan") / "examples").iterdir()
+        if entry.name.endswith(".json")
+    )
+
+
+def test_an_error_with_a_line_break_is_still_one_line(capsys):
+    """A file name holding a line break is shown with the break escaped, so the error stays one line."""
+    status, out, err = run(["plan", "missing\nrequest.json"], capsys)
+
+    assert (status, out) == (2, "")
+    assert err == "InputError: missing\\nrequest.json: cannot be read (No such file or directory)\n"
+
+
+def test_an_example_that_is_not_a_json_object_is_refused_as_a_request_would_be(capsys, monkeypatch):
+    """A bundled example holding a JSON list, not an object, exits 2 with the request's error."""
+    broken = Path("broken.json")
+    broken.write_text("[1, 2]", encoding="utf-8")
+    monkeypatch.setattr(cli, "_examples", lambda: {"broken": broken})
+
+    status, out, err = run(["example", "broken"], capsys)
+
+    assert (status, out, err) == (2, "", "InputError: request: must be a JSON object\n")
+
+
+def test_an_internal_error_exits_70_in_one_line_asking_for_a_report(capsys, monkeypatch):
+    """An exception that is no MedplanError (a bug) exits 70 with one line naming it, never a traceback."""
+    def broken_plan(*_args, **_kwargs):
+        return 1 // 0
+
+    monkeypatch.setattr(cli, "plan", broken_plan)
+
+    status, out, err = run(["example"], capsys)
+
+    assert (status, out) == (70, "")
+    assert err == "medplan: internal error, please report it: ZeroDivisionError: integer division or modulo by zero\n"
 
 
 # --- the installed command, in a subprocess --------------------------------

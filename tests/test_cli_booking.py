@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import datafiles
 import pytest
 from strategies import VALID
 
@@ -133,6 +135,73 @@ def test_batch_refuses_an_oversized_line_without_reading_it_whole(capsys):
     assert second["medications"][0]["input"] == "Warfarin"
 
 
+def test_batch_skips_an_oversized_line_of_many_reads_whole(capsys):
+    """A line several reads beyond the size limit is one error record, and the line after it is planned."""
+    path = write("big.jsonl", "x" * (cli.MAX_REQUEST_BYTES + 5 * 65536) + "\n" + lines(VALID))
+
+    status, out, _ = run(["batch", path], capsys)
+
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert status == 2
+    assert first["line"] == 1
+    assert first["error"]["problem"] == "is larger than 1,000,000 bytes; a request is far smaller"
+    assert second["medications"][0]["input"] == "Warfarin"
+
+
+def test_batch_names_a_line_that_is_not_utf8(capsys):
+    """A line whose bytes are not UTF-8 is an error record giving the byte, and the batch goes on."""
+    Path("day.jsonl").write_bytes(b"\xff{}\n" + lines(VALID).encode())
+
+    status, out, _ = run(["batch", "day.jsonl"], capsys)
+
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert status == 2
+    assert first == {"line": 1, "error": {
+        "type": "InputError", "field": "request", "problem": "is not UTF-8 (invalid start byte at byte 0)",
+        "message": "line 1: request: is not UTF-8 (invalid start byte at byte 0)"}}
+    assert second["medications"][0]["input"] == "Warfarin"
+
+
+def test_batch_records_an_internal_error_and_goes_on_then_exits_70(capsys, monkeypatch):
+    """A bug on one line is an InternalError record, the other lines are still planned, and the batch exits 70."""
+    planned = cli.plan
+
+    def plan_but_not_b2(request, **options):
+        if request.get("booking_id") == "B-2":
+            raise KeyError("medications")
+        return planned(request, **options)
+
+    monkeypatch.setattr(cli, "plan", plan_but_not_b2)
+    path = write("day.jsonl", lines(VALID, dict(VALID, booking_id="B-2"), dict(VALID, booking_id="B-3")))
+
+    status, out, err = run(["batch", path], capsys)
+
+    first, second, third = (json.loads(line) for line in out.splitlines())
+    assert (status, err) == (70, "")
+    assert second == {"line": 2, "error": {
+        "type": "InternalError", "field": None, "problem": "KeyError: 'medications'",
+        "message": "line 2: 'medications'"}}
+    assert (first["booking_id"], third["booking_id"]) == (None, "B-3")
+
+
+def test_batch_stops_at_a_table_error_with_exit_3(capsys):
+    """A line the clinic's table cannot plan (its procedure's guideline is not in the table) stops the batch: exit 3."""
+    records = datafiles.records("drug_classes.csv")
+    with Path("asra-only.csv").open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream, lineterminator="\n").writerows(
+            [records[0], *(r for r in records[1:] if r[1] == "asra-pain-2018")]
+        )
+    chest = dict(VALID, procedure={"code": "paracentesis", "start": "2026-12-08T09:30", "timezone": "Australia/Perth"})
+    path = write("day.jsonl", lines(VALID, chest, VALID))
+
+    status, out, err = run(["batch", path, "--table", "asra-only.csv"], capsys)
+
+    row = datafiles.row_numbers("procedures.csv")["paracentesis"]
+    assert status == 3
+    assert len(out.splitlines()) == 1  # line 1's plan; nothing after the table error
+    assert err == f"TableError: procedures.csv, row {row}: column 'guideline': 'chest-2022' is not a guideline of the drug table\n"
+
+
 def test_batch_shows_progress_only_on_a_terminal(monkeypatch):
     """On a terminal, a progress line on standard error; elsewhere (as in the other tests) nothing."""
     class Terminal(io.StringIO):
@@ -201,6 +270,22 @@ def test_recheck_of_a_stale_plan_exits_1_and_names_the_change(capsys):
         "  medications[0].resume: 2026-12-08T18:00:00+08:00 -> 2026-12-09T18:00:00+08:00",
     ]
     assert json.loads(json_out)["changed"] is True
+
+
+def test_recheck_text_lists_what_the_plan_was_made_with(capsys):
+    """A stored plan made with another table version is unchanged, and the text says what it was made with."""
+    plan = medplan.plan(VALID).to_dict()
+    current = plan["table_version"]
+    plan["table_version"] = "drug_classes.csv sha256:0000000000000000"
+
+    status, out, _ = run(["recheck", write("plan.json", plan)], capsys)
+
+    assert status == 0
+    assert out.splitlines() == [
+        "Unchanged: the stored plan is what medplan plans today.",
+        "Made with:",
+        f"  table_version: drug_classes.csv sha256:0000000000000000 -> {current}",
+    ]
 
 
 def test_recheck_of_something_that_is_not_a_plan(capsys):

@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import medplan
-from medplan.csvrows import read_records
+from medplan import csvrows
+from medplan.csvrows import RowError, integer_cell, number_cell, read_records
 
 DATA = resources.files("medplan") / "data"
 BUNDLED = sorted(e.name for e in DATA.iterdir() if e.name.endswith(".csv"))
@@ -113,3 +114,42 @@ def test_any_small_file_reads_as_with_dictreader(rows, raw):
         text = out.getvalue()
     columns = ("a", "b", "c")
     assert outcome(read_records, text, columns) == outcome(dictreader_records, text, columns)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param('a,"b"c\n1,2\n', "f.csv, row 1: not valid CSV: ',' expected after '\"'", id="header-not-csv"),
+        pytest.param("a,b,a\n1,2,3\n", "f.csv, row 1: a column is named twice", id="column-twice"),
+    ],
+)
+def test_a_broken_header_is_refused_as_row_1(text, message):
+    """A header that is not CSV, or names a column twice, is refused as row 1."""
+    with pytest.raises(medplan.TableError) as info:
+        read_records(text, "f.csv", ("a", "b"))
+
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("cell", "raw", "problem"),
+    [
+        pytest.param(number_cell, "ten", "must be a number (got 'ten')", id="number-not-a-number"),
+        pytest.param(integer_cell, "1.5", "must be a whole number (got '1.5')", id="integer-not-whole"),
+        pytest.param(integer_cell, "31", "must be between -30 and 30 (got '31')", id="integer-out-of-range"),
+    ],
+)
+def test_a_number_cell_names_what_is_wrong(cell, raw, problem):
+    """A number cell that is not one, or is outside its bounds, is refused with the cell as written."""
+    with pytest.raises(RowError) as info:
+        cell("first_day", raw, low=-30, high=30)
+
+    assert (info.value.column, info.value.problem) == ("first_day", problem)
+
+
+def test_a_package_not_installed_as_files_is_read_through_importlib_resources(monkeypatch):
+    """Imported some other way than from files (from a zip, say), the package's folder and data come from importlib.resources."""
+    monkeypatch.setattr(csvrows, "_AS_FILES", False)
+
+    assert csvrows.package_files() == resources.files("medplan")
+    assert csvrows.data_text(None, "care.csv") == (DATA / "care.csv").read_text(encoding="utf-8")

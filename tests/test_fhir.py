@@ -10,11 +10,13 @@ import builtins
 import json
 from importlib import resources
 
+import datafiles
 import pytest
 
 import medplan
 from medplan import fhir
 from medplan.codes import default_codes, parse_codes
+from medplan.table import parse_table
 
 ZONE = "Australia/Perth"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -492,3 +494,307 @@ def test_a_code_map_naming_a_medicine_the_table_lacks_is_refused():
         parse_codes(text)
 
     assert str(excinfo.value) == "medication_codes.csv, row 2: column 'name': 'paracetamol' is not a name in the drug table"
+
+
+# --- the bundle's shape --------------------------------------------------------------------------
+
+
+def entries(*entries):
+    return {"resourceType": "Bundle", "type": "collection", "entry": list(entries)}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        pytest.param(entries() | {"entry": {"resource": appointment()}}, "Bundle.entry: must be a list of entries", id="entry-not-a-list"),
+        pytest.param(entries("Appointment/a1", {"resource": appointment()}), "Bundle: entry[0]: Invalid JSON: expected value at line 1 column 1",
+                     id="entry-not-an-object"),
+        pytest.param(entries({"fullUrl": "urn:uuid:1"}, {"resource": appointment()}), "Bundle.entry[0].resource: must be a FHIR resource",
+                     id="entry-without-a-resource"),
+        pytest.param(bundle(appointment(), {"resourceType": "Patient", "id": "p2"}),
+                     "Bundle.entry: holds 2 Patient resources: one bundle is one patient's", id="two-patients"),
+    ],
+)
+def test_a_bundle_of_the_wrong_shape_is_refused_in_words(value, message):
+    """Entries that are not a list of resources, or two patients in one bundle, are refused naming the Bundle's part at fault."""
+    with pytest.raises(medplan.InputError) as excinfo:
+        fhir.request_from_bundle(value, timezone=ZONE)
+
+    assert str(excinfo.value) == message
+
+
+def test_a_resource_type_fhir_does_not_have_is_unmapped():
+    """A resource whose resourceType is not FHIR R4's is not used, and the review says so."""
+    result = read({"resourceType": "Foo", "id": "f1"})
+
+    assert reasons(result) == ["Foo/f1: is not valid FHIR R4 (resourceType 'Foo' is not a FHIR R4 resource type): not used"]
+
+
+def test_a_validation_error_that_is_not_pydantics_is_shown_as_its_text():
+    """A ValueError without pydantic's list of errors is reported as its own words."""
+    assert fhir._validation_problem(ValueError("not a FHIR model")) == "not a FHIR model"  # noqa: SLF001 - defensive: fhir.resources raises pydantic's errors
+
+
+def test_entries_are_found_by_their_full_urls():
+    """A Medication and a subject referred to by their entries' fullUrl are this bundle's: the medicine is read, and nothing is noted or reviewed."""
+    medication = {"resourceType": "Medication", "id": "med1", "code": {"coding": [{"system": RXNORM, "code": "11289"}]}}
+    order = {"resourceType": "MedicationRequest", "id": "r1", "status": "active", "intent": "order",
+             "subject": {"reference": "urn:uuid:pat-1"}, "medicationReference": {"reference": "urn:uuid:med-1"},
+             "dosageInstruction": [{"timing": {"repeat": {"timeOfDay": ["18:00:00"]}}}]}
+    value = entries({"fullUrl": "urn:uuid:pat-1", "resource": {"resourceType": "Patient", "id": "p1"}}, {"resource": appointment()},
+                    {"fullUrl": "urn:uuid:med-1", "resource": medication}, {"resource": order})
+
+    result = fhir.request_from_bundle(value, timezone=ZONE)
+
+    assert result.request["medications"] == [{"name": "warfarin", "times": ["18:00"]}]
+    assert (result.unmapped, result.notes) == ((), ())
+
+
+def test_a_medication_no_record_refers_to_is_noted():
+    """A Medication resource that no medicine record names is not planned, and the notes say so."""
+    result = read({"resourceType": "Medication", "id": "med1", "code": {"text": "Warfarin"}})
+
+    assert [str(n) for n in result.notes] == ["Medication/med1: no medicine record refers to it: not used"]
+
+
+# --- the appointment -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        pytest.param({"start": "2026-12-08T09:30:60+08:00"}, "Appointment/a1.start: is not a FHIR instant (got '2026-12-08T09:30:60+08:00')",
+                     id="leap-second"),
+        pytest.param({"end": "2026-12-08T09:00:00+08:00"}, "Appointment/a1.end: must be after start and within 24 hours of it", id="end-before-start"),
+        pytest.param({"end": "2026-12-09T10:00:00+08:00"}, "Appointment/a1.end: must be after start and within 24 hours of it", id="end-a-day-later"),
+    ],
+)
+def test_an_appointment_time_medplan_cannot_plan_is_refused(fields, message):
+    """A leap second, which FHIR's instant allows and Python's datetime does not, and an end before the start or past 24 hours are refused."""
+    with pytest.raises(medplan.InputError) as excinfo:
+        fhir.request_from_bundle(bundle(appointment(**fields)), timezone=ZONE)
+
+    assert str(excinfo.value) == message
+
+
+def test_an_instant_without_an_offset_is_never_read_as_local_time():
+    """An instant without a UTC offset (FHIR validation refuses one first) is an error, never a time on this machine's clock."""
+    with pytest.raises(medplan.InputError) as excinfo:
+        fhir._instant("Appointment/a1", "start", "2026-12-08T09:30:00", fhir.ZoneInfo(ZONE))  # noqa: SLF001 - behind the validator
+
+    assert str(excinfo.value) == "Appointment/a1.start: must carry a UTC offset (got '2026-12-08T09:30:00')"
+
+
+def test_two_catalogue_codes_are_planned_at_high_risk_and_reviewed():
+    """An appointment coded as two catalogue procedures is planned at high risk until the pharmacist confirms which."""
+    service = [{"coding": [{"system": "urn:medplan:procedure", "code": "tfesi-lumbar"},
+                           {"system": "urn:medplan:procedure", "code": "peripheral-joint-injection"}]}]
+
+    result = fhir.request_from_bundle(bundle(appointment(serviceType=service)), timezone=ZONE)
+
+    assert result.request["procedure"]["bleeding_risk"] == "high"
+    assert reasons(result) == ["Appointment/a1 serviceType: names several catalogue procedures (peripheral-joint-injection, tfesi-lumbar): planned at high bleeding risk until a pharmacist confirms which"]
+
+
+def test_participants_other_than_the_patient_are_not_the_patient():
+    """A practitioner, and a participant with no actor, do not name the patient: only Patient/p1's records are this patient's."""
+    participants = [{"actor": {"reference": "Practitioner/d1"}, "status": "accepted"},
+                    {"type": [{"text": "nurse"}], "status": "accepted"},
+                    {"actor": {"reference": "Patient/p1"}, "status": "accepted"}]
+    value = {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": appointment(participant=participants)},
+        {"resource": statement("m1", {"text": "Warfarin"}, times=["18:00"], subject={"reference": "Practitioner/d1"})}]}
+
+    result = fhir.request_from_bundle(value, timezone=ZONE)
+
+    assert result.request["medications"] == []
+    assert reasons(result) == ["MedicationStatement/m1 subject: is Practitioner/d1, not this bundle's patient: not planned; check the record belongs to this patient"]
+
+
+# --- medicines -----------------------------------------------------------------------------------
+
+
+def test_a_reference_without_a_reference_names_no_medicine():
+    """A medicationReference that gives only a display names no medicine medplan can find: not planned, and reviewed."""
+    record = statement("m1", None, times=["18:00"])
+    del record["medicationCodeableConcept"]
+    record["medicationReference"] = {"display": "Warfarin"}
+
+    result = read(record)
+
+    assert result.request["medications"] == []
+    assert reasons(result) == ["MedicationStatement/m1 medication: names no medicine (no code, no text): not planned"]
+
+
+@pytest.mark.parametrize(
+    "coding",
+    [
+        pytest.param({"system": RXNORM, "display": "Warfarin"}, id="no-code"),
+        pytest.param({"system": ATC, "code": "A01AA01"}, id="atc-not-in-the-table"),
+        pytest.param({"system": "http://hl7.org/fhir/sid/ndc", "code": "0056-0172-70"}, id="system-not-in-the-code-map"),
+    ],
+)
+def test_a_coding_medplan_cannot_use_leaves_the_text_to_name_it(coding):
+    """A coding with no code, an ATC code the table lacks, or a system the code map does not hold is passed over: the text names the medicine."""
+    result = read(statement("m1", {"coding": [coding], "text": "Warfarin"}, times=["18:00"]))
+
+    assert result.request["medications"] == [{"name": "Warfarin", "times": ["18:00"]}]
+    assert result.unmapped == ()
+
+
+def test_codes_that_name_two_medicines_are_set_aside_for_the_text():
+    """A warfarin code and an apixaban code on one record: the text names it, and the pharmacist confirms which."""
+    concept = {"coding": [{"system": RXNORM, "code": "11289"}, {"system": ATC, "code": "B01AF02"}], "text": "Warfarin"}
+
+    result = read(statement("m1", concept, times=["18:00"]))
+
+    assert result.request["medications"][0]["name"] == "Warfarin"
+    assert reasons(result) == ["MedicationStatement/m1 medication: its codes name different medicines (apixaban, warfarin): planned by its text; confirm which"]
+
+
+def test_a_brands_code_keeps_its_regimen_when_the_text_is_the_generic():
+    """Coded as Ozempic (weekly) with the text 'semaglutide', the medicine is semaglutide taken weekly."""
+    codes = parse_codes("system,code,name,display,evidence,source\nrxnorm,999001,Ozempic,Ozempic (a test code),C2,tests\n")
+    record = statement("m1", {"coding": [{"system": RXNORM, "code": "999001"}], "text": "semaglutide"},
+                       dosage=[{"timing": {"repeat": {"timeOfDay": ["08:00:00"], "dayOfWeek": ["sun"]}}}])
+
+    result = read(record, codes=codes)
+
+    assert result.request["medications"] == [{"name": "semaglutide", "regimen": "weekly", "times": ["08:00"], "days": ["sunday"]}]
+
+
+def test_a_text_in_another_script_is_not_read_as_a_name_without_latin_words():
+    """A table brand written without Latin letters (ワルファリン, warfarin) is never found in a text that has none either (アスピリン, aspirin)."""
+    records = [r if r[0] != "asra-pain-2018:warfarin" else [*r[:4], r[4] + "; ワルファリン", *r[5:]] for r in datafiles.records("drug_classes.csv")]
+    table = parse_table(datafiles.write(records), "drug_classes.csv")
+
+    result = read(statement("m1", {"text": "アスピリン"}, times=["08:00"]), table=table)
+
+    assert result.request["medications"] == [{"name": "アスピリン", "times": ["08:00"]}]
+    assert result.unmapped == ()
+
+
+def test_a_status_fhir_does_not_list_is_not_planned():
+    """A status outside MedicationStatement's (FHIR's validator does not check the value) is not planned, and reviewed."""
+    result = read(statement("m1", {"text": "Warfarin"}, times=["18:00"], status="paused"))
+
+    assert result.request["medications"] == []
+    assert reasons(result) == ["MedicationStatement/m1 status: 'paused' is not a MedicationStatement status medplan knows: not planned"]
+
+
+def with_timing(timing):
+    return statement("m1", {"text": "Warfarin"}, dosage=[{"timing": timing}])
+
+
+@pytest.mark.parametrize(
+    ("timing", "times", "unmapped"),
+    [
+        pytest.param({"repeat": {"frequency": 1, "period": 12, "periodUnit": "h"}}, ["08:00", "20:00"],
+                     ["dosage: dose times assumed from 1 per 12 h (08:00, 20:00): confirm the patient's usual times"], id="every-12-hours"),
+        pytest.param({"repeat": {"when": ["AC"]}}, None, ["dosage[0].timing.repeat.when: AC is not a time medplan can date"], id="when-unknown"),
+        pytest.param({"repeat": {"when": ["MORN", "PC"]}}, ["08:00"],
+                     ["dosage[0].timing.repeat.when: PC is not a time medplan can date",
+                      "dosage: dose times assumed from when MORN, PC (08:00): confirm the patient's usual times"], id="when-partly-known"),
+        pytest.param({"code": {"coding": [{"code": "BID"}]}}, ["08:00", "20:00"],
+                     ["dosage: dose times assumed from timing code BID (08:00, 20:00): confirm the patient's usual times"], id="code-bid"),
+        pytest.param({"code": {"coding": [{"code": "PM"}]}}, ["18:00"],
+                     ["dosage: dose times assumed from timing code PM (18:00): confirm the patient's usual times"], id="code-pm"),
+        pytest.param({"code": {"coding": [{"code": "Q4H"}]}}, None,
+                     ["dosage[0].timing: gives no time medplan can read: the dose times are needed"], id="code-unknown"),
+        pytest.param({"event": ["2026-12-01T08:00:00+08:00"]}, None,
+                     ["dosage[0].timing: gives no time medplan can read: the dose times are needed"], id="events-only"),
+        pytest.param({}, None, [], id="empty"),
+    ],
+)
+def test_each_way_a_timing_gives_times(timing, times, unmapped):
+    """Every N hours, when, and a timing code give assumed times sent to review; what gives none is reviewed, and an empty timing says nothing."""
+    result = read(with_timing(timing))
+
+    assert result.request["medications"][0].get("times") == times
+    assert reasons(result) == [f"MedicationStatement/m1 {reason}" for reason in unmapped]
+
+
+def test_the_dose_is_the_first_dosage_that_gives_one():
+    """Of two dosages the first's text is the dose; a dosage without a timing adds no times."""
+    record = statement("m1", {"text": "Warfarin"}, dosage=[{"text": "5 mg", "timing": {"repeat": {"timeOfDay": ["18:00:00"]}}}, {"text": "2 mg"}])
+
+    assert read(record).request["medications"] == [{"name": "Warfarin", "times": ["18:00"], "dose": "5 mg"}]
+
+
+def test_a_dose_quantity_is_the_dose():
+    """Without text, the first doseAndRate with a doseQuantity (not a doseRange) gives the dose."""
+    rates = [{"doseRange": {"low": {"value": 1}}}, {"doseQuantity": {"value": 5, "unit": "mg"}}]
+    record = statement("m1", {"text": "Warfarin"}, dosage=[{"doseAndRate": rates, "timing": {"repeat": {"timeOfDay": ["18:00:00"]}}}])
+
+    assert read(record).request["medications"] == [{"name": "Warfarin", "times": ["18:00"], "dose": "5 mg"}]
+
+
+def test_a_medicine_taken_as_needed_is_noted():
+    """A medicine taken as needed has no usual times: it is planned without them, and the notes say why."""
+    result = read(statement("m1", {"text": "Ibuprofen"}, dosage=[{"asNeededBoolean": True, "text": "400 mg"}]))
+
+    assert result.request["medications"] == [{"name": "Ibuprofen", "dose": "400 mg"}]
+    assert [str(n) for n in result.notes] == ["MedicationStatement/m1 dosage: taken as needed: planned without usual dose times"]
+
+
+# --- observations --------------------------------------------------------------------------------
+
+
+def undated(rid, code, value, unit, **fields):
+    resource = observation(rid, code, value, unit, **fields)
+    del resource["effectiveDateTime"]
+    return resource
+
+
+@pytest.mark.parametrize(
+    ("effective", "said"),
+    [
+        pytest.param({"effectiveDateTime": "2026-12"}, "INR 2.4", id="partial-date-is-undated"),
+        pytest.param({"effectivePeriod": {"start": "2026-12-01T08:00:00+08:00"}}, "INR 2.4 on 2026-12-01", id="period-start"),
+    ],
+)
+def test_an_inr_is_dated_by_its_period_and_undated_by_a_partial_date(effective, said):
+    """A result's period dates it; a dateTime of only a year and month (FHIR allows it) leaves it undated."""
+    result = read(undated("o1", "34714-6", 2.4, "{INR}") | effective)
+
+    assert reasons(result) == [f"Observation/o1 valueQuantity: {said}: INR result carried for the pharmacist (medplan's request has no INR field)"]
+
+
+def test_a_quantity_without_a_code_is_read_by_its_unit():
+    """A weight whose quantity gives only its unit text, and whose subject is not given, is used."""
+    weight = observation("o1", "29463-7", 80, "kg") | {"valueQuantity": {"value": 80, "unit": "kg"}}
+    del weight["subject"]
+
+    result = read(weight)
+
+    assert result.request["patient"] == {"weight_kg": 80.0}
+    assert result.unmapped == ()
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        pytest.param({"subject": {"reference": "Patient/other"}},
+                     "subject: is Patient/other, not this bundle's patient: not planned; check the record belongs to this patient", id="another-patient"),
+        pytest.param({"valueQuantity": None, "valueString": "80 kg"}, "valueQuantity: gives no number: not used", id="no-number"),
+    ],
+)
+def test_a_result_for_another_patient_or_without_a_number_is_not_used(fields, reason):
+    """A result whose subject is another patient, or which gives no number, is not used and is reviewed."""
+    resource = {k: v for k, v in (observation("o1", "29463-7", 80, "kg") | fields).items() if v is not None}
+
+    result = read(resource)
+
+    assert "patient" not in result.request
+    assert reasons(result) == [f"Observation/o1 {reason}"]
+
+
+def test_several_undated_results_are_none_of_them_used():
+    """Two undated weights cannot be told apart by date: neither is used, and each is reviewed."""
+    result = read(undated("o1", "29463-7", 70, "kg"), undated("o2", "29463-7", 74, "kg"))
+
+    assert "patient" not in result.request
+    assert reasons(result) == [
+        "Observation/o1 effective: one of several undated body weight values (70): none used",
+        "Observation/o2 effective: one of several undated body weight values (74): none used",
+    ]

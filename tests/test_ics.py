@@ -452,3 +452,15 @@ def test_an_icalendar_too_old_for_vtimezone_is_refused_the_same_way(monkeypatch)
 
     with pytest.raises(medplan.MissingExtraError, match=r"pip install 'medplan\[calendar\]'$"):
         medplan.render_ics(medplan.plan(example("nerve-root-sleeve-injection")))
+
+
+def test_a_step_of_a_kind_the_calendar_does_not_name_is_summarised_by_its_words():
+    """A dated step of a kind render_ics has no summary for (added to a finished plan) is summarised by its own words."""
+    plain = medplan.plan(example("nerve-root-sleeve-injection"))
+    procedure = next(e for e in plain.timeline if e.kind == "procedure")
+    phone_call = attrs.evolve(procedure, kind="phone-call", what="The pharmacist calls you about Plavix.")
+    result = attrs.evolve(plain, timeline=(*plain.timeline, phone_call))
+
+    found = by_key(medplan.render_ics(result))
+
+    assert str(found["phone-call/-/1"]["SUMMARY"]) == "The pharmacist calls you about Plavix."

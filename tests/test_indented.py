@@ -71,3 +71,12 @@ def test_a_cycle_gives_json_dumps_error():
     looped.append(looped)
     with pytest.raises(ValueError, match="Circular reference detected"):
         dumps_indented(looped)
+
+
+@pytest.mark.parametrize("c_indents", [False, True], ids=["writer", "c-encoder"])
+def test_both_ways_give_json_dumps_text(c_indents, monkeypatch):
+    """With or without a C encoder that indents (Python 3.13 on), a plan-shaped value is written as json.dumps writes it."""
+    monkeypatch.setattr("medplan._indented._C_INDENTS", c_indents)
+    value = {"needs_review": True, "medications": [{"input": "Eliquis", "times": ["08:00", "20:00"], "crcl": 62.5}], "notes": []}
+
+    assert dumps_indented(value) == stdlib(value)

@@ -51,6 +51,9 @@ MONDAY_TO_SATURDAY = LabCalendar(weekdays=(0, 1, 2, 3, 4, 5), country="GB", subd
         pytest.param(LabCalendar(country="AU", subdivision="NSW"), date(2026, 6, 1), None, id="nsw-open-on-wa-day"),
         pytest.param(LabCalendar(country="AU"), date(2026, 6, 1), None, id="au-national-open-on-wa-day"),
         pytest.param(LabCalendar(country="AU"), date(2026, 1, 26), "a public holiday in AU (Australia Day)", id="au-national-australia-day"),
+        # A country whose holidays are named in its own language by default is named in English.
+        pytest.param(LabCalendar(country="DE"), date(2026, 12, 25), "a public holiday in DE (Christmas Day)", id="de-christmas-in-english"),
+        pytest.param(LabCalendar(country="JP"), date(2026, 1, 1), "a public holiday in JP (New Year's Day)", id="jp-new-year-in-english"),
         # Without a country, only the weekdays count.
         pytest.param(WEEKDAYS, date(2026, 12, 25), None, id="no-country-christmas-open"),
         pytest.param(WEEKDAYS, date(2026, 12, 26), "Saturday", id="no-country-sat"),

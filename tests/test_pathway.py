@@ -23,12 +23,16 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import attrs
+import datafiles
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import medplan
+from medplan.bridging import default_bridging_tables, load_bridging_tables
 from medplan.model import Bridging, ThromboticRisk
+from medplan.table import parse_table
 
 HIGH = {"code": "spinal-cord-stimulator", "name": "Spinal cord stimulator implant", "start": "2026-12-29T09:00"}
 INTERMEDIATE = {"code": "tfesi-lumbar", "name": "Lumbar transforaminal injection", "start": "2027-03-31T10:00"}
@@ -235,6 +239,74 @@ def test_dalteparin_with_low_crcl_is_a_question():
     assert any("dalteparin has no reduced dose" in r for r in plan.review_reasons)
 
 
+def planned_with(request, bridging):
+    """The plan of ``request`` with a clinic's own bridging tables (make_plan's ``bridging``)."""
+    table = medplan.default_table()
+    parsed = medplan.parse_request(request, table.guidelines, variants=table.variants)
+    return medplan.make_plan(parsed, table, medplan_version=medplan.__version__, bridging=bridging)
+
+
+def pathway_with(tmp_path, **values):
+    """The bundled tables with the pathway's steps given new values, read from a clinic's file."""
+    records = datafiles.records("warfarin_pathway.csv")
+    column = records[0].index("value")
+    for record in records[1:]:
+        record[column] = values.get(record[0], record[column])
+    path = tmp_path / "warfarin_pathway.csv"
+    path.write_text(datafiles.write(records), encoding="utf-8")
+    return load_bridging_tables(pathway=path)
+
+
+def test_tables_without_a_row_for_the_heparin_make_the_dose_a_question():
+    """Bridging tables built by hand with no dose row for the policy's heparin: bridging stands, and the dose is a question naming the missing row."""
+    plan = planned_with(booking(HIGH, MITRAL), attrs.evolve(default_bridging_tables(), doses=()))
+
+    assert (plan.anticoagulation.bridging, plan.anticoagulation.dose) == (Bridging.BRIDGE, None)
+    assert "warfarin: bridging: the bridging dose table has no row for enoxaparin twice-daily" in plan.review_reasons
+    assert not [e for e in plan.timeline if e.kind == "injection"]
+
+
+@pytest.mark.parametrize(
+    ("tiers", "why"),
+    [
+        pytest.param({"high_action": "review", "review_reason": "ask the haematologist"}, "ask the haematologist", id="review"),
+        pytest.param({f"{tier}_{part}": "" for tier in ("low", "intermediate", "high") for part in ("hold", "resume")}
+                     | {f"{tier}_action": "continue" for tier in ("low", "intermediate", "high")},
+                     "asra-pain-2018 gives no hold for it", id="continue"),
+    ],
+)
+def test_a_heparin_the_table_does_not_hold_cannot_be_dated(tiers, why):
+    """A clinic table that does not hold therapeutic enoxaparin before the procedure leaves the injections undated, and says why."""
+    table = parse_table(datafiles.with_cells("drug_classes.csv", "asra-pain-2018:enoxaparin:therapeutic", **tiers), "drug_classes.csv")
+
+    plan = medplan.plan(booking(HIGH, MITRAL), table=table)
+
+    assert f"warfarin: bridging: therapeutic enoxaparin cannot be dated: {why}" in plan.review_reasons
+    assert not [e for e in plan.timeline if e.kind == "injection"]
+
+
+def test_a_pathway_starting_late_with_no_injection_before_says_so(tmp_path):
+    """Injections from day -2 and none within 48 hours of the start: with one at 20:00, none falls before the procedure, and the note names day -2."""
+    bridging = pathway_with(tmp_path, lmwh_start_day="-2", lmwh_last_dose_hours="48")
+    request = booking(HIGH, MITRAL, policy={"bridging_regimen": "once-daily", "bridging_times": ["20:00"]})
+
+    plan = planned_with(request, bridging)
+
+    injections = [e.at.isoformat() for e in plan.timeline if e.kind == "injection"]
+    assert "No injection falls between day -2 and the last one allowed before the procedure." in plan.anticoagulation.notes
+    assert injections[0] == "2027-01-01T20:00:00+00:00"  # 72 hours after 09:00 Tue 29 Dec: the first after it
+
+
+def test_an_inr_test_before_the_restart_leaves_no_injection_after(tmp_path):
+    """A pathway whose first INR after the procedure is on day +1, before the 72-hour restart: no injection is dated after the procedure."""
+    plan = planned_with(booking(HIGH, MITRAL), pathway_with(tmp_path, postop_inr_day="1"))
+
+    after = [e for e in plan.timeline if e.kind == "injection" and e.day >= 0]
+    tests = [(e.on.isoformat(), e.what) for e in plan.timeline if e.kind == "test" and e.day > 0]
+    assert after == []
+    assert tests[0] == ("2026-12-30", "INR blood test: stop the enoxaparin injections once the INR is above 1.9.")
+
+
 def test_no_country_means_holidays_are_not_checked():
     """Without lab_country the INR may land on a bank holiday, and the plan says holidays were not checked."""
     request = booking(HIGH, AF)
@@ -355,3 +427,50 @@ def test_inr_tests_fall_on_working_days_before_and_after(request):
     assert all(e.on < day0 or e.on > day0 for e in tests)
     if plan.anticoagulation.bridging is Bridging.BRIDGE and plan.anticoagulation.dose is not None:
         assert sum(e.on > day0 for e in tests) == 2
+
+
+def test_criteria_the_sources_disagree_on_leave_bridging_to_review_with_their_note():
+    """AF with CHA2DS2-VASc 7 is high thrombotic risk, yet CHEST 2022 is against bridging in AF: bridging is a question, and the row's note says why."""
+    af_7 = ({"weight_kg": 70, "crcl_ml_min": 55},
+            [{"reason": "atrial-fibrillation", "cha2ds2_vasc": 7, "stroke_or_tia": "none", "rheumatic_valve_disease": False}])
+    records = datafiles.records("thrombotic_risk.csv")
+    note = next(r for r in records if r[0] == "chest-2022:af:cha2ds2-vasc-7-up")[records[0].index("note")]
+
+    plan = medplan.plan(booking(HIGH, af_7))
+
+    assert (plan.anticoagulation.thrombotic_risk, plan.anticoagulation.bridging) == (ThromboticRisk.HIGH, Bridging.REVIEW)
+    assert plan.anticoagulation.review_reason == note
+    assert f"warfarin: bridging: {note}" in plan.review_reasons
+    assert not [e for e in plan.timeline if e.kind == "injection"]
+
+
+def test_with_two_vitamin_k_antagonists_held_the_pathway_follows_the_first_listed():
+    """Warfarin and acenocoumarol both held (a question in itself): the warfarin pathway is planned for the first in the list."""
+    for first, second in (("warfarin", "acenocoumarol"), ("acenocoumarol", "warfarin")):
+        request = booking(HIGH, AF)
+        request["medications"] = [{"name": first, "times": ["18:00"]}, {"name": second, "times": ["18:00"]}]
+
+        plan = medplan.plan(request)
+
+        assert [m.action for m in plan.medications] == [medplan.Action.HOLD, medplan.Action.HOLD]
+        assert plan.anticoagulation.medicine == first
+
+
+def test_an_inr_threshold_at_the_vitamin_k_limit_offers_no_vitamin_k():
+    """With the clinic's INR threshold at 1.8, where the pathway's vitamin K band ends, the INR test says only the threshold."""
+    plan = medplan.plan(booking(HIGH, AF, policy={"inr_max": 1.8}))
+
+    tests = [e.what for e in plan.timeline if e.kind == "test" and e.rule_id == plan.medications[0].rule_id]
+    assert tests == ["INR blood test: the procedure goes ahead only if it is 1.8 or less."]
+
+
+def test_a_dose_beyond_the_largest_syringe_is_a_question():
+    """At 200 kg, enoxaparin 1 mg/kg is 200 mg, more than half a step past the 150 mg syringe: the prescriber chooses the dose."""
+    extra, reasons = MITRAL
+    plan = medplan.plan(booking(HIGH, ({**extra, "weight_kg": 200}, reasons)))
+
+    assert (plan.anticoagulation.bridging, plan.anticoagulation.dose) == (Bridging.BRIDGE, None)
+    assert plan.anticoagulation.review_reason == (
+        "enoxaparin 1 mg/kg for 200 kg is 200 mg, beyond the largest dose (150 mg): choose the dose with the prescriber"
+    )
+    assert not [e for e in plan.timeline if e.kind == "injection"]

@@ -248,3 +248,31 @@ def test_join_names_lists_names_as_a_sentence():
     assert join_names(["Plavix"]) == "Plavix"
     assert join_names(["Plavix", "Eliquis"]) == "Plavix and Eliquis"
     assert join_names(["Ozempic", "sertraline", "Nurofen"]) == "Ozempic, sertraline and Nurofen"
+
+
+def aspirin_only():
+    """Aspirin continued before a low-risk procedure: nothing to stop, nothing to review."""
+    return medplan.plan({
+        "procedure": {"name": "Trigger point injection", "start": "2026-12-08T09:30", "timezone": "Australia/Perth",
+                      "bleeding_risk": "low"},
+        "medications": [{"name": "aspirin", "times": ["08:00"]}],
+    })
+
+
+def test_a_calendar_with_nothing_to_stop_lists_no_medicine_to_stop():
+    """With every medicine continued, the calendar says to keep taking them and has no list of medicines to stop."""
+    text = medplan.render_calendar(aspirin_only())
+
+    assert text.endswith(
+        "Keep taking as usual: aspirin.\n\nTuesday 8 December 2026 (the day of your procedure)\n"
+        "  - 09:30 Your procedure: Trigger point injection.\n"
+    )
+    assert "Each medicine you stop for a while:" not in text
+
+
+def test_a_plan_without_dated_steps_has_no_days():
+    """A plan built without a timeline (Plan's default), with nothing held and no care, has no day-by-day lines."""
+    text = medplan.render_calendar(attrs.evolve(aspirin_only(), timeline=()))
+
+    assert text.endswith("Keep taking as usual: aspirin.\n")
+    assert days(text) == {}

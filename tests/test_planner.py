@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import NamedTuple
 
+import datafiles
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -26,6 +27,7 @@ from strategies import usual_times, zones
 
 import medplan
 from medplan import Action
+from medplan.table import parse_table
 
 A = {"start": "2026-12-08T09:30", "timezone": "Australia/Perth"}
 B = {"start": "2026-03-30T08:00", "timezone": "Europe/London"}
@@ -907,6 +909,15 @@ def test_policy_never_shortens_a_hold():
     assert "Clinic policy 'dr-k' asks for 3 days; the table's longer 5 days is kept." in result.notes
 
 
+def test_policy_asking_for_the_tables_days_keeps_them_without_a_note():
+    """A policy asking for exactly the table's 5 days of clopidogrel holds 5 days and adds no note about the policy."""
+    result = only(medplan.plan(request(med("clopidogrel", "08:00"), at=B, risk="high", guideline="chest-2022",
+                                       policy={"name": "dr-k", "antiplatelet_hold_days": 5})))
+
+    assert (str(result.hold), iso(result.last_dose)) == ("5 days", "2026-03-24T08:00:00+00:00")
+    assert not any("dr-k" in note for note in result.notes)
+
+
 def test_policy_sets_the_inr_threshold_and_day():
     """A clinic may want INR 1.3 or less, on the morning of the procedure."""
     result = only(medplan.plan(request(med("warfarin", "18:00"), policy={"name": "strict", "inr_max": 1.3, "inr_check_day": 0})))
@@ -1140,3 +1151,65 @@ def test_every_dated_plan_is_ordered_aware_and_in_the_procedure_zone(medication,
     assert utc(result.last_dose) < utc(procedure) < utc(result.resume)
     assert all(utc(result.last_dose) < utc(d) < utc(result.resume) for d in result.omitted_doses)
     assert plan.needs_review == (any(m.action is Action.REVIEW for m in plan.medications) or bool(plan.review_reasons))
+
+
+# --- a clinic's own table ---------------------------------------------------------------------
+
+TABLE_FILE = "drug_classes.csv"
+
+
+def table_of(rows):
+    """A table made of these records (the header first)."""
+    return parse_table(datafiles.write(rows), TABLE_FILE)
+
+
+@pytest.mark.parametrize("regimen", [None, "weekly"])
+def test_a_policy_variant_the_table_does_not_give_is_a_question(regimen):
+    """A clinic table without the ASA 2023 GLP-1 rows cannot follow the profile choosing them: review, naming what the table gives."""
+    table = table_of([r for r in datafiles.records(TABLE_FILE) if not r[0].startswith("asa-2023:")])
+    semaglutide = med("semaglutide", "08:00", days=["sunday"]) | ({"regimen": regimen} if regimen else {})
+    body = request(semaglutide, sedation=True, policy={"profile": "glp1-asa-2023"})
+
+    result = only(medplan.plan(body, table=table))
+
+    assert result.action is Action.REVIEW
+    assert result.review_reason == (
+        "clinic policy 'glp1-asa-2023' chooses 'asa-2023' for glp1-ra, which the table does not give (it gives multisociety-2024)"
+    )
+
+
+def test_a_missing_route_stays_the_question_when_one_route_needs_more():
+    """Heparin without a route, where the table bands the IV row by CrCl and no CrCl is given: the question is the route."""
+    records = datafiles.records(TABLE_FILE)
+    header = records[0]
+    iv = next(r for r in records if r[0] == "asra-pain-2018:heparin:iv")
+    low, high = list(iv), list(iv)
+    low[0] += ":crcl-0-30"
+    low[header.index("crcl_max")] = "30"
+    high[header.index("crcl_min")] = "30"
+    table = table_of([x for r in records for x in ([low, high] if r is iv else [r])])
+
+    result = only(medplan.plan(request(med("heparin", "08:00")), table=table))
+
+    assert (result.action, result.review_reason) == (
+        Action.REVIEW, "unfractionated heparin's hold depends on the route: iv or sc needed")
+
+
+def test_an_infusion_restarted_days_after_restarts_at_the_start_of_that_day():
+    """An infusion whose row restarts it 1 day after restarts at midnight starting day +1, its stop still at the start of day -5."""
+    table = parse_table(datafiles.with_cells(TABLE_FILE, "asra-pain-2018:abciximab", high_resume="1 day"), TABLE_FILE)
+
+    result = only(medplan.plan(request(med("ReoPro", route="iv"), risk="high"), table=table))
+
+    assert (iso(result.last_dose), iso(result.resume)) == ("2026-12-03T00:00:00+08:00", "2026-12-09T00:00:00+08:00")
+
+
+def test_a_row_without_a_note_adds_none():
+    """The row's note ends the medicine's notes; a row that has none adds nothing."""
+    table = parse_table(datafiles.with_cells(TABLE_FILE, "asra-pain-2018:warfarin", note=""), TABLE_FILE)
+    bundled = only(medplan.plan(request(med("warfarin", "18:00"))))
+
+    result = only(medplan.plan(request(med("warfarin", "18:00")), table=table))
+
+    assert bundled.notes[-1] == medplan.default_table().rules_for("asra-pain-2018", "warfarin")[0].note
+    assert result.notes == bundled.notes[:-1]

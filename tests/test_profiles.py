@@ -285,6 +285,28 @@ def test_bridging_times_are_checked_against_the_regimen_after_all_settings():
         assert (policy.bridging_regimen, policy.bridging_times) == ("once-daily", (time(18),))
 
 
+def test_a_setting_given_as_none_keeps_the_base_value():
+    """apply_settings takes None as a setting left out: the base policy's value stays."""
+    base = Policy(inr_max=1.3)
+
+    assert apply_settings(base, {"inr_max": None, "lab_country": None}, catalogue=default_catalogue()) == base
+
+
+def test_apply_settings_refuses_a_name_that_is_not_a_setting():
+    """A name outside SETTINGS (here one a profile file may hold but a policy does not) is a SettingError listing the settings."""
+    with pytest.raises(SettingError) as excinfo:
+        apply_settings(Policy(), {"description": "Dr Jones"}, catalogue=default_catalogue())
+
+    assert (excinfo.value.key, excinfo.value.problem) == (
+        "description",
+        (
+            "is not a policy setting (expected one of inr_max, inr_check_day, antiplatelet_hold_days,"
+            " anticoagulant_resume_next_day, aspirin_before_intermediate, variants, bleeding_risk, lab_weekdays,"
+            " lab_country, lab_subdivision, bridging_agent, bridging_regimen, bridging_times)"
+        ),
+    )
+
+
 def test_subdivision_is_checked_against_the_base_country():
     """A subdivision alone is checked against the country the base policy already has."""
     catalogue = default_catalogue()
@@ -1097,6 +1119,18 @@ def test_policy_tier_applies_only_to_its_codes(request_):
 
     plan = medplan.plan(request_)
 
+    assert plan.procedure == medplan.plan(without_policy).procedure
+
+
+def test_policy_tier_equal_to_a_confirmed_catalogue_tier_changes_nothing():
+    """A policy giving a code the tier its catalogue entry already gives, confirmed, leaves the procedure as the catalogue made it."""
+    request = catalogue_request("tfesi-lumbar", {"bleeding_risk": {"tfesi-lumbar": "intermediate"}})
+    without_policy = copy.deepcopy(request)
+    del without_policy["policy"]
+
+    plan = medplan.plan(request)
+
+    assert plan.procedure.bleeding_risk is BleedingRisk.INTERMEDIATE
     assert plan.procedure == medplan.plan(without_policy).procedure
 
 

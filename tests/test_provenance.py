@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import zoneinfo
 
 import pytest
@@ -59,11 +60,28 @@ def test_a_host_folder_without_its_release_says_so(fresh_tz_version, tmp_path):
     assert fresh_tz_version("UTC") == f"tz unknown release ({tmp_path})"
 
 
+def test_a_release_file_of_another_shape_is_an_unknown_release(fresh_tz_version, tmp_path):
+    """A tzdata.zi whose first line is not ``# version <release>`` gives an unknown release, the folder still named."""
+    (tmp_path / "UTC").write_bytes(b"TZif")
+    (tmp_path / "tzdata.zi").write_text("R Z 1970 o - Ja 1 0 0 -\n", encoding="utf-8")
+    zoneinfo.reset_tzpath([str(tmp_path)])
+
+    assert fresh_tz_version("UTC") == f"tz unknown release ({tmp_path})"
+
+
 def test_without_host_zones_the_tzdata_package_is_named(fresh_tz_version, tmp_path):
     """Where the host has no zone files, zoneinfo falls back to the tzdata package, and so does the record."""
     zoneinfo.reset_tzpath([str(tmp_path)])
 
     assert fresh_tz_version("Europe/London") == f"tz {tzdata.IANA_VERSION} (tzdata package)"
+
+
+def test_without_host_zones_or_tzdata_the_source_is_unknown(fresh_tz_version, tmp_path, monkeypatch):
+    """With no zone files on the host and tzdata not importable (installed without its dependencies), the record says neither is known."""
+    zoneinfo.reset_tzpath([str(tmp_path)])
+    monkeypatch.setitem(sys.modules, "tzdata", None)  # import tzdata now raises ImportError
+
+    assert fresh_tz_version("Europe/London") == "tz unknown release (unknown source)"
 
 
 def test_a_recheck_reports_a_new_tz_release_as_provenance_only():

@@ -104,3 +104,48 @@ def test_the_recheck_json_carries_the_new_plan():
     assert data["changed"] is True
     assert data["differences"] == [{"path": "needs_review", "stored": True, "current": False, "missing": None}]
     assert data["plan"]["needs_review"] is False
+
+
+def _drop_needs_review(plan):
+    del plan["needs_review"]
+
+
+def _add_reason(plan):
+    plan["review_reasons"].append("ask the GP")
+
+
+def _add_step(plan):
+    plan["timeline"].append({"day": 9})
+    return len(plan["timeline"]) - 1
+
+
+def _clear_last_dose(plan):
+    plan["medications"][0]["last_dose"] = None
+
+
+def _whole_inr(plan):
+    plan["medications"][0]["checks"][0]["max"] = 2
+
+
+def _doses_as_text(plan):
+    plan["medications"][0]["omitted_doses"] = "none"
+
+
+# (a change to the stored plan, the difference as the text report shows it)
+SHOWN = [
+    pytest.param(_drop_needs_review, "needs_review: (none) -> true", id="field-missing-from-stored"),
+    pytest.param(_add_reason, "review_reasons[1]: ask the GP -> (none)", id="list-entry-gone-today"),
+    pytest.param(_add_step, "timeline[{}]: dict of 1 -> (none)", id="object-shown-by-size"),
+    pytest.param(_clear_last_dose, "medications[0].last_dose: null -> 2026-12-02T18:00:00+08:00", id="null"),
+    pytest.param(_whole_inr, "medications[0].checks[0].max: 2 -> 1.5", id="number"),
+    pytest.param(_doses_as_text, "medications[0].omitted_doses: none -> list of 6", id="list-shown-by-size"),
+]
+
+
+@pytest.mark.parametrize(("change", "shown"), SHOWN)
+def test_each_difference_reads_stored_then_current(change, shown):
+    """A difference reads ``path: stored -> current``: (none) for a missing side, null, true and numbers as JSON writes them, an object or list by its size."""
+    plan = stored(med("warfarin", "18:00"))
+    added = change(plan)
+
+    assert [str(d) for d in medplan.recheck(plan).differences] == [shown.format(added)]

@@ -12,6 +12,7 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import datafiles
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -386,6 +387,42 @@ ERROR_CASES = [
         "patient.weight_kg: must be between 20 and 350 (got 8)",
         id="weight-out-of-range",
     ),
+    pytest.param(
+        request_with(("medications",), "warfarin"),
+        "medications",
+        "medications: must be a list (got text)",
+        id="medications-not-a-list",
+    ),
+    pytest.param(
+        request_with(("medications",), [None]),
+        "medications[0]",
+        "medications[0]: must be an object (got null)",
+        id="medication-null",
+    ),
+    pytest.param(
+        request_with(("medications",), [{"name": "aspirin"}] * 201),
+        "medications",
+        "medications: must list at most 200 medicines (got 201)",
+        id="too-many-medicines",
+    ),
+    pytest.param(
+        request_with(AC, [{"reason": "atrial-fibrillation"}] * 11),
+        "patient.anticoagulation",
+        "patient.anticoagulation: must list at most 10 reasons (got 11)",
+        id="too-many-reasons",
+    ),
+    pytest.param(
+        request_with(("now",), "2026-02-30T10:00Z"),
+        "now",
+        "now: 2026-02-30T10:00Z is not a real date and time (day is out of range for month)",
+        id="now-with-offset-not-a-real-date",
+    ),
+    pytest.param(
+        request_with(("now",), "1850-01-01T10:00+00:00"),
+        "now",
+        "now: must be in the years 1900 to 2199 (got '1850-01-01T10:00+00:00')",
+        id="now-with-offset-outside-the-years",
+    ),
 ]
 
 
@@ -556,3 +593,14 @@ def test_name_is_refused_exactly_when_it_holds_a_control_or_direction_character(
     else:
         refused = False
     assert refused == any(c in CONTROL_OR_BIDI for c in name.strip())
+
+
+def test_a_catalogue_guideline_the_table_lacks_is_a_table_error():
+    """A procedure code whose catalogue guideline the drug table does not give is the clinic's data at fault: a TableError naming the catalogue row."""
+    request = request_with(("procedure",), {"code": "paracentesis", "start": "2026-12-08T09:30", "timezone": "Australia/Perth"})
+
+    with pytest.raises(medplan.TableError) as excinfo:
+        medplan.parse_request(request, {"asra-pain-2018"})
+
+    row = datafiles.row_numbers("procedures.csv")["paracentesis"]
+    assert str(excinfo.value) == f"procedures.csv, row {row}: column 'guideline': 'chest-2022' is not a guideline of the drug table"

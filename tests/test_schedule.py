@@ -200,6 +200,14 @@ def test_an_empty_schedule_is_a_programming_error():
         schedule.last_dose_holding_days(date(2026, 12, 8), 1, (), PERTH)
 
 
+def test_a_schedule_with_no_dose_day_stops_searching_and_says_so():
+    """Weekdays that name no day (7 is not one; 0 is Monday) give no dose: the search stops after 400 days with a ValueError, never looping on."""
+    with pytest.raises(ValueError, match="no scheduled dose") as info:
+        schedule.last_dose_holding_days(date(2026, 12, 8), 1, (time(8),), PERTH, weekdays=(7,))
+
+    assert str(info.value) == "no scheduled dose within 400 days of 2026-12-08"
+
+
 # --- properties ---------------------------------------------------------------------------
 
 

@@ -1290,6 +1290,47 @@ BROKEN = [
         f"{FILE}: has no rows",
         id="header-only",
     ),
+    pytest.param(
+        # a row banded both ways: which of the patient's numbers would choose it?
+        with_cells("acr-2021:metformin:egfr-30-up", crcl_min="30"),
+        ROW["acr-2021:metformin:egfr-30-up"],
+        "egfr_min",
+        f"{FILE}, row {ROW['acr-2021:metformin:egfr-30-up']}: column 'egfr_min': a row is banded by CrCl or by eGFR, not both",
+        id="banded-by-crcl-and-egfr",
+    ),
+    pytest.param(
+        # one row of a class banded by eGFR among rows banded by CrCl
+        with_cells("chest-2022:dabigatran:crcl-30-50", crcl_min="", crcl_max="", egfr_min="30", egfr_max="50"),
+        DABI_30_50,
+        "crcl_min",
+        f"{FILE}, row {DABI_30_50}: column 'crcl_min': must band every row of chest-2022 dabigatran by CrCl",
+        id="bands-by-two-measures",
+    ),
+    pytest.param(
+        # metformin's rule depends on contrast in one row and on fasting in the other
+        with_cells("acr-2021:metformin:egfr-below-30", condition="fasting"),
+        ROW["acr-2021:metformin:egfr-below-30"],
+        "condition",
+        f"{FILE}, row {ROW['acr-2021:metformin:egfr-below-30']}: column 'condition': must be the same in every"
+        f" row of * metformin (row {ROW['acr-2021:metformin:egfr-30-up']} differs)",
+        id="condition-differs-within-a-class",
+    ),
+    pytest.param(
+        # a brand in a class of two drugs must say which one it is
+        with_cells("asra-pain-2018:eptifibatide-tirofiban", brands="Integrilin; Aggrastat=tirofiban"),
+        ROW["asra-pain-2018:eptifibatide-tirofiban"],
+        "brands",
+        f"{FILE}, row {ROW['asra-pain-2018:eptifibatide-tirofiban']}: column 'brands': must name each entry's drug"
+        " when the class has several: 'Name=generic' (got 'Integrilin')",
+        id="brand-without-its-drug-in-a-class-of-several",
+    ),
+    pytest.param(
+        with_cells("chest-2022:warfarin", atc="B01AA3"),
+        W,
+        "atc",
+        f"{FILE}, row {W}: column 'atc': must be 7-character WHO ATC codes such as B01AF02 (got 'B01AA3')",
+        id="atc-code-malformed",
+    ),
 ]
 
 
