@@ -577,12 +577,13 @@ def create_app(
     (422, 'procedure: is required')
     """
     # The pharmacist's page builds on this module, so it is imported once this one is loaded.
+    from medplan.ehr import ehr_routes  # noqa: PLC0415
     from medplan.page import page_routes  # noqa: PLC0415
 
     table = default_table() if table is None else table
     profiles = default_profiles() if profiles is None else profiles
     app = Starlette(
-        routes=[*routes(), *page_routes(), *extra_routes],
+        routes=[*routes(), *page_routes(), *ehr_routes(), *extra_routes],
         exception_handlers={
             ServiceError: _on_service_error,
             InputError: _on_input_error,

@@ -940,6 +940,10 @@ OPERATIONS = {
     ("/v1/procedures", "get"): {200, 400, 500},
     ("/v1/calendar", "post"): {200, 400, 413, 415, 422, 500},
     ("/v1/ics", "post"): {200, 400, 413, 415, 422, 500, 501},
+    # FHIR and CDS Hooks (medplan.ehr; tests/test_ehr.py).
+    ("/v1/fhir/plan", "post"): {200, 400, 413, 415, 422, 500, 501},
+    ("/cds-services", "get"): {200, 400, 500},
+    ("/cds-services/medplan-appointment-book", "post"): {200, 400, 413, 415, 422, 500, 501},
 }
 
 
@@ -1044,6 +1048,8 @@ def test_the_documented_size_limits_are_the_services():
         "/v1/batch": service.MAX_BATCH_BYTES,
         "/v1/calendar": service.MAX_REQUEST_BYTES,
         "/v1/ics": service.MAX_REQUEST_BYTES,
+        "/v1/fhir/plan": service.MAX_REQUEST_BYTES,
+        "/cds-services/medplan-appointment-book": service.MAX_REQUEST_BYTES,
     }
     assert paths["/v1/batch"]["post"]["requestBody"]["x-max-items"] == service.MAX_BATCH_ITEMS
 

@@ -1,0 +1,156 @@
+"""The service's routes for hospital systems that speak HL7: a FHIR Bundle in, and CDS Hooks.
+
+:func:`ehr_routes` gives them; :func:`medplan.service.create_app` serves them
+beside its own, with the same error handling (README, "FHIR and CDS Hooks"):
+
+``POST /v1/fhir/plan``
+    A FHIR R4 Bundle (``application/fhir+json`` or ``application/json``)
+    holding the Appointment, the Patient, the medicines and observations.
+    The answer is ``{"plan": <the plan JSON>, "fhir": {"unmapped": [...],
+    "notes": [...]}}``: the plan as ``POST /v1/plan`` gives it, and what
+    :func:`medplan.fhir.request_from_bundle` could not map (each also one of
+    the plan's review reasons) or skipped on purpose.
+``GET /cds-services``
+    The CDS Hooks discovery response (:func:`medplan.cds.discovery`).
+``POST /cds-services/medplan-appointment-book``
+    An ``appointment-book`` hook request; the cards
+    (:func:`medplan.cds.appointment_book`).
+
+FHIR instants carry a UTC offset, not a zone, so both POSTs need the clinic's
+IANA zone: the query's ``timezone``, else the ``MEDPLAN_TIMEZONE`` environment
+variable the service was started with; with neither the call is refused,
+naming ``timezone``. ``now`` in the query is as for ``POST /v1/plan``. A CDS
+client calls the hook as the booking is made and sends no moment, so without
+``now`` the hook asks the server's clock: the one place the service does, so
+that a card can say a slot is too soon. Without the ``fhir`` extra both POSTs
+answer 501, naming it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from medplan.api import plan
+from medplan.cds import SERVICE_ID, appointment_book, discovery
+from medplan.exceptions import InputError, MissingExtraError
+from medplan.fhir import request_from_bundle
+from medplan.service import (
+    JSON,
+    MAX_REQUEST_BYTES,
+    ServiceData,
+    ServiceError,
+    _decode_body,
+    _json,
+    _media_type,
+    _query,
+    _respond,
+    read_body,
+)
+
+try:
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import BaseRoute, Route
+except ImportError:  # pragma: no cover - medplan.service has already refused to import
+    raise MissingExtraError("server", "starlette>=1.7", "the HTTP service") from None
+
+__all__ = ["CDS_PATH", "FHIR_JSON", "FHIR_PLAN_PATH", "TIMEZONE_ENV", "ehr_routes"]
+
+FHIR_JSON = "application/fhir+json"
+TIMEZONE_ENV = "MEDPLAN_TIMEZONE"
+FHIR_PLAN_PATH = "/v1/fhir/plan"
+CDS_PATH = "/cds-services"
+
+
+async def _read_object(request: Request) -> dict[str, Any]:
+    """The body as a JSON object, in FHIR's media type or plain JSON."""
+    _media_type(request, (FHIR_JSON, JSON))
+    data = _decode_body(await read_body(request, MAX_REQUEST_BYTES))
+    if not isinstance(data, dict):
+        raise InputError("request", "must be a JSON object")
+    return data
+
+
+def _zone(query: dict[str, str], default: str | None) -> str:
+    zone = query.get("timezone", default)
+    if not zone:
+        raise InputError(
+            "timezone",
+            f"is required: FHIR instants carry no time zone; give ?timezone=Area/City "
+            f"or start the service with {TIMEZONE_ENV}",
+        )
+    return zone
+
+
+def _unless_missing_extra(work: Callable[[], Response]) -> Callable[[], Response]:
+    def guarded() -> Response:
+        try:
+            return work()
+        except MissingExtraError as error:
+            # Not the caller's fault, and not a bug: this server lacks the extra.
+            raise ServiceError(501, str(error)) from None
+
+    return guarded
+
+
+def _data(request: Request) -> ServiceData:
+    data: ServiceData = request.app.state.medplan
+    return data
+
+
+def _routes_for(default_zone: str | None) -> list[BaseRoute]:
+    async def fhir_plan(request: Request) -> Response:
+        query = _query(request, ("timezone", "now"))
+        zone = _zone(query, default_zone)
+        bundle = await _read_object(request)
+        data = _data(request)
+
+        def work() -> Response:
+            read = request_from_bundle(
+                bundle, timezone=zone, now=query.get("now"), table=data.table
+            )
+            result = plan(read.request, table=data.table, profiles=data.profiles)
+            fhir = {
+                "unmapped": [str(i) for i in read.unmapped],
+                "notes": [str(n) for n in read.notes],
+            }
+            return _respond(_json({"plan": result.to_dict(), "fhir": fhir}))
+
+        return await run_in_threadpool(_unless_missing_extra(work))
+
+    async def cds_discovery(request: Request) -> Response:
+        _query(request, ())
+        return _respond(_json(discovery()))
+
+    async def appointment_booked(request: Request) -> Response:
+        query = _query(request, ("timezone", "now"))
+        zone = _zone(query, default_zone)
+        hook = await _read_object(request)
+        # The hook is called as the booking is made and sends no moment: this is it.
+        now = query.get("now") or datetime.now(UTC).isoformat(timespec="minutes")
+
+        def work() -> Response:
+            return _respond(_json(appointment_book(hook, timezone=zone, now=now)))
+
+        return await run_in_threadpool(_unless_missing_extra(work))
+
+    return [
+        Route(FHIR_PLAN_PATH, fhir_plan, methods=["POST"]),
+        Route(CDS_PATH, cds_discovery, methods=["GET"]),
+        Route(f"{CDS_PATH}/{SERVICE_ID}", appointment_booked, methods=["POST"]),
+    ]
+
+
+def ehr_routes(environment: dict[str, str] | None = None) -> list[BaseRoute]:
+    """The FHIR and CDS Hooks routes (the OpenAPI document lists each).
+
+    Args:
+        environment: Where ``MEDPLAN_TIMEZONE`` is read, once; ``os.environ``
+            when omitted.
+    """
+    source = os.environ if environment is None else environment
+    return _routes_for(source.get(TIMEZONE_ENV) or None)
