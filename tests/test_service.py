@@ -863,23 +863,6 @@ def test_serve_runs_uvicorn_with_nagle_off_and_workers_from_an_import_string(mon
     assert service.app_from_environment().state.medplan.profiles.names == ("dr-jones",)
 
 
-def test_the_protocol_turns_nagle_off_on_a_socket_asyncio_left_it_on(monkeypatch):
-    """A connection accepted from a listener bound with proto 0 (uvicorn's --workers socket) gets TCP_NODELAY from the protocol."""
-    monkeypatch.setattr(_uvicorn._Protocol, "connection_made", lambda *_: None)  # noqa: SLF001 - uvicorn's part is not under test
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-        with socket.create_connection(listener.getsockname()) as _, listener.accept()[0] as accepted:
-            before = accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
-            transport = type("Transport", (), {"get_extra_info": lambda *_: accepted})()
-
-            protocol = object.__new__(_uvicorn.NoDelayHTTPProtocol)
-            protocol.connection_made(transport)
-
-            assert (accepted.proto, before) == (0, 0)
-            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
-
-
 def wait_for_health(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
