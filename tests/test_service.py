@@ -33,8 +33,9 @@ from jsonschema_path import SchemaPath
 from jsonschema_path.handlers import default_handlers
 from openapi_spec_validator import OpenAPIV31SpecValidator
 from referencing.jsonschema import DRAFT202012
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 from strategies import VALID
@@ -292,6 +293,16 @@ def test_a_body_at_the_limit_is_read(client):
     assert response.json()["error"]["field"] == "booking_id"
 
 
+def http_scope(path: str, headers: list[tuple[bytes, bytes]], method: str = "POST") -> dict:
+    """The ASGI scope of an HTTP/1.1 call to ``path`` with a JSON body."""
+    return {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+        "method": method, "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "", "headers": [(b"content-type", b"application/json"), *headers],
+        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
+    }
+
+
 def call(app, path: str, headers: list[tuple[bytes, bytes]], chunk: bytes) -> tuple[int, dict, int]:
     """Call the ASGI app directly with a body that never ends; its status, body and the chunks it read."""
     sent: list[dict] = []
@@ -305,13 +316,7 @@ def call(app, path: str, headers: list[tuple[bytes, bytes]], chunk: bytes) -> tu
     async def send(message):
         sent.append(message)
 
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-        "root_path": "", "headers": [(b"content-type", b"application/json"), *headers],
-        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
-    }
-    anyio.run(app, scope, receive, send)
+    anyio.run(app, http_scope(path, headers), receive, send)
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return sent[0]["status"], json.loads(body), read
 
@@ -426,6 +431,57 @@ def test_a_table_error_while_serving_is_500_not_the_callers_fault(monkeypatch, c
     assert len(caplog.records) == 1
 
 
+def test_a_caller_that_goes_away_while_the_body_is_read_gets_nothing_and_nothing_is_logged(caplog):
+    """A disconnect before the body is whole ends the call quietly: no response is sent and no error is logged."""
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    with caplog.at_level(logging.DEBUG, logger="medplan"):
+        anyio.run(service.create_app(), http_scope("/v1/plan", []), receive, send)
+
+    assert sent == []
+    assert caplog.records == []
+
+
+def test_an_error_after_the_response_has_started_is_raised_to_the_server_not_answered_500(caplog):
+    """Once a status and some bytes are out, a failure cannot become a 500: the error goes to the server, which closes the connection."""
+
+    async def half(_: Request) -> Response:
+        def chunks():
+            yield b"["
+            raise ZeroDivisionError(SECRET)
+
+        return StreamingResponse(chunks(), media_type="application/json")
+
+    app = service.create_app(extra_routes=[Route("/x/half", half, methods=["GET"])])
+    sent: list[dict] = []
+    requested = False
+
+    async def receive():
+        nonlocal requested
+        if requested:  # asked again only to hear of a disconnect, which never comes
+            await anyio.sleep_forever()
+        requested = True
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    with caplog.at_level(logging.DEBUG, logger="medplan"), pytest.raises(ZeroDivisionError, match=SECRET):
+        anyio.run(app, http_scope("/x/half", [], method="GET"), receive, send)
+
+    assert [(m["type"], m.get("status"), m.get("body")) for m in sent] == [
+        ("http.response.start", 200, None),
+        ("http.response.body", None, b"["),
+    ]
+    assert caplog.records == []
+
+
 # --- routes added by others -----------------------------------------------
 
 
@@ -468,6 +524,24 @@ def test_the_app_plans_with_the_table_and_profiles_it_was_given(tmp_path):
     refused = post(client, "/v1/plan", VALID | {"policy": {"profile": "seed-khangure-2017"}})
     assert refused.status_code == 422
     assert refused.json()["error"]["field"] == "policy.profile"
+
+
+@pytest.mark.parametrize(
+    ("raised", "status", "kind"), [(409, 400, "BadRequest"), (413, 413, "ContentTooLarge")], ids=["unnamed", "named"]
+)
+def test_another_http_exception_keeps_its_words_and_headers_in_the_services_shape(raised, status, kind):
+    """An HTTPException other than 404 or 405 answers its own detail and headers, with its status if the service names it, else 400."""
+
+    async def refuse(_: Request) -> Response:
+        raise HTTPException(raised, detail="the slot is taken", headers={"Retry-After": "60"})
+
+    client = TestClient(service.create_app(extra_routes=[Route("/x/slot", refuse, methods=["GET"])]))
+
+    response = client.get("/x/slot")
+
+    assert (response.status_code, response.json()) == (status, error(kind, "the slot is taken"))
+    assert response.headers["retry-after"] == "60"
+    assert response.headers["content-type"] == "application/json"
 
 
 # --- POST /v1/batch -------------------------------------------------------
