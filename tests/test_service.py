@@ -841,28 +841,31 @@ def test_importing_medplan_and_its_command_line_never_imports_the_server():
     assert result.stdout == "[]\n"
 
 
-def serve_without(module: str) -> subprocess.CompletedProcess[str]:
-    """Run `medplan serve` in a fresh interpreter in which ``module`` cannot be imported."""
-    code = f"import sys; sys.modules[{module!r}] = None; from medplan.cli import main; sys.exit(main(['serve', '--port', '0']))"
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)  # noqa: S603 - our own command
+def serve_without(module: str, monkeypatch, capsys) -> tuple[int, str, str]:
+    """Run `medplan serve` in-process as if ``module`` were not installed, medplan.service imported afresh; its status, out and err."""
+    monkeypatch.setattr(uvicorn, "run", lambda *_, **__: pytest.fail("uvicorn was started"))
+    monkeypatch.setitem(sys.modules, module, None)  # `import module` raises ImportError
+    monkeypatch.delitem(sys.modules, "medplan.service")
+    monkeypatch.delattr(medplan, "service")
+
+    status = cli.main(["serve", "--port", "0"])
+
+    out, err = capsys.readouterr()
+    return status, out, err
 
 
-def test_serve_without_starlette_exits_69_naming_the_extra():
+def test_serve_without_starlette_exits_69_naming_the_extra(monkeypatch, capsys):
     """`medplan serve` without starlette prints one line naming medplan[server] and exits 69."""
-    result = serve_without("starlette")
-
-    assert (result.returncode, result.stdout, result.stderr) == (
+    assert serve_without("starlette", monkeypatch, capsys) == (
         69,
         "",
         "MissingExtraError: the HTTP service needs starlette>=1.7, which is not installed: pip install 'medplan[server]'\n",
     )
 
 
-def test_serve_without_uvicorn_exits_69_naming_the_extra():
+def test_serve_without_uvicorn_exits_69_naming_the_extra(monkeypatch, capsys):
     """`medplan serve` with starlette but not uvicorn names the missing server the same way."""
-    result = serve_without("uvicorn")
-
-    assert (result.returncode, result.stdout, result.stderr) == (
+    assert serve_without("uvicorn", monkeypatch, capsys) == (
         69,
         "",
         "MissingExtraError: the HTTP service needs uvicorn>=0.50, which is not installed: pip install 'medplan[server]'\n",
