@@ -20,6 +20,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -938,6 +939,76 @@ def test_serve_runs_uvicorn_with_nagle_off_and_workers_from_an_import_string(mon
     assert service.TABLE_ENV not in os.environ
     assert os.environ[service.POLICIES_ENV] == str(policies)
     assert service.app_from_environment().state.medplan.profiles.names == ("dr-jones",)
+
+
+def test_medplan_serve_hands_uvicorn_its_options_and_exits_0_when_uvicorn_returns(monkeypatch, capsys):
+    """`medplan serve` runs one uvicorn server with the host, port, access log and policy file it was given, then exits 0 in silence."""
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append((app, options)))
+    Path("clinic.toml").write_text('[profiles.dr-jones]\ndescription = "Dr Jones."\ninr_max = 1.3\n', encoding="utf-8")
+    port = free_port()
+
+    status = cli.main(["serve", "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--policies", "clinic.toml"])
+
+    assert (status, *capsys.readouterr()) == (0, "", "")
+    [(app, options)] = calls
+    assert {name: options[name] for name in ("host", "port", "access_log", "log_level")} == {
+        "host": "127.0.0.1", "port": port, "access_log": False, "log_level": "info"}
+    assert "workers" not in options
+    assert app.state.medplan.profiles.names == ("dr-jones",)
+
+
+def test_serve_on_a_host_that_is_not_an_address_exits_2_in_one_line(monkeypatch, capsys):
+    """A --host the resolver does not know is the command line's error, in the resolver's words: exit 2, one line, before uvicorn starts."""
+    asked = []
+
+    def unknown(host, port, **options):
+        asked.append((host, port, options))
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unknown)
+    monkeypatch.setattr(uvicorn, "run", lambda *_, **__: pytest.fail("uvicorn was started"))
+
+    status = cli.main(["serve", "--host", "pharmacy.invalid", "--port", "8080"])
+
+    assert (status, capsys.readouterr().err) == (2, "InputError: --host: is not an address to listen on (Name or service not known)\n")
+    assert asked == [("pharmacy.invalid", 8080, {"type": socket.SOCK_STREAM})]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_medplan_serve_stopped_by_a_signal_exits_0_and_puts_the_handlers_back(monkeypatch, capsys, caplog, signum):
+    """SIGINT or SIGTERM while uvicorn runs ends `medplan serve` with exit 0 and one log line, not a traceback or a death by signal."""
+    before = signal.getsignal(signum)
+
+    def run(_app, **_options):
+        signal.raise_signal(signum)  # as uvicorn does once the calls in flight are finished
+        pytest.fail("the signal did not stop serve")
+
+    monkeypatch.setattr(uvicorn, "run", run)
+
+    with caplog.at_level(logging.INFO, logger="medplan"):
+        status = cli.main(["serve", "--port", str(free_port())])
+
+    assert (status, *capsys.readouterr()) == (0, "", "")
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [("medplan.service", "INFO", "medplan serve stopped")]
+    assert signal.getsignal(signum) is before
+
+
+def test_serve_in_a_thread_that_is_not_the_main_one_leaves_the_signal_handlers_alone(monkeypatch):
+    """Only the main thread may set signal handlers: serve() from another thread runs uvicorn with the process's own, where the main thread replaces them."""
+    signals = (signal.SIGINT, signal.SIGTERM)
+    before = {number: signal.getsignal(number) for number in signals}
+    seen = []
+    monkeypatch.setattr(uvicorn, "run", lambda _app, **_: seen.append({n: signal.getsignal(n) for n in signals}))
+
+    service.serve(port=free_port())
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(service.serve, port=free_port()).result(timeout=60)  # raises what serve() raised there
+
+    in_main, in_thread = seen
+    assert in_thread == before
+    assert all(in_main[number] is not before[number] for number in signals)
+    assert {number: signal.getsignal(number) for number in signals} == before
 
 
 def wait_for_health(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
