@@ -327,3 +327,56 @@ def test_a_malformed_table_stops_a_parallel_batch_before_any_line(capsys):
 
     assert (status, out) == (3, "")
     assert err.startswith("TableError: table.csv, row 1: missing columns: ")
+
+
+# --- the --jobs worker processes, run here so that their lines are measured ---
+
+DR_JONES = '[profiles.dr-jones]\ndescription = "Dr Jones."\ninr_max = 1.3\n'
+
+
+def test_a_worker_answers_a_chunk_exactly_as_one_process_does(capsys, monkeypatch):
+    """A worker started with the table, policy file and --now of a batch answers its lines with the serial batch's bytes and outcomes."""
+    monkeypatch.setattr(cli, "_WORKER", {})  # this process stands in for a worker; restored after
+    write("table.csv", datafiles.bundled("drug_classes.csv"))
+    write("clinic.toml", DR_JONES)
+    text = lines(dict(VALID, policy={"profile": "dr-jones"}), "{", [1]) + "x" * (cli.MAX_REQUEST_BYTES + 10) + "\n"
+    options = ["--table", "table.csv", "--policies", "clinic.toml", "--now", "2026-12-02T10:00"]
+    status, out, err = run(["batch", write("day.jsonl", text), *options], capsys)
+    chunk = [(1, text.splitlines(keepends=True)[0].encode()), (2, b"{\n"), (3, b"[1]\n"), (4, None)]
+
+    cli._start_worker("table.csv", "clinic.toml", "2026-12-02T10:00")  # noqa: SLF001 - the pool's initializer
+    answers = cli._answer_chunk(chunk)  # noqa: SLF001 - the pool's task
+
+    assert (status, err) == (2, "")
+    assert "".join(line for line, _ in answers) == out
+    assert [outcome for _, outcome in answers] == ["planned", "refused", "refused", "refused"]
+    plan = json.loads(answers[0][0])
+    assert plan["table_version"].startswith("table.csv sha256:")
+    assert (plan["policy"]["name"], plan["policy"]["inr_max"]) == ("dr-jones", 1.3)
+    assert plan["booking"]["notify_by"] == "2026-12-03T18:00:00+08:00"
+
+
+def test_a_worker_without_files_plans_with_the_bundled_data_and_the_clock(monkeypatch):
+    """A worker for a batch with no --table, --policies or --now keeps the bundled table, no profiles and no moment."""
+    monkeypatch.setattr(cli, "_WORKER", {})
+
+    cli._start_worker(None, None, None)  # noqa: SLF001 - the pool's initializer
+
+    worker = cli._WORKER  # noqa: SLF001 - what _answer_chunk plans with
+    assert sorted(worker) == ["now", "profiles", "table"]
+    assert worker["table"] is medplan.default_table()  # the bundled table, loaded once, not again
+    assert (worker["profiles"], worker["now"]) == (None, None)
+
+
+def test_a_parallel_batch_with_more_chunks_than_may_be_in_flight_keeps_input_order(capsys, monkeypatch):
+    """With one line a chunk and one chunk a worker in flight, later lines wait for a free slot and the output is still the serial one."""
+    monkeypatch.setattr(cli, "_CHUNK", 1)
+    monkeypatch.setattr(cli, "_IN_FLIGHT", 1)
+    path = write("day.jsonl", lines(*(dict(VALID, booking_id=f"B-{n}") for n in range(7))))
+
+    serial = run(["batch", path], capsys)
+    parallel = run(["batch", "--jobs", "2", path], capsys)
+
+    assert parallel == serial
+    assert serial[0] == 0
+    assert [json.loads(line)["booking_id"] for line in parallel[1].splitlines()] == [f"B-{n}" for n in range(7)]

@@ -44,3 +44,14 @@ def test_messages_name_the_place_and_the_problem():
         "policies.toml: profiles.dr-jones.inr_max: must be between 1 and 3 (got 5)",
         "the iCalendar export needs icalendar>=6.1, which is not installed: pip install 'medplan[calendar]'",
     ]
+
+
+def test_a_plain_medplan_error_crosses_processes_with_its_arguments():
+    """A MedplanError raised as it is, with no named parts, is rebuilt from its arguments in the other process."""
+    error = medplan.MedplanError("the clinic's table is out of date", 3)
+
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own object, round-tripped
+
+    assert type(copy) is medplan.MedplanError
+    assert copy.args == ("the clinic's table is out of date", 3)
+    assert str(copy) == str(error) == "(\"the clinic's table is out of date\", 3)"

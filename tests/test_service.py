@@ -20,6 +20,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -33,8 +34,9 @@ from jsonschema_path import SchemaPath
 from jsonschema_path.handlers import default_handlers
 from openapi_spec_validator import OpenAPIV31SpecValidator
 from referencing.jsonschema import DRAFT202012
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 from strategies import VALID
@@ -292,6 +294,16 @@ def test_a_body_at_the_limit_is_read(client):
     assert response.json()["error"]["field"] == "booking_id"
 
 
+def http_scope(path: str, headers: list[tuple[bytes, bytes]], method: str = "POST") -> dict:
+    """The ASGI scope of an HTTP/1.1 call to ``path`` with a JSON body."""
+    return {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+        "method": method, "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "", "headers": [(b"content-type", b"application/json"), *headers],
+        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
+    }
+
+
 def call(app, path: str, headers: list[tuple[bytes, bytes]], chunk: bytes) -> tuple[int, dict, int]:
     """Call the ASGI app directly with a body that never ends; its status, body and the chunks it read."""
     sent: list[dict] = []
@@ -305,13 +317,7 @@ def call(app, path: str, headers: list[tuple[bytes, bytes]], chunk: bytes) -> tu
     async def send(message):
         sent.append(message)
 
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-        "root_path": "", "headers": [(b"content-type", b"application/json"), *headers],
-        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
-    }
-    anyio.run(app, scope, receive, send)
+    anyio.run(app, http_scope(path, headers), receive, send)
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return sent[0]["status"], json.loads(body), read
 
@@ -426,6 +432,57 @@ def test_a_table_error_while_serving_is_500_not_the_callers_fault(monkeypatch, c
     assert len(caplog.records) == 1
 
 
+def test_a_caller_that_goes_away_while_the_body_is_read_gets_nothing_and_nothing_is_logged(caplog):
+    """A disconnect before the body is whole ends the call quietly: no response is sent and no error is logged."""
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    with caplog.at_level(logging.DEBUG, logger="medplan"):
+        anyio.run(service.create_app(), http_scope("/v1/plan", []), receive, send)
+
+    assert sent == []
+    assert caplog.records == []
+
+
+def test_an_error_after_the_response_has_started_is_raised_to_the_server_not_answered_500(caplog):
+    """Once a status and some bytes are out, a failure cannot become a 500: the error goes to the server, which closes the connection."""
+
+    async def half(_: Request) -> Response:
+        def chunks():
+            yield b"["
+            raise ZeroDivisionError(SECRET)
+
+        return StreamingResponse(chunks(), media_type="application/json")
+
+    app = service.create_app(extra_routes=[Route("/x/half", half, methods=["GET"])])
+    sent: list[dict] = []
+    requested = False
+
+    async def receive():
+        nonlocal requested
+        if requested:  # asked again only to hear of a disconnect, which never comes
+            await anyio.sleep_forever()
+        requested = True
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    with caplog.at_level(logging.DEBUG, logger="medplan"), pytest.raises(ZeroDivisionError, match=SECRET):
+        anyio.run(app, http_scope("/x/half", [], method="GET"), receive, send)
+
+    assert [(m["type"], m.get("status"), m.get("body")) for m in sent] == [
+        ("http.response.start", 200, None),
+        ("http.response.body", None, b"["),
+    ]
+    assert caplog.records == []
+
+
 # --- routes added by others -----------------------------------------------
 
 
@@ -468,6 +525,24 @@ def test_the_app_plans_with_the_table_and_profiles_it_was_given(tmp_path):
     refused = post(client, "/v1/plan", VALID | {"policy": {"profile": "seed-khangure-2017"}})
     assert refused.status_code == 422
     assert refused.json()["error"]["field"] == "policy.profile"
+
+
+@pytest.mark.parametrize(
+    ("raised", "status", "kind"), [(409, 400, "BadRequest"), (413, 413, "ContentTooLarge")], ids=["unnamed", "named"]
+)
+def test_another_http_exception_keeps_its_words_and_headers_in_the_services_shape(raised, status, kind):
+    """An HTTPException other than 404 or 405 answers its own detail and headers, with its status if the service names it, else 400."""
+
+    async def refuse(_: Request) -> Response:
+        raise HTTPException(raised, detail="the slot is taken", headers={"Retry-After": "60"})
+
+    client = TestClient(service.create_app(extra_routes=[Route("/x/slot", refuse, methods=["GET"])]))
+
+    response = client.get("/x/slot")
+
+    assert (response.status_code, response.json()) == (status, error(kind, "the slot is taken"))
+    assert response.headers["retry-after"] == "60"
+    assert response.headers["content-type"] == "application/json"
 
 
 # --- POST /v1/batch -------------------------------------------------------
@@ -767,28 +842,31 @@ def test_importing_medplan_and_its_command_line_never_imports_the_server():
     assert result.stdout == "[]\n"
 
 
-def serve_without(module: str) -> subprocess.CompletedProcess[str]:
-    """Run `medplan serve` in a fresh interpreter in which ``module`` cannot be imported."""
-    code = f"import sys; sys.modules[{module!r}] = None; from medplan.cli import main; sys.exit(main(['serve', '--port', '0']))"
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)  # noqa: S603 - our own command
+def serve_without(module: str, monkeypatch, capsys) -> tuple[int, str, str]:
+    """Run `medplan serve` in-process as if ``module`` were not installed, medplan.service imported afresh; its status, out and err."""
+    monkeypatch.setattr(uvicorn, "run", lambda *_, **__: pytest.fail("uvicorn was started"))
+    monkeypatch.setitem(sys.modules, module, None)  # `import module` raises ImportError
+    monkeypatch.delitem(sys.modules, "medplan.service")
+    monkeypatch.delattr(medplan, "service")
+
+    status = cli.main(["serve", "--port", "0"])
+
+    out, err = capsys.readouterr()
+    return status, out, err
 
 
-def test_serve_without_starlette_exits_69_naming_the_extra():
+def test_serve_without_starlette_exits_69_naming_the_extra(monkeypatch, capsys):
     """`medplan serve` without starlette prints one line naming medplan[server] and exits 69."""
-    result = serve_without("starlette")
-
-    assert (result.returncode, result.stdout, result.stderr) == (
+    assert serve_without("starlette", monkeypatch, capsys) == (
         69,
         "",
         "MissingExtraError: the HTTP service needs starlette>=1.7, which is not installed: pip install 'medplan[server]'\n",
     )
 
 
-def test_serve_without_uvicorn_exits_69_naming_the_extra():
+def test_serve_without_uvicorn_exits_69_naming_the_extra(monkeypatch, capsys):
     """`medplan serve` with starlette but not uvicorn names the missing server the same way."""
-    result = serve_without("uvicorn")
-
-    assert (result.returncode, result.stdout, result.stderr) == (
+    assert serve_without("uvicorn", monkeypatch, capsys) == (
         69,
         "",
         "MissingExtraError: the HTTP service needs uvicorn>=0.50, which is not installed: pip install 'medplan[server]'\n",
@@ -863,21 +941,74 @@ def test_serve_runs_uvicorn_with_nagle_off_and_workers_from_an_import_string(mon
     assert service.app_from_environment().state.medplan.profiles.names == ("dr-jones",)
 
 
-def test_the_protocol_turns_nagle_off_on_a_socket_asyncio_left_it_on(monkeypatch):
-    """A connection accepted from a listener bound with proto 0 (uvicorn's --workers socket) gets TCP_NODELAY from the protocol."""
-    monkeypatch.setattr(_uvicorn._Protocol, "connection_made", lambda *_: None)  # noqa: SLF001 - uvicorn's part is not under test
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-        with socket.create_connection(listener.getsockname()) as _, listener.accept()[0] as accepted:
-            before = accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
-            transport = type("Transport", (), {"get_extra_info": lambda *_: accepted})()
+def test_medplan_serve_hands_uvicorn_its_options_and_exits_0_when_uvicorn_returns(monkeypatch, capsys):
+    """`medplan serve` runs one uvicorn server with the host, port, access log and policy file it was given, then exits 0 in silence."""
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append((app, options)))
+    Path("clinic.toml").write_text('[profiles.dr-jones]\ndescription = "Dr Jones."\ninr_max = 1.3\n', encoding="utf-8")
+    port = free_port()
 
-            protocol = object.__new__(_uvicorn.NoDelayHTTPProtocol)
-            protocol.connection_made(transport)
+    status = cli.main(["serve", "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--policies", "clinic.toml"])
 
-            assert (accepted.proto, before) == (0, 0)
-            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+    assert (status, *capsys.readouterr()) == (0, "", "")
+    [(app, options)] = calls
+    assert {name: options[name] for name in ("host", "port", "access_log", "log_level")} == {
+        "host": "127.0.0.1", "port": port, "access_log": False, "log_level": "info"}
+    assert "workers" not in options
+    assert app.state.medplan.profiles.names == ("dr-jones",)
+
+
+def test_serve_on_a_host_that_is_not_an_address_exits_2_in_one_line(monkeypatch, capsys):
+    """A --host the resolver does not know is the command line's error, in the resolver's words: exit 2, one line, before uvicorn starts."""
+    asked = []
+
+    def unknown(host, port, **options):
+        asked.append((host, port, options))
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unknown)
+    monkeypatch.setattr(uvicorn, "run", lambda *_, **__: pytest.fail("uvicorn was started"))
+
+    status = cli.main(["serve", "--host", "pharmacy.invalid", "--port", "8080"])
+
+    assert (status, capsys.readouterr().err) == (2, "InputError: --host: is not an address to listen on (Name or service not known)\n")
+    assert asked == [("pharmacy.invalid", 8080, {"type": socket.SOCK_STREAM})]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_medplan_serve_stopped_by_a_signal_exits_0_and_puts_the_handlers_back(monkeypatch, capsys, caplog, signum):
+    """SIGINT or SIGTERM while uvicorn runs ends `medplan serve` with exit 0 and one log line, not a traceback or a death by signal."""
+    before = signal.getsignal(signum)
+
+    def run(_app, **_options):
+        signal.raise_signal(signum)  # as uvicorn does once the calls in flight are finished
+        pytest.fail("the signal did not stop serve")
+
+    monkeypatch.setattr(uvicorn, "run", run)
+
+    with caplog.at_level(logging.INFO, logger="medplan"):
+        status = cli.main(["serve", "--port", str(free_port())])
+
+    assert (status, *capsys.readouterr()) == (0, "", "")
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [("medplan.service", "INFO", "medplan serve stopped")]
+    assert signal.getsignal(signum) is before
+
+
+def test_serve_in_a_thread_that_is_not_the_main_one_leaves_the_signal_handlers_alone(monkeypatch):
+    """Only the main thread may set signal handlers: serve() from another thread runs uvicorn with the process's own, where the main thread replaces them."""
+    signals = (signal.SIGINT, signal.SIGTERM)
+    before = {number: signal.getsignal(number) for number in signals}
+    seen = []
+    monkeypatch.setattr(uvicorn, "run", lambda _app, **_: seen.append({n: signal.getsignal(n) for n in signals}))
+
+    service.serve(port=free_port())
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(service.serve, port=free_port()).result(timeout=60)  # raises what serve() raised there
+
+    in_main, in_thread = seen
+    assert in_thread == before
+    assert all(in_main[number] is not before[number] for number in signals)
+    assert {number: signal.getsignal(number) for number in signals} == before
 
 
 def wait_for_health(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
