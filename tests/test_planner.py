@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
+import datafiles
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -26,6 +28,8 @@ from strategies import usual_times, zones
 
 import medplan
 from medplan import Action
+from medplan.planner import say_from
+from medplan.table import parse_table
 
 A = {"start": "2026-12-08T09:30", "timezone": "Australia/Perth"}
 B = {"start": "2026-03-30T08:00", "timezone": "Europe/London"}
@@ -1140,3 +1144,153 @@ def test_every_dated_plan_is_ordered_aware_and_in_the_procedure_zone(medication,
     assert utc(result.last_dose) < utc(procedure) < utc(result.resume)
     assert all(utc(result.last_dose) < utc(d) < utc(result.resume) for d in result.omitted_doses)
     assert plan.needs_review == (any(m.action is Action.REVIEW for m in plan.medications) or bool(plan.review_reasons))
+
+
+# --- dates and words the hand-checked rows above do not reach --------------------------------
+
+PERTH = ZoneInfo("Australia/Perth")
+
+
+def test_an_earliest_start_reads_as_a_whole_day_only_at_the_days_first_instant():
+    """Midnight in the procedure's zone reads "any time that day"; 09:30, or midnight at a bare UTC offset, reads as a time."""
+    assert [
+        say_from(datetime(2026, 12, 8, 0, 0, tzinfo=PERTH)),
+        say_from(datetime(2026, 12, 8, 9, 30, tzinfo=PERTH)),
+        say_from(datetime(2026, 12, 8, 0, 0, tzinfo=UTC)),
+    ] == [
+        "Tuesday 8 December 2026 (any time that day)",
+        "Tuesday 8 December 2026 at 09:30",
+        "Tuesday 8 December 2026 at 00:00",
+    ]
+
+
+def test_a_plan_that_is_the_same_for_every_indication_shows_the_first_indications_rule():
+    """Aspirin with no indication, continued for either, shows the primary-prevention row and says so."""
+    result = only(medplan.plan(request(med("aspirin", "08:00"))))
+
+    assert result.rule_id == "asra-pain-2018:aspirin:primary-prevention"
+    assert (
+        "The request does not give the indication; the plan is the same for each indication the table gives, "
+        "and shows the primary-prevention rule."
+    ) in result.notes
+
+
+def test_unconfirmed_rows_that_agree_do_not_answer_for_an_unstated_regimen():
+    """Tinzaparin's two unconfirmed rows made to agree still leave the regimen to ask, not the proposal of one of them."""
+    text = datafiles.with_cells(
+        "drug_classes.csv", "asra-pain-2018:tinzaparin:therapeutic",
+        low_hold="12 hours", intermediate_hold="12 hours", high_hold="12 hours",
+    )
+    table = parse_table(text, "drug_classes.csv")
+
+    result = only(medplan.plan(request(med("tinzaparin", "20:00")), table=table))
+
+    assert (result.action, result.rule_id, result.last_dose) == (Action.REVIEW, None, None)
+    assert result.review_reason == "tinzaparin's hold depends on the dose regimen: prophylactic or therapeutic needed"
+
+
+def test_a_restart_in_the_spring_forward_gap_is_moved_and_the_plan_says_so():
+    """Warfarin at 01:30 restarting on Sunday 29 March (London) is taken at 02:30, and the note names the restart's day."""
+    at = {"start": "2026-03-28T10:00", "timezone": "Europe/London"}
+
+    result = only(medplan.plan(request(med("warfarin", "01:30"), at=at)))
+
+    assert (iso(result.last_dose), iso(result.resume)) == ("2026-03-22T01:30:00+00:00", "2026-03-29T02:30:00+01:00")
+    assert result.notes[0] == (
+        "The usual 01:30 dose does not exist on Sunday 29 March 2026 in Europe/London "
+        "(the clocks go forward); it is taken at 02:30."
+    )
+
+
+def test_an_hours_hold_and_the_next_day_restart_keep_to_the_usual_weekdays():
+    """Heparin injected on Tuesdays and Thursdays, held 24 hours before Tuesday's high-risk procedure: last on Thursday 3, back on Thursday 10."""
+    result = only(medplan.plan(request(med("UFH", "20:00", route="sc", days=["tuesday", "thursday"]), risk="high")))
+
+    # 24 h before 09:30 on Tuesday 8 is Monday 09:30: the Thursday 3 dose is the last before it.
+    # 6 h after is Tuesday 15:30, the seed waits for day +1, and Wednesday 9 is no injection day.
+    assert (iso(result.last_dose), iso(result.resume)) == ("2026-12-03T20:00:00+08:00", "2026-12-10T20:00:00+08:00")
+
+
+def test_an_hours_restart_keeps_to_the_usual_weekday():
+    """Heparin injected on Wednesdays, restarted 6 hours after a Tuesday procedure (no wait for the next day), restarts on Wednesday 9."""
+    body = request(med("UFH", "20:00", route="sc", days=["wednesday"]), risk="high",
+                   policy={"anticoagulant_resume_next_day": False})
+
+    result = only(medplan.plan(body))
+
+    assert (iso(result.last_dose), iso(result.resume)) == ("2026-12-02T20:00:00+08:00", "2026-12-09T20:00:00+08:00")
+
+
+# --- the anticoagulant aftercare: only for an anticoagulant that is held ----------------------
+
+
+def nerve_root_sleeve(*medications, **procedure):
+    """The seed's procedure by its code, with its aftercare, in Perth on Tuesday 8 December 2026."""
+    return {
+        "procedure": {"code": "tfesi-lumbar", "start": "2026-12-08T09:30", "timezone": "Australia/Perth", **procedure},
+        "medications": list(medications),
+    }
+
+
+def anticoagulant_care(body):
+    return [c.item for c in medplan.plan(body).care if c.item.startswith("anticoagulant")]
+
+
+def test_the_anticoagulant_restart_is_in_the_aftercare_when_a_later_medicine_is_held():
+    """Aspirin continued first, then warfarin held: the aftercare says when the blood thinner restarts."""
+    body = nerve_root_sleeve(med("aspirin", "08:00", indication="secondary-prevention"), med("warfarin", "18:00"))
+
+    assert anticoagulant_care(body) == ["anticoagulant-restart"]
+
+
+def test_no_anticoagulant_restart_for_an_anticoagulant_that_is_not_held():
+    """Warfarin left for review before a low-risk procedure is not stopped, so there is no restart to tell."""
+    body = nerve_root_sleeve(med("warfarin", "18:00"), bleeding_risk="low")
+
+    assert anticoagulant_care(body) == []
+
+
+def test_no_anticoagulant_restart_for_a_held_antiplatelet():
+    """Clopidogrel held under CHEST 2022 is an antiplatelet, not an anticoagulant: no restart item."""
+    body = nerve_root_sleeve(med("clopidogrel", "08:00"), guideline="chest-2022")
+
+    assert only(medplan.plan(body)).action is Action.HOLD
+    assert anticoagulant_care(body) == []
+
+
+# --- booked too soon: who is named, and with what ---------------------------------------------
+
+
+def test_a_proposal_booked_too_soon_keeps_its_own_question_after_the_booking():
+    """Apixaban (an unconfirmed row) booked on Monday 7 December gives the booking's reason, then its own."""
+    result = only(medplan.plan(request(med("Eliquis", "08:00", "20:00")), now="2026-12-07T10:00"))
+
+    assert result.review_reason == (
+        "booked too soon: its hold (3 days) needs the last dose on Friday 4 December 2026 at 20:00, and a dose after it "
+        "is due before now; stopped at its next dose, it allows a start from Friday 11 December 2026 (any time that day); "
+        "rule asra-pain-2018:apixaban is not yet confirmed against its source; the dates shown are its proposal"
+    )
+
+
+def test_every_medicine_that_cannot_be_stopped_in_time_is_named():
+    """Warfarin and Plavix both booked too late are named together, in input order."""
+    plan = medplan.plan(request(med("warfarin", "18:00"), med("Plavix", "08:00")), now="2026-12-03T19:00")
+
+    assert plan.review_reasons[0] == (
+        "Booked too soon: told now (Thursday 3 December 2026 at 19:00), warfarin, Plavix cannot be stopped in time; "
+        "the earliest start at which every hold can be met is Friday 11 December 2026 (any time that day): "
+        "book from then, not Tuesday 8 December 2026 at 09:30"
+    )
+
+
+def test_a_medicine_stopped_just_in_time_is_not_named_as_late():
+    """Enoxaparin last taken at 09:30, exactly 24 hours before the 09:30 start, is in time; only warfarin is late."""
+    body = request(med("Clexane", "09:30", regimen="therapeutic"), med("warfarin", "18:00"))
+
+    plan = medplan.plan(body, now="2026-12-07T10:00")
+
+    assert [m.action for m in plan.medications] == [Action.HOLD, Action.REVIEW]
+    assert iso(plan.booking.medicines[0].earliest_start) == "2026-12-08T09:30:00+08:00"
+    assert plan.review_reasons[0].startswith(
+        "Booked too soon: told now (Monday 7 December 2026 at 10:00), warfarin cannot be stopped in time;"
+    )
