@@ -1294,3 +1294,83 @@ def test_a_medicine_stopped_just_in_time_is_not_named_as_late():
     assert plan.review_reasons[0].startswith(
         "Booked too soon: told now (Monday 7 December 2026 at 10:00), warfarin cannot be stopped in time;"
     )
+
+
+# --- clinic policy, and what the order leaves unsaid -----------------------------------------
+
+ASPIRIN_POLICY_HOLD = {"aspirin_before_intermediate": "hold"}
+
+
+def test_aspirin_held_by_policy_says_so_in_the_rule_and_the_notes():
+    """Primary-prevention aspirin held by the clinic's choice: the rule text adds the policy's hold, and a note names the policy."""
+    result = only(medplan.plan(request(med("aspirin", "08:00", indication="primary-prevention"), policy=ASPIRIN_POLICY_HOLD)))
+
+    assert result.action is Action.HOLD
+    assert result.rule == (
+        "intermediate bleeding risk: review; last dose 6 days before; resume 24 hours after; "
+        "clinic policy 'custom': hold, last dose 6 days before"
+    )
+    assert result.notes[0].startswith(
+        "Held as before a high-risk procedure by clinic policy 'custom' (the table: review, ASRA 2018 asks"
+    )
+
+
+def test_aspirin_the_policy_would_hold_without_a_hold_in_the_table_is_left_for_review():
+    """Secondary-prevention aspirin has no hold even at high risk: the policy's hold cannot apply, and a note says why."""
+    result = only(medplan.plan(request(med("aspirin", "08:00", indication="secondary-prevention"), policy=ASPIRIN_POLICY_HOLD)))
+
+    assert result.action is Action.REVIEW
+    assert result.notes[0] == (
+        "Clinic policy 'custom' holds aspirin before intermediate-risk procedures, "
+        "but the table gives no hold for this indication even at high risk: left for review."
+    )
+
+
+def test_a_policy_antiplatelet_hold_equal_to_the_tables_adds_no_note():
+    """CHEST holds clopidogrel 5 days; a policy asking for 5 days changes nothing and says nothing."""
+    result = only(medplan.plan(request(med("clopidogrel", "08:00"), guideline="chest-2022", policy={"antiplatelet_hold_days": 5})))
+
+    assert (str(result.hold), iso(result.last_dose)) == ("5 days", "2026-12-02T08:00:00+08:00")
+    assert result.notes == (
+        "CHEST gives its interval for elective surgery and does not split it by bleeding risk. Restart within 24 hours: the day after.",
+    )
+
+
+def test_a_policy_antiplatelet_hold_does_not_lengthen_an_anticoagulant():
+    """A policy of 10 days for antiplatelets leaves warfarin at the table's 5 days."""
+    result = only(medplan.plan(request(med("warfarin", "18:00"), policy={"antiplatelet_hold_days": 10})))
+
+    assert (str(result.hold), iso(result.last_dose)) == ("5 days", "2026-12-02T18:00:00+08:00")
+
+
+def test_a_regimen_the_table_has_no_row_for_is_named_as_for_it():
+    """Enoxaparin ordered weekly: ASRA gives no rule for enoxaparin 'for weekly' (a route would read 'given')."""
+    result = only(medplan.plan(request(med("enoxaparin", "08:00", regimen="weekly"))))
+
+    assert result.review_reason == "asra-pain-2018 gives no rule for enoxaparin for weekly"
+
+
+def test_a_medicine_whose_plan_waits_for_a_procedure_flag_still_names_its_drug():
+    """Empagliflozin before a procedure that does not say whether the patient fasts: review, but resolved to its drug and class."""
+    result = only(medplan.plan(request(med("empagliflozin", "08:00"))))
+
+    assert (result.action, result.drug, result.drug_class) == (Action.REVIEW, "empagliflozin", "sglt2-inhibitor")
+    assert result.review_reason == "empagliflozin's plan depends on whether the procedure has fasting: procedure.fasting needed"
+
+
+def test_metformin_without_contrast_or_egfr_cites_the_classs_first_row():
+    """Without contrast metformin is continued even with no eGFR, and the plan cites the table's first metformin row."""
+    result = only(medplan.plan(request(med("metformin", "08:00"), contrast=False)))
+
+    assert (result.action, result.rule_id) == (Action.CONTINUE, "acr-2021:metformin:egfr-30-up")
+
+
+def test_an_unstated_regimen_that_changes_nothing_is_noted():
+    """ASRA's dalteparin rows agree for both regimens: held without asking, with a note that the regimen was not given."""
+    result = only(medplan.plan(request(med("dalteparin", "08:00"))))
+
+    assert (result.action, result.rule_id) == (Action.HOLD, "asra-pain-2018:dalteparin:prophylactic")
+    assert result.notes[0] == (
+        "The request does not give the regimen; the plan is the same for each regimen the table gives, "
+        "and shows the prophylactic rule."
+    )
