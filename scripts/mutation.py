@@ -1,6 +1,6 @@
 """Mutation testing of medplan/schedule.py, planner.py and table.py with mutmut: a run outside CI.
 
-    .venv/bin/pip install '.[test]' mutmut
+    .venv/bin/pip install '.[test,mutation]'
     .venv/bin/python scripts/mutation.py --fresh                  # every mutant, from scratch
     .venv/bin/python scripts/mutation.py 'medplan.schedule.*'     # (re)run one module's mutants
 
@@ -16,9 +16,11 @@ prints what ``mutmut results`` lists (the mutants not killed, less those not
 run this time), the counts per module and
 ``mutmut export-cicd-stats``.
 
-mutmut keeps its results in mutants/ (git ignores it) and reruns only mutants
-of functions that changed; ``--fresh`` starts again from nothing, and naming
-mutants (globs as ``mutmut run`` takes them) reruns those whatever is cached.
+mutmut keeps its results in mutants/ (git ignores it) and runs again only the
+mutants of functions that changed (this script first deletes its stale copies
+of edited modules, see drop_stale_copies); a mutant that survived stays
+survived until it is named: naming mutants (globs, as ``mutmut run`` takes
+them) reruns those whatever is cached, and ``--fresh`` starts from nothing.
 """
 
 from __future__ import annotations
@@ -47,6 +49,20 @@ def copy_bundled_data() -> None:
         destination = MUTANTS / target
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / source, destination)
+
+
+def drop_stale_copies() -> None:
+    """Delete mutants/ copies of modules edited since mutmut last wrote them, so it copies them afresh.
+
+    mutmut measures the covered lines (mutate_only_covered_lines) on its copy
+    before it mutates an edited module again, and leaves an existing copy in
+    place: a copy with mutants already written into it has other line numbers
+    than the source, and would leave most of the module unmutated.
+    """
+    for source in (ROOT / "medplan").rglob("*.py"):
+        copy = MUTANTS / source.relative_to(ROOT)
+        if copy.exists() and copy.stat().st_mtime < source.stat().st_mtime:
+            copy.unlink()
 
 
 def environment() -> dict[str, str]:
@@ -98,6 +114,7 @@ def main() -> None:
     arguments = parser.parse_args()
     if arguments.fresh:
         shutil.rmtree(MUTANTS, ignore_errors=True)
+    drop_stale_copies()
     copy_bundled_data()
 
     # mutmut's progress line redraws itself; let it reach the terminal as it goes.

@@ -28,8 +28,10 @@ from strategies import usual_times, zones
 
 import medplan
 from medplan import Action
-from medplan.planner import say_from
+from medplan.bridging import load_bridging_tables
+from medplan.planner import make_plan, say_from
 from medplan.table import parse_table
+from medplan.thrombosis import load_risk_table
 
 A = {"start": "2026-12-08T09:30", "timezone": "Australia/Perth"}
 B = {"start": "2026-03-30T08:00", "timezone": "Europe/London"}
@@ -1374,3 +1376,81 @@ def test_an_unstated_regimen_that_changes_nothing_is_noted():
         "The request does not give the regimen; the plan is the same for each regimen the table gives, "
         "and shows the prophylactic rule."
     )
+
+
+# --- booking answers, and a plan's reasons in order -------------------------------------------
+
+
+def test_notify_by_is_the_earliest_instant_in_the_hour_the_clocks_repeat():
+    """London falls back on 25 October: the 01:45 BST injection left out comes before the infusion's 01:30 GMT stop, so it is the notice."""
+    body = request(med("heparin", route="iv"), med("Clexane", "01:45", regimen="therapeutic"),
+                   at={"start": "2026-10-25T07:30", "timezone": "Europe/London"})
+
+    plan = medplan.plan(body, now="2026-10-20T10:00")
+
+    assert [iso(m.notify_by) for m in plan.booking.medicines] == ["2026-10-25T01:30:00+00:00", "2026-10-25T01:45:00+01:00"]
+    assert iso(plan.booking.notify_by) == "2026-10-25T01:45:00+01:00"
+
+
+def test_the_earliest_start_counts_from_the_last_dose_on_a_usual_weekday():
+    """Heparin on Tuesdays and Thursdays, told on Saturday: last taken Thursday 20:00, so 24 hours are already past and nothing limits the start."""
+    body = request(med("UFH", "20:00", route="sc", days=["tuesday", "thursday"]), risk="high")
+
+    booking = medplan.plan(body, now="2026-12-05T10:00").booking
+
+    assert [iso(m.earliest_start) for m in booking.medicines] == ["2026-12-05T10:00:00+08:00"]
+    assert (iso(booking.earliest_start), booking.limited_by) == ("2026-12-05T10:00:00+08:00", ())
+
+
+def test_a_brand_booked_too_soon_is_named_with_its_drug_in_the_instruction():
+    """Coumadin booked too soon: the patient is told not to change their Coumadin (warfarin) yet."""
+    result = only(medplan.plan(request(med("Coumadin", "18:00")), now="2026-12-03T19:00"))
+
+    assert result.instruction == (
+        "Do not change how you take your Coumadin (warfarin) until your pharmacist or doctor "
+        "tells you what to do before the procedure."
+    )
+
+
+def test_every_reason_a_medicine_needs_review_is_given_in_order():
+    """Eliquis with no dose times: its unconfirmed row, then the missing times, in one reason."""
+    result = only(medplan.plan(request(med("Eliquis"))))
+
+    assert result.review_reason == (
+        "rule asra-pain-2018:apixaban is not yet confirmed against its source; the dates shown are its proposal; "
+        "apixaban's usual dose times are needed to date the last dose and the restart"
+    )
+
+
+def test_a_hold_that_cannot_be_dated_shows_no_hold():
+    """Warfarin with no dose times is review with no hold shown, since no dose is dated."""
+    result = only(medplan.plan(request(med("warfarin"))))
+
+    assert (result.action, result.hold, result.last_dose) == (Action.REVIEW, None, None)
+
+
+def test_the_procedures_own_question_comes_before_the_medicines():
+    """A lumbar puncture (its catalogue tier unconfirmed) with an unknown medicine: the procedure's question is first."""
+    body = {"procedure": {"code": "lumbar-puncture", "start": "2026-12-08T09:30", "timezone": "Australia/Perth"},
+            "medications": [med("Notarealdrugium", "08:00")]}
+
+    assert medplan.plan(body).review_reasons == (
+        "Lumbar puncture: the catalogue's tier for lumbar-puncture is not yet confirmed in its source",
+        "Notarealdrugium: 'Notarealdrugium' is not in medplan's table: check the name, or plan this medicine by hand",
+    )
+
+
+def test_the_planner_uses_the_pathway_tables_it_is_given(tmp_path):
+    """A clinic's own copies of the thrombotic-risk, bridging-dose and pathway tables are the ones the plan names."""
+    for bundled, copy in (("thrombotic_risk.csv", "clinic-risk.csv"), ("bridging_doses.csv", "clinic-doses.csv"),
+                          ("warfarin_pathway.csv", "clinic-pathway.csv")):
+        (tmp_path / copy).write_text(datafiles.bundled(bundled), encoding="utf-8")
+    parsed = medplan.parse_request(request(med("warfarin", "18:00")))
+
+    plan = make_plan(parsed, medplan.default_table(), medplan_version="test",
+                     risk_table=load_risk_table(tmp_path / "clinic-risk.csv"),
+                     bridging=load_bridging_tables(tmp_path / "clinic-doses.csv", tmp_path / "clinic-pathway.csv"))
+
+    assert [v.partition(" ")[0] for v in plan.anticoagulation.versions] == [
+        "clinic-risk.csv", "clinic-doses.csv", "clinic-pathway.csv",
+    ]
