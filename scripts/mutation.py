@@ -17,8 +17,8 @@ run this time), the counts per module and
 ``mutmut export-cicd-stats``.
 
 mutmut keeps its results in mutants/ (git ignores it) and runs again only the
-mutants of functions that changed (this script first deletes its stale copies
-of edited modules, see drop_stale_copies); a mutant that survived stays
+mutants of functions that changed (this script first deletes the copies it
+would otherwise measure wrongly, see drop_stale_copies); a mutant that survived stays
 survived until it is named: naming mutants (globs, as ``mutmut run`` takes
 them) reruns those whatever is cached, and ``--fresh`` starts from nothing.
 """
@@ -52,16 +52,20 @@ def copy_bundled_data() -> None:
 
 
 def drop_stale_copies() -> None:
-    """Delete mutants/ copies of modules edited since mutmut last wrote them, so it copies them afresh.
+    """Delete mutmut's copies of the modules it mutates, and of any module edited since it copied it.
 
     mutmut measures the covered lines (mutate_only_covered_lines) on its copy
-    before it mutates an edited module again, and leaves an existing copy in
-    place: a copy with mutants already written into it has other line numbers
-    than the source, and would leave most of the module unmutated.
+    of a module before it writes the mutants again, and keeps a copy that
+    exists: a copy with mutants already in it has other line numbers than the
+    source, and would leave most of the module unmutated. Copied afresh, the
+    module is mutated again in seconds; the results of functions that did not
+    change are kept (mutmut stores them by a hash of each function).
     """
+    with (ROOT / "pyproject.toml").open("rb") as stream:
+        mutated = {ROOT / path for path in tomllib.load(stream)["tool"]["mutmut"]["only_mutate"]}
     for source in (ROOT / "medplan").rglob("*.py"):
         copy = MUTANTS / source.relative_to(ROOT)
-        if copy.exists() and copy.stat().st_mtime < source.stat().st_mtime:
+        if copy.exists() and (source in mutated or copy.stat().st_mtime < source.stat().st_mtime):
             copy.unlink()
 
 
