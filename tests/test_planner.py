@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 import datafiles
 import pytest
@@ -27,7 +28,10 @@ from strategies import usual_times, zones
 
 import medplan
 from medplan import Action
+from medplan.bridging import load_bridging_tables
+from medplan.planner import make_plan, say_from
 from medplan.table import parse_table
+from medplan.thrombosis import load_risk_table
 
 A = {"start": "2026-12-08T09:30", "timezone": "Australia/Perth"}
 B = {"start": "2026-03-30T08:00", "timezone": "Europe/London"}
@@ -1213,3 +1217,311 @@ def test_a_row_without_a_note_adds_none():
 
     assert bundled.notes[-1] == medplan.default_table().rules_for("asra-pain-2018", "warfarin")[0].note
     assert result.notes == bundled.notes[:-1]
+
+
+# --- dates and words the hand-checked rows above do not reach --------------------------------
+
+PERTH = ZoneInfo("Australia/Perth")
+
+
+def test_an_earliest_start_reads_as_a_whole_day_only_at_the_days_first_instant():
+    """Midnight in the procedure's zone reads "any time that day"; 09:30, or midnight at a bare UTC offset, reads as a time."""
+    assert [
+        say_from(datetime(2026, 12, 8, 0, 0, tzinfo=PERTH)),
+        say_from(datetime(2026, 12, 8, 9, 30, tzinfo=PERTH)),
+        say_from(datetime(2026, 12, 8, 0, 0, tzinfo=UTC)),
+    ] == [
+        "Tuesday 8 December 2026 (any time that day)",
+        "Tuesday 8 December 2026 at 09:30",
+        "Tuesday 8 December 2026 at 00:00",
+    ]
+
+
+def test_a_plan_that_is_the_same_for_every_indication_shows_the_first_indications_rule():
+    """Aspirin with no indication, continued for either, shows the primary-prevention row and says so."""
+    result = only(medplan.plan(request(med("aspirin", "08:00"))))
+
+    assert result.rule_id == "asra-pain-2018:aspirin:primary-prevention"
+    assert (
+        "The request does not give the indication; the plan is the same for each indication the table gives, "
+        "and shows the primary-prevention rule."
+    ) in result.notes
+
+
+def test_unconfirmed_rows_that_agree_do_not_answer_for_an_unstated_regimen():
+    """Tinzaparin's two unconfirmed rows made to agree still leave the regimen to ask, not the proposal of one of them."""
+    text = datafiles.with_cells(
+        "drug_classes.csv", "asra-pain-2018:tinzaparin:therapeutic",
+        low_hold="12 hours", intermediate_hold="12 hours", high_hold="12 hours",
+    )
+    table = parse_table(text, "drug_classes.csv")
+
+    result = only(medplan.plan(request(med("tinzaparin", "20:00")), table=table))
+
+    assert (result.action, result.rule_id, result.last_dose) == (Action.REVIEW, None, None)
+    assert result.review_reason == "tinzaparin's hold depends on the dose regimen: prophylactic or therapeutic needed"
+
+
+def test_a_restart_in_the_spring_forward_gap_is_moved_and_the_plan_says_so():
+    """Warfarin at 01:30 restarting on Sunday 29 March (London) is taken at 02:30, and the note names the restart's day."""
+    at = {"start": "2026-03-28T10:00", "timezone": "Europe/London"}
+
+    result = only(medplan.plan(request(med("warfarin", "01:30"), at=at)))
+
+    assert (iso(result.last_dose), iso(result.resume)) == ("2026-03-22T01:30:00+00:00", "2026-03-29T02:30:00+01:00")
+    assert result.notes[0] == (
+        "The usual 01:30 dose does not exist on Sunday 29 March 2026 in Europe/London "
+        "(the clocks go forward); it is taken at 02:30."
+    )
+
+
+def test_an_hours_hold_and_the_next_day_restart_keep_to_the_usual_weekdays():
+    """Heparin injected on Tuesdays and Thursdays, held 24 hours before Tuesday's high-risk procedure: last on Thursday 3, back on Thursday 10."""
+    result = only(medplan.plan(request(med("UFH", "20:00", route="sc", days=["tuesday", "thursday"]), risk="high")))
+
+    # 24 h before 09:30 on Tuesday 8 is Monday 09:30: the Thursday 3 dose is the last before it.
+    # 6 h after is Tuesday 15:30, the seed waits for day +1, and Wednesday 9 is no injection day.
+    assert (iso(result.last_dose), iso(result.resume)) == ("2026-12-03T20:00:00+08:00", "2026-12-10T20:00:00+08:00")
+
+
+def test_an_hours_restart_keeps_to_the_usual_weekday():
+    """Heparin injected on Wednesdays, restarted 6 hours after a Tuesday procedure (no wait for the next day), restarts on Wednesday 9."""
+    body = request(med("UFH", "20:00", route="sc", days=["wednesday"]), risk="high",
+                   policy={"anticoagulant_resume_next_day": False})
+
+    result = only(medplan.plan(body))
+
+    assert (iso(result.last_dose), iso(result.resume)) == ("2026-12-02T20:00:00+08:00", "2026-12-09T20:00:00+08:00")
+
+
+# --- the anticoagulant aftercare: only for an anticoagulant that is held ----------------------
+
+
+def nerve_root_sleeve(*medications, **procedure):
+    """The seed's procedure by its code, with its aftercare, in Perth on Tuesday 8 December 2026."""
+    return {
+        "procedure": {"code": "tfesi-lumbar", "start": "2026-12-08T09:30", "timezone": "Australia/Perth", **procedure},
+        "medications": list(medications),
+    }
+
+
+def anticoagulant_care(body):
+    return [c.item for c in medplan.plan(body).care if c.item.startswith("anticoagulant")]
+
+
+def test_the_anticoagulant_restart_is_in_the_aftercare_when_a_later_medicine_is_held():
+    """Aspirin continued first, then warfarin held: the aftercare says when the blood thinner restarts."""
+    body = nerve_root_sleeve(med("aspirin", "08:00", indication="secondary-prevention"), med("warfarin", "18:00"))
+
+    assert anticoagulant_care(body) == ["anticoagulant-restart"]
+
+
+def test_no_anticoagulant_restart_for_an_anticoagulant_that_is_not_held():
+    """Warfarin left for review before a low-risk procedure is not stopped, so there is no restart to tell."""
+    body = nerve_root_sleeve(med("warfarin", "18:00"), bleeding_risk="low")
+
+    assert anticoagulant_care(body) == []
+
+
+def test_no_anticoagulant_restart_for_a_held_antiplatelet():
+    """Clopidogrel held under CHEST 2022 is an antiplatelet, not an anticoagulant: no restart item."""
+    body = nerve_root_sleeve(med("clopidogrel", "08:00"), guideline="chest-2022")
+
+    assert only(medplan.plan(body)).action is Action.HOLD
+    assert anticoagulant_care(body) == []
+
+
+# --- booked too soon: who is named, and with what ---------------------------------------------
+
+
+def test_a_proposal_booked_too_soon_keeps_its_own_question_after_the_booking():
+    """Apixaban (an unconfirmed row) booked on Monday 7 December gives the booking's reason, then its own."""
+    result = only(medplan.plan(request(med("Eliquis", "08:00", "20:00")), now="2026-12-07T10:00"))
+
+    assert result.review_reason == (
+        "booked too soon: its hold (3 days) needs the last dose on Friday 4 December 2026 at 20:00, and a dose after it "
+        "is due before now; stopped at its next dose, it allows a start from Friday 11 December 2026 (any time that day); "
+        "rule asra-pain-2018:apixaban is not yet confirmed against its source; the dates shown are its proposal"
+    )
+
+
+def test_every_medicine_that_cannot_be_stopped_in_time_is_named():
+    """Warfarin and Plavix both booked too late are named together, in input order."""
+    plan = medplan.plan(request(med("warfarin", "18:00"), med("Plavix", "08:00")), now="2026-12-03T19:00")
+
+    assert plan.review_reasons[0] == (
+        "Booked too soon: told now (Thursday 3 December 2026 at 19:00), warfarin, Plavix cannot be stopped in time; "
+        "the earliest start at which every hold can be met is Friday 11 December 2026 (any time that day): "
+        "book from then, not Tuesday 8 December 2026 at 09:30"
+    )
+
+
+def test_a_medicine_stopped_just_in_time_is_not_named_as_late():
+    """Enoxaparin last taken at 09:30, exactly 24 hours before the 09:30 start, is in time; only warfarin is late."""
+    body = request(med("Clexane", "09:30", regimen="therapeutic"), med("warfarin", "18:00"))
+
+    plan = medplan.plan(body, now="2026-12-07T10:00")
+
+    assert [m.action for m in plan.medications] == [Action.HOLD, Action.REVIEW]
+    assert iso(plan.booking.medicines[0].earliest_start) == "2026-12-08T09:30:00+08:00"
+    assert plan.review_reasons[0].startswith(
+        "Booked too soon: told now (Monday 7 December 2026 at 10:00), warfarin cannot be stopped in time;"
+    )
+
+
+# --- clinic policy, and what the order leaves unsaid -----------------------------------------
+
+ASPIRIN_POLICY_HOLD = {"aspirin_before_intermediate": "hold"}
+
+
+def test_aspirin_held_by_policy_says_so_in_the_rule_and_the_notes():
+    """Primary-prevention aspirin held by the clinic's choice: the rule text adds the policy's hold, and a note names the policy."""
+    result = only(medplan.plan(request(med("aspirin", "08:00", indication="primary-prevention"), policy=ASPIRIN_POLICY_HOLD)))
+
+    assert result.action is Action.HOLD
+    assert result.rule == (
+        "intermediate bleeding risk: review; last dose 6 days before; resume 24 hours after; "
+        "clinic policy 'custom': hold, last dose 6 days before"
+    )
+    assert result.notes[0].startswith(
+        "Held as before a high-risk procedure by clinic policy 'custom' (the table: review, ASRA 2018 asks"
+    )
+
+
+def test_aspirin_the_policy_would_hold_without_a_hold_in_the_table_is_left_for_review():
+    """Secondary-prevention aspirin has no hold even at high risk: the policy's hold cannot apply, and a note says why."""
+    result = only(medplan.plan(request(med("aspirin", "08:00", indication="secondary-prevention"), policy=ASPIRIN_POLICY_HOLD)))
+
+    assert result.action is Action.REVIEW
+    assert result.notes[0] == (
+        "Clinic policy 'custom' holds aspirin before intermediate-risk procedures, "
+        "but the table gives no hold for this indication even at high risk: left for review."
+    )
+
+
+def test_a_policy_antiplatelet_hold_equal_to_the_tables_adds_no_note():
+    """CHEST holds clopidogrel 5 days; a policy asking for 5 days changes nothing and says nothing."""
+    result = only(medplan.plan(request(med("clopidogrel", "08:00"), guideline="chest-2022", policy={"antiplatelet_hold_days": 5})))
+
+    assert (str(result.hold), iso(result.last_dose)) == ("5 days", "2026-12-02T08:00:00+08:00")
+    assert result.notes == (
+        "CHEST gives its interval for elective surgery and does not split it by bleeding risk. Restart within 24 hours: the day after.",
+    )
+
+
+def test_a_policy_antiplatelet_hold_does_not_lengthen_an_anticoagulant():
+    """A policy of 10 days for antiplatelets leaves warfarin at the table's 5 days."""
+    result = only(medplan.plan(request(med("warfarin", "18:00"), policy={"antiplatelet_hold_days": 10})))
+
+    assert (str(result.hold), iso(result.last_dose)) == ("5 days", "2026-12-02T18:00:00+08:00")
+
+
+def test_a_regimen_the_table_has_no_row_for_is_named_as_for_it():
+    """Enoxaparin ordered weekly: ASRA gives no rule for enoxaparin 'for weekly' (a route would read 'given')."""
+    result = only(medplan.plan(request(med("enoxaparin", "08:00", regimen="weekly"))))
+
+    assert result.review_reason == "asra-pain-2018 gives no rule for enoxaparin for weekly"
+
+
+def test_a_medicine_whose_plan_waits_for_a_procedure_flag_still_names_its_drug():
+    """Empagliflozin before a procedure that does not say whether the patient fasts: review, but resolved to its drug and class."""
+    result = only(medplan.plan(request(med("empagliflozin", "08:00"))))
+
+    assert (result.action, result.drug, result.drug_class) == (Action.REVIEW, "empagliflozin", "sglt2-inhibitor")
+    assert result.review_reason == "empagliflozin's plan depends on whether the procedure has fasting: procedure.fasting needed"
+
+
+def test_metformin_without_contrast_or_egfr_cites_the_classs_first_row():
+    """Without contrast metformin is continued even with no eGFR, and the plan cites the table's first metformin row."""
+    result = only(medplan.plan(request(med("metformin", "08:00"), contrast=False)))
+
+    assert (result.action, result.rule_id) == (Action.CONTINUE, "acr-2021:metformin:egfr-30-up")
+
+
+def test_an_unstated_regimen_that_changes_nothing_is_noted():
+    """ASRA's dalteparin rows agree for both regimens: held without asking, with a note that the regimen was not given."""
+    result = only(medplan.plan(request(med("dalteparin", "08:00"))))
+
+    assert (result.action, result.rule_id) == (Action.HOLD, "asra-pain-2018:dalteparin:prophylactic")
+    assert result.notes[0] == (
+        "The request does not give the regimen; the plan is the same for each regimen the table gives, "
+        "and shows the prophylactic rule."
+    )
+
+
+# --- booking answers, and a plan's reasons in order -------------------------------------------
+
+
+def test_notify_by_is_the_earliest_instant_in_the_hour_the_clocks_repeat():
+    """London falls back on 25 October: the 01:45 BST injection left out comes before the infusion's 01:30 GMT stop, so it is the notice."""
+    body = request(med("heparin", route="iv"), med("Clexane", "01:45", regimen="therapeutic"),
+                   at={"start": "2026-10-25T07:30", "timezone": "Europe/London"})
+
+    plan = medplan.plan(body, now="2026-10-20T10:00")
+
+    assert [iso(m.notify_by) for m in plan.booking.medicines] == ["2026-10-25T01:30:00+00:00", "2026-10-25T01:45:00+01:00"]
+    assert iso(plan.booking.notify_by) == "2026-10-25T01:45:00+01:00"
+
+
+def test_the_earliest_start_counts_from_the_last_dose_on_a_usual_weekday():
+    """Heparin on Tuesdays and Thursdays, told on Saturday: last taken Thursday 20:00, so 24 hours are already past and nothing limits the start."""
+    body = request(med("UFH", "20:00", route="sc", days=["tuesday", "thursday"]), risk="high")
+
+    booking = medplan.plan(body, now="2026-12-05T10:00").booking
+
+    assert [iso(m.earliest_start) for m in booking.medicines] == ["2026-12-05T10:00:00+08:00"]
+    assert (iso(booking.earliest_start), booking.limited_by) == ("2026-12-05T10:00:00+08:00", ())
+
+
+def test_a_brand_booked_too_soon_is_named_with_its_drug_in_the_instruction():
+    """Coumadin booked too soon: the patient is told not to change their Coumadin (warfarin) yet."""
+    result = only(medplan.plan(request(med("Coumadin", "18:00")), now="2026-12-03T19:00"))
+
+    assert result.instruction == (
+        "Do not change how you take your Coumadin (warfarin) until your pharmacist or doctor "
+        "tells you what to do before the procedure."
+    )
+
+
+def test_every_reason_a_medicine_needs_review_is_given_in_order():
+    """Eliquis with no dose times: its unconfirmed row, then the missing times, in one reason."""
+    result = only(medplan.plan(request(med("Eliquis"))))
+
+    assert result.review_reason == (
+        "rule asra-pain-2018:apixaban is not yet confirmed against its source; the dates shown are its proposal; "
+        "apixaban's usual dose times are needed to date the last dose and the restart"
+    )
+
+
+def test_a_hold_that_cannot_be_dated_shows_no_hold():
+    """Warfarin with no dose times is review with no hold shown, since no dose is dated."""
+    result = only(medplan.plan(request(med("warfarin"))))
+
+    assert (result.action, result.hold, result.last_dose) == (Action.REVIEW, None, None)
+
+
+def test_the_procedures_own_question_comes_before_the_medicines():
+    """A lumbar puncture (its catalogue tier unconfirmed) with an unknown medicine: the procedure's question is first."""
+    body = {"procedure": {"code": "lumbar-puncture", "start": "2026-12-08T09:30", "timezone": "Australia/Perth"},
+            "medications": [med("Notarealdrugium", "08:00")]}
+
+    assert medplan.plan(body).review_reasons == (
+        "Lumbar puncture: the catalogue's tier for lumbar-puncture is not yet confirmed in its source",
+        "Notarealdrugium: 'Notarealdrugium' is not in medplan's table: check the name, or plan this medicine by hand",
+    )
+
+
+def test_the_planner_uses_the_pathway_tables_it_is_given(tmp_path):
+    """A clinic's own copies of the thrombotic-risk, bridging-dose and pathway tables are the ones the plan names."""
+    for bundled, copy in (("thrombotic_risk.csv", "clinic-risk.csv"), ("bridging_doses.csv", "clinic-doses.csv"),
+                          ("warfarin_pathway.csv", "clinic-pathway.csv")):
+        (tmp_path / copy).write_text(datafiles.bundled(bundled), encoding="utf-8")
+    parsed = medplan.parse_request(request(med("warfarin", "18:00")))
+
+    plan = make_plan(parsed, medplan.default_table(), medplan_version="test",
+                     risk_table=load_risk_table(tmp_path / "clinic-risk.csv"),
+                     bridging=load_bridging_tables(tmp_path / "clinic-doses.csv", tmp_path / "clinic-pathway.csv"))
+
+    assert [v.partition(" ")[0] for v in plan.anticoagulation.versions] == [
+        "clinic-risk.csv", "clinic-doses.csv", "clinic-pathway.csv",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time as system_time
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -196,7 +197,7 @@ def test_elapsed_moves_real_time():
 
 def test_an_empty_schedule_is_a_programming_error():
     """The planner must not ask for doses without dose times; the schedule refuses loudly."""
-    with pytest.raises(ValueError, match="at least one usual dose time"):
+    with pytest.raises(ValueError, match=r"^a schedule needs at least one usual dose time$"):
         schedule.last_dose_holding_days(date(2026, 12, 8), 1, (), PERTH)
 
 
@@ -206,6 +207,72 @@ def test_a_schedule_with_no_dose_day_stops_searching_and_says_so():
         schedule.last_dose_holding_days(date(2026, 12, 8), 1, (time(8),), PERTH, weekdays=(7,))
 
     assert str(info.value) == "no scheduled dose within 400 days of 2026-12-08"
+
+
+def test_weekday_hold_hours_counts_back_to_a_usual_weekday():
+    """A Friday-only 08:00 dose held 72 hours before Wednesday 09:30 was last taken on Friday, not on Sunday."""
+    start = datetime(2026, 12, 9, 9, 30, tzinfo=PERTH)
+
+    last = schedule.last_dose_holding_hours(start, 72, (time(8),), PERTH, weekdays=(4,))
+
+    assert last.isoformat() == "2026-12-04T08:00:00+08:00"
+
+
+def test_weekday_resume_after_hours_waits_for_a_usual_weekday():
+    """A Friday-only 08:00 dose resumed 24 hours after a Wednesday 10:00 finish restarts on Friday, not on Thursday."""
+    end = datetime(2026, 12, 9, 10, tzinfo=PERTH)
+
+    first = schedule.first_dose_after_hours(end, 24, (time(8),), PERTH, weekdays=(4,))
+
+    assert first.isoformat() == "2026-12-11T08:00:00+08:00"
+
+
+KIRITIMATI = ZoneInfo("Pacific/Kiritimati")  # UTC+14 all year
+PAGO_PAGO = ZoneInfo("Pacific/Pago_Pago")  # UTC-11 all year
+
+
+@pytest.fixture(params=["Etc/GMT+12", "Etc/GMT-14"])
+def host_zone(request, monkeypatch):
+    """The machine's own zone (TZ) set to UTC-12 or UTC+14 for one test, then restored."""
+    if not hasattr(system_time, "tzset"):
+        pytest.skip("time.tzset is POSIX only")
+    monkeypatch.setenv("TZ", request.param)
+    system_time.tzset()
+    yield
+    monkeypatch.undo()
+    system_time.tzset()
+
+
+@pytest.mark.usefixtures("host_zone")
+def test_the_doses_do_not_depend_on_the_machines_own_time_zone():
+    """On a machine 12 hours behind UTC or 14 ahead, Kiritimati's and Pago Pago's doses fall on their own calendar days."""
+    kiritimati_start = datetime(2026, 12, 8, 1, tzinfo=KIRITIMATI)
+    pago_pago_end = datetime(2026, 12, 8, 23, 30, tzinfo=PAGO_PAGO)
+
+    answers = [
+        schedule.last_dose_holding_hours(kiritimati_start, 0, (time(0, 30), time(20)), KIRITIMATI),
+        schedule.last_dose_holding_days(date(2026, 12, 8), 0, (time(0, 30),), KIRITIMATI),
+        schedule.first_dose_after_hours(pago_pago_end, 0, (time(8), time(23, 45)), PAGO_PAGO),
+        schedule.first_dose_on_day(date(2026, 12, 8), 0, pago_pago_end, (time(23, 45),), PAGO_PAGO),
+    ]
+    kiritimati_omitted = schedule.doses_between(
+        datetime(2026, 12, 6, 0, 30, tzinfo=KIRITIMATI), datetime(2026, 12, 8, 0, 30, tzinfo=KIRITIMATI),
+        (time(0, 30), time(20)), KIRITIMATI,
+    )
+    pago_pago_omitted = schedule.doses_between(
+        datetime(2026, 12, 6, 8, tzinfo=PAGO_PAGO), datetime(2026, 12, 8, 8, tzinfo=PAGO_PAGO),
+        (time(8), time(23)), PAGO_PAGO,
+    )
+
+    assert [d.isoformat() for d in answers] == [
+        "2026-12-08T00:30:00+14:00", "2026-12-07T00:30:00+14:00", "2026-12-08T23:45:00-11:00", "2026-12-08T23:45:00-11:00",
+    ]
+    assert [d.isoformat() for d in kiritimati_omitted] == [
+        "2026-12-06T20:00:00+14:00", "2026-12-07T00:30:00+14:00", "2026-12-07T20:00:00+14:00",
+    ]
+    assert [d.isoformat() for d in pago_pago_omitted] == [
+        "2026-12-06T23:00:00-11:00", "2026-12-07T08:00:00-11:00", "2026-12-07T23:00:00-11:00",
+    ]
 
 
 # --- properties ---------------------------------------------------------------------------
@@ -396,3 +463,28 @@ def test_weekday_omitted_doses_all_fall_on_usual_weekdays(zone, day0, hold, time
     omitted = schedule.doses_between(last, first, times, zone, weekdays=days)
 
     assert list(omitted) == [d for d in every_dose(day0, times, zone, days) if utc(last) < utc(d) < utc(first)]
+
+
+@given(zone=zones, day0=procedure_days, at=clock_times, hours=st.integers(0, 240), times=usual_times, days=weekdays)
+def test_weekday_hold_hours_is_the_latest_dose_on_a_usual_weekday_at_least_h_hours_before(zone, day0, at, hours, times, days):
+    """With usual weekdays, the last dose of an hours hold is the oracle's latest dose at least H hours before the start."""
+    start = schedule.scheduled_dose(day0, at, zone)
+
+    last = schedule.last_dose_holding_hours(start, hours, times, zone, weekdays=days)
+
+    limit = utc(start) - timedelta(hours=hours)
+    assert last == [d for d in every_dose(day0, times, zone, days) if utc(d) <= limit][-1]
+    assert_well_formed(last, times, zone)
+
+
+@given(zone=zones, day0=procedure_days, at=clock_times, hours=st.integers(0, 240), times=usual_times, days=weekdays)
+def test_weekday_resume_after_hours_is_the_first_dose_on_a_usual_weekday_h_hours_after(zone, day0, at, hours, times, days):
+    """With usual weekdays, the restart after H hours is the oracle's first dose at least H hours after the finish (strictly after it for H = 0)."""
+    finish = schedule.scheduled_dose(day0, at, zone)
+
+    first = schedule.first_dose_after_hours(finish, hours, times, zone, weekdays=days)
+
+    limit = utc(finish) + timedelta(hours=hours)
+    candidates = [d for d in every_dose(day0, times, zone, days) if utc(d) >= limit and utc(d) > utc(finish)]
+    assert first == candidates[0]
+    assert_well_formed(first, times, zone)
