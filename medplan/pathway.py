@@ -42,6 +42,7 @@ from medplan.model import (
     MedicationOrder,
     MedicationPlan,
     Patient,
+    Policy,
     Procedure,
     Regimen,
     Request,
@@ -289,6 +290,20 @@ def _inr_text(max_value: float, tables: BridgingTables) -> str:
     return text
 
 
+def _inr_source(
+    rule_source: str | None, policy: Policy, max_value: float, tables: BridgingTables
+) -> str:
+    # The row says to check the INR; the threshold is the clinic policy's
+    # (planner._checks); the vitamin K advice, shown only below its own cut-off,
+    # is the pathway table's, so each is cited where its words are used.
+    parts = [rule_source] if rule_source else []
+    parts.append(f"INR threshold {max_value:g}: clinic policy {policy.name!r}")
+    step = tables.step("vitamin_k_inr_below")
+    if max_value < step.value:
+        parts.append(f"vitamin K: {step.source}")
+    return "; ".join(parts)
+
+
 def _decision(result: Classification | None) -> tuple[Bridging, str, str | None]:
     """The bridging decision, the decision in words, and why it needs review (None when it does not)."""
     if result is None:
@@ -401,7 +416,7 @@ def plan_anticoagulation(
             _inr_text(check.max_value, tables),
             medicine=vka.input,
             rule_id=vka.rule_id,
-            source=tables.step("vitamin_k_inr_below").source,
+            source=_inr_source(vka.source, policy, check.max_value, tables),
         )
         for check in vka.checks
     ]

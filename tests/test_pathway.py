@@ -464,6 +464,19 @@ def test_an_inr_threshold_at_the_vitamin_k_limit_offers_no_vitamin_k():
     assert tests == ["INR blood test: the procedure goes ahead only if it is 1.8 or less."]
 
 
+@pytest.mark.parametrize(("inr_max", "cites_vitamin_k"), [(1.5, True), (1.8, False)])
+def test_the_inr_test_cites_the_warfarin_row_the_clinic_threshold_and_vitamin_k_only_when_offered(inr_max, cites_vitamin_k):
+    """The day -1 INR test's source is the warfarin row's, then the clinic policy giving the threshold, then vitamin K's only if the test offers it."""
+    plan = medplan.plan(booking(HIGH, AF, policy={"inr_max": inr_max}))
+    warfarin = plan.medications[0]
+    vitamin_k = default_bridging_tables().step("vitamin_k_inr_below").source
+
+    (test,) = [e for e in plan.timeline if e.kind == "test" and e.rule_id == warfarin.rule_id]
+
+    expected = f"{warfarin.source}; INR threshold {inr_max:g}: clinic policy {plan.policy.name!r}"
+    assert test.source == expected + (f"; vitamin K: {vitamin_k}" if cites_vitamin_k else "")
+
+
 def test_a_dose_beyond_the_largest_syringe_is_a_question():
     """At 200 kg, enoxaparin 1 mg/kg is 200 mg, more than half a step past the 150 mg syringe: the prescriber chooses the dose."""
     extra, reasons = MITRAL
