@@ -179,7 +179,7 @@ def _summary(plan: Plan, event: TimelineEvent) -> str:
             return f"Inject {medicine} {event.dose or ''}".rstrip()
         case "test":
             # The test's words up to their first clause: "INR blood test".
-            return event.what.split(":")[0].split(",")[0]
+            return event.patient_words.split(":")[0].split(",")[0]
         case _:
             return event.what
 
@@ -231,7 +231,7 @@ def _description(plan: Plan, event: TimelineEvent, medicine: MedicationPlan | No
     if event.kind == "procedure":
         lines += _procedure_lines(plan)
     else:
-        lines.append(event.what)
+        lines.append(event.patient_words)
         if medicine is not None:
             lines.append(medicine.instruction)
         lines += _cited(event.rule_id, event.source)

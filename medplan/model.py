@@ -618,7 +618,9 @@ class TimelineEvent(AttrsRepr):
     """One dated step of the plan: a dose, an injection, a test, the procedure.
 
     ``at`` is the moment for a timed event (aware, in the procedure's zone);
-    a blood test has a day but no time (``at`` is None).
+    a blood test has a day but no time (``at`` is None). ``what`` is said to
+    the pharmacist; ``for_patient`` says it to the patient where the two
+    differ (None: ``what`` serves both).
     """
 
     on: date
@@ -630,6 +632,12 @@ class TimelineEvent(AttrsRepr):
     dose: str | None = None
     rule_id: str | None = None
     source: str | None = None
+    for_patient: str | None = None
+
+    @property
+    def patient_words(self) -> str:
+        """The step as the patient calendar and the .ics say it."""
+        return self.what if self.for_patient is None else self.for_patient
 
     def to_dict(self) -> dict[str, Any]:
         """The event as it appears in the plan JSON."""
@@ -640,6 +648,7 @@ class TimelineEvent(AttrsRepr):
             "kind": self.kind,
             "medicine": self.medicine,
             "what": self.what,
+            "for_patient": self.patient_words,
             "dose": self.dose,
             "rule_id": self.rule_id,
             "source": self.source,

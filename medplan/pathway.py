@@ -92,6 +92,7 @@ def _event(
     dose: str | None = None,
     rule_id: str | None = None,
     source: str | None = None,
+    for_patient: str | None = None,
 ) -> TimelineEvent:
     return TimelineEvent(
         on=on,
@@ -103,6 +104,7 @@ def _event(
         dose=dose,
         rule_id=rule_id,
         source=source,
+        for_patient=for_patient,
     )
 
 
@@ -290,6 +292,19 @@ def _inr_text(max_value: float, tables: BridgingTables) -> str:
     return text
 
 
+def _inr_for_patient(max_value: float, tables: BridgingTables) -> str:
+    # The patient needs what the test decides and who acts on it, not the
+    # vitamin K doses or which guideline argues against them.
+    offered = max_value < tables.step("vitamin_k_inr_below").value
+    options = (
+        "a recheck, vitamin K by mouth or a new date" if offered else "a recheck or a new date"
+    )
+    return (
+        f"INR blood test: the procedure goes ahead only if your INR is {max_value:g} or less. "
+        f"If it is higher, your team will tell you what happens next ({options})."
+    )
+
+
 def _inr_source(
     rule_source: str | None, policy: Policy, max_value: float, tables: BridgingTables
 ) -> str:
@@ -417,6 +432,7 @@ def plan_anticoagulation(
             medicine=vka.input,
             rule_id=vka.rule_id,
             source=_inr_source(vka.source, policy, check.max_value, tables),
+            for_patient=_inr_for_patient(check.max_value, tables),
         )
         for check in vka.checks
     ]
@@ -453,6 +469,13 @@ def plan_anticoagulation(
                     if name == "postop_inr_day"
                     else "INR blood test, to confirm warfarin is back in range."
                 )
+                # The patient stops injecting when the team reads the result, not on the day.
+                told = (
+                    f"INR blood test: keep up your {dose.drug} injections until your team tells "
+                    f"you the INR is above {stop:g} and you can stop them."
+                    if name == "postop_inr_day"
+                    else None
+                )
                 events.append(
                     _event(
                         procedure,
@@ -462,6 +485,7 @@ def plan_anticoagulation(
                         medicine=vka.input,
                         rule_id=f"warfarin-pathway:{name}",
                         source=step.source,
+                        for_patient=told,
                     )
                 )
     record = Anticoagulation(

@@ -99,7 +99,7 @@ def _event_entry(plan: Plan, event: TimelineEvent) -> _Entry:
         until = "" if procedure.end is None else f" (until {procedure.end:%H:%M})"
         text = f"Your procedure: {procedure.name}{until}."
     else:
-        text = event.what
+        text = event.patient_words
     if event.at is None:
         return _Entry(0, 0.0, text)
     return _Entry(1, event.at.timestamp(), f"{event.at:%H:%M} {text}")

@@ -339,10 +339,32 @@ def test_the_plan_json_carries_the_pathway_and_the_timeline():
     assert data["timeline"][0] == {
         "date": "2026-12-22", "day": -7, "at": None, "kind": "test", "medicine": "warfarin",
         "what": "Baseline INR blood test, to confirm the usual INR before warfarin is stopped.",
+        "for_patient": "Baseline INR blood test, to confirm the usual INR before warfarin is stopped.",
         "dose": None, "rule_id": "warfarin-pathway:baseline_inr_day",
         "source": data["timeline"][0]["source"],
     }
     assert "ACC expert consensus" in data["timeline"][0]["source"]
+
+
+def test_the_inr_tests_tell_the_patient_what_the_result_decides_not_the_vitamin_k_doses():
+    """The pharmacist reads the vitamin K band and CHEST's advice; the patient reads what the test decides and who acts on it."""
+    plan = medplan.plan(booking(HIGH, MITRAL))
+    tests = {e.rule_id: e for e in plan.timeline if e.kind == "test"}
+    day_before = tests[plan.medications[0].rule_id]
+    after = tests["warfarin-pathway:postop_inr_day"]
+
+    assert "vitamin K 1 to 2.5 mg" in day_before.what
+    assert day_before.patient_words == (
+        "INR blood test: the procedure goes ahead only if your INR is 1.5 or less. "
+        "If it is higher, your team will tell you what happens next (a recheck, vitamin K by mouth or a new date)."
+    )
+    assert after.what == "INR blood test: stop the enoxaparin injections once the INR is above 1.9."
+    assert after.patient_words == (
+        "INR blood test: keep up your enoxaparin injections until your team tells you the INR is above 1.9 "
+        "and you can stop them."
+    )
+    assert [e.to_dict()["for_patient"] for e in (day_before, after)] == [day_before.patient_words, after.patient_words]
+    assert tests["warfarin-pathway:baseline_inr_day"].for_patient is None
 
 
 # --- properties ----------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ def test_seed_calendar_hand_checked_days():
         "Do not take your Warfarin (18:00).",
     ]
     assert found["Monday 7 December 2026 (1 day before your procedure)"] == [
-        "INR blood test: the procedure goes ahead only if it is 1.5 or less. If it is above 1.5 but below 1.8, the team may give oral vitamin K 1 to 2.5 mg and recheck (CHEST 2022 suggests against doing this routinely); at 1.8 or more the INR is rechecked and the procedure may be postponed.",
+        "INR blood test: the procedure goes ahead only if your INR is 1.5 or less. If it is higher, your team will tell you what happens next (a recheck, vitamin K by mouth or a new date).",
         "Do not take your Warfarin (18:00).",
     ]
     assert found["Tuesday 8 December 2026 (the day of your procedure)"] == [
