@@ -564,7 +564,16 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         table, profiles = _data(args)
         now = args.now
     result = plan(request, table=table, profiles=profiles, now=now)
-    out.write(RENDERERS[args.format](result))
+    text = RENDERERS[args.format](result)
+    binary = getattr(out, "buffer", None)
+    if args.format == "ics" and binary is not None:
+        # RFC 5545 lines end in CRLF already; a text stream on Windows would
+        # turn each into CR CR LF, so the calendar goes out as bytes.
+        out.flush()
+        binary.write(text.encode("utf-8"))
+        binary.flush()
+    else:
+        out.write(text)
     return EXIT_OK
 
 

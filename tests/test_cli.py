@@ -171,6 +171,23 @@ def test_example_prints_what_the_patient_receives(fmt, render, capsys):
     assert out == render(medplan.plan(json.loads(request)))
 
 
+@pytest.mark.parametrize("fmt", ["ics", "text"])
+def test_a_text_stream_that_translates_newlines_leaves_the_ics_crlf_alone(fmt, monkeypatch):
+    """On a stdout that writes each newline as CRLF (Windows), the .ics lines still end in one CRLF; the text plan takes the platform's line ends."""
+    binary = io.BytesIO()
+    stdout = io.TextIOWrapper(binary, encoding="utf-8", newline="\r\n", write_through=True)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    Path("request.json").write_text(json.dumps(VALID), encoding="utf-8")
+
+    status = cli.main(["plan", "request.json", "--format", fmt])
+
+    stdout.flush()
+    planned = medplan.plan(VALID)
+    expected = medplan.render_ics(planned) if fmt == "ics" else medplan.render_text(planned).replace("\n", "\r\n")
+    assert (status, binary.getvalue()) == (0, expected.encode("utf-8"))
+    assert b"\r\r\n" not in binary.getvalue()
+
+
 def test_missing_calendar_extra_exits_69_naming_the_extra(capsys, monkeypatch):
     """`--format ics` without icalendar installed prints one line naming the extra and exits 69, not a traceback."""
     monkeypatch.setitem(sys.modules, "icalendar", None)
