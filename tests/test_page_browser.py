@@ -72,8 +72,7 @@ BOOKING_ID = "RAD-2026-0412"
 PROCEDURE_NAME = "Image-guided lumbar nerve root sleeve injection (left L5, transforaminal)"
 NOW = "2026-11-24T10:00"
 
-# What the form below sends: the bundled example as the page takes it (the
-# page has no field for the reasons for anticoagulation, so the plan asks).
+# What the form below sends: the bundled example as the page takes it.
 EXPECTED_REQUEST = {
     "booking_id": BOOKING_ID,
     "now": NOW,
@@ -87,6 +86,9 @@ EXPECTED_REQUEST = {
         "crcl_ml_min": 62,
         "weight_kg": 74,
         "hba1c_percent": 6.8,
+        "anticoagulation": [
+            {"reason": "atrial-fibrillation", "cha2ds2_vasc": 3, "stroke_or_tia": "none", "rheumatic_valve_disease": False},
+        ],
         "takes_pain_relief": True,
         "severe_bleeding_disorder": False,
         "cauda_equina_symptoms": False,
@@ -215,6 +217,10 @@ def fill_the_example(driver) -> None:
     by_id(driver, "patient-weight").send_keys("74")
     by_id(driver, "patient-hba1c").send_keys("6.8")
     choose(by_id(driver, "patient-pain-relief"), "Yes")
+    choose(by_id(driver, "reason"), "Atrial")
+    by_id(driver, "af-cha2ds2-vasc").send_keys("3")
+    by_id(driver, "af-stroke").send_keys("none")
+    choose(by_id(driver, "af-rheumatic"), "No")
     for control in ("screen-severe-bleeding-disorder", "screen-cauda-equina", "screen-motor-weakness",
                     "screen-disc-infection", "screen-skin-infection", "screen-unwell"):
         choose(by_id(driver, control), "No")
@@ -290,6 +296,16 @@ def planned(browser, base_url):
     submit(browser)
     wait(browser, lambda d: shown(d, "result") and shown(d, "handout"))
     return browser
+
+
+def test_the_bridging_decision_is_the_plans_for_the_reason_given(planned, expected_plan):
+    """AF with CHA2DS2-VASc 3, no stroke and no rheumatic valve disease, entered in its own group: the page shows the plan's decision (no bridging)."""
+    assert expected_plan.anticoagulation.decision.startswith("No bridging: low thrombotic risk")
+    assert text_of(by_id(planned, "anticoagulation-decision")) == f"Warfarin: {expected_plan.anticoagulation.decision}"
+    groups = planned.find_elements(By.CSS_SELECTOR, "[data-reason-group]")
+    assert {g.get_attribute("data-reason-group"): g.is_displayed() for g in groups} == {
+        "atrial-fibrillation": True, "mechanical-heart-valve": False, "venous-thromboembolism": False,
+    }
 
 
 def test_focus_moves_to_the_plan_once_it_is_made(planned):
@@ -556,3 +572,25 @@ def test_now_left_empty_is_the_browsers_clock(browser, base_url):
 
     planned_at = by_id(browser, "booking").find_element(By.TAG_NAME, "time").get_attribute("datetime")
     assert before <= datetime.fromisoformat(planned_at) <= datetime.now(UTC) + timedelta(seconds=1)
+
+
+def test_a_reasons_error_is_shown_beside_its_field_in_the_reasons_group(browser, base_url):
+    """A valve type chosen, then the reason changed to VTE with a bad date: only the VTE group is sent, and its date's error is beside it."""
+    open_page(browser, base_url)
+    fill_minimal(browser, "Australia/Perth")
+    choose(by_id(browser, "reason"), "Mechanical")
+    choose(by_id(browser, "mhv-type"), "Bileaflet")
+    choose(by_id(browser, "reason"), "Venous")
+    by_id(browser, "vte-date").send_keys("2026-13-01")
+
+    submit(browser)
+    wait(browser, lambda d: shown(d, "error-summary"))
+
+    field = by_id(browser, "vte-date")
+    beside = field.find_element(By.XPATH, "following-sibling::*[1]")
+    assert not by_id(browser, "mhv-type").is_displayed()
+    assert [text_of(a) for a in by_id(browser, "error-list").find_elements(By.TAG_NAME, "a")] == [
+        text_of(beside).removeprefix("Error: ") + " (patient.anticoagulation[0].vte)",
+    ]
+    assert "2026-13-01" in text_of(beside)
+    assert field.get_attribute("aria-invalid") == "true"

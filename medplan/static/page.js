@@ -181,6 +181,27 @@
     node[keys[keys.length - 1]] = item;
   }
 
+  // One reason, with the fields of its own group only: the request refuses a
+  // field that belongs to another reason.
+  const reasonSelect = document.getElementById("reason");
+  function reasonGroup() {
+    return form.querySelector(`[data-reason-group="${reasonSelect.value}"]`);
+  }
+  function showReasonGroup() {
+    for (const group of form.querySelectorAll("[data-reason-group]")) {
+      group.hidden = group.dataset.reasonGroup !== reasonSelect.value;
+    }
+  }
+  function reasonFields() {
+    if (!reasonSelect.value) return null;
+    const reason = { reason: reasonSelect.value };
+    for (const control of reasonGroup().querySelectorAll("[data-reason]")) {
+      const item = value(control);
+      if (item !== undefined) reason[control.dataset.reason] = item;
+    }
+    return reason;
+  }
+
   function buildRequest() {
     const request = { procedure: {}, patient: {}, medications: [] };
     for (const control of form.querySelectorAll("[data-field]")) {
@@ -188,6 +209,8 @@
       const item = value(control);
       if (item !== undefined) put(request, control.dataset.field, item);
     }
+    const reason = reasonFields();
+    if (reason) request.patient.anticoagulation = [reason];
     sentRows = [];
     for (const row of rowsBox.querySelectorAll(".medicine")) {
       const medicine = {};
@@ -216,6 +239,11 @@
       const row = sentRows[+medicine[1]];
       if (!row) return null;
       return row.querySelector(`[data-field="${medicine[2] || "name"}"]`) || row.querySelector("input");
+    }
+    const reason = /^patient\.anticoagulation\[0\](?:\.([a-z0-9_]+))?/.exec(field);
+    if (reason) {
+      const group = reasonGroup();
+      return (reason[1] && group && group.querySelector(`[data-reason="${reason[1]}"]`)) || reasonSelect;
     }
     let path = field;
     while (path) {
@@ -439,6 +467,8 @@
     });
     document.getElementById("print-handout").addEventListener("click", () => window.print());
     form.addEventListener("submit", submit);
+    reasonSelect.addEventListener("change", showReasonGroup);
+    showReasonGroup();
 
     try {
       const [catalogue, known] = await Promise.all([load("v1/procedures"), load("v1/names")]);
