@@ -30,6 +30,8 @@ an ``appointment-book`` request is an :class:`~medplan.InputError`.
 
 from __future__ import annotations
 
+import base64
+import json
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
@@ -251,8 +253,24 @@ def _detail(result: Plan, notes: list[str]) -> str:
     return "\n".join(lines)
 
 
+def page_link(page_url: str, request: Mapping[str, Any]) -> str:
+    """The pharmacist page's URL with ``request`` after ``#request=``, which the page plans and shows.
+
+    The request is compact JSON in unpadded base64url. It travels in the
+    fragment, which a browser never sends, so the patient's data reaches no
+    server's access log; the page posts it to ``/v1/plan`` as a request body.
+    """
+    text = json.dumps(request, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    encoded = base64.urlsafe_b64encode(text.encode("utf-8")).rstrip(b"=").decode("ascii")
+    return f"{page_url}#request={encoded}"
+
+
 def _card(
-    summary: str, indicator: str, detail: str, card_id: str, plan_url: str | None
+    summary: str,
+    indicator: str,
+    detail: str,
+    card_id: str,
+    links: list[tuple[str, str]],
 ) -> dict[str, Any]:
     card: dict[str, Any] = {
         "uuid": card_id,
@@ -261,9 +279,14 @@ def _card(
         "detail": detail,
         "source": {"label": f"medplan {__version__}"},
     }
-    if plan_url is not None:
-        card["links"] = [{"label": "The full medplan plan", "url": plan_url, "type": "absolute"}]
+    if links:
+        card["links"] = [{"label": label, "url": url, "type": "absolute"} for label, url in links]
     return card
+
+
+def _absolute(name: str, url: str | None) -> None:
+    if url is not None and not url.startswith(("https://", "http://")):
+        raise InputError(name, f"must be an absolute http(s) URL (got {url!r})")
 
 
 def appointment_book(
@@ -272,6 +295,7 @@ def appointment_book(
     timezone: str,
     now: datetime | str | None = None,
     plan_url: str | None = None,
+    page_url: str | None = None,
 ) -> dict[str, Any]:
     """Answer an ``appointment-book`` hook: one card per proposed appointment.
 
@@ -284,13 +308,18 @@ def appointment_book(
         now: When the booking is made; with it, each card gives the earliest
             safe start and says whether the slot is too soon.
         plan_url: An absolute URL of the full plan, linked from the card.
+        page_url: The absolute URL of medplan's pharmacist page; each
+            planned card links to it with its appointment's request (see
+            :func:`page_link`), so the full plan, the patient's calendar and
+            the .ics are one click away without medplan storing anything.
 
     Returns:
         ``{"cards": [...]}``, the response body.
 
     Raises:
         InputError: The request is not an ``appointment-book`` hook request
-            (its field is named), or ``plan_url`` is not absolute.
+            (its field is named), or ``plan_url`` or ``page_url`` is not
+            absolute.
         MissingExtraError: The ``fhir`` extra is not installed.
     """
     request = _object("request", hook_request)
@@ -300,8 +329,8 @@ def appointment_book(
     context = _object("context", request.get("context"))
     patient_id = _text("context.patientId", context.get("patientId"))
     appointments = _appointments(context.get("appointments"))
-    if plan_url is not None and not plan_url.startswith(("https://", "http://")):
-        raise InputError("plan_url", f"must be an absolute http(s) URL (got {plan_url!r})")
+    _absolute("plan_url", plan_url)
+    _absolute("page_url", page_url)
     parse_zone("timezone", timezone)  # the service's configuration, not the hook's data
     prefetch = request.get("prefetch")
     resources, missing = _prefetched(prefetch if isinstance(prefetch, Mapping) else {})
@@ -337,18 +366,21 @@ def appointment_book(
                     "warning",
                     f"medplan could not plan this appointment: {_md(error)}",
                     card_id,
-                    None,
+                    [],
                 )
             )
             continue
         indicator = _indicator(result)
+        links = [] if plan_url is None else [("The full medplan plan", plan_url)]
+        if page_url is not None:
+            links.append(("The plan in medplan's pharmacist page", page_link(page_url, body)))
         cards.append(
             _card(
                 _summary_for(result, indicator),
                 indicator,
                 _detail(result, [str(n) for n in read.notes]),
                 card_id,
-                plan_url,
+                links,
             )
         )
     return {"cards": cards}

@@ -24,6 +24,11 @@ client calls the hook as the booking is made and sends no moment, so without
 ``now`` the hook asks the server's clock: the one place the service does, so
 that a card can say a slot is too soon. Without the ``fhir`` extra both POSTs
 answer 501, naming it.
+
+Each planned card links to this service's pharmacist page with its request
+(:func:`medplan.cds.page_link`). The page's address is ``MEDPLAN_PUBLIC_URL``
+(the address the EHR's users reach the service at, behind the hospital's
+gateway) followed by ``pharmacist``, else the address the hook was called at.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from medplan.api import plan
 from medplan.cds import SERVICE_ID, appointment_book, discovery
 from medplan.exceptions import InputError, MissingExtraError
 from medplan.fhir import request_from_bundle
+from medplan.page import PAGE_PATH
 from medplan.service import (
     JSON,
     MAX_REQUEST_BYTES,
@@ -58,10 +64,18 @@ try:
 except ImportError:  # pragma: no cover - medplan.service has already refused to import
     raise MissingExtraError("server", "starlette>=1.7", "the HTTP service") from None
 
-__all__ = ["CDS_PATH", "FHIR_JSON", "FHIR_PLAN_PATH", "TIMEZONE_ENV", "ehr_routes"]
+__all__ = [
+    "CDS_PATH",
+    "FHIR_JSON",
+    "FHIR_PLAN_PATH",
+    "PUBLIC_URL_ENV",
+    "TIMEZONE_ENV",
+    "ehr_routes",
+]
 
 FHIR_JSON = "application/fhir+json"
 TIMEZONE_ENV = "MEDPLAN_TIMEZONE"
+PUBLIC_URL_ENV = "MEDPLAN_PUBLIC_URL"
 FHIR_PLAN_PATH = "/v1/fhir/plan"
 CDS_PATH = "/cds-services"
 
@@ -102,7 +116,12 @@ def _data(request: Request) -> ServiceData:
     return data
 
 
-def _routes_for(default_zone: str | None) -> list[BaseRoute]:
+def _page_url(request: Request, public_url: str | None) -> str:
+    base = str(request.base_url) if public_url is None else public_url
+    return f"{base.rstrip('/')}{PAGE_PATH}"
+
+
+def _routes_for(default_zone: str | None, public_url: str | None) -> list[BaseRoute]:
     async def fhir_plan(request: Request) -> Response:
         query = _query(request, ("timezone", "now"))
         zone = _zone(query, default_zone)
@@ -132,9 +151,11 @@ def _routes_for(default_zone: str | None) -> list[BaseRoute]:
         hook = await _read_object(request)
         # The hook is called as the booking is made and sends no moment: this is it.
         now = query.get("now") or datetime.now(UTC).isoformat(timespec="minutes")
+        page_url = _page_url(request, public_url)
 
         def work() -> Response:
-            return _respond(_json(appointment_book(hook, timezone=zone, now=now)))
+            cards = appointment_book(hook, timezone=zone, now=now, page_url=page_url)
+            return _respond(_json(cards))
 
         return await run_in_threadpool(_unless_missing_extra(work))
 
@@ -149,8 +170,14 @@ def ehr_routes(environment: dict[str, str] | None = None) -> list[BaseRoute]:
     """The FHIR and CDS Hooks routes (the OpenAPI document lists each).
 
     Args:
-        environment: Where ``MEDPLAN_TIMEZONE`` is read, once; ``os.environ``
-            when omitted.
+        environment: Where ``MEDPLAN_TIMEZONE`` and ``MEDPLAN_PUBLIC_URL``
+            are read, once; ``os.environ`` when omitted.
+
+    Raises:
+        InputError: ``MEDPLAN_PUBLIC_URL`` is not an absolute http(s) URL.
     """
     source = os.environ if environment is None else environment
-    return _routes_for(source.get(TIMEZONE_ENV) or None)
+    public_url = source.get(PUBLIC_URL_ENV) or None
+    if public_url is not None and not public_url.startswith(("https://", "http://")):
+        raise InputError(PUBLIC_URL_ENV, f"must be an absolute http(s) URL (got {public_url!r})")
+    return _routes_for(source.get(TIMEZONE_ENV) or None, public_url)

@@ -9,11 +9,14 @@ userId, patientId, encounterId, appointments). Cards follow "Card Attributes" th
 
 from __future__ import annotations
 
+import base64
 import copy
+import json
 
 import pytest
 
 import medplan
+import medplan.fhir
 from medplan import cds
 
 ZONE = "Australia/Perth"
@@ -298,3 +301,58 @@ def test_no_patient_found_plans_for_the_contexts_patient():
     with_patient = cds.appointment_book(hook_request(), timezone=ZONE)
 
     assert cds.appointment_book(hook_request(patient=None), timezone=ZONE) == with_patient
+
+
+PAGE = "https://medplan.hospital.example/pharmacist"
+
+
+def linked_request(url):
+    """The request a pharmacist-page link carries after #request=."""
+    page, _, fragment = url.partition("#request=")
+    assert page == PAGE
+    padded = fragment + "=" * (-len(fragment) % 4)
+    return json.loads(base64.urlsafe_b64decode(padded).decode("utf-8"))
+
+
+def test_a_planned_card_links_to_the_pharmacist_page_with_its_request_in_the_fragment():
+    """The link's fragment is the appointment's request, now included: planned again it is the plan the card summarises."""
+    request = hook_request(appointment("tfesi-lumbar"), statements=[warfarin_statement()])
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": r} for r in (appointment("tfesi-lumbar"), warfarin_statement(), request["prefetch"]["patient"])]}
+
+    (card,) = cds.appointment_book(request, timezone=ZONE, now="2026-12-01T10:00", page_url=PAGE)["cards"]
+
+    (link,) = card["links"]
+    assert (link["label"], link["type"]) == ("The plan in medplan's pharmacist page", "absolute")
+    carried = linked_request(link["url"])
+    assert carried["now"] == "2026-12-01T10:00"
+    assert medplan.plan(carried).to_dict()["medications"] == medplan.plan(
+        medplan.fhir.request_from_bundle(bundle, timezone=ZONE, now="2026-12-01T10:00").request
+    ).to_dict()["medications"]
+    assert link["url"] == cds.page_link(PAGE, carried)
+
+
+def test_page_link_is_compact_unpadded_base64url_of_utf8_json():
+    """Names outside ASCII travel as UTF-8; the fragment uses only base64url's alphabet, without '='."""
+    url = cds.page_link(PAGE, {"medications": [{"name": "Marcoumar\u00ae"}], "a": "??>>"})
+
+    fragment = url.partition("#request=")[2]
+    assert set(fragment) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert linked_request(url) == {"a": "??>>", "medications": [{"name": "Marcoumar\u00ae"}]}
+    assert base64.urlsafe_b64decode(fragment + "==").decode("utf-8") == '{"a":"??>>","medications":[{"name":"Marcoumar\u00ae"}]}'
+
+
+def test_with_a_plan_url_and_a_page_the_card_links_to_both_and_an_unplanned_card_to_neither():
+    """The booking system's stored plan first, then the page; a card medplan could not plan has no link."""
+    planned = cds.appointment_book(hook_request(), timezone=ZONE, plan_url="https://booking.example/p/1", page_url=PAGE)
+    unplanned = cds.appointment_book(hook_request(appointment(start=None, end=None)), timezone=ZONE, page_url=PAGE)
+
+    assert [link["url"].partition("#")[0] for link in planned["cards"][0]["links"]] == ["https://booking.example/p/1", PAGE]
+    assert "links" not in unplanned["cards"][0]
+
+
+def test_a_relative_page_url_is_refused():
+    with pytest.raises(medplan.InputError) as excinfo:
+        cds.appointment_book(hook_request(), timezone=ZONE, page_url="/pharmacist")
+
+    assert str(excinfo.value) == "page_url: must be an absolute http(s) URL (got '/pharmacist')"

@@ -12,7 +12,7 @@ from test_fhir import NERVE_ROOT_SLEEVE, ZONE
 
 import medplan
 from medplan import cds, fhir
-from medplan.ehr import TIMEZONE_ENV, ehr_routes
+from medplan.ehr import PUBLIC_URL_ENV, TIMEZONE_ENV, ehr_routes
 from medplan.service import create_app
 
 FHIR_JSON = {"content-type": "application/fhir+json"}
@@ -118,7 +118,8 @@ def test_the_hook_answers_the_cards_the_python_call_gives(client):
     response = client.post(f"/cds-services/medplan-appointment-book?timezone={ZONE}&now=2026-12-01T10:00", json=request)
 
     assert response.status_code == 200
-    assert response.json() == cds.appointment_book(request, timezone=ZONE, now="2026-12-01T10:00")
+    assert response.json() == cds.appointment_book(
+        request, timezone=ZONE, now="2026-12-01T10:00", page_url="http://testserver/pharmacist")
     (card,) = response.json()["cards"]
     assert card["indicator"] == "warning"
 
@@ -135,7 +136,8 @@ def test_the_hook_without_now_asks_the_clock(client, monkeypatch):
 
     (card,) = client.post(f"/cds-services/medplan-appointment-book?timezone={ZONE}", json=request).json()["cards"]
 
-    assert card == cds.appointment_book(request, timezone=ZONE, now="2026-12-04T02:00+00:00")["cards"][0]
+    assert card == cds.appointment_book(
+        request, timezone=ZONE, now="2026-12-04T02:00+00:00", page_url="http://testserver/pharmacist")["cards"][0]
     assert card["indicator"] == "critical"
 
 
@@ -159,3 +161,37 @@ def test_the_hl7_routes_refuse_as_the_others_do(client, path):
                                     "message": "unknown query parameter 'zone' (it takes timezone, now)"})
     assert huge.status_code == 413
     assert broken.status_code == 400
+
+
+def hook_app(environment):
+    """The service with the hook route built from this environment in front of the default one."""
+    app = create_app()
+    app.router.routes[:0] = [r for r in ehr_routes(environment) if r.path.endswith("/medplan-appointment-book")]
+    return app
+
+
+@pytest.mark.parametrize(
+    ("environment", "page"),
+    [
+        pytest.param({}, "http://testserver/pharmacist", id="where-the-hook-was-called"),
+        pytest.param({PUBLIC_URL_ENV: "https://medplan.hospital.example/"}, "https://medplan.hospital.example/pharmacist", id="public-url"),
+        pytest.param({PUBLIC_URL_ENV: "https://gw.example/medplan"}, "https://gw.example/medplan/pharmacist", id="public-url-with-a-path"),
+    ],
+)
+def test_each_planned_card_links_to_this_services_pharmacist_page(environment, page):
+    """The card's link is the pharmacist page, at MEDPLAN_PUBLIC_URL if set, with the appointment's request; the page serves there."""
+    request = hook_request(appointment("tfesi-lumbar"), statements=[warfarin_statement()])
+    with TestClient(hook_app(environment)) as client:
+        (card,) = client.post(f"/cds-services/medplan-appointment-book?timezone={ZONE}&now=2026-12-01T10:00", json=request).json()["cards"]
+        served = client.get("/pharmacist")
+
+    (link,) = card["links"]
+    assert link["url"].partition("#request=")[0] == page
+    assert served.status_code == 200
+
+
+def test_a_public_url_that_is_not_absolute_is_refused_naming_the_variable():
+    with pytest.raises(medplan.InputError) as excinfo:
+        ehr_routes({PUBLIC_URL_ENV: "medplan.hospital.example"})
+
+    assert str(excinfo.value) == "MEDPLAN_PUBLIC_URL: must be an absolute http(s) URL (got 'medplan.hospital.example')"

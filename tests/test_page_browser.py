@@ -14,6 +14,7 @@ page shows is checked against what medplan plans for the same request.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import socket
@@ -594,3 +595,41 @@ def test_a_reasons_error_is_shown_beside_its_field_in_the_reasons_group(browser,
     ]
     assert "2026-13-01" in text_of(beside)
     assert field.get_attribute("aria-invalid") == "true"
+
+
+def test_a_cds_cards_link_opens_the_page_with_that_appointments_plan(browser, base_url):
+    """The appointment-book card's link, opened as the EHR would: the page plans the request in its fragment and shows it and the handout."""
+    from test_cds import appointment, hook_request, warfarin_statement  # noqa: PLC0415 - the hook request shapes
+
+    hook = hook_request(appointment("tfesi-lumbar"), statements=[warfarin_statement()])
+    body = json.dumps(hook).encode("utf-8")
+    call = urllib.request.Request(  # noqa: S310 - the loopback service
+        f"{base_url}/cds-services/medplan-appointment-book?timezone=Australia/Perth&now=2026-12-01T10:00",
+        data=body, headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(call, timeout=30) as answer:  # noqa: S310 - the loopback service
+        (card,) = json.load(answer)["cards"]
+    (link,) = card["links"]
+    assert link["url"].startswith(f"{base_url}/pharmacist#request=")
+
+    browser.get_log("browser")  # what earlier tests left in the console
+    browser.get(link["url"])
+    wait(browser, lambda d: shown(d, "result") and shown(d, "handout"))
+
+    fragment = link["url"].partition("#request=")[2]
+    carried = json.loads(base64.urlsafe_b64decode(fragment + "=" * (-len(fragment) % 4)))
+    expected = medplan.plan(carried)
+    rows = browser.find_elements(By.CSS_SELECTOR, "#plan-rows tr")
+    assert [r.find_element(By.TAG_NAME, "th").text.split("\n")[0] for r in rows] == [m.input for m in expected.medications]
+    assert text_of(by_id(browser, "calendar-text")) == medplan.render_calendar(expected)
+    assert text_of(by_id(browser, "form-status")) == (
+        "Plan of the booking in this link (the form above is not filled in): it needs pharmacist review.")
+    assert console_errors(browser) == []
+
+
+def test_a_link_whose_request_cannot_be_read_says_so(browser, base_url):
+    """A fragment that is not base64url JSON is an error in the summary, and no plan is shown."""
+    browser.get(f"{base_url}/pharmacist#request=not*base64")
+    wait(browser, lambda d: shown(d, "error-summary"))
+
+    assert text_of(by_id(browser, "error-list")).startswith("the link's request could not be read (not base64url)")
+    assert not shown(browser, "result")

@@ -410,8 +410,9 @@
     });
   }
 
-  async function submit(event) {
-    event.preventDefault();
+  // Plans the request made by request() and shows it, or the service's error;
+  // made() says in the status line what was planned.
+  async function makePlan(request, made) {
     if (busy) return;
     busy = true;
     form.setAttribute("aria-busy", "true");
@@ -421,27 +422,49 @@
     clearErrors();
     status.textContent = "Making the plan\u2026";
     try {
-      const request = buildRequest();
-      const answer = await post("v1/plan", request);
+      const body = request();
+      const answer = await post("v1/plan", body);
       if (!answer.ok) {
         showError(await errorOf(answer));
         status.textContent = "";
         return;
       }
       const plan = await answer.json();
-      const [calendar, ics] = await Promise.all([post("v1/calendar", request), post("v1/ics", request)]);
+      const [calendar, ics] = await Promise.all([post("v1/calendar", body), post("v1/ics", body)]);
       renderPlan(plan);
       await renderHandout(calendar, ics);
       result.hidden = false;
       handout.hidden = false;
-      status.textContent = plan.needs_review ? "Plan made: it needs pharmacist review." : "Plan made.";
+      status.textContent = `${made}${plan.needs_review ? ": it needs pharmacist review." : "."}`;
       document.getElementById("result-title").focus();
     } catch (error) {
-      showError({ field: null, problem: `the service could not be reached (${error.message})` });
+      showError({ field: null, problem: error.linked ? error.message : `the service could not be reached (${error.message})` });
       status.textContent = "";
     } finally {
       busy = false;
       form.removeAttribute("aria-busy");
+    }
+  }
+
+  function submit(event) {
+    event.preventDefault();
+    return makePlan(buildRequest, "Plan made");
+  }
+
+  // A CDS Hooks card links here with its appointment's request after
+  // #request= (base64url JSON, medplan.cds.page_link): in the fragment, which
+  // the browser never sends, so the patient's data stays out of access logs.
+  function linkedRequest() {
+    const encoded = location.hash.replace(/^#request=/, "");
+    try {
+      if (!/^[A-Za-z0-9_-]+$/.test(encoded)) throw new Error("not base64url");
+      const binary = atob(encoded.replace(/-/g, "+").replace(/_/g, "/"));
+      const text = new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+      return JSON.parse(text);
+    } catch (error) {
+      const problem = new Error(`the link's request could not be read (${error.message}): open the link from the booking system again`);
+      problem.linked = true;
+      throw problem;
     }
   }
 
@@ -483,6 +506,14 @@
       status.textContent = `The procedure catalogue and medicine names could not be loaded (${error.message}); the form still works.`;
     }
     form.dataset.ready = "true";
+    // Opened from a card, or given another card's link while open.
+    window.addEventListener("hashchange", planLinked);
+    await planLinked();
+  }
+
+  function planLinked() {
+    if (!location.hash.startsWith("#request=")) return undefined;
+    return makePlan(linkedRequest, "Plan of the booking in this link (the form above is not filled in)");
   }
 
   start();
