@@ -52,7 +52,7 @@ def copy_bundled_data() -> None:
 
 
 def drop_stale_copies() -> None:
-    """Delete mutmut's copies of the modules it mutates, and of any module edited since it copied it.
+    """Delete mutmut's copies of the modules it mutates and of any module edited since; refresh the other files.
 
     mutmut measures the covered lines (mutate_only_covered_lines) on its copy
     of a module before it writes the mutants again, and keeps a copy that
@@ -63,10 +63,19 @@ def drop_stale_copies() -> None:
     """
     with (ROOT / "pyproject.toml").open("rb") as stream:
         mutated = {ROOT / path for path in tomllib.load(stream)["tool"]["mutmut"]["only_mutate"]}
-    for source in (ROOT / "medplan").rglob("*.py"):
+    for source in (ROOT / "medplan").rglob("*"):
         copy = MUTANTS / source.relative_to(ROOT)
-        if copy.exists() and (source in mutated or copy.stat().st_mtime < source.stat().st_mtime):
-            copy.unlink()
+        if source.is_dir() or "__pycache__" in source.parts:
+            continue
+        stale = not copy.exists() or copy.stat().st_mtime < source.stat().st_mtime
+        if source.suffix == ".py":
+            if copy.exists() and (source in mutated or stale):
+                copy.unlink()
+        elif stale:
+            # mutmut copies the package's other files (schemas, the page, the
+            # examples) only into an empty mutants/, so an edited one is copied here.
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy)
 
 
 def environment() -> dict[str, str]:
