@@ -1182,6 +1182,29 @@ def test_a_policy_variant_the_table_does_not_give_is_a_question(regimen):
     )
 
 
+def test_a_policy_variant_the_table_does_not_give_names_every_variant_it_does():
+    """A clinic table with a third GLP-1 variant and no ASA 2023 rows: the question lists both variants it gives, joined by 'or'."""
+    records = datafiles.records(TABLE_FILE)
+    variant = records[0].index("variant")
+    copies = []
+    for r in records:
+        if r[0].startswith("multisociety-2024:glp1-ra:"):
+            copy = list(r)
+            copy[0] = r[0].replace("multisociety-2024:", "clinic-2026:")
+            copy[variant] = "clinic-2026"
+            copies.append(copy)
+    table = table_of([r for r in records if not r[0].startswith("asa-2023:")] + copies)
+    body = request(med("semaglutide", "08:00", days=["sunday"]), sedation=True, policy={"profile": "glp1-asa-2023"})
+
+    result = only(medplan.plan(body, table=table))
+
+    assert table.variants["glp1-ra"] == ("multisociety-2024", "clinic-2026")
+    assert result.review_reason == (
+        "clinic policy 'glp1-asa-2023' chooses 'asa-2023' for glp1-ra, which the table does not give "
+        "(it gives multisociety-2024 or clinic-2026)"
+    )
+
+
 def test_a_missing_route_stays_the_question_when_one_route_needs_more():
     """Heparin without a route, where the table bands the IV row by CrCl and no CrCl is given: the question is the route."""
     records = datafiles.records(TABLE_FILE)
