@@ -111,6 +111,13 @@ def _decode(text: str, label: str) -> object:
         raise InputError(label, "not valid JSON (nested too deeply)") from None
 
 
+def _request_object(data: object) -> dict[str, Any]:
+    """``data`` if it is a JSON object, as every request must be; the one error otherwise."""
+    if not isinstance(data, dict):
+        raise InputError("request", "must be a JSON object")
+    return data
+
+
 def _read(stream: TextIO, label: str, limit: int = MAX_REQUEST_BYTES) -> str:
     # Read at most one character past the limit: a huge file is refused, not read whole.
     text = stream.read(limit + 1)
@@ -131,9 +138,7 @@ def _load_request(path: str, limit: int = MAX_REQUEST_BYTES) -> dict[str, Any]:
             reason = getattr(error, "strerror", None) or str(error)
             raise InputError(path, f"cannot be read ({reason})") from None
         data = _decode(text, path)
-    if not isinstance(data, dict):
-        raise InputError("request", "must be a JSON object")
-    return data
+    return _request_object(data)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -367,9 +372,8 @@ def _error_record(number: int, error: Exception) -> dict[str, Any]:
     return {"line": number, "error": {**detail, "message": f"line {number}: {error}"}}
 
 
-def _plan_line(
-    raw: bytes | None, now: str | None, table: Table, profiles: Profiles | None
-) -> dict[str, Any]:
+def _line_request(raw: bytes | None) -> object:
+    """A JSON Lines line as JSON data; None stands for a line over the size limit."""
     if raw is None:
         problem = f"is larger than {MAX_REQUEST_BYTES:,} bytes; a request is far smaller"
         raise InputError("request", problem)
@@ -378,9 +382,13 @@ def _plan_line(
     except UnicodeDecodeError as error:
         problem = f"is not UTF-8 ({error.reason} at byte {error.start})"
         raise InputError("request", problem) from None
-    request = _decode(text, "request")
-    if not isinstance(request, dict):
-        raise InputError("request", "must be a JSON object")
+    return _decode(text, "request")
+
+
+def _plan_line(
+    raw: bytes | None, now: str | None, table: Table, profiles: Profiles | None
+) -> dict[str, Any]:
+    request = _request_object(_line_request(raw))
     return plan(request, table=table, profiles=profiles, now=now).to_dict()
 
 
@@ -556,9 +564,7 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         if args.format == "request":
             out.write(text)
             return EXIT_OK
-        request = _decode(text, args.name)
-        if not isinstance(request, dict):
-            raise InputError("request", "must be a JSON object")
+        request = _request_object(_decode(text, args.name))
     else:
         request = _load_request(args.request)
         table, profiles = _data(args)

@@ -40,6 +40,7 @@ from typing import Any
 
 from medplan.api import plan
 from medplan.cds import SERVICE_ID, appointment_book, discovery
+from medplan.cli import _request_object
 from medplan.exceptions import InputError, MissingExtraError
 from medplan.fhir import request_from_bundle
 from medplan.page import PAGE_PATH
@@ -83,10 +84,7 @@ CDS_PATH = "/cds-services"
 async def _read_object(request: Request) -> dict[str, Any]:
     """The body as a JSON object, in FHIR's media type or plain JSON."""
     _media_type(request, (FHIR_JSON, JSON))
-    data = _decode_body(await read_body(request, MAX_REQUEST_BYTES))
-    if not isinstance(data, dict):
-        raise InputError("request", "must be a JSON object")
-    return data
+    return _request_object(_decode_body(await read_body(request, MAX_REQUEST_BYTES)))
 
 
 def _zone(query: dict[str, str], default: str | None) -> str:

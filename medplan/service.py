@@ -61,7 +61,13 @@ from medplan._version import __version__
 from medplan.api import earliest, plan
 from medplan.bridging import default_bridging_tables
 from medplan.care import default_care
-from medplan.cli import MAX_PLAN_BYTES, MAX_REQUEST_BYTES, _decode
+from medplan.cli import (
+    MAX_PLAN_BYTES,
+    MAX_REQUEST_BYTES,
+    _decode,
+    _line_request,
+    _request_object,
+)
 from medplan.exceptions import InputError, MedplanError, MissingExtraError
 from medplan.model import SCHEMA_VERSION
 from medplan.procedures import default_catalogue
@@ -278,10 +284,7 @@ async def read_json(request: Request, limit: int = MAX_REQUEST_BYTES) -> dict[st
         InputError: The body is JSON but not an object (422, as the command line says it).
     """
     _media_type(request, (JSON,))
-    data = _decode_body(await read_body(request, limit))
-    if not isinstance(data, dict):
-        raise InputError("request", "must be a JSON object")
-    return data
+    return _request_object(_decode_body(await read_body(request, limit)))
 
 
 # --- the endpoints --------------------------------------------------------
@@ -404,18 +407,9 @@ def _batch_error(
 def _plan_item(item: object, now: str | None, data: ServiceData) -> dict[str, Any]:
     """One batch item as ``medplan batch`` plans a line: a JSON Lines line is still bytes here."""
     if isinstance(item, bytes):
-        if len(item) > MAX_REQUEST_BYTES:
-            problem = f"is larger than {MAX_REQUEST_BYTES:,} bytes; a request is far smaller"
-            raise InputError("request", problem)
-        try:
-            text = item.decode("utf-8")
-        except UnicodeDecodeError as error:
-            problem = f"is not UTF-8 ({error.reason} at byte {error.start})"
-            raise InputError("request", problem) from None
-        item = _decode(text, "request")
-    if not isinstance(item, dict):
-        raise InputError("request", "must be a JSON object")
-    return plan(item, table=data.table, profiles=data.profiles, now=now).to_dict()
+        item = _line_request(None if len(item) > MAX_REQUEST_BYTES else item)
+    request = _request_object(item)
+    return plan(request, table=data.table, profiles=data.profiles, now=now).to_dict()
 
 
 async def _health(request: Request) -> Response:
