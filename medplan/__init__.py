@@ -23,10 +23,12 @@ from medplan.ics import render_ics
 from medplan.model import (
     SCHEMA_VERSION,
     Action,
+    Answer,
     BleedingRisk,
     Booking,
     BookingMedicine,
     Check,
+    Decision,
     Divergence,
     MedicationOrder,
     MedicationPlan,
@@ -36,13 +38,14 @@ from medplan.model import (
     Procedure,
     Regimen,
     Request,
+    ReviewItem,
     Route,
 )
 from medplan.patient import render_calendar
 from medplan.planner import make_plan
 from medplan.profiles import Profile, Profiles, default_profiles, load_profiles
 from medplan.recheck import Difference, Recheck, recheck
-from medplan.render import render_booking, render_json, render_text
+from medplan.render import render_booking, render_json, render_reviews, render_text
 from medplan.request import parse_request
 from medplan.schemas import schema
 from medplan.table import Table, default_table, load_table
@@ -50,10 +53,12 @@ from medplan.table import Table, default_table, load_table
 __all__ = [
     "SCHEMA_VERSION",
     "Action",
+    "Answer",
     "BleedingRisk",
     "Booking",
     "BookingMedicine",
     "Check",
+    "Decision",
     "Difference",
     "Divergence",
     "InputError",
@@ -71,6 +76,7 @@ __all__ = [
     "Recheck",
     "Regimen",
     "Request",
+    "ReviewItem",
     "Route",
     "Table",
     "TableError",
@@ -88,6 +94,7 @@ __all__ = [
     "render_calendar",
     "render_ics",
     "render_json",
+    "render_reviews",
     "render_text",
     "schema",
 ]

@@ -31,7 +31,8 @@ from medplan.csvrows import (
     slug_cell,
 )
 from medplan.exceptions import TableError
-from medplan.model import CareInstruction, Patient, Procedure, ScreeningFinding
+from medplan.model import CareInstruction, Patient, Procedure, Question, ScreeningFinding
+from medplan.reviews import supply
 
 if TYPE_CHECKING:
     from pathlib import Path  # only named in annotations (see csvrows)
@@ -210,7 +211,7 @@ class CarePlan(AttrsRepr):
 
     screening: tuple[ScreeningFinding, ...]
     instructions: tuple[CareInstruction, ...]
-    reasons: tuple[str, ...]
+    questions: tuple[Question, ...]
 
 
 def _applies(item: CareItem, patient: Patient, *, anticoagulant: bool) -> tuple[bool, str]:
@@ -256,7 +257,7 @@ def plan_care(
         plan needs review: an absolute contraindication, or one not asked.
     """
     screening = []
-    reasons = []
+    reasons: list[Question] = []
     unasked = []
     instructions = []
     for item in items:
@@ -273,7 +274,15 @@ def plan_care(
                 )
             )
             if item.kind is CareKind.ABSOLUTE and answer is True:
-                reasons.append(f"do not book: {item.instruction} is an absolute contraindication")
+                reasons.append(
+                    supply(
+                        f"contraindicated-{item.flag}",
+                        f"do not book: {item.instruction} is an absolute contraindication",
+                        f"Do not book: the screening answer to {item.flag} is yes ({item.instruction}), "
+                        "an absolute contraindication. Only a different screening answer clears it.",
+                        [f"patient.{item.flag}"],
+                    )
+                )
             if item.kind is CareKind.ABSOLUTE and answer is None:
                 unasked.append(item.flag)
             continue
@@ -299,6 +308,11 @@ def plan_care(
         )
     if unasked:
         reasons.append(
-            f"screening not answered ({', '.join(unasked)}): ask the patient before booking"
+            supply(
+                "screening-not-answered",
+                f"screening not answered ({', '.join(unasked)}): ask the patient before booking",
+                f"Ask the patient the screening questions not yet answered: {', '.join(unasked)}.",
+                [f"patient.{flag}" for flag in unasked],
+            )
         )
     return CarePlan(tuple(screening), tuple(instructions), tuple(reasons))

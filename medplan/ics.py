@@ -24,7 +24,7 @@ the output is reproducible.
 **UIDs** are stable per plan and action, so that a re-plan updates the
 patient's events instead of adding new ones. Each is a UUID (version 5) of
 two parts: the booking (``plan.booking_id``; without one, a hash of the
-request as given, less its ``now``) and an action key that names the step but
+request as given, less its ``now`` and its ``decisions``) and an action key that names the step but
 not its date (``procedure``, ``last-dose/Warfarin/1``,
 ``test/Warfarin/pre/2``, ``injection/enoxaparin/day-3/1``). A procedure moved
 to another day keeps its booking id, so its events keep their UIDs and move. A
@@ -100,7 +100,7 @@ def _canonical(value: object) -> str:
 
 
 def _booking_part(plan: Plan) -> str:
-    """What identifies the booking: its id, else a hash of the request less ``now``.
+    """What identifies the booking: its id, else a hash of the request less ``now`` and ``decisions``.
 
     A plan made without :func:`medplan.plan` carries no request; it is then
     identified by its own JSON less the booking answers (which hold ``now``).
@@ -109,7 +109,10 @@ def _booking_part(plan: Plan) -> str:
         return f"booking:{plan.booking_id}"
     if plan.request is not None:
         request = json.loads(plan.request)
+        # The final plan, with the pharmacist's decisions, updates the events
+        # the tentative one put in the patient's calendar.
         request.pop("now", None)
+        request.pop("decisions", None)
     else:
         request = plan.to_dict()
         request.pop("booking")

@@ -22,6 +22,8 @@ from medplan._attrsrepr import AttrsRepr
 __all__ = [
     "SCHEMA_VERSION",
     "Action",
+    "Answer",
+    "AnswerWith",
     "Anticoagulation",
     "AnticoagulationReason",
     "BleedingRisk",
@@ -32,7 +34,9 @@ __all__ = [
     "CareInstruction",
     "Check",
     "Condition",
+    "Decision",
     "Divergence",
+    "HoldDates",
     "Indication",
     "Interval",
     "MedicationOrder",
@@ -41,8 +45,10 @@ __all__ = [
     "Plan",
     "Policy",
     "Procedure",
+    "Question",
     "Regimen",
     "Request",
+    "ReviewItem",
     "RiskCriterion",
     "Route",
     "ScreeningFinding",
@@ -167,6 +173,138 @@ class Interval(AttrsRepr):
         """As the table writes it: ``5 days``, ``1 hour``."""
         word = self.unit.value if self.amount != 1 else self.unit.value[:-1]
         return f"{self.amount} {word}"
+
+
+class Answer(enum.StrEnum):
+    """A pharmacist's answer to a review item (see :mod:`medplan.reviews`).
+
+    ``hold`` and ``continue`` answer a medicine's item; ``confirmed`` a
+    question about the plan as a whole; ``bridge`` and ``no-bridge`` a
+    bridging decision the sources leave to the prescriber.
+    """
+
+    HOLD = "hold"
+    CONTINUE = "continue"
+    CONFIRMED = "confirmed"
+    BRIDGE = "bridge"
+    NO_BRIDGE = "no-bridge"
+
+
+class HoldDates(enum.StrEnum):
+    """Whether a ``hold`` decision must give its own dates.
+
+    ``proposed``: the plan proposes a last dose and a restart, which a hold
+    without dates takes; ``required``: it proposes none (a name the table
+    does not know), so the decision gives ``last_dose`` and ``resume``.
+    """
+
+    PROPOSED = "proposed"
+    REQUIRED = "required"
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class AnswerWith(AttrsRepr):
+    """How a review item is answered: by a decision, by data in the request, or either.
+
+    ``decision`` lists the answers a decision may give (empty: no decision
+    answers it); ``data`` the request fields that answer it when given (a
+    screening answer, CrCl, why the patient is anticoagulated).
+    """
+
+    decision: tuple[Answer, ...] = ()
+    hold_dates: HoldDates | None = None
+    data: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """As the plan JSON gives it."""
+        return {
+            "decision": [a.value for a in self.decision],
+            "hold_dates": None if self.hold_dates is None else self.hold_dates.value,
+            "data": list(self.data),
+        }
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Question(AttrsRepr):
+    """One reason a plan needs review, as it is found, before the plan gives it an id.
+
+    Made only by :mod:`medplan.reviews` (``decide`` or ``supply``). ``slug``
+    names the kind of question (``unconfirmed-rule``); ``reason`` is the text
+    ``review_reasons`` shows; ``question`` asks the pharmacist.
+    ``medicine`` is the index of the medicine a plan-level question is about
+    (the warfarin pathway's), None otherwise.
+    """
+
+    slug: str
+    reason: str
+    question: str
+    answer_with: AnswerWith
+    medicine: int | None = None
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Decision(AttrsRepr):
+    """A pharmacist's answer to one review item, as the request gives it.
+
+    ``last_dose`` and ``resume`` (a ``hold`` only) are aware, in the
+    procedure's zone; without them a hold takes the plan's proposal. ``at``
+    is the plan's ``now`` when the request gave one: when the decision was
+    recorded.
+    """
+
+    review: str
+    answer: Answer
+    by: str
+    reason: str | None = None
+    last_dose: datetime | None = attrs.field(default=None, validator=_optional_aware)
+    resume: datetime | None = attrs.field(default=None, validator=_optional_aware)
+    at: datetime | None = attrs.field(default=None, validator=_optional_aware)
+
+    def to_dict(self) -> dict[str, Any]:
+        """As the plan JSON gives it."""
+        return {
+            "review": self.review,
+            "answer": self.answer.value,
+            "by": self.by,
+            "reason": self.reason,
+            "last_dose": _iso(self.last_dose),
+            "resume": _iso(self.resume),
+            "at": _iso(self.at),
+        }
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ReviewItem(AttrsRepr):
+    """A review item of the plan: its stable id, the question, how to answer it, its decision.
+
+    ``id`` is ``<medicine>/<slug>`` or ``plan/<slug>`` (see
+    :mod:`medplan.reviews`); ``medication`` the input name, None for the
+    plan's own. An item is open until a decision answers it.
+    """
+
+    id: str
+    medication: str | None
+    question: str
+    reason: str
+    answer_with: AnswerWith
+    decision: Decision | None = None
+
+    @property
+    def open(self) -> bool:
+        """Whether the item still waits for an answer."""
+        return self.decision is None
+
+    def to_dict(self) -> dict[str, Any]:
+        """As the plan JSON gives it."""
+        return {
+            "id": self.id,
+            "medication": self.medication,
+            "question": self.question,
+            "reason": self.reason,
+            "answer_with": self.answer_with.to_dict(),
+            "status": "open" if self.open else "answered",
+            "decision": None if self.decision is None else self.decision.to_dict(),
+        }
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -396,6 +534,7 @@ class Request(AttrsRepr):
     now: datetime | None = attrs.field(default=None, validator=_optional_aware)
     booking_id: str | None = None
     review_reasons: tuple[str, ...] = ()
+    decisions: tuple[Decision, ...] = ()
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -526,6 +665,9 @@ class MedicationPlan(AttrsRepr):
     notes: tuple[str, ...]
     divergences: tuple[Divergence, ...] = ()
     hold: Interval | None = None
+    # Why it needs review, one question each (review_reason joins their reasons).
+    questions: tuple[Question, ...] = ()
+    decision: Decision | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The medicine's plan as it appears in the plan JSON."""
@@ -546,6 +688,7 @@ class MedicationPlan(AttrsRepr):
             "source": self.source,
             "notes": list(self.notes),
             "divergences": [d.to_dict() for d in self.divergences],
+            "decision": None if self.decision is None else self.decision.to_dict(),
         }
 
 
@@ -765,6 +908,9 @@ class Plan(AttrsRepr):
     medplan_version: str
     medications: tuple[MedicationPlan, ...]
     review_reasons: tuple[str, ...]
+    # Every review item, open or answered; review_reasons words the open ones.
+    reviews: tuple[ReviewItem, ...] = ()
+    decisions: tuple[Decision, ...] = ()
     screening: tuple[ScreeningFinding, ...] = ()
     care: tuple[CareInstruction, ...] = ()
     anticoagulation: Anticoagulation | None = None
@@ -813,6 +959,8 @@ class Plan(AttrsRepr):
             },
             "needs_review": self.needs_review,
             "review_reasons": list(self.review_reasons),
+            "reviews": [r.to_dict() for r in self.reviews],
+            "decisions": [d.to_dict() for d in self.decisions],
             "contraindicated": self.contraindicated,
             "screening": [f.to_dict() for f in self.screening],
             "medications": [m.to_dict() for m in self.medications],

@@ -35,20 +35,24 @@ from medplan.bridging import BridgingTables, round_dose
 from medplan.labdays import LabCalendar
 from medplan.model import (
     Action,
+    Answer,
     Anticoagulation,
     BleedingRisk,
     Bridging,
     BridgingDose,
+    Decision,
     MedicationOrder,
     MedicationPlan,
     Patient,
     Policy,
     Procedure,
+    Question,
     Regimen,
     Request,
     Route,
     TimelineEvent,
 )
+from medplan.reviews import CONFIRM, decide, supply
 from medplan.table import Group, Table
 from medplan.thrombosis import Classification, RiskTable, classify
 
@@ -71,7 +75,7 @@ class Pathway(AttrsRepr):
 
     anticoagulation: Anticoagulation | None
     events: tuple[TimelineEvent, ...]
-    reasons: tuple[str, ...]
+    questions: tuple[Question, ...]
 
 
 def _group_of(table: Table, guideline: str, plan: MedicationPlan) -> tuple[Group | None, bool]:
@@ -117,9 +121,14 @@ def _test_day(lab: LabCalendar, due: date, *, before: bool) -> tuple[date, str |
     return on, f"The INR test due on {due.isoformat()} ({why}) is taken on {on.isoformat()}."
 
 
+# Why the heparin dose cannot be given, and the request fields that would settle it (none:
+# the prescriber must choose the dose).
+_Why = tuple[str, tuple[str, ...]]
+
+
 def _dose(
     tables: BridgingTables, patient: Patient, agent: str, regimen: str
-) -> tuple[BridgingDose | None, str | None, str | None]:
+) -> tuple[BridgingDose | None, _Why | None, str | None]:
     """The heparin dose; else why it cannot be given, and the note of the row used."""
     needed = [
         f"patient.{f}"
@@ -127,14 +136,14 @@ def _dose(
         if v is None
     ]
     if needed:
-        return None, f"the bridging dose needs {' and '.join(needed)}", None
+        return None, (f"the bridging dose needs {' and '.join(needed)}", tuple(needed)), None
     assert patient.weight_kg is not None  # noqa: S101 - checked above
     assert patient.crcl_ml_min is not None  # noqa: S101
     row = tables.dose_row(agent, regimen, patient.crcl_ml_min)
     if row is None:
-        return None, f"the bridging dose table has no row for {agent} {regimen}", None
+        return None, (f"the bridging dose table has no row for {agent} {regimen}", ()), None
     if row.review_reason is not None:
-        return None, row.review_reason, row.note
+        return None, (row.review_reason, ()), row.note
     exact = row.per_kg * patient.weight_kg
     dose = round_dose(exact, row.doses)
     if dose is None:
@@ -143,7 +152,7 @@ def _dose(
             f"{agent} {row.per_kg:g} {row.unit}/kg for {patient.weight_kg:g} kg is {exact:,.0f} {row.unit}, "
             f"beyond the largest dose ({largest}): choose the dose with the prescriber"
         )
-        return None, reason, row.note
+        return None, (reason, ()), row.note
     per_day = exact if row.given == "once-daily" else 2 * exact
     last = dose if row.given == "twice-daily" else round_dose(per_day / 2, row.doses)
     assert last is not None  # noqa: S101 - half a dose that fits fits
@@ -319,19 +328,19 @@ def _inr_source(
     return "; ".join(parts)
 
 
-def _decision(result: Classification | None) -> tuple[Bridging, str, str | None]:
+def _decision(result: Classification | None) -> tuple[Bridging, str, _Why | None]:
     """The bridging decision, the decision in words, and why it needs review (None when it does not)."""
     if result is None:
         why = "why the patient is anticoagulated is needed to decide on bridging: patient.anticoagulation"
-        return Bridging.REVIEW, why, why
+        return Bridging.REVIEW, why, (why, ("patient.anticoagulation",))
     met = "; ".join(f"{c.description} ({c.risk.value})" for c in result.criteria) or "none"
     if result.missing:
         why = f"the bridging decision needs {', '.join(result.missing)}"
-        return Bridging.REVIEW, f"Criteria met: {met}.", why
+        return Bridging.REVIEW, f"Criteria met: {met}.", (why, tuple(result.missing))
     if result.bridging is Bridging.REVIEW:
         notes = [c.note for c in result.criteria if c.bridging is Bridging.REVIEW and c.note]
         why = "; ".join(notes) or "the sources leave bridging to the prescriber"
-        return Bridging.REVIEW, f"Criteria met: {met}.", why
+        return Bridging.REVIEW, f"Criteria met: {met}.", (why, ())
     verb = "Bridge" if result.bridging is Bridging.BRIDGE else "No bridging"
     risk = "unknown" if result.risk is None else result.risk.value
     return result.bridging, f"{verb}: {risk} thrombotic risk ({met}).", None
@@ -361,6 +370,7 @@ def plan_anticoagulation(
     risk_table: RiskTable,
     tables: BridgingTables,
     plan_medicine: Callable[[MedicationOrder], MedicationPlan],
+    decided: Callable[[Question], Decision | None] = lambda _: None,
 ) -> Pathway:
     """The warfarin pathway for the plan's held vitamin K antagonist, if there is one.
 
@@ -372,6 +382,8 @@ def plan_anticoagulation(
         tables: The bridging dose table and the pathway's numbers.
         plan_medicine: Plans one medicine as the planner would (for the
             bridging heparin, so its hold follows the same table and policy).
+        decided: The request's decision for one of the pathway's questions,
+            checked against it; None when the request gives none.
 
     Returns:
         The pathway's record, its dated events and its questions.
@@ -401,6 +413,8 @@ def plan_anticoagulation(
         )
         return Pathway(record, (), ())
     assert vka.drug is not None  # noqa: S101 - a held medicine was resolved
+    # The pathway's questions are about the held medicine: its index names them.
+    index = next(i for i, p in enumerate(plans) if p is vka)
     policy = request.policy
     lab = LabCalendar.of(policy)
     notes: list[str] = []
@@ -437,26 +451,39 @@ def plan_anticoagulation(
         for check in vka.checks
     ]
     early = [check for check in vka.checks if check.day < policy.inr_check_day - MAX_INR_MOVE_DAYS]
-    reasons = [
-        f"{vka.input}: the laboratory is closed before the INR test due on day "
-        f"{policy.inr_check_day}, so it falls on {check.on.isoformat()} (day {check.day}), too early "
-        "to show the INR on the day: arrange a point-of-care INR on the morning, or move the booking"
-        for check in early
-    ]
-    bridging, decision, review = _decision(result)
+    questions: list[Question] = []
+    for number, check in enumerate(early, start=1):
+        reason = (
+            f"{vka.input}: the laboratory is closed before the INR test due on day "
+            f"{policy.inr_check_day}, so it falls on {check.on.isoformat()} (day {check.day}), too early "
+            "to show the INR on the day: arrange a point-of-care INR on the morning, or move the booking"
+        )
+        asks = (
+            f"The INR test before the procedure falls on {check.on.isoformat()} (day {check.day}), "
+            "too early to show the INR on the day: is a point-of-care INR arranged for the morning "
+            "of the procedure? If not, move the booking."
+        )
+        slug = "inr-test-early" if number == 1 else f"inr-test-early-{number}"
+        early_question = decide(slug, reason, asks, CONFIRM, medicine=index)
+        questions.append(early_question)
+        decided(early_question)
+    bridging, decision, review = _decided_bridging(vka.input, result, index, questions, decided)
     dose = None
     if bridging is Bridging.BRIDGE:
         dose, problem, row_note = _dose(
             tables, request.patient, policy.bridging_agent, policy.bridging_regimen
         )
         notes += [row_note] if row_note else []
-        if dose is None:
-            review = problem
-        else:
+        if problem is not None:
+            review = _dose_question(vka.input, problem, index, questions, decided)
+        if dose is not None:
             injections = _injections(request, dose, tables, lab, plan_medicine)
             events += injections.events
             notes += injections.notes
-            review = injections.reason
+            if injections.reason is not None:
+                review = _dose_question(
+                    vka.input, (injections.reason, ()), index, questions, decided
+                )
             for name in ("postop_inr_day", "second_postop_inr_day"):
                 step = tables.step(name)
                 on, moved = _test_day(
@@ -500,8 +527,77 @@ def plan_anticoagulation(
         notes=tuple(notes),
         versions=versions,
     )
-    reasons += [f"{vka.input}: bridging: {review}"] if review else []
-    return Pathway(record, tuple(events), tuple(reasons))
+    return Pathway(record, tuple(events), tuple(questions))
+
+
+def _decided_bridging(
+    medicine: str,
+    result: Classification | None,
+    index: int,
+    questions: list[Question],
+    decided: Callable[[Question], Decision | None],
+) -> tuple[Bridging, str, str | None]:
+    """The bridging decision, in words, and why it still needs review: the table's, or the pharmacist's."""
+    bridging, decision, why = _decision(result)
+    if why is None:
+        return bridging, decision, None
+    text, fields = why
+    reason = f"{medicine}: bridging: {text}"
+    if fields:
+        question = supply(
+            "anticoagulation-reason" if result is None else "bridging-data",
+            reason,
+            f"Bridging {medicine} cannot be decided without {', '.join(fields)}: "
+            "what does the patient's record say?",
+            fields,
+            medicine=index,
+        )
+    else:
+        question = decide(
+            "bridging",
+            reason,
+            f"Bridge {medicine} with heparin, or not? The sources leave it to the prescriber: {text}.",
+            (Answer.BRIDGE, Answer.NO_BRIDGE),
+            medicine=index,
+        )
+    questions.append(question)
+    chosen = decided(question)
+    if chosen is None:
+        return bridging, decision, text
+    bridging = Bridging.BRIDGE if chosen.answer is Answer.BRIDGE else Bridging.NO_BRIDGE
+    verb = "Bridge" if bridging is Bridging.BRIDGE else "No bridging"
+    return bridging, f"{decision} {verb}: decided by {chosen.by} (pharmacist review).", None
+
+
+def _dose_question(
+    medicine: str,
+    why: _Why,
+    index: int,
+    questions: list[Question],
+    decided: Callable[[Question], Decision | None],
+) -> str | None:
+    """Ask about a bridging dose medplan cannot give; the reason it still needs review, if any."""
+    text, fields = why
+    reason = f"{medicine}: bridging: {text}"
+    if fields:
+        question = supply(
+            "bridging-dose-data",
+            reason,
+            f"The bridging heparin dose needs {' and '.join(fields)}: what are they?",
+            fields,
+            medicine=index,
+        )
+    else:
+        question = decide(
+            "bridging-dose",
+            reason,
+            f"The bridging heparin cannot be dosed or dated here ({text}): is it arranged "
+            "with the prescriber outside medplan?",
+            CONFIRM,
+            medicine=index,
+        )
+    questions.append(question)
+    return text if decided(question) is None else None
 
 
 def _sort_key(event: TimelineEvent) -> tuple[date, int, float, str]:

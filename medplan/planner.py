@@ -17,18 +17,23 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from medplan import booking, schedule
+from medplan import booking, reviews, schedule
 from medplan._attrsrepr import AttrsRepr
 from medplan.bridging import BridgingTables, default_bridging_tables
 from medplan.care import CarePlan, CareSets, plan_care
+from medplan.exceptions import InputError
 from medplan.labdays import LabCalendar
 from medplan.model import (
     Action,
+    Answer,
+    AnswerWith,
     BleedingRisk,
     Booking,
     BookingMedicine,
     Check,
+    Decision,
     Divergence,
+    HoldDates,
     Indication,
     Interval,
     MedicationOrder,
@@ -36,12 +41,15 @@ from medplan.model import (
     Plan,
     Policy,
     Procedure,
+    Question,
     Regimen,
     Request,
+    ReviewItem,
     Route,
     Unit,
 )
 from medplan.pathway import build_timeline, plan_anticoagulation
+from medplan.reviews import CONFIRM, HOLD_OR_CONTINUE, MEDICINE_FIELD, decide, supply
 from medplan.table import (
     Dosing,
     DrugClassRule,
@@ -93,7 +101,7 @@ def say_from(moment: datetime) -> str:
 class _Unplaced(AttrsRepr):
     """Why a medicine could not be matched to one row."""
 
-    reason: str
+    question: Question
 
 
 @attrs.frozen(repr=False)
@@ -102,7 +110,18 @@ class _Missing(AttrsRepr):
 
     attribute: str
     values: tuple[str, ...]
-    reason: str
+    question: Question
+
+
+def _by_hand(slug: str, reason: str, name: str) -> Question:
+    """A medicine the table cannot place: the pharmacist holds it (with dates) or continues it."""
+    return decide(
+        slug,
+        reason,
+        f"{reason[0].upper()}{reason[1:]}. Hold {name} (giving its last dose and restart) or continue it?",
+        HOLD_OR_CONTINUE,
+        hold_dates=HoldDates.REQUIRED,
+    )
 
 
 _DIMENSIONS: dict[str, type[enum.StrEnum]] = {
@@ -130,11 +149,19 @@ def _narrow(
     ]
     if given is None:
         reason = f"{drug}'s hold depends on {what}: {' or '.join(values)} needed"
-        return _Missing(attribute, tuple(values), reason)
+        question = supply(
+            f"{attribute}-needed",
+            reason,
+            f"What is {drug}'s {attribute} ({' or '.join(values)})? Its hold depends on it.",
+            [f"{MEDICINE_FIELD}.{attribute}"],
+        )
+        return _Missing(attribute, tuple(values), question)
     kept = [r for r in candidates if getattr(r, attribute) == given]
     if not kept:
         given_as = f"given {given.value}" if attribute == "route" else f"for {given.value}"
-        return _Unplaced(f"{guideline} gives no rule for {drug} {given_as}")
+        return _Unplaced(
+            _by_hand("no-rule", f"{guideline} gives no rule for {drug} {given_as}", drug)
+        )
     return kept
 
 
@@ -144,9 +171,16 @@ def _regimen(
     """The order's regimen: as given, else as its brand implies; a contradiction is a question."""
     implied = resolution.regimen
     if order.regimen is not None and implied is not None and order.regimen is not implied:
-        return _Unplaced(
+        reason = (
             f"{order.name} is {drug} taken {implied.value}, but the request says {order.regimen.value}: "
             "confirm which the patient takes"
+        )
+        question = (
+            f"Does the patient take {drug} {implied.value}, as {order.name} implies, "
+            f"or {order.regimen.value}, as the request says?"
+        )
+        return _Unplaced(
+            supply("regimen-conflict", reason, question, [f"{MEDICINE_FIELD}.regimen"])
         )
     return order.regimen or implied
 
@@ -161,10 +195,11 @@ def _variant(
     kept = [r for r in rules if r.variant == chosen]
     if not kept:
         known = " or ".join(table.variants.get(drug_class, ()))
-        return _Unplaced(
+        reason = (
             f"clinic policy {request.policy.name!r} chooses {chosen!r} for {drug_class}, "
             f"which the table does not give (it gives {known})"
         )
+        return _Unplaced(_by_hand("variant-not-in-table", reason, drug_class))
     return kept
 
 
@@ -198,9 +233,9 @@ def _select_rule(
         measured = patient.egfr if banded is RenalMeasure.EGFR else patient.crcl_ml_min
         if measured is None:
             field = "patient.egfr" if banded is RenalMeasure.EGFR else "patient.crcl_ml_min"
-            return _Unplaced(
-                f"{drug}'s rule depends on renal function: {banded.label} needed ({field})"
-            )
+            reason = f"{drug}'s rule depends on renal function: {banded.label} needed ({field})"
+            question = f"What is the patient's {banded.label}? {drug}'s rule depends on it."
+            return _Unplaced(supply("renal-function-needed", reason, question, [field]))
         candidates = [r for r in candidates if r.covers(measured)]
     # The table's validation makes variant, regimen, route, indication and band pick one row.
     (rule,) = candidates
@@ -228,13 +263,13 @@ def _whichever(
         option: MedicationOrder = attrs.evolve(order, **{missing.attribute: kind(value)})  # type: ignore[arg-type] # one of the three dimensions, by name
         rule = _select_rule(rules, option, resolution, request, table)
         if isinstance(rule, _Unplaced):
-            return _Unplaced(missing.reason)
+            return _Unplaced(missing.question)
         chosen.append(rule)
     risk, policy = request.procedure.bleeding_risk, request.policy
     answers = {_answer(rule, risk, policy) for rule in chosen}
     (action, *_), *others = answers
     if others or action is Action.REVIEW:
-        return _Unplaced(missing.reason)
+        return _Unplaced(missing.question)
     return chosen[0]
 
 
@@ -410,7 +445,7 @@ def _display(order: MedicationOrder, drug: str) -> str:
 
 
 def _review(
-    order: MedicationOrder, reason: str, resolution: Resolution | None = None
+    order: MedicationOrder, question: Question, resolution: Resolution | None = None
 ) -> MedicationPlan:
     name = order.name if resolution is None else _display(order, resolution.drug)
     return MedicationPlan(
@@ -423,11 +458,12 @@ def _review(
         checks=(),
         resume=None,
         instruction=_review_instruction(name),
-        review_reason=reason,
+        review_reason=question.reason,
         rule_id=None,
         rule=None,
         source=None,
         notes=(),
+        questions=(question,),
     )
 
 
@@ -439,11 +475,12 @@ def _review_instruction(name: str) -> str:
 
 
 def _hold_instruction(
-    name: str, timing: _Timing, checks: Sequence[Check], rule: DrugClassRule
+    name: str, timing: _Timing, checks: Sequence[Check], rule: DrugClassRule | None
 ) -> str:
+    """The patient's words for a hold; ``rule`` None for a medicine held by a decision alone."""
     assert timing.last_dose is not None  # noqa: S101 - a hold always has a last dose
     assert timing.resume is not None  # noqa: S101 - and a restart
-    if rule.dosing is Dosing.INFUSION:
+    if rule is not None and rule.dosing is Dosing.INFUSION:
         text = (
             f"Stop the {name} infusion at {say_when(timing.last_dose)}. "
             f"Restart it no earlier than {say_when(timing.resume)}."
@@ -458,7 +495,7 @@ def _hold_instruction(
             f" Have an {check.test} blood test on {say_date(check.on)}: "
             f"the procedure goes ahead only if it is {check.max_value:g} or less."
         )
-    if rule.group is not None and rule.group.is_anticoagulant:
+    if rule is not None and rule.group is not None and rule.group.is_anticoagulant:
         text += " Confirm the restart with the doctor doing the procedure before you leave."
     return text
 
@@ -522,7 +559,7 @@ class _Dated(AttrsRepr):
     timing: _Timing
     checks: tuple[Check, ...]
     notes: tuple[str, ...]
-    missing: str | None
+    missing: Question | None
 
 
 def _date_hold(
@@ -542,13 +579,23 @@ def _date_hold(
     if rule.dosing is Dosing.INFUSION:
         timing = _time_infusion(procedure, hold, resume, resume_next_day=resume_next_day)
     elif rule.regimen is Regimen.WEEKLY and not order.days:
-        missing = f"{drug} is taken weekly: its usual day (days) is needed to date the last dose"
+        missing = supply(
+            "days-needed",
+            f"{drug} is taken weekly: its usual day (days) is needed to date the last dose",
+            f"On which day of the week does the patient take {drug}?",
+            [f"{MEDICINE_FIELD}.days"],
+        )
         # An undated timing's notes are never read.
         return _Dated(_Timing(None, None, (), ()), (), (), missing)  # pragma: no mutate
     elif order.times:
         timing = _time_scheduled(procedure, hold, resume, order, resume_next_day=resume_next_day)
     else:
-        missing = f"{drug}'s usual dose times are needed to date the last dose and the restart"
+        missing = supply(
+            "times-needed",
+            f"{drug}'s usual dose times are needed to date the last dose and the restart",
+            f"At what times does the patient usually take {drug}?",
+            [f"{MEDICINE_FIELD}.times"],
+        )
         return _Dated(_Timing(None, None, (), ()), (), (), missing)  # pragma: no mutate - as above
     notes = list(timing.notes)
     if resume_next_day:
@@ -566,16 +613,13 @@ def _place(
     procedure = request.procedure
     resolution = table.resolve(order.name)
     if resolution is None:
-        return _review(
-            order,
-            f"{order.name!r} is not in medplan's table: check the name, or plan this medicine by hand",
-        )
+        reason = f"{order.name!r} is not in medplan's table: check the name, or plan this medicine by hand"
+        return _review(order, _by_hand("not-in-table", reason, order.name))
     drug = resolution.drug
     rules = table.rules_for(procedure.guideline, resolution.drug_class)
     if not rules:
-        return _review(
-            order, f"{procedure.guideline} gives no rule for {drug}: plan it by hand", resolution
-        )
+        reason = f"{procedure.guideline} gives no rule for {drug}: plan it by hand"
+        return _review(order, _by_hand("no-rule", reason, drug), resolution)
     rule = _select_rule(rules, order, resolution, request, table)
     # Every row of a class shares its condition (the table checks it), so a
     # procedure without it settles the medicine before any question the rule
@@ -588,13 +632,18 @@ def _place(
             reason = (
                 f"{drug}'s plan depends on whether the procedure has {has}: procedure.{has} needed"
             )
-            return _review(order, reason, resolution)
+            question = f"Does the procedure involve {has}? {drug}'s plan depends on it."
+            return _review(
+                order,
+                supply(f"procedure-{has}", reason, question, [f"procedure.{has}"]),
+                resolution,
+            )
         if not involved:
             return _not_involved(
                 order, rules[0] if isinstance(rule, _Unplaced) else rule, resolution
             )
     if isinstance(rule, _Unplaced):
-        return _review(order, rule.reason, resolution)
+        return _review(order, rule.question, resolution)
     return resolution, rule
 
 
@@ -605,11 +654,6 @@ def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> 
     resolution, rule = placed
     procedure, policy, drug = request.procedure, request.policy, resolution.drug
     tier, notes = _tier_with_policy(rule, procedure.bleeding_risk, policy)
-    reasons = [rule.review_reason or ""] if tier.action is Action.REVIEW else []
-    if rule.evidence is Evidence.UNCONFIRMED:
-        reasons.append(
-            f"rule {rule.rule_id} is not yet confirmed against its source; the dates shown are its proposal"
-        )
     hold, hold_notes = _hold_with_policy(rule, tier, policy)
     notes += hold_notes + _unstated(order, rule, resolution)
     # Undated: its notes are read only once dated, and the table gives a hold
@@ -618,12 +662,11 @@ def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> 
     if hold is not None and tier.resume is not None:  # pragma: no mutate
         dated = _date_hold(rule, hold, tier.resume, order=order, request=request, drug=drug)
         notes += dated.notes
-        if dated.missing is not None:
-            reasons.append(dated.missing)
     if rule.note:
         notes.append(rule.note)
-    action = Action.REVIEW if reasons else tier.action
     name = _display(order, drug)
+    questions = _rule_questions(rule, tier, dated, name)
+    action = Action.REVIEW if questions else tier.action
     if action is Action.REVIEW:
         instruction = _review_instruction(name)
     elif action is Action.CONTINUE:
@@ -642,13 +685,53 @@ def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> 
         checks=dated.checks,
         resume=dated.timing.resume,
         instruction=instruction,
-        review_reason="; ".join(reasons) or None,
+        review_reason=reviews.reviewed(questions),
         rule_id=rule.rule_id,
         rule=_describe(rule, tier, procedure.bleeding_risk, policy),
         source=rule.source,
         notes=tuple(notes),
         hold=hold if dated.timing.last_dose is not None else None,
+        questions=tuple(questions),
     )
+
+
+def _rule_questions(
+    rule: DrugClassRule, tier: TierRule, dated: _Dated, name: str
+) -> list[Question]:
+    """What the pharmacist must decide or find out about a medicine its row places."""
+    last, restart = dated.timing.last_dose, dated.timing.resume
+    if last is not None and restart is not None:
+        hold_dates = HoldDates.PROPOSED
+        offer = f"last dose {say_when(last)}, restart {say_when(restart)}"
+    else:
+        hold_dates = HoldDates.REQUIRED
+        offer = "no dates are proposed: a hold gives its last dose and restart"
+    questions = []
+    if tier.action is Action.REVIEW:
+        reason = rule.review_reason or ""
+        questions.append(
+            decide(
+                "table-review",
+                reason,
+                f"Hold or continue {name}? The table leaves it to review: {reason} ({offer}).",
+                HOLD_OR_CONTINUE,
+                hold_dates=hold_dates,
+            )
+        )
+    if rule.evidence is Evidence.UNCONFIRMED:
+        questions.append(
+            decide(
+                "unconfirmed-rule",
+                f"rule {rule.rule_id} is not yet confirmed against its source; the dates shown are its proposal",
+                f"Hold {name} as proposed ({offer}), or continue it? "
+                f"Rule {rule.rule_id} is not yet confirmed against its source.",
+                HOLD_OR_CONTINUE,
+                hold_dates=hold_dates,
+            )
+        )
+    if dated.missing is not None:
+        questions.append(dated.missing)
+    return questions
 
 
 def _under_other_guidelines(request: Request, table: Table) -> dict[str, Request]:
@@ -702,7 +785,9 @@ def _divergences(
     return tuple(others_say)
 
 
-def _plan_questions(request: Request, table: Table, plans: Sequence[MedicationPlan]) -> list[str]:
+def _plan_questions(
+    request: Request, table: Table, plans: Sequence[MedicationPlan]
+) -> list[Question]:
     """Questions about the medication list as a whole (conflicting inputs)."""
     questions = []
     by_drug: dict[str, list[str]] = {}
@@ -712,9 +797,12 @@ def _plan_questions(request: Request, table: Table, plans: Sequence[MedicationPl
     for drug, inputs in by_drug.items():
         if len(inputs) > 1:
             listed = ", ".join(repr(i) for i in inputs)
-            questions.append(
-                f"{drug} is listed {len(inputs)} times ({listed}): confirm the current dose and times"
+            reason = f"{drug} is listed {len(inputs)} times ({listed}): confirm the current dose and times"
+            question = (
+                f"Does the patient take every one of the {len(inputs)} entries for {drug} ({listed}), "
+                "at the doses and times given? Each is planned as given."
             )
+            questions.append(decide(f"listed-twice-{drug}", reason, question, CONFIRM))
     oral = sorted(
         {
             p.drug
@@ -727,8 +815,15 @@ def _plan_questions(request: Request, table: Table, plans: Sequence[MedicationPl
         }
     )
     if len(oral) > 1:
+        both = " and ".join(oral)
         questions.append(
-            f"{' and '.join(oral)} are both oral anticoagulants: confirm which one the patient takes"
+            decide(
+                "two-anticoagulants",
+                f"{both} are both oral anticoagulants: confirm which one the patient takes",
+                f"The list has {both}, both oral anticoagulants: does the patient take both? "
+                "Confirmed, each is planned as listed.",
+                CONFIRM,
+            )
         )
     return questions
 
@@ -751,6 +846,13 @@ def _too_soon(plan: MedicationPlan, earliest: datetime, name: str) -> Medication
         f"and a dose after it is due before now; stopped at its next dose, it allows a start "
         f"from {say_from(earliest)}"
     )
+    question = supply(
+        "booked-too-soon",
+        reason,
+        f"Can the procedure move to {say_from(earliest)} or later? {name}'s hold can no longer "
+        "be met before the booked start.",
+        ["procedure.start"],
+    )
     return attrs.evolve(
         plan,
         action=Action.REVIEW,
@@ -758,6 +860,7 @@ def _too_soon(plan: MedicationPlan, earliest: datetime, name: str) -> Medication
         omitted_doses=(),
         instruction=_review_instruction(name),
         review_reason="; ".join(r for r in (reason, plan.review_reason) if r),
+        questions=(question, *plan.questions),
     )
 
 
@@ -818,7 +921,7 @@ def _book(
     )
 
 
-def _booking_reason(request: Request, answer: Booking) -> str:
+def _booking_question(request: Request, answer: Booking) -> Question:
     start = request.procedure.start.timestamp()
     late = [m.input for m in answer.medicines if m.earliest_start.timestamp() > start]
     why = (
@@ -826,11 +929,236 @@ def _booking_reason(request: Request, answer: Booking) -> str:
         if late
         else "the procedure starts before now"
     )
-    return (
+    reason = (
         f"Booked too soon: told now ({say_when(answer.now)}), {why}; the earliest start at which "
         f"every hold can be met is {say_from(answer.earliest_start)}: book from then, "
         f"not {say_when(request.procedure.start)}"
     )
+    question = (
+        f"Can the procedure be booked from {say_from(answer.earliest_start)} instead of "
+        f"{say_when(request.procedure.start)}? As booked, {why}."
+    )
+    return supply("booked-too-soon", reason, question, ["procedure.start"])
+
+
+def _procedure_question(procedure: Procedure, reason: str) -> Question:
+    return decide(
+        "bleeding-risk",
+        f"{procedure.name}: {reason}",
+        f"Is {procedure.bleeding_risk.value} the right bleeding risk for {procedure.name}? "
+        f"{reason[0].upper()}{reason[1:]}. Confirm it, or give procedure.bleeding_risk.",
+        CONFIRM,
+        data=["procedure.bleeding_risk"],
+    )
+
+
+def _request_questions(request: Request) -> list[Question]:
+    """The caller's own questions (FHIR items medplan could not read): each confirmed once checked."""
+    return [
+        decide(
+            f"request-{number}",
+            reason,
+            f"The request asks: {reason}. Checked, and nothing in it changes the plan?",
+            CONFIRM,
+        )
+        for number, reason in enumerate(request.review_reasons, start=1)
+    ]
+
+
+# A decision as the plan looks it up: its place in the request's decisions, and the decision.
+_Given = Mapping[str, tuple[int, Decision]]
+
+
+def _given(request: Request) -> dict[str, tuple[int, Decision]]:
+    """The request's decisions by review id, each stamped with the plan's ``now``."""
+    return {
+        d.review: (position, attrs.evolve(d, at=request.now))
+        for position, d in enumerate(request.decisions)
+    }
+
+
+def _found(given: _Given, item_id: str, answer_with: AnswerWith) -> Decision | None:
+    """The decision for one item, refused if the item does not accept it; None when there is none."""
+    if item_id not in given:
+        return None
+    position, decision = given[item_id]
+    reviews.check_decision(decision, position, item_id, answer_with)
+    return decision
+
+
+def _decide(
+    plan: MedicationPlan,
+    order: MedicationOrder,
+    *,
+    index: int,
+    key: str,
+    given: _Given,
+    request: Request,
+    table: Table,
+) -> MedicationPlan:
+    """The medicine's plan with the pharmacist's decisions, once every question about it has one."""
+    answered = []
+    for question in plan.questions:
+        item_id = reviews.item_id(key, question.slug)
+        decision = _found(given, item_id, reviews.fields_of(question.answer_with, index))
+        if decision is not None:
+            answered.append((given[item_id][0], question, decision))
+    if not answered:
+        return plan
+    first_position, _, first = answered[0]
+    for position, _, decision in answered[1:]:
+        if (decision.answer, decision.last_dose, decision.resume) != (
+            first.answer,
+            first.last_dose,
+            first.resume,
+        ):
+            raise InputError(
+                f"decisions[{position}].answer",
+                f"must agree with decisions[{first_position}], which also decides {plan.input!r} "
+                f"(got {decision.answer.value!r}{' with other dates' if decision.answer is first.answer else ''})",
+            )
+    if len(answered) < len(plan.questions):
+        still = [q for q in plan.questions if all(q is not a[1] for a in answered)]
+        return attrs.evolve(plan, review_reason=reviews.reviewed(still), decision=first)
+    return _decided(plan, order, first, request, table)
+
+
+def _decided(
+    plan: MedicationPlan, order: MedicationOrder, decision: Decision, request: Request, table: Table
+) -> MedicationPlan:
+    """A medicine the pharmacist decided: held or continued, citing the decision beside the rule."""
+    name = order.name if plan.drug is None else _display(order, plan.drug)
+    rules = table.rules_for(request.procedure.guideline, plan.drug_class or "")
+    rule = next((r for r in rules if r.rule_id == plan.rule_id), None)
+    by = f"decided by {decision.by} (pharmacist review): {decision.answer.value}"
+    why = f": {decision.reason}" if decision.reason else ""
+    told = "" if decision.at is None else f" on {say_when(decision.at)}"
+    notes = [
+        *plan.notes,
+        f"{decision.answer.value.capitalize()}, {by.split(':', maxsplit=1)[0]}{told}{why}.",
+    ]
+    rule_text = by if plan.rule is None else f"{plan.rule}; {by}"
+    if decision.answer is Answer.CONTINUE:
+        instruction = f"Keep taking your {name} as usual, including on the day of the procedure."
+        return attrs.evolve(
+            plan,
+            action=Action.CONTINUE,
+            last_dose=None,
+            omitted_doses=(),
+            checks=(),
+            resume=None,
+            hold=None,
+            instruction=instruction
+            + (f" {rule.advice}" if rule is not None and rule.advice else ""),
+            review_reason=None,
+            rule=rule_text,
+            notes=tuple(notes),
+            decision=decision,
+        )
+    if decision.last_dose is None or decision.resume is None:
+        # The item accepted a hold without dates only because the plan proposes them.
+        assert plan.last_dose is not None  # noqa: S101 - HoldDates.PROPOSED
+        assert plan.resume is not None  # noqa: S101
+        timing = _Timing(plan.last_dose, plan.resume, plan.omitted_doses, ())
+        hold = plan.hold
+    else:
+        zone = request.procedure.zone
+        omitted = (
+            schedule.doses_between(
+                decision.last_dose, decision.resume, order.times, zone, weekdays=order.days
+            )
+            if order.times
+            else ()
+        )
+        timing = _Timing(decision.last_dose, decision.resume, omitted, ())
+        hold = None
+        notes.append(
+            "The last dose and restart are the decision's, not the table's"
+            + (
+                f" (the table proposed {say_when(plan.last_dose)} and {say_when(plan.resume)})."
+                if plan.last_dose is not None and plan.resume is not None
+                else "."
+            )
+        )
+        usual = {t.replace(tzinfo=None) for t in order.times}
+        off = [
+            f"{label} {say_when(moment)}"
+            for label, moment in (("last dose", decision.last_dose), ("restart", decision.resume))
+            if usual and moment.time() not in usual
+        ]
+        if off:
+            notes.append(
+                f"Not at a usual dose time ({', '.join(f'{t:%H:%M}' for t in order.times)}): "
+                f"{'; '.join(off)}."
+            )
+    instruction = _hold_instruction(name, timing, plan.checks, rule)
+    if rule is not None and rule.advice:
+        instruction += f" {rule.advice}"
+    return attrs.evolve(
+        plan,
+        action=Action.HOLD,
+        last_dose=timing.last_dose,
+        omitted_doses=timing.omitted,
+        resume=timing.resume,
+        hold=hold,
+        instruction=instruction,
+        review_reason=None,
+        rule=rule_text,
+        notes=tuple(notes),
+        decision=decision,
+    )
+
+
+@attrs.frozen(repr=False)
+class _Asked(AttrsRepr):
+    """A question with what its id is made from: its medicine's key and index (None for the plan's).
+
+    ``own`` marks a medicine's own question, which ``review_reasons`` words
+    with the medicine's other open ones, as its ``review_reason`` does.
+    """
+
+    question: Question
+    key: str | None = None
+    index: int | None = None
+    own: bool = False
+
+
+def _items(asked: Sequence[_Asked], request: Request, given: _Given) -> tuple[ReviewItem, ...]:
+    """The plan's review items, each decision checked against its item; an unknown id refused."""
+    items = []
+    for one in asked:
+        item_id = reviews.item_id(one.key, one.question.slug)
+        answer_with = reviews.fields_of(one.question.answer_with, one.index)
+        items.append(
+            ReviewItem(
+                id=item_id,
+                medication=None if one.index is None else request.medications[one.index].name,
+                question=one.question.question,
+                reason=one.question.reason,
+                answer_with=answer_with,
+                decision=_found(given, item_id, answer_with),
+            )
+        )
+    reviews.refuse_unknown(request.decisions, items)
+    return tuple(items)
+
+
+def _review_reasons(
+    asked: Sequence[_Asked], items: Sequence[ReviewItem], plans: Sequence[MedicationPlan]
+) -> tuple[str, ...]:
+    """The open items in words, as ``review_reasons`` always gave them: one line per medicine."""
+    reasons = []
+    worded: set[int] = set()
+    for one, item in zip(asked, items, strict=True):
+        if one.own:
+            assert one.index is not None  # noqa: S101 - a medicine's own question
+            plan = plans[one.index]
+            if one.index not in worded and plan.action is Action.REVIEW and plan.review_reason:
+                reasons.append(f"{plan.input}: {plan.review_reason}")
+            worded.add(one.index)
+        elif item.open:
+            reasons.append(item.reason)
+    return tuple(reasons)
 
 
 def make_plan(
@@ -842,7 +1170,7 @@ def make_plan(
     risk_table: RiskTable | None = None,
     bridging: BridgingTables | None = None,
 ) -> Plan:
-    """Plan every medicine in the request.
+    """Plan every medicine in the request, with the pharmacist's decisions.
 
     Args:
         request: A validated request (see :func:`medplan.parse_request`).
@@ -855,24 +1183,36 @@ def make_plan(
             ones when None.
 
     Returns:
-        The plan: one entry per medicine, in input order; ``needs_review``
-        when any medicine or the list as a whole needs a pharmacist.
+        The plan: one entry per medicine, in input order; every reason it
+        needs review as a review item (``reviews``), answered where the
+        request's ``decisions`` answer it; ``needs_review`` while any is open.
+
+    Raises:
+        InputError: A decision the plan cannot take (an unknown review id,
+            an answer its item does not accept, one for an item answered by
+            data), naming the field in ``decisions``.
     """
+    keys = reviews.medicine_keys(request.medications)
+    given = _given(request)
     plans: list[MedicationPlan] = []
     others = _under_other_guidelines(request, table)
-    for order in request.medications:
+    for index, order in enumerate(request.medications):
         plan = _plan_medication(order, request, table)
         divergences = _divergences(order, plan, others, table)
         # A plan is made with no divergences; most medicines have none to add.
-        plans.append(attrs.evolve(plan, divergences=divergences) if divergences else plan)
+        plan = attrs.evolve(plan, divergences=divergences) if divergences else plan
+        plans.append(
+            _decide(
+                plan, order, index=index, key=keys[index], given=given, request=request, table=table
+            )
+        )
     plans, answer = _book(request, table, plans)
-    reasons = [
-        f"{p.input}: {p.review_reason}"
-        for p in plans
-        # Only a review has a reason.
-        if p.action is Action.REVIEW and p.review_reason  # pragma: no mutate
-    ]
-    reasons += _plan_questions(request, table, plans)
+
+    def pathway_decision(question: Question) -> Decision | None:
+        assert question.medicine is not None  # noqa: S101 - the pathway's are about its medicine
+        item_id = reviews.item_id(keys[question.medicine], question.slug)
+        return _found(given, item_id, question.answer_with)
+
     pathway = plan_anticoagulation(
         request,
         table,
@@ -880,13 +1220,11 @@ def make_plan(
         risk_table=default_risk_table() if risk_table is None else risk_table,
         tables=default_bridging_tables() if bridging is None else bridging,
         plan_medicine=lambda order: _plan_medication(order, request, table),
+        decided=pathway_decision,
     )
-    reasons += pathway.reasons
-    if request.procedure.review_reason is not None:
-        reasons.insert(0, f"{request.procedure.name}: {request.procedure.review_reason}")
-    if answer is not None and answer.too_soon:
-        reasons.insert(0, _booking_reason(request, answer))
-    care_plan = CarePlan((), (), ())  # pragma: no mutate - its reasons are read only from plan_care
+    care_plan = CarePlan(
+        (), (), ()
+    )  # pragma: no mutate - its questions are read only from plan_care
     if care is not None and request.procedure.care is not None:
         care_plan = plan_care(
             care.items_of(request.procedure.care),
@@ -894,9 +1232,26 @@ def make_plan(
             request.patient,
             anticoagulant=_holds_anticoagulant(request, table, plans),
         )
-        reasons[:0] = care_plan.reasons
-    # The caller's own questions last: they are about the input, not a rule.
-    reasons += request.review_reasons
+    # In the order review_reasons has always listed them: the care set's, the
+    # booking's, the procedure's, each medicine's, the list's, the pathway's,
+    # and the caller's own last (they are about the input, not a rule).
+    asked = [_Asked(q) for q in care_plan.questions]
+    if answer is not None and answer.too_soon:
+        asked.append(_Asked(_booking_question(request, answer)))
+    if request.procedure.review_reason is not None:
+        asked.append(
+            _Asked(_procedure_question(request.procedure, request.procedure.review_reason))
+        )
+    asked += [
+        _Asked(q, keys[index], index, own=True)
+        for index, plan in enumerate(plans)
+        for q in plan.questions
+    ]
+    asked += [_Asked(q) for q in _plan_questions(request, table, plans)]
+    # The pathway's questions are each about its medicine (pathway_decision).
+    asked += [_Asked(q, keys[q.medicine or 0], q.medicine) for q in pathway.questions]
+    asked += [_Asked(q) for q in _request_questions(request)]
+    items = _items(asked, request, given)
     return Plan(
         procedure=request.procedure,
         guideline=request.procedure.guideline,
@@ -904,7 +1259,9 @@ def make_plan(
         table_version=table.version,
         medplan_version=medplan_version,
         medications=tuple(plans),
-        review_reasons=tuple(reasons),
+        review_reasons=_review_reasons(asked, items, plans),
+        reviews=items,
+        decisions=tuple(decision for _, decision in given.values()),
         screening=care_plan.screening,
         care=care_plan.instructions,
         anticoagulation=pathway.anticoagulation,

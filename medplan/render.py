@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from medplan._indented import dumps_indented
-from medplan.model import Action, Booking, Divergence, MedicationPlan, Plan
+from medplan.model import Action, Booking, Decision, Divergence, MedicationPlan, Plan, ReviewItem
 from medplan.planner import say_date, say_from, say_when
 
-__all__ = ["render_booking", "render_json", "render_text"]
+__all__ = ["render_booking", "render_json", "render_reviews", "render_text"]
 
 
 def render_json(plan: Plan) -> str:
@@ -36,6 +36,8 @@ def _detail(number: int, medication: MedicationPlan) -> list[str]:
         lines.append(f"   Drug: {medication.drug} (class {medication.drug_class})")
     if medication.review_reason:
         lines.append(f"   Review: {medication.review_reason}")
+    if medication.decision is not None:
+        lines.append(f"   Decision: {_decided(medication.decision)}")
     if medication.last_dose is not None:
         lines.append(f"   Last dose: {say_when(medication.last_dose)}")
     lines += [
@@ -54,6 +56,47 @@ def _detail(number: int, medication: MedicationPlan) -> list[str]:
         lines.append(f"   Source: {medication.source}")
     lines += [_divergence(other) for other in medication.divergences]
     return lines
+
+
+def _decided(decision: Decision) -> str:
+    """A decision in words: what, by whom, when, why."""
+    text = f"{decision.answer.value}, decided by {decision.by} (pharmacist review)"
+    if decision.last_dose is not None and decision.resume is not None:
+        text += f", last dose {say_when(decision.last_dose)}, resume {say_when(decision.resume)}"
+    if decision.at is not None:
+        text += f", recorded {say_when(decision.at)}"
+    return text + (f": {decision.reason}" if decision.reason else "")
+
+
+def _how(item: ReviewItem) -> str:
+    """How an open item is answered, as the pharmacist reads it."""
+    ways = []
+    answers = item.answer_with
+    if answers.decision:
+        said = " or ".join(a.value for a in answers.decision)
+        if answers.hold_dates is not None:
+            said += (
+                " (a hold without dates takes the proposal)"
+                if answers.hold_dates.value == "proposed"
+                else " (a hold gives last_dose and resume)"
+            )
+        ways.append(f"decide {said}")
+    if answers.data:
+        ways.append(f"give {', '.join(answers.data)}")
+    return "; or ".join(ways)
+
+
+def render_reviews(plan: Plan) -> str:
+    """The plan's review items: each id, its question, and how to answer it or who answered it."""
+    if not plan.reviews:
+        return "No review items: the plan needs no pharmacist decision.\n"
+    lines = []
+    for item in plan.reviews:
+        if item.decision is None:
+            lines += [f"[open] {item.id}", f"  {item.question}", f"  Answer: {_how(item)}"]
+        else:
+            lines += [f"[answered] {item.id}", f"  {item.question}", f"  {_decided(item.decision)}"]
+    return "\n".join(lines) + "\n"
 
 
 def _divergence(other: Divergence) -> str:
@@ -166,8 +209,13 @@ def render_text(plan: Plan) -> str:
     if plan.needs_review:
         lines.append("NEEDS PHARMACIST REVIEW before this plan is given to the patient:")
         lines += [f"  - {reason}" for reason in plan.review_reasons]
+    elif plan.decisions:
+        lines.append("Final plan: every review item is answered by a pharmacist's decision.")
     else:
         lines.append("No medicine needs review.")
+    if plan.reviews:
+        lines += ["", "Review items (medplan review lists them; docs/decisions.md):"]
+        lines += [f"  {line}" for line in render_reviews(plan).splitlines()]
     if plan.booking is not None:
         lines += ["", *render_booking(plan.booking).splitlines()]
     lines.append("")

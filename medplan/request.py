@@ -24,9 +24,11 @@ from medplan.exceptions import InputError, TableError
 from medplan.model import (
     SCHEMA_VERSION,
     WEEKDAY_NAMES,
+    Answer,
     AnticoagulationReason,
     BleedingRisk,
     Condition,
+    Decision,
     Event,
     Indication,
     MedicationOrder,
@@ -56,6 +58,10 @@ _MAX_MEDICATIONS = 200
 # resource, a field and what to find out: longer than a name.
 _MAX_REASON = 500
 _MAX_REASONS_GIVEN = 200
+_MAX_DECISIONS = 200
+# A decided last dose or restart further than this from the procedure is a
+# mistyped date, not a hold: the table's longest holds are days, not months.
+_DECISION_REACH = timedelta(days=60)
 _PROCEDURE_MAX_HOURS = 24
 # Bookings are for dates within reach; the bounds keep every hold and restart
 # inside what datetime can represent, with room to spare.
@@ -76,6 +82,7 @@ _FIELDS = {
         "medications",
         "policy",
         "review_reasons",
+        "decisions",
     ),
     "procedure": (
         "code",
@@ -112,6 +119,7 @@ _FIELDS = {
         "active_cancer",
     ),
     "medication": ("name", "times", "days", "dose", "regimen", "route", "indication"),
+    "decision": ("review", "answer", "by", "reason", "last_dose", "resume"),
     "policy": ("profile", "name", *SETTINGS),
 }
 # The same, as sets, to look each key of a request up in.
@@ -607,6 +615,85 @@ def _review_reasons(data: object) -> tuple[str, ...]:
     )
 
 
+def _decision_dates(
+    path: str, fields: Mapping[str, Any], answer: Answer, procedure: Procedure
+) -> tuple[datetime | None, datetime | None]:
+    """A hold's own last dose and restart: local times in the procedure's zone, around it."""
+    for key in ("last_dose", "resume"):
+        if fields.get(key) is not None and answer is not Answer.HOLD:
+            raise InputError(
+                f"{path}.{key}", f"is given only with answer hold (got answer {answer.value!r})"
+            )
+    if fields.get("last_dose") is None and fields.get("resume") is None:
+        return None, None
+    zone, start, finish = procedure.zone, procedure.start, procedure.finish
+    last_dose = _local_time(f"{path}.last_dose", _required(path, fields, "last_dose"), zone)
+    resume = _local_time(f"{path}.resume", _required(path, fields, "resume"), zone)
+    # Compared as instants: wall clocks mislead across a clock change.
+    if last_dose.timestamp() >= start.timestamp():
+        raise InputError(
+            f"{path}.last_dose",
+            f"must be before the procedure's start {start:%Y-%m-%dT%H:%M} (got {fields['last_dose']!r})",
+        )
+    if (start - last_dose) > _DECISION_REACH:
+        raise InputError(
+            f"{path}.last_dose",
+            f"must be within {_DECISION_REACH.days} days before the procedure's start "
+            f"{start:%Y-%m-%dT%H:%M} (got {fields['last_dose']!r})",
+        )
+    if resume.timestamp() <= finish.timestamp():
+        raise InputError(
+            f"{path}.resume",
+            f"must be after the procedure, which ends {finish:%Y-%m-%dT%H:%M} (got {fields['resume']!r})",
+        )
+    if (resume - finish) > _DECISION_REACH:
+        raise InputError(
+            f"{path}.resume",
+            f"must be within {_DECISION_REACH.days} days after the procedure "
+            f"{finish:%Y-%m-%dT%H:%M} (got {fields['resume']!r})",
+        )
+    return last_dose, resume
+
+
+def _decision(path: str, data: object, procedure: Procedure) -> Decision:
+    fields = _object(path, data, "decision")
+    answer = _choice(f"{path}.answer", _required(path, fields, "answer"), Answer)
+    reason = fields.get("reason")
+    last_dose, resume = _decision_dates(path, fields, answer, procedure)
+    return Decision(
+        review=_text(f"{path}.review", _required(path, fields, "review")),
+        answer=answer,
+        by=_text(f"{path}.by", _required(path, fields, "by")),
+        reason=None if reason is None else _text(f"{path}.reason", reason, limit=_MAX_REASON),
+        last_dose=last_dose,
+        resume=resume,
+    )
+
+
+def _decisions(data: object, procedure: Procedure) -> tuple[Decision, ...]:
+    """The pharmacist's decisions, at most one per review item; checked against the plan by the planner."""
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise InputError("decisions", f"must be a list of decisions (got {_type_name(data)})")
+    if len(data) > _MAX_DECISIONS:
+        raise InputError(
+            "decisions", f"must list at most {_MAX_DECISIONS} decisions (got {len(data)})"
+        )
+    decisions: list[Decision] = []
+    first: dict[str, int] = {}
+    for position, item in enumerate(data):
+        decision = _decision(f"decisions[{position}]", item, procedure)
+        if decision.review in first:
+            raise InputError(
+                f"decisions[{position}].review",
+                f"must not answer {decision.review!r} again (decisions[{first[decision.review]}] answers it)",
+            )
+        first[decision.review] = position
+        decisions.append(decision)
+    return tuple(decisions)
+
+
 def _profile(fields: Mapping[str, Any], profiles: Profiles | None) -> Policy:
     """The policy of the profile ``policy.profile`` names."""
     name = _text("policy.profile", fields["profile"])
@@ -775,4 +862,5 @@ def parse_request(
         now=now,
         booking_id=booking_id,
         review_reasons=_review_reasons(fields.get("review_reasons")),
+        decisions=_decisions(fields.get("decisions"), procedure),
     )

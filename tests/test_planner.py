@@ -1014,15 +1014,15 @@ def test_plan_json_has_the_documented_fields():
 
     assert set(data) == {
         "medplan_version", "table_version", "guideline", "policy", "procedure",
-        "needs_review", "review_reasons", "contraindicated", "screening", "medications", "care",
-        "anticoagulation", "timeline", "schema_version", "booking_id", "booking", "request", "data_versions",
+        "needs_review", "review_reasons", "reviews", "decisions", "contraindicated", "screening", "medications",
+        "care", "anticoagulation", "timeline", "schema_version", "booking_id", "booking", "request", "data_versions",
     }
     assert set(data["procedure"]) == {
         "code", "name", "start", "end", "timezone", "bleeding_risk", "fasting", "sedation", "contrast", "notes",
     }
     assert set(data["medications"][0]) == {
         "input", "drug", "drug_class", "action", "hold", "last_dose", "omitted_doses", "checks", "resume",
-        "instruction", "review_reason", "rule_id", "rule", "source", "notes", "divergences",
+        "instruction", "review_reason", "rule_id", "rule", "source", "notes", "divergences", "decision",
     }
     assert data["medications"][0]["checks"] == [{"test": "INR", "max": 1.5, "date": "2026-12-07", "day": -1}]
     assert data["procedure"]["start"] == "2026-12-08T09:30:00+08:00"

@@ -120,7 +120,7 @@ ERROR_CASES = [
     pytest.param(
         request_with(("patients",), {"crcl_ml_min": 62}),
         "patients",
-        "patients: is not a field medplan knows (expected one of schema_version, booking_id, now, procedure, patient, medications, policy, review_reasons)",
+        "patients: is not a field medplan knows (expected one of schema_version, booking_id, now, procedure, patient, medications, policy, review_reasons, decisions)",
         id="unknown-top-level-field",
     ),
     pytest.param(
