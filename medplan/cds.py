@@ -289,6 +289,23 @@ def _absolute(name: str, url: str | None) -> None:
         raise InputError(name, f"must be an absolute http(s) URL (got {url!r})")
 
 
+# Where a hook request carries the pharmacist's decisions (CDS Hooks lets a
+# request carry extensions; a service ignores those it does not know).
+DECISIONS_EXTENSION = "medplan-decisions"
+
+
+def _decisions(extension: object) -> list[Any] | None:
+    """The decisions a hook request's ``extension`` carries; None when it carries none."""
+    if extension is None:
+        return None
+    given = _object("extension", extension).get(DECISIONS_EXTENSION)
+    if given is None:
+        return None
+    if not isinstance(given, list):
+        raise InputError(f"extension.{DECISIONS_EXTENSION}", "must be a list of decisions")
+    return given
+
+
 def appointment_book(
     hook_request: Mapping[str, Any],
     *,
@@ -302,8 +319,11 @@ def appointment_book(
     Args:
         hook_request: The hook request as decoded JSON: ``hook``,
             ``hookInstance``, ``context`` (``userId``, ``patientId``,
-            ``appointments``: a Bundle of proposed Appointments) and
-            ``prefetch`` (the keys of :data:`PREFETCH`).
+            ``appointments``: a Bundle of proposed Appointments),
+            ``prefetch`` (the keys of :data:`PREFETCH`) and, once a
+            pharmacist has answered the plan's review items,
+            ``extension.medplan-decisions`` (the request's ``decisions``;
+            one refused makes its appointment's card say why).
         timezone: The procedure's IANA zone, which FHIR instants lack.
         now: When the booking is made; with it, each card gives the earliest
             safe start and says whether the slot is too soon.
@@ -342,6 +362,7 @@ def appointment_book(
                 f"prefetch.patient: is Patient/{resource.get('id')}, not the context's patient "
                 f"{patient_id}: check the records are this patient's"
             )
+    decisions = _decisions(request.get("extension"))
     cards = []
     for index, appointment in enumerate(appointments):
         entries = [appointment, *resources]
@@ -357,7 +378,11 @@ def appointment_book(
         try:
             read = request_from_bundle(bundle, timezone=timezone, now=now)
             reasons = [*read.request.get("review_reasons", []), *missing]
-            body = {**read.request, **({"review_reasons": reasons} if reasons else {})}
+            body = {
+                **read.request,
+                **({"review_reasons": reasons} if reasons else {}),
+                **({"decisions": decisions} if decisions is not None else {}),
+            }
             result = plan(body)
         except InputError as error:
             cards.append(

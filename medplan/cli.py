@@ -1,4 +1,4 @@
-"""The command line: ``medplan plan``, ``earliest``, ``batch``, ``recheck``, ``serve``, ``example`` and the listings.
+"""The command line: ``medplan plan``, ``review``, ``earliest``, ``batch``, ``recheck``, ``serve``, and more.
 
 Exit status: 0 a plan was printed (it may still need review: the plan says
 so); 1 ``recheck`` found the stored plan changed; 2 the request or the
@@ -40,7 +40,7 @@ from medplan.patient import render_calendar
 from medplan.procedures import default_catalogue
 from medplan.profiles import Profiles, default_profiles, load_profiles
 from medplan.recheck import recheck
-from medplan.render import render_booking, render_json, render_text
+from medplan.render import render_booking, render_json, render_reviews, render_text
 from medplan.table import Table, default_table, load_table
 
 __all__ = [
@@ -79,15 +79,21 @@ MAX_PLAN_BYTES = 5_000_000
 _PROGRESS_EVERY = 0.2
 
 
-def _examples() -> dict[str, Any]:
+def _examples(*below: str) -> dict[str, Any]:
     # package_files, not importlib.resources: the same folder, and `medplan plan`
     # does not pay for importing importlib.resources at start-up.
     folder = package_files() / "examples"
+    for name in below:
+        folder /= name
     return {
         entry.name.removesuffix(".json"): entry
         for entry in sorted(folder.iterdir(), key=lambda e: e.name)
         if entry.name.endswith(".json")
     }
+
+
+# The pharmacist's decisions for a bundled example, where one is shipped (docs/decisions.md).
+_DECISIONS_FOLDER = "decisions"
 
 
 class _NotJSONNumberError(ValueError):
@@ -127,18 +133,20 @@ def _read(stream: TextIO, label: str, limit: int = MAX_REQUEST_BYTES) -> str:
     return text
 
 
-def _load_request(path: str, limit: int = MAX_REQUEST_BYTES) -> dict[str, Any]:
+def _load_json(path: str, limit: int = MAX_REQUEST_BYTES) -> object:
     if path == "-":
-        data = _decode(_read(sys.stdin, "stdin", limit), "stdin")
-    else:
-        try:
-            with open(path, encoding="utf-8") as stream:  # noqa: PTH123 - the path is the user's, as given
-                text = _read(stream, path, limit)
-        except (OSError, UnicodeDecodeError) as error:
-            reason = getattr(error, "strerror", None) or str(error)
-            raise InputError(path, f"cannot be read ({reason})") from None
-        data = _decode(text, path)
-    return _request_object(data)
+        return _decode(_read(sys.stdin, "stdin", limit), "stdin")
+    try:
+        with open(path, encoding="utf-8") as stream:  # noqa: PTH123 - the path is the user's, as given
+            text = _read(stream, path, limit)
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise InputError(path, f"cannot be read ({reason})") from None
+    return _decode(text, path)
+
+
+def _load_request(path: str, limit: int = MAX_REQUEST_BYTES) -> dict[str, Any]:
+    return _request_object(_load_json(path, limit))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -173,6 +181,27 @@ def _parser() -> argparse.ArgumentParser:
 
     data_options(plan_cmd)
     plan_cmd.add_argument("--now", metavar="WHEN", help=now_help)
+    decisions_help = (
+        "the pharmacist's decisions (a JSON file: a list of decisions, or an object with "
+        "'decisions'); replaces the request's 'decisions' (docs/decisions.md)"
+    )
+    plan_cmd.add_argument("--decisions", metavar="DECISIONS.json", help=decisions_help)
+
+    review_cmd = commands.add_parser(
+        "review",
+        help="list a request's review items and their ids, open or answered (docs/decisions.md)",
+    )
+    review_cmd.add_argument("request", metavar="REQUEST.json")
+    review_cmd.add_argument(
+        "--format",
+        choices=("text", "json", "template"),
+        default="text",
+        help="text: each item, its question and how to answer it; json: the items; template: "
+        "a decisions file to fill in, one entry per open item a decision answers",
+    )
+    review_cmd.add_argument("--decisions", metavar="DECISIONS.json", help=decisions_help)
+    review_cmd.add_argument("--now", metavar="WHEN", help=now_help)
+    data_options(review_cmd)
 
     earliest_cmd = commands.add_parser(
         "earliest",
@@ -212,9 +241,10 @@ def _parser() -> argparse.ArgumentParser:
     example_cmd.add_argument("name", nargs="?", default="nerve-root-sleeve-injection")
     example_cmd.add_argument(
         "--format",
-        choices=(*formats, "request"),
+        choices=(*formats, "request", "decisions"),
         default="text",
-        help=f"{formats_help}; request: the example's request instead of its plan",
+        help=f"{formats_help}; request: the example's request instead of its plan; decisions: "
+        "the pharmacist's decisions shipped for it",
     )
     example_cmd.add_argument("--list", action="store_true", help="list the bundled examples")
 
@@ -313,6 +343,54 @@ def _earliest(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _with_decisions(request: dict[str, Any], path: str | None) -> dict[str, Any]:
+    """The request with the decisions file's decisions in place of its own."""
+    if path is None:
+        return request
+    data = _load_json(path)
+    if isinstance(data, dict):
+        if set(data) != {"decisions"}:
+            raise InputError(
+                path, "must be a list of decisions, or an object with only 'decisions'"
+            )
+        data = data["decisions"]
+    return {**request, "decisions": data}
+
+
+def _review(args: argparse.Namespace, out: TextIO) -> int:
+    """``medplan review``: the items, their ids and how to answer them; exit 0 either way."""
+    request = _with_decisions(_load_request(args.request), args.decisions)
+    table, profiles = _data(args)
+    result = plan(request, table=table, profiles=profiles, now=args.now)
+    if args.format == "json":
+        body = {
+            "needs_review": result.needs_review,
+            "reviews": [r.to_dict() for r in result.reviews],
+        }
+        out.write(json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "template":
+        template = [
+            {
+                "review": item.id,
+                "answer": " | ".join(a.value for a in item.answer_with.decision),
+                "by": "",
+                "reason": "",
+            }
+            for item in result.reviews
+            if item.open and item.answer_with.decision
+        ]
+        out.write(json.dumps({"decisions": template}, indent=2, ensure_ascii=False) + "\n")
+    else:
+        still = sum(1 for r in result.reviews if r.open)
+        verdict = (
+            f"NEEDS PHARMACIST REVIEW: {still} of {len(result.reviews)} item(s) open."
+            if result.needs_review
+            else "Final: every review item is answered."
+        )
+        out.write(f"{verdict}\n{render_reviews(result)}")
+    return EXIT_OK
+
+
 def _recheck(args: argparse.Namespace, out: TextIO) -> int:
     stored = _load_request(args.stored, MAX_PLAN_BYTES)
     table, profiles = _data(args)
@@ -320,12 +398,16 @@ def _recheck(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         out.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
-        verdict = (
-            f"CHANGED: {len(result.differences)} difference(s) from the stored plan"
-            if result.changed
-            else "Unchanged: the stored plan is what medplan plans today."
-        )
+        if result.differences:
+            verdict = f"CHANGED: {len(result.differences)} difference(s) from the stored plan"
+        elif result.changed:
+            verdict = (
+                "CHANGED: the same answers, but the pharmacist's decisions need confirming again"
+            )
+        else:
+            verdict = "Unchanged: the stored plan is what medplan plans today."
         lines = [verdict, *(f"  {d}" for d in result.differences)]
+        lines += [f"DECISIONS: {note}" for note in result.decisions]
         if result.provenance:
             lines += ["Made with:", *(f"  {d}" for d in result.provenance)]
         out.write("\n".join(lines) + "\n")
@@ -539,6 +621,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         "earliest": lambda: _earliest(args, out),
         "batch": lambda: _batch(args, out),
         "recheck": lambda: _recheck(args, out),
+        "review": lambda: _review(args, out),
         "serve": lambda: _serve(args),
     }
     if args.command in commands:
@@ -560,13 +643,22 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
             raise InputError(
                 "example", f"no bundled example {args.name!r} (have: {', '.join(examples)})"
             )
+        if args.format == "decisions":
+            decided = _examples(_DECISIONS_FOLDER)
+            if args.name not in decided:
+                raise InputError(
+                    "example",
+                    f"no decisions are shipped for {args.name!r} (have: {', '.join(decided)})",
+                )
+            out.write(decided[args.name].read_text(encoding="utf-8"))
+            return EXIT_OK
         text = examples[args.name].read_text(encoding="utf-8")
         if args.format == "request":
             out.write(text)
             return EXIT_OK
         request = _request_object(_decode(text, args.name))
     else:
-        request = _load_request(args.request)
+        request = _with_decisions(_load_request(args.request), args.decisions)
         table, profiles = _data(args)
         now = args.now
     result = plan(request, table=table, profiles=profiles, now=now)

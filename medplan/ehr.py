@@ -9,12 +9,17 @@ beside its own, with the same error handling (README, "FHIR and CDS Hooks"):
     The answer is ``{"plan": <the plan JSON>, "fhir": {"unmapped": [...],
     "notes": [...]}}``: the plan as ``POST /v1/plan`` gives it, and what
     :func:`medplan.fhir.request_from_bundle` could not map (each also one of
-    the plan's review reasons) or skipped on purpose.
+    the plan's review reasons) or skipped on purpose. Once a pharmacist has
+    answered the plan's review items, the body may instead be
+    ``{"bundle": <the Bundle>, "decisions": [...]}``: the decisions are the
+    request's (docs/decisions.md), and one the plan cannot take is refused
+    (422), naming its field.
 ``GET /cds-services``
     The CDS Hooks discovery response (:func:`medplan.cds.discovery`).
 ``POST /cds-services/medplan-appointment-book``
     An ``appointment-book`` hook request; the cards
-    (:func:`medplan.cds.appointment_book`).
+    (:func:`medplan.cds.appointment_book`). The pharmacist's decisions ride
+    in the request's ``extension.medplan-decisions``.
 
 FHIR instants carry a UTC offset, not a zone, so both POSTs need the clinic's
 IANA zone: the query's ``timezone``, else the ``MEDPLAN_TIMEZONE`` environment
@@ -87,6 +92,25 @@ async def _read_object(request: Request) -> dict[str, Any]:
     return _request_object(_decode_body(await read_body(request, MAX_REQUEST_BYTES)))
 
 
+def _bundle_and_decisions(body: dict[str, Any]) -> tuple[dict[str, Any], object]:
+    """The Bundle, and the decisions when the body wraps it as ``{"bundle", "decisions"}``."""
+    if "resourceType" in body:
+        return body, None
+    for key in body:
+        if key not in {"bundle", "decisions"}:
+            raise InputError(
+                str(key),
+                "is not a field medplan knows (expected resourceType, or bundle and decisions)",
+            )
+    bundle = body.get("bundle")
+    if not isinstance(bundle, dict):
+        raise InputError(
+            "bundle",
+            'is required: the body is a FHIR Bundle, or {"bundle": <a FHIR Bundle>, "decisions": [...]}',
+        )
+    return bundle, body.get("decisions")
+
+
 def _zone(query: dict[str, str], default: str | None) -> str:
     zone = query.get("timezone", default)
     if not zone:
@@ -123,14 +147,15 @@ def _routes_for(default_zone: str | None, public_url: str | None) -> list[BaseRo
     async def fhir_plan(request: Request) -> Response:
         query = _query(request, ("timezone", "now"))
         zone = _zone(query, default_zone)
-        bundle = await _read_object(request)
+        bundle, decisions = _bundle_and_decisions(await _read_object(request))
         data = _data(request)
 
         def work() -> Response:
             read = request_from_bundle(
                 bundle, timezone=zone, now=query.get("now"), table=data.table
             )
-            result = plan(read.request, table=data.table, profiles=data.profiles)
+            body = read.request if decisions is None else {**read.request, "decisions": decisions}
+            result = plan(body, table=data.table, profiles=data.profiles)
             fhir = {
                 "unmapped": [str(i) for i in read.unmapped],
                 "notes": [str(n) for n in read.notes],

@@ -6,6 +6,12 @@ carries (``plan["request"]``) with the current table and policy and compares
 the two plan JSONs field by field. Any difference outside the provenance
 fields (versions and hashes, which say what the plan was made with) means the
 stored plan is stale.
+
+A plan a pharmacist signed off (its request carries ``decisions``) is stale
+too when the tables it was made with changed under the decisions, even if
+every answer is the same: the pharmacist decided on those tables. A decision
+the new plan can no longer take (its item is gone: the table's row is now
+confirmed, say) is reported, and the request is planned again without it.
 """
 
 from __future__ import annotations
@@ -93,11 +99,14 @@ class Recheck:
     plan: Plan
     differences: tuple[Difference, ...]
     provenance: tuple[Difference, ...]
+    # What became of the pharmacist's decisions: the tables changed under them,
+    # or one no longer fits the plan.
+    decisions: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
-        """Whether the stored plan is stale: any answer, date or instruction differs."""
-        return bool(self.differences)
+        """Whether the stored plan is stale: an answer, date or instruction differs, or a decision's footing."""
+        return bool(self.differences or self.decisions)
 
     def to_dict(self) -> dict[str, Any]:
         """As ``medplan recheck --format json`` gives it."""
@@ -105,6 +114,7 @@ class Recheck:
             "changed": self.changed,
             "differences": [d.to_dict() for d in self.differences],
             "provenance": [d.to_dict() for d in self.provenance],
+            "decisions": list(self.decisions),
             "plan": self.plan.to_dict(),
         }
 
@@ -171,14 +181,37 @@ def recheck(
         raise InputError(
             "request", "the stored plan carries no request to plan again (it must be a JSON object)"
         )
+    notes = []
     try:
-        current = plan(request, table=table, profiles=profiles)
+        try:
+            current = plan(request, table=table, profiles=profiles)
+        except InputError as error:
+            if not (error.field or "").startswith("decisions["):
+                raise
+            notes.append(
+                f"a decision no longer fits the plan, which is planned without them: {error}"
+            )
+            current = plan(
+                {k: v for k, v in request.items() if k != "decisions"},
+                table=table,
+                profiles=profiles,
+            )
     except InputError as error:
         field = f"request.{error.field}" if error.field else "request"
         raise InputError(field, error.problem) from None
     found = list(_walk("", stored, current.to_dict()))
+    provenance = tuple(d for d in found if _is_provenance(d.path))
+    tables = [d for d in provenance if d.path != "medplan_version"]
+    if request.get("decisions") and tables and not notes:
+        notes.append(
+            f"the tables changed under {len(current.decisions)} decision(s) "
+            f"({', '.join(d.review for d in current.decisions)}): the pharmacist decided on "
+            f"{', '.join(_say(d.stored) for d in tables if d.stored is not None) or 'other tables'}; "
+            "confirm the decisions again"
+        )
     return Recheck(
         plan=current,
         differences=tuple(d for d in found if not _is_provenance(d.path)),
-        provenance=tuple(d for d in found if _is_provenance(d.path)),
+        provenance=provenance,
+        decisions=tuple(notes),
     )

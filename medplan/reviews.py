@@ -74,8 +74,6 @@ def decide(
     proposes dates a hold may take (``proposed``) or the decision must give
     them (``required``).
     """
-    if Answer.HOLD in answers and hold_dates is None:
-        hold_dates = HoldDates.REQUIRED
     return Question(
         slug=slug,
         reason=reason,

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
+import datafiles
 import icalendar
 import pytest
 from hypothesis import given
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 import medplan
 from medplan import Action
 from medplan.model import Bridging
+from medplan.table import parse_table
 
 PERTH = {"start": "2026-12-08T09:30", "timezone": "Australia/Perth"}
 BY = "A. Pharmacist"
@@ -234,6 +236,45 @@ def test_own_dates_without_usual_times_omit_no_dose():
 
     assert (zorblex.action, zorblex.omitted_doses) == (Action.HOLD, ())
     assert not any(n.startswith("Not at a usual dose time") for n in zorblex.notes)
+
+
+@pytest.mark.parametrize(("answer", "starts"), [
+    ("hold", "Take your last dose of empagliflozin on Friday 4 December 2026 at 08:00."),
+    ("continue", "Keep taking your empagliflozin as usual, including on the day of the procedure."),
+])
+def test_a_decided_medicine_keeps_its_rows_advice(answer, starts):
+    """An SGLT2 inhibitor on a clinic table that marks its row unconfirmed: decided either way, the row's advice stays."""
+    table = parse_table(datafiles.with_cells("drug_classes.csv", "fda-2020:sglt2-inhibitor", evidence="U"),
+                        "drug_classes.csv")
+    body = request(med("empagliflozin", "08:00"), risk="low",
+                   decisions=[decision("empagliflozin/unconfirmed-rule", answer)])
+    body["procedure"]["fasting"] = True
+
+    (sglt2,) = medplan.plan(body, table=table).medications
+
+    assert sglt2.instruction.startswith(starts)
+    assert sglt2.instruction.endswith("Restart only when you are eating and drinking normally again.")
+
+
+def test_the_text_shows_a_decisions_own_dates():
+    """A hold on the pharmacist's own dates: the text's Decision line gives them."""
+    body = request(med("Zorblex", "08:00"), decisions=[
+        decision("Zorblex/not-in-table", "hold", last_dose="2026-12-03T08:00", resume="2026-12-10T08:00")])
+
+    text = medplan.render_text(medplan.plan(body))
+
+    assert ("   Decision: hold, decided by A. Pharmacist (pharmacist review), last dose Thursday 3 December 2026 "
+            "at 08:00, resume Thursday 10 December 2026 at 08:00\n") in text
+
+
+def test_an_unknown_id_lists_the_first_twelve_items():
+    """Thirteen unknown names: the refusal lists twelve ids and says how many more."""
+    body = request(*(med(f"Zorblex{n}", "08:00") for n in range(13)), decisions=[decision("nope", "hold")])
+
+    with pytest.raises(medplan.InputError) as refused:
+        medplan.plan(body)
+
+    assert str(refused.value).endswith("Zorblex10/not-in-table, Zorblex11/not-in-table and 1 more)")
 
 
 def test_a_medicine_partly_answered_stays_in_review_for_the_rest():
