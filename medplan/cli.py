@@ -227,7 +227,7 @@ def _parser() -> argparse.ArgumentParser:
     policies_cmd.add_argument("--policies", metavar="TOML", help=policies_help)
 
     serve_cmd = commands.add_parser(
-        "serve", help="serve plans over HTTP as JSON (needs medplan[server]; README: As a service)"
+        "serve", help="serve plans over HTTP as JSON (needs medplan[server]; docs/service.md)"
     )
     serve_cmd.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"

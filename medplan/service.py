@@ -7,7 +7,7 @@ it under uvicorn (``medplan serve``). Both need the optional extra
 
 The service is stateless: the table and the clinic policy profiles are loaded
 and validated once, when the application is built, and every call plans from
-them and the body alone. The endpoints (README, "As a service"; the OpenAPI
+them and the body alone. The endpoints (docs/service.md; the OpenAPI
 document ``medplan/schemas/openapi.json`` is served at ``/openapi.json``):
 
 ``POST /v1/plan``
