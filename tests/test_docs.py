@@ -34,7 +34,7 @@ MODULES = [
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 PAGES = sorted((ROOT / "docs").glob("*.md"))
-DOCUMENTS = [README, *PAGES]
+DOCUMENTS = [README, ROOT / "CONTRIBUTING.md", *PAGES]
 FENCE = re.compile(r"^```(?P<kind>\w*)\n(?P<body>.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
