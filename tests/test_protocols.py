@@ -602,11 +602,11 @@ def test_rules_are_not_an_inline_setting():
     assert excinfo.value.field == "policy.rules"
 
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "policies.md"
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "protocols.md"
 
 
 def test_the_docs_example_protocol_loads_and_plans_as_the_docs_say():
-    """docs/policies.md's example profile loads against the bundled table, and its apixaban note is the one the page shows."""
+    """docs/protocols.md's example profile loads against the bundled table, and its apixaban note is the one the page shows."""
     text = DOCS.read_text(encoding="utf-8")
     example = text.split("```toml\n")[1].split("```")[0]
     profiles = parse_profiles(example, "clinic.toml", drug_classes=medplan.default_table().drug_classes)
@@ -615,15 +615,3 @@ def test_the_docs_example_protocol_loads_and_plans_as_the_docs_say():
     result = one(medplan.plan(request, profiles=profiles), "apixaban")
 
     assert f"    {result.notes[0]}\n" in text
-
-
-def test_the_docs_missing_approval_error_is_medplans():
-    """The error docs/policies.md shows for a protocol without its approval is the one medplan gives."""
-    text = DOCS.read_text(encoding="utf-8")
-    example = text.split("```toml\n")[1].split("```")[0]
-    unsigned = "\n".join(line for line in example.splitlines() if not line.startswith("approved_by"))
-
-    with pytest.raises(medplan.PolicyError) as excinfo:
-        parse_profiles(unsigned, "clinic.toml")
-
-    assert f"    {excinfo.value}\n" in text
