@@ -1121,6 +1121,7 @@ def _decided(
             notes=tuple(notes),
             decision=decision,
         )
+    checks = plan.checks
     if decision.last_dose is None or decision.resume is None:
         # The item accepted a hold without dates only because the plan proposes them.
         assert plan.last_dose is not None  # noqa: S101 - HoldDates.PROPOSED
@@ -1138,6 +1139,10 @@ def _decided(
         )
         timing = _Timing(decision.last_dose, decision.resume, omitted, ())
         hold = None
+        if not checks and rule is not None:
+            # A row that leaves the hold to review still names its test (warfarin's INR).
+            checks, check_notes = _checks(rule, request.policy, request.procedure)
+            notes += check_notes
         notes.append(
             "The last dose and restart are the decision's, not the table's"
             + (
@@ -1157,12 +1162,13 @@ def _decided(
                 f"Not at a usual dose time ({', '.join(f'{t:%H:%M}' for t in order.times)}): "
                 f"{'; '.join(off)}."
             )
-    instruction = _hold_instruction(name, timing, plan.checks, rule)
+    instruction = _hold_instruction(name, timing, checks, rule)
     if rule is not None and rule.advice:
         instruction += f" {rule.advice}"
     return attrs.evolve(
         plan,
         action=Action.HOLD,
+        checks=checks,
         last_dose=timing.last_dose,
         omitted_doses=timing.omitted,
         resume=timing.resume,

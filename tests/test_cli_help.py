@@ -39,7 +39,7 @@ def test_every_command_is_found():
     names = {(a.command, a.name) for a in ARGUMENTS}
 
     assert commands == {
-        "medplan", *(f"medplan {c}" for c in ("plan", "earliest", "batch", "recheck", "example", "procedures", "policies", "serve"))
+        "medplan", *(f"medplan {c}" for c in ("plan", "review", "earliest", "batch", "recheck", "example", "procedures", "policies", "serve"))
     }
     assert {("medplan plan", "REQUEST.json"), ("medplan batch", "REQUESTS.jsonl"), ("medplan example", "name")} <= names
 

@@ -217,6 +217,20 @@ def test_own_dates_replace_the_proposal_and_say_what_was_proposed():
             "2026 at 08:00 and Thursday 10 December 2026 at 08:00).") in plavix.notes
 
 
+def test_warfarin_held_on_own_dates_keeps_its_inr_check_and_pathway():
+    """Warfarin before a low-risk procedure (the table leaves it to review), held by decision: the INR check stands."""
+    body = request(med("warfarin", "18:00"), risk="low", decisions=[
+        decision("warfarin/table-review", "hold", last_dose="2026-12-03T18:00", resume="2026-12-09T18:00")])
+
+    plan = medplan.plan(body)
+    (warfarin,) = plan.medications
+
+    assert [(c.test, c.on.isoformat()) for c in warfarin.checks] == [("INR", "2026-12-07")]
+    assert "Have an INR blood test on Monday 7 December 2026" in warfarin.instruction
+    assert plan.anticoagulation.medicine == "warfarin"
+    assert [r.id for r in plan.reviews] == ["warfarin/table-review", "warfarin/anticoagulation-reason"]
+
+
 def test_own_dates_off_the_usual_dose_time_are_noted():
     """A last dose at 10:00 for a medicine taken at 08:00 is kept, and the plan says it is not a usual time."""
     body = request(med("Zorblex", "08:00"), decisions=[
