@@ -126,6 +126,14 @@ def test_a_bad_decisions_file_exits_2_naming_the_problem(request_file, tmp_path,
     assert message in err
 
 
+def test_example_prints_the_shipped_decisions(capsys):
+    """medplan example --format decisions prints the seed example's decisions file as shipped."""
+    status, out, _ = run(["example", "--format", "decisions"], capsys)
+
+    assert status == 0
+    assert json.loads(out) == {"decisions": shipped_decisions()}
+
+
 def test_example_decisions_for_an_example_without_them_is_refused(capsys):
     """Only the seed example ships decisions: asking for another's exits 2, naming what there is."""
     status, _, err = run(["example", "liver-biopsy-diabetes", "--format", "decisions"], capsys)
