@@ -34,12 +34,9 @@ from medplan.exceptions import (
     PolicyError,
     TableError,
 )
-from medplan.ics import render_ics
 from medplan.model import Plan
-from medplan.patient import render_calendar
 from medplan.procedures import default_catalogue
 from medplan.profiles import Profiles, default_profiles, load_profiles
-from medplan.recheck import recheck
 from medplan.render import render_booking, render_json, render_text
 from medplan.table import Table, default_table, load_table
 
@@ -62,13 +59,28 @@ EXIT_TABLE = 3
 EXIT_MISSING_EXTRA = 69
 EXIT_INTERNAL = 70
 
+
+# The patient's renderers are imported only when asked for: a one-shot
+# command's time is mostly imports (uuid, for one, loads platform).
+def _render_calendar(plan: Plan) -> str:
+    from medplan.patient import render_calendar  # noqa: PLC0415 - see above
+
+    return render_calendar(plan)
+
+
+def _render_ics(plan: Plan) -> str:
+    from medplan.ics import render_ics  # noqa: PLC0415 - see above
+
+    return render_ics(plan)
+
+
 # What --format prints: the pharmacist's text, the JSON contract, and what the
 # patient receives (the day-by-day calendar in words, and an iCalendar file).
 RENDERERS: dict[str, Callable[[Plan], str]] = {
     "text": render_text,
     "json": render_json,
-    "calendar": render_calendar,
-    "ics": render_ics,
+    "calendar": _render_calendar,
+    "ics": _render_ics,
 }
 
 # A request lists a handful of medicines; anything this large is not one.
@@ -316,6 +328,8 @@ def _earliest(args: argparse.Namespace, out: TextIO) -> int:
 def _recheck(args: argparse.Namespace, out: TextIO) -> int:
     stored = _load_request(args.stored, MAX_PLAN_BYTES)
     table, profiles = _data(args)
+    from medplan.recheck import recheck  # noqa: PLC0415 - only this command needs it
+
     result = recheck(stored, table=table, profiles=profiles)
     if args.format == "json":
         out.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")

@@ -128,3 +128,52 @@ def test_bundled_example_plans(name):
     assert [m.input for m in result.medications] == [m["name"] for m in request["medications"]]
     assert result.table_version == medplan.default_table().version
     assert result.medplan_version == medplan.__version__
+
+
+@pytest.mark.parametrize("name", sorted(set(medplan.__all__) - {"__version__"}))
+def test_every_public_name_is_imported_on_demand(name):
+    """Each public name has a module to import it from on first use (the package imports lazily)."""
+    assert name in medplan._WHERE  # noqa: SLF001 - the table the package's __getattr__ reads
+
+
+def test_an_unknown_name_is_an_attribute_error():
+    """A name the package does not have raises AttributeError, as a module without __getattr__ would."""
+    with pytest.raises(AttributeError, match=r"^module 'medplan' has no attribute 'plna'$"):
+        medplan.plna  # noqa: B018 - the look-up is the test
+
+
+def test_dir_lists_the_public_names_before_their_first_use():
+    """``dir(medplan)`` lists every public name, imported yet or not, as editors complete them."""
+    assert set(medplan.__all__) <= set(dir(medplan))
+
+
+# Run in a fresh interpreter: this test session has imported everything already.
+_IMPORTED_BY_PLAN = """
+import contextlib, io, sys
+import medplan.cli
+example = sys.argv[1]
+with contextlib.redirect_stdout(io.StringIO()):
+    status = medplan.cli.main(["plan", example, "--format", "json"])
+print(status, " ".join(sorted(m for m in sys.modules if m.startswith("medplan"))))
+"""
+
+
+def test_plan_command_imports_only_what_it_needs(tmp_path):
+    """``medplan plan`` imports neither the calendar, iCalendar, recheck, schema nor service code: start-up is mostly imports."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    example = str(PACKAGE / "examples" / "nerve-root-sleeve-injection.json")
+    # From elsewhere than the checkout, so the interpreter imports the installed package.
+    result = subprocess.run(  # noqa: S603 - this interpreter, and a script of this file's
+        [sys.executable, "-c", _IMPORTED_BY_PLAN, example],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    status, *modules = result.stdout.split()
+    assert status == "0", result.stderr
+    unneeded = {"medplan.ics", "medplan.patient", "medplan.recheck", "medplan.schemas"}
+    assert {"medplan.service", "medplan.fhir", *unneeded}.isdisjoint(modules)
+    assert "medplan.render" in modules
