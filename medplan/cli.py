@@ -159,7 +159,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Peri-procedural medication plans: hold, last dose, checks and restart, with sources.",
     )
     parser.add_argument("--version", action="version", version=f"medplan {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command",
+        required=True,
+        metavar="COMMAND",
+        help="what to do; medplan COMMAND --help describes its arguments",
+    )
     formats = tuple(RENDERERS)
     formats_help = (
         "text: for the pharmacist; json: the plan contract; calendar: the patient's day-by-day "
@@ -169,7 +174,8 @@ def _parser() -> argparse.ArgumentParser:
     plan_cmd = commands.add_parser(
         "plan", help="plan a request (a JSON file, or - for standard input)"
     )
-    plan_cmd.add_argument("request", metavar="REQUEST.json")
+    request_help = "the request: a JSON file, or - for standard input"
+    plan_cmd.add_argument("request", metavar="REQUEST.json", help=request_help)
     plan_cmd.add_argument("--format", choices=formats, default="text", help=formats_help)
     policies_help = "use this clinic policy file (TOML) instead of the bundled profiles"
     now_help = (
@@ -190,8 +196,12 @@ def _parser() -> argparse.ArgumentParser:
         "earliest",
         help="the earliest start every hold allows, and when the patient must be told",
     )
-    earliest_cmd.add_argument("request", metavar="REQUEST.json")
-    earliest_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    earliest_cmd.add_argument(
+        "request", metavar="REQUEST.json", help=f"{request_help}; procedure.start may be left out"
+    )
+    earliest_cmd.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or json"
+    )
     earliest_cmd.add_argument(
         "--now", metavar="WHEN", help=now_help.replace("replaces", "default: the clock; replaces")
     )
@@ -201,7 +211,13 @@ def _parser() -> argparse.ArgumentParser:
         "batch",
         help="plan JSON Lines (one request per line) into JSON Lines (one plan or error per line)",
     )
-    batch_cmd.add_argument("input", metavar="REQUESTS.jsonl", nargs="?", default="-")
+    batch_cmd.add_argument(
+        "input",
+        metavar="REQUESTS.jsonl",
+        nargs="?",
+        default="-",
+        help="one JSON request per line; standard input when left out or -",
+    )
     batch_cmd.add_argument("--now", metavar="WHEN", help=now_help + ", on every line")
     batch_cmd.add_argument(
         "--jobs",
@@ -216,12 +232,24 @@ def _parser() -> argparse.ArgumentParser:
         "recheck",
         help="plan a stored plan's request again and report what changed (exit 1 if anything did)",
     )
-    recheck_cmd.add_argument("stored", metavar="PLAN.json")
-    recheck_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    recheck_cmd.add_argument(
+        "stored", metavar="PLAN.json", help="a plan medplan made earlier (its JSON), or - for stdin"
+    )
+    recheck_cmd.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: the differences (default); json: them and the new plan",
+    )
     data_options(recheck_cmd)
 
     example_cmd = commands.add_parser("example", help="plan a bundled example request")
-    example_cmd.add_argument("name", nargs="?", default="nerve-root-sleeve-injection")
+    example_cmd.add_argument(
+        "name",
+        nargs="?",
+        default="nerve-root-sleeve-injection",
+        help="which example (default: %(default)s; --list names them all)",
+    )
     example_cmd.add_argument(
         "--format",
         choices=(*formats, "request"),
@@ -239,7 +267,7 @@ def _parser() -> argparse.ArgumentParser:
     policies_cmd.add_argument("--policies", metavar="TOML", help=policies_help)
 
     serve_cmd = commands.add_parser(
-        "serve", help="serve plans over HTTP as JSON (needs medplan[server]; README: As a service)"
+        "serve", help="serve plans over HTTP as JSON (needs medplan[server]; docs/service.md)"
     )
     serve_cmd.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
@@ -542,6 +570,7 @@ def _serve(args: argparse.Namespace) -> int:
         table_path=args.table,
         policies_path=args.policies,
         access_log=not args.no_access_log,
+        out=sys.stderr,
     )
     return EXIT_OK
 

@@ -789,7 +789,7 @@ class Plan(AttrsRepr):
         return bool(self.review_reasons)
 
     def to_dict(self) -> dict[str, Any]:
-        """The plan as the documented JSON object (see the README)."""
+        """The plan as the documented JSON object (docs/request-and-plan.md)."""
         procedure = self.procedure
         return {
             "schema_version": SCHEMA_VERSION,
