@@ -17,6 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from medplan._version import __version__
 
+# Imported now, not on first use: the function has its module's name, and
+# importing the module (as the CLI does) would bind medplan.recheck to the
+# module, not the function. It needs the planner, which every command loads.
+from medplan.recheck import Difference, Recheck, recheck
+
 # Each public name and the module it lives in. They are imported on first use
 # (PEP 562), so that ``medplan plan`` does not pay for the calendar, recheck,
 # schema or profile code it never runs: most of a one-shot command's time is
@@ -57,9 +62,6 @@ _WHERE = {
     "Profiles": "profiles",
     "default_profiles": "profiles",
     "load_profiles": "profiles",
-    "Difference": "recheck",
-    "Recheck": "recheck",
-    "recheck": "recheck",
     "render_booking": "render",
     "render_json": "render",
     "render_text": "render",
@@ -116,7 +118,6 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from medplan.patient import render_calendar
     from medplan.planner import make_plan
     from medplan.profiles import Profile, Profiles, default_profiles, load_profiles
-    from medplan.recheck import Difference, Recheck, recheck
     from medplan.render import render_booking, render_json, render_text
     from medplan.request import parse_request
     from medplan.schemas import schema

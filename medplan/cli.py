@@ -37,6 +37,7 @@ from medplan.exceptions import (
 from medplan.model import Plan
 from medplan.procedures import default_catalogue
 from medplan.profiles import Profiles, default_profiles, load_profiles
+from medplan.recheck import recheck
 from medplan.render import render_booking, render_json, render_text
 from medplan.table import Table, default_table, load_table
 
@@ -356,8 +357,6 @@ def _earliest(args: argparse.Namespace, out: TextIO) -> int:
 def _recheck(args: argparse.Namespace, out: TextIO) -> int:
     stored = _load_request(args.stored, MAX_PLAN_BYTES)
     table, profiles = _data(args)
-    from medplan.recheck import recheck  # noqa: PLC0415 - only this command needs it
-
     result = recheck(stored, table=table, profiles=profiles)
     if args.format == "json":
         out.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")

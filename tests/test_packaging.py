@@ -160,10 +160,21 @@ def test_the_all_extra_brings_every_optional_feature():
     assert {"icalendar>=6.1", "fhir-resources>=8.0", "starlette>=1.7", "uvicorn>=0.50"} <= by_extra["all"]
 
 
-@pytest.mark.parametrize("name", sorted(set(medplan.__all__) - {"__version__"}))
+_EAGER = {"__version__", "Difference", "Recheck", "recheck"}
+
+
+@pytest.mark.parametrize("name", sorted(set(medplan.__all__) - _EAGER))
 def test_every_public_name_is_imported_on_demand(name):
     """Each public name has a module to import it from on first use (the package imports lazily)."""
     assert name in medplan._WHERE  # noqa: SLF001 - the table the package's __getattr__ reads
+
+
+def test_recheck_is_the_function_after_its_module_is_imported():
+    """``medplan.recheck`` stays the function once ``medplan.recheck`` the module is imported (the CLI imports it)."""
+    import medplan.recheck  # noqa: PLC0415 - importing it is the test
+
+    assert callable(medplan.recheck)
+    assert medplan.recheck.__name__ == "recheck"
 
 
 def test_an_unknown_name_is_an_attribute_error():
@@ -189,7 +200,7 @@ print(status, " ".join(sorted(m for m in sys.modules if m.startswith("medplan"))
 
 
 def test_plan_command_imports_only_what_it_needs(tmp_path):
-    """``medplan plan`` imports neither the calendar, iCalendar, recheck, schema nor service code: start-up is mostly imports."""
+    """``medplan plan`` imports neither the calendar, iCalendar, schema nor service code: start-up is mostly imports."""
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
@@ -204,6 +215,6 @@ def test_plan_command_imports_only_what_it_needs(tmp_path):
     )
     status, *modules = result.stdout.split()
     assert status == "0", result.stderr
-    unneeded = {"medplan.ics", "medplan.patient", "medplan.recheck", "medplan.schemas"}
+    unneeded = {"medplan.ics", "medplan.patient", "medplan.schemas"}
     assert {"medplan.service", "medplan.fhir", *unneeded}.isdisjoint(modules)
     assert "medplan.render" in modules
