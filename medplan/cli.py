@@ -34,7 +34,7 @@ from medplan.exceptions import (
     PolicyError,
     TableError,
 )
-from medplan.model import Plan
+from medplan.model import ClinicRule, Plan
 from medplan.procedures import default_catalogue
 from medplan.profiles import Profiles, default_profiles, load_profiles
 from medplan.recheck import recheck
@@ -320,17 +320,30 @@ def _list_procedures(out: TextIO) -> int:
 def _load_profiles(path: str, table: Table | None) -> Profiles:
     """A clinic's policy file, checked against the catalogue and the table it will plan with."""
     table = default_table() if table is None else table
-    return load_profiles(path, catalogue=default_catalogue(), variants=table.variants)
+    return load_profiles(
+        path,
+        catalogue=default_catalogue(),
+        variants=table.variants,
+        drug_classes=table.drug_classes,
+    )
 
 
 def _list_policies(out: TextIO, path: str | None) -> int:
     profiles = _load_profiles(path, None) if path is not None else default_profiles()
     width = max(len(name) for name in profiles.names)
-    out.writelines(
-        f"{profile.name.ljust(width)}  {profile.description}\n"
-        for profile in profiles.profiles.values()
-    )
+    indent = " " * (width + 2)
+    for profile in profiles.profiles.values():
+        out.write(f"{profile.name.ljust(width)}  {profile.description}\n")
+        # Who signed the numbers is what a pharmacist checks before using a profile.
+        approval = profile.policy.approval
+        out.write(f"{indent}{'approval: none recorded' if approval is None else approval}\n")
+        out.writelines(f"{indent}rule: {_say_rule(rule)}\n" for rule in profile.policy.rules)
     return EXIT_OK
+
+
+def _say_rule(rule: ClinicRule) -> str:
+    """A protocol's rule on one line: ``clopidogrel at intermediate risk: hold 10 days, ...``."""
+    return f"{rule.drug_class} at {rule.bleeding_risk.value} risk: {rule}"
 
 
 def _data(args: argparse.Namespace) -> tuple[Table | None, Profiles | None]:

@@ -608,7 +608,12 @@ def _load(table_path: str | None, policies_path: str | None) -> tuple[Table, Pro
     table = default_table() if table_path is None else load_table(table_path)
     if policies_path is None:
         return table, default_profiles()
-    profiles = load_profiles(policies_path, catalogue=default_catalogue(), variants=table.variants)
+    profiles = load_profiles(
+        policies_path,
+        catalogue=default_catalogue(),
+        variants=table.variants,
+        drug_classes=table.drug_classes,
+    )
     return table, profiles
 
 
