@@ -100,7 +100,7 @@ def test_a_decided_medicine_cites_the_decision_beside_the_rule_it_replaced():
     assert (plavix.rule_id, plavix.rule) == (
         "asra-pain-2018:clopidogrel",
         (
-            "intermediate bleeding risk: hold; last dose 7 days before; resume 24 hours after; "
+            "intermediate bleeding risk: hold; last dose 7 days before; resume in the window 12-24 hours after; "
             "decided by A. Pharmacist (pharmacist review): hold"
         ),
     )
@@ -214,7 +214,7 @@ def test_own_dates_replace_the_proposal_and_say_what_was_proposed():
     assert (plavix.last_dose.isoformat(), plavix.hold) == ("2026-11-27T08:00:00+08:00", None)
     assert len(plavix.omitted_doses) == 11
     assert ("The last dose and restart are the decision's, not the table's (the table proposed Monday 30 November "
-            "2026 at 08:00 and Thursday 10 December 2026 at 08:00).") in plavix.notes
+            "2026 at 08:00 and Wednesday 9 December 2026 at 08:00).") in plavix.notes
 
 
 def test_warfarin_held_on_own_dates_keeps_its_inr_check_and_pathway():
