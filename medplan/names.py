@@ -45,14 +45,15 @@ _STRENGTH = re.compile(
 _BRACKETS = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 # Separators that never belong to a name; a hyphen inside a word does (omega-3).
 _SEPARATORS = re.compile(r"[,;:\u00ae\u2122\u00a9]|(?<!\S)[-\u2013\u2014](?!\S)")
-_CONNECTORS = re.compile(r"\s*(?<!\S)(?:\+|&|/)(?!\S)\s*|\s*(?<=[a-z])(?:\+|/)(?=[a-z])\s*")
+# "+", "&" or "/" between two medicines' names (not "s/c") reads as "and".
+_CONNECTORS = re.compile(r"\s*(?<!\S)(?:\+|&|/)(?!\S)\s*|(?<=[a-z]{2})(?:\+|/)(?=[a-z]{2})")
 # Words that say how a medicine is made, packed or given, never which one it is.
 _FORM_WORDS = frozenset(
     """
     tablet tablets tab tabs caplet caplets capsule capsules cap caps
     injection injections inj injectable syringe syringes prefilled pre-filled
     pen pens cartridge cartridges vial vials ampoule ampoules amp amps
-    solution suspension liquid syrup drops sachet sachets powder infusion
+    solution suspension liquid syrup sachet sachets powder infusion
     oral subcutaneous subcut sc s/c intravenous iv po by mouth for in
     film-coated coated enteric-coated gastro-resistant dispersible soluble
     effervescent chewable orodispersible modified-release extended-release
@@ -261,8 +262,12 @@ class NameIndex:
         if outside is None and not read.words and len(inside) == 1:
             # The whole name is in brackets: "(Eliquis)".
             outside, inside = inside[0], []
+            read = attrs.evolve(read, words=read.bracketed[0], bracketed=())
         drugs = {self._names[found[0]].drug for found in (outside, *inside) if found is not None}
-        if outside is not None and None not in inside and len(drugs) == 1:
+        # A percentage is the strength of a gel, cream or eye drop, which the
+        # table's rows (tablets and injections) do not cover: asked, not read.
+        topical = any(strength.endswith("%") for strength in read.strengths)
+        if outside is not None and None not in inside and len(drugs) == 1 and not topical:
             key, words = outside
             return self._names[key], self._found(key, MatchedBy.NORMALISED, read, words)
         suggestions = [self.spellings[found[0]][0] for found in (outside, *inside) if found]

@@ -468,6 +468,12 @@ def _unknown_name(order: MedicationOrder, match: NameMatch, table: Table) -> str
     if not options:
         return f"{order.name!r} is not in medplan's table: check the name, or plan this medicine by hand"
     listed = options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"
+    if match.strength is not None and match.strength.endswith("%"):
+        return (
+            f"{order.name!r} gives a percentage strength ({match.strength}), as a gel, cream or eye "
+            f"drop does, and medplan's table covers tablets and injections: is it {listed}, taken "
+            "by mouth or injected? Check the product, or plan this medicine by hand"
+        )
     return (
         f"{order.name!r} is not in medplan's table: did you mean {listed}? "
         "Check the name (a suggestion is never applied on its own), or plan this medicine by hand"
