@@ -9,7 +9,7 @@ import pytest
 MODULES = [
     "medplan.schedule", "medplan.table", "medplan.request", "medplan.planner", "medplan.api", "medplan.profiles",
     "medplan.labdays", "medplan.bridging", "medplan.booking", "medplan.recheck", "medplan.patient", "medplan.ics",
-    "medplan.schemas", "medplan.codes", "medplan.cds", "medplan.service", "medplan.page",
+    "medplan.schemas", "medplan.codes", "medplan.cds", "medplan.service", "medplan.page", "medplan.names",
 ]
 
 
@@ -30,6 +30,17 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 def test_readme_python_example_holds():
     """The README's 'From Python' example runs against the installed package and gives the output shown."""
     result = doctest.testfile(str(README), module_relative=False, optionflags=doctest.ELLIPSIS)
+
+    assert result.attempted > 0
+    assert result.failed == 0
+
+
+MEDICINE_NAMES = Path(__file__).resolve().parent.parent / "docs" / "medicine-names.md"
+
+
+def test_medicine_names_page_example_holds():
+    """docs/medicine-names.md's Python example runs against the installed package and gives the output shown."""
+    result = doctest.testfile(str(MEDICINE_NAMES), module_relative=False, optionflags=doctest.ELLIPSIS)
 
     assert result.attempted > 0
     assert result.failed == 0

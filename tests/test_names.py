@@ -108,6 +108,9 @@ RESOLVES = [
              kind="generic", normalised="apixaban", removed=("(eliquis)",)),
     Resolves(line="Eliquis (apixaban) 2.5mg", drug="apixaban", how=MatchedBy.NORMALISED, name="Eliquis",
              kind="brand", normalised="eliquis", removed=("2.5mg", "(apixaban)"), strength="2.5 mg"),
+    # A bracket of form words only says nothing about which medicine.
+    Resolves(line="Eliquis (tablets) 5mg", drug="apixaban", how=MatchedBy.NORMALISED, name="Eliquis", kind="brand",
+             normalised="eliquis", removed=("tablets", "5mg"), strength="5 mg"),
     Resolves(line="(Plavix)", drug="clopidogrel", how=MatchedBy.NORMALISED, name="Plavix", kind="brand",
              normalised="plavix"),
     # A brand's release mark is part of its name; a generic's comes off.
