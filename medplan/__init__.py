@@ -6,7 +6,7 @@ The public API, re-exported here, is all a booking system needs::
     result = medplan.plan(request_mapping)   # raises medplan.InputError on bad input
     result.needs_review, result.to_dict()    # the documented JSON
 
-See the README for the request and plan contract; ``medplan.schema("request")`` and
+See docs/request-and-plan.md for the request and plan contract; ``medplan.schema("request")`` and
 ``medplan.schema("plan")`` give it as JSON Schema.
 """
 

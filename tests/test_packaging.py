@@ -128,3 +128,33 @@ def test_bundled_example_plans(name):
     assert [m.input for m in result.medications] == [m["name"] for m in request["medications"]]
     assert result.table_version == medplan.default_table().version
     assert result.medplan_version == medplan.__version__
+
+
+def test_the_installed_distribution_names_its_licence():
+    """The metadata `pip show` reads names Apache-2.0, as pyproject.toml declares it."""
+    metadata = importlib.metadata.metadata("medplan")
+
+    assert metadata["License"] == "Apache-2.0"
+
+
+def test_the_installed_distribution_carries_the_licence_text():
+    """The wheel carries LICENSE, the Apache License 2.0 text the checkout holds, in its .dist-info."""
+    [licence] = [f for f in importlib.metadata.files("medplan") if f.name == "LICENSE"]
+    checkout = (Path(__file__).parent.parent / "LICENSE").read_text(encoding="utf-8")
+
+    assert licence.read_text(encoding="utf-8") == checkout
+    assert "Apache License\n                           Version 2.0, January 2004" in checkout
+
+
+def test_the_all_extra_brings_every_optional_feature():
+    """`pip install 'medplan[all]'` installs exactly what the calendar, fhir and server extras install."""
+    metadata = importlib.metadata.metadata("medplan")
+    by_extra: dict[str, set[str]] = {}
+    for requirement in metadata.get_all("Requires-Dist"):
+        wanted, _, marker = requirement.partition(";")
+        if "extra ==" in marker:
+            by_extra.setdefault(marker.split("==")[1].strip(" '\""), set()).add(wanted.strip())
+
+    assert "all" in metadata.get_all("Provides-Extra")
+    assert by_extra["all"] == by_extra["calendar"] | by_extra["fhir"] | by_extra["server"]
+    assert {"icalendar>=6.1", "fhir-resources>=8.0", "starlette>=1.7", "uvicorn>=0.50"} <= by_extra["all"]
