@@ -19,7 +19,6 @@ docs/medicine-names.md); a suggestion is never applied.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Mapping
@@ -284,6 +283,9 @@ class NameIndex:
 
     def _close(self, words: str) -> list[str]:
         """Up to three table names and brands close to ``words`` (with and without its salt)."""
+        # Imported here: only a name that does not resolve needs it, not start-up.
+        import difflib  # noqa: PLC0415
+
         queries = {
             _key(words),
             _key(" ".join(w for w in words.split() if w not in _CONDITIONAL_WORDS)),
