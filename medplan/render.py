@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from medplan._indented import dumps_indented
-from medplan.model import Action, Booking, Decision, Divergence, MedicationPlan, Plan, ReviewItem
+from medplan.model import (
+    Action,
+    Booking,
+    Decision,
+    Divergence,
+    MatchedBy,
+    MedicationPlan,
+    Plan,
+    ReviewItem,
+)
 from medplan.planner import say_date, say_from, say_when
 
 __all__ = ["render_booking", "render_json", "render_reviews", "render_text"]
@@ -34,10 +43,14 @@ def _detail(number: int, medication: MedicationPlan) -> list[str]:
     lines = [f"{number}. {medication.input}: {medication.action.value}"]
     if medication.drug is not None:
         lines.append(f"   Drug: {medication.drug} (class {medication.drug_class})")
-    if medication.review_reason:
-        lines.append(f"   Review: {medication.review_reason}")
-    if medication.decision is not None:
-        lines.append(f"   Decision: {_decided(medication.decision)}")
+    match = medication.match
+    if match.how is MatchedBy.NORMALISED:
+        # Only a name that was changed to match is shown: the pharmacist checks the reading.
+        read = f"   Name read as: {match.name} ({match.kind}), from {medication.input!r}"
+        lines.append(f"{read}; taken off: {', '.join(match.removed)}" if match.removed else read)
+    if medication.dose is not None:
+        lines.append(f"   Dose: {medication.dose}")
+    lines += _review_lines(medication)
     if medication.last_dose is not None:
         lines.append(f"   Last dose: {say_when(medication.last_dose)}")
     lines += [
@@ -55,6 +68,14 @@ def _detail(number: int, medication: MedicationPlan) -> list[str]:
     if medication.source is not None:
         lines.append(f"   Source: {medication.source}")
     lines += [_divergence(other) for other in medication.divergences]
+    return lines
+
+
+def _review_lines(medication: MedicationPlan) -> list[str]:
+    """What is still to review about the medicine, and the decision that answered it."""
+    lines = [f"   Review: {medication.review_reason}"] if medication.review_reason else []
+    if medication.decision is not None:
+        lines.append(f"   Decision: {_decided(medication.decision)}")
     return lines
 
 
