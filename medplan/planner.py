@@ -21,6 +21,14 @@ from medplan import booking, schedule
 from medplan._attrsrepr import AttrsRepr
 from medplan.bridging import BridgingTables, default_bridging_tables
 from medplan.care import CarePlan, CareSets, plan_care
+from medplan.clinical import (
+    ClinicalChecks,
+    Listed,
+    combination_questions,
+    default_clinical_checks,
+    p2y12_questions,
+    renal_questions,
+)
 from medplan.labdays import LabCalendar
 from medplan.model import (
     Action,
@@ -182,7 +190,9 @@ def _select_rule(
     regimen = _regimen(order, resolution, drug)
     if isinstance(regimen, _Unplaced):
         return regimen
-    given = {"regimen": regimen, "route": order.route, "indication": order.indication}
+    # An event (a stent, a stroke) is secondary prevention to aspirin's rows.
+    indication = None if order.indication is None else order.indication.prevention
+    given = {"regimen": regimen, "route": order.route, "indication": indication}
     for attribute, value in given.items():
         narrowed = _narrow(candidates, attribute, value, drug, guideline)
         if isinstance(narrowed, _Missing):
@@ -454,10 +464,7 @@ def _hold_instruction(
             f"Do not take it again until {say_when(timing.resume)}, then carry on as usual."
         )
     for check in checks:
-        text += (
-            f" Have an {check.test} blood test on {say_date(check.on)}: "
-            f"the procedure goes ahead only if it is {check.max_value:g} or less."
-        )
+        text += f" Have an {check.test} blood test on {say_date(check.on)}: {check.decides()}."
     if rule.group is not None and rule.group.is_anticoagulant:
         text += " Confirm the restart with the doctor doing the procedure before you leave."
     return text
@@ -494,23 +501,36 @@ def _checks(
     if rule.check_test is None:
         return (), []
     inr = rule.check_test == "INR"
-    # The table accepts no test but INR yet (table._CHECK_TESTS).
-    limit = policy.inr_max if inr else rule.check_max  # pragma: no mutate
-    day = policy.inr_check_day if inr else rule.check_day  # pragma: no mutate
-    assert limit is not None  # noqa: S101 - validated with check_test
+    limit = policy.inr_max if inr else rule.check_max
+    day = policy.inr_check_day if inr else rule.check_day
     assert day is not None  # noqa: S101 - validated with check_test
     due = procedure.day0 + timedelta(days=day)
     lab = LabCalendar.of(policy)
-    on = lab.on_or_before(due)
-    check = Check(test=rule.check_test, max_value=limit, on=on, day=(on - procedure.day0).days)
+    # A test before the procedure moves earlier, so its result is there in
+    # time; one before a restart moves later, so it is never taken too soon.
+    on = lab.on_or_before(due) if inr else lab.on_or_after(due)
+    check = Check(
+        test=rule.check_test,
+        max_value=limit,
+        on=on,
+        day=(on - procedure.day0).days,
+        before="procedure" if inr else "restart",
+    )
     notes = []
-    if on != due:
+    if on != due and inr:
         notes.append(
             f"The {rule.check_test} test due on {say_date(due)} ({lab.closed(due)}) is taken on "
             f"{say_date(on)}, the laboratory's working day before: a result this early may not be "
             "the result on the day, so ask whether a point-of-care test on the morning is needed."
         )
+    elif on != due:
+        notes.append(
+            f"The {rule.check_test} test due on {say_date(due)} ({lab.closed(due)}) is taken on "
+            f"{say_date(on)}, the laboratory's next working day: the restart waits for its result."
+        )
     if inr and limit != rule.check_max:
+        assert limit is not None  # noqa: S101 - a policy's INR threshold
+        assert rule.check_max is not None  # noqa: S101 - validated for INR
         notes.append(
             f"INR threshold {limit:g} from clinic policy {policy.name!r} (the table's: {rule.check_max:g})."
         )
@@ -733,6 +753,49 @@ def _plan_questions(request: Request, table: Table, plans: Sequence[MedicationPl
     return questions
 
 
+def _group(request: Request, table: Table, drug_class: str | None) -> Group | None:
+    rules = table.rules_for(request.procedure.guideline, drug_class or "")
+    return next((r.group for r in rules if r.group is not None), None)
+
+
+def _checked(
+    plan: MedicationPlan,
+    order: MedicationOrder,
+    path: str,
+    *,
+    request: Request,
+    table: Table,
+    checks: ClinicalChecks,
+) -> MedicationPlan:
+    """The medicine's plan with what the clinical checks ask of it: review when they ask anything."""
+    if plan.drug is None:
+        return plan
+    questions = renal_questions(order.name, plan.drug, request.patient, checks)
+    if _group(request, table, plan.drug_class) is Group.ANTIPLATELET:
+        day0, stopped = request.procedure.day0, plan.action is not Action.CONTINUE
+        questions += p2y12_questions(order, path, plan.drug, day0, checks, stopped=stopped)
+    if not questions:
+        return plan
+    reasons = [q.text for q in questions] + ([plan.review_reason] if plan.review_reason else [])
+    notes = [n for q in questions for n in q.notes if n not in plan.notes]
+    return attrs.evolve(
+        plan,
+        action=Action.REVIEW,
+        review_reason="; ".join(reasons),
+        instruction=_review_instruction(_display(order, plan.drug)),
+        notes=(*plan.notes, *dict.fromkeys(notes)),
+    )
+
+
+def _listed(request: Request, table: Table, plans: Sequence[MedicationPlan]) -> list[Listed]:
+    """The medicines the combination checks look at: those the table resolved."""
+    return [
+        Listed(plan.drug, _group(request, table, plan.drug_class), order.regimen)
+        for order, plan in zip(request.medications, plans, strict=True)
+        if plan.drug is not None
+    ]
+
+
 def _holds_anticoagulant(request: Request, table: Table, plans: Sequence[MedicationPlan]) -> bool:
     for plan in plans:
         if plan.action is not Action.HOLD or plan.drug_class is None:
@@ -841,6 +904,7 @@ def make_plan(
     care: CareSets | None = None,
     risk_table: RiskTable | None = None,
     bridging: BridgingTables | None = None,
+    clinical: ClinicalChecks | None = None,
 ) -> Plan:
     """Plan every medicine in the request.
 
@@ -853,6 +917,8 @@ def make_plan(
         risk_table: The thrombotic-risk table; the bundled one when None.
         bridging: The bridging dose table and warfarin pathway; the bundled
             ones when None.
+        clinical: The clinical checks (P2Y12 intervals, renal floors); the
+            bundled table when None.
 
     Returns:
         The plan: one entry per medicine, in input order; ``needs_review``
@@ -860,11 +926,14 @@ def make_plan(
     """
     plans: list[MedicationPlan] = []
     others = _under_other_guidelines(request, table)
-    for order in request.medications:
+    checks = default_clinical_checks() if clinical is None else clinical
+    for index, order in enumerate(request.medications):
         plan = _plan_medication(order, request, table)
         divergences = _divergences(order, plan, others, table)
         # A plan is made with no divergences; most medicines have none to add.
-        plans.append(attrs.evolve(plan, divergences=divergences) if divergences else plan)
+        plan = attrs.evolve(plan, divergences=divergences) if divergences else plan
+        path = f"medications[{index}]"
+        plans.append(_checked(plan, order, path, request=request, table=table, checks=checks))
     plans, answer = _book(request, table, plans)
     reasons = [
         f"{p.input}: {p.review_reason}"
@@ -873,6 +942,7 @@ def make_plan(
         if p.action is Action.REVIEW and p.review_reason  # pragma: no mutate
     ]
     reasons += _plan_questions(request, table, plans)
+    reasons += [q.text for q in combination_questions(_listed(request, table, plans))]
     pathway = plan_anticoagulation(
         request,
         table,

@@ -60,6 +60,7 @@ import attrs
 from medplan._version import __version__
 from medplan.api import earliest, plan
 from medplan.bridging import default_bridging_tables
+from medplan.clinical import default_clinical_checks
 from medplan.care import default_care
 from medplan.cli import (
     MAX_PLAN_BYTES,
@@ -512,11 +513,18 @@ class _InternalErrors:
 def _versions(table: Table, profiles: Profiles) -> dict[str, Any]:
     catalogue, care, risk = default_catalogue(), default_care(), default_risk_table()
     bridging = default_bridging_tables()
+    clinical = default_clinical_checks()
     return {
         "medplan_version": __version__,
         "schema_version": SCHEMA_VERSION,
         "table_version": table.version,
-        "data_versions": [catalogue.version, care.version, risk.version, *bridging.versions],
+        "data_versions": [
+            catalogue.version,
+            care.version,
+            risk.version,
+            *bridging.versions,
+            clinical.version,
+        ],
         "policies_version": profiles.version,
     }
 

@@ -1206,7 +1206,7 @@ BROKEN = [
         with_cells("chest-2022:warfarin", check_test="aPTT"),
         W,
         "check_test",
-        f"{FILE}, row {W}: column 'check_test': must be one of INR (got 'aPTT')",
+        f"{FILE}, row {W}: column 'check_test': must be one of INR, eGFR (got 'aPTT')",
         id="unknown-check-test",
     ),
     pytest.param(
