@@ -17,8 +17,8 @@ import attrs
 
 from medplan._version import __version__
 from medplan.bridging import default_bridging_tables
-from medplan.clinical import default_clinical_checks
 from medplan.care import CareSets, default_care
+from medplan.clinical import default_clinical_checks
 from medplan.exceptions import InputError
 from medplan.model import Booking, Plan, Request
 from medplan.planner import make_plan

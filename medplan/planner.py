@@ -497,7 +497,7 @@ def _not_involved(
 def _checks(
     rule: DrugClassRule, policy: Policy, procedure: Procedure
 ) -> tuple[tuple[Check, ...], list[str]]:
-    """The row's test before the procedure, with the clinic policy's threshold and day for INR."""
+    """The row's test before the procedure (INR, with the clinic policy's threshold and day) or the restart."""
     if rule.check_test is None:
         return (), []
     inr = rule.check_test == "INR"
@@ -507,8 +507,9 @@ def _checks(
     due = procedure.day0 + timedelta(days=day)
     lab = LabCalendar.of(policy)
     # A test before the procedure moves earlier, so its result is there in
-    # time; one before a restart moves later, so it is never taken too soon.
-    on = lab.on_or_before(due) if inr else lab.on_or_after(due)
+    # time. One before a restart stays on its day: moved later it would come
+    # after the restart the row dates, so a closed laboratory is a note.
+    on = lab.on_or_before(due) if inr else due
     check = Check(
         test=rule.check_test,
         max_value=limit,
@@ -517,16 +518,18 @@ def _checks(
         before="procedure" if inr else "restart",
     )
     notes = []
-    if on != due and inr:
+    closed = lab.closed(due)
+    if on != due:
         notes.append(
-            f"The {rule.check_test} test due on {say_date(due)} ({lab.closed(due)}) is taken on "
+            f"The {rule.check_test} test due on {say_date(due)} ({closed}) is taken on "
             f"{say_date(on)}, the laboratory's working day before: a result this early may not be "
             "the result on the day, so ask whether a point-of-care test on the morning is needed."
         )
-    elif on != due:
+    elif closed is not None and not inr:
         notes.append(
-            f"The {rule.check_test} test due on {say_date(due)} ({lab.closed(due)}) is taken on "
-            f"{say_date(on)}, the laboratory's next working day: the restart waits for its result."
+            f"The {rule.check_test} test before the restart is due on {say_date(due)} ({closed}), "
+            "when the laboratory is closed: arrange it elsewhere, or restart only after the next "
+            "working day's result."
         )
     if inr and limit != rule.check_max:
         assert limit is not None  # noqa: S101 - a policy's INR threshold

@@ -60,7 +60,6 @@ import attrs
 from medplan._version import __version__
 from medplan.api import earliest, plan
 from medplan.bridging import default_bridging_tables
-from medplan.clinical import default_clinical_checks
 from medplan.care import default_care
 from medplan.cli import (
     MAX_PLAN_BYTES,
@@ -69,6 +68,7 @@ from medplan.cli import (
     _line_request,
     _request_object,
 )
+from medplan.clinical import default_clinical_checks
 from medplan.exceptions import InputError, MedplanError, MissingExtraError
 from medplan.model import SCHEMA_VERSION
 from medplan.procedures import default_catalogue
