@@ -123,9 +123,9 @@ def test_a_patient_who_may_not_follow_the_instructions_is_a_reason_for_review():
     assert plan.needs_review
     assert not plan.contraindicated
     assert plan.review_reasons == (
-        "the patient may not follow the instructions to stop and restart medicines: decide with the proceduralist "
+        ("the patient may not follow the instructions to stop and restart medicines: decide with the proceduralist "
         "whether to go ahead; give a simpler written plan (one dated step a day, only the medicines that change) "
-        "and go through it with the patient and a carer, or ask the community pharmacy for a dose administration aid",
+        "and go through it with the patient and a carer, or ask the community pharmacy for a dose administration aid"),
     )
     assert care_items(plan)["written-plan-help"] == ("2026-11-28", "2026-12-08")
 
