@@ -33,3 +33,14 @@ def test_readme_python_example_holds():
 
     assert result.attempted > 0
     assert result.failed == 0
+
+
+CLINICAL_CHECKS = Path(__file__).resolve().parent.parent / "docs" / "clinical-checks.md"
+
+
+def test_clinical_checks_example_holds():
+    """The metformin example in docs/clinical-checks.md runs against the installed package as shown."""
+    result = doctest.testfile(str(CLINICAL_CHECKS), module_relative=False, optionflags=doctest.ELLIPSIS)
+
+    assert result.attempted > 0
+    assert result.failed == 0
