@@ -1,6 +1,6 @@
 """The calls a booking system makes: a request mapping in, a frozen plan (or answer) out.
 
-Every function here takes the request as decoded JSON (see the README for its
+Every function here takes the request as decoded JSON (see docs/request-and-plan.md for its
 fields) and raises only :class:`medplan.MedplanError` subclasses on purpose:
 :class:`~medplan.InputError` for the request, :class:`~medplan.TableError`
 and :class:`~medplan.PolicyError` for the clinic's data.
@@ -74,7 +74,7 @@ def plan(
     """Validate a request and plan every medicine in it.
 
     Args:
-        request: The request as decoded JSON (see the README for its fields).
+        request: The request as decoded JSON (see docs/request-and-plan.md for its fields).
         table: A table from :func:`medplan.load_table`; the bundled one when
             omitted.
         profiles: The clinic policy profiles from :func:`medplan.load_profiles`

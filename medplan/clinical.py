@@ -8,7 +8,8 @@ ask what it cannot see from one row:
   coronary stent or an acute coronary syndrome risks stent thrombosis. The
   medicine's ``indication`` and ``indication_date`` place it; one stopped
   inside the minimum is review ("do not stop it without the cardiologist").
-  A P2Y12 antiplatelet with no event indication is asked for it. ``within N
+  A P2Y12 antiplatelet stopped with no event indication is asked for it
+  (one continued asks nothing: its indication changes nothing). ``within N
   months`` is counted as the thrombotic-risk table counts it: the event is on
   or after day 0 minus N calendar months (dateutil's ``relativedelta``).
 - **Renal floors** (``renal-floor`` rows): a drug whose label advises
@@ -279,14 +280,19 @@ def p2y12_questions(
         drug: The P2Y12 antiplatelet it resolved to.
         day0: The procedure's date.
         checks: The clinical checks table.
-        stopped: Whether the plan stops it (or proposes to): only then does
-            the minimum interval matter.
+        stopped: Whether the plan stops it (or proposes to, or asks whether
+            to): only then does its indication matter.
 
     Returns:
-        The indication asked for when none naming the event is given; the
-        date asked for when a minimum depends on it; the review when the
-        procedure falls inside the minimum.
+        For a P2Y12 stopped: the indication asked for when none naming the
+        event is given; the date asked for when a minimum depends on it; the
+        review when the procedure falls inside the minimum. Nothing for one
+        continued.
     """
+    # A P2Y12 antiplatelet the plan continues risks nothing its indication
+    # could change: only a stop is asked about.
+    if not stopped:
+        return []
     name, indication = order.name, order.indication
     if indication is None or not indication.is_event:
         given = "" if indication is None else f" ({indication.value} does not say which)"
@@ -300,7 +306,7 @@ def p2y12_questions(
             )
         ]
     rows = [r for r in checks.of(CheckKind.P2Y12_INTERVAL, drug) if r.indication is indication]
-    if not rows or not stopped:
+    if not rows:
         return []
     row, note = _interval(order, rows)
     assert row.months is not None  # noqa: S101 - validated for an interval row

@@ -6,7 +6,7 @@ only when a bundle is read. Each resource is validated against its FHIR R4B
 model (``fhir.resources.R4B``: R4B is R4 with resources added elsewhere; the
 ones read here are unchanged); the Bundle's own shape is checked first.
 
-**What is read** (the README's "FHIR and CDS Hooks" has the full table):
+**What is read** (docs/service.md, "FHIR and CDS Hooks", has the full table):
 
 - ``Appointment``: ``start`` and ``end`` (instants with a UTC offset) become
   local times in the ``timezone`` given (FHIR carries offsets, not zones, so

@@ -24,6 +24,7 @@ __all__ = [
     "Action",
     "Anticoagulation",
     "AnticoagulationReason",
+    "Approval",
     "BleedingRisk",
     "Booking",
     "BookingMedicine",
@@ -31,6 +32,7 @@ __all__ = [
     "BridgingDose",
     "CareInstruction",
     "Check",
+    "ClinicRule",
     "Condition",
     "Divergence",
     "Indication",
@@ -319,6 +321,60 @@ class MedicationOrder(AttrsRepr):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class Approval(AttrsRepr):
+    """Who approved a clinic profile's numbers, when, and what they were read from.
+
+    A number the clinic fixes replaces the table's, so the plan names the
+    person who signed it off and the document it came from.
+    """
+
+    approved_by: str
+    approved_on: date
+    reference: str
+
+    def __str__(self) -> str:
+        """As the plan cites it: ``approved on 2026-11-02 by X; reference: Y``."""
+        return f"approved on {self.approved_on.isoformat()} by {self.approved_by}; reference: {self.reference}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The approval as it appears in the plan JSON."""
+        return {
+            "approved_by": self.approved_by,
+            "approved_on": self.approved_on.isoformat(),
+            "reference": self.reference,
+        }
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ClinicRule(AttrsRepr):
+    """A clinic protocol's rule for one drug class at one bleeding-risk tier.
+
+    ``hold`` with both ``hold`` and ``resume`` given, or ``continue`` with
+    neither: the clinic's numbers, used instead of the table's row.
+    """
+
+    drug_class: str
+    bleeding_risk: BleedingRisk
+    action: Action
+    hold: Interval | None = None
+    resume: Interval | None = None
+
+    def __str__(self) -> str:
+        """In words: ``continue``, ``hold 10 days, resume 24 hours after``, ``..., resume on day +1``."""
+        if self.hold is None or self.resume is None:
+            return self.action.value
+        if self.resume.unit is Unit.DAYS:
+            return f"hold {self.hold}, resume on day +{self.resume.amount}"
+        return f"hold {self.hold}, resume {self.resume} after"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The rule as the plan JSON gives it, under its class and tier."""
+        if self.action is Action.CONTINUE:
+            return {"action": self.action.value}
+        return {"action": self.action.value, "hold": str(self.hold), "resume": str(self.resume)}
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class Policy(AttrsRepr):
     """A clinic's choices, applied on top of the table.
 
@@ -365,6 +421,14 @@ class Policy(AttrsRepr):
         source: The profile file the policy came from and a hash of its text
             (``policies.toml sha256:...``), for the audit trail; None for the
             built-in default or an inline policy.
+        approval: Who approved the profile's numbers, when, and from what;
+            None when the profile records no approval (or the policy is
+            inline or the built-in default).
+        rules: The clinic protocol's holds and restarts, per drug class and
+            tier, used instead of the table's rows (a profile with rules
+            must record its approval).
+        inline: The settings the request gave inline, on top of any
+            profile: the profile's approval does not cover them.
     """
 
     name: str = "seed-khangure-2017"
@@ -382,6 +446,15 @@ class Policy(AttrsRepr):
     bridging_regimen: str = "twice-daily"
     bridging_times: tuple[time, ...] = (time(8), time(20))
     source: str | None = None
+    approval: Approval | None = None
+    rules: tuple[ClinicRule, ...] = ()
+    inline: tuple[str, ...] = ()
+
+    def rule_for(self, drug_class: str, risk: BleedingRisk) -> ClinicRule | None:
+        """The clinic protocol's rule for a class at a tier; None to follow the table."""
+        return next(
+            (r for r in self.rules if r.drug_class == drug_class and r.bleeding_risk is risk), None
+        )
 
     def variant_for(self, drug_class: str) -> str | None:
         """The variant this clinic chose for ``drug_class``; None for the table's default."""
@@ -411,7 +484,15 @@ class Policy(AttrsRepr):
             "bridging_regimen": self.bridging_regimen,
             "bridging_times": [f"{t:%H:%M}" for t in self.bridging_times],
             "source": self.source,
+            "approval": None if self.approval is None else self.approval.to_dict(),
+            "rules": self._rules_dict(),
         }
+
+    def _rules_dict(self) -> dict[str, dict[str, dict[str, str]]]:
+        by_class: dict[str, dict[str, dict[str, str]]] = {}
+        for rule in self.rules:
+            by_class.setdefault(rule.drug_class, {})[rule.bleeding_risk.value] = rule.to_dict()
+        return by_class
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -842,7 +923,7 @@ class Plan(AttrsRepr):
         return bool(self.review_reasons)
 
     def to_dict(self) -> dict[str, Any]:
-        """The plan as the documented JSON object (see the README)."""
+        """The plan as the documented JSON object (docs/request-and-plan.md)."""
         procedure = self.procedure
         return {
             "schema_version": SCHEMA_VERSION,

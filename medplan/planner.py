@@ -250,10 +250,19 @@ def _whichever(
 
 def _answer(rule: DrugClassRule, risk: BleedingRisk, policy: Policy) -> tuple[object, ...]:
     """What a row makes of a medicine at this tier and policy, for comparing rows."""
-    tier, _ = _tier_with_policy(rule, risk, policy)
-    action = Action.REVIEW if rule.evidence is Evidence.UNCONFIRMED else tier.action
-    hold, _ = _hold_with_policy(rule, tier, policy)
-    return (action, hold, tier.resume, rule.check_test, rule.check_max, rule.check_day, rule.dosing)
+    policed = _with_policy(rule, risk, policy)
+    tier = policed.tier
+    unconfirmed = rule.evidence is Evidence.UNCONFIRMED and not policed.clinic
+    action = Action.REVIEW if unconfirmed else tier.action
+    return (
+        action,
+        policed.hold,
+        tier.resume,
+        rule.check_test,
+        rule.check_max,
+        rule.check_day,
+        rule.dosing,
+    )
 
 
 def _unstated(order: MedicationOrder, rule: DrugClassRule, resolution: Resolution) -> list[str]:
@@ -278,9 +287,20 @@ class _Timing(AttrsRepr):
     notes: tuple[str, ...]
 
 
+def _cite(policy: Policy, setting: str) -> str:
+    """The clinic policy a number came from, with its approval, for a note."""
+    where = f"clinic policy {policy.name!r}"
+    if setting in policy.inline:
+        return f"{where} (set in the request; no approval recorded)"
+    if policy.approval is not None:
+        return f"{where} ({policy.approval})"
+    return f"{where} (no approval recorded)"
+
+
 def _hold_with_policy(
     rule: DrugClassRule, tier: TierRule, policy: Policy
-) -> tuple[Interval | None, list[str]]:
+) -> tuple[Interval | None, list[str], bool]:
+    """The hold with the clinic's P2Y12 days; and whether the hold used is the clinic's number."""
     hold = tier.hold
     wanted = policy.antiplatelet_hold_days
     if (
@@ -289,15 +309,56 @@ def _hold_with_policy(
         or rule.group is not Group.ANTIPLATELET
         or hold.unit is not Unit.DAYS
     ):
-        return hold, []
-    if wanted > hold.amount:
-        note = f"Held {wanted} days by clinic policy {policy.name!r} (the table's rule: {hold})."
-        return Interval(wanted, Unit.DAYS), [note]
+        return hold, [], False
     if wanted < hold.amount:
-        return hold, [
-            f"Clinic policy {policy.name!r} asks for {wanted} days; the table's longer {hold} is kept."
-        ]
-    return hold, []
+        return (
+            hold,
+            [
+                f"Clinic policy {policy.name!r} asks for {wanted} days; the table's longer {hold} is kept."
+            ],
+            False,
+        )
+    # The number used is the clinic's, not the table's: an unconfirmed row's
+    # hold is no longer what the patient is told, so it is cited, not reviewed.
+    cited = _cite(policy, "antiplatelet_hold_days")
+    if wanted > hold.amount:
+        note = f"Held {wanted} days, not the table's {hold}, by {cited}."
+        return Interval(wanted, Unit.DAYS), [note], True
+    if rule.evidence is Evidence.UNCONFIRMED:
+        note = f"Held {wanted} days by {cited}, the same as the table's unconfirmed rule."
+        return hold, [note], True
+    return hold, [], True
+
+
+@attrs.frozen(repr=False)
+class _Policed(AttrsRepr):
+    """A row's rule for the tier after the clinic policy: its tier, hold, notes.
+
+    ``clinic`` says the hold (or the whole tier) is the clinic's number, so
+    the row's being unconfirmed does not make the medicine a review.
+    """
+
+    tier: TierRule
+    hold: Interval | None
+    notes: list[str]
+    clinic: bool
+
+
+def _with_policy(rule: DrugClassRule, risk: BleedingRisk, policy: Policy) -> _Policed:
+    """The clinic protocol's rule for the class and tier if it has one, else the row's with the policy's choices."""
+    fixed = policy.rule_for(rule.drug_class, risk)
+    if fixed is not None:
+        # A protocol's rule needs an approval (profiles._approval).
+        assert policy.approval is not None  # noqa: S101
+        tier = TierRule(action=fixed.action, hold=fixed.hold, resume=fixed.resume)
+        note = (
+            f"The clinic's protocol at {risk.value} bleeding risk: {fixed}, by clinic policy "
+            f"{policy.name!r} ({policy.approval}); the table's rule ({rule.describe(risk)}) is not used."
+        )
+        return _Policed(tier, tier.hold, [note], clinic=True)
+    tier, notes = _tier_with_policy(rule, risk, policy)
+    hold, hold_notes, clinic = _hold_with_policy(rule, tier, policy)
+    return _Policed(tier, hold, notes + hold_notes, clinic)
 
 
 def _tier_with_policy(
@@ -332,6 +393,9 @@ def _tier_with_policy(
 def _describe(rule: DrugClassRule, tier: TierRule, risk: BleedingRisk, policy: Policy) -> str:
     """The row's rule in words, and what the clinic policy made of it where that differs."""
     text = rule.describe(risk)
+    fixed = policy.rule_for(rule.drug_class, risk)
+    if fixed is not None:
+        return f"{text}; clinic protocol {policy.name!r}: {fixed}"
     if tier != rule.tier(risk):
         text += f"; clinic policy {policy.name!r}: {tier.action.value}"
         if tier.hold is not None:
@@ -627,14 +691,14 @@ def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> 
         return placed
     resolution, rule = placed
     procedure, policy, drug = request.procedure, request.policy, resolution.drug
-    tier, notes = _tier_with_policy(rule, procedure.bleeding_risk, policy)
+    policed = _with_policy(rule, procedure.bleeding_risk, policy)
+    tier, hold, notes = policed.tier, policed.hold, policed.notes
     reasons = [rule.review_reason or ""] if tier.action is Action.REVIEW else []
-    if rule.evidence is Evidence.UNCONFIRMED:
+    if rule.evidence is Evidence.UNCONFIRMED and not policed.clinic:
         reasons.append(
             f"rule {rule.rule_id} is not yet confirmed against its source; the dates shown are its proposal"
         )
-    hold, hold_notes = _hold_with_policy(rule, tier, policy)
-    notes += hold_notes + _unstated(order, rule, resolution)
+    notes += _unstated(order, rule, resolution)
     # Undated: its notes are read only once dated, and the table gives a hold
     # and its restart together (both or neither).
     dated = _Dated(_Timing(None, None, (), ()), (), (), None)  # pragma: no mutate

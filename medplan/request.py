@@ -712,7 +712,7 @@ def _policy(
         )
     except SettingError as error:
         raise InputError(f"policy.{error.key}", error.problem) from None
-    return attrs.evolve(policy, name=name)
+    return attrs.evolve(policy, name=name, inline=tuple(settings))
 
 
 def _policy_tier(

@@ -7,7 +7,7 @@ it under uvicorn (``medplan serve``). Both need the optional extra
 
 The service is stateless: the table and the clinic policy profiles are loaded
 and validated once, when the application is built, and every call plans from
-them and the body alone. The endpoints (README, "As a service"; the OpenAPI
+them and the body alone. The endpoints (docs/service.md; the OpenAPI
 document ``medplan/schemas/openapi.json`` is served at ``/openapi.json``):
 
 ``POST /v1/plan``
@@ -53,7 +53,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from types import FrameType
-from typing import Any
+from typing import Any, TextIO
 
 import attrs
 
@@ -616,7 +616,12 @@ def _load(table_path: str | None, policies_path: str | None) -> tuple[Table, Pro
     table = default_table() if table_path is None else load_table(table_path)
     if policies_path is None:
         return table, default_profiles()
-    profiles = load_profiles(policies_path, catalogue=default_catalogue(), variants=table.variants)
+    profiles = load_profiles(
+        policies_path,
+        catalogue=default_catalogue(),
+        variants=table.variants,
+        drug_classes=table.drug_classes,
+    )
     return table, profiles
 
 
@@ -627,6 +632,34 @@ def _log_config(level: str) -> dict[str, Any]:
     config = copy.deepcopy(LOGGING_CONFIG)
     config["loggers"]["medplan"] = {"handlers": ["default"], "level": level.upper()}
     return config
+
+
+def _addresses(host: str, port: int) -> str:
+    """What ``medplan serve`` prints on start: where a person finds the API document and the page.
+
+    A wildcard host is shown as this machine's loopback address, which a browser on it can open.
+
+    >>> print(_addresses("127.0.0.1", 8080), end="")
+    medplan serve: http://127.0.0.1:8080
+      API (OpenAPI 3.1): http://127.0.0.1:8080/openapi.json
+      Pharmacist page:   http://127.0.0.1:8080/pharmacist
+    >>> print(_addresses("::", 0), end="")
+    medplan serve: http://[::1]:PORT (every address of this machine; the port uvicorn logs)
+      API (OpenAPI 3.1): http://[::1]:PORT/openapi.json
+      Pharmacist page:   http://[::1]:PORT/pharmacist
+    """
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104 - a name, not a bind
+    notes = ["every address of this machine"] if shown != host else []
+    if port == 0:
+        notes.append("the port uvicorn logs")
+    name = f"[{shown}]" if ":" in shown else shown
+    base = f"http://{name}:{port or 'PORT'}"
+    noted = f" ({'; '.join(notes)})" if notes else ""
+    return (
+        f"medplan serve: {base}{noted}\n"
+        f"  API (OpenAPI 3.1): {base}/openapi.json\n"
+        f"  Pharmacist page:   {base}/pharmacist\n"
+    )
 
 
 def _check_address(host: str, port: int) -> None:
@@ -655,6 +688,7 @@ def serve(
     policies_path: str | None = None,
     access_log: bool = True,
     log_level: str = "info",
+    out: TextIO | None = None,
 ) -> None:
     """Run the service under uvicorn until it is stopped (SIGINT or SIGTERM: in-flight calls finish).
 
@@ -666,6 +700,8 @@ def serve(
         policies_path: A clinic policy file instead of the bundled one.
         access_log: Whether to log one line per call (method, path, status; never a body).
         log_level: uvicorn's log level.
+        out: Where to print the addresses of the API document and the pharmacist
+            page, once the data has loaded and the address is free; nowhere if None.
 
     Raises:
         MissingExtraError: uvicorn is not installed.
@@ -679,6 +715,9 @@ def serve(
         raise MissingExtraError("server", "uvicorn>=0.50", "the HTTP service") from None
     table, profiles = _load(table_path, policies_path)  # checked once, here, whatever the workers
     _check_address(host, port)
+    if out is not None:
+        out.write(_addresses(host, port))
+        out.flush()
     options: dict[str, Any] = {
         "host": host,
         "port": port,

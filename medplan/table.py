@@ -340,6 +340,11 @@ class Table(AttrsRepr):
         """
         return self.names.get(normalise_name(name))
 
+    @property
+    def drug_classes(self) -> frozenset[str]:
+        """Every drug class the table has a row for, under any guideline."""
+        return frozenset(rule.drug_class for rule in self.rules)
+
     def default_variant(self, drug_class: str) -> str | None:
         """The variant the table follows for a class when the clinic policy does not choose."""
         return self.variants.get(drug_class, (None,))[0]

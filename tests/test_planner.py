@@ -913,7 +913,7 @@ def test_policy_lengthens_an_antiplatelet_hold():
     result = only(plan)
 
     assert iso(result.last_dose) == "2026-03-19T08:00:00+00:00"
-    assert "Held 10 days by clinic policy 'dr-k' (the table's rule: 5 days)." in result.notes
+    assert "Held 10 days, not the table's 5 days, by clinic policy 'dr-k' (set in the request; no approval recorded)." in result.notes
     assert plan.policy.name == "dr-k"
 
 
@@ -974,6 +974,8 @@ def test_the_plan_records_the_policy_table_and_version():
         "bridging_regimen": "twice-daily",
         "bridging_times": ["08:00", "20:00"],
         "source": None,
+        "approval": None,
+        "rules": {},
     }
     assert data["table_version"] == medplan.default_table().version
     assert data["medplan_version"] == medplan.__version__
