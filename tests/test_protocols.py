@@ -380,11 +380,11 @@ def test_the_seed_example_under_a_protocol_holds_apixaban_and_says_so():
     assert plan.review_reasons == (
         "Plavix: rule asra-pain-2018:clopidogrel is not yet confirmed against its source; the dates shown are its proposal",
         "apixaban and warfarin are both oral anticoagulants: confirm which one the patient takes",
-        "apixaban and warfarin with aspirin and clopidogrel: an anticoagulant with an antiplatelet adds to the "
+        ("apixaban and warfarin with aspirin and clopidogrel: an anticoagulant with an antiplatelet adds to the "
         "bleeding risk; ask why each is taken and whether both are still meant (after a coronary stent or an "
-        "acute coronary syndrome the cardiologist decides), and plan their stops and restarts together",
-        "aspirin and clopidogrel are two antiplatelets (dual antiplatelet therapy): ask why (a coronary stent or "
-        "an acute coronary syndrome in the last 12 months?) and agree with the cardiologist which, if either, stops",
+        "acute coronary syndrome the cardiologist decides), and plan their stops and restarts together"),
+        ("aspirin and clopidogrel are two antiplatelets (dual antiplatelet therapy): ask why (a coronary stent or "
+        "an acute coronary syndrome in the last 12 months?) and agree with the cardiologist which, if either, stops"),
     )
 
 
