@@ -37,8 +37,10 @@ __all__ = [
     "Divergence",
     "Indication",
     "Interval",
+    "MatchedBy",
     "MedicationOrder",
     "MedicationPlan",
+    "NameMatch",
     "Patient",
     "Plan",
     "Policy",
@@ -633,6 +635,49 @@ class Divergence(AttrsRepr):
         }
 
 
+class MatchedBy(enum.StrEnum):
+    """How a medicine's name was found in the table."""
+
+    EXACT = "exact"
+    NORMALISED = "normalised"
+    UNRESOLVED = "unresolved"
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class NameMatch(AttrsRepr):
+    """How the name as given was read and matched, for the pharmacist to check.
+
+    ``how`` is ``exact`` (the name as given, ignoring case and spacing),
+    ``normalised`` (after taking off a strength, form words, a salt or a
+    bracketed brand: ``normalised`` is what was compared, ``removed`` what
+    was taken off) or ``unresolved`` (with up to three ``suggestions`` from
+    the table's names and brands, never applied on their own). ``name`` is
+    the table's spelling that matched, ``kind`` whether it is a ``generic``
+    name, a ``brand`` or an ``atc`` code, and ``strength`` the strength read
+    from the name (``5 mg``).
+    """
+
+    how: MatchedBy
+    name: str | None = None
+    kind: str | None = None
+    normalised: str | None = None
+    removed: tuple[str, ...] = ()
+    strength: str | None = None
+    suggestions: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The match as it appears in the plan JSON."""
+        return {
+            "how": self.how.value,
+            "name": self.name,
+            "kind": self.kind,
+            "normalised": self.normalised,
+            "removed": list(self.removed),
+            "strength": self.strength,
+            "suggestions": list(self.suggestions),
+        }
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class MedicationPlan(AttrsRepr):
     """The answer for one medicine.
@@ -641,7 +686,9 @@ class MedicationPlan(AttrsRepr):
     procedure's zone), or ``None`` when the medicine is continued or cannot be
     dated. A ``review`` may still carry proposed dates, for the pharmacist to
     confirm; ``review_reason`` says what must be found out. ``divergences``
-    lists the other guidelines that would answer differently.
+    lists the other guidelines that would answer differently. ``match`` says
+    how the name was read; ``dose`` is the dose as given, else the strength
+    read from the name.
     """
 
     input: str
@@ -658,6 +705,8 @@ class MedicationPlan(AttrsRepr):
     rule: str | None
     source: str | None
     notes: tuple[str, ...]
+    match: NameMatch
+    dose: str | None = None
     divergences: tuple[Divergence, ...] = ()
     hold: Interval | None = None
 
@@ -665,8 +714,10 @@ class MedicationPlan(AttrsRepr):
         """The medicine's plan as it appears in the plan JSON."""
         return {
             "input": self.input,
+            "match": self.match.to_dict(),
             "drug": self.drug,
             "drug_class": self.drug_class,
+            "dose": self.dose,
             "action": self.action.value,
             "hold": None if self.hold is None else str(self.hold),
             "last_dose": _iso(self.last_dose),

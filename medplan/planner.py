@@ -41,6 +41,7 @@ from medplan.model import (
     Interval,
     MedicationOrder,
     MedicationPlan,
+    NameMatch,
     Plan,
     Policy,
     Procedure,
@@ -485,11 +486,13 @@ def _display(order: MedicationOrder, drug: str) -> str:
 
 
 def _review(
-    order: MedicationOrder, reason: str, resolution: Resolution | None = None
+    order: MedicationOrder, reason: str, match: NameMatch, resolution: Resolution | None = None
 ) -> MedicationPlan:
     name = order.name if resolution is None else _display(order, resolution.drug)
     return MedicationPlan(
         input=order.name,
+        match=match,
+        dose=order.dose,
         drug=None if resolution is None else resolution.drug,
         drug_class=None if resolution is None else resolution.drug_class,
         action=Action.REVIEW,
@@ -502,7 +505,53 @@ def _review(
         rule_id=None,
         rule=None,
         source=None,
-        notes=(),
+        notes=_name_notes(order, match),
+    )
+
+
+def _with_strength(order: MedicationOrder, match: NameMatch) -> MedicationOrder:
+    """The order with the strength read from its name as its dose, where it gives none."""
+    if order.dose is None and match.strength is not None:
+        return attrs.evolve(order, dose=match.strength)
+    return order
+
+
+def _name_notes(order: MedicationOrder, match: NameMatch) -> tuple[str, ...]:
+    """What the pharmacist should confirm about how the name was read."""
+    strength = match.strength
+    if (
+        strength is None
+        or order.dose is None
+        or normalise_name(order.dose) == normalise_name(strength)
+    ):
+        return ()
+    return (
+        f"The name says {strength} and the dose given is {order.dose}: confirm the current dose.",
+    )
+
+
+def _unknown_name(order: MedicationOrder, match: NameMatch, table: Table) -> str:
+    """Why a name that does not resolve needs review, with the close names to ask about."""
+    options = []
+    for spelling in match.suggestions:
+        found = table.resolve(spelling)
+        # A suggestion is a table name, so it resolves.
+        drug = spelling if found is None else found.drug  # pragma: no mutate
+        options.append(
+            spelling if normalise_name(drug) == normalise_name(spelling) else f"{spelling} ({drug})"
+        )
+    if not options:
+        return f"{order.name!r} is not in medplan's table: check the name, or plan this medicine by hand"
+    listed = options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"
+    if match.strength is not None and match.strength.endswith("%"):
+        return (
+            f"{order.name!r} gives a percentage strength ({match.strength}), as a gel, cream or eye "
+            f"drop does, and medplan's table covers tablets and injections: is it {listed}, taken "
+            "by mouth or injected? Check the product, or plan this medicine by hand"
+        )
+    return (
+        f"{order.name!r} is not in medplan's table: did you mean {listed}? "
+        "Check the name (a suggestion is never applied on its own), or plan this medicine by hand"
     )
 
 
@@ -536,13 +585,15 @@ def _hold_instruction(
 
 
 def _not_involved(
-    order: MedicationOrder, rule: DrugClassRule, resolution: Resolution
+    order: MedicationOrder, rule: DrugClassRule, resolution: Resolution, match: NameMatch
 ) -> MedicationPlan:
     """A rule that applies only with fasting, sedation or contrast, for a procedure without it."""
     assert rule.condition is not None  # noqa: S101 - only called for a conditional rule
     name = _display(order, resolution.drug)
     return MedicationPlan(
         input=order.name,
+        match=match,
+        dose=order.dose,
         drug=resolution.drug,
         drug_class=rule.drug_class,
         action=Action.CONTINUE,
@@ -555,7 +606,7 @@ def _not_involved(
         rule_id=rule.rule_id,
         rule=f"applies only with {rule.condition.value}; this procedure involves none: continue",
         source=rule.source,
-        notes=tuple(n for n in (rule.note,) if n),
+        notes=(*_name_notes(order, match), *(n for n in (rule.note,) if n)),
     )
 
 
@@ -711,21 +762,24 @@ def _date_hold(
 
 
 def _place(
-    order: MedicationOrder, request: Request, table: Table
+    order: MedicationOrder,
+    request: Request,
+    table: Table,
+    match: NameMatch,
+    resolution: Resolution | None,
 ) -> tuple[Resolution, DrugClassRule] | MedicationPlan:
     """The medicine's drug and row; or, if it cannot be placed or is not affected, its finished plan."""
     procedure = request.procedure
-    resolution = table.resolve(order.name)
     if resolution is None:
-        return _review(
-            order,
-            f"{order.name!r} is not in medplan's table: check the name, or plan this medicine by hand",
-        )
+        return _review(order, _unknown_name(order, match, table), match)
     drug = resolution.drug
     rules = table.rules_for(procedure.guideline, resolution.drug_class)
     if not rules:
         return _review(
-            order, f"{procedure.guideline} gives no rule for {drug}: plan it by hand", resolution
+            order,
+            f"{procedure.guideline} gives no rule for {drug}: plan it by hand",
+            match,
+            resolution,
         )
     rule = _select_rule(rules, order, resolution, request, table)
     # Every row of a class shares its condition (the table checks it), so a
@@ -739,13 +793,13 @@ def _place(
             reason = (
                 f"{drug}'s plan depends on whether the procedure has {has}: procedure.{has} needed"
             )
-            return _review(order, reason, resolution)
+            return _review(order, reason, match, resolution)
         if not involved:
             return _not_involved(
-                order, rules[0] if isinstance(rule, _Unplaced) else rule, resolution
+                order, rules[0] if isinstance(rule, _Unplaced) else rule, resolution, match
             )
     if isinstance(rule, _Unplaced):
-        return _review(order, rule.reason, resolution)
+        return _review(order, rule.reason, match, resolution)
     return resolution, rule
 
 
@@ -758,7 +812,9 @@ def _plan_medication(
     its start: the bridging pathway uses the row's restart as a floor under
     its own window (:mod:`medplan.pathway`), which it checks itself.
     """
-    placed = _place(order, request, table)
+    resolution, match = table.match(order.name)
+    order = _with_strength(order, match)
+    placed = _place(order, request, table, match, resolution)
     if isinstance(placed, MedicationPlan):
         return placed
     resolution, rule = placed
@@ -770,7 +826,7 @@ def _plan_medication(
         reasons.append(
             f"rule {rule.rule_id} is not yet confirmed against its source; the dates shown are its proposal"
         )
-    notes += _unstated(order, rule, resolution)
+    notes = [*_name_notes(order, match), *notes, *_unstated(order, rule, resolution)]
     # Undated: its notes are read only once dated, and the table gives a hold
     # and its restart together (both or neither).
     dated = _Dated(_Timing(None, None, (), ()), (), (), None)  # pragma: no mutate
@@ -803,6 +859,8 @@ def _plan_medication(
         instruction += f" {rule.advice}"
     return MedicationPlan(
         input=order.name,
+        match=match,
+        dose=order.dose,
         drug=drug,
         drug_class=rule.drug_class,
         action=action,

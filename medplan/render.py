@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from medplan._indented import dumps_indented
-from medplan.model import Action, Booking, Divergence, MedicationPlan, Plan
+from medplan.model import Action, Booking, Divergence, MatchedBy, MedicationPlan, Plan
 from medplan.planner import say_date, say_from, say_when
 
 __all__ = ["render_booking", "render_json", "render_text"]
@@ -32,6 +32,13 @@ def _detail(number: int, medication: MedicationPlan) -> list[str]:
     lines = [f"{number}. {medication.input}: {medication.action.value}"]
     if medication.drug is not None:
         lines.append(f"   Drug: {medication.drug} (class {medication.drug_class})")
+    match = medication.match
+    if match.how is MatchedBy.NORMALISED:
+        # Only a name that was changed to match is shown: the pharmacist checks the reading.
+        read = f"   Name read as: {match.name} ({match.kind}), from {medication.input!r}"
+        lines.append(f"{read}; taken off: {', '.join(match.removed)}" if match.removed else read)
+    if medication.dose is not None:
+        lines.append(f"   Dose: {medication.dose}")
     if medication.review_reason:
         lines.append(f"   Review: {medication.review_reason}")
     if medication.last_dose is not None:

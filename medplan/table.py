@@ -93,10 +93,12 @@ from medplan.model import (
     Condition,
     Indication,
     Interval,
+    NameMatch,
     Regimen,
     Route,
     Unit,
 )
+from medplan.names import NameIndex
 
 if TYPE_CHECKING:
     from pathlib import Path  # only named in annotations (see csvrows)
@@ -345,6 +347,14 @@ class Table(AttrsRepr):
             index.setdefault((rule.guideline, rule.drug_class), []).append(rule)
         return {key: tuple(rules) for key, rules in index.items()}
 
+    # Names as pasted from a medication list (medplan.names): spellings and
+    # suggestions are indexed on the first name that needs them, once per table.
+    _name_index: NameIndex = attrs.field(init=False, repr=False, eq=False)
+
+    @_name_index.default
+    def _index_names(self) -> NameIndex:
+        return NameIndex(self.names, self.rules)
+
     def resolve(self, name: str) -> Resolution | None:
         """The drug and class a generic or brand name stands for, if known.
 
@@ -352,6 +362,21 @@ class Table(AttrsRepr):
         Resolution(drug='apixaban', drug_class='apixaban', regimen=None)
         """
         return self.names.get(normalise_name(name))
+
+    def match(self, name: str) -> tuple[Resolution | None, NameMatch]:
+        """Resolve a name as pasted from a medication list, and say how it was matched.
+
+        The name as written first; then without its strength, form words, a
+        salt or a bracketed brand (:mod:`medplan.names`). A name that still
+        does not resolve comes back with up to three suggestions, never applied.
+
+        >>> resolution, how = default_table().match("Eliquis 5mg tablets")
+        >>> resolution.drug, how.how.value, how.name, how.strength
+        ('apixaban', 'normalised', 'Eliquis', '5 mg')
+        >>> default_table().match("warfrin")[1].suggestions
+        ('warfarin',)
+        """
+        return self._name_index.match(name)
 
     @property
     def drug_classes(self) -> frozenset[str]:

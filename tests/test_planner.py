@@ -1042,8 +1042,11 @@ def test_plan_json_has_the_documented_fields():
         "code", "name", "start", "end", "timezone", "bleeding_risk", "fasting", "sedation", "contrast", "notes",
     }
     assert set(data["medications"][0]) == {
-        "input", "drug", "drug_class", "action", "hold", "last_dose", "omitted_doses", "checks", "resume",
-        "instruction", "review_reason", "rule_id", "rule", "source", "notes", "divergences",
+        "input", "match", "drug", "drug_class", "dose", "action", "hold", "last_dose", "omitted_doses", "checks",
+        "resume", "instruction", "review_reason", "rule_id", "rule", "source", "notes", "divergences",
+    }
+    assert set(data["medications"][0]["match"]) == {
+        "how", "name", "kind", "normalised", "removed", "strength", "suggestions",
     }
     assert data["medications"][0]["checks"] == [
         {"test": "INR", "max": 1.5, "date": "2026-12-07", "day": -1, "before": "procedure"}
