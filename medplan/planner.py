@@ -21,6 +21,17 @@ from medplan import booking, reviews, schedule
 from medplan._attrsrepr import AttrsRepr
 from medplan.bridging import BridgingTables, default_bridging_tables
 from medplan.care import CarePlan, CareSets, plan_care
+from medplan.clinical import (
+    ClinicalChecks,
+    Listed,
+    combination_questions,
+    default_clinical_checks,
+    p2y12_questions,
+    renal_questions,
+)
+from medplan.clinical import (
+    Question as ClinicalQuestion,
+)
 from medplan.exceptions import InputError
 from medplan.labdays import LabCalendar
 from medplan.model import (
@@ -219,7 +230,9 @@ def _select_rule(
     regimen = _regimen(order, resolution, drug)
     if isinstance(regimen, _Unplaced):
         return regimen
-    given = {"regimen": regimen, "route": order.route, "indication": order.indication}
+    # An event (a stent, a stroke) is secondary prevention to aspirin's rows.
+    indication = None if order.indication is None else order.indication.prevention
+    given = {"regimen": regimen, "route": order.route, "indication": indication}
     for attribute, value in given.items():
         narrowed = _narrow(candidates, attribute, value, drug, guideline)
         if isinstance(narrowed, _Missing):
@@ -609,10 +622,7 @@ def _hold_instruction(
             f"Do not take it again until {say_when(timing.resume)}, then carry on as usual."
         )
     for check in checks:
-        text += (
-            f" Have an {check.test} blood test on {say_date(check.on)}: "
-            f"the procedure goes ahead only if it is {check.max_value:g} or less."
-        )
+        text += f" Have an {check.test} blood test on {say_date(check.on)}: {check.decides()}."
     if rule is not None and rule.group is not None and rule.group.is_anticoagulant:
         text += " Confirm the restart with the doctor doing the procedure before you leave."
     return text
@@ -647,27 +657,43 @@ def _not_involved(
 def _checks(
     rule: DrugClassRule, policy: Policy, procedure: Procedure
 ) -> tuple[tuple[Check, ...], list[str]]:
-    """The row's test before the procedure, with the clinic policy's threshold and day for INR."""
+    """The row's test before the procedure (INR, with the clinic policy's threshold and day) or the restart."""
     if rule.check_test is None:
         return (), []
     inr = rule.check_test == "INR"
-    # The table accepts no test but INR yet (table._CHECK_TESTS).
-    limit = policy.inr_max if inr else rule.check_max  # pragma: no mutate
-    day = policy.inr_check_day if inr else rule.check_day  # pragma: no mutate
-    assert limit is not None  # noqa: S101 - validated with check_test
+    limit = policy.inr_max if inr else rule.check_max
+    day = policy.inr_check_day if inr else rule.check_day
     assert day is not None  # noqa: S101 - validated with check_test
     due = procedure.day0 + timedelta(days=day)
     lab = LabCalendar.of(policy)
-    on = lab.on_or_before(due)
-    check = Check(test=rule.check_test, max_value=limit, on=on, day=(on - procedure.day0).days)
+    # A test before the procedure moves earlier, so its result is there in
+    # time. One before a restart stays on its day: moved later it would come
+    # after the restart the row dates, so a closed laboratory is a note.
+    on = lab.on_or_before(due) if inr else due
+    check = Check(
+        test=rule.check_test,
+        max_value=limit,
+        on=on,
+        day=(on - procedure.day0).days,
+        before="procedure" if inr else "restart",
+    )
     notes = []
+    closed = lab.closed(due)
     if on != due:
         notes.append(
-            f"The {rule.check_test} test due on {say_date(due)} ({lab.closed(due)}) is taken on "
+            f"The {rule.check_test} test due on {say_date(due)} ({closed}) is taken on "
             f"{say_date(on)}, the laboratory's working day before: a result this early may not be "
             "the result on the day, so ask whether a point-of-care test on the morning is needed."
         )
+    elif closed is not None and not inr:
+        notes.append(
+            f"The {rule.check_test} test before the restart is due on {say_date(due)} ({closed}), "
+            "when the laboratory is closed: arrange it elsewhere, or restart only after the next "
+            "working day's result."
+        )
     if inr and limit != rule.check_max:
+        assert limit is not None  # noqa: S101 - a policy's INR threshold
+        assert rule.check_max is not None  # noqa: S101 - validated for INR
         notes.append(
             f"INR threshold {limit:g} from clinic policy {policy.name!r} (the table's: {rule.check_max:g})."
         )
@@ -1049,6 +1075,85 @@ def _plan_questions(
     return questions
 
 
+def _group(request: Request, table: Table, drug_class: str | None) -> Group | None:
+    rules = table.rules_for(request.procedure.guideline, drug_class or "")
+    return next((r.group for r in rules if r.group is not None), None)
+
+
+# The clinical checks' questions a field of the medicine's answers, when the request gives it.
+_CLINICAL_DATA = {
+    "indication": ("indication", "indication_date"),
+    "indication-date": ("indication_date",),
+}
+
+
+def _clinical_question(asked: ClinicalQuestion, plan: MedicationPlan, name: str) -> Question:
+    """A clinical check's question as a review item: data it lacks, or the pharmacist's decision."""
+    # Its id is '<input name>/<slug>'; the plan gives the medicine's own key.
+    slug = asked.id.rsplit("/", 1)[1]
+    said = f"{asked.text[0].upper()}{asked.text[1:]}"
+    # The pharmacist who has read the indication in the record may decide
+    # instead of giving it, saying why in the decision's reason.
+    fields = [f"{MEDICINE_FIELD}.{f}" for f in _CLINICAL_DATA.get(slug, ())]
+    ask = "Give it, or hold or continue" if fields else "Hold or continue"
+    proposed = plan.last_dose is not None and plan.resume is not None
+    return decide(
+        slug,
+        asked.text,
+        f"{said}. {ask} {name}?",
+        HOLD_OR_CONTINUE,
+        hold_dates=HoldDates.PROPOSED if proposed else HoldDates.REQUIRED,
+        data=fields,
+    )
+
+
+def _checked(
+    plan: MedicationPlan,
+    order: MedicationOrder,
+    index: int,
+    *,
+    request: Request,
+    table: Table,
+    checks: ClinicalChecks,
+) -> MedicationPlan:
+    """The medicine's plan with what the clinical checks ask of it: review when they ask anything."""
+    if plan.drug is None:
+        return plan
+    path = f"medications[{index}]"
+    asked = renal_questions(order.name, plan.drug, request.patient, checks)
+    if _group(request, table, plan.drug_class) is Group.ANTIPLATELET:
+        day0, stopped = request.procedure.day0, plan.action is not Action.CONTINUE
+        asked += p2y12_questions(order, path, plan.drug, day0, checks, stopped=stopped)
+    if not asked:
+        return plan
+    name = _display(order, plan.drug)
+    questions = (*(_clinical_question(q, plan, name) for q in asked), *plan.questions)
+    reasons = [q.text for q in asked] + ([plan.review_reason] if plan.review_reason else [])
+    notes = [n for q in asked for n in q.notes if n not in plan.notes]
+    return attrs.evolve(
+        plan,
+        action=Action.REVIEW,
+        review_reason="; ".join(reasons),
+        instruction=_review_instruction(name),
+        notes=(*plan.notes, *dict.fromkeys(notes)),
+        questions=questions,
+    )
+
+
+def _agree(text: str) -> str:
+    """A combination check's question, confirmed once the prescribers have agreed."""
+    return f"{text[0].upper()}{text[1:]}. Confirmed, once agreed, each is planned as listed."
+
+
+def _listed(request: Request, table: Table, plans: Sequence[MedicationPlan]) -> list[Listed]:
+    """The medicines the combination checks look at: those the table resolved."""
+    return [
+        Listed(plan.drug, _group(request, table, plan.drug_class), order.regimen)
+        for order, plan in zip(request.medications, plans, strict=True)
+        if plan.drug is not None
+    ]
+
+
 def _holds_anticoagulant(request: Request, table: Table, plans: Sequence[MedicationPlan]) -> bool:
     for plan in plans:
         if plan.action is not Action.HOLD or plan.drug_class is None:
@@ -1396,6 +1501,7 @@ def make_plan(
     care: CareSets | None = None,
     risk_table: RiskTable | None = None,
     bridging: BridgingTables | None = None,
+    clinical: ClinicalChecks | None = None,
 ) -> Plan:
     """Plan every medicine in the request, with the pharmacist's decisions.
 
@@ -1408,6 +1514,8 @@ def make_plan(
         risk_table: The thrombotic-risk table; the bundled one when None.
         bridging: The bridging dose table and warfarin pathway; the bundled
             ones when None.
+        clinical: The clinical checks (P2Y12 intervals, renal floors); the
+            bundled table when None.
 
     Returns:
         The plan: one entry per medicine, in input order; every reason it
@@ -1423,11 +1531,13 @@ def make_plan(
     given = _given(request)
     plans: list[MedicationPlan] = []
     others = _under_other_guidelines(request, table)
+    checks = default_clinical_checks() if clinical is None else clinical
     for index, order in enumerate(request.medications):
         plan = _plan_medication(order, request, table)
         divergences = _divergences(order, plan, others, table)
         # A plan is made with no divergences; most medicines have none to add.
         plan = attrs.evolve(plan, divergences=divergences) if divergences else plan
+        plan = _checked(plan, order, index, request=request, table=table, checks=checks)
         plans.append(
             _decide(
                 plan, order, index=index, key=keys[index], given=given, request=request, table=table
@@ -1475,6 +1585,10 @@ def make_plan(
         for q in plan.questions
     ]
     asked += [_Asked(q) for q in _plan_questions(request, table, plans)]
+    asked += [
+        _Asked(decide(q.id.removeprefix("plan/"), q.text, _agree(q.text), CONFIRM))
+        for q in combination_questions(_listed(request, table, plans))
+    ]
     # The pathway's questions are each about its medicine (pathway_decision).
     asked += [_Asked(q, keys[q.medicine or 0], q.medicine) for q in pathway.questions]
     asked += [_Asked(q) for q in _request_questions(request)]

@@ -32,9 +32,7 @@ def _short(plan: MedicationPlan) -> tuple[str, ...]:
     def when(moment: object) -> str:
         return "-" if moment is None else f"{moment:%a %d %b %H:%M}"
 
-    checks = (
-        "; ".join(f"{c.test} <= {c.max_value:g} on {c.on:%a %d %b}" for c in plan.checks) or "-"
-    )
+    checks = "; ".join(f"{c.describe()} on {c.on:%a %d %b}" for c in plan.checks) or "-"
     action = plan.action.value.upper() if plan.action is Action.REVIEW else plan.action.value
     return (plan.input, plan.drug or "?", action, when(plan.last_dose), checks, when(plan.resume))
 
@@ -54,8 +52,7 @@ def _detail(number: int, medication: MedicationPlan) -> list[str]:
     if medication.last_dose is not None:
         lines.append(f"   Last dose: {say_when(medication.last_dose)}")
     lines += [
-        f"   Check: {c.test} <= {c.max_value:g} on {say_date(c.on)} (day {c.day})"
-        for c in medication.checks
+        f"   Check: {c.describe()} on {say_date(c.on)} (day {c.day})" for c in medication.checks
     ]
     if medication.resume is not None:
         lines.append(f"   Resume: {say_when(medication.resume)}")

@@ -35,6 +35,10 @@ def example() -> dict[str, Any]:
     return json.loads(text)
 
 
+# Clopidogrel for a stroke years ago: no indication question, so each test sees only its own.
+SECONDARY = {"indication": "stroke-or-tia", "indication_date": "2019-05-01"}
+
+
 def med(name: str, *times: str, **extra: Any) -> dict[str, Any]:
     return {"name": name, "times": list(times), **extra}
 
@@ -49,9 +53,16 @@ def decision(review: str, answer: str, **extra: Any) -> dict[str, Any]:
 
 
 SEED_DECISIONS = [
+    decision("Plavix/indication", "hold", reason="no coronary stent or acute coronary syndrome in the record"),
     decision("Plavix/unconfirmed-rule", "hold", reason="as proposed; radiologist agrees"),
     decision("Eliquis/unconfirmed-rule", "hold"),
     decision("plan/two-anticoagulants", "confirmed", reason="both on the list the patient brought"),
+    decision("plan/anticoagulant-with-antiplatelet", "confirmed"),
+    decision("plan/two-antiplatelets", "confirmed"),
+]
+SEED_ITEMS = [
+    "Plavix/indication", "Plavix/unconfirmed-rule", "Eliquis/unconfirmed-rule", "plan/two-anticoagulants",
+    "plan/anticoagulant-with-antiplatelet", "plan/two-antiplatelets",
 ]
 
 
@@ -71,11 +82,7 @@ def test_the_seed_example_with_its_decisions_is_final():
     plan = seed_final()
 
     assert (plan.needs_review, plan.review_reasons) == (False, ())
-    assert [(r.id, r.open, r.decision.by) for r in plan.reviews] == [
-        ("Plavix/unconfirmed-rule", False, BY),
-        ("Eliquis/unconfirmed-rule", False, BY),
-        ("plan/two-anticoagulants", False, BY),
-    ]
+    assert [(r.id, r.open, r.decision.by) for r in plan.reviews] == [(i, False, BY) for i in SEED_ITEMS]
     assert [d.review for d in plan.decisions] == [d["review"] for d in SEED_DECISIONS]
 
 
@@ -106,10 +113,12 @@ def test_a_decided_medicine_cites_the_decision_beside_the_rule_it_replaced():
     )
     assert plavix.notes[-1] == (
         "Hold, decided by A. Pharmacist (pharmacist review) on Friday 27 November 2026 at 10:00: "
-        "as proposed; radiologist agrees."
+        "no coronary stent or acute coronary syndrome in the record."
     )
+    # The first of the decisions about it; the plan's reviews give each.
     assert plavix.decision.to_dict() == {
-        "review": "Plavix/unconfirmed-rule", "answer": "hold", "by": BY, "reason": "as proposed; radiologist agrees",
+        "review": "Plavix/indication", "answer": "hold", "by": BY,
+        "reason": "no coronary stent or acute coronary syndrome in the record",
         "last_dose": None, "resume": None, "at": "2026-11-27T10:00:00+08:00",
     }
     assert plavix.instruction.startswith("Take your last dose of Plavix (clopidogrel) on Monday 30 November 2026 at 08:00.")
@@ -162,13 +171,13 @@ def test_the_text_says_final_and_who_decided():
     assert "  [answered] Plavix/unconfirmed-rule" in text
     assert (
         "   Decision: hold, decided by A. Pharmacist (pharmacist review), recorded Friday 27 November 2026 "
-        "at 10:00: as proposed; radiologist agrees"
+        "at 10:00: no coronary stent or acute coronary syndrome in the record"
     ) in text
 
 
 def test_continue_keeps_the_medicine_going():
     """Clopidogrel continued by decision: no dates, the continue instruction, the decision in the rule."""
-    plan = medplan.plan(request(med("Plavix", "08:00"), decisions=[decision("Plavix/unconfirmed-rule", "continue")]))
+    plan = medplan.plan(request(med("Plavix", "08:00", **SECONDARY), decisions=[decision("Plavix/unconfirmed-rule", "continue")]))
     (plavix,) = plan.medications
 
     assert (plavix.action, plavix.last_dose, plavix.resume, plavix.omitted_doses, plavix.hold) == (
@@ -205,7 +214,7 @@ def test_an_unknown_medicine_held_on_the_pharmacists_dates():
 
 def test_own_dates_replace_the_proposal_and_say_what_was_proposed():
     """Clopidogrel held 10 days by the pharmacist: the plan uses those dates and names the table's."""
-    body = request(med("Plavix", "08:00"), decisions=[
+    body = request(med("Plavix", "08:00", **SECONDARY), decisions=[
         decision("Plavix/unconfirmed-rule", "hold", last_dose="2026-11-27T08:00", resume="2026-12-09T08:00",
                  reason="the radiologist asks for 10 days")])
 
@@ -293,7 +302,7 @@ def test_an_unknown_id_lists_the_first_twelve_items():
 
 def test_a_medicine_partly_answered_stays_in_review_for_the_rest():
     """Clopidogrel without dose times: its unconfirmed row decided, its times still needed, so it stays review."""
-    body = request(med("clopidogrel"), decisions=[
+    body = request(med("clopidogrel", **SECONDARY), decisions=[
         decision("clopidogrel/unconfirmed-rule", "continue")])
 
     plan = medplan.plan(body)
@@ -330,7 +339,7 @@ def test_a_decision_confirming_a_plan_question_changes_no_medicine():
 
 def test_a_booking_too_soon_reopens_a_decided_hold():
     """Clopidogrel held by decision, but booked so late its hold cannot be met: review again, for the booking."""
-    body = request(med("Plavix", "08:00"), now="2026-12-05T10:00",
+    body = request(med("Plavix", "08:00", **SECONDARY), now="2026-12-05T10:00",
                    decisions=[decision("Plavix/unconfirmed-rule", "hold")])
 
     plan = medplan.plan(body)
@@ -392,7 +401,7 @@ class Refusal:
     error: str
 
 
-PLAVIX = request(med("Plavix", "08:00"))
+PLAVIX = request(med("Plavix", "08:00", **SECONDARY))
 ZORBLEX = request(med("Zorblex", "08:00"))
 
 REFUSALS = [

@@ -60,7 +60,8 @@ def test_review_lists_the_open_items_as_json(request_file, capsys):
     body = json.loads(out)
     assert body["needs_review"] is True
     assert [r["id"] for r in body["reviews"]] == [
-        "Plavix/unconfirmed-rule", "Eliquis/unconfirmed-rule", "plan/two-anticoagulants"]
+        "Plavix/indication", "Plavix/unconfirmed-rule", "Eliquis/unconfirmed-rule", "plan/two-anticoagulants",
+        "plan/anticoagulant-with-antiplatelet", "plan/two-antiplatelets"]
 
 
 def test_the_template_lists_each_open_item_a_decision_answers(tmp_path, capsys):
@@ -85,7 +86,8 @@ def test_review_with_the_decisions_says_final(request_file, tmp_path, capsys):
     status, out, _ = run(["review", str(request_file), "--decisions", str(decisions)], capsys)
 
     assert status == 0
-    assert out.startswith("Final: every review item is answered.\n[answered] Plavix/unconfirmed-rule\n")
+    assert out.startswith("Final: every review item is answered.\n[answered] Plavix/indication\n")
+    assert out.count("[answered]") == 6
 
 
 def test_review_of_a_plan_without_items_says_so(tmp_path, capsys):
@@ -169,8 +171,9 @@ def test_tables_changed_under_a_decision_are_reported(capsys, tmp_path):
     assert result.changed
     assert result.decisions == (
         (
-            "the tables changed under 3 decision(s) (Plavix/unconfirmed-rule, Eliquis/unconfirmed-rule, "
-            "plan/two-anticoagulants): the pharmacist decided on drug_classes.csv sha256:0000000000000000; "
+            "the tables changed under 6 decision(s) (Plavix/indication, Plavix/unconfirmed-rule, "
+            "Eliquis/unconfirmed-rule, plan/two-anticoagulants, plan/anticoagulant-with-antiplatelet, "
+            "plan/two-antiplatelets): the pharmacist decided on drug_classes.csv sha256:0000000000000000; "
             "confirm the decisions again"
         ),
     )
@@ -180,7 +183,7 @@ def test_tables_changed_under_a_decision_are_reported(capsys, tmp_path):
     assert status == 1
     assert out.startswith(
         "CHANGED: the same answers, but the pharmacist's decisions need confirming again\n"
-        "DECISIONS: the tables changed under 3 decision(s)")
+        "DECISIONS: the tables changed under 6 decision(s)")
 
 
 def test_a_new_medplan_version_alone_is_not_a_table_change():
@@ -202,7 +205,7 @@ def test_a_decision_that_no_longer_fits_is_reported_and_dropped():
 
     assert result.changed
     assert result.decisions[0].startswith(
-        "a decision no longer fits the plan, which is planned without them: decisions[0].review: must be the id of "
+        "a decision no longer fits the plan, which is planned without them: decisions[1].review: must be the id of "
         "one of the plan's review items (got 'Plavix/unconfirmed-rule'")
     assert result.plan.decisions == ()
 
@@ -258,10 +261,12 @@ def test_the_fhir_route_takes_the_bundle_with_decisions(client):
     assert response.status_code == 200
     plan = response.json()["plan"]
     assert [(r["id"], r["status"]) for r in plan["reviews"]] == [
-        ("plan/screening-not-answered", "open"), ("Plavix/unconfirmed-rule", "answered"),
+        ("plan/screening-not-answered", "open"), ("Plavix/indication", "open"), ("Plavix/unconfirmed-rule", "answered"),
         ("Eliquis/unconfirmed-rule", "answered"), ("plan/two-anticoagulants", "answered"),
+        ("plan/anticoagulant-with-antiplatelet", "open"), ("plan/two-antiplatelets", "open"),
         ("Warfarin/anticoagulation-reason", "open")]
-    assert [m["action"] for m in plan["medications"]] == ["hold", "hold", "continue", "hold"]
+    # Clopidogrel's indication is still open, so it stays review; apixaban is decided.
+    assert [m["action"] for m in plan["medications"]] == ["hold", "review", "continue", "hold"]
 
 
 @pytest.mark.parametrize(("body", "field", "problem"), [

@@ -37,6 +37,10 @@ def example() -> dict[str, Any]:
     return json.loads(text)
 
 
+# Clopidogrel for a stroke years ago: no indication question, so each test sees only its own.
+SECONDARY = {"indication": "stroke-or-tia", "indication_date": "2019-05-01"}
+
+
 def med(name: str, *times: str, **extra: Any) -> dict[str, Any]:
     return {"name": name, "times": list(times), **extra}
 
@@ -89,7 +93,7 @@ CASES = [
          "dabigatran/renal-function-needed", data=("patient.crcl_ml_min",), medication="dabigatran"),
     Case("the table leaves it to review", request(med("warfarin", "18:00"), risk="low"), "warfarin/table-review",
          ("hold", "continue"), "required", medication="warfarin"),
-    Case("unconfirmed rule", request(med("Plavix", "08:00")), "Plavix/unconfirmed-rule",
+    Case("unconfirmed rule", request(med("Plavix", "08:00", **SECONDARY)), "Plavix/unconfirmed-rule",
          ("hold", "continue"), "proposed", medication="Plavix"),
     Case("weekly without its day", request(med("Ozempic", "08:00"), risk="high",
                                            procedure=None) | {"procedure": {"name": "p", "bleeding_risk": "high",
@@ -99,6 +103,21 @@ CASES = [
          data=("medications[0].times",), medication="warfarin"),
     Case("booked too soon", request(med("warfarin", "18:00"), now="2026-12-07T10:00"), "warfarin/booked-too-soon",
          data=("procedure.start",), medication="warfarin"),
+    Case("P2Y12 indication not given", request(med("clopidogrel", "08:00")), "clopidogrel/indication",
+         ("hold", "continue"), "proposed", data=("medications[0].indication", "medications[0].indication_date"),
+         medication="clopidogrel"),
+    Case("P2Y12 indication date not given", request(med("clopidogrel", "08:00", indication="coronary-stent")),
+         "clopidogrel/indication-date", ("hold", "continue"), "proposed", data=("medications[0].indication_date",),
+         medication="clopidogrel"),
+    Case("P2Y12 soon after a stent", request(med("clopidogrel", "08:00", indication="coronary-stent",
+                                                 indication_date="2026-10-01")),
+         "clopidogrel/recent-stent", ("hold", "continue"), "proposed", medication="clopidogrel"),
+    Case("renal floor", request(med("apixaban", "08:00", "20:00"), risk="high", patient={"crcl_ml_min": 12}),
+         "apixaban/renal-floor", ("hold", "continue"), "proposed", medication="apixaban"),
+    Case("anticoagulant with antiplatelet", request(med("warfarin", "18:00"), med("aspirin", "08:00")),
+         "plan/anticoagulant-with-antiplatelet", ("confirmed",)),
+    Case("two antiplatelets", request(med("aspirin", "08:00"), med("clopidogrel", "08:00", **SECONDARY)),
+         "plan/two-antiplatelets", ("confirmed",)),
     Case("listed twice", request(med("warfarin", "18:00"), med("Coumadin", "18:00")), "plan/listed-twice-warfarin",
          ("confirmed",)),
     Case("two oral anticoagulants", request(med("warfarin", "18:00"), med("apixaban", "08:00", "20:00")),
@@ -185,7 +204,7 @@ def test_a_plan_without_questions_has_no_items() -> None:
 
 def test_a_medicine_with_two_questions_has_two_items_in_order() -> None:
     """Clopidogrel without dose times: its unconfirmed row and its missing times are two items, both about it."""
-    plan = medplan.plan(request(med("clopidogrel")))
+    plan = medplan.plan(request(med("clopidogrel", **SECONDARY)))
 
     assert [(r.id, r.medication) for r in plan.reviews] == [
         ("clopidogrel/unconfirmed-rule", "clopidogrel"), ("clopidogrel/times-needed", "clopidogrel")]
@@ -204,7 +223,7 @@ def test_ids_stay_unique_when_medicines_share_a_name() -> None:
 
 def test_ids_are_stable_for_the_same_request() -> None:
     """The same request gives the same ids, in the same order."""
-    body = request(med("Plavix", "08:00"), med("warfarin", "18:00"), med("apixaban", "08:00", "20:00"))
+    body = request(med("Plavix", "08:00", **SECONDARY), med("warfarin", "18:00"), med("apixaban", "08:00", "20:00"))
 
     assert [r.id for r in medplan.plan(body).reviews] == [r.id for r in medplan.plan(body).reviews]
 
@@ -216,9 +235,10 @@ def test_the_medicine_keys_rule() -> None:
     assert reviews.medicine_keys(orders) == ["a", "a#2", "a#2#2", "plan#2", "a#3"]
 
 
-def test_the_bundled_example_lists_its_three_items() -> None:
-    """The seed example asks about clopidogrel, apixaban and the two anticoagulants."""
+def test_the_bundled_example_lists_its_six_items() -> None:
+    """The seed example asks why clopidogrel is taken, about its and apixaban's rows, and about the list."""
     plan = medplan.plan(example())
 
     assert [r.id for r in plan.reviews] == [
-        "Plavix/unconfirmed-rule", "Eliquis/unconfirmed-rule", "plan/two-anticoagulants"]
+        "Plavix/indication", "Plavix/unconfirmed-rule", "Eliquis/unconfirmed-rule", "plan/two-anticoagulants",
+        "plan/anticoagulant-with-antiplatelet", "plan/two-antiplatelets"]
