@@ -133,6 +133,10 @@ CASES = [
     Case("absolute contraindication", {"procedure": {"code": "tfesi-lumbar", **PERTH}, "medications": [],
                                        "patient": {"cauda_equina_symptoms": True}},
          "plan/contraindicated-cauda_equina_symptoms", data=("patient.cauda_equina_symptoms",)),
+    Case("a relative contraindication answered yes", {"procedure": {"code": "tfesi-lumbar", **PERTH},
+                                                      "medications": [],
+                                                      "patient": {"may_not_follow_instructions": True}},
+         "plan/caution-may_not_follow_instructions", ("confirmed",)),
     Case("why anticoagulated not given", warfarin_booking({"weight_kg": 82, "crcl_ml_min": 65}),
          "warfarin/anticoagulation-reason", data=("patient.anticoagulation",), medication="warfarin"),
     Case("a bridging criterion not given", warfarin_booking(
