@@ -8,8 +8,9 @@ that is not installed (``--format ics`` without ``medplan[calendar]``, ``serve``
 without ``medplan[server]``); 70 an internal error, which is a bug to report.
 Errors are one line on standard error, never a traceback.
 
-This is the one place that reads files and the clock: ``earliest`` without
-``--now`` asks the clock, and everything below it is given the moment.
+This is the one place that reads files and the clock: a request without a
+``now`` (and no ``--now``) is planned as of the clock, and says so in its
+plan (``booking.now_source``); everything below is given the moment.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
-from typing import IO, Any, NoReturn, TextIO
+from typing import IO, Any, TextIO
 
+from medplan import clock
 from medplan._version import __version__
 from medplan.api import earliest, plan
 from medplan.csvrows import package_files
@@ -35,6 +36,7 @@ from medplan.exceptions import (
     TableError,
 )
 from medplan.ics import render_ics
+from medplan.jsontext import decode, request_object
 from medplan.model import Plan
 from medplan.patient import render_calendar
 from medplan.procedures import default_catalogue
@@ -90,34 +92,6 @@ def _examples() -> dict[str, Any]:
     }
 
 
-class _NotJSONNumberError(ValueError):
-    pass
-
-
-def _reject_constant(name: str) -> NoReturn:
-    # Python's decoder accepts NaN and Infinity; JSON does not.
-    raise _NotJSONNumberError(name)
-
-
-def _decode(text: str, label: str) -> object:
-    try:
-        return json.loads(text.removeprefix("\ufeff"), parse_constant=_reject_constant)
-    except json.JSONDecodeError as error:
-        problem = f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})"
-        raise InputError(label, problem) from None
-    except _NotJSONNumberError as error:
-        raise InputError(label, f"not valid JSON ({error} is not a number JSON allows)") from None
-    except RecursionError:
-        raise InputError(label, "not valid JSON (nested too deeply)") from None
-
-
-def _request_object(data: object) -> dict[str, Any]:
-    """``data`` if it is a JSON object, as every request must be; the one error otherwise."""
-    if not isinstance(data, dict):
-        raise InputError("request", "must be a JSON object")
-    return data
-
-
 def _read(stream: TextIO, label: str, limit: int = MAX_REQUEST_BYTES) -> str:
     # Read at most one character past the limit: a huge file is refused, not read whole.
     text = stream.read(limit + 1)
@@ -129,7 +103,7 @@ def _read(stream: TextIO, label: str, limit: int = MAX_REQUEST_BYTES) -> str:
 
 def _load_request(path: str, limit: int = MAX_REQUEST_BYTES) -> dict[str, Any]:
     if path == "-":
-        data = _decode(_read(sys.stdin, "stdin", limit), "stdin")
+        data = decode(_read(sys.stdin, "stdin", limit), "stdin")
     else:
         try:
             with open(path, encoding="utf-8") as stream:  # noqa: PTH123 - the path is the user's, as given
@@ -137,8 +111,8 @@ def _load_request(path: str, limit: int = MAX_REQUEST_BYTES) -> dict[str, Any]:
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or str(error)
             raise InputError(path, f"cannot be read ({reason})") from None
-        data = _decode(text, path)
-    return _request_object(data)
+        data = decode(text, path)
+    return request_object(data)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -304,7 +278,7 @@ def _earliest(args: argparse.Namespace, out: TextIO) -> int:
     table, profiles = _data(args)
     now = args.now
     if now is None and request.get("now") is None:
-        now = datetime.now(UTC)
+        now = clock.now()
     answer = earliest(request, now=now, table=table, profiles=profiles)
     if args.format == "json":
         out.write(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) + "\n")
@@ -382,14 +356,15 @@ def _line_request(raw: bytes | None) -> object:
     except UnicodeDecodeError as error:
         problem = f"is not UTF-8 ({error.reason} at byte {error.start})"
         raise InputError("request", problem) from None
-    return _decode(text, "request")
+    return decode(text, "request")
 
 
 def _plan_line(
     raw: bytes | None, now: str | None, table: Table, profiles: Profiles | None
 ) -> dict[str, Any]:
-    request = _request_object(_line_request(raw))
-    return plan(request, table=table, profiles=profiles, now=now).to_dict()
+    request = request_object(_line_request(raw))
+    result = plan(request, table=table, profiles=profiles, now=now, clock=clock.now())
+    return result.to_dict()
 
 
 def _open_input(path: str) -> tuple[IO[bytes], int | None]:
@@ -564,12 +539,12 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         if args.format == "request":
             out.write(text)
             return EXIT_OK
-        request = _request_object(_decode(text, args.name))
+        request = request_object(decode(text, args.name))
     else:
         request = _load_request(args.request)
         table, profiles = _data(args)
         now = args.now
-    result = plan(request, table=table, profiles=profiles, now=now)
+    result = plan(request, table=table, profiles=profiles, now=now, clock=clock.now())
     text = RENDERERS[args.format](result)
     binary = getattr(out, "buffer", None)
     if args.format == "ics" and binary is not None:

@@ -1049,8 +1049,12 @@ def plan_bundle(
     policy: Mapping[str, Any] | None = None,
     table: Table | None = None,
     profiles: Profiles | None = None,
+    clock: datetime | None = None,
 ) -> Plan:
     """Plan a FHIR R4 Bundle: :func:`request_from_bundle`, then :func:`medplan.plan`.
+
+    ``clock`` is the caller's clock, the moment of a bundle planned without
+    ``now``, as :func:`medplan.plan` takes it.
 
     Every unmapped item is one of the plan's ``review_reasons``, so a plan
     from a bundle with anything medplan could not map needs review. What was
@@ -1061,4 +1065,4 @@ def plan_bundle(
         MissingExtraError: The ``fhir`` extra is not installed.
     """
     read = request_from_bundle(bundle, timezone=timezone, now=now, policy=policy, table=table)
-    return plan(read.request, table=table, profiles=profiles)
+    return plan(read.request, table=table, profiles=profiles, clock=clock)

@@ -12,12 +12,13 @@ document ``medplan/schemas/openapi.json`` is served at ``/openapi.json``):
 
 ``POST /v1/plan``
     A request; the plan JSON, byte for byte what ``medplan plan --format
-    json`` prints. Query ``now`` replaces the request's, like ``--now``.
+    json`` prints. Query ``now`` replaces the request's, like ``--now``; without
+    either, the server's clock is now (``booking.now_source``: ``clock``).
 ``POST /v1/batch``
     A JSON array of requests, or JSON Lines (``application/x-ndjson``);
     one plan or error record per request, in order, streamed as planned.
 ``POST /v1/earliest``
-    A request with ``now`` (in the body or the query); the booking answers.
+    A request; the booking answers for its ``now`` (the body's, the query's, or the clock's).
 ``POST /v1/recheck``
     A stored plan; the recheck JSON (``changed``, ``differences``, ``plan``).
 ``GET /health``, ``GET /version``, ``GET /openapi.json``
@@ -57,18 +58,14 @@ from typing import Any
 
 import attrs
 
+from medplan import clock
 from medplan._version import __version__
 from medplan.api import earliest, plan
 from medplan.bridging import default_bridging_tables
 from medplan.care import default_care
-from medplan.cli import (
-    MAX_PLAN_BYTES,
-    MAX_REQUEST_BYTES,
-    _decode,
-    _line_request,
-    _request_object,
-)
+from medplan.cli import MAX_PLAN_BYTES, MAX_REQUEST_BYTES, _line_request
 from medplan.exceptions import InputError, MedplanError, MissingExtraError
+from medplan.jsontext import DuplicateKeyError, decode, request_object
 from medplan.model import SCHEMA_VERSION
 from medplan.procedures import default_catalogue
 from medplan.profiles import Profiles, default_profiles, load_profiles
@@ -264,7 +261,9 @@ def _decode_body(raw: bytes) -> object:
         problem = f"is not UTF-8 ({error.reason} at byte {error.start})"
         raise ServiceError(400, f"the body {problem}") from None
     try:
-        return _decode(text, "body")
+        return decode(text, "body")
+    except DuplicateKeyError:
+        raise  # JSON, but not a request medplan takes: 422, naming the key
     except InputError as error:
         raise ServiceError(400, f"the body is {error.problem}") from None
 
@@ -284,7 +283,7 @@ async def read_json(request: Request, limit: int = MAX_REQUEST_BYTES) -> dict[st
         InputError: The body is JSON but not an object (422, as the command line says it).
     """
     _media_type(request, (JSON,))
-    return _request_object(_decode_body(await read_body(request, limit)))
+    return request_object(_decode_body(await read_body(request, limit)))
 
 
 # --- the endpoints --------------------------------------------------------
@@ -301,7 +300,7 @@ async def _plan(request: Request) -> Response:
     data = _data(request)
 
     def work() -> bytes:
-        result = plan(body, table=data.table, profiles=data.profiles, now=now)
+        result = plan(body, table=data.table, profiles=data.profiles, now=now, clock=clock.now())
         return render_json(result).encode("utf-8")
 
     return _respond(await run_in_threadpool(work))
@@ -311,6 +310,9 @@ async def _earliest(request: Request) -> Response:
     now = _query(request, ("now",)).get("now")
     body = await read_json(request)
     data = _data(request)
+
+    if now is None and body.get("now") is None:
+        now = clock.now().isoformat(timespec="minutes")  # as medplan earliest does
 
     def work() -> bytes:
         answer = earliest(body, now=now, table=data.table, profiles=data.profiles)
@@ -408,8 +410,9 @@ def _plan_item(item: object, now: str | None, data: ServiceData) -> dict[str, An
     """One batch item as ``medplan batch`` plans a line: a JSON Lines line is still bytes here."""
     if isinstance(item, bytes):
         item = _line_request(None if len(item) > MAX_REQUEST_BYTES else item)
-    request = _request_object(item)
-    return plan(request, table=data.table, profiles=data.profiles, now=now).to_dict()
+    request = request_object(item)
+    result = plan(request, table=data.table, profiles=data.profiles, now=now, clock=clock.now())
+    return result.to_dict()
 
 
 async def _health(request: Request) -> Response:
