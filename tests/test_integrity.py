@@ -26,7 +26,7 @@ from testclock import TEST_NOW
 
 import medplan
 import medplan.clock
-from medplan import cli, service
+from medplan import cli, fhir, service
 
 # 10:00 on Monday 7 December 2026 in Perth: the day before VALID's procedure.
 DAY_BEFORE = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
@@ -314,3 +314,100 @@ def test_a_cha2ds2_vasc_beyond_any_integer_is_a_field_error(capsys, monkeypatch)
         "InputError: patient.anticoagulation[0].cha2ds2_vasc: must be between 0 and 9 "
         "(got 999999999999\u2026999999 (5000 characters))\n"
     )
+
+
+# --- FHIR and CDS: one patient --------------------------------------------------------
+
+
+def another_patients_appointment(bundle: dict) -> dict:
+    """The bundle with its Appointment naming Patient/other instead of the bundle's Patient/p1."""
+    value = copy.deepcopy(bundle)
+    for entry in value["entry"]:
+        if entry["resource"]["resourceType"] == "Appointment":
+            entry["resource"]["participant"] = [{"actor": {"reference": "Patient/other"}, "status": "accepted"}]
+    return value
+
+
+def test_a_fhir_bundle_for_another_patients_appointment_is_refused(client):
+    """The Appointment names Patient/other, the Patient and the statements Patient/p1: 422, and no plan."""
+    response = client.post(f"/v1/fhir/plan?timezone={ZONE}", json=another_patients_appointment(NERVE_ROOT_SLEEVE))
+
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == (
+        "Patient/p1: is not the appointment's patient (Patient/other): a bundle must hold one patient's records; "
+        "no plan is made from it"
+    )
+
+
+def test_records_of_another_patient_without_a_patient_resource_refuse_the_bundle():
+    """Without a Patient resource, a statement whose subject is not the appointment's patient still refuses the bundle."""
+    value = another_patients_appointment(NERVE_ROOT_SLEEVE)
+    value["entry"] = [e for e in value["entry"] if e["resource"]["resourceType"] != "Patient"]
+
+    with pytest.raises(medplan.InputError) as excinfo:
+        fhir.request_from_bundle(value, timezone=ZONE)
+
+    assert excinfo.value.field == "MedicationStatement/ms-warfarin.subject"
+    assert excinfo.value.problem.startswith("is Patient/p1, not the appointment's patient (Patient/other)")
+
+
+def test_an_appointment_naming_two_patients_is_refused():
+    """An appointment is one patient's: two Patient participants are an error naming both."""
+    value = copy.deepcopy(NERVE_ROOT_SLEEVE)
+    value["entry"][1]["resource"]["participant"] = [
+        {"actor": {"reference": "Patient/p1"}, "status": "accepted"},
+        {"actor": {"reference": "Patient/p2"}, "status": "accepted"},
+    ]
+    assert value["entry"][1]["resource"]["resourceType"] == "Appointment"
+
+    with pytest.raises(medplan.InputError) as excinfo:
+        fhir.request_from_bundle(value, timezone=ZONE)
+
+    assert str(excinfo.value) == (
+        "Appointment/a1.participant: names 2 patients (Patient/p1, Patient/p2): an appointment is one patient's"
+    )
+
+
+def test_a_cds_hook_for_another_patients_appointment_gets_a_card_saying_why(client):
+    """The hook's appointment names another patient than context.patientId: no plan, a warning card that says so."""
+    other = appointment("tfesi-lumbar", participant=[{"actor": {"reference": "Patient/other"}, "status": "tentative"}])
+    request = hook_request(other, statements=[warfarin_statement()])
+
+    (card,) = client.post(f"/cds-services/medplan-appointment-book?timezone={ZONE}", json=request).json()["cards"]
+
+    assert card["indicator"] == "warning"
+    assert card["summary"] == "medplan could not plan Appointment/apt1: pharmacist review needed"
+    assert "Patient/1288992: is not the appointment's patient (Patient/other)" in card["detail"]
+
+
+# --- FHIR: more unusable entries than a request's review list takes ----------------------
+
+
+def test_a_bundle_with_300_unusable_entries_still_gets_a_plan_needing_review(client):
+    """300 resources medplan does not read: a plan (not 422), its review list capped at 200 with a last item counting the rest."""
+    value = copy.deepcopy(NERVE_ROOT_SLEEVE)
+    value["entry"] += [{"resource": {"resourceType": "Condition", "id": f"c{i}", "subject": {"reference": "Patient/p1"},
+                                     "code": {"text": "AF"}}} for i in range(300)]
+
+    response = client.post(f"/v1/fhir/plan?timezone={ZONE}", json=value)
+
+    assert response.status_code == 200
+    answer = response.json()
+    reasons = answer["plan"]["request"]["review_reasons"]
+    assert answer["plan"]["needs_review"] is True
+    assert len(reasons) == 200
+    assert reasons[0] == "Condition/c0: medplan does not read Condition resources: not used"
+    assert reasons[-1] == "and 101 more items of the bundle medplan could not use: review the whole bundle"
+    assert len(answer["fhir"]["unmapped"]) == 300
+
+
+def test_a_cds_hook_with_300_unusable_entries_is_still_carded_with_a_plan(client):
+    """The same in a CDS Hooks call: a planned card, not a card saying medplan could not plan."""
+    conditions = [{"resourceType": "Condition", "id": f"c{i}", "subject": {"reference": "Patient/1288992"},
+                   "code": {"text": "AF"}} for i in range(300)]
+    request = hook_request(appointment("tfesi-lumbar"), statements=[warfarin_statement(), *conditions])
+
+    (card,) = client.post(f"/cds-services/medplan-appointment-book?timezone={ZONE}&now=2026-12-01T10:00", json=request).json()["cards"]
+
+    assert "could not plan" not in card["summary"]
+    assert card["indicator"] == "warning"
