@@ -5,7 +5,8 @@ so); 1 ``recheck`` found the stored plan changed; 2 the request or the
 command line is wrong (for ``batch``: at least one line was); 3 a data table
 or a clinic policy file is malformed; 69 the output asked for needs an extra
 that is not installed (``--format ics`` without ``medplan[calendar]``, ``serve``
-without ``medplan[server]``); 70 an internal error, which is a bug to report.
+without ``medplan[server]``); 70 an internal error, which is a bug to report;
+130 stopped by Ctrl-C (the output lines written so far are whole).
 Errors are one line on standard error, never a traceback.
 
 This is the one place that reads files and the clock: a request without a
@@ -18,8 +19,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import stat
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, TextIO
@@ -49,6 +52,7 @@ __all__ = [
     "EXIT_CHANGED",
     "EXIT_INPUT",
     "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
     "EXIT_MISSING_EXTRA",
     "EXIT_OK",
     "EXIT_TABLE",
@@ -63,6 +67,8 @@ EXIT_TABLE = 3
 # nor the clinic's data is wrong, the installation lacks a part.
 EXIT_MISSING_EXTRA = 69
 EXIT_INTERNAL = 70
+# 128 + SIGINT, as a shell reports a command stopped by Ctrl-C.
+EXIT_INTERRUPTED = 130
 
 # What --format prints: the pharmacist's text, the JSON contract, and what the
 # patient receives (the day-by-day calendar in words, and an iCalendar file).
@@ -214,6 +220,21 @@ def _parser() -> argparse.ArgumentParser:
         type=_number(1, 64),
         default=1,
         help="worker processes, each planning on its own core (default: %(default)s)",
+    )
+    serve_cmd.add_argument(
+        "--header-timeout",
+        type=_number(1, 300),
+        default=10,
+        metavar="SECONDS",
+        help="close a connection that has not sent a request's headers this long after "
+        "opening or after its last response (default: %(default)s)",
+    )
+    serve_cmd.add_argument(
+        "--max-connections",
+        type=_number(1, 100_000),
+        default=1000,
+        metavar="N",
+        help="answer 503 past N connections and calls in flight, per worker (default: %(default)s)",
     )
     serve_cmd.add_argument(
         "--no-access-log",
@@ -383,6 +404,9 @@ def _open_input(path: str) -> tuple[IO[bytes], int | None]:
     return stream, info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
+# prctl's option: the signal this process gets when its parent dies (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
+
 # A line's outcome: planned, refused (an input error), or an internal error.
 _PLANNED, _REFUSED, _BROKEN = "planned", "refused", "broken"
 # Lines a worker plans per task, and tasks in flight per worker: enough to keep
@@ -409,6 +433,42 @@ def _answer_line(
 
 # A worker process's table, policy profiles and moment, loaded once by _start_worker.
 _WORKER: dict[str, Any] = {}
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on (its affinity where the platform says, else the machine's)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _watch_parent(parent: int, every: float = 1.0) -> None:
+    """End this worker once its parent, the batch process, has gone (its parent id changes)."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(EXIT_INTERNAL)
+
+
+def _end_with_parent(parent: int) -> None:
+    """Make this worker process end when ``medplan batch`` ends, however it ends (SIGKILL too).
+
+    On Linux the kernel sends SIGTERM the moment the parent dies
+    (``PR_SET_PDEATHSIG``); everywhere, and for a parent gone before that
+    call, a thread checks the parent once a second.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes  # noqa: PLC0415 - Linux only, in a worker only
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _start_worker_process(
+    parent: int, table_path: str | None, policies_path: str | None, now: str | None
+) -> None:
+    """A --jobs worker's start: it ends with its parent, leaves Ctrl-C to it, and loads the data once."""
+    _end_with_parent(parent)
+    # Ctrl-C reaches the whole process group: the parent stops the batch, the workers do not print.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _start_worker(table_path, policies_path, now)
 
 
 def _start_worker(table_path: str | None, policies_path: str | None, now: str | None) -> None:
@@ -451,26 +511,40 @@ def _answers_in_workers(
 
     _data(args)  # a malformed table or policy file stops the batch before any worker starts
     pending: deque[tuple[Future[list[tuple[str, str]]], int]] = deque()
-    initargs = (args.table, args.policies, args.now)
-    with ProcessPoolExecutor(args.jobs, initializer=_start_worker, initargs=initargs) as pool:
-        while True:
-            while len(pending) < args.jobs * _IN_FLIGHT:
-                chunk = list(islice(requests, _CHUNK))
-                if not chunk:
-                    break
-                work = [(number, raw) for number, raw, _ in chunk]
-                pending.append((pool.submit(_answer_chunk, work), chunk[-1][2]))
-            if not pending:
-                return
-            future, read = pending.popleft()
-            for line, outcome in future.result():
-                yield line, outcome, read
+    initargs = (os.getpid(), args.table, args.policies, args.now)
+    with ProcessPoolExecutor(
+        args.jobs, initializer=_start_worker_process, initargs=initargs
+    ) as pool:
+        try:
+            while True:
+                while len(pending) < args.jobs * _IN_FLIGHT:
+                    chunk = list(islice(requests, _CHUNK))
+                    if not chunk:
+                        break
+                    work = [(number, raw) for number, raw, _ in chunk]
+                    pending.append((pool.submit(_answer_chunk, work), chunk[-1][2]))
+                if not pending:
+                    return
+                future, read = pending.popleft()
+                for line, outcome in future.result():
+                    yield line, outcome, read
+        except KeyboardInterrupt:
+            pool.shutdown(cancel_futures=True)  # what no worker has begun is dropped, not planned
+            raise
 
 
 def _batch(args: argparse.Namespace, out: TextIO) -> int:
     """Plan each line as it comes and write it at once: memory stays flat however long the input."""
     if args.jobs < 1:
         raise InputError("--jobs", f"must be 1 or more (got {args.jobs})")
+    if args.jobs > (cpus := _cpus()):
+        # More processes than CPUs plan no faster and each holds the table: a
+        # script written for a larger machine still runs, saying so.
+        sys.stderr.write(
+            f"medplan batch: --jobs {args.jobs} is more than the {cpus} CPUs this process may "
+            f"use; planning in {cpus}\n"
+        )
+        args.jobs = cpus
     stream, total = _open_input(args.input)
     progress = _Progress(sys.stderr, total) if sys.stderr.isatty() else None
     counts = {_PLANNED: 0, _REFUSED: 0, _BROKEN: 0}
@@ -503,11 +577,22 @@ def _serve(args: argparse.Namespace) -> int:
         table_path=args.table,
         policies_path=args.policies,
         access_log=not args.no_access_log,
+        header_timeout=args.header_timeout,
+        max_connections=args.max_connections,
     )
     return EXIT_OK
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        return _command(args, out)
+    except KeyboardInterrupt:
+        # Each output line is written whole (one write a line); no line after it is begun.
+        sys.stderr.write("medplan: interrupted (Ctrl-C); the lines written so far are complete\n")
+        return EXIT_INTERRUPTED
+
+
+def _command(args: argparse.Namespace, out: TextIO) -> int:
     commands = {
         "procedures": lambda: _list_procedures(out),
         "policies": lambda: _list_policies(out, args.policies),

@@ -107,6 +107,13 @@ MAX_BATCH_ITEMS = 1_000
 JSON = "application/json"
 NDJSON = "application/x-ndjson"
 
+# A connection with no request begun this long after it opened (or after its
+# last response) is closed; past this many connections and calls in flight, a
+# call is answered 503 (docs/service-deployment.md).
+DEFAULT_HEADER_TIMEOUT = 10.0
+DEFAULT_MAX_CONNECTIONS = 1000
+HEADER_TIMEOUT_ENV = "MEDPLAN_HEADER_TIMEOUT"
+
 # Set by ``medplan serve --workers N`` for the worker processes, which build
 # their own application (uvicorn starts them from an import string).
 TABLE_ENV = "MEDPLAN_TABLE"
@@ -429,7 +436,7 @@ def _file_route(path: str, name: str) -> Route:
     body = resources.files("medplan.schemas").joinpath(name).read_bytes()
 
     async def endpoint(_: Request) -> Response:
-        return Response(body, media_type=JSON)
+        return Response(body, media_type=JSON, headers=_HEADERS)
 
     return Route(path, endpoint, methods=["GET"])
 
@@ -482,8 +489,24 @@ def _internal(scope: Scope, error: BaseException) -> Response:
     return _respond(_error_body(500, None, _internal_problem(incident)), 500)
 
 
+_HEADER_BYTES = tuple(
+    (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in _HEADERS.items()
+)
+
+
+def _secured(start: Message) -> Message:
+    """A response's start with the security headers it lacks: every route has them, whoever wrote it."""
+    headers = list(start.get("headers", ()))
+    present = {bytes(name).lower() for name, _ in headers}
+    missing = [(name, value) for name, value in _HEADER_BYTES if name not in present]
+    return {**start, "headers": [*headers, *missing]} if missing else start
+
+
 class _InternalErrors:
-    """Any exception no handler took becomes a 500 with a generic body; the traceback goes to the log only."""
+    """Any exception no handler took becomes a 500 with a generic body; the traceback goes to the log only.
+
+    Every response's start also gains the security headers it lacks (:func:`_secured`).
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -496,7 +519,9 @@ class _InternalErrors:
 
         async def tracked(message: Message) -> None:
             nonlocal started
-            started = started or message["type"] == "http.response.start"
+            if message["type"] == "http.response.start":
+                started = True
+                message = _secured(message)
             await send(message)
 
         try:
@@ -650,6 +675,8 @@ def serve(
     policies_path: str | None = None,
     access_log: bool = True,
     log_level: str = "info",
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+    max_connections: int = DEFAULT_MAX_CONNECTIONS,
 ) -> None:
     """Run the service under uvicorn until it is stopped (SIGINT or SIGTERM: in-flight calls finish).
 
@@ -661,6 +688,10 @@ def serve(
         policies_path: A clinic policy file instead of the bundled one.
         access_log: Whether to log one line per call (method, path, status; never a body).
         log_level: uvicorn's log level.
+        header_timeout: Seconds a connection may take to send a request's
+            headers (from its opening, or its last response) before it is closed.
+        max_connections: Connections and calls in flight, per worker, past
+            which a new call is answered 503 (uvicorn's ``limit_concurrency``).
 
     Raises:
         MissingExtraError: uvicorn is not installed.
@@ -684,7 +715,11 @@ def serve(
         # uvicorn's protocol with TCP_NODELAY on each connection: with --workers,
         # uvicorn's own socket leaves Nagle's algorithm on (40 ms a call).
         "http": "medplan._uvicorn:NoDelayHTTPProtocol",
+        # A slow client holds a connection, not the service (docs/service-deployment.md).
+        "limit_concurrency": max_connections,
     }
+    # Read by the protocol in this process and in every worker process.
+    os.environ[HEADER_TIMEOUT_ENV] = repr(float(header_timeout))
     with _stopped_by_signal():
         if workers == 1:
             uvicorn.run(create_app(table, profiles), **options)
