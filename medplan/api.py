@@ -1,6 +1,6 @@
 """The calls a booking system makes: a request mapping in, a frozen plan (or answer) out.
 
-Every function here takes the request as decoded JSON (see the README for its
+Every function here takes the request as decoded JSON (see docs/request-and-plan.md for its
 fields) and raises only :class:`medplan.MedplanError` subclasses on purpose:
 :class:`~medplan.InputError` for the request, :class:`~medplan.TableError`
 and :class:`~medplan.PolicyError` for the clinic's data.
@@ -18,6 +18,7 @@ import attrs
 from medplan._version import __version__
 from medplan.bridging import default_bridging_tables
 from medplan.care import CareSets, default_care
+from medplan.clinical import default_clinical_checks
 from medplan.exceptions import InputError
 from medplan.model import Booking, Plan, Request
 from medplan.planner import make_plan
@@ -89,7 +90,7 @@ def plan(
     """Validate a request and plan every medicine in it.
 
     Args:
-        request: The request as decoded JSON (see the README for its fields).
+        request: The request as decoded JSON (see docs/request-and-plan.md for its fields).
         table: A table from :func:`medplan.load_table`; the bundled one when
             omitted.
         profiles: The clinic policy profiles from :func:`medplan.load_profiles`
@@ -143,6 +144,7 @@ def _data_versions(table: Table, care: CareSets, parsed: Request) -> tuple[str, 
         care.version,
         default_risk_table().version,
         *default_bridging_tables().versions,
+        default_clinical_checks().version,
         tz_version(parsed.procedure.zone.key),
     ]
     holidays = holidays_version() if parsed.policy.lab_country is not None else None

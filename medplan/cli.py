@@ -38,10 +38,8 @@ from medplan.exceptions import (
     PolicyError,
     TableError,
 )
-from medplan.ics import render_ics
 from medplan.jsontext import decode, request_object
-from medplan.model import Plan
-from medplan.patient import render_calendar
+from medplan.model import ClinicRule, Plan
 from medplan.procedures import default_catalogue
 from medplan.profiles import Profiles, default_profiles, load_profiles
 from medplan.recheck import recheck
@@ -70,13 +68,28 @@ EXIT_INTERNAL = 70
 # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C.
 EXIT_INTERRUPTED = 130
 
+
+# The patient's renderers are imported only when asked for: a one-shot
+# command's time is mostly imports (uuid, for one, loads platform).
+def _render_calendar(plan: Plan) -> str:
+    from medplan.patient import render_calendar  # noqa: PLC0415 - see above
+
+    return render_calendar(plan)
+
+
+def _render_ics(plan: Plan) -> str:
+    from medplan.ics import render_ics  # noqa: PLC0415 - see above
+
+    return render_ics(plan)
+
+
 # What --format prints: the pharmacist's text, the JSON contract, and what the
 # patient receives (the day-by-day calendar in words, and an iCalendar file).
 RENDERERS: dict[str, Callable[[Plan], str]] = {
     "text": render_text,
     "json": render_json,
-    "calendar": render_calendar,
-    "ics": render_ics,
+    "calendar": _render_calendar,
+    "ics": _render_ics,
 }
 
 # A request lists a handful of medicines; anything this large is not one.
@@ -127,7 +140,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Peri-procedural medication plans: hold, last dose, checks and restart, with sources.",
     )
     parser.add_argument("--version", action="version", version=f"medplan {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command",
+        required=True,
+        metavar="COMMAND",
+        help="what to do; medplan COMMAND --help describes its arguments",
+    )
     formats = tuple(RENDERERS)
     formats_help = (
         "text: for the pharmacist; json: the plan contract; calendar: the patient's day-by-day "
@@ -137,7 +155,8 @@ def _parser() -> argparse.ArgumentParser:
     plan_cmd = commands.add_parser(
         "plan", help="plan a request (a JSON file, or - for standard input)"
     )
-    plan_cmd.add_argument("request", metavar="REQUEST.json")
+    request_help = "the request: a JSON file, or - for standard input"
+    plan_cmd.add_argument("request", metavar="REQUEST.json", help=request_help)
     plan_cmd.add_argument("--format", choices=formats, default="text", help=formats_help)
     policies_help = "use this clinic policy file (TOML) instead of the bundled profiles"
     now_help = (
@@ -158,8 +177,12 @@ def _parser() -> argparse.ArgumentParser:
         "earliest",
         help="the earliest start every hold allows, and when the patient must be told",
     )
-    earliest_cmd.add_argument("request", metavar="REQUEST.json")
-    earliest_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    earliest_cmd.add_argument(
+        "request", metavar="REQUEST.json", help=f"{request_help}; procedure.start may be left out"
+    )
+    earliest_cmd.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or json"
+    )
     earliest_cmd.add_argument(
         "--now", metavar="WHEN", help=now_help.replace("replaces", "default: the clock; replaces")
     )
@@ -169,7 +192,13 @@ def _parser() -> argparse.ArgumentParser:
         "batch",
         help="plan JSON Lines (one request per line) into JSON Lines (one plan or error per line)",
     )
-    batch_cmd.add_argument("input", metavar="REQUESTS.jsonl", nargs="?", default="-")
+    batch_cmd.add_argument(
+        "input",
+        metavar="REQUESTS.jsonl",
+        nargs="?",
+        default="-",
+        help="one JSON request per line; standard input when left out or -",
+    )
     batch_cmd.add_argument("--now", metavar="WHEN", help=now_help + ", on every line")
     batch_cmd.add_argument(
         "--jobs",
@@ -184,12 +213,24 @@ def _parser() -> argparse.ArgumentParser:
         "recheck",
         help="plan a stored plan's request again and report what changed (exit 1 if anything did)",
     )
-    recheck_cmd.add_argument("stored", metavar="PLAN.json")
-    recheck_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    recheck_cmd.add_argument(
+        "stored", metavar="PLAN.json", help="a plan medplan made earlier (its JSON), or - for stdin"
+    )
+    recheck_cmd.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: the differences (default); json: them and the new plan",
+    )
     data_options(recheck_cmd)
 
     example_cmd = commands.add_parser("example", help="plan a bundled example request")
-    example_cmd.add_argument("name", nargs="?", default="nerve-root-sleeve-injection")
+    example_cmd.add_argument(
+        "name",
+        nargs="?",
+        default="nerve-root-sleeve-injection",
+        help="which example (default: %(default)s; --list names them all)",
+    )
     example_cmd.add_argument(
         "--format",
         choices=(*formats, "request"),
@@ -207,7 +248,7 @@ def _parser() -> argparse.ArgumentParser:
     policies_cmd.add_argument("--policies", metavar="TOML", help=policies_help)
 
     serve_cmd = commands.add_parser(
-        "serve", help="serve plans over HTTP as JSON (needs medplan[server]; README: As a service)"
+        "serve", help="serve plans over HTTP as JSON (needs medplan[server]; docs/service.md)"
     )
     serve_cmd.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
@@ -274,17 +315,30 @@ def _list_procedures(out: TextIO) -> int:
 def _load_profiles(path: str, table: Table | None) -> Profiles:
     """A clinic's policy file, checked against the catalogue and the table it will plan with."""
     table = default_table() if table is None else table
-    return load_profiles(path, catalogue=default_catalogue(), variants=table.variants)
+    return load_profiles(
+        path,
+        catalogue=default_catalogue(),
+        variants=table.variants,
+        drug_classes=table.drug_classes,
+    )
 
 
 def _list_policies(out: TextIO, path: str | None) -> int:
     profiles = _load_profiles(path, None) if path is not None else default_profiles()
     width = max(len(name) for name in profiles.names)
-    out.writelines(
-        f"{profile.name.ljust(width)}  {profile.description}\n"
-        for profile in profiles.profiles.values()
-    )
+    indent = " " * (width + 2)
+    for profile in profiles.profiles.values():
+        out.write(f"{profile.name.ljust(width)}  {profile.description}\n")
+        # Who signed the numbers is what a pharmacist checks before using a profile.
+        approval = profile.policy.approval
+        out.write(f"{indent}{'approval: none recorded' if approval is None else approval}\n")
+        out.writelines(f"{indent}rule: {_say_rule(rule)}\n" for rule in profile.policy.rules)
     return EXIT_OK
+
+
+def _say_rule(rule: ClinicRule) -> str:
+    """A protocol's rule on one line: ``clopidogrel at intermediate risk: hold 10 days, ...``."""
+    return f"{rule.drug_class} at {rule.bleeding_risk.value} risk: {rule}"
 
 
 def _data(args: argparse.Namespace) -> tuple[Table | None, Profiles | None]:
@@ -579,6 +633,7 @@ def _serve(args: argparse.Namespace) -> int:
         access_log=not args.no_access_log,
         header_timeout=args.header_timeout,
         max_connections=args.max_connections,
+        out=sys.stderr,
     )
     return EXIT_OK
 

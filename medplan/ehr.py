@@ -1,7 +1,7 @@
 """The service's routes for hospital systems that speak HL7: a FHIR Bundle in, and CDS Hooks.
 
 :func:`ehr_routes` gives them; :func:`medplan.service.create_app` serves them
-beside its own, with the same error handling (README, "FHIR and CDS Hooks"):
+beside its own, with the same error handling (docs/service.md, "FHIR and CDS Hooks"):
 
 ``POST /v1/fhir/plan``
     A FHIR R4 Bundle (``application/fhir+json`` or ``application/json``)

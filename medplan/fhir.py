@@ -6,7 +6,7 @@ only when a bundle is read. Each resource is validated against its FHIR R4B
 model (``fhir.resources.R4B``: R4B is R4 with resources added elsewhere; the
 ones read here are unchanged); the Bundle's own shape is checked first.
 
-**What is read** (the README's "FHIR and CDS Hooks" has the full table):
+**What is read** (docs/service.md, "FHIR and CDS Hooks", has the full table):
 
 - ``Appointment``: ``start`` and ``end`` (instants with a UTC offset) become
   local times in the ``timezone`` given (FHIR carries offsets, not zones, so
@@ -620,7 +620,8 @@ def _medicine_name(  # noqa: C901 - codes, then the exact text, then words of th
     if coded:
         ((drug, code_name),) = coded.items()
         for text in texts:
-            resolution = table.resolve(text)
+            # A text as pasted (Eliquis 5mg tablets) is read as the planner reads it.
+            resolution = table.match(text)[0]
             if resolution is not None and resolution.drug != drug:
                 reader.unmap(
                     name,
@@ -628,10 +629,10 @@ def _medicine_name(  # noqa: C901 - codes, then the exact text, then words of th
                     f"its code says {drug} but its text {_shown(text)} says {resolution.drug}: "
                     f"planned as {drug}; confirm which",
                 )
-        same = [t for t in texts if (r := table.resolve(t)) is not None and r.drug == drug]
+        same = [t for t in texts if (r := table.match(t)[0]) is not None and r.drug == drug]
         return _with_regimen(table, same[0] if same else _generic(table, code_name), code_name)
     for text in texts:
-        if table.resolve(text) is not None:
+        if table.match(text)[0] is not None:
             return {"name": text}
     for text in texts:
         hit = _name_in_text(table, text)

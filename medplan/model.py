@@ -24,6 +24,7 @@ __all__ = [
     "Action",
     "Anticoagulation",
     "AnticoagulationReason",
+    "Approval",
     "BleedingRisk",
     "Booking",
     "BookingMedicine",
@@ -31,12 +32,15 @@ __all__ = [
     "BridgingDose",
     "CareInstruction",
     "Check",
+    "ClinicRule",
     "Condition",
     "Divergence",
     "Indication",
     "Interval",
+    "MatchedBy",
     "MedicationOrder",
     "MedicationPlan",
+    "NameMatch",
     "Patient",
     "Plan",
     "Policy",
@@ -46,6 +50,7 @@ __all__ = [
     "RiskCriterion",
     "Route",
     "ScreeningFinding",
+    "StentType",
     "ThromboticRisk",
     "TimelineEvent",
     "Unit",
@@ -95,10 +100,37 @@ class Route(enum.StrEnum):
 
 
 class Indication(enum.StrEnum):
-    """Why the patient takes the medicine, where a rule depends on it (aspirin)."""
+    """Why the patient takes the medicine, where a rule depends on it.
+
+    Aspirin's rows are split by prevention; a P2Y12 antiplatelet is asked
+    for the event it treats (a coronary stent, an acute coronary syndrome,
+    a stroke or TIA, peripheral arterial disease), each of which is
+    secondary prevention for aspirin's rows.
+    """
 
     PRIMARY_PREVENTION = "primary-prevention"
     SECONDARY_PREVENTION = "secondary-prevention"
+    CORONARY_STENT = "coronary-stent"
+    ACUTE_CORONARY_SYNDROME = "acute-coronary-syndrome"
+    STROKE_OR_TIA = "stroke-or-tia"
+    PERIPHERAL_ARTERIAL_DISEASE = "peripheral-arterial-disease"
+
+    @property
+    def is_event(self) -> bool:
+        """Whether it names the event treated (and so may carry its date), not only prevention."""
+        return self not in {Indication.PRIMARY_PREVENTION, Indication.SECONDARY_PREVENTION}
+
+    @property
+    def prevention(self) -> Indication:
+        """Primary or secondary prevention: an event treated is secondary prevention."""
+        return Indication.SECONDARY_PREVENTION if self.is_event else self
+
+
+class StentType(enum.StrEnum):
+    """A coronary stent's kind, where known: the minimum P2Y12 interval may depend on it."""
+
+    DRUG_ELUTING = "drug-eluting"
+    BARE_METAL = "bare-metal"
 
 
 class Condition(enum.StrEnum):
@@ -246,14 +278,16 @@ class Patient(AttrsRepr):
     ``flags`` are the screening answers the booking gave (``diabetes``,
     ``cauda_equina_symptoms``, ...); a flag not given is unknown, not false.
     ``egfr`` is in mL/min/1.73 m2, the measure the ACR's metformin and
-    contrast rule uses; ``crcl_ml_min`` (Cockcroft-Gault) is the one the
-    anticoagulant rules use. One is not converted into the other.
+    contrast rule uses, and ``egfr_date`` the day it was measured, where
+    given; ``crcl_ml_min`` (Cockcroft-Gault) is the one the anticoagulant
+    rules use. One is not converted into the other.
     ``weight_kg`` doses bridging heparin; ``anticoagulation`` says why the
     patient is anticoagulated, for the thrombotic risk.
     """
 
     crcl_ml_min: float | None = None
     egfr: float | None = None
+    egfr_date: date | None = None
     weight_kg: float | None = None
     anticoagulation: tuple[AnticoagulationReason, ...] = ()
     hba1c_percent: float | None = None
@@ -272,7 +306,9 @@ class MedicationOrder(AttrsRepr):
     ``times`` are the patient's usual wall-clock dose times, sorted and
     without duplicates; empty when unknown (or for a continuous infusion).
     ``days`` are the weekdays it is taken on (0 is Monday), sorted; empty
-    means every day. A weekly injection gives one.
+    means every day. A weekly injection gives one. ``indication_date`` is
+    when the event of an event ``indication`` happened (the stent was
+    placed); ``stent_type`` says which stent, where known.
     """
 
     name: str
@@ -282,6 +318,62 @@ class MedicationOrder(AttrsRepr):
     regimen: Regimen | None = None
     route: Route | None = None
     indication: Indication | None = None
+    indication_date: date | None = None
+    stent_type: StentType | None = None
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Approval(AttrsRepr):
+    """Who approved a clinic profile's numbers, when, and what they were read from.
+
+    A number the clinic fixes replaces the table's, so the plan names the
+    person who signed it off and the document it came from.
+    """
+
+    approved_by: str
+    approved_on: date
+    reference: str
+
+    def __str__(self) -> str:
+        """As the plan cites it: ``approved on 2026-11-02 by X; reference: Y``."""
+        return f"approved on {self.approved_on.isoformat()} by {self.approved_by}; reference: {self.reference}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The approval as it appears in the plan JSON."""
+        return {
+            "approved_by": self.approved_by,
+            "approved_on": self.approved_on.isoformat(),
+            "reference": self.reference,
+        }
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ClinicRule(AttrsRepr):
+    """A clinic protocol's rule for one drug class at one bleeding-risk tier.
+
+    ``hold`` with both ``hold`` and ``resume`` given, or ``continue`` with
+    neither: the clinic's numbers, used instead of the table's row.
+    """
+
+    drug_class: str
+    bleeding_risk: BleedingRisk
+    action: Action
+    hold: Interval | None = None
+    resume: Interval | None = None
+
+    def __str__(self) -> str:
+        """In words: ``continue``, ``hold 10 days, resume 24 hours after``, ``..., resume on day +1``."""
+        if self.hold is None or self.resume is None:
+            return self.action.value
+        if self.resume.unit is Unit.DAYS:
+            return f"hold {self.hold}, resume on day +{self.resume.amount}"
+        return f"hold {self.hold}, resume {self.resume} after"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The rule as the plan JSON gives it, under its class and tier."""
+        if self.action is Action.CONTINUE:
+            return {"action": self.action.value}
+        return {"action": self.action.value, "hold": str(self.hold), "resume": str(self.resume)}
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -331,6 +423,14 @@ class Policy(AttrsRepr):
         source: The profile file the policy came from and a hash of its text
             (``policies.toml sha256:...``), for the audit trail; None for the
             built-in default or an inline policy.
+        approval: Who approved the profile's numbers, when, and from what;
+            None when the profile records no approval (or the policy is
+            inline or the built-in default).
+        rules: The clinic protocol's holds and restarts, per drug class and
+            tier, used instead of the table's rows (a profile with rules
+            must record its approval).
+        inline: The settings the request gave inline, on top of any
+            profile: the profile's approval does not cover them.
     """
 
     name: str = "seed-khangure-2017"
@@ -348,6 +448,15 @@ class Policy(AttrsRepr):
     bridging_regimen: str = "twice-daily"
     bridging_times: tuple[time, ...] = (time(8), time(20))
     source: str | None = None
+    approval: Approval | None = None
+    rules: tuple[ClinicRule, ...] = ()
+    inline: tuple[str, ...] = ()
+
+    def rule_for(self, drug_class: str, risk: BleedingRisk) -> ClinicRule | None:
+        """The clinic protocol's rule for a class at a tier; None to follow the table."""
+        return next(
+            (r for r in self.rules if r.drug_class == drug_class and r.bleeding_risk is risk), None
+        )
 
     def variant_for(self, drug_class: str) -> str | None:
         """The variant this clinic chose for ``drug_class``; None for the table's default."""
@@ -377,7 +486,15 @@ class Policy(AttrsRepr):
             "bridging_regimen": self.bridging_regimen,
             "bridging_times": [f"{t:%H:%M}" for t in self.bridging_times],
             "source": self.source,
+            "approval": None if self.approval is None else self.approval.to_dict(),
+            "rules": self._rules_dict(),
         }
+
+    def _rules_dict(self) -> dict[str, dict[str, dict[str, str]]]:
+        by_class: dict[str, dict[str, dict[str, str]]] = {}
+        for rule in self.rules:
+            by_class.setdefault(rule.drug_class, {})[rule.bleeding_risk.value] = rule.to_dict()
+        return by_class
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -400,12 +517,30 @@ class Request(AttrsRepr):
 
 @attrs.frozen(kw_only=True, repr=False)
 class Check(AttrsRepr):
-    """A test the patient must have before the procedure goes ahead."""
+    """A test the patient must have before the procedure goes ahead, or before a restart.
+
+    ``before`` is ``procedure`` (an INR at most ``max_value``) or
+    ``restart`` (a renal function test after contrast, with no number: the
+    medicine restarts once the result is stable, at the patient's baseline).
+    """
 
     test: str
-    max_value: float
+    max_value: float | None
     on: date
     day: int
+    before: str = "procedure"
+
+    def describe(self) -> str:
+        """The check in a pharmacist's shorthand: ``INR <= 1.5``, ``eGFR before restarting``."""
+        if self.max_value is None:
+            return f"{self.test} before restarting"
+        return f"{self.test} <= {self.max_value:g}"
+
+    def decides(self) -> str:
+        """What the result decides, in words both the pharmacist and patient read."""
+        if self.max_value is None:
+            return "restart only once it shows kidney function is stable"
+        return f"the procedure goes ahead only if it is {self.max_value:g} or less"
 
     def to_dict(self) -> dict[str, Any]:
         """The check as it appears in the plan JSON."""
@@ -414,6 +549,7 @@ class Check(AttrsRepr):
             "max": self.max_value,
             "date": self.on.isoformat(),
             "day": self.day,
+            "before": self.before,
         }
 
 
@@ -499,6 +635,49 @@ class Divergence(AttrsRepr):
         }
 
 
+class MatchedBy(enum.StrEnum):
+    """How a medicine's name was found in the table."""
+
+    EXACT = "exact"
+    NORMALISED = "normalised"
+    UNRESOLVED = "unresolved"
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class NameMatch(AttrsRepr):
+    """How the name as given was read and matched, for the pharmacist to check.
+
+    ``how`` is ``exact`` (the name as given, ignoring case and spacing),
+    ``normalised`` (after taking off a strength, form words, a salt or a
+    bracketed brand: ``normalised`` is what was compared, ``removed`` what
+    was taken off) or ``unresolved`` (with up to three ``suggestions`` from
+    the table's names and brands, never applied on their own). ``name`` is
+    the table's spelling that matched, ``kind`` whether it is a ``generic``
+    name, a ``brand`` or an ``atc`` code, and ``strength`` the strength read
+    from the name (``5 mg``).
+    """
+
+    how: MatchedBy
+    name: str | None = None
+    kind: str | None = None
+    normalised: str | None = None
+    removed: tuple[str, ...] = ()
+    strength: str | None = None
+    suggestions: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The match as it appears in the plan JSON."""
+        return {
+            "how": self.how.value,
+            "name": self.name,
+            "kind": self.kind,
+            "normalised": self.normalised,
+            "removed": list(self.removed),
+            "strength": self.strength,
+            "suggestions": list(self.suggestions),
+        }
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class MedicationPlan(AttrsRepr):
     """The answer for one medicine.
@@ -507,7 +686,9 @@ class MedicationPlan(AttrsRepr):
     procedure's zone), or ``None`` when the medicine is continued or cannot be
     dated. A ``review`` may still carry proposed dates, for the pharmacist to
     confirm; ``review_reason`` says what must be found out. ``divergences``
-    lists the other guidelines that would answer differently.
+    lists the other guidelines that would answer differently. ``match`` says
+    how the name was read; ``dose`` is the dose as given, else the strength
+    read from the name.
     """
 
     input: str
@@ -524,6 +705,8 @@ class MedicationPlan(AttrsRepr):
     rule: str | None
     source: str | None
     notes: tuple[str, ...]
+    match: NameMatch
+    dose: str | None = None
     divergences: tuple[Divergence, ...] = ()
     hold: Interval | None = None
 
@@ -531,8 +714,10 @@ class MedicationPlan(AttrsRepr):
         """The medicine's plan as it appears in the plan JSON."""
         return {
             "input": self.input,
+            "match": self.match.to_dict(),
             "drug": self.drug,
             "drug_class": self.drug_class,
+            "dose": self.dose,
             "action": self.action.value,
             "hold": None if self.hold is None else str(self.hold),
             "last_dose": _iso(self.last_dose),
@@ -798,7 +983,7 @@ class Plan(AttrsRepr):
         return bool(self.review_reasons)
 
     def to_dict(self) -> dict[str, Any]:
-        """The plan as the documented JSON object (see the README)."""
+        """The plan as the documented JSON object (docs/request-and-plan.md)."""
         procedure = self.procedure
         return {
             "schema_version": SCHEMA_VERSION,

@@ -4,7 +4,7 @@
 serves them beside its own, with the same error handling. The page is three
 hand-written files shipped in the package (``medplan/static/``: HTML, one
 vanilla JavaScript file, one style sheet and an icon), with no build step and nothing
-fetched from anywhere but the service itself (README, "Pharmacist page"):
+fetched from anywhere but the service itself (docs/service.md, "Pharmacist page"):
 
 ``GET /pharmacist``, ``/pharmacist/page.js``, ``/pharmacist/page.css``, ``/pharmacist/favicon.svg``
     The page, under a Content-Security-Policy that allows only the service's

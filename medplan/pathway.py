@@ -39,6 +39,7 @@ from medplan.model import (
     BleedingRisk,
     Bridging,
     BridgingDose,
+    Check,
     MedicationOrder,
     MedicationPlan,
     Patient,
@@ -229,6 +230,21 @@ def _injections(
             procedure.finish, int(tables.step(restart_step).value), times, zone
         ),
     )
+    if procedure.bleeding_risk is BleedingRisk.HIGH:
+        # After a high-risk procedure the restart is a window (48 to 72
+        # hours): a first injection past its end is a question, not a date.
+        until = int(tables.step("lmwh_restart_high_until_hours").value)
+        closes = schedule.elapsed(procedure.finish, until, zone)
+        if restart.timestamp() > closes.timestamp():
+            opens = schedule.elapsed(procedure.finish, int(tables.step(restart_step).value), zone)
+            why = (
+                f"no injection time of therapeutic {dose.drug} falls in the restart window "
+                f"{tables.step(restart_step).value:g}-{until} hours after a high-bleeding-risk "
+                f"procedure: from {opens:%Y-%m-%d %H:%M} until {closes:%Y-%m-%d %H:%M} ({zone.key}); "
+                f"the first is {restart:%Y-%m-%d %H:%M}: choose the first injection's time inside "
+                "the window with the prescriber"
+            )
+            return _Injections((), (), why)
     first_day = tables.days("lmwh_start_day")
     start_day = day0 + timedelta(days=first_day)
     first = schedule.scheduled_dose(start_day, times[0], zone)
@@ -277,6 +293,12 @@ def _injections(
             f"No injection falls between day {first_day} and the last one allowed before the procedure."
         )
     return _Injections(tuple(events), tuple(notes), None)
+
+
+def _inr_limit(check: Check) -> float:
+    """An INR check's threshold: a warfarin row's check is always an INR with one."""
+    assert check.max_value is not None  # noqa: S101 - the table requires check_max for INR
+    return check.max_value
 
 
 def _inr_text(max_value: float, tables: BridgingTables) -> str:
@@ -371,7 +393,9 @@ def plan_anticoagulation(
         risk_table: The thrombotic-risk table.
         tables: The bridging dose table and the pathway's numbers.
         plan_medicine: Plans one medicine as the planner would (for the
-            bridging heparin, so its hold follows the same table and policy).
+            bridging heparin, so its hold follows the same table and policy),
+            taking a restart window's start as a floor but not its end: the
+            pathway's own window governs the bridging restart.
 
     Returns:
         The pathway's record, its dated events and its questions.
@@ -428,11 +452,11 @@ def plan_anticoagulation(
             procedure,
             check.on,
             "test",
-            _inr_text(check.max_value, tables),
+            _inr_text(_inr_limit(check), tables),
             medicine=vka.input,
             rule_id=vka.rule_id,
-            source=_inr_source(vka.source, policy, check.max_value, tables),
-            for_patient=_inr_for_patient(check.max_value, tables),
+            source=_inr_source(vka.source, policy, _inr_limit(check), tables),
+            for_patient=_inr_for_patient(_inr_limit(check), tables),
         )
         for check in vka.checks
     ]
@@ -558,7 +582,7 @@ def build_timeline(
                 procedure,
                 check.on,
                 "test",
-                f"{check.test} blood test: the procedure goes ahead only if it is {check.max_value:g} or less.",
+                f"{check.test} blood test: {check.decides()}.",
                 medicine=name,
                 rule_id=plan.rule_id,
                 source=plan.source,

@@ -21,6 +21,14 @@ from medplan import booking, schedule
 from medplan._attrsrepr import AttrsRepr
 from medplan.bridging import BridgingTables, default_bridging_tables
 from medplan.care import CarePlan, CareSets, plan_care
+from medplan.clinical import (
+    ClinicalChecks,
+    Listed,
+    combination_questions,
+    default_clinical_checks,
+    p2y12_questions,
+    renal_questions,
+)
 from medplan.labdays import LabCalendar
 from medplan.model import (
     Action,
@@ -33,6 +41,7 @@ from medplan.model import (
     Interval,
     MedicationOrder,
     MedicationPlan,
+    NameMatch,
     Plan,
     Policy,
     Procedure,
@@ -182,7 +191,9 @@ def _select_rule(
     regimen = _regimen(order, resolution, drug)
     if isinstance(regimen, _Unplaced):
         return regimen
-    given = {"regimen": regimen, "route": order.route, "indication": order.indication}
+    # An event (a stent, a stroke) is secondary prevention to aspirin's rows.
+    indication = None if order.indication is None else order.indication.prevention
+    given = {"regimen": regimen, "route": order.route, "indication": indication}
     for attribute, value in given.items():
         narrowed = _narrow(candidates, attribute, value, drug, guideline)
         if isinstance(narrowed, _Missing):
@@ -240,10 +251,20 @@ def _whichever(
 
 def _answer(rule: DrugClassRule, risk: BleedingRisk, policy: Policy) -> tuple[object, ...]:
     """What a row makes of a medicine at this tier and policy, for comparing rows."""
-    tier, _ = _tier_with_policy(rule, risk, policy)
-    action = Action.REVIEW if rule.evidence is Evidence.UNCONFIRMED else tier.action
-    hold, _ = _hold_with_policy(rule, tier, policy)
-    return (action, hold, tier.resume, rule.check_test, rule.check_max, rule.check_day, rule.dosing)
+    policed = _with_policy(rule, risk, policy)
+    tier = policed.tier
+    unconfirmed = rule.evidence is Evidence.UNCONFIRMED and not policed.clinic
+    action = Action.REVIEW if unconfirmed else tier.action
+    return (
+        action,
+        policed.hold,
+        tier.resume,
+        tier.resume_until,
+        rule.check_test,
+        rule.check_max,
+        rule.check_day,
+        rule.dosing,
+    )
 
 
 def _unstated(order: MedicationOrder, rule: DrugClassRule, resolution: Resolution) -> list[str]:
@@ -268,9 +289,20 @@ class _Timing(AttrsRepr):
     notes: tuple[str, ...]
 
 
+def _cite(policy: Policy, setting: str) -> str:
+    """The clinic policy a number came from, with its approval, for a note."""
+    where = f"clinic policy {policy.name!r}"
+    if setting in policy.inline:
+        return f"{where} (set in the request; no approval recorded)"
+    if policy.approval is not None:
+        return f"{where} ({policy.approval})"
+    return f"{where} (no approval recorded)"
+
+
 def _hold_with_policy(
     rule: DrugClassRule, tier: TierRule, policy: Policy
-) -> tuple[Interval | None, list[str]]:
+) -> tuple[Interval | None, list[str], bool]:
+    """The hold with the clinic's P2Y12 days; and whether the hold used is the clinic's number."""
     hold = tier.hold
     wanted = policy.antiplatelet_hold_days
     if (
@@ -279,15 +311,56 @@ def _hold_with_policy(
         or rule.group is not Group.ANTIPLATELET
         or hold.unit is not Unit.DAYS
     ):
-        return hold, []
-    if wanted > hold.amount:
-        note = f"Held {wanted} days by clinic policy {policy.name!r} (the table's rule: {hold})."
-        return Interval(wanted, Unit.DAYS), [note]
+        return hold, [], False
     if wanted < hold.amount:
-        return hold, [
-            f"Clinic policy {policy.name!r} asks for {wanted} days; the table's longer {hold} is kept."
-        ]
-    return hold, []
+        return (
+            hold,
+            [
+                f"Clinic policy {policy.name!r} asks for {wanted} days; the table's longer {hold} is kept."
+            ],
+            False,
+        )
+    # The number used is the clinic's, not the table's: an unconfirmed row's
+    # hold is no longer what the patient is told, so it is cited, not reviewed.
+    cited = _cite(policy, "antiplatelet_hold_days")
+    if wanted > hold.amount:
+        note = f"Held {wanted} days, not the table's {hold}, by {cited}."
+        return Interval(wanted, Unit.DAYS), [note], True
+    if rule.evidence is Evidence.UNCONFIRMED:
+        note = f"Held {wanted} days by {cited}, the same as the table's unconfirmed rule."
+        return hold, [note], True
+    return hold, [], True
+
+
+@attrs.frozen(repr=False)
+class _Policed(AttrsRepr):
+    """A row's rule for the tier after the clinic policy: its tier, hold, notes.
+
+    ``clinic`` says the hold (or the whole tier) is the clinic's number, so
+    the row's being unconfirmed does not make the medicine a review.
+    """
+
+    tier: TierRule
+    hold: Interval | None
+    notes: list[str]
+    clinic: bool
+
+
+def _with_policy(rule: DrugClassRule, risk: BleedingRisk, policy: Policy) -> _Policed:
+    """The clinic protocol's rule for the class and tier if it has one, else the row's with the policy's choices."""
+    fixed = policy.rule_for(rule.drug_class, risk)
+    if fixed is not None:
+        # A protocol's rule needs an approval (profiles._approval).
+        assert policy.approval is not None  # noqa: S101
+        tier = TierRule(action=fixed.action, hold=fixed.hold, resume=fixed.resume)
+        note = (
+            f"The clinic's protocol at {risk.value} bleeding risk: {fixed}, by clinic policy "
+            f"{policy.name!r} ({policy.approval}); the table's rule ({rule.describe(risk)}) is not used."
+        )
+        return _Policed(tier, tier.hold, [note], clinic=True)
+    tier, notes = _tier_with_policy(rule, risk, policy)
+    hold, hold_notes, clinic = _hold_with_policy(rule, tier, policy)
+    return _Policed(tier, hold, notes + hold_notes, clinic)
 
 
 def _tier_with_policy(
@@ -322,6 +395,9 @@ def _tier_with_policy(
 def _describe(rule: DrugClassRule, tier: TierRule, risk: BleedingRisk, policy: Policy) -> str:
     """The row's rule in words, and what the clinic policy made of it where that differs."""
     text = rule.describe(risk)
+    fixed = policy.rule_for(rule.drug_class, risk)
+    if fixed is not None:
+        return f"{text}; clinic protocol {policy.name!r}: {fixed}"
     if tier != rule.tier(risk):
         text += f"; clinic policy {policy.name!r}: {tier.action.value}"
         if tier.hold is not None:
@@ -410,11 +486,13 @@ def _display(order: MedicationOrder, drug: str) -> str:
 
 
 def _review(
-    order: MedicationOrder, reason: str, resolution: Resolution | None = None
+    order: MedicationOrder, reason: str, match: NameMatch, resolution: Resolution | None = None
 ) -> MedicationPlan:
     name = order.name if resolution is None else _display(order, resolution.drug)
     return MedicationPlan(
         input=order.name,
+        match=match,
+        dose=order.dose,
         drug=None if resolution is None else resolution.drug,
         drug_class=None if resolution is None else resolution.drug_class,
         action=Action.REVIEW,
@@ -427,7 +505,53 @@ def _review(
         rule_id=None,
         rule=None,
         source=None,
-        notes=(),
+        notes=_name_notes(order, match),
+    )
+
+
+def _with_strength(order: MedicationOrder, match: NameMatch) -> MedicationOrder:
+    """The order with the strength read from its name as its dose, where it gives none."""
+    if order.dose is None and match.strength is not None:
+        return attrs.evolve(order, dose=match.strength)
+    return order
+
+
+def _name_notes(order: MedicationOrder, match: NameMatch) -> tuple[str, ...]:
+    """What the pharmacist should confirm about how the name was read."""
+    strength = match.strength
+    if (
+        strength is None
+        or order.dose is None
+        or normalise_name(order.dose) == normalise_name(strength)
+    ):
+        return ()
+    return (
+        f"The name says {strength} and the dose given is {order.dose}: confirm the current dose.",
+    )
+
+
+def _unknown_name(order: MedicationOrder, match: NameMatch, table: Table) -> str:
+    """Why a name that does not resolve needs review, with the close names to ask about."""
+    options = []
+    for spelling in match.suggestions:
+        found = table.resolve(spelling)
+        # A suggestion is a table name, so it resolves.
+        drug = spelling if found is None else found.drug  # pragma: no mutate
+        options.append(
+            spelling if normalise_name(drug) == normalise_name(spelling) else f"{spelling} ({drug})"
+        )
+    if not options:
+        return f"{order.name!r} is not in medplan's table: check the name, or plan this medicine by hand"
+    listed = options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"
+    if match.strength is not None and match.strength.endswith("%"):
+        return (
+            f"{order.name!r} gives a percentage strength ({match.strength}), as a gel, cream or eye "
+            f"drop does, and medplan's table covers tablets and injections: is it {listed}, taken "
+            "by mouth or injected? Check the product, or plan this medicine by hand"
+        )
+    return (
+        f"{order.name!r} is not in medplan's table: did you mean {listed}? "
+        "Check the name (a suggestion is never applied on its own), or plan this medicine by hand"
     )
 
 
@@ -454,23 +578,22 @@ def _hold_instruction(
             f"Do not take it again until {say_when(timing.resume)}, then carry on as usual."
         )
     for check in checks:
-        text += (
-            f" Have an {check.test} blood test on {say_date(check.on)}: "
-            f"the procedure goes ahead only if it is {check.max_value:g} or less."
-        )
+        text += f" Have an {check.test} blood test on {say_date(check.on)}: {check.decides()}."
     if rule.group is not None and rule.group.is_anticoagulant:
         text += " Confirm the restart with the doctor doing the procedure before you leave."
     return text
 
 
 def _not_involved(
-    order: MedicationOrder, rule: DrugClassRule, resolution: Resolution
+    order: MedicationOrder, rule: DrugClassRule, resolution: Resolution, match: NameMatch
 ) -> MedicationPlan:
     """A rule that applies only with fasting, sedation or contrast, for a procedure without it."""
     assert rule.condition is not None  # noqa: S101 - only called for a conditional rule
     name = _display(order, resolution.drug)
     return MedicationPlan(
         input=order.name,
+        match=match,
+        dose=order.dose,
         drug=resolution.drug,
         drug_class=rule.drug_class,
         action=Action.CONTINUE,
@@ -483,34 +606,50 @@ def _not_involved(
         rule_id=rule.rule_id,
         rule=f"applies only with {rule.condition.value}; this procedure involves none: continue",
         source=rule.source,
-        notes=tuple(n for n in (rule.note,) if n),
+        notes=(*_name_notes(order, match), *(n for n in (rule.note,) if n)),
     )
 
 
 def _checks(
     rule: DrugClassRule, policy: Policy, procedure: Procedure
 ) -> tuple[tuple[Check, ...], list[str]]:
-    """The row's test before the procedure, with the clinic policy's threshold and day for INR."""
+    """The row's test before the procedure (INR, with the clinic policy's threshold and day) or the restart."""
     if rule.check_test is None:
         return (), []
     inr = rule.check_test == "INR"
-    # The table accepts no test but INR yet (table._CHECK_TESTS).
-    limit = policy.inr_max if inr else rule.check_max  # pragma: no mutate
-    day = policy.inr_check_day if inr else rule.check_day  # pragma: no mutate
-    assert limit is not None  # noqa: S101 - validated with check_test
+    limit = policy.inr_max if inr else rule.check_max
+    day = policy.inr_check_day if inr else rule.check_day
     assert day is not None  # noqa: S101 - validated with check_test
     due = procedure.day0 + timedelta(days=day)
     lab = LabCalendar.of(policy)
-    on = lab.on_or_before(due)
-    check = Check(test=rule.check_test, max_value=limit, on=on, day=(on - procedure.day0).days)
+    # A test before the procedure moves earlier, so its result is there in
+    # time. One before a restart stays on its day: moved later it would come
+    # after the restart the row dates, so a closed laboratory is a note.
+    on = lab.on_or_before(due) if inr else due
+    check = Check(
+        test=rule.check_test,
+        max_value=limit,
+        on=on,
+        day=(on - procedure.day0).days,
+        before="procedure" if inr else "restart",
+    )
     notes = []
+    closed = lab.closed(due)
     if on != due:
         notes.append(
-            f"The {rule.check_test} test due on {say_date(due)} ({lab.closed(due)}) is taken on "
+            f"The {rule.check_test} test due on {say_date(due)} ({closed}) is taken on "
             f"{say_date(on)}, the laboratory's working day before: a result this early may not be "
             "the result on the day, so ask whether a point-of-care test on the morning is needed."
         )
+    elif closed is not None and not inr:
+        notes.append(
+            f"The {rule.check_test} test before the restart is due on {say_date(due)} ({closed}), "
+            "when the laboratory is closed: arrange it elsewhere, or restart only after the next "
+            "working day's result."
+        )
     if inr and limit != rule.check_max:
+        assert limit is not None  # noqa: S101 - a policy's INR threshold
+        assert rule.check_max is not None  # noqa: S101 - validated for INR
         notes.append(
             f"INR threshold {limit:g} from clinic policy {policy.name!r} (the table's: {rule.check_max:g})."
         )
@@ -523,6 +662,59 @@ class _Dated(AttrsRepr):
     checks: tuple[Check, ...]
     notes: tuple[str, ...]
     missing: str | None
+    # Set when the restart is a window and no usual dose falls inside it.
+    past_window: str | None = None
+
+
+def _window(
+    procedure: Procedure, resume: Interval, until: Interval
+) -> tuple[datetime, datetime, str]:
+    """A restart window's opening and closing instants, and its closing in words.
+
+    An hours window is closed at both ends: from ``resume`` to ``until`` real
+    hours after the procedure's end. A days window runs from day +``resume``
+    (not before the procedure ends) to the end of day +``until``; its closing
+    instant is the first instant of the day after, which no dose may reach.
+    """
+    zone, finish = procedure.zone, procedure.finish
+    if resume.unit is Unit.HOURS:
+        closes = schedule.elapsed(finish, until.amount, zone)
+        return schedule.elapsed(finish, resume.amount, zone), closes, say_when(closes)
+    opens = max(
+        schedule.start_of_day(procedure.day0 + timedelta(days=resume.amount), zone),
+        finish,
+        key=lambda d: d.timestamp(),
+    )
+    last_day = procedure.day0 + timedelta(days=until.amount)
+    closes = schedule.start_of_day(last_day + timedelta(days=1), zone)
+    return opens, closes, f"the end of {say_date(last_day)}"
+
+
+def _past_window(
+    procedure: Procedure, resume: Interval, until: Interval, restart: datetime, drug: str
+) -> str | None:
+    """Why the restart cannot be planned, when it falls after the window's end; else None.
+
+    Compared on UTC instants (``timestamp``): wall clocks in one zone ignore
+    ``fold`` in the hour the clocks go back.
+    """
+    opens, closes, said = _window(procedure, resume, until)
+    late = restart.timestamp() > closes.timestamp() or (
+        resume.unit is Unit.DAYS and restart.timestamp() == closes.timestamp()
+    )
+    if not late:
+        return None
+    window = (
+        f"{resume.amount}-{until.amount} hours"
+        if resume.unit is Unit.HOURS
+        else f"day +{resume.amount} to day +{until.amount}"
+    )
+    return (
+        f"no usual dose of {drug} falls in its restart window ({window} after the procedure): "
+        f"from {say_when(opens)} until {said} ({procedure.zone.key}); the first usual dose is "
+        f"{say_when(restart)}, after the window: choose a restart time inside the window with "
+        "the prescriber, or confirm the later dose"
+    )
 
 
 def _date_hold(
@@ -533,8 +725,14 @@ def _date_hold(
     order: MedicationOrder,
     request: Request,
     drug: str,
+    until: Interval | None = None,
 ) -> _Dated:
-    """Date a hold: the last dose, the doses omitted, the checks and the restart."""
+    """Date a hold: the last dose, the doses omitted, the checks and the restart.
+
+    With ``until``, the restart is a window from ``resume`` to ``until``: the
+    first usual dose at or after its start, and no restart at all (a question
+    for the pharmacist, :func:`_past_window`) when that dose is after its end.
+    """
     procedure, policy = request.procedure, request.policy
     resume_next_day = bool(
         rule.group and rule.group.is_anticoagulant and policy.anticoagulant_resume_next_day
@@ -556,25 +754,32 @@ def _date_hold(
             f"Restarted no earlier than the day after the procedure (clinic policy {policy.name!r})."
         )
     checks, check_notes = _checks(rule, policy, procedure)
-    return _Dated(timing, checks, (*notes, *check_notes), None)
+    past = None
+    if until is not None:
+        assert timing.resume is not None  # noqa: S101 - a dated timing has a restart
+        past = _past_window(procedure, resume, until, timing.resume, drug)
+    return _Dated(timing, checks, (*notes, *check_notes), None, past)
 
 
 def _place(
-    order: MedicationOrder, request: Request, table: Table
+    order: MedicationOrder,
+    request: Request,
+    table: Table,
+    match: NameMatch,
+    resolution: Resolution | None,
 ) -> tuple[Resolution, DrugClassRule] | MedicationPlan:
     """The medicine's drug and row; or, if it cannot be placed or is not affected, its finished plan."""
     procedure = request.procedure
-    resolution = table.resolve(order.name)
     if resolution is None:
-        return _review(
-            order,
-            f"{order.name!r} is not in medplan's table: check the name, or plan this medicine by hand",
-        )
+        return _review(order, _unknown_name(order, match, table), match)
     drug = resolution.drug
     rules = table.rules_for(procedure.guideline, resolution.drug_class)
     if not rules:
         return _review(
-            order, f"{procedure.guideline} gives no rule for {drug}: plan it by hand", resolution
+            order,
+            f"{procedure.guideline} gives no rule for {drug}: plan it by hand",
+            match,
+            resolution,
         )
     rule = _select_rule(rules, order, resolution, request, table)
     # Every row of a class shares its condition (the table checks it), so a
@@ -588,38 +793,58 @@ def _place(
             reason = (
                 f"{drug}'s plan depends on whether the procedure has {has}: procedure.{has} needed"
             )
-            return _review(order, reason, resolution)
+            return _review(order, reason, match, resolution)
         if not involved:
             return _not_involved(
-                order, rules[0] if isinstance(rule, _Unplaced) else rule, resolution
+                order, rules[0] if isinstance(rule, _Unplaced) else rule, resolution, match
             )
     if isinstance(rule, _Unplaced):
-        return _review(order, rule.reason, resolution)
+        return _review(order, rule.reason, match, resolution)
     return resolution, rule
 
 
-def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> MedicationPlan:
-    placed = _place(order, request, table)
+def _plan_medication(
+    order: MedicationOrder, request: Request, table: Table, *, window_ends: bool = True
+) -> MedicationPlan:
+    """One medicine's plan.
+
+    With ``window_ends`` False a restart window's end is not enforced, only
+    its start: the bridging pathway uses the row's restart as a floor under
+    its own window (:mod:`medplan.pathway`), which it checks itself.
+    """
+    resolution, match = table.match(order.name)
+    order = _with_strength(order, match)
+    placed = _place(order, request, table, match, resolution)
     if isinstance(placed, MedicationPlan):
         return placed
     resolution, rule = placed
     procedure, policy, drug = request.procedure, request.policy, resolution.drug
-    tier, notes = _tier_with_policy(rule, procedure.bleeding_risk, policy)
+    policed = _with_policy(rule, procedure.bleeding_risk, policy)
+    tier, hold, notes = policed.tier, policed.hold, policed.notes
     reasons = [rule.review_reason or ""] if tier.action is Action.REVIEW else []
-    if rule.evidence is Evidence.UNCONFIRMED:
+    if rule.evidence is Evidence.UNCONFIRMED and not policed.clinic:
         reasons.append(
             f"rule {rule.rule_id} is not yet confirmed against its source; the dates shown are its proposal"
         )
-    hold, hold_notes = _hold_with_policy(rule, tier, policy)
-    notes += hold_notes + _unstated(order, rule, resolution)
+    notes = [*_name_notes(order, match), *notes, *_unstated(order, rule, resolution)]
     # Undated: its notes are read only once dated, and the table gives a hold
     # and its restart together (both or neither).
     dated = _Dated(_Timing(None, None, (), ()), (), (), None)  # pragma: no mutate
     if hold is not None and tier.resume is not None:  # pragma: no mutate
-        dated = _date_hold(rule, hold, tier.resume, order=order, request=request, drug=drug)
+        dated = _date_hold(
+            rule,
+            hold,
+            tier.resume,
+            order=order,
+            request=request,
+            drug=drug,
+            until=tier.resume_until if window_ends else None,
+        )
         notes += dated.notes
         if dated.missing is not None:
             reasons.append(dated.missing)
+        if dated.past_window is not None:
+            reasons.append(dated.past_window)
     if rule.note:
         notes.append(rule.note)
     action = Action.REVIEW if reasons else tier.action
@@ -634,13 +859,16 @@ def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> 
         instruction += f" {rule.advice}"
     return MedicationPlan(
         input=order.name,
+        match=match,
+        dose=order.dose,
         drug=drug,
         drug_class=rule.drug_class,
         action=action,
         last_dose=dated.timing.last_dose,
         omitted_doses=dated.timing.omitted,
         checks=dated.checks,
-        resume=dated.timing.resume,
+        # A restart after the window's end is never shown as a date.
+        resume=dated.timing.resume if dated.past_window is None else None,
         instruction=instruction,
         review_reason="; ".join(reasons) or None,
         rule_id=rule.rule_id,
@@ -731,6 +959,49 @@ def _plan_questions(request: Request, table: Table, plans: Sequence[MedicationPl
             f"{' and '.join(oral)} are both oral anticoagulants: confirm which one the patient takes"
         )
     return questions
+
+
+def _group(request: Request, table: Table, drug_class: str | None) -> Group | None:
+    rules = table.rules_for(request.procedure.guideline, drug_class or "")
+    return next((r.group for r in rules if r.group is not None), None)
+
+
+def _checked(
+    plan: MedicationPlan,
+    order: MedicationOrder,
+    path: str,
+    *,
+    request: Request,
+    table: Table,
+    checks: ClinicalChecks,
+) -> MedicationPlan:
+    """The medicine's plan with what the clinical checks ask of it: review when they ask anything."""
+    if plan.drug is None:
+        return plan
+    questions = renal_questions(order.name, plan.drug, request.patient, checks)
+    if _group(request, table, plan.drug_class) is Group.ANTIPLATELET:
+        day0, stopped = request.procedure.day0, plan.action is not Action.CONTINUE
+        questions += p2y12_questions(order, path, plan.drug, day0, checks, stopped=stopped)
+    if not questions:
+        return plan
+    reasons = [q.text for q in questions] + ([plan.review_reason] if plan.review_reason else [])
+    notes = [n for q in questions for n in q.notes if n not in plan.notes]
+    return attrs.evolve(
+        plan,
+        action=Action.REVIEW,
+        review_reason="; ".join(reasons),
+        instruction=_review_instruction(_display(order, plan.drug)),
+        notes=(*plan.notes, *dict.fromkeys(notes)),
+    )
+
+
+def _listed(request: Request, table: Table, plans: Sequence[MedicationPlan]) -> list[Listed]:
+    """The medicines the combination checks look at: those the table resolved."""
+    return [
+        Listed(plan.drug, _group(request, table, plan.drug_class), order.regimen)
+        for order, plan in zip(request.medications, plans, strict=True)
+        if plan.drug is not None
+    ]
 
 
 def _holds_anticoagulant(request: Request, table: Table, plans: Sequence[MedicationPlan]) -> bool:
@@ -841,6 +1112,7 @@ def make_plan(
     care: CareSets | None = None,
     risk_table: RiskTable | None = None,
     bridging: BridgingTables | None = None,
+    clinical: ClinicalChecks | None = None,
 ) -> Plan:
     """Plan every medicine in the request.
 
@@ -853,6 +1125,8 @@ def make_plan(
         risk_table: The thrombotic-risk table; the bundled one when None.
         bridging: The bridging dose table and warfarin pathway; the bundled
             ones when None.
+        clinical: The clinical checks (P2Y12 intervals, renal floors); the
+            bundled table when None.
 
     Returns:
         The plan: one entry per medicine, in input order; ``needs_review``
@@ -860,11 +1134,14 @@ def make_plan(
     """
     plans: list[MedicationPlan] = []
     others = _under_other_guidelines(request, table)
-    for order in request.medications:
+    checks = default_clinical_checks() if clinical is None else clinical
+    for index, order in enumerate(request.medications):
         plan = _plan_medication(order, request, table)
         divergences = _divergences(order, plan, others, table)
         # A plan is made with no divergences; most medicines have none to add.
-        plans.append(attrs.evolve(plan, divergences=divergences) if divergences else plan)
+        plan = attrs.evolve(plan, divergences=divergences) if divergences else plan
+        path = f"medications[{index}]"
+        plans.append(_checked(plan, order, path, request=request, table=table, checks=checks))
     plans, answer = _book(request, table, plans)
     reasons = [
         f"{p.input}: {p.review_reason}"
@@ -873,13 +1150,14 @@ def make_plan(
         if p.action is Action.REVIEW and p.review_reason  # pragma: no mutate
     ]
     reasons += _plan_questions(request, table, plans)
+    reasons += [q.text for q in combination_questions(_listed(request, table, plans))]
     pathway = plan_anticoagulation(
         request,
         table,
         plans,
         risk_table=default_risk_table() if risk_table is None else risk_table,
         tables=default_bridging_tables() if bridging is None else bridging,
-        plan_medicine=lambda order: _plan_medication(order, request, table),
+        plan_medicine=lambda order: _plan_medication(order, request, table, window_ends=False),
     )
     reasons += pathway.reasons
     if request.procedure.review_reason is not None:

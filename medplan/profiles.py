@@ -41,6 +41,14 @@ keeps the built-in default, the seed article's policy, see
 - ``bridging_regimen``: ``twice-daily`` or ``once-daily``.
 - ``bridging_times``: the injections' wall-clock times, one or two ``"HH:MM"``
   (``["08:00", "20:00"]``); twice-daily needs two, once-daily uses the first.
+- ``approved_by``, ``approved_on``, ``reference``: who approved the profile's
+  numbers, when (a date), and what they were read from; all three or none,
+  and required with ``rules``. The plan cites them where it uses a number
+  the profile fixes.
+- ``rules``: the clinic's protocol, drug class -> tier -> ``"continue"`` or
+  ``{ hold = "N days", resume = "N hours" }``, used instead of the table's
+  row for that class and tier (docs/policies.md). Not an inline setting: a
+  protocol carries its approval, so it lives in a file.
 
 The file is validated on load, all or nothing: the first problem stops the
 load with a :class:`~medplan.PolicyError` naming the file and the key
@@ -67,7 +75,16 @@ from medplan.csvrows import data_text
 from medplan.exceptions import PolicyError
 from medplan.jsontext import NumberBeyondRange, number_as_sent
 from medplan.labdays import RegionError, check_region
-from medplan.model import WEEKDAY_NAMES, Action, BleedingRisk, Policy
+from medplan.model import (
+    WEEKDAY_NAMES,
+    Action,
+    Approval,
+    BleedingRisk,
+    ClinicRule,
+    Interval,
+    Policy,
+    Unit,
+)
 from medplan.procedures import Catalogue, default_catalogue
 from medplan.table import default_table
 
@@ -75,6 +92,7 @@ if TYPE_CHECKING:
     from pathlib import Path  # only named in annotations (see csvrows)
 
 __all__ = [
+    "APPROVAL_KEYS",
     "BUNDLED",
     "PROFILE_KEYS",
     "SETTINGS",
@@ -104,7 +122,9 @@ SETTINGS = (
     "bridging_regimen",
     "bridging_times",
 )
-PROFILE_KEYS = ("description", *SETTINGS)
+# Who approved a profile's numbers: required with rules, and all three or none.
+APPROVAL_KEYS = ("approved_by", "approved_on", "reference")
+PROFILE_KEYS = ("description", *APPROVAL_KEYS, *SETTINGS, "rules")
 
 # A request types the profile's name, so it is kept to what needs no quoting.
 _PROFILE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -122,6 +142,10 @@ _BRIDGING_AGENTS = ("enoxaparin", "dalteparin")
 # How many injection times each regimen takes, in words (once-daily uses the first).
 _BRIDGING_TIMES = {"twice-daily": {2: "two"}, "once-daily": {1: "one", 2: "two"}}
 _CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
+# A rule's hold and restart are written as the table writes them, within its limits.
+_INTERVAL = re.compile(r"(\d{1,4}) (day|days|hour|hours)")
+_MAX_DAYS = 60
+_RULE_KEYS = ("hold", "resume")
 
 
 class SettingError(Exception):
@@ -439,6 +463,117 @@ def apply_settings(
     return policy
 
 
+def _interval(key: str, value: object) -> Interval:
+    """``"10 days"`` or ``"24 hours"`` -> the interval, within the table's limits."""
+    expected = "must be 'N days' or 'N hours'"
+    if not isinstance(value, str):
+        raise SettingError(key, f"{expected} (got {_kind(value)})")
+    match = _INTERVAL.fullmatch(value)
+    if match is None:
+        raise SettingError(key, f"{expected} (got {value!r})")
+    amount = int(match.group(1))
+    unit = Unit.DAYS if match.group(2).startswith("day") else Unit.HOURS
+    limit = _MAX_DAYS if unit is Unit.DAYS else 24 * _MAX_DAYS
+    if amount > limit:
+        raise SettingError(key, f"must be at most {limit} {unit.value} (got {value!r})")
+    return Interval(amount, unit)
+
+
+def _clinic_rule(key: str, drug_class: str, tier: BleedingRisk, value: object) -> ClinicRule:
+    """One tier of a class: ``"continue"``, or ``{ hold = "N days", resume = "N hours" }``."""
+    if value == "continue":
+        return ClinicRule(drug_class=drug_class, bleeding_risk=tier, action=Action.CONTINUE)
+    if not isinstance(value, Mapping):
+        shown = repr(value) if isinstance(value, str) else _kind(value)
+        problem = f'must be "continue" or {{ hold = "N days", resume = "N hours" }} (got {shown})'
+        raise SettingError(key, problem)
+    for part in value:
+        if part not in _RULE_KEYS:
+            raise SettingError(
+                f"{key}.{part}", "is not a key medplan knows (expected hold, resume)"
+            )
+    for part in _RULE_KEYS:
+        if part not in value:
+            raise SettingError(f"{key}.{part}", "is required")
+    hold = _interval(f"{key}.hold", value["hold"])
+    resume = _interval(f"{key}.resume", value["resume"])
+    return ClinicRule(
+        drug_class=drug_class, bleeding_risk=tier, action=Action.HOLD, hold=hold, resume=resume
+    )
+
+
+def _rules(value: object, drug_classes: Collection[str] | None) -> tuple[ClinicRule, ...]:
+    """Drug class -> tier -> rule; the classes checked against the table's when given."""
+    rules: list[ClinicRule] = []
+    for drug_class, tiers in _mapping("rules", value, "each drug class to its tiers").items():
+        key = key_path("rules", drug_class)
+        if drug_classes is None:
+            if _SLUG.fullmatch(drug_class) is None:
+                problem = (
+                    "is not a drug class: use the table's id, lower-case letters, digits and - . :"
+                )
+                raise SettingError(key, problem)
+        elif drug_class not in drug_classes:
+            problem = "is not a drug class of the table (its drug_class column)"
+            raise SettingError(key, problem)
+        by_tier = _mapping(
+            key, tiers, "each bleeding-risk tier (low, intermediate, high) to a rule"
+        )
+        if not by_tier:
+            raise SettingError(
+                key, "must give a rule for at least one tier (low, intermediate, high)"
+            )
+        for tier, rule in by_tier.items():
+            tier_key = key_path("rules", drug_class, tier)
+            if tier not in _TIERS:
+                raise SettingError(
+                    tier_key, f"is not a bleeding-risk tier (expected {', '.join(_TIERS)})"
+                )
+            rules.append(_clinic_rule(tier_key, drug_class, BleedingRisk(tier), rule))
+    if not rules:
+        raise SettingError(
+            "rules", "must give at least one drug class, as [profiles.NAME.rules.CLASS]"
+        )
+    return tuple(rules)
+
+
+def _approved_on(key: str, value: object) -> date:
+    """A TOML date (2026-11-02), or the same as text."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+        shown = repr(value)
+    else:
+        shown = _kind(value)
+    raise SettingError(key, f"must be a date, YYYY-MM-DD (got {shown})")
+
+
+def _approval(body: Mapping[str, object]) -> Approval | None:
+    """The profile's approval; required when it has rules, and all three keys or none."""
+    given = [key for key in APPROVAL_KEYS if key in body]
+    if not given and "rules" not in body:
+        return None
+    for key in APPROVAL_KEYS:
+        if key not in body:
+            if "rules" in body:
+                problem = (
+                    "is required: a profile with rules records who approved them (approved_by), "
+                    "when (approved_on) and what the numbers were read from (reference)"
+                )
+            else:
+                problem = f"is required with {given[0]}: an approval gives approved_by, approved_on and reference"
+            raise SettingError(key, problem)
+    return Approval(
+        approved_by=_description("approved_by", body["approved_by"]),
+        approved_on=_approved_on("approved_on", body["approved_on"]),
+        reference=_description("reference", body["reference"]),
+    )
+
+
 def _description(key: str, value: object) -> str:
     if not isinstance(value, str):
         raise SettingError(key, f"must be text (got {_kind(value)})")
@@ -458,6 +593,7 @@ def _profile(
     *,
     catalogue: Catalogue,
     variants: Mapping[str, Collection[str]] | None,
+    drug_classes: Collection[str] | None,
     version: str,
 ) -> Profile:
     where = key_path("profiles", name)
@@ -475,8 +611,10 @@ def _profile(
         raise PolicyError(file, f"{where}.description", "is required")
     try:
         description = _description("description", body["description"])
+        approval = _approval(body)
+        rules = _rules(body["rules"], drug_classes) if "rules" in body else ()
         policy = apply_settings(
-            Policy(name=name, source=version),
+            Policy(name=name, source=version, approval=approval, rules=rules),
             {key: body[key] for key in SETTINGS if key in body},
             catalogue=catalogue,
             variants=variants,
@@ -492,6 +630,7 @@ def parse_profiles(
     *,
     catalogue: Catalogue | None = None,
     variants: Mapping[str, Collection[str]] | None = None,
+    drug_classes: Collection[str] | None = None,
 ) -> Profiles:
     r"""Validate a policy file's text and build its :class:`Profiles`.
 
@@ -503,6 +642,8 @@ def parse_profiles(
         variants: The table's variants (``Table.variants``) the profiles'
             ``variants`` must choose from; when None, only their shape is
             checked.
+        drug_classes: The table's drug classes that ``rules`` may name;
+            when None, only their shape is checked.
 
     Raises:
         PolicyError: Naming the file and the key of the first problem.
@@ -543,7 +684,15 @@ def parse_profiles(
     if not table:
         raise PolicyError(file, None, "has no profiles: add one as a [profiles.NAME] table")
     profiles = {
-        name: _profile(name, body, file, catalogue=catalogue, variants=variants, version=version)
+        name: _profile(
+            name,
+            body,
+            file,
+            catalogue=catalogue,
+            variants=variants,
+            drug_classes=drug_classes,
+            version=version,
+        )
         for name, body in table.items()
     }
     return Profiles(file=file, version=version, profiles=profiles)
@@ -554,6 +703,7 @@ def load_profiles(
     *,
     catalogue: Catalogue | None = None,
     variants: Mapping[str, Collection[str]] | None = None,
+    drug_classes: Collection[str] | None = None,
 ) -> Profiles:
     """Read and validate a policy file; the bundled ``policies.toml`` when ``path`` is None.
 
@@ -568,10 +718,15 @@ def load_profiles(
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise PolicyError(file, None, f"cannot be read ({reason})") from None
-    return parse_profiles(text, file, catalogue=catalogue, variants=variants)
+    return parse_profiles(
+        text, file, catalogue=catalogue, variants=variants, drug_classes=drug_classes
+    )
 
 
 @functools.cache
 def default_profiles() -> Profiles:
     """The bundled profiles, validated against the bundled catalogue and table, once per process."""
-    return load_profiles(catalogue=default_catalogue(), variants=default_table().variants)
+    table = default_table()
+    return load_profiles(
+        catalogue=default_catalogue(), variants=table.variants, drug_classes=table.drug_classes
+    )

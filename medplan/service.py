@@ -7,7 +7,7 @@ it under uvicorn (``medplan serve``). Both need the optional extra
 
 The service is stateless: the table and the clinic policy profiles are loaded
 and validated once, when the application is built, and every call plans from
-them and the body alone. The endpoints (README, "As a service"; the OpenAPI
+them and the body alone. The endpoints (docs/service.md; the OpenAPI
 document ``medplan/schemas/openapi.json`` is served at ``/openapi.json``):
 
 ``POST /v1/plan``
@@ -54,7 +54,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from types import FrameType
-from typing import Any
+from typing import Any, TextIO
 
 import attrs
 
@@ -64,6 +64,7 @@ from medplan.api import earliest, plan
 from medplan.bridging import default_bridging_tables
 from medplan.care import default_care
 from medplan.cli import MAX_PLAN_BYTES, MAX_REQUEST_BYTES, _line_request
+from medplan.clinical import default_clinical_checks
 from medplan.exceptions import InputError, MedplanError, MissingExtraError
 from medplan.jsontext import DuplicateKeyError, decode, request_object
 from medplan.model import SCHEMA_VERSION
@@ -540,11 +541,18 @@ class _InternalErrors:
 def _versions(table: Table, profiles: Profiles) -> dict[str, Any]:
     catalogue, care, risk = default_catalogue(), default_care(), default_risk_table()
     bridging = default_bridging_tables()
+    clinical = default_clinical_checks()
     return {
         "medplan_version": __version__,
         "schema_version": SCHEMA_VERSION,
         "table_version": table.version,
-        "data_versions": [catalogue.version, care.version, risk.version, *bridging.versions],
+        "data_versions": [
+            catalogue.version,
+            care.version,
+            risk.version,
+            *bridging.versions,
+            clinical.version,
+        ],
         "policies_version": profiles.version,
     }
 
@@ -636,7 +644,12 @@ def _load(table_path: str | None, policies_path: str | None) -> tuple[Table, Pro
     table = default_table() if table_path is None else load_table(table_path)
     if policies_path is None:
         return table, default_profiles()
-    profiles = load_profiles(policies_path, catalogue=default_catalogue(), variants=table.variants)
+    profiles = load_profiles(
+        policies_path,
+        catalogue=default_catalogue(),
+        variants=table.variants,
+        drug_classes=table.drug_classes,
+    )
     return table, profiles
 
 
@@ -647,6 +660,34 @@ def _log_config(level: str) -> dict[str, Any]:
     config = copy.deepcopy(LOGGING_CONFIG)
     config["loggers"]["medplan"] = {"handlers": ["default"], "level": level.upper()}
     return config
+
+
+def _addresses(host: str, port: int) -> str:
+    """What ``medplan serve`` prints on start: where a person finds the API document and the page.
+
+    A wildcard host is shown as this machine's loopback address, which a browser on it can open.
+
+    >>> print(_addresses("127.0.0.1", 8080), end="")
+    medplan serve: http://127.0.0.1:8080
+      API (OpenAPI 3.1): http://127.0.0.1:8080/openapi.json
+      Pharmacist page:   http://127.0.0.1:8080/pharmacist
+    >>> print(_addresses("::", 0), end="")
+    medplan serve: http://[::1]:PORT (every address of this machine; the port uvicorn logs)
+      API (OpenAPI 3.1): http://[::1]:PORT/openapi.json
+      Pharmacist page:   http://[::1]:PORT/pharmacist
+    """
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104 - a name, not a bind
+    notes = ["every address of this machine"] if shown != host else []
+    if port == 0:
+        notes.append("the port uvicorn logs")
+    name = f"[{shown}]" if ":" in shown else shown
+    base = f"http://{name}:{port or 'PORT'}"
+    noted = f" ({'; '.join(notes)})" if notes else ""
+    return (
+        f"medplan serve: {base}{noted}\n"
+        f"  API (OpenAPI 3.1): {base}/openapi.json\n"
+        f"  Pharmacist page:   {base}/pharmacist\n"
+    )
 
 
 def _check_address(host: str, port: int) -> None:
@@ -677,6 +718,7 @@ def serve(
     log_level: str = "info",
     header_timeout: float = DEFAULT_HEADER_TIMEOUT,
     max_connections: int = DEFAULT_MAX_CONNECTIONS,
+    out: TextIO | None = None,
 ) -> None:
     """Run the service under uvicorn until it is stopped (SIGINT or SIGTERM: in-flight calls finish).
 
@@ -692,6 +734,8 @@ def serve(
             headers (from its opening, or its last response) before it is closed.
         max_connections: Connections and calls in flight, per worker, past
             which a new call is answered 503 (uvicorn's ``limit_concurrency``).
+        out: Where to print the addresses of the API document and the pharmacist
+            page, once the data has loaded and the address is free; nowhere if None.
 
     Raises:
         MissingExtraError: uvicorn is not installed.
@@ -705,6 +749,9 @@ def serve(
         raise MissingExtraError("server", "uvicorn>=0.50", "the HTTP service") from None
     table, profiles = _load(table_path, policies_path)  # checked once, here, whatever the workers
     _check_address(host, port)
+    if out is not None:
+        out.write(_addresses(host, port))
+        out.flush()
     options: dict[str, Any] = {
         "host": host,
         "port": port,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from datetime import time
+from datetime import date, time
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from strategies import VALID
 
 import medplan
 from medplan import Action, BleedingRisk, Policy
+from medplan.model import Approval
 from medplan.procedures import default_catalogue
 from medplan.profiles import SettingError, apply_settings, parse_profiles
 
@@ -44,6 +45,13 @@ SIR_HIGH = (
 
 
 BUNDLED_VERSION = medplan.default_profiles().version
+# The seed article's own number: its authors and date, and no clinic's sign-off.
+SEED_APPROVAL = Approval(
+    approved_by="Khangure M and Wenderoth J, authors of the seed article (no clinic has signed this profile)",
+    approved_on=date(2017, 7, 26),
+    reference="Khangure M, Wenderoth J. Image guided lumbar nerve root sleeve injection (patient information, 2017):"
+    " antiplatelets 'ceased for up to 10 days depending on the preference of the radiologist'",
+)
 
 
 def version(text: str, file: str) -> str:
@@ -79,7 +87,11 @@ def test_bundled_profiles_in_file_order():
         pytest.param("seed-khangure-2017", bundled("seed-khangure-2017"), id="seed"),
         pytest.param(
             "radiologist-10-day-antiplatelet",
-            bundled("radiologist-10-day-antiplatelet", antiplatelet_hold_days=10),
+            bundled(
+                "radiologist-10-day-antiplatelet",
+                antiplatelet_hold_days=10,
+                approval=SEED_APPROVAL,
+            ),
             id="radiologist-10",
         ),
         pytest.param(
@@ -403,16 +415,18 @@ FILE_ERRORS = [
     ),
     pytest.param(
         profile_file("inr_maximum = 1.4"),
-        "clinic.toml: profiles.dr-jones.inr_maximum: is not a key medplan knows (expected one of description, inr_max, inr_check_day,"
-        " antiplatelet_hold_days, anticoagulant_resume_next_day, aspirin_before_intermediate, variants, bleeding_risk,"
-        " lab_weekdays, lab_country, lab_subdivision, bridging_agent, bridging_regimen, bridging_times)",
+        "clinic.toml: profiles.dr-jones.inr_maximum: is not a key medplan knows (expected one of description, approved_by, approved_on, reference, inr_max,"
+        " inr_check_day, antiplatelet_hold_days, anticoagulant_resume_next_day, aspirin_before_intermediate, variants,"
+        " bleeding_risk, lab_weekdays, lab_country, lab_subdivision, bridging_agent, bridging_regimen, bridging_times,"
+        " rules)",
         id="unknown-key",
     ),
     pytest.param(
         profile_file('name = "Dr Jones"'),
-        "clinic.toml: profiles.dr-jones.name: is not a key medplan knows (expected one of description, inr_max, inr_check_day,"
-        " antiplatelet_hold_days, anticoagulant_resume_next_day, aspirin_before_intermediate, variants, bleeding_risk,"
-        " lab_weekdays, lab_country, lab_subdivision, bridging_agent, bridging_regimen, bridging_times)",
+        "clinic.toml: profiles.dr-jones.name: is not a key medplan knows (expected one of description, approved_by, approved_on, reference, inr_max,"
+        " inr_check_day, antiplatelet_hold_days, anticoagulant_resume_next_day, aspirin_before_intermediate, variants,"
+        " bleeding_risk, lab_weekdays, lab_country, lab_subdivision, bridging_agent, bridging_regimen, bridging_times,"
+        " rules)",
         id="name-is-the-table-key",
     ),
     # inr_max
@@ -786,7 +800,9 @@ def test_request_names_a_profile():
     """A request naming a profile is planned with that profile's policy, named after it and its file."""
     plan = medplan.plan(with_policy({"profile": "radiologist-10-day-antiplatelet"}))
 
-    assert plan.policy == bundled("radiologist-10-day-antiplatelet", antiplatelet_hold_days=10)
+    assert plan.policy == bundled(
+        "radiologist-10-day-antiplatelet", antiplatelet_hold_days=10, approval=SEED_APPROVAL
+    )
     assert plan.to_dict()["policy"]["name"] == "radiologist-10-day-antiplatelet"
     assert plan.to_dict()["policy"]["source"] == BUNDLED_VERSION
     assert BUNDLED_VERSION.startswith("policies.toml sha256:")
@@ -811,8 +827,10 @@ def test_inline_settings_override_the_profile_and_the_name_says_so():
     assert plan.policy == bundled(
         "radiologist-10-day-antiplatelet+inline",
         antiplatelet_hold_days=10,
+        approval=SEED_APPROVAL,
         inr_max=1.3,
         inr_check_day=0,
+        inline=("inr_max", "inr_check_day"),
     )
 
 
@@ -857,8 +875,9 @@ def test_inline_policy_without_profile():
         aspirin_before_intermediate=None,
         variants=(("glp1-ra", "asa-2023"),),
         bleeding_risk=(("tfesi-lumbar", BleedingRisk.HIGH),),
+        inline=("aspirin_before_intermediate", "variants", "bleeding_risk"),
     )
-    assert named == Policy(name="ward-7", inr_max=1.4)
+    assert named == Policy(name="ward-7", inr_max=1.4, inline=("inr_max",))
 
 
 def test_inline_lab_and_bridging_settings():
@@ -884,6 +903,14 @@ def test_inline_lab_and_bridging_settings():
         bridging_agent="dalteparin",
         bridging_regimen="once-daily",
         bridging_times=(time(18),),
+        inline=(
+            "lab_weekdays",
+            "lab_country",
+            "lab_subdivision",
+            "bridging_agent",
+            "bridging_regimen",
+            "bridging_times",
+        ),
     )
 
 

@@ -47,6 +47,7 @@ import medplan
 from medplan import _uvicorn, cli, service
 from medplan.bridging import default_bridging_tables
 from medplan.care import default_care
+from medplan.clinical import default_clinical_checks
 from medplan.procedures import default_catalogue
 from medplan.thrombosis import default_risk_table
 
@@ -810,6 +811,7 @@ def test_version_names_what_the_plans_are_made_with(client):
             default_care().version,
             default_risk_table().version,
             *default_bridging_tables().versions,
+            default_clinical_checks().version,
         ],
         "policies_version": medplan.default_profiles().version,
     }
@@ -944,7 +946,7 @@ def test_serve_runs_uvicorn_with_nagle_off_and_workers_from_an_import_string(mon
 
 
 def test_medplan_serve_hands_uvicorn_its_options_and_exits_0_when_uvicorn_returns(monkeypatch, capsys):
-    """`medplan serve` runs one uvicorn server with the host, port, access log and policy file it was given, then exits 0 in silence."""
+    """`medplan serve` runs one uvicorn server with the host, port, access log and policy file it was given, says where its API document and page are, then exits 0."""
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append((app, options)))
     Path("clinic.toml").write_text('[profiles.dr-jones]\ndescription = "Dr Jones."\ninr_max = 1.3\n', encoding="utf-8")
@@ -952,12 +954,41 @@ def test_medplan_serve_hands_uvicorn_its_options_and_exits_0_when_uvicorn_return
 
     status = cli.main(["serve", "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--policies", "clinic.toml"])
 
-    assert (status, *capsys.readouterr()) == (0, "", "")
+    assert (status, *capsys.readouterr()) == (
+        0,
+        "",
+        (
+            f"medplan serve: http://127.0.0.1:{port}\n"
+            f"  API (OpenAPI 3.1): http://127.0.0.1:{port}/openapi.json\n"
+            f"  Pharmacist page:   http://127.0.0.1:{port}/pharmacist\n"
+        ),
+    )
     [(app, options)] = calls
     assert {name: options[name] for name in ("host", "port", "access_log", "log_level")} == {
         "host": "127.0.0.1", "port": port, "access_log": False, "log_level": "info"}
     assert "workers" not in options
     assert app.state.medplan.profiles.names == ("dr-jones",)
+
+
+def test_serve_says_where_the_page_is_only_once_the_data_has_loaded(monkeypatch, capsys):
+    """serve() prints the addresses to the stream it is given after the checks, so a failed start prints none, and prints nothing without a stream."""
+    monkeypatch.setattr(uvicorn, "run", lambda *_, **__: None)
+    port = free_port()
+
+    service.serve(host="0.0.0.0", port=port)  # noqa: S104 - never bound: uvicorn.run is replaced
+    quiet = capsys.readouterr()
+    service.serve(host="0.0.0.0", port=port, out=sys.stdout)  # noqa: S104 - never bound
+    told = capsys.readouterr().out
+    with pytest.raises(medplan.TableError):
+        service.serve(port=port, table_path="missing.csv", out=sys.stdout)
+
+    assert (quiet.out, quiet.err) == ("", "")
+    assert told.splitlines() == [
+        f"medplan serve: http://127.0.0.1:{port} (every address of this machine)",
+        f"  API (OpenAPI 3.1): http://127.0.0.1:{port}/openapi.json",
+        f"  Pharmacist page:   http://127.0.0.1:{port}/pharmacist",
+    ]
+    assert capsys.readouterr().out == ""
 
 
 def test_serve_on_a_host_that_is_not_an_address_exits_2_in_one_line(monkeypatch, capsys):
@@ -991,7 +1022,7 @@ def test_medplan_serve_stopped_by_a_signal_exits_0_and_puts_the_handlers_back(mo
     with caplog.at_level(logging.INFO, logger="medplan"):
         status = cli.main(["serve", "--port", str(free_port())])
 
-    assert (status, *capsys.readouterr()) == (0, "", "")
+    assert (status, capsys.readouterr().out) == (0, "")
     assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [("medplan.service", "INFO", "medplan serve stopped")]
     assert signal.getsignal(signum) is before
 
