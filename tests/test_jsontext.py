@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from medplan import jsontext
 from medplan.exceptions import InputError
 from medplan.jsontext import (
     DuplicateKeyError,
@@ -114,3 +118,48 @@ def test_a_request_must_be_an_object():
     """A JSON array or text is not a request."""
     with pytest.raises(InputError, match=r"^request: must be a JSON object$"):
         request_object([])
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=4), children, min_size=1, max_size=3),
+    max_leaves=10,
+)
+
+
+def objects_in(value: object, path: str = "") -> list[tuple[str, dict]]:
+    """Every object inside ``value`` with its path, in the order of the text."""
+    if isinstance(value, dict):
+        found = [(path, value)]
+        for key, item in value.items():
+            shown = jsontext._shown(key)  # noqa: SLF001 - how a path shows a key
+            found += objects_in(item, f"{path}.{shown}" if path else shown)
+        return found
+    if isinstance(value, list):
+        return [pair for index, item in enumerate(value) for pair in objects_in(item, f"{path}[{index}]")]
+    return []
+
+
+def dumped(value: object, target: dict) -> str:
+    """``value`` as JSON text, with ``target``'s first key given again at its end."""
+    if isinstance(value, dict):
+        members = [f"{json.dumps(k)}: {dumped(v, target)}" for k, v in value.items()]
+        if value is target:
+            members.append(f"{json.dumps(next(iter(value)))}: null")
+        return "{" + ", ".join(members) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(dumped(item, target) for item in value) + "]"
+    return json.dumps(value)
+
+
+@given(value=json_values.filter(lambda v: bool(objects_in(v))), data=st.data())
+def test_a_key_given_twice_anywhere_is_named_by_its_path(value, data):
+    """Whatever the nesting, the one key given twice is refused with its path; the same text without it decodes."""
+    path, target = data.draw(st.sampled_from(objects_in(value)))
+    key = jsontext._shown(next(iter(target)))  # noqa: SLF001
+
+    with pytest.raises(DuplicateKeyError) as excinfo:
+        decode(dumped(value, target), "stdin")
+
+    assert excinfo.value.field == (f"{path}.{key}" if path else key)
+    assert decode(json.dumps(value), "stdin") == value
