@@ -15,7 +15,10 @@
     ["therapeutic", "Therapeutic"], ["daily", "Daily"], ["weekly", "Weekly"]];
   const ROUTES = [["", "Not given"], ["oral", "Oral"], ["iv", "IV (infusion)"], ["sc", "SC"]];
   const INDICATIONS = [["", "Not given"], ["primary-prevention", "Primary prevention"],
-    ["secondary-prevention", "Secondary prevention"]];
+    ["secondary-prevention", "Secondary prevention"], ["coronary-stent", "Coronary stent"],
+    ["acute-coronary-syndrome", "Acute coronary syndrome"], ["stroke-or-tia", "Stroke or TIA"],
+    ["peripheral-arterial-disease", "Peripheral arterial disease"]];
+  const STENT_TYPES = [["", "Not given"], ["drug-eluting", "Drug-eluting"], ["bare-metal", "Bare-metal"]];
 
   const form = document.getElementById("plan-form");
   const rowsBox = document.getElementById("medicine-rows");
@@ -117,6 +120,10 @@
         field("regimen", "Regimen", select("regimen", REGIMENS), " (optional)"),
         field("route", "Route", select("route", ROUTES), " (optional)"),
         field("indication", "Indication", select("indication", INDICATIONS), " (optional)"),
+        field("indication_date", "Date of the event", el("input", { id: `${id}-indication_date`,
+          type: "text", autocomplete: "off", placeholder: "YYYY-MM-DD", "data-field": "indication_date",
+          "data-kind": "text" }), " (stent, ACS, stroke)"),
+        field("stent_type", "Stent type", select("stent_type", STENT_TYPES), " (optional)"),
         field("days", "Weekdays", el("input", { id: `${id}-days`, type: "text", autocomplete: "off",
           "data-field": "days", "data-kind": "list", "aria-describedby": `${id}-days-hint` }),
           " (weekly medicines)")),
