@@ -230,8 +230,7 @@
         sentRows.push(row);
       }
     }
-    // Now, if not given: this moment, in UTC (the service reads the offset).
-    if (request.now === undefined) request.now = new Date().toISOString();
+    // Now, if not given: the service plans as of its own clock, and says so.
     return request;
   }
 
@@ -359,7 +358,7 @@
     booking.replaceChildren();
     if (plan.booking) {
       const pair = (term, ...definition) => booking.append(el("dt", {}, term), el("dd", {}, ...definition));
-      pair("Planned as of", timeEl(plan.booking.now));
+      pair("Planned as of", timeEl(plan.booking.now), plan.booking.now_source === "clock" ? " (the server's clock)" : "");
       pair("Tell the patient by", timeEl(plan.booking.notify_by));
       pair("Earliest start every hold allows", timeEl(plan.booking.earliest_start));
       pair("Booked too soon", plan.booking.too_soon ? "Yes: the date must change" : "No");
