@@ -10,42 +10,118 @@ See docs/request-and-plan.md for the request and plan contract; ``medplan.schema
 ``medplan.schema("plan")`` give it as JSON Schema.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from medplan._version import __version__
-from medplan.api import earliest, plan
-from medplan.exceptions import (
-    InputError,
-    MedplanError,
-    MissingExtraError,
-    PolicyError,
-    TableError,
-)
-from medplan.ics import render_ics
-from medplan.model import (
-    SCHEMA_VERSION,
-    Action,
-    BleedingRisk,
-    Booking,
-    BookingMedicine,
-    Check,
-    Divergence,
-    MedicationOrder,
-    MedicationPlan,
-    Patient,
-    Plan,
-    Policy,
-    Procedure,
-    Regimen,
-    Request,
-    Route,
-)
-from medplan.patient import render_calendar
-from medplan.planner import make_plan
-from medplan.profiles import Profile, Profiles, default_profiles, load_profiles
+
+# Imported now, not on first use: the function has its module's name, and
+# importing the module (as the CLI does) would bind medplan.recheck to the
+# module, not the function. It needs the planner, which every command loads.
 from medplan.recheck import Difference, Recheck, recheck
-from medplan.render import render_booking, render_json, render_text
-from medplan.request import parse_request
-from medplan.schemas import schema
-from medplan.table import Table, default_table, load_table
+
+# Each public name and the module it lives in. They are imported on first use
+# (PEP 562), so that ``medplan plan`` does not pay for the calendar, recheck,
+# schema or profile code it never runs: most of a one-shot command's time is
+# importing.
+_WHERE = {
+    "earliest": "api",
+    "plan": "api",
+    "InputError": "exceptions",
+    "MedplanError": "exceptions",
+    "MissingExtraError": "exceptions",
+    "PolicyError": "exceptions",
+    "TableError": "exceptions",
+    "render_ics": "ics",
+    **dict.fromkeys(
+        (
+            "SCHEMA_VERSION",
+            "Action",
+            "BleedingRisk",
+            "Booking",
+            "BookingMedicine",
+            "Check",
+            "Divergence",
+            "MedicationOrder",
+            "MedicationPlan",
+            "Patient",
+            "Plan",
+            "Policy",
+            "Procedure",
+            "Regimen",
+            "Request",
+            "Route",
+        ),
+        "model",
+    ),
+    "render_calendar": "patient",
+    "make_plan": "planner",
+    "Profile": "profiles",
+    "Profiles": "profiles",
+    "default_profiles": "profiles",
+    "load_profiles": "profiles",
+    "render_booking": "render",
+    "render_json": "render",
+    "render_text": "render",
+    "parse_request": "request",
+    "schema": "schemas",
+    "Table": "table",
+    "default_table": "table",
+    "load_table": "table",
+}
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - any of the public names
+    module = _WHERE.get(name)
+    if module is None:
+        msg = f"module 'medplan' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(f"medplan.{module}"), name)
+    globals()[name] = value  # the next look-up is a plain module attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})
+
+
+if TYPE_CHECKING:  # what the names are, for type checkers and editors
+    from medplan.api import earliest, plan
+    from medplan.exceptions import (
+        InputError,
+        MedplanError,
+        MissingExtraError,
+        PolicyError,
+        TableError,
+    )
+    from medplan.ics import render_ics
+    from medplan.model import (
+        SCHEMA_VERSION,
+        Action,
+        BleedingRisk,
+        Booking,
+        BookingMedicine,
+        Check,
+        Divergence,
+        MedicationOrder,
+        MedicationPlan,
+        Patient,
+        Plan,
+        Policy,
+        Procedure,
+        Regimen,
+        Request,
+        Route,
+    )
+    from medplan.patient import render_calendar
+    from medplan.planner import make_plan
+    from medplan.profiles import Profile, Profiles, default_profiles, load_profiles
+    from medplan.render import render_booking, render_json, render_text
+    from medplan.request import parse_request
+    from medplan.schemas import schema
+    from medplan.table import Table, default_table, load_table
 
 __all__ = [
     "SCHEMA_VERSION",

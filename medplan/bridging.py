@@ -81,6 +81,7 @@ STEPS: dict[str, tuple[str, float, float]] = {
     "lmwh_last_dose_hours": ("hours", 12, 48),
     "lmwh_restart_low_hours": ("hours", 4, 96),
     "lmwh_restart_high_hours": ("hours", 24, 120),
+    "lmwh_restart_high_until_hours": ("hours", 24, 120),
     "postop_inr_day": ("day", 1, 14),
     "lmwh_stop_inr_above": ("INR", 1.5, 3.0),
     "second_postop_inr_day": ("day", 2, 21),
@@ -327,6 +328,9 @@ def parse_pathway(
         raise TableError(file, None, "step", f"missing steps: {', '.join(missing)}")
     if steps["vitamin_k_mg_min"].value > steps["vitamin_k_mg_max"].value:
         raise TableError(file, None, "value", "vitamin_k_mg_min must not be above vitamin_k_mg_max")
+    if steps["lmwh_restart_high_hours"].value >= steps["lmwh_restart_high_until_hours"].value:
+        problem = "lmwh_restart_high_hours must be below lmwh_restart_high_until_hours (a window)"
+        raise TableError(file, None, "value", problem)
     return steps, version
 
 

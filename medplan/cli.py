@@ -34,9 +34,7 @@ from medplan.exceptions import (
     PolicyError,
     TableError,
 )
-from medplan.ics import render_ics
 from medplan.model import ClinicRule, Plan
-from medplan.patient import render_calendar
 from medplan.procedures import default_catalogue
 from medplan.profiles import Profiles, default_profiles, load_profiles
 from medplan.recheck import recheck
@@ -62,13 +60,28 @@ EXIT_TABLE = 3
 EXIT_MISSING_EXTRA = 69
 EXIT_INTERNAL = 70
 
+
+# The patient's renderers are imported only when asked for: a one-shot
+# command's time is mostly imports (uuid, for one, loads platform).
+def _render_calendar(plan: Plan) -> str:
+    from medplan.patient import render_calendar  # noqa: PLC0415 - see above
+
+    return render_calendar(plan)
+
+
+def _render_ics(plan: Plan) -> str:
+    from medplan.ics import render_ics  # noqa: PLC0415 - see above
+
+    return render_ics(plan)
+
+
 # What --format prints: the pharmacist's text, the JSON contract, and what the
 # patient receives (the day-by-day calendar in words, and an iCalendar file).
 RENDERERS: dict[str, Callable[[Plan], str]] = {
     "text": render_text,
     "json": render_json,
-    "calendar": render_calendar,
-    "ics": render_ics,
+    "calendar": _render_calendar,
+    "ics": _render_ics,
 }
 
 # A request lists a handful of medicines; anything this large is not one.

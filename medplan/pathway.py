@@ -229,6 +229,21 @@ def _injections(
             procedure.finish, int(tables.step(restart_step).value), times, zone
         ),
     )
+    if procedure.bleeding_risk is BleedingRisk.HIGH:
+        # After a high-risk procedure the restart is a window (48 to 72
+        # hours): a first injection past its end is a question, not a date.
+        until = int(tables.step("lmwh_restart_high_until_hours").value)
+        closes = schedule.elapsed(procedure.finish, until, zone)
+        if restart.timestamp() > closes.timestamp():
+            opens = schedule.elapsed(procedure.finish, int(tables.step(restart_step).value), zone)
+            why = (
+                f"no injection time of therapeutic {dose.drug} falls in the restart window "
+                f"{tables.step(restart_step).value:g}-{until} hours after a high-bleeding-risk "
+                f"procedure: from {opens:%Y-%m-%d %H:%M} until {closes:%Y-%m-%d %H:%M} ({zone.key}); "
+                f"the first is {restart:%Y-%m-%d %H:%M}: choose the first injection's time inside "
+                "the window with the prescriber"
+            )
+            return _Injections((), (), why)
     first_day = tables.days("lmwh_start_day")
     start_day = day0 + timedelta(days=first_day)
     first = schedule.scheduled_dose(start_day, times[0], zone)
@@ -371,7 +386,9 @@ def plan_anticoagulation(
         risk_table: The thrombotic-risk table.
         tables: The bridging dose table and the pathway's numbers.
         plan_medicine: Plans one medicine as the planner would (for the
-            bridging heparin, so its hold follows the same table and policy).
+            bridging heparin, so its hold follows the same table and policy),
+            taking a restart window's start as a floor but not its end: the
+            pathway's own window governs the bridging restart.
 
     Returns:
         The pathway's record, its dated events and its questions.

@@ -248,6 +248,7 @@ def _answer(rule: DrugClassRule, risk: BleedingRisk, policy: Policy) -> tuple[ob
         action,
         policed.hold,
         tier.resume,
+        tier.resume_until,
         rule.check_test,
         rule.check_max,
         rule.check_day,
@@ -587,6 +588,59 @@ class _Dated(AttrsRepr):
     checks: tuple[Check, ...]
     notes: tuple[str, ...]
     missing: str | None
+    # Set when the restart is a window and no usual dose falls inside it.
+    past_window: str | None = None
+
+
+def _window(
+    procedure: Procedure, resume: Interval, until: Interval
+) -> tuple[datetime, datetime, str]:
+    """A restart window's opening and closing instants, and its closing in words.
+
+    An hours window is closed at both ends: from ``resume`` to ``until`` real
+    hours after the procedure's end. A days window runs from day +``resume``
+    (not before the procedure ends) to the end of day +``until``; its closing
+    instant is the first instant of the day after, which no dose may reach.
+    """
+    zone, finish = procedure.zone, procedure.finish
+    if resume.unit is Unit.HOURS:
+        closes = schedule.elapsed(finish, until.amount, zone)
+        return schedule.elapsed(finish, resume.amount, zone), closes, say_when(closes)
+    opens = max(
+        schedule.start_of_day(procedure.day0 + timedelta(days=resume.amount), zone),
+        finish,
+        key=lambda d: d.timestamp(),
+    )
+    last_day = procedure.day0 + timedelta(days=until.amount)
+    closes = schedule.start_of_day(last_day + timedelta(days=1), zone)
+    return opens, closes, f"the end of {say_date(last_day)}"
+
+
+def _past_window(
+    procedure: Procedure, resume: Interval, until: Interval, restart: datetime, drug: str
+) -> str | None:
+    """Why the restart cannot be planned, when it falls after the window's end; else None.
+
+    Compared on UTC instants (``timestamp``): wall clocks in one zone ignore
+    ``fold`` in the hour the clocks go back.
+    """
+    opens, closes, said = _window(procedure, resume, until)
+    late = restart.timestamp() > closes.timestamp() or (
+        resume.unit is Unit.DAYS and restart.timestamp() == closes.timestamp()
+    )
+    if not late:
+        return None
+    window = (
+        f"{resume.amount}-{until.amount} hours"
+        if resume.unit is Unit.HOURS
+        else f"day +{resume.amount} to day +{until.amount}"
+    )
+    return (
+        f"no usual dose of {drug} falls in its restart window ({window} after the procedure): "
+        f"from {say_when(opens)} until {said} ({procedure.zone.key}); the first usual dose is "
+        f"{say_when(restart)}, after the window: choose a restart time inside the window with "
+        "the prescriber, or confirm the later dose"
+    )
 
 
 def _date_hold(
@@ -597,8 +651,14 @@ def _date_hold(
     order: MedicationOrder,
     request: Request,
     drug: str,
+    until: Interval | None = None,
 ) -> _Dated:
-    """Date a hold: the last dose, the doses omitted, the checks and the restart."""
+    """Date a hold: the last dose, the doses omitted, the checks and the restart.
+
+    With ``until``, the restart is a window from ``resume`` to ``until``: the
+    first usual dose at or after its start, and no restart at all (a question
+    for the pharmacist, :func:`_past_window`) when that dose is after its end.
+    """
     procedure, policy = request.procedure, request.policy
     resume_next_day = bool(
         rule.group and rule.group.is_anticoagulant and policy.anticoagulant_resume_next_day
@@ -620,7 +680,11 @@ def _date_hold(
             f"Restarted no earlier than the day after the procedure (clinic policy {policy.name!r})."
         )
     checks, check_notes = _checks(rule, policy, procedure)
-    return _Dated(timing, checks, (*notes, *check_notes), None)
+    past = None
+    if until is not None:
+        assert timing.resume is not None  # noqa: S101 - a dated timing has a restart
+        past = _past_window(procedure, resume, until, timing.resume, drug)
+    return _Dated(timing, checks, (*notes, *check_notes), None, past)
 
 
 def _place(
@@ -662,7 +726,15 @@ def _place(
     return resolution, rule
 
 
-def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> MedicationPlan:
+def _plan_medication(
+    order: MedicationOrder, request: Request, table: Table, *, window_ends: bool = True
+) -> MedicationPlan:
+    """One medicine's plan.
+
+    With ``window_ends`` False a restart window's end is not enforced, only
+    its start: the bridging pathway uses the row's restart as a floor under
+    its own window (:mod:`medplan.pathway`), which it checks itself.
+    """
     placed = _place(order, request, table)
     if isinstance(placed, MedicationPlan):
         return placed
@@ -680,10 +752,20 @@ def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> 
     # and its restart together (both or neither).
     dated = _Dated(_Timing(None, None, (), ()), (), (), None)  # pragma: no mutate
     if hold is not None and tier.resume is not None:  # pragma: no mutate
-        dated = _date_hold(rule, hold, tier.resume, order=order, request=request, drug=drug)
+        dated = _date_hold(
+            rule,
+            hold,
+            tier.resume,
+            order=order,
+            request=request,
+            drug=drug,
+            until=tier.resume_until if window_ends else None,
+        )
         notes += dated.notes
         if dated.missing is not None:
             reasons.append(dated.missing)
+        if dated.past_window is not None:
+            reasons.append(dated.past_window)
     if rule.note:
         notes.append(rule.note)
     action = Action.REVIEW if reasons else tier.action
@@ -704,7 +786,8 @@ def _plan_medication(order: MedicationOrder, request: Request, table: Table) -> 
         last_dose=dated.timing.last_dose,
         omitted_doses=dated.timing.omitted,
         checks=dated.checks,
-        resume=dated.timing.resume,
+        # A restart after the window's end is never shown as a date.
+        resume=dated.timing.resume if dated.past_window is None else None,
         instruction=instruction,
         review_reason="; ".join(reasons) or None,
         rule_id=rule.rule_id,
@@ -943,7 +1026,7 @@ def make_plan(
         plans,
         risk_table=default_risk_table() if risk_table is None else risk_table,
         tables=default_bridging_tables() if bridging is None else bridging,
-        plan_medicine=lambda order: _plan_medication(order, request, table),
+        plan_medicine=lambda order: _plan_medication(order, request, table, window_ends=False),
     )
     reasons += pathway.reasons
     if request.procedure.review_reason is not None:

@@ -39,7 +39,11 @@ Columns, in any order (every one must be present, no others):
   :mod:`medplan.schedule`); required for hold, allowed for review (a
   proposal), empty for continue.
 - ``{tier}_resume``: time before restarting, ``N days`` (day +N) or
-  ``N hours``; required with a hold.
+  ``N hours``, a minimum; or a window ``A-B days`` (day +A to day +B) or
+  ``A-B hours``, where the source gives a range: the restart is the first
+  usual dose inside it, and a medicine with no usual dose inside it goes to
+  review rather than past its end (see :mod:`medplan.schedule`). Required
+  with a hold.
 - ``check_test``, ``check_max``, ``check_day``: a test before the procedure,
   its highest acceptable value and the day it is done (``INR``, ``1.5``, ``-1``).
 - ``group``: what a clinic policy acts on: ``oral-anticoagulant``,
@@ -150,6 +154,8 @@ _MAX_DAYS = 60
 _MAX_HOURS = 24 * _MAX_DAYS
 _MAX_CRCL = 1000.0
 _INTERVAL = re.compile(r"(\d{1,4}) (day|days|hour|hours)")
+# A restart the source gives as a range: "48-72 hours", "2-3 days".
+_WINDOW = re.compile(r"(\d{1,4})-(\d{1,4}) (day|days|hour|hours)")
 _ATC = re.compile(r"[A-Z][0-9]{2}[A-Z]{2}[0-9]{2}")
 # A row with this guideline holds under every procedure guideline.
 ANY_GUIDELINE = "*"
@@ -204,6 +210,9 @@ class TierRule(AttrsRepr):
     action: Action
     hold: Interval | None
     resume: Interval | None
+    # The window's end when the source gives the restart as a range (resume
+    # is then its start); None when the restart is a minimum.
+    resume_until: Interval | None = None
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -266,7 +275,7 @@ class DrugClassRule(AttrsRepr):
         elif tier.hold is not None:
             parts.append(f"last dose {tier.hold} before")
         if tier.resume is not None:
-            parts.append(f"resume {_describe_resume(tier.resume)}")
+            parts.append(f"resume {_describe_resume(tier.resume, tier.resume_until)}")
         if self.check_test is not None:
             parts.append(f"{self.check_test} <= {self.check_max:g} on day {self.check_day}")
         return "; ".join(parts)
@@ -277,7 +286,11 @@ class DrugClassRule(AttrsRepr):
 _NO_HOLD = Interval(0, Unit.DAYS)
 
 
-def _describe_resume(resume: Interval) -> str:
+def _describe_resume(resume: Interval, until: Interval | None) -> str:
+    if until is not None:
+        if resume.unit is Unit.DAYS:
+            return f"in the window day +{resume.amount} to day +{until.amount}"
+        return f"in the window {resume.amount}-{until.amount} hours after"
     if resume.unit is Unit.DAYS:
         return f"day +{resume.amount}"
     return f"{resume} after"
@@ -369,12 +382,31 @@ def _interval(column: str, raw: str) -> Interval | None:
     return Interval(amount, unit)
 
 
+def _resume_cell(column: str, raw: str) -> tuple[Interval | None, Interval | None]:
+    """A restart: a minimum (``24 hours``), or a window (``48-72 hours``) as its start and end."""
+    match = _WINDOW.fullmatch(raw)
+    if match is None:
+        if raw and _INTERVAL.fullmatch(raw) is None:
+            problem = (
+                f"must be 'N days', 'N hours' or a window 'A-B days' or 'A-B hours' (got {raw!r})"
+            )
+            raise RowError(column, problem)
+        return _interval(column, raw), None
+    low, high = (_interval(column, f"{n} {match.group(3)}") for n in match.group(1, 2))
+    assert low is not None  # noqa: S101 - both ends matched the pattern
+    assert high is not None  # noqa: S101
+    if low.amount >= high.amount:
+        problem = f"a window must end after it starts (got {raw!r})"
+        raise RowError(column, problem)
+    return low, high
+
+
 def _tier(cells: Mapping[str, str], risk: BleedingRisk) -> TierRule:
     prefix = risk.value
     action = enum_cell(Action, f"{prefix}_action", cells[f"{prefix}_action"])
     assert action is not None  # noqa: S101 - _enum without optional never returns None
     hold = _interval(f"{prefix}_hold", cells[f"{prefix}_hold"])
-    resume = _interval(f"{prefix}_resume", cells[f"{prefix}_resume"])
+    resume, resume_until = _resume_cell(f"{prefix}_resume", cells[f"{prefix}_resume"])
     if action is Action.HOLD and hold is None:
         raise RowError(f"{prefix}_hold", "must give the hold when the action is hold")
     if action is Action.HOLD and resume is None:
@@ -387,7 +419,7 @@ def _tier(cells: Mapping[str, str], risk: BleedingRisk) -> TierRule:
         raise RowError(f"{prefix}_resume", "must give the restart when a hold is given")
     if resume is not None and hold is None:
         raise RowError(f"{prefix}_hold", "must give the hold when a restart is given")
-    return TierRule(action=action, hold=hold, resume=resume)
+    return TierRule(action=action, hold=hold, resume=resume, resume_until=resume_until)
 
 
 def _renal_band(

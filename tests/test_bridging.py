@@ -316,7 +316,8 @@ def test_a_broken_dose_table_is_refused(text, message):
 
 STEP_NAMES = (
     "baseline_inr_day, lmwh_start_day, lmwh_last_dose_hours, lmwh_restart_low_hours, "
-    "lmwh_restart_high_hours, postop_inr_day, lmwh_stop_inr_above, second_postop_inr_day, "
+    "lmwh_restart_high_hours, lmwh_restart_high_until_hours, postop_inr_day, lmwh_stop_inr_above, "
+    "second_postop_inr_day, "
     "vitamin_k_inr_below, vitamin_k_mg_min, vitamin_k_mg_max"
 )
 

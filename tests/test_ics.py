@@ -95,15 +95,15 @@ def test_lines_end_in_crlf_and_are_folded_to_75_octets():
 
 
 def test_calendar_properties_and_one_event_per_dated_step():
-    """The calendar names medplan and its version, and holds one event per timeline step: 2 last doses, 4 tests, 12 injections, the procedure and 2 restarts."""
+    """The calendar names medplan and its version, and holds one event per timeline step: 2 last doses, 4 tests, 14 injections, the procedure and 2 restarts."""
     result = medplan.plan(example("warfarin-bridging-mitral-valve"))
     calendar = parse(medplan.render_ics(result))
 
     assert str(calendar["VERSION"]) == "2.0"
     assert str(calendar["PRODID"]) == f"-//medplan//medplan {medplan.__version__}//EN"
     kinds = [action(e).split("/")[0] for e in calendar.walk("VEVENT")]
-    assert len(kinds) == len(result.timeline) == 21
-    assert {k: kinds.count(k) for k in set(kinds)} == {"last-dose": 2, "test": 4, "injection": 12, "procedure": 1, "restart": 2}
+    assert len(kinds) == len(result.timeline) == 23
+    assert {k: kinds.count(k) for k in set(kinds)} == {"last-dose": 2, "test": 4, "injection": 14, "procedure": 1, "restart": 2}
 
 
 def test_action_keys_name_each_step_without_its_date():
@@ -151,7 +151,7 @@ def test_timed_steps_are_in_the_patients_zone_never_floating_or_utc():
 
 
 def test_hand_checked_start_times():
-    """Warfarin's last dose is 23 December at 18:00, the procedure 29 December at 09:00, the first injection after it 1 January at 20:00 and the restarts 30 December at 18:00 and 20:00, London time."""
+    """Warfarin's last dose is 23 December at 18:00, the procedure 29 December at 09:00, the first injection after it 31 December at 20:00 (59 hours, inside the 48-72 hour window) and the restarts 30 December at 18:00 and 20:00, London time."""
     found = by_key(bridging_ics())
 
     assert found["last-dose/Warfarin/1"].decoded("DTSTART") == datetime(2026, 12, 23, 18, 0, tzinfo=LONDON)
@@ -159,7 +159,7 @@ def test_hand_checked_start_times():
     assert found["procedure"].decoded("DTSTART") == datetime(2026, 12, 29, 9, 0, tzinfo=LONDON)
     assert found["restart/Warfarin/1"].decoded("DTSTART") == datetime(2026, 12, 30, 18, 0, tzinfo=LONDON)
     assert found["restart/Ibuprofen/1"].decoded("DTSTART") == datetime(2026, 12, 30, 20, 0, tzinfo=LONDON)
-    assert found["injection/enoxaparin/day+3/1"].decoded("DTSTART") == datetime(2027, 1, 1, 20, 0, tzinfo=LONDON)
+    assert found["injection/enoxaparin/day+2/1"].decoded("DTSTART") == datetime(2026, 12, 31, 20, 0, tzinfo=LONDON)
 
 
 def test_blood_tests_are_all_day_events_on_their_dates():

@@ -158,3 +158,63 @@ def test_the_all_extra_brings_every_optional_feature():
     assert "all" in metadata.get_all("Provides-Extra")
     assert by_extra["all"] == by_extra["calendar"] | by_extra["fhir"] | by_extra["server"]
     assert {"icalendar>=6.1", "fhir-resources>=8.0", "starlette>=1.7", "uvicorn>=0.50"} <= by_extra["all"]
+
+
+_EAGER = {"__version__", "Difference", "Recheck", "recheck"}
+
+
+@pytest.mark.parametrize("name", sorted(set(medplan.__all__) - _EAGER))
+def test_every_public_name_is_imported_on_demand(name):
+    """Each public name has a module to import it from on first use (the package imports lazily)."""
+    assert name in medplan._WHERE  # noqa: SLF001 - the table the package's __getattr__ reads
+
+
+def test_recheck_is_the_function_after_its_module_is_imported():
+    """``medplan.recheck`` stays the function once ``medplan.recheck`` the module is imported (the CLI imports it)."""
+    import medplan.recheck  # noqa: PLC0415 - importing it is the test
+
+    assert callable(medplan.recheck)
+    assert medplan.recheck.__name__ == "recheck"
+
+
+def test_an_unknown_name_is_an_attribute_error():
+    """A name the package does not have raises AttributeError, as a module without __getattr__ would."""
+    with pytest.raises(AttributeError, match=r"^module 'medplan' has no attribute 'plna'$"):
+        medplan.plna  # noqa: B018 - the look-up is the test
+
+
+def test_dir_lists_the_public_names_before_their_first_use():
+    """``dir(medplan)`` lists every public name, imported yet or not, as editors complete them."""
+    assert set(medplan.__all__) <= set(dir(medplan))
+
+
+# Run in a fresh interpreter: this test session has imported everything already.
+_IMPORTED_BY_PLAN = """
+import contextlib, io, sys
+import medplan.cli
+example = sys.argv[1]
+with contextlib.redirect_stdout(io.StringIO()):
+    status = medplan.cli.main(["plan", example, "--format", "json"])
+print(status, " ".join(sorted(m for m in sys.modules if m.startswith("medplan"))))
+"""
+
+
+def test_plan_command_imports_only_what_it_needs(tmp_path):
+    """``medplan plan`` imports neither the calendar, iCalendar, schema nor service code: start-up is mostly imports."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    example = str(PACKAGE / "examples" / "nerve-root-sleeve-injection.json")
+    # From elsewhere than the checkout, so the interpreter imports the installed package.
+    result = subprocess.run(  # noqa: S603 - this interpreter, and a script of this file's
+        [sys.executable, "-c", _IMPORTED_BY_PLAN, example],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    status, *modules = result.stdout.split()
+    assert status == "0", result.stderr
+    unneeded = {"medplan.ics", "medplan.patient", "medplan.schemas"}
+    assert {"medplan.service", "medplan.fhir", *unneeded}.isdisjoint(modules)
+    assert "medplan.render" in modules

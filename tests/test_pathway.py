@@ -74,7 +74,9 @@ def enox(dose, *moments):
 CASES = [
     # Mitral valve, high risk: bridge, enoxaparin 1 mg/kg x 82 kg = 82 -> 80 mg twice daily.
     # Day -1 (Mon 28 Dec) is a bank holiday and 25-27 are closed: the INR goes to Thu 24 Dec.
-    # 72 h after 09:00 Tue 29 Dec is 09:00 Fri 1 Jan -> 20:00. Day +4 is Sat 2 Jan -> Mon 4 Jan.
+    # High risk: the restart window is 48-72 h after 09:00 Tue 29 Dec (BRIDGE; ASH day +2 or +3), 09:00
+    # Thu 31 Dec to 09:00 Fri 1 Jan: the first injection is 20:00 Thu 31 Dec (59 h), then every 12 h.
+    # Day +4 is Sat 2 Jan -> Mon 4 Jan.
     pytest.param(HIGH, MITRAL, ThromboticRisk.HIGH, Bridging.BRIDGE, [
         ("2026-12-22", "test", None),
         ("2026-12-23T18:00:00+00:00", "last-dose", None),
@@ -83,7 +85,8 @@ CASES = [
               "2026-12-27T20:00:00+00:00", "2026-12-28T08:00:00+00:00"),
         ("2026-12-29T09:00:00+00:00", "procedure", None),
         ("2026-12-30T18:00:00+00:00", "restart", None),
-        *enox(80, "2027-01-01T20:00:00+00:00", "2027-01-02T08:00:00+00:00", "2027-01-02T20:00:00+00:00",
+        *enox(80, "2026-12-31T20:00:00+00:00", "2027-01-01T08:00:00+00:00", "2027-01-01T20:00:00+00:00",
+              "2027-01-02T08:00:00+00:00", "2027-01-02T20:00:00+00:00",
               "2027-01-03T08:00:00+00:00", "2027-01-03T20:00:00+00:00"),
         ("2027-01-04", "test", None),
         *enox(80, "2027-01-04T08:00:00+00:00", "2027-01-04T20:00:00+00:00"),
@@ -126,8 +129,8 @@ CASES = [
     ], id="af-intermediate"),
     # VTE two months ago: high risk, bridge. CrCl 25 (at or below 30): enoxaparin 1 mg/kg once daily,
     # 95 mg halfway between 90 and 100 -> 90 mg; the last injection before is half the daily dose,
-    # 47.5 -> 50 mg. Once daily at 08:00. High: 72 h after 09:00 Tue 29 Dec is 09:00 Fri 1 Jan -> 08:00
-    # Sat 2 Jan.
+    # 47.5 -> 50 mg. Once daily at 08:00. High: the 48-72 h window runs from 09:00 Thu 31 Dec to 09:00
+    # Fri 1 Jan, and holds the 08:00 injection on Fri 1 Jan (71 h).
     pytest.param(HIGH, vte("2026-10-29"), ThromboticRisk.HIGH, Bridging.BRIDGE, [
         ("2026-12-22", "test", None),
         ("2026-12-23T18:00:00+00:00", "last-dose", None),
@@ -136,7 +139,7 @@ CASES = [
         *enox(50, "2026-12-28T08:00:00+00:00"),
         ("2026-12-29T09:00:00+00:00", "procedure", None),
         ("2026-12-30T18:00:00+00:00", "restart", None),
-        *enox(90, "2027-01-02T08:00:00+00:00", "2027-01-03T08:00:00+00:00"),
+        *enox(90, "2027-01-01T08:00:00+00:00", "2027-01-02T08:00:00+00:00", "2027-01-03T08:00:00+00:00"),
         ("2027-01-04", "test", None),
         *enox(90, "2027-01-04T08:00:00+00:00"),
         ("2027-01-05", "test", None),
@@ -294,11 +297,12 @@ def test_a_pathway_starting_late_with_no_injection_before_says_so(tmp_path):
 
     injections = [e.at.isoformat() for e in plan.timeline if e.kind == "injection"]
     assert "No injection falls between day -2 and the last one allowed before the procedure." in plan.anticoagulation.notes
-    assert injections[0] == "2027-01-01T20:00:00+00:00"  # 72 hours after 09:00 Tue 29 Dec: the first after it
+    # The 48-72 h window after 09:00 Tue 29 Dec holds 20:00 Thu 31 Dec (59 h).
+    assert injections[0] == "2026-12-31T20:00:00+00:00"
 
 
 def test_an_inr_test_before_the_restart_leaves_no_injection_after(tmp_path):
-    """A pathway whose first INR after the procedure is on day +1, before the 72-hour restart: no injection is dated after the procedure."""
+    """A pathway whose first INR after the procedure is on day +1, before the restart 48 to 72 hours after: no injection is dated after the procedure."""
     plan = planned_with(booking(HIGH, MITRAL), pathway_with(tmp_path, postop_inr_day="1"))
 
     after = [e for e in plan.timeline if e.kind == "injection" and e.day >= 0]
@@ -370,7 +374,9 @@ def test_the_inr_tests_tell_the_patient_what_the_result_decides_not_the_vitamin_
 # --- properties ----------------------------------------------------------------------------------
 
 ZONES = ["Europe/London", "America/New_York", "Australia/Sydney", "Australia/Lord_Howe", "Australia/Perth"]
-RESTART_HOURS = {"low": 24, "intermediate": 24, "high": 72}
+RESTART_HOURS = {"low": 24, "intermediate": 24, "high": 48}
+# After a high-risk procedure the restart is a window that closes 72 hours after (BRIDGE; ASH day +2 or +3).
+WINDOW_CLOSES_HOURS = 72
 
 
 @st.composite
@@ -419,6 +425,9 @@ def test_bridging_never_overlaps_the_hold_and_never_restarts_early(request):
     after = [at for at in injections if at > procedure.start]
     if after:
         assert min(after).date() > procedure.day0  # the seed policy: anticoagulants not before day +1
+    if after and procedure.bleeding_risk.value == "high":
+        closes = procedure.finish.astimezone(ZoneInfo("UTC")) + timedelta(hours=WINDOW_CLOSES_HOURS)
+        assert min(after, key=lambda d: d.timestamp()).timestamp() <= closes.timestamp()
     warfarin = plan.medications[0]
     assert warfarin.resume.date() > procedure.day0
 

@@ -148,8 +148,10 @@ def test_bridging_days_list_injections_and_skipped_doses_in_time_order():
 
 
 def test_a_day_with_nothing_to_do_says_so():
-    """A day inside the calendar with no step (the mitral-valve example's 31 December, between the restarts and the first injection after) says there is nothing to change."""
-    found = days(medplan.render_calendar(medplan.plan(example("warfarin-bridging-mitral-valve"))))
+    """A day inside the calendar with no step (31 December, between the restarts and the first once-daily injection at 08:00 on 1 January, 71 hours after) says there is nothing to change."""
+    body = example("warfarin-bridging-mitral-valve")
+    body["policy"].update(bridging_regimen="once-daily", bridging_times=["08:00"])
+    found = days(medplan.render_calendar(medplan.plan(body)))
 
     assert found["Thursday 31 December 2026 (2 days after your procedure)"] == ["Nothing to change today."]
     assert list(found)[-1] == "Tuesday 5 January 2027 (7 days after your procedure)"

@@ -79,20 +79,22 @@ ROWS = [
     # 3 days off: last dose day -4; restart 24 h after 09:30 is after 18:00 on 9 Dec's eve.
     ("asra-acenocoumarol", A, "intermediate", "asra-pain-2018", med("Sintrom", "18:00"), None,
      "hold", "2026-12-04T18:00:00+08:00", "2026-12-09T18:00:00+08:00", [("INR", 1.5, "2026-12-07")]),
-    # 24 h before 09:30 on 8 Dec: the 08:00 dose on 7 Dec; 24 h after: 20:00 on 9 Dec.
+    # 24 h before 09:30 on 8 Dec: the 08:00 dose on 7 Dec. Restart in ASRA's 12-24 h window (21:30 day 0
+    # to 09:30 day +1): 08:00 on 9 Dec (22.5 h), also the seed's day +1.
     ("asra-enoxaparin-therapeutic", A, "intermediate", "asra-pain-2018",
      med("Clexane", "08:00", "20:00", regimen="therapeutic"), None,
-     "hold", "2026-12-07T08:00:00+08:00", "2026-12-09T20:00:00+08:00", []),
+     "hold", "2026-12-07T08:00:00+08:00", "2026-12-09T08:00:00+08:00", []),
     # 12 h before: 20:00 on 7 Dec; restart 4 h after is 20:00 day 0, the seed moves it to day +1.
     ("asra-enoxaparin-prophylactic-low", A, "low", "asra-pain-2018",
      med("Lovenox", "20:00", regimen="prophylactic"), None,
      "hold", "2026-12-07T20:00:00+08:00", "2026-12-09T20:00:00+08:00", []),
+    # Once daily at 08:00: the 12-24 h window (21:30 day 0 to 09:30 day +1) holds 08:00 on 9 Dec.
     ("asra-dalteparin-therapeutic-high", A, "high", "asra-pain-2018",
      med("Fragmin", "08:00", regimen="therapeutic"), None,
-     "hold", "2026-12-07T08:00:00+08:00", "2026-12-10T08:00:00+08:00", []),
+     "hold", "2026-12-07T08:00:00+08:00", "2026-12-09T08:00:00+08:00", []),
     ("asra-dalteparin-prophylactic", A, "intermediate", "asra-pain-2018",
      med("dalteparin", "08:00", regimen="prophylactic"), None,
-     "hold", "2026-12-07T08:00:00+08:00", "2026-12-10T08:00:00+08:00", []),
+     "hold", "2026-12-07T08:00:00+08:00", "2026-12-09T08:00:00+08:00", []),
     # An infusion stops 6 h before 09:30; restart 2 h after, moved to the start of day +1.
     ("asra-heparin-iv", A, "intermediate", "asra-pain-2018", med("heparin", route="iv"), None,
      "hold", "2026-12-08T03:30:00+08:00", "2026-12-09T00:00:00+08:00", []),
@@ -107,8 +109,9 @@ ROWS = [
     ("asra-aspirin-high", A, "high", "asra-pain-2018", med("aspirin", "08:00", indication="secondary-prevention"), None,
      "review", "2026-12-01T08:00:00+08:00", "2026-12-10T08:00:00+08:00", []),
     # Unconfirmed rows: review, with the proposal's dates.
+    # Clopidogrel's recalled 12-24 h restart window: 08:00 on 9 Dec (22.5 h after 09:30).
     ("asra-clopidogrel", A, "intermediate", "asra-pain-2018", med("Plavix", "08:00"), None,
-     "review", "2026-11-30T08:00:00+08:00", "2026-12-10T08:00:00+08:00", []),
+     "review", "2026-11-30T08:00:00+08:00", "2026-12-09T08:00:00+08:00", []),
     ("asra-prasugrel", A, "high", "asra-pain-2018", med("Effient", "08:00"), None,
      "review", "2026-11-27T08:00:00+08:00", "2026-12-10T08:00:00+08:00", []),
     ("asra-ticagrelor", A, "intermediate", "asra-pain-2018", med("Brilinta", "08:00", "20:00"), None,
@@ -128,23 +131,23 @@ ROWS = [
     # --- chest-2022, procedure B (the London spring-forward) ----------------------------
     # CrCl 80: well above every factor-Xa band's threshold (the thresholds are in CASES).
     # 2 days off before high risk: no dose 28-29 Mar or day 0; last 20:00 GMT on 27 Mar.
-    # Restart day +3 at 08:00 BST.
+    # Restart in PAUSE's day +2 to +3 window: the first dose on day +2, Wed 1 Apr at 08:00 BST.
     ("chest-apixaban-high", B, "high", "chest-2022", med("apixaban", "08:00", "20:00"), 80,
-     "hold", "2026-03-27T20:00:00+00:00", "2026-04-02T08:00:00+01:00", []),
+     "hold", "2026-03-27T20:00:00+00:00", "2026-04-01T08:00:00+01:00", []),
     ("chest-apixaban-intermediate-takes-high", B, "intermediate", "chest-2022",
      med("apixaban", "08:00", "20:00"), 80,
-     "hold", "2026-03-27T20:00:00+00:00", "2026-04-02T08:00:00+01:00", []),
+     "hold", "2026-03-27T20:00:00+00:00", "2026-04-01T08:00:00+01:00", []),
     ("chest-apixaban-low", B, "low", "chest-2022", med("apixaban", "08:00", "20:00"), 80,
      "hold", "2026-03-28T20:00:00+00:00", "2026-03-31T08:00:00+01:00", []),
     ("chest-rivaroxaban-low", B, "low", "chest-2022", med("rivaroxaban", "18:00"), 80,
      "hold", "2026-03-28T18:00:00+00:00", "2026-03-31T18:00:00+01:00", []),
     ("chest-edoxaban-high", B, "high", "chest-2022", med("Savaysa", "08:00"), 80,
-     "hold", "2026-03-27T08:00:00+00:00", "2026-04-02T08:00:00+01:00", []),
+     "hold", "2026-03-27T08:00:00+00:00", "2026-04-01T08:00:00+01:00", []),
     ("chest-dabigatran-crcl-80-low", B, "low", "chest-2022", med("dabigatran", "08:00", "20:00"), 80,
      "hold", "2026-03-28T20:00:00+00:00", "2026-03-31T08:00:00+01:00", []),
     # CrCl 30-50, high risk: 4 days off, last dose day -5.
     ("chest-dabigatran-crcl-40-high", B, "high", "chest-2022", med("dabigatran", "08:00", "20:00"), 40,
-     "hold", "2026-03-25T20:00:00+00:00", "2026-04-02T08:00:00+01:00", []),
+     "hold", "2026-03-25T20:00:00+00:00", "2026-04-01T08:00:00+01:00", []),
     ("chest-dabigatran-crcl-20", B, "high", "chest-2022", med("dabigatran", "08:00", "20:00"), 20,
      "review", None, None, []),
     # 5 days off: last dose day -6 (24 Mar, GMT); CHEST restarts the evening of day 0 and
@@ -154,25 +157,25 @@ ROWS = [
     ("chest-acenocoumarol", B, "low", "chest-2022", med("acenocoumarol", "18:00"), None,
      "hold", "2026-03-24T18:00:00+00:00", "2026-03-31T18:00:00+01:00", [("INR", 1.5, "2026-03-27")]),
     # 24 real hours before 08:00 BST on 30 Mar is 08:00 BST on 29 Mar, exactly a dose;
-    # 72 hours after is 08:00 BST on 2 Apr, exactly a dose.
+    # the 48-72 h window opens at 08:00 BST on 1 Apr, exactly a dose (the window includes its ends).
     ("chest-enoxaparin-therapeutic-high", B, "high", "chest-2022",
      med("enoxaparin", "08:00", "20:00", regimen="therapeutic"), None,
-     "hold", "2026-03-29T08:00:00+01:00", "2026-04-02T08:00:00+01:00", []),
+     "hold", "2026-03-29T08:00:00+01:00", "2026-04-01T08:00:00+01:00", []),
     ("chest-dalteparin-therapeutic-low", B, "low", "chest-2022",
      med("Fragmin", "08:00", regimen="therapeutic"), None,
      "hold", "2026-03-29T08:00:00+01:00", "2026-03-31T08:00:00+01:00", []),
     ("chest-enoxaparin-prophylactic", B, "high", "chest-2022",
      med("enoxaparin", "20:00", regimen="prophylactic"), None,
-     "review", "2026-03-29T20:00:00+01:00", "2026-04-02T20:00:00+01:00", []),
+     "review", "2026-03-29T20:00:00+01:00", "2026-04-01T20:00:00+01:00", []),
     # 12 h before 07:00 UTC on 30 Mar: the 08:00 BST dose on 29 Mar; restart 24 h after.
     ("chest-dalteparin-prophylactic-low", B, "low", "chest-2022",
      med("dalteparin", "08:00", regimen="prophylactic"), None,
      "review", "2026-03-29T08:00:00+01:00", "2026-03-31T08:00:00+01:00", []),
-    # Infusion: 6 h before 08:00 BST is 02:00 BST; restart 72 h after.
+    # Infusion: 6 h before 08:00 BST is 02:00 BST; restart when the 48-72 h window opens.
     ("chest-heparin-iv", B, "high", "chest-2022", med("heparin", route="iv"), None,
-     "hold", "2026-03-30T02:00:00+01:00", "2026-04-02T08:00:00+01:00", []),
+     "hold", "2026-03-30T02:00:00+01:00", "2026-04-01T08:00:00+01:00", []),
     ("chest-heparin-sc", B, "high", "chest-2022", med("heparin", "08:00", "20:00", route="sc"), None,
-     "review", "2026-03-29T08:00:00+01:00", "2026-04-02T08:00:00+01:00", []),
+     "review", "2026-03-29T08:00:00+01:00", "2026-04-01T08:00:00+01:00", []),
     ("chest-aspirin-low", B, "low", "chest-2022", med("aspirin", "08:00"), None,
      "continue", None, None, []),
     ("chest-aspirin-high", B, "high", "chest-2022", med("aspirin", "08:00"), None,
@@ -261,18 +264,19 @@ CASES = [
     Case("ticlopidine-intermediate", request(med("Ticlid", "08:00", "20:00")),
          "asra-pain-2018:ticlopidine", "review", "2026-11-27T20:00:00+08:00", "2026-12-09T20:00:00+08:00",
          reason=(f"rule asra-pain-2018:ticlopidine {UNCONFIRMED}",)),
-    # An infusion held 5 days is off by the start of day -5 (Thu 3 Dec 00:00); restart 12 h after 09:30.
+    # An infusion held 5 days is off by the start of day -5 (Thu 3 Dec 00:00); restart when the 8-12 h
+    # window opens, 8 h after 09:30.
     Case("abciximab-high", request(med("ReoPro", route="iv"), risk="high"),
-         "asra-pain-2018:abciximab", "review", "2026-12-03T00:00:00+08:00", "2026-12-08T21:30:00+08:00",
+         "asra-pain-2018:abciximab", "review", "2026-12-03T00:00:00+08:00", "2026-12-08T17:30:00+08:00",
          reason=("planned with the cardiologist", f"rule asra-pain-2018:abciximab {UNCONFIRMED}")),
-    # 24 real hours before 09:30 Tue 8 is 09:30 Mon 7; restart 12 h after is 21:30 Tue 8.
+    # 24 real hours before 09:30 Tue 8 is 09:30 Mon 7; the 8-12 h window opens at 17:30 Tue 8.
     Case("eptifibatide-high", request(med("Integrilin", route="iv"), risk="high"),
-         "asra-pain-2018:eptifibatide-tirofiban", "review", "2026-12-07T09:30:00+08:00", "2026-12-08T21:30:00+08:00",
+         "asra-pain-2018:eptifibatide-tirofiban", "review", "2026-12-07T09:30:00+08:00", "2026-12-08T17:30:00+08:00",
          reason=("planned with the cardiologist",)),
     # Procedure E (12:00 BST = 11:00 UTC on 29 March): 24 h before is 11:00 UTC = 11:00 GMT on Sat 28;
-    # 12 h after is 23:00 UTC = 00:00 BST on Mon 30.
+    # the 8-12 h window opens 8 h after, 19:00 UTC = 20:00 BST on Sun 29.
     Case("tirofiban-across-the-spring-forward", request(med("Aggrastat", route="iv"), at=E, risk="high"),
-         "asra-pain-2018:eptifibatide-tirofiban", "review", "2026-03-28T11:00:00+00:00", "2026-03-30T00:00:00+01:00",
+         "asra-pain-2018:eptifibatide-tirofiban", "review", "2026-03-28T11:00:00+00:00", "2026-03-29T20:00:00+01:00",
          reason=("planned with the cardiologist",)),
     # --- anticoagulants --------------------------------------------------------------------------------------
     # Unconfirmed 4 days: no dose Fri 4 - Mon 7; last on day -5, Thu 3 Dec 18:00. 24 h after 09:30 is
@@ -304,18 +308,19 @@ CASES = [
          reason=(f"rule asra-pain-2018:tinzaparin:therapeutic {UNCONFIRMED}",)),
     # --- CHEST factor-Xa renal bands, procedure B (Monday 30 March 2026, 08:00 London) -----------------------
     # The band is crcl_min <= CrCl < crcl_max: CrCl 25 is in apixaban's 25-up band. High risk: 2 days off,
-    # no dose Sat 28, Sun 29 or day 0; last Fri 27 Mar 20:00 GMT; restart day +3, Thu 2 Apr 08:00 BST.
+    # no dose Sat 28, Sun 29 or day 0; last Fri 27 Mar 20:00 GMT; restart in the day +2 to +3 window: the first
+    # dose on day +2, Wed 1 Apr 08:00 BST.
     # CrCl exactly 25: the AF table's band is "above 25", and a cut-off belongs to the band below (the
-    # longer hold), so as for 24.9: 5 days, Tue 24 Mar 20:00 GMT; day +3.
+    # longer hold), so as for 24.9: 5 days, Tue 24 Mar 20:00 GMT; day +2.
     Case("chest-apixaban-crcl-25-exactly", request(med("Eliquis", "08:00", "20:00"), at=B, risk="high",
                                                    guideline="chest-2022", crcl=25),
-         "chest-2022:apixaban:crcl-below-25", "review", "2026-03-24T20:00:00+00:00", "2026-04-02T08:00:00+01:00",
+         "chest-2022:apixaban:crcl-below-25", "review", "2026-03-24T20:00:00+00:00", "2026-04-01T08:00:00+01:00",
          reason=("1 to 3 extra days",)),
     # CrCl 24.9: review, proposing 5 days (no dose Wed 25 - Sun 29; last on day -6, Tue 24 Mar 20:00 GMT)
-    # and day +3 (Thu 2 Apr 08:00 BST).
+    # and day +2 (Wed 1 Apr 08:00 BST).
     Case("chest-apixaban-crcl-24.9-high", request(med("Eliquis", "08:00", "20:00"), at=B, risk="high",
                                                   guideline="chest-2022", crcl=24.9),
-         "chest-2022:apixaban:crcl-below-25", "review", "2026-03-24T20:00:00+00:00", "2026-04-02T08:00:00+01:00",
+         "chest-2022:apixaban:crcl-below-25", "review", "2026-03-24T20:00:00+00:00", "2026-04-01T08:00:00+01:00",
          reason=("1 to 3 extra days", "decide with the prescriber")),
     # Low risk: 4 days (no dose Thu 26 - Sun 29; last on day -5, Wed 25 Mar 20:00 GMT), day +1 (Tue 31 08:00 BST).
     Case("chest-apixaban-crcl-24.9-low", request(med("apixaban", "08:00", "20:00"), at=B, risk="low",
@@ -338,21 +343,21 @@ CASES = [
                                                     guideline="chest-2022", crcl=29.9),
          "chest-2022:rivaroxaban:crcl-below-30", "review", "2026-03-25T18:00:00+00:00", "2026-03-31T18:00:00+01:00",
          reason=("1 to 3 extra days",)),
-    # CrCl 29.9, high: 5 days, last on day -6 (Tue 24 Mar 18:00 GMT); day +3 (Thu 2 Apr 18:00 BST).
+    # CrCl 29.9, high: 5 days, last on day -6 (Tue 24 Mar 18:00 GMT); day +2 (Wed 1 Apr 18:00 BST).
     Case("chest-rivaroxaban-crcl-29.9-high", request(med("rivaroxaban", "18:00"), at=B, risk="high",
                                                      guideline="chest-2022", crcl=29.9),
-         "chest-2022:rivaroxaban:crcl-below-30", "review", "2026-03-24T18:00:00+00:00", "2026-04-02T18:00:00+01:00",
+         "chest-2022:rivaroxaban:crcl-below-30", "review", "2026-03-24T18:00:00+00:00", "2026-04-01T18:00:00+01:00",
          reason=("1 to 3 extra days",)),
-    # CrCl 15 is in edoxaban's 15-up band: 2 days, last Fri 27 Mar 08:00 GMT; day +3, Thu 2 Apr 08:00 BST.
-    # CrCl exactly 15 is in the band below: 5 days, Tue 24 Mar 08:00 GMT; day +3.
+    # CrCl 15 is in edoxaban's 15-up band: 2 days, last Fri 27 Mar 08:00 GMT; day +2, Wed 1 Apr 08:00 BST.
+    # CrCl exactly 15 is in the band below: 5 days, Tue 24 Mar 08:00 GMT; day +2.
     Case("chest-edoxaban-crcl-15-exactly", request(med("Lixiana", "08:00"), at=B, risk="high",
                                                    guideline="chest-2022", crcl=15),
-         "chest-2022:edoxaban:crcl-below-15", "review", "2026-03-24T08:00:00+00:00", "2026-04-02T08:00:00+01:00",
+         "chest-2022:edoxaban:crcl-below-15", "review", "2026-03-24T08:00:00+00:00", "2026-04-01T08:00:00+01:00",
          reason=("1 to 3 extra days",)),
-    # CrCl 14.9: 5 days, last on day -6, Tue 24 Mar 08:00 GMT; day +3.
+    # CrCl 14.9: 5 days, last on day -6, Tue 24 Mar 08:00 GMT; day +2.
     Case("chest-edoxaban-crcl-14.9", request(med("Lixiana", "08:00"), at=B, risk="high",
                                              guideline="chest-2022", crcl=14.9),
-         "chest-2022:edoxaban:crcl-below-15", "review", "2026-03-24T08:00:00+00:00", "2026-04-02T08:00:00+01:00",
+         "chest-2022:edoxaban:crcl-below-15", "review", "2026-03-24T08:00:00+00:00", "2026-04-01T08:00:00+01:00",
          reason=("1 to 3 extra days",)),
     # --- NSAIDs at high risk, procedure A; "24 hours" after 09:30 Tue 8 is 09:30 Wed 9 -----------------------
     # 1 day: no dose Mon 7 or day 0; last on day -2, Sun 6 Dec at 20:00; first dose from 09:30 Wed 9: 14:00.
@@ -680,7 +685,8 @@ def test_sydney_spring_forward_keeps_the_usual_dose_times():
     result = only(medplan.plan(request(med("apixaban", "08:00", "20:00"), at=at, risk="high", guideline="chest-2022", crcl=80)))
 
     assert iso(result.last_dose) == "2026-10-03T20:00:00+10:00"
-    assert iso(result.resume) == "2026-10-09T08:00:00+11:00"
+    # PAUSE's day +2 to +3 window: the first dose on day +2, after the change.
+    assert iso(result.resume) == "2026-10-08T08:00:00+11:00"
 
 
 def test_a_dose_in_the_spring_forward_gap_is_moved_and_the_plan_says_so():
@@ -1153,8 +1159,15 @@ def test_every_dated_plan_is_ordered_aware_and_in_the_procedure_zone(medication,
         assert result.action is Action.REVIEW
         return
     assert result.last_dose.tzinfo is zone
+    assert utc(result.last_dose) < utc(procedure)
+    if result.resume is None:
+        # No usual dose in the restart window: a question with the window, never a date past it.
+        assert result.action is Action.REVIEW
+        assert "restart window" in result.review_reason
+        assert all(utc(result.last_dose) < utc(d) for d in result.omitted_doses)
+        return
     assert result.resume.tzinfo is zone
-    assert utc(result.last_dose) < utc(procedure) < utc(result.resume)
+    assert utc(procedure) < utc(result.resume)
     assert all(utc(result.last_dose) < utc(d) < utc(result.resume) for d in result.omitted_doses)
     assert plan.needs_review == (any(m.action is Action.REVIEW for m in plan.medications) or bool(plan.review_reasons))
 

@@ -303,8 +303,9 @@ RULE_CASES = [
         risk="intermediate",
         action=Action.REVIEW,
         last_dose="2026-11-30T08:00:00+08:00",
-        resume="2026-12-10T08:00:00+08:00",
-        rule="intermediate bleeding risk: hold; last dose 7 days before; resume 24 hours after",
+        # The table's recalled 12-24 h window after 09:30 Tue 8 Dec holds 08:00 Wed 9 (22.5 h).
+        resume="2026-12-09T08:00:00+08:00",
+        rule="intermediate bleeding risk: hold; last dose 7 days before; resume in the window 12-24 hours after",
     ),
 ]
 
