@@ -41,8 +41,8 @@ def dumps_indented(value: object) -> str:
 _C_INDENTS = sys.version_info >= (3, 13)
 
 
-def _scalar(value: object) -> str | None:
-    """A value that is not a container as JSON text; None for a list or dict."""
+def _scalar(value: object) -> str:
+    """A value that is not a list or dict as JSON text."""
     if type(value) is str:
         text: str = encode_basestring(value)
         return text
@@ -50,32 +50,55 @@ def _scalar(value: object) -> str | None:
         return _int_text(value)
     if type(value) is float and value == value and value not in (_INFINITY, -_INFINITY):  # noqa: PLR0124 - not NaN
         return _float_text(value)
-    if type(value) is list or type(value) is dict:
-        return None
     if value is None or type(value) is bool:
         return "null" if value is None else ("true" if value else "false")
     raise _NotPlainJSONError
 
 
+# A plan repeats the same few dozen keys in every medicine, check and event:
+# each is encoded once, with its separator. Bounded, should a caller's
+# mapping bring keys without end.
+_KEYS: dict[str, str] = {}
+_MAX_KEYS = 4096
+
+
+def _key(key: object) -> str:
+    if type(key) is not str:
+        raise _NotPlainJSONError
+    text = encode_basestring(key) + ": "
+    if len(_KEYS) < _MAX_KEYS:
+        _KEYS[key] = text
+    return text
+
+
 def _value(value: object, indent: str) -> str:
     """``value`` as indented JSON, its nested lines starting with ``indent`` + 2 spaces."""
-    text = _scalar(value)
-    if text is not None:
-        return text
+    kind = type(value)
+    if kind is not dict and kind is not list:
+        return _scalar(value)
     inner = indent + "  "
-    if type(value) is dict:
+    # Strings, most of a plan, are encoded in place: one call fewer for each.
+    if kind is dict:
         if not value:
             return "{}"
-        items = []
-        for key, item in value.items():
-            if type(key) is not str:
-                raise _NotPlainJSONError
-            shown = _scalar(item)
-            items.append(
-                f"{encode_basestring(key)}: {_value(item, inner) if shown is None else shown}"
-            )
+        keys = _KEYS
+        items = [
+            (keys.get(key) or _key(key))
+            + (encode_basestring(item) if type(item) is str else _value(item, inner))
+            for key, item in value.items()  # type: ignore[attr-defined] # kind is dict
+        ]
         return "{" + inner + ("," + inner).join(items) + indent + "}"
-    assert type(value) is list  # noqa: S101 - _scalar returns None only for a list or dict
     if not value:
         return "[]"
-    return "[" + inner + ("," + inner).join([_value(item, inner) for item in value]) + indent + "]"
+    return (
+        "["
+        + inner
+        + ("," + inner).join(
+            [
+                encode_basestring(item) if type(item) is str else _value(item, inner)
+                for item in value  # type: ignore[attr-defined] # kind is list
+            ]
+        )
+        + indent
+        + "]"
+    )

@@ -18,6 +18,7 @@ import attrs
 from medplan._version import __version__
 from medplan.bridging import default_bridging_tables
 from medplan.care import CareSets, default_care
+from medplan.clinical import default_clinical_checks
 from medplan.exceptions import InputError
 from medplan.model import Booking, Plan, Request
 from medplan.planner import make_plan
@@ -120,6 +121,7 @@ def _data_versions(table: Table, care: CareSets, parsed: Request) -> tuple[str, 
         care.version,
         default_risk_table().version,
         *default_bridging_tables().versions,
+        default_clinical_checks().version,
         tz_version(parsed.procedure.zone.key),
     ]
     holidays = holidays_version() if parsed.policy.lab_country is not None else None

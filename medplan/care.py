@@ -7,7 +7,11 @@ Each row of ``care.csv`` belongs to a care set that catalogue procedures name:
   patient flag in ``flag``), or ``before`` / ``after`` (an instruction for
   days ``first_day`` to ``last_day`` relative to the procedure, day 0).
 - ``applies_if``: empty (always), ``diabetes``, ``takes_pain_relief``,
-  ``no_pain_relief`` or ``anticoagulant`` (a medicine held and restarted).
+  ``no_pain_relief``, ``anticoagulant`` (a medicine held and restarted) or
+  ``may_not_follow_instructions``.
+- ``review_question``: for a relative contraindication, the question a yes
+  answer puts to the pharmacist (the plan then needs review); empty when a
+  yes changes only the instructions (diabetes).
 - ``instruction``, ``note``, ``source``.
 """
 
@@ -60,6 +64,7 @@ COLUMNS = (
     "applies_if",
     "instruction",
     "note",
+    "review_question",
     "source",
 )
 # The patient flags a screening item may ask (request field patient.<flag>).
@@ -71,6 +76,7 @@ FLAGS = (
     "diabetes",
     "local_skin_infection",
     "unwell",
+    "may_not_follow_instructions",
 )
 # Glucose stays raised for up to a week with poorer control (clinical-reference 5.5).
 _HBA1C_LONGER = 7.0
@@ -93,6 +99,7 @@ class AppliesIf(enum.StrEnum):
     TAKES_PAIN_RELIEF = "takes_pain_relief"
     NO_PAIN_RELIEF = "no_pain_relief"
     ANTICOAGULANT = "anticoagulant"
+    MAY_NOT_FOLLOW_INSTRUCTIONS = "may_not_follow_instructions"
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -110,6 +117,7 @@ class CareItem(AttrsRepr):
     instruction: str
     note: str | None
     source: str
+    review_question: str | None = None
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -132,6 +140,9 @@ def _parse_row(cells: Mapping[str, str], row: int) -> CareItem:
     kind = enum_cell(CareKind, "kind", cells["kind"])
     assert kind is not None  # noqa: S101 - not optional
     flag = cells["flag"] or None
+    review_question = cells["review_question"] or None
+    if review_question is not None and kind is not CareKind.RELATIVE:
+        raise RowError("review_question", "must be empty unless kind is relative")
     first = integer_cell("first_day", cells["first_day"], low=-30, high=30)
     last = integer_cell("last_day", cells["last_day"], low=-30, high=30)
     if kind in {CareKind.ABSOLUTE, CareKind.RELATIVE}:
@@ -162,6 +173,7 @@ def _parse_row(cells: Mapping[str, str], row: int) -> CareItem:
         instruction=cells["instruction"],
         note=cells["note"] or None,
         source=cells["source"],
+        review_question=review_question,
     )
 
 
@@ -223,6 +235,8 @@ def _applies(item: CareItem, patient: Patient, *, anticoagulant: bool) -> tuple[
             return patient.flag("diabetes") is True, ""
         case AppliesIf.ANTICOAGULANT:
             return anticoagulant, ""
+        case AppliesIf.MAY_NOT_FOLLOW_INSTRUCTIONS:
+            return patient.flag("may_not_follow_instructions") is True, ""
         case AppliesIf.TAKES_PAIN_RELIEF:
             return (
                 pain_relief is not False,
@@ -253,7 +267,8 @@ def plan_care(
 
     Returns:
         The screening findings, the dated instructions, and any reasons the
-        plan needs review: an absolute contraindication, or one not asked.
+        plan needs review: an absolute contraindication, or one not asked,
+        or a relative one answered yes that carries a review question.
     """
     screening = []
     reasons = []
@@ -276,6 +291,8 @@ def plan_care(
                 reasons.append(f"do not book: {item.instruction} is an absolute contraindication")
             if item.kind is CareKind.ABSOLUTE and answer is None:
                 unasked.append(item.flag)
+            if item.review_question is not None and answer is True:
+                reasons.append(item.review_question)
             continue
         applies, prefix = _applies(item, patient, anticoagulant=anticoagulant)
         if not applies:

@@ -229,9 +229,7 @@ def _detail(result: Plan, notes: list[str]) -> str:
             "|---|---|---|---|---|",
         ]
         for medicine in result.medications:
-            checks = "; ".join(
-                f"{c.test} <= {c.max_value:g} on {say_date(c.on)}" for c in medicine.checks
-            )
+            checks = "; ".join(f"{c.describe()} on {say_date(c.on)}" for c in medicine.checks)
             lines.append(
                 f"| {_md(medicine.input)} | {medicine.action.value} | {_when(medicine.last_dose)} "
                 f"| {_when(medicine.resume)} | {_md(checks) if checks else '-'} |"

@@ -578,7 +578,8 @@ def _medicine_name(  # noqa: C901 - codes, then the exact text, then words of th
     if coded:
         ((drug, code_name),) = coded.items()
         for text in texts:
-            resolution = table.resolve(text)
+            # A text as pasted (Eliquis 5mg tablets) is read as the planner reads it.
+            resolution = table.match(text)[0]
             if resolution is not None and resolution.drug != drug:
                 reader.unmap(
                     name,
@@ -586,10 +587,10 @@ def _medicine_name(  # noqa: C901 - codes, then the exact text, then words of th
                     f"its code says {drug} but its text {_shown(text)} says {resolution.drug}: "
                     f"planned as {drug}; confirm which",
                 )
-        same = [t for t in texts if (r := table.resolve(t)) is not None and r.drug == drug]
+        same = [t for t in texts if (r := table.match(t)[0]) is not None and r.drug == drug]
         return _with_regimen(table, same[0] if same else _generic(table, code_name), code_name)
     for text in texts:
-        if table.resolve(text) is not None:
+        if table.match(text)[0] is not None:
             return {"name": text}
     for text in texts:
         hit = _name_in_text(table, text)

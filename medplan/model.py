@@ -37,8 +37,10 @@ __all__ = [
     "Divergence",
     "Indication",
     "Interval",
+    "MatchedBy",
     "MedicationOrder",
     "MedicationPlan",
+    "NameMatch",
     "Patient",
     "Plan",
     "Policy",
@@ -48,6 +50,7 @@ __all__ = [
     "RiskCriterion",
     "Route",
     "ScreeningFinding",
+    "StentType",
     "ThromboticRisk",
     "TimelineEvent",
     "Unit",
@@ -97,10 +100,37 @@ class Route(enum.StrEnum):
 
 
 class Indication(enum.StrEnum):
-    """Why the patient takes the medicine, where a rule depends on it (aspirin)."""
+    """Why the patient takes the medicine, where a rule depends on it.
+
+    Aspirin's rows are split by prevention; a P2Y12 antiplatelet is asked
+    for the event it treats (a coronary stent, an acute coronary syndrome,
+    a stroke or TIA, peripheral arterial disease), each of which is
+    secondary prevention for aspirin's rows.
+    """
 
     PRIMARY_PREVENTION = "primary-prevention"
     SECONDARY_PREVENTION = "secondary-prevention"
+    CORONARY_STENT = "coronary-stent"
+    ACUTE_CORONARY_SYNDROME = "acute-coronary-syndrome"
+    STROKE_OR_TIA = "stroke-or-tia"
+    PERIPHERAL_ARTERIAL_DISEASE = "peripheral-arterial-disease"
+
+    @property
+    def is_event(self) -> bool:
+        """Whether it names the event treated (and so may carry its date), not only prevention."""
+        return self not in {Indication.PRIMARY_PREVENTION, Indication.SECONDARY_PREVENTION}
+
+    @property
+    def prevention(self) -> Indication:
+        """Primary or secondary prevention: an event treated is secondary prevention."""
+        return Indication.SECONDARY_PREVENTION if self.is_event else self
+
+
+class StentType(enum.StrEnum):
+    """A coronary stent's kind, where known: the minimum P2Y12 interval may depend on it."""
+
+    DRUG_ELUTING = "drug-eluting"
+    BARE_METAL = "bare-metal"
 
 
 class Condition(enum.StrEnum):
@@ -248,14 +278,16 @@ class Patient(AttrsRepr):
     ``flags`` are the screening answers the booking gave (``diabetes``,
     ``cauda_equina_symptoms``, ...); a flag not given is unknown, not false.
     ``egfr`` is in mL/min/1.73 m2, the measure the ACR's metformin and
-    contrast rule uses; ``crcl_ml_min`` (Cockcroft-Gault) is the one the
-    anticoagulant rules use. One is not converted into the other.
+    contrast rule uses, and ``egfr_date`` the day it was measured, where
+    given; ``crcl_ml_min`` (Cockcroft-Gault) is the one the anticoagulant
+    rules use. One is not converted into the other.
     ``weight_kg`` doses bridging heparin; ``anticoagulation`` says why the
     patient is anticoagulated, for the thrombotic risk.
     """
 
     crcl_ml_min: float | None = None
     egfr: float | None = None
+    egfr_date: date | None = None
     weight_kg: float | None = None
     anticoagulation: tuple[AnticoagulationReason, ...] = ()
     hba1c_percent: float | None = None
@@ -274,7 +306,9 @@ class MedicationOrder(AttrsRepr):
     ``times`` are the patient's usual wall-clock dose times, sorted and
     without duplicates; empty when unknown (or for a continuous infusion).
     ``days`` are the weekdays it is taken on (0 is Monday), sorted; empty
-    means every day. A weekly injection gives one.
+    means every day. A weekly injection gives one. ``indication_date`` is
+    when the event of an event ``indication`` happened (the stent was
+    placed); ``stent_type`` says which stent, where known.
     """
 
     name: str
@@ -284,6 +318,8 @@ class MedicationOrder(AttrsRepr):
     regimen: Regimen | None = None
     route: Route | None = None
     indication: Indication | None = None
+    indication_date: date | None = None
+    stent_type: StentType | None = None
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -481,12 +517,30 @@ class Request(AttrsRepr):
 
 @attrs.frozen(kw_only=True, repr=False)
 class Check(AttrsRepr):
-    """A test the patient must have before the procedure goes ahead."""
+    """A test the patient must have before the procedure goes ahead, or before a restart.
+
+    ``before`` is ``procedure`` (an INR at most ``max_value``) or
+    ``restart`` (a renal function test after contrast, with no number: the
+    medicine restarts once the result is stable, at the patient's baseline).
+    """
 
     test: str
-    max_value: float
+    max_value: float | None
     on: date
     day: int
+    before: str = "procedure"
+
+    def describe(self) -> str:
+        """The check in a pharmacist's shorthand: ``INR <= 1.5``, ``eGFR before restarting``."""
+        if self.max_value is None:
+            return f"{self.test} before restarting"
+        return f"{self.test} <= {self.max_value:g}"
+
+    def decides(self) -> str:
+        """What the result decides, in words both the pharmacist and patient read."""
+        if self.max_value is None:
+            return "restart only once it shows kidney function is stable"
+        return f"the procedure goes ahead only if it is {self.max_value:g} or less"
 
     def to_dict(self) -> dict[str, Any]:
         """The check as it appears in the plan JSON."""
@@ -495,6 +549,7 @@ class Check(AttrsRepr):
             "max": self.max_value,
             "date": self.on.isoformat(),
             "day": self.day,
+            "before": self.before,
         }
 
 
@@ -580,6 +635,49 @@ class Divergence(AttrsRepr):
         }
 
 
+class MatchedBy(enum.StrEnum):
+    """How a medicine's name was found in the table."""
+
+    EXACT = "exact"
+    NORMALISED = "normalised"
+    UNRESOLVED = "unresolved"
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class NameMatch(AttrsRepr):
+    """How the name as given was read and matched, for the pharmacist to check.
+
+    ``how`` is ``exact`` (the name as given, ignoring case and spacing),
+    ``normalised`` (after taking off a strength, form words, a salt or a
+    bracketed brand: ``normalised`` is what was compared, ``removed`` what
+    was taken off) or ``unresolved`` (with up to three ``suggestions`` from
+    the table's names and brands, never applied on their own). ``name`` is
+    the table's spelling that matched, ``kind`` whether it is a ``generic``
+    name, a ``brand`` or an ``atc`` code, and ``strength`` the strength read
+    from the name (``5 mg``).
+    """
+
+    how: MatchedBy
+    name: str | None = None
+    kind: str | None = None
+    normalised: str | None = None
+    removed: tuple[str, ...] = ()
+    strength: str | None = None
+    suggestions: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The match as it appears in the plan JSON."""
+        return {
+            "how": self.how.value,
+            "name": self.name,
+            "kind": self.kind,
+            "normalised": self.normalised,
+            "removed": list(self.removed),
+            "strength": self.strength,
+            "suggestions": list(self.suggestions),
+        }
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class MedicationPlan(AttrsRepr):
     """The answer for one medicine.
@@ -588,7 +686,9 @@ class MedicationPlan(AttrsRepr):
     procedure's zone), or ``None`` when the medicine is continued or cannot be
     dated. A ``review`` may still carry proposed dates, for the pharmacist to
     confirm; ``review_reason`` says what must be found out. ``divergences``
-    lists the other guidelines that would answer differently.
+    lists the other guidelines that would answer differently. ``match`` says
+    how the name was read; ``dose`` is the dose as given, else the strength
+    read from the name.
     """
 
     input: str
@@ -605,6 +705,8 @@ class MedicationPlan(AttrsRepr):
     rule: str | None
     source: str | None
     notes: tuple[str, ...]
+    match: NameMatch
+    dose: str | None = None
     divergences: tuple[Divergence, ...] = ()
     hold: Interval | None = None
 
@@ -612,8 +714,10 @@ class MedicationPlan(AttrsRepr):
         """The medicine's plan as it appears in the plan JSON."""
         return {
             "input": self.input,
+            "match": self.match.to_dict(),
             "drug": self.drug,
             "drug_class": self.drug_class,
+            "dose": self.dose,
             "action": self.action.value,
             "hold": None if self.hold is None else str(self.hold),
             "last_dose": _iso(self.last_dose),

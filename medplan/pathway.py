@@ -39,6 +39,7 @@ from medplan.model import (
     BleedingRisk,
     Bridging,
     BridgingDose,
+    Check,
     MedicationOrder,
     MedicationPlan,
     Patient,
@@ -294,6 +295,12 @@ def _injections(
     return _Injections(tuple(events), tuple(notes), None)
 
 
+def _inr_limit(check: Check) -> float:
+    """An INR check's threshold: a warfarin row's check is always an INR with one."""
+    assert check.max_value is not None  # noqa: S101 - the table requires check_max for INR
+    return check.max_value
+
+
 def _inr_text(max_value: float, tables: BridgingTables) -> str:
     text = f"INR blood test: the procedure goes ahead only if it is {max_value:g} or less."
     below = tables.step("vitamin_k_inr_below").value
@@ -445,11 +452,11 @@ def plan_anticoagulation(
             procedure,
             check.on,
             "test",
-            _inr_text(check.max_value, tables),
+            _inr_text(_inr_limit(check), tables),
             medicine=vka.input,
             rule_id=vka.rule_id,
-            source=_inr_source(vka.source, policy, check.max_value, tables),
-            for_patient=_inr_for_patient(check.max_value, tables),
+            source=_inr_source(vka.source, policy, _inr_limit(check), tables),
+            for_patient=_inr_for_patient(_inr_limit(check), tables),
         )
         for check in vka.checks
     ]
@@ -575,7 +582,7 @@ def build_timeline(
                 procedure,
                 check.on,
                 "test",
-                f"{check.test} blood test: the procedure goes ahead only if it is {check.max_value:g} or less.",
+                f"{check.test} blood test: {check.decides()}.",
                 medicine=name,
                 rule_id=plan.rule_id,
                 source=plan.source,

@@ -21,6 +21,14 @@ from medplan import booking, schedule
 from medplan._attrsrepr import AttrsRepr
 from medplan.bridging import BridgingTables, default_bridging_tables
 from medplan.care import CarePlan, CareSets, plan_care
+from medplan.clinical import (
+    ClinicalChecks,
+    Listed,
+    combination_questions,
+    default_clinical_checks,
+    p2y12_questions,
+    renal_questions,
+)
 from medplan.labdays import LabCalendar
 from medplan.model import (
     Action,
@@ -33,6 +41,7 @@ from medplan.model import (
     Interval,
     MedicationOrder,
     MedicationPlan,
+    NameMatch,
     Plan,
     Policy,
     Procedure,
@@ -182,7 +191,9 @@ def _select_rule(
     regimen = _regimen(order, resolution, drug)
     if isinstance(regimen, _Unplaced):
         return regimen
-    given = {"regimen": regimen, "route": order.route, "indication": order.indication}
+    # An event (a stent, a stroke) is secondary prevention to aspirin's rows.
+    indication = None if order.indication is None else order.indication.prevention
+    given = {"regimen": regimen, "route": order.route, "indication": indication}
     for attribute, value in given.items():
         narrowed = _narrow(candidates, attribute, value, drug, guideline)
         if isinstance(narrowed, _Missing):
@@ -475,11 +486,13 @@ def _display(order: MedicationOrder, drug: str) -> str:
 
 
 def _review(
-    order: MedicationOrder, reason: str, resolution: Resolution | None = None
+    order: MedicationOrder, reason: str, match: NameMatch, resolution: Resolution | None = None
 ) -> MedicationPlan:
     name = order.name if resolution is None else _display(order, resolution.drug)
     return MedicationPlan(
         input=order.name,
+        match=match,
+        dose=order.dose,
         drug=None if resolution is None else resolution.drug,
         drug_class=None if resolution is None else resolution.drug_class,
         action=Action.REVIEW,
@@ -492,7 +505,53 @@ def _review(
         rule_id=None,
         rule=None,
         source=None,
-        notes=(),
+        notes=_name_notes(order, match),
+    )
+
+
+def _with_strength(order: MedicationOrder, match: NameMatch) -> MedicationOrder:
+    """The order with the strength read from its name as its dose, where it gives none."""
+    if order.dose is None and match.strength is not None:
+        return attrs.evolve(order, dose=match.strength)
+    return order
+
+
+def _name_notes(order: MedicationOrder, match: NameMatch) -> tuple[str, ...]:
+    """What the pharmacist should confirm about how the name was read."""
+    strength = match.strength
+    if (
+        strength is None
+        or order.dose is None
+        or normalise_name(order.dose) == normalise_name(strength)
+    ):
+        return ()
+    return (
+        f"The name says {strength} and the dose given is {order.dose}: confirm the current dose.",
+    )
+
+
+def _unknown_name(order: MedicationOrder, match: NameMatch, table: Table) -> str:
+    """Why a name that does not resolve needs review, with the close names to ask about."""
+    options = []
+    for spelling in match.suggestions:
+        found = table.resolve(spelling)
+        # A suggestion is a table name, so it resolves.
+        drug = spelling if found is None else found.drug  # pragma: no mutate
+        options.append(
+            spelling if normalise_name(drug) == normalise_name(spelling) else f"{spelling} ({drug})"
+        )
+    if not options:
+        return f"{order.name!r} is not in medplan's table: check the name, or plan this medicine by hand"
+    listed = options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"
+    if match.strength is not None and match.strength.endswith("%"):
+        return (
+            f"{order.name!r} gives a percentage strength ({match.strength}), as a gel, cream or eye "
+            f"drop does, and medplan's table covers tablets and injections: is it {listed}, taken "
+            "by mouth or injected? Check the product, or plan this medicine by hand"
+        )
+    return (
+        f"{order.name!r} is not in medplan's table: did you mean {listed}? "
+        "Check the name (a suggestion is never applied on its own), or plan this medicine by hand"
     )
 
 
@@ -519,23 +578,22 @@ def _hold_instruction(
             f"Do not take it again until {say_when(timing.resume)}, then carry on as usual."
         )
     for check in checks:
-        text += (
-            f" Have an {check.test} blood test on {say_date(check.on)}: "
-            f"the procedure goes ahead only if it is {check.max_value:g} or less."
-        )
+        text += f" Have an {check.test} blood test on {say_date(check.on)}: {check.decides()}."
     if rule.group is not None and rule.group.is_anticoagulant:
         text += " Confirm the restart with the doctor doing the procedure before you leave."
     return text
 
 
 def _not_involved(
-    order: MedicationOrder, rule: DrugClassRule, resolution: Resolution
+    order: MedicationOrder, rule: DrugClassRule, resolution: Resolution, match: NameMatch
 ) -> MedicationPlan:
     """A rule that applies only with fasting, sedation or contrast, for a procedure without it."""
     assert rule.condition is not None  # noqa: S101 - only called for a conditional rule
     name = _display(order, resolution.drug)
     return MedicationPlan(
         input=order.name,
+        match=match,
+        dose=order.dose,
         drug=resolution.drug,
         drug_class=rule.drug_class,
         action=Action.CONTINUE,
@@ -548,34 +606,50 @@ def _not_involved(
         rule_id=rule.rule_id,
         rule=f"applies only with {rule.condition.value}; this procedure involves none: continue",
         source=rule.source,
-        notes=tuple(n for n in (rule.note,) if n),
+        notes=(*_name_notes(order, match), *(n for n in (rule.note,) if n)),
     )
 
 
 def _checks(
     rule: DrugClassRule, policy: Policy, procedure: Procedure
 ) -> tuple[tuple[Check, ...], list[str]]:
-    """The row's test before the procedure, with the clinic policy's threshold and day for INR."""
+    """The row's test before the procedure (INR, with the clinic policy's threshold and day) or the restart."""
     if rule.check_test is None:
         return (), []
     inr = rule.check_test == "INR"
-    # The table accepts no test but INR yet (table._CHECK_TESTS).
-    limit = policy.inr_max if inr else rule.check_max  # pragma: no mutate
-    day = policy.inr_check_day if inr else rule.check_day  # pragma: no mutate
-    assert limit is not None  # noqa: S101 - validated with check_test
+    limit = policy.inr_max if inr else rule.check_max
+    day = policy.inr_check_day if inr else rule.check_day
     assert day is not None  # noqa: S101 - validated with check_test
     due = procedure.day0 + timedelta(days=day)
     lab = LabCalendar.of(policy)
-    on = lab.on_or_before(due)
-    check = Check(test=rule.check_test, max_value=limit, on=on, day=(on - procedure.day0).days)
+    # A test before the procedure moves earlier, so its result is there in
+    # time. One before a restart stays on its day: moved later it would come
+    # after the restart the row dates, so a closed laboratory is a note.
+    on = lab.on_or_before(due) if inr else due
+    check = Check(
+        test=rule.check_test,
+        max_value=limit,
+        on=on,
+        day=(on - procedure.day0).days,
+        before="procedure" if inr else "restart",
+    )
     notes = []
+    closed = lab.closed(due)
     if on != due:
         notes.append(
-            f"The {rule.check_test} test due on {say_date(due)} ({lab.closed(due)}) is taken on "
+            f"The {rule.check_test} test due on {say_date(due)} ({closed}) is taken on "
             f"{say_date(on)}, the laboratory's working day before: a result this early may not be "
             "the result on the day, so ask whether a point-of-care test on the morning is needed."
         )
+    elif closed is not None and not inr:
+        notes.append(
+            f"The {rule.check_test} test before the restart is due on {say_date(due)} ({closed}), "
+            "when the laboratory is closed: arrange it elsewhere, or restart only after the next "
+            "working day's result."
+        )
     if inr and limit != rule.check_max:
+        assert limit is not None  # noqa: S101 - a policy's INR threshold
+        assert rule.check_max is not None  # noqa: S101 - validated for INR
         notes.append(
             f"INR threshold {limit:g} from clinic policy {policy.name!r} (the table's: {rule.check_max:g})."
         )
@@ -688,21 +762,24 @@ def _date_hold(
 
 
 def _place(
-    order: MedicationOrder, request: Request, table: Table
+    order: MedicationOrder,
+    request: Request,
+    table: Table,
+    match: NameMatch,
+    resolution: Resolution | None,
 ) -> tuple[Resolution, DrugClassRule] | MedicationPlan:
     """The medicine's drug and row; or, if it cannot be placed or is not affected, its finished plan."""
     procedure = request.procedure
-    resolution = table.resolve(order.name)
     if resolution is None:
-        return _review(
-            order,
-            f"{order.name!r} is not in medplan's table: check the name, or plan this medicine by hand",
-        )
+        return _review(order, _unknown_name(order, match, table), match)
     drug = resolution.drug
     rules = table.rules_for(procedure.guideline, resolution.drug_class)
     if not rules:
         return _review(
-            order, f"{procedure.guideline} gives no rule for {drug}: plan it by hand", resolution
+            order,
+            f"{procedure.guideline} gives no rule for {drug}: plan it by hand",
+            match,
+            resolution,
         )
     rule = _select_rule(rules, order, resolution, request, table)
     # Every row of a class shares its condition (the table checks it), so a
@@ -716,13 +793,13 @@ def _place(
             reason = (
                 f"{drug}'s plan depends on whether the procedure has {has}: procedure.{has} needed"
             )
-            return _review(order, reason, resolution)
+            return _review(order, reason, match, resolution)
         if not involved:
             return _not_involved(
-                order, rules[0] if isinstance(rule, _Unplaced) else rule, resolution
+                order, rules[0] if isinstance(rule, _Unplaced) else rule, resolution, match
             )
     if isinstance(rule, _Unplaced):
-        return _review(order, rule.reason, resolution)
+        return _review(order, rule.reason, match, resolution)
     return resolution, rule
 
 
@@ -735,7 +812,9 @@ def _plan_medication(
     its start: the bridging pathway uses the row's restart as a floor under
     its own window (:mod:`medplan.pathway`), which it checks itself.
     """
-    placed = _place(order, request, table)
+    resolution, match = table.match(order.name)
+    order = _with_strength(order, match)
+    placed = _place(order, request, table, match, resolution)
     if isinstance(placed, MedicationPlan):
         return placed
     resolution, rule = placed
@@ -747,7 +826,7 @@ def _plan_medication(
         reasons.append(
             f"rule {rule.rule_id} is not yet confirmed against its source; the dates shown are its proposal"
         )
-    notes += _unstated(order, rule, resolution)
+    notes = [*_name_notes(order, match), *notes, *_unstated(order, rule, resolution)]
     # Undated: its notes are read only once dated, and the table gives a hold
     # and its restart together (both or neither).
     dated = _Dated(_Timing(None, None, (), ()), (), (), None)  # pragma: no mutate
@@ -780,6 +859,8 @@ def _plan_medication(
         instruction += f" {rule.advice}"
     return MedicationPlan(
         input=order.name,
+        match=match,
+        dose=order.dose,
         drug=drug,
         drug_class=rule.drug_class,
         action=action,
@@ -878,6 +959,49 @@ def _plan_questions(request: Request, table: Table, plans: Sequence[MedicationPl
             f"{' and '.join(oral)} are both oral anticoagulants: confirm which one the patient takes"
         )
     return questions
+
+
+def _group(request: Request, table: Table, drug_class: str | None) -> Group | None:
+    rules = table.rules_for(request.procedure.guideline, drug_class or "")
+    return next((r.group for r in rules if r.group is not None), None)
+
+
+def _checked(
+    plan: MedicationPlan,
+    order: MedicationOrder,
+    path: str,
+    *,
+    request: Request,
+    table: Table,
+    checks: ClinicalChecks,
+) -> MedicationPlan:
+    """The medicine's plan with what the clinical checks ask of it: review when they ask anything."""
+    if plan.drug is None:
+        return plan
+    questions = renal_questions(order.name, plan.drug, request.patient, checks)
+    if _group(request, table, plan.drug_class) is Group.ANTIPLATELET:
+        day0, stopped = request.procedure.day0, plan.action is not Action.CONTINUE
+        questions += p2y12_questions(order, path, plan.drug, day0, checks, stopped=stopped)
+    if not questions:
+        return plan
+    reasons = [q.text for q in questions] + ([plan.review_reason] if plan.review_reason else [])
+    notes = [n for q in questions for n in q.notes if n not in plan.notes]
+    return attrs.evolve(
+        plan,
+        action=Action.REVIEW,
+        review_reason="; ".join(reasons),
+        instruction=_review_instruction(_display(order, plan.drug)),
+        notes=(*plan.notes, *dict.fromkeys(notes)),
+    )
+
+
+def _listed(request: Request, table: Table, plans: Sequence[MedicationPlan]) -> list[Listed]:
+    """The medicines the combination checks look at: those the table resolved."""
+    return [
+        Listed(plan.drug, _group(request, table, plan.drug_class), order.regimen)
+        for order, plan in zip(request.medications, plans, strict=True)
+        if plan.drug is not None
+    ]
 
 
 def _holds_anticoagulant(request: Request, table: Table, plans: Sequence[MedicationPlan]) -> bool:
@@ -988,6 +1112,7 @@ def make_plan(
     care: CareSets | None = None,
     risk_table: RiskTable | None = None,
     bridging: BridgingTables | None = None,
+    clinical: ClinicalChecks | None = None,
 ) -> Plan:
     """Plan every medicine in the request.
 
@@ -1000,6 +1125,8 @@ def make_plan(
         risk_table: The thrombotic-risk table; the bundled one when None.
         bridging: The bridging dose table and warfarin pathway; the bundled
             ones when None.
+        clinical: The clinical checks (P2Y12 intervals, renal floors); the
+            bundled table when None.
 
     Returns:
         The plan: one entry per medicine, in input order; ``needs_review``
@@ -1007,11 +1134,14 @@ def make_plan(
     """
     plans: list[MedicationPlan] = []
     others = _under_other_guidelines(request, table)
-    for order in request.medications:
+    checks = default_clinical_checks() if clinical is None else clinical
+    for index, order in enumerate(request.medications):
         plan = _plan_medication(order, request, table)
         divergences = _divergences(order, plan, others, table)
         # A plan is made with no divergences; most medicines have none to add.
-        plans.append(attrs.evolve(plan, divergences=divergences) if divergences else plan)
+        plan = attrs.evolve(plan, divergences=divergences) if divergences else plan
+        path = f"medications[{index}]"
+        plans.append(_checked(plan, order, path, request=request, table=table, checks=checks))
     plans, answer = _book(request, table, plans)
     reasons = [
         f"{p.input}: {p.review_reason}"
@@ -1020,6 +1150,7 @@ def make_plan(
         if p.action is Action.REVIEW and p.review_reason  # pragma: no mutate
     ]
     reasons += _plan_questions(request, table, plans)
+    reasons += [q.text for q in combination_questions(_listed(request, table, plans))]
     pathway = plan_anticoagulation(
         request,
         table,

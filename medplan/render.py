@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from medplan._indented import dumps_indented
-from medplan.model import Action, Booking, Divergence, MedicationPlan, Plan
+from medplan.model import Action, Booking, Divergence, MatchedBy, MedicationPlan, Plan
 from medplan.planner import say_date, say_from, say_when
 
 __all__ = ["render_booking", "render_json", "render_text"]
@@ -23,9 +23,7 @@ def _short(plan: MedicationPlan) -> tuple[str, ...]:
     def when(moment: object) -> str:
         return "-" if moment is None else f"{moment:%a %d %b %H:%M}"
 
-    checks = (
-        "; ".join(f"{c.test} <= {c.max_value:g} on {c.on:%a %d %b}" for c in plan.checks) or "-"
-    )
+    checks = "; ".join(f"{c.describe()} on {c.on:%a %d %b}" for c in plan.checks) or "-"
     action = plan.action.value.upper() if plan.action is Action.REVIEW else plan.action.value
     return (plan.input, plan.drug or "?", action, when(plan.last_dose), checks, when(plan.resume))
 
@@ -34,13 +32,19 @@ def _detail(number: int, medication: MedicationPlan) -> list[str]:
     lines = [f"{number}. {medication.input}: {medication.action.value}"]
     if medication.drug is not None:
         lines.append(f"   Drug: {medication.drug} (class {medication.drug_class})")
+    match = medication.match
+    if match.how is MatchedBy.NORMALISED:
+        # Only a name that was changed to match is shown: the pharmacist checks the reading.
+        read = f"   Name read as: {match.name} ({match.kind}), from {medication.input!r}"
+        lines.append(f"{read}; taken off: {', '.join(match.removed)}" if match.removed else read)
+    if medication.dose is not None:
+        lines.append(f"   Dose: {medication.dose}")
     if medication.review_reason:
         lines.append(f"   Review: {medication.review_reason}")
     if medication.last_dose is not None:
         lines.append(f"   Last dose: {say_when(medication.last_dose)}")
     lines += [
-        f"   Check: {c.test} <= {c.max_value:g} on {say_date(c.on)} (day {c.day})"
-        for c in medication.checks
+        f"   Check: {c.describe()} on {say_date(c.on)} (day {c.day})" for c in medication.checks
     ]
     if medication.resume is not None:
         lines.append(f"   Resume: {say_when(medication.resume)}")

@@ -36,6 +36,7 @@ from medplan.model import (
     Regimen,
     Request,
     Route,
+    StentType,
 )
 from medplan.procedures import Catalogue, CatalogueProcedure, default_catalogue
 from medplan.profiles import SETTINGS, Profiles, SettingError, apply_settings, default_profiles
@@ -92,6 +93,7 @@ _FIELDS = {
     "patient": (
         "crcl_ml_min",
         "egfr",
+        "egfr_date",
         "weight_kg",
         "anticoagulation",
         "hba1c_percent",
@@ -111,7 +113,17 @@ _FIELDS = {
         "thrombophilia",
         "active_cancer",
     ),
-    "medication": ("name", "times", "days", "dose", "regimen", "route", "indication"),
+    "medication": (
+        "name",
+        "times",
+        "days",
+        "dose",
+        "regimen",
+        "route",
+        "indication",
+        "indication_date",
+        "stent_type",
+    ),
     "policy": ("profile", "name", *SETTINGS),
 }
 # The same, as sets, to look each key of a request up in.
@@ -424,6 +436,21 @@ def _event(path: str, value: object, day0: date) -> Event:
     return when
 
 
+def _day(path: str, value: object, day0: date) -> date:
+    """A date YYYY-MM-DD on or before the procedure's day."""
+    text = value if isinstance(value, str) else ""
+    try:
+        if _DATE.fullmatch(text) is None:
+            raise ValueError  # noqa: TRY301 - one message for every malformed value
+        when = date.fromisoformat(text)
+    except ValueError:
+        shown = repr(value) if isinstance(value, str) else _type_name(value)
+        raise InputError(path, f"must be a date YYYY-MM-DD (got {shown})") from None
+    if when > day0:
+        raise InputError(path, f"must not be after the procedure ({day0.isoformat()}) (got {text})")
+    return when
+
+
 def _reason_value(reason: str, key: str, raw: object, where: str, day0: date) -> object:
     """One field of an anticoagulation reason, checked for its kind."""
     if key == "vte" and raw == "none":
@@ -510,9 +537,13 @@ def _patient(data: object, day0: date) -> Patient:
         low, high = PATIENT_RANGES[key]
         return _number(f"patient.{key}", value, low=low, high=high)
 
+    egfr_date = fields.get("egfr_date")
+    if egfr_date is not None and egfr is None:
+        raise InputError("patient.egfr_date", "must be given only with patient.egfr")
     return Patient(
         crcl_ml_min=measure("crcl_ml_min", crcl),
         egfr=measure("egfr", egfr),
+        egfr_date=None if egfr_date is None else _day("patient.egfr_date", egfr_date, day0),
         hba1c_percent=measure("hba1c_percent", hba1c),
         takes_pain_relief=_flag("patient.takes_pain_relief", fields.get("takes_pain_relief")),
         weight_kg=measure("weight_kg", weight),
@@ -563,12 +594,32 @@ def _days(path: str, value: object) -> tuple[int, ...]:
     return tuple(sorted(days))
 
 
-def _medication(path: str, data: object) -> MedicationOrder:
+def _indication(
+    path: str, fields: Mapping[str, Any], day0: date
+) -> tuple[Indication | None, date | None, StentType | None]:
+    """The medicine's indication, the date of the event it names, and the stent's type."""
+    raw, when, stent = (fields.get(k) for k in ("indication", "indication_date", "stent_type"))
+    indication = None if raw is None else _choice(f"{path}.indication", raw, Indication)
+    events = ", ".join(i.value for i in Indication if i.is_event)
+    if when is not None and (indication is None or not indication.is_event):
+        raise InputError(
+            f"{path}.indication_date", f"must be given only with an indication of {events}"
+        )
+    if stent is not None and indication is not Indication.CORONARY_STENT:
+        raise InputError(f"{path}.stent_type", "must be given only with indication coronary-stent")
+    return (
+        indication,
+        None if when is None else _day(f"{path}.indication_date", when, day0),
+        None if stent is None else _choice(f"{path}.stent_type", stent, StentType),
+    )
+
+
+def _medication(path: str, data: object, day0: date) -> MedicationOrder:
     fields = _object(path, data, "medication")
     dose = fields.get("dose")
     regimen = fields.get("regimen")
     route = fields.get("route")
-    indication = fields.get("indication")
+    indication, indication_date, stent_type = _indication(path, fields, day0)
     return MedicationOrder(
         name=_text(f"{path}.name", _required(path, fields, "name")),
         times=_times(f"{path}.times", fields.get("times")),
@@ -576,20 +627,20 @@ def _medication(path: str, data: object) -> MedicationOrder:
         dose=None if dose is None else _text(f"{path}.dose", dose),
         regimen=None if regimen is None else _choice(f"{path}.regimen", regimen, Regimen),
         route=None if route is None else _choice(f"{path}.route", route, Route),
-        indication=None
-        if indication is None
-        else _choice(f"{path}.indication", indication, Indication),
+        indication=indication,
+        indication_date=indication_date,
+        stent_type=stent_type,
     )
 
 
-def _medications(data: object) -> tuple[MedicationOrder, ...]:
+def _medications(data: object, day0: date) -> tuple[MedicationOrder, ...]:
     if not isinstance(data, list):
         raise InputError("medications", f"must be a list (got {_type_name(data)})")
     if len(data) > _MAX_MEDICATIONS:
         raise InputError(
             "medications", f"must list at most {_MAX_MEDICATIONS} medicines (got {len(data)})"
         )
-    return tuple(_medication(f"medications[{i}]", item) for i, item in enumerate(data))
+    return tuple(_medication(f"medications[{i}]", item, day0) for i, item in enumerate(data))
 
 
 def _review_reasons(data: object) -> tuple[str, ...]:
@@ -764,7 +815,7 @@ def parse_request(
     procedure = _procedure(_required("", fields, "procedure"), guidelines, catalogue)
     now = None if fields.get("now") is None else _now("now", fields["now"], procedure.zone)
     patient = _patient(fields.get("patient"), procedure.day0)
-    medications = _medications(_required("", fields, "medications"))
+    medications = _medications(_required("", fields, "medications"), procedure.day0)
     policy = _policy(fields.get("policy"), profiles, catalogue, variants)
     booked = fields["procedure"].get("bleeding_risk") is not None
     return Request(

@@ -68,6 +68,7 @@ from medplan.cli import (
     _line_request,
     _request_object,
 )
+from medplan.clinical import default_clinical_checks
 from medplan.exceptions import InputError, MedplanError, MissingExtraError
 from medplan.model import SCHEMA_VERSION
 from medplan.procedures import default_catalogue
@@ -512,11 +513,18 @@ class _InternalErrors:
 def _versions(table: Table, profiles: Profiles) -> dict[str, Any]:
     catalogue, care, risk = default_catalogue(), default_care(), default_risk_table()
     bridging = default_bridging_tables()
+    clinical = default_clinical_checks()
     return {
         "medplan_version": __version__,
         "schema_version": SCHEMA_VERSION,
         "table_version": table.version,
-        "data_versions": [catalogue.version, care.version, risk.version, *bridging.versions],
+        "data_versions": [
+            catalogue.version,
+            care.version,
+            risk.version,
+            *bridging.versions,
+            clinical.version,
+        ],
         "policies_version": profiles.version,
     }
 

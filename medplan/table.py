@@ -93,10 +93,12 @@ from medplan.model import (
     Condition,
     Indication,
     Interval,
+    NameMatch,
     Regimen,
     Route,
     Unit,
 )
+from medplan.names import NameIndex
 
 if TYPE_CHECKING:
     from pathlib import Path  # only named in annotations (see csvrows)
@@ -159,7 +161,12 @@ _WINDOW = re.compile(r"(\d{1,4})-(\d{1,4}) (day|days|hour|hours)")
 _ATC = re.compile(r"[A-Z][0-9]{2}[A-Z]{2}[0-9]{2}")
 # A row with this guideline holds under every procedure guideline.
 ANY_GUIDELINE = "*"
-_CHECK_TESTS = ("INR",)
+# INR is taken before the procedure and has a threshold; eGFR is taken after
+# it, before the medicine restarts (metformin after contrast), and decides by
+# the patient's baseline, not a number.
+_CHECK_TESTS = ("INR", "eGFR")
+_CHECK_AFTER = "eGFR"
+_MAX_CHECK_DAY = 14
 
 
 class Group(enum.StrEnum):
@@ -276,8 +283,10 @@ class DrugClassRule(AttrsRepr):
             parts.append(f"last dose {tier.hold} before")
         if tier.resume is not None:
             parts.append(f"resume {_describe_resume(tier.resume, tier.resume_until)}")
-        if self.check_test is not None:
+        if self.check_max is not None:
             parts.append(f"{self.check_test} <= {self.check_max:g} on day {self.check_day}")
+        elif self.check_test is not None:
+            parts.append(f"{self.check_test} on day +{self.check_day}, before the restart")
         return "; ".join(parts)
 
 
@@ -338,6 +347,14 @@ class Table(AttrsRepr):
             index.setdefault((rule.guideline, rule.drug_class), []).append(rule)
         return {key: tuple(rules) for key, rules in index.items()}
 
+    # Names as pasted from a medication list (medplan.names): spellings and
+    # suggestions are indexed on the first name that needs them, once per table.
+    _name_index: NameIndex = attrs.field(init=False, repr=False, eq=False)
+
+    @_name_index.default
+    def _index_names(self) -> NameIndex:
+        return NameIndex(self.names, self.rules)
+
     def resolve(self, name: str) -> Resolution | None:
         """The drug and class a generic or brand name stands for, if known.
 
@@ -345,6 +362,21 @@ class Table(AttrsRepr):
         Resolution(drug='apixaban', drug_class='apixaban', regimen=None)
         """
         return self.names.get(normalise_name(name))
+
+    def match(self, name: str) -> tuple[Resolution | None, NameMatch]:
+        """Resolve a name as pasted from a medication list, and say how it was matched.
+
+        The name as written first; then without its strength, form words, a
+        salt or a bracketed brand (:mod:`medplan.names`). A name that still
+        does not resolve comes back with up to three suggestions, never applied.
+
+        >>> resolution, how = default_table().match("Eliquis 5mg tablets")
+        >>> resolution.drug, how.how.value, how.name, how.strength
+        ('apixaban', 'normalised', 'Eliquis', '5 mg')
+        >>> default_table().match("warfrin")[1].suggestions
+        ('warfarin',)
+        """
+        return self._name_index.match(name)
 
     @property
     def drug_classes(self) -> frozenset[str]:
@@ -444,7 +476,29 @@ def _guideline(raw: str) -> str:
     return raw if raw == ANY_GUIDELINE else slug_cell("guideline", raw)
 
 
-def _parse_row(cells: Mapping[str, str], row: int) -> DrugClassRule:  # noqa: C901 - one check per column
+def _check(cells: Mapping[str, str]) -> tuple[str | None, float | None, int | None]:
+    """The row's test: INR before the procedure with its threshold, or eGFR after it, before the restart."""
+    check_test = cells["check_test"] or None
+    if check_test is not None and check_test not in _CHECK_TESTS:
+        raise RowError(
+            "check_test", f"must be one of {', '.join(_CHECK_TESTS)} (got {check_test!r})"
+        )
+    after = check_test == _CHECK_AFTER
+    check_max = number_cell("check_max", cells["check_max"], low=0.5, high=5.0)
+    low, high = (1, _MAX_CHECK_DAY) if after else (-_MAX_CHECK_DAY, 0)
+    check_day = integer_cell("check_day", cells["check_day"], low=low, high=high)
+    if after and check_max is not None:
+        raise RowError(
+            "check_max", "must be empty for an eGFR check (its result is read against the baseline)"
+        )
+    if not after and (check_test is None) != (check_max is None):
+        raise RowError("check_max", "must be given exactly when check_test is")
+    if (check_test is None) != (check_day is None):
+        raise RowError("check_day", "must be given exactly when check_test is")
+    return check_test, check_max, check_day
+
+
+def _parse_row(cells: Mapping[str, str], row: int) -> DrugClassRule:
     source = cells["source"]
     if not source:
         raise RowError("source", "must cite the guideline (author, year, table)")
@@ -467,18 +521,7 @@ def _parse_row(cells: Mapping[str, str], row: int) -> DrugClassRule:  # noqa: C9
     measure, renal_min, renal_max = _renal_band(cells)
     tiers = {risk: _tier(cells, risk) for risk in BleedingRisk}
     _check_monotone_in_risk(tiers)
-    check_test = cells["check_test"] or None
-    if check_test is not None and check_test not in _CHECK_TESTS:
-        # One check test so far: the separator of the list is never shown.
-        raise RowError(
-            "check_test",
-            f"must be one of {', '.join(_CHECK_TESTS)} (got {check_test!r})",  # pragma: no mutate
-        )
-    check_max = number_cell("check_max", cells["check_max"], low=0.5, high=5.0)
-    check_day = integer_cell("check_day", cells["check_day"], low=-14, high=0)
-    for column, value in (("check_max", check_max), ("check_day", check_day)):
-        if (check_test is None) != (value is None):
-            raise RowError(column, "must be given exactly when check_test is")
+    check_test, check_max, check_day = _check(cells)
     review_reason = cells["review_reason"] or None
     if review_reason is None and any(t.action is Action.REVIEW for t in tiers.values()):
         raise RowError("review_reason", "must say what to find out when a tier's action is review")

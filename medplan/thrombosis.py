@@ -52,6 +52,7 @@ __all__ = [
     "default_risk_table",
     "features",
     "load_risk_table",
+    "months_before",
     "parse_risk_table",
 ]
 
@@ -94,8 +95,12 @@ _MAX_MONTHS = 120
 
 
 @functools.lru_cache(maxsize=4096)
-def _months_before(day0: date, months: int) -> date:
-    """``day0`` minus ``months`` calendar months, as dateutil's ``relativedelta`` counts them."""
+def months_before(day0: date, months: int) -> date:
+    """``day0`` minus ``months`` calendar months, as dateutil's ``relativedelta`` counts them.
+
+    An event is ``within N months`` when it is on or after this day (here and
+    in :mod:`medplan.clinical`).
+    """
     # Imported here: only a request that dates an event needs it, and the
     # import is a noticeable part of a one-shot plan's start-up.
     from dateutil.relativedelta import relativedelta  # noqa: PLC0415
@@ -120,7 +125,7 @@ class _Test(AttrsRepr):
                 return self.op == "beyond"
             assert isinstance(given, date)  # noqa: S101 - an event is a date or "none"
             assert isinstance(self.value, int)  # noqa: S101 - parsed as months
-            inside = given >= _months_before(day0, self.value)
+            inside = given >= months_before(day0, self.value)
             return inside if self.op == "within" else not inside
         if isinstance(given, bool):
             given = "yes" if given else "no"

@@ -114,6 +114,31 @@ def test_unasked_screening_questions_send_the_plan_to_review():
     )
 
 
+def test_a_patient_who_may_not_follow_the_instructions_is_a_reason_for_review():
+    """The seed's 'uncompliant patient': a yes is review, and the patient gets help with a simpler written plan."""
+    plan = medplan.plan(booking({"may_not_follow_instructions": True}))
+    finding = next(f for f in plan.screening if f.flag == "may_not_follow_instructions")
+
+    assert (finding.kind, finding.answer) == ("relative", True)
+    assert plan.needs_review
+    assert not plan.contraindicated
+    assert plan.review_reasons == (
+        ("the patient may not follow the instructions to stop and restart medicines: decide with the proceduralist "
+        "whether to go ahead; give a simpler written plan (one dated step a day, only the medicines that change) "
+        "and go through it with the patient and a carer, or ask the community pharmacy for a dose administration aid"),
+    )
+    assert care_items(plan)["written-plan-help"] == ("2026-11-28", "2026-12-08")
+
+
+@pytest.mark.parametrize("answer", [False, None])
+def test_a_patient_who_will_follow_the_instructions_asks_nothing_more(answer):
+    """No, or not asked (a relative question), adds no review and no written-plan instruction."""
+    plan = medplan.plan(booking({} if answer is None else {"may_not_follow_instructions": answer}))
+
+    assert not plan.needs_review
+    assert "written-plan-help" not in care_items(plan)
+
+
 def test_the_anticoagulant_restart_reminder_comes_only_with_a_held_anticoagulant():
     """The seed's 'restart the day after, check with the radiologist' appears when one is held."""
     with_warfarin = medplan.plan(booking(medications=[{"name": "warfarin", "times": ["18:00"]}]))
@@ -152,14 +177,17 @@ def row(**cells):
     [
         (row(kind="absolute", first_day="", last_day="", flag="gout"), "flag",
          ("must be one of severe_bleeding_disorder, cauda_equina_symptoms, acute_motor_weakness, "
-         "disc_or_epidural_infection, diabetes, local_skin_infection, unwell for a contraindication (got 'gout')")),
+         "disc_or_epidural_infection, diabetes, local_skin_infection, unwell, may_not_follow_instructions "
+         "for a contraindication (got 'gout')")),
         (row(kind="absolute", flag="diabetes"), "first_day", "must be empty for a contraindication"),
         (row(first_day=""), "first_day", "must be given for an instruction"),
         (row(first_day="3", last_day="1"), "last_day", "must not be before first_day (got 3 to 1)"),
         (row(applies_if="tuesday"), "applies_if",
-         "must be one of diabetes, takes_pain_relief, no_pain_relief, anticoagulant (got 'tuesday')"),
+         ("must be one of diabetes, takes_pain_relief, no_pain_relief, anticoagulant, "
+         "may_not_follow_instructions (got 'tuesday')")),
         (row(source=""), "source", "must not be empty"),
         (row(flag="diabetes"), "flag", "must be empty for an instruction"),
+        (row(review_question="Ask."), "review_question", "must be empty unless kind is relative"),
     ],
 )
 def test_a_broken_care_table_is_refused(text, column, problem):

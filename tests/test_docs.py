@@ -28,7 +28,7 @@ from medplan import cli
 MODULES = [
     "medplan.schedule", "medplan.table", "medplan.request", "medplan.planner", "medplan.api", "medplan.profiles",
     "medplan.labdays", "medplan.bridging", "medplan.booking", "medplan.recheck", "medplan.patient", "medplan.ics",
-    "medplan.schemas", "medplan.codes", "medplan.cds", "medplan.service", "medplan.page",
+    "medplan.schemas", "medplan.codes", "medplan.cds", "medplan.service", "medplan.page", "medplan.names",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -45,7 +45,10 @@ def test_the_seed_example_gives_the_plan_the_reference_and_the_seed_imply():
     assert eliquis.resume.isoformat() == "2026-12-09T20:00:00+08:00"
     # Warfarin with apixaban is itself a question for the pharmacist.
     assert plan.needs_review
-    assert plan.review_reasons[-1] == "apixaban and warfarin are both oral anticoagulants: confirm which one the patient takes"
+    assert "apixaban and warfarin are both oral anticoagulants: confirm which one the patient takes" in plan.review_reasons
+    # Anticoagulants with antiplatelets, and aspirin with clopidogrel, are questions too (test_clinical).
+    assert plan.review_reasons[-2].startswith("apixaban and warfarin with aspirin and clopidogrel: ")
+    assert plan.review_reasons[-1].startswith("aspirin and clopidogrel are two antiplatelets ")
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))

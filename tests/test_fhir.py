@@ -253,11 +253,31 @@ def test_a_missing_referenced_medication_is_sent_to_review():
 
 
 def test_a_name_inside_a_longer_text_is_read_and_sent_to_review():
-    """'Warfarin Sodium 5 MG Oral Tablet' is read as warfarin, and the pharmacist is asked to confirm."""
-    result = read(statement("m1", {"text": "Warfarin Sodium 5 MG Oral Tablet"}, times=["18:00"]))
+    """'Take warfarin 5 mg at night' is read as warfarin, and the pharmacist is asked to confirm."""
+    result = read(statement("m1", {"text": "Take warfarin 5 mg at night"}, times=["18:00"]))
 
     assert result.request["medications"][0]["name"] == "warfarin"
-    assert reasons(result) == ["MedicationStatement/m1 medication: read as warfarin from the words of 'Warfarin Sodium 5 MG Oral Tablet': confirm the medicine"]
+    assert reasons(result) == ["MedicationStatement/m1 medication: read as warfarin from the words of 'Take warfarin 5 mg at night': confirm the medicine"]
+
+
+def test_a_product_text_is_read_as_the_planner_reads_a_pasted_name():
+    """'Warfarin Sodium 5 MG Oral Tablet' (an RxNorm display) is kept whole: the planner reads it as warfarin 5 mg."""
+    plan = fhir.plan_bundle(
+        bundle(appointment(), statement("m1", {"text": "Warfarin Sodium 5 MG Oral Tablet"}, times=["18:00"])), timezone=ZONE
+    )
+    (medication,) = plan.medications
+
+    assert (medication.input, medication.drug, medication.dose) == ("Warfarin Sodium 5 MG Oral Tablet", "warfarin", "5 mg")
+    assert medication.match.removed == ("5 MG", "oral", "tablet", "sodium")
+    assert not any("from the words of" in reason for reason in plan.review_reasons)
+
+
+def test_a_code_and_a_pasted_text_of_the_same_drug_agree():
+    """A warfarin code with the text 'Warfarin 5 mg tablets' keeps the text, with no disagreement to review."""
+    result = read(statement("m1", {"coding": [{"system": RXNORM, "code": "11289"}], "text": "Warfarin 5 mg tablets"}, times=["18:00"]))
+
+    assert result.request["medications"][0]["name"] == "Warfarin 5 mg tablets"
+    assert reasons(result) == []
 
 
 def test_an_unconfirmed_code_is_not_used_and_is_sent_to_review():

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from medplan import _indented
 from medplan._indented import dumps_indented
 
 
@@ -56,9 +57,11 @@ values = st.recursive(
 @given(value=values)
 @example(value={})
 @example(value=[])
+@example(value="text alone")
 @example(value={"a": [], "b": {}, "c": [{}], "d": [[]]})
 @example(value={"x": '\u2028\x00\ud800"\\/é'})
 @example(value={1: "key not text"})
+@example(value=[{"red": 1}, {Colour.RED: 2}])
 @example(value=[object()])
 def test_same_text_as_json_dumps(value):
     """Any value, JSON or not, gives json.dumps' text, or json.dumps' error."""
@@ -80,3 +83,11 @@ def test_both_ways_give_json_dumps_text(c_indents, monkeypatch):
     value = {"needs_review": True, "medications": [{"input": "Eliquis", "times": ["08:00", "20:00"], "crcl": 62.5}], "notes": []}
 
     assert dumps_indented(value) == stdlib(value)
+
+
+def test_keys_without_end_are_written_and_not_all_remembered():
+    """A mapping with more distinct keys than the writer remembers is still written as json.dumps writes it."""
+    value = {f"key-{number}": number for number in range(_indented._MAX_KEYS + 10)}  # noqa: SLF001
+
+    assert dumps_indented(value) == stdlib(value)
+    assert len(_indented._KEYS) <= _indented._MAX_KEYS  # noqa: SLF001

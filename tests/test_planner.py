@@ -34,6 +34,7 @@ from medplan.table import parse_table
 from medplan.thrombosis import load_risk_table
 
 A = {"start": "2026-12-08T09:30", "timezone": "Australia/Perth"}
+PAD = "peripheral-arterial-disease"
 B = {"start": "2026-03-30T08:00", "timezone": "Europe/London"}
 
 
@@ -180,14 +181,16 @@ ROWS = [
      "continue", None, None, []),
     ("chest-aspirin-high", B, "high", "chest-2022", med("aspirin", "08:00"), None,
      "review", "2026-03-22T08:00:00+00:00", "2026-03-31T08:00:00+01:00", []),
-    # Antiplatelets are not anticoagulants: restart day +1, not moved by the seed policy.
-    ("chest-clopidogrel-high", B, "high", "chest-2022", med("clopidogrel", "08:00"), None,
+    # Antiplatelets are not anticoagulants: restart day +1, not moved by the seed policy. A P2Y12
+    # antiplatelet is asked why it is taken (test_clinical); peripheral arterial disease has no minimum.
+    ("chest-clopidogrel-high", B, "high", "chest-2022", med("clopidogrel", "08:00", indication=PAD), None,
      "hold", "2026-03-24T08:00:00+00:00", "2026-03-31T08:00:00+01:00", []),
     ("chest-clopidogrel-low", B, "low", "chest-2022", med("clopidogrel", "08:00"), None,
      "review", None, None, []),
-    ("chest-prasugrel-high", B, "high", "chest-2022", med("prasugrel", "08:00"), None,
+    ("chest-prasugrel-high", B, "high", "chest-2022", med("prasugrel", "08:00", indication=PAD), None,
      "hold", "2026-03-22T08:00:00+00:00", "2026-03-31T08:00:00+01:00", []),
-    ("chest-ticagrelor-intermediate", B, "intermediate", "chest-2022", med("Brilique", "08:00", "20:00"), None,
+    ("chest-ticagrelor-intermediate", B, "intermediate", "chest-2022",
+     med("Brilique", "08:00", "20:00", indication=PAD), None,
      "hold", "2026-03-24T20:00:00+00:00", "2026-03-31T08:00:00+01:00", []),
 ]
 
@@ -466,24 +469,31 @@ CASES = [
     # --- contrast: metformin by eGFR (ACR), procedure A ------------------------------------------------------
     # eGFR 29.9, category II: no dose on day 0 before 09:30; last Mon 7 at 20:00. 48 real hours after
     # 09:30 Tue 8 is 09:30 Thu 10 -> 20:00 Thu 10.
+    # Below eGFR 30 metformin is also contraindicated (its label): review, with the ACR dates as the
+    # proposal and the eGFR check dated on day +2, before the restart.
     Case("metformin-egfr-29.9", request(med("Diabex", "08:00", "20:00"), contrast=True, egfr=29.9),
-         "acr-2021:metformin:egfr-below-30", "hold", "2026-12-07T20:00:00+08:00", "2026-12-10T20:00:00+08:00",
-         says=("Restart only after a blood test shows your kidney function is stable.",)),
+         "acr-2021:metformin:egfr-below-30", "review", "2026-12-07T20:00:00+08:00", "2026-12-10T20:00:00+08:00",
+         (("eGFR", None, "2026-12-10"),), reason=("at or below metformin's floor of 30",)),
     # eGFR exactly 30 is in the band below (ACR says 30 or more is category I; the table's cut-offs
     # take the cautious side): as for 29.9.
     Case("metformin-egfr-30", request(med("Diabex", "08:00", "20:00"), contrast=True, egfr=30),
-         "acr-2021:metformin:egfr-below-30", "hold", "2026-12-07T20:00:00+08:00", "2026-12-10T20:00:00+08:00"),
+         "acr-2021:metformin:egfr-below-30", "review", "2026-12-07T20:00:00+08:00", "2026-12-10T20:00:00+08:00",
+         (("eGFR", None, "2026-12-10"),), reason=("at or below metformin's floor of 30",)),
     Case("metformin-egfr-30.5", request(med("Diabex", "08:00", "20:00"), contrast=True, egfr=30.5),
          "acr-2021:metformin:egfr-30-up", "continue"),
     Case("metformin-egfr-not-given", request(med("metformin", "08:00", "20:00"), contrast=True), None, "review",
          reason=("metformin's rule depends on renal function: eGFR needed (patient.egfr)",)),
+    # Without contrast the ACR row does not apply, but the label's floor does.
     Case("metformin-no-contrast", request(med("metformin", "08:00", "20:00"), contrast=False, egfr=20),
-         "acr-2021:metformin:egfr-below-30", "continue"),
+         "acr-2021:metformin:egfr-below-30", "review", reason=("at or below metformin's floor of 30",)),
+    Case("metformin-no-contrast-egfr-45", request(med("metformin", "08:00", "20:00"), contrast=False, egfr=45),
+         "acr-2021:metformin:egfr-30-up", "continue"),
     # Procedure C (Fri 27 Mar 10:00 GMT): last on day -1, Thu 26 at 22:30 GMT. 48 real hours after
     # 10:00 UTC Fri is 10:00 UTC Sun 29 = 11:00 BST, so the 10:30 BST dose (47.5 h) is too early: 22:30 BST.
     Case("metformin-48-hours-across-the-spring-forward",
          request(med("Glucophage", "10:30", "22:30"), at=C, contrast=True, egfr=25),
-         "acr-2021:metformin:egfr-below-30", "hold", "2026-03-26T22:30:00+00:00", "2026-03-29T22:30:00+01:00"),
+         "acr-2021:metformin:egfr-below-30", "review", "2026-03-26T22:30:00+00:00", "2026-03-29T22:30:00+01:00",
+         (("eGFR", None, "2026-03-29"),), reason=("at or below metformin's floor of 30",)),
     # --- fasting: sulfonylureas and insulin, procedure A ------------------------------------------------
     # 0 days: the 08:00 dose on day 0 is before the procedure and skipped; last Mon 7 08:00. Restart day 0:
     # no dose after 09:30 that day, so the first after the procedure is 08:00 Wed 9.
@@ -595,8 +605,11 @@ def test_advice_reaches_the_patient_for_each_row_that_gives_it():
     """The advised rows (SGLT2, ertugliflozin, sulfonylurea, metformin below eGFR 30, daily GLP-1) are all exercised."""
     advised = {case.rule_id for case in ADVISED if _involved(case)[1] and case.action != "review"}
     rows = {r.rule_id for r in medplan.default_table().rules if r.advice}
+    # Metformin below eGFR 30 is also under its label's renal floor, so always review: its
+    # advice is for the pharmacist's written plan, not given unchecked.
+    floored = {"acr-2021:metformin:egfr-below-30"}
 
-    assert advised == rows
+    assert advised == rows - floored
 
 
 INSTRUCTIONS = [
@@ -611,9 +624,8 @@ INSTRUCTIONS = [
         "Take it again with your first meal once you are eating normally."
     )),
     ("metformin-egfr-29.9", (
-        "Take your last dose of Diabex (metformin) on Monday 7 December 2026 at 20:00. "
-        "Do not take it again until Thursday 10 December 2026 at 20:00, then carry on as usual. "
-        "Restart only after a blood test shows your kidney function is stable."
+        "Do not change how you take your Diabex (metformin) until your pharmacist or doctor tells you what to do "
+        "before the procedure."
     )),
     ("glp1-daily-multisociety", (
         "Keep taking your Victoza (liraglutide) as usual, including on the day of the procedure. "
@@ -731,7 +743,7 @@ REVIEW_REASONS = [
      "asra-pain-2018 gives no rule for unfractionated heparin given oral"),
     ("times-needed", request(med("warfarin")),
      "warfarin's usual dose times are needed to date the last dose and the restart"),
-    ("unconfirmed", request(med("clopidogrel", "08:00")),
+    ("unconfirmed", request(med("clopidogrel", "08:00", indication=PAD)),
      "rule asra-pain-2018:clopidogrel is not yet confirmed against its source; the dates shown are its proposal"),
     # At high risk ASRA holds aspirin for primary prevention and asks for review for secondary.
     ("indication-needed", request(med("aspirin", "08:00"), risk="high"),
@@ -767,8 +779,9 @@ def test_a_clean_plan_does_not_need_review():
 
     assert [m.action for m in plan.medications] == [Action.HOLD, Action.REVIEW]
     af = [{"reason": "atrial-fibrillation", "cha2ds2_vasc": 2, "stroke_or_tia": "none", "rheumatic_valve_disease": False}]
-    plan = medplan.plan(request(med("warfarin", "18:00"), med("aspirin", "08:00"), at=B, risk="low", guideline="chest-2022",
-                                anticoagulation=af))
+    # Warfarin with aspirin is a question in itself (test_clinical): metformin without contrast is not.
+    plan = medplan.plan(request(med("warfarin", "18:00"), med("metformin", "08:00"), at=B, risk="low",
+                                guideline="chest-2022", anticoagulation=af, contrast=False))
 
     assert [m.action for m in plan.medications] == [Action.HOLD, Action.CONTINUE]
     assert not plan.needs_review
@@ -1029,10 +1042,15 @@ def test_plan_json_has_the_documented_fields():
         "code", "name", "start", "end", "timezone", "bleeding_risk", "fasting", "sedation", "contrast", "notes",
     }
     assert set(data["medications"][0]) == {
-        "input", "drug", "drug_class", "action", "hold", "last_dose", "omitted_doses", "checks", "resume",
-        "instruction", "review_reason", "rule_id", "rule", "source", "notes", "divergences",
+        "input", "match", "drug", "drug_class", "dose", "action", "hold", "last_dose", "omitted_doses", "checks",
+        "resume", "instruction", "review_reason", "rule_id", "rule", "source", "notes", "divergences",
     }
-    assert data["medications"][0]["checks"] == [{"test": "INR", "max": 1.5, "date": "2026-12-07", "day": -1}]
+    assert set(data["medications"][0]["match"]) == {
+        "how", "name", "kind", "normalised", "removed", "strength", "suggestions",
+    }
+    assert data["medications"][0]["checks"] == [
+        {"test": "INR", "max": 1.5, "date": "2026-12-07", "day": -1, "before": "procedure"}
+    ]
     assert data["procedure"]["start"] == "2026-12-08T09:30:00+08:00"
 
 
@@ -1363,7 +1381,7 @@ def test_no_anticoagulant_restart_for_an_anticoagulant_that_is_not_held():
 
 def test_no_anticoagulant_restart_for_a_held_antiplatelet():
     """Clopidogrel held under CHEST 2022 is an antiplatelet, not an anticoagulant: no restart item."""
-    body = nerve_root_sleeve(med("clopidogrel", "08:00"), guideline="chest-2022")
+    body = nerve_root_sleeve(med("clopidogrel", "08:00", indication=PAD), guideline="chest-2022")
 
     assert only(medplan.plan(body)).action is Action.HOLD
     assert anticoagulant_care(body) == []

@@ -60,9 +60,17 @@ SEED = json.loads(
 )
 
 
+# A P2Y12 antiplatelet stopped is asked why it is taken (test_clinical); peripheral arterial
+# disease has no minimum interval, so these tests see only the policy's hold.
+P2Y12 = {"Plavix", "clopidogrel", "prasugrel"}
+NO_MINIMUM = {"indication": "peripheral-arterial-disease"}
+
+
 def seed_request(policy: dict[str, Any]) -> dict[str, Any]:
-    """The bundled nerve root sleeve injection example, with ``policy``."""
-    return copy.deepcopy(SEED) | {"policy": policy}
+    """The bundled nerve root sleeve injection example, with ``policy`` (and Plavix's indication)."""
+    request = copy.deepcopy(SEED) | {"policy": policy}
+    request["medications"] = [m | NO_MINIMUM if m["name"] in P2Y12 else m for m in request["medications"]]
+    return request
 
 
 def one(plan: medplan.Plan, name: str) -> MedicationPlan:
@@ -75,7 +83,7 @@ def single(name: str, times: list[str], *, risk: str, policy: dict[str, Any]) ->
     """A request for one medicine before a procedure at ``risk`` under ASRA, at 09:30 on 8 December 2026 in Perth."""
     request = copy.deepcopy(VALID)
     request["procedure"] |= {"bleeding_risk": risk, "guideline": "asra-pain-2018"}
-    request["medications"] = [{"name": name, "times": times}]
+    request["medications"] = [{"name": name, "times": times, **(NO_MINIMUM if name in P2Y12 else {})}]
     request["policy"] = policy
     return request
 
@@ -366,13 +374,18 @@ def test_without_the_protocol_the_same_requests_need_review():
 
 
 def test_the_seed_example_under_a_protocol_holds_apixaban_and_says_so():
-    """The bundled example under the protocol: Eliquis held on the clinic's numbers; only the two-anticoagulant question is left."""
+    """The bundled example under the protocol: Eliquis held on the clinic's numbers; the list's own questions are left."""
     plan = medplan.plan(seed_request({"profile": "protocol-v3"}), profiles=CLINIC_PROFILES)
 
     assert one(plan, "Eliquis").action is Action.HOLD
     assert plan.review_reasons == (
         "Plavix: rule asra-pain-2018:clopidogrel is not yet confirmed against its source; the dates shown are its proposal",
         "apixaban and warfarin are both oral anticoagulants: confirm which one the patient takes",
+        ("apixaban and warfarin with aspirin and clopidogrel: an anticoagulant with an antiplatelet adds to the "
+        "bleeding risk; ask why each is taken and whether both are still meant (after a coronary stent or an "
+        "acute coronary syndrome the cardiologist decides), and plan their stops and restarts together"),
+        ("aspirin and clopidogrel are two antiplatelets (dual antiplatelet therapy): ask why (a coronary stent or "
+        "an acute coronary syndrome in the last 12 months?) and agree with the cardiologist which, if either, stops"),
     )
 
 

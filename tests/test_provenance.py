@@ -23,12 +23,12 @@ def fresh_tz_version():
 
 
 def test_a_plan_names_every_data_file_and_the_tz_release():
-    """The versions are the six data files' hashes, then the tz database, in a fixed order."""
+    """The versions are the seven data files' hashes, then the tz database, in a fixed order."""
     versions = medplan.plan(VALID).data_versions
 
     assert [v.split(" ")[0] for v in versions] == [
         "drug_classes.csv", "procedures.csv", "care.csv", "thrombotic_risk.csv", "bridging_doses.csv",
-        "warfarin_pathway.csv", "tz",
+        "warfarin_pathway.csv", "clinical_checks.csv", "tz",
     ]
     assert all(" sha256:" in v for v in versions[:-1])
     assert versions[0] == medplan.default_table().version
@@ -92,4 +92,4 @@ def test_a_recheck_reports_a_new_tz_release_as_provenance_only():
     result = medplan.recheck(stored)
 
     assert not result.changed
-    assert [d.path for d in result.provenance] == ["data_versions[6]"]
+    assert [d.path for d in result.provenance] == ["data_versions[7]"]

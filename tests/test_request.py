@@ -604,3 +604,73 @@ def test_a_catalogue_guideline_the_table_lacks_is_a_table_error():
 
     row = datafiles.row_numbers("procedures.csv")["paracentesis"]
     assert str(excinfo.value) == f"procedures.csv, row {row}: column 'guideline': 'chest-2022' is not a guideline of the drug table"
+
+
+# --- an indication's event, its date and the stent; the eGFR's date -----------------------------
+
+
+def with_medication(**fields: object) -> dict[str, Any]:
+    """VALID with clopidogrel as its one medicine, given ``fields``."""
+    return request_with(("medications",), [{"name": "clopidogrel", "times": ["08:00"], **fields}])
+
+
+EVENTS = "coronary-stent, acute-coronary-syndrome, stroke-or-tia, peripheral-arterial-disease"
+INDICATION_ERRORS = [
+    pytest.param(with_medication(indication_date="2026-10-01"), "medications[0].indication_date",
+                 f"medications[0].indication_date: must be given only with an indication of {EVENTS}",
+                 id="date-without-indication"),
+    pytest.param(with_medication(indication="secondary-prevention", indication_date="2026-10-01"),
+                 "medications[0].indication_date",
+                 f"medications[0].indication_date: must be given only with an indication of {EVENTS}",
+                 id="date-with-prevention"),
+    pytest.param(with_medication(indication="coronary-stent", indication_date="2026-12-09"),
+                 "medications[0].indication_date",
+                 "medications[0].indication_date: must not be after the procedure (2026-12-08) (got 2026-12-09)",
+                 id="date-after-the-procedure"),
+    pytest.param(with_medication(indication="coronary-stent", indication_date="2026-13-01"),
+                 "medications[0].indication_date",
+                 "medications[0].indication_date: must be a date YYYY-MM-DD (got '2026-13-01')",
+                 id="date-not-real"),
+    pytest.param(with_medication(indication="coronary-stent", indication_date=20261001),
+                 "medications[0].indication_date",
+                 "medications[0].indication_date: must be a date YYYY-MM-DD (got a number)",
+                 id="date-a-number"),
+    pytest.param(with_medication(indication="acute-coronary-syndrome", stent_type="drug-eluting"),
+                 "medications[0].stent_type",
+                 "medications[0].stent_type: must be given only with indication coronary-stent",
+                 id="stent-type-without-a-stent"),
+    pytest.param(with_medication(indication="coronary-stent", stent_type="cobalt"),
+                 "medications[0].stent_type",
+                 "medications[0].stent_type: must be one of drug-eluting, bare-metal (got 'cobalt')",
+                 id="unknown-stent-type"),
+    pytest.param(with_medication(indication="stent"), "medications[0].indication",
+                 "medications[0].indication: must be one of primary-prevention, secondary-prevention, "
+                 f"{EVENTS} (got 'stent')",
+                 id="unknown-indication"),
+    pytest.param(request_with(("patient", "egfr_date"), "2026-12-01"), "patient.egfr_date",
+                 "patient.egfr_date: must be given only with patient.egfr", id="egfr-date-without-egfr"),
+    pytest.param(request_with(("patient",), {"egfr": 40, "egfr_date": "01/12/2026"}), "patient.egfr_date",
+                 "patient.egfr_date: must be a date YYYY-MM-DD (got '01/12/2026')", id="egfr-date-malformed"),
+]
+
+
+@pytest.mark.parametrize(("request_", "field", "message"), INDICATION_ERRORS)
+def test_an_indication_date_or_stent_type_out_of_place_is_rejected(request_, field, message):
+    """The event's date and the stent's type belong only with the indication they describe."""
+    with pytest.raises(medplan.InputError) as excinfo:
+        medplan.plan(request_)
+
+    assert (excinfo.value.field, str(excinfo.value)) == (field, message)
+
+
+def test_an_event_indication_is_read_with_its_date_and_stent():
+    """A stent's date and type, and the eGFR's date, reach the validated request."""
+    request = medplan.parse_request({
+        **with_medication(indication="coronary-stent", indication_date="2026-10-08", stent_type="bare-metal"),
+        "patient": {"egfr": 40, "egfr_date": "2026-12-01"},
+    })
+    (order,) = request.medications
+
+    assert (order.indication.value, order.indication_date.isoformat(), order.stent_type.value) == (
+        "coronary-stent", "2026-10-08", "bare-metal")
+    assert request.patient.egfr_date.isoformat() == "2026-12-01"

@@ -46,6 +46,7 @@ import medplan
 from medplan import _uvicorn, cli, service
 from medplan.bridging import default_bridging_tables
 from medplan.care import default_care
+from medplan.clinical import default_clinical_checks
 from medplan.procedures import default_catalogue
 from medplan.thrombosis import default_risk_table
 
@@ -808,6 +809,7 @@ def test_version_names_what_the_plans_are_made_with(client):
             default_care().version,
             default_risk_table().version,
             *default_bridging_tables().versions,
+            default_clinical_checks().version,
         ],
         "policies_version": medplan.default_profiles().version,
     }

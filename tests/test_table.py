@@ -317,9 +317,11 @@ def test_only_iv_heparin_and_gp_iib_iiia_inhibitors_are_infusions(table):
 
 
 def test_inr_check_is_on_vitamin_k_antagonists_only(table):
-    """Warfarin, acenocoumarol and phenprocoumon rows, and no others, ask for INR <= 1.5 the day before.
+    """Vitamin K antagonist rows ask for INR <= 1.5 the day before; only metformin's ACR row checks eGFR.
 
     Phenprocoumon: ESAIC/ESRA 2022, 7 days to a normal INR, INR <= 1.5 on day -1 (research 3b).
+    ACR category II: withhold metformin 48 hours after contrast and restart
+    once renal function is re-evaluated, so its eGFR check is on day +2.
     """
     checks = {
         r.rule_id: (r.check_test, r.check_max, r.check_day) for r in table.rules if r.check_test
@@ -331,7 +333,9 @@ def test_inr_check_is_on_vitamin_k_antagonists_only(table):
         "chest-2022:acenocoumarol",
         "esaic-esra-2022:phenprocoumon",
     )
-    assert checks == dict.fromkeys(vka_rows, ("INR", 1.5, -1))
+    assert checks == dict.fromkeys(vka_rows, ("INR", 1.5, -1)) | {
+        "acr-2021:metformin:egfr-below-30": ("eGFR", None, 2)
+    }
 
 
 # What a clinic policy acts on; None: no policy setting acts on the class.
@@ -1206,10 +1210,34 @@ BROKEN = [
         id="check-max-without-test",
     ),
     pytest.param(
+        with_cells("acr-2021:metformin:egfr-below-30", check_max="1.5"),
+        ROW["acr-2021:metformin:egfr-below-30"],
+        "check_max",
+        f"{FILE}, row {ROW['acr-2021:metformin:egfr-below-30']}: column 'check_max':"
+        " must be empty for an eGFR check (its result is read against the baseline)",
+        id="egfr-check-with-max",
+    ),
+    pytest.param(
+        with_cells("acr-2021:metformin:egfr-below-30", check_day="-1"),
+        ROW["acr-2021:metformin:egfr-below-30"],
+        "check_day",
+        f"{FILE}, row {ROW['acr-2021:metformin:egfr-below-30']}: column 'check_day':"
+        " must be between 1 and 14 (got '-1')",
+        id="egfr-check-before-the-procedure",
+    ),
+    pytest.param(
+        with_cells("acr-2021:metformin:egfr-below-30", check_day=""),
+        ROW["acr-2021:metformin:egfr-below-30"],
+        "check_day",
+        f"{FILE}, row {ROW['acr-2021:metformin:egfr-below-30']}: column 'check_day':"
+        " must be given exactly when check_test is",
+        id="egfr-check-without-day",
+    ),
+    pytest.param(
         with_cells("chest-2022:warfarin", check_test="aPTT"),
         W,
         "check_test",
-        f"{FILE}, row {W}: column 'check_test': must be one of INR (got 'aPTT')",
+        f"{FILE}, row {W}: column 'check_test': must be one of INR, eGFR (got 'aPTT')",
         id="unknown-check-test",
     ),
     pytest.param(
@@ -1428,7 +1456,9 @@ EACH_COLUMN = [
                  "must be lower-case letters, digits and - . : (got 'Warfarin')", id="drug-class-not-a-slug"),
     pytest.param(with_cells("asra-pain-2018:aspirin:primary-prevention", indication="primary"),
                  ROW["asra-pain-2018:aspirin:primary-prevention"], "indication",
-                 "must be one of primary-prevention, secondary-prevention (got 'primary')", id="unknown-indication"),
+                 ("must be one of primary-prevention, secondary-prevention, coronary-stent, "
+                  "acute-coronary-syndrome, stroke-or-tia, peripheral-arterial-disease (got 'primary')"),
+                 id="unknown-indication"),
     pytest.param(with_cells("multisociety-2024:glp1-ra:daily", variant="Multisociety 2024"),
                  ROW["multisociety-2024:glp1-ra:daily"], "variant",
                  "must be lower-case letters, digits and - . : (got 'Multisociety 2024')", id="variant-not-a-slug"),
