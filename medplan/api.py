@@ -46,6 +46,21 @@ def _with_now(request: Mapping[str, Any], now: datetime | str | None) -> Mapping
     return {**request, "now": now}
 
 
+def _with_clock(
+    request: Mapping[str, Any], clock: datetime | None
+) -> tuple[Mapping[str, Any], bool]:
+    """The request with the caller's clock as its ``now`` when it gives none; whether it did."""
+    if clock is None or request.get("now") is not None:
+        return request, False
+    return _with_now(request, clock), True
+
+
+def _from_clock(result: Plan) -> Plan:
+    """The plan, saying that its ``now`` is the caller's clock."""
+    assert result.booking is not None  # noqa: S101 - the clock gave the request a now
+    return attrs.evolve(result, booking=attrs.evolve(result.booking, now_source="clock"))
+
+
 def _echo(request: Mapping[str, Any]) -> str:
     """The request as compact JSON text, for the plan to carry."""
     try:
@@ -70,6 +85,7 @@ def plan(
     table: Table | None = None,
     profiles: Profiles | None = None,
     now: datetime | str | None = None,
+    clock: datetime | None = None,
 ) -> Plan:
     """Validate a request and plan every medicine in it.
 
@@ -83,6 +99,11 @@ def plan(
             request's ``now`` field takes it); replaces the request's ``now``.
             With a ``now``, the plan answers the booking questions
             (``plan.booking``) and says plainly when a hold can no longer be met.
+        clock: The moment the caller's clock reads (aware), taken at its
+            boundary (the command line, the service): the ``now`` of a request
+            that gives none, so that no plan is dated as if booked long ago.
+            The plan's ``booking.now_source`` then says ``clock``. medplan
+            itself never reads the clock.
 
     Returns:
         The frozen plan; ``plan.to_dict()`` is the documented JSON, and
@@ -104,13 +125,15 @@ def plan(
     ('hold', '2026-12-02T18:00:00+08:00', '2026-12-09T18:00:00+08:00')
     """
     table = default_table() if table is None else table
-    request = _with_now(request, now)
+    request, clocked = _with_clock(_with_now(request, now), clock)
     parsed = _parse(request, table, profiles)
     care = default_care()
     result = make_plan(parsed, table, medplan_version=__version__, care=care)
-    return attrs.evolve(
+    # The request is echoed with the clock's now: a recheck replans the same moment.
+    result = attrs.evolve(
         result, request=_echo(request), data_versions=_data_versions(table, care, parsed)
     )
+    return _from_clock(result) if clocked else result
 
 
 def _data_versions(table: Table, care: CareSets, parsed: Request) -> tuple[str, ...]:

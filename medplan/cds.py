@@ -40,7 +40,7 @@ from typing import Any
 from medplan._version import __version__
 from medplan.api import plan
 from medplan.exceptions import InputError
-from medplan.fhir import LOINC, OBSERVATIONS, request_from_bundle
+from medplan.fhir import LOINC, OBSERVATIONS, capped_reasons, request_from_bundle
 from medplan.model import Action, Plan
 from medplan.planner import say_date, say_when
 from medplan.request import parse_zone
@@ -334,12 +334,16 @@ def appointment_book(
     resources, missing = _prefetched(prefetch if isinstance(prefetch, Mapping) else {})
     if prefetch is not None and not isinstance(prefetch, Mapping):
         missing.append("prefetch: is not an object: not used")
-    for resource in resources:
-        if resource.get("resourceType") == "Patient" and resource.get("id") != patient_id:
-            missing.append(
-                f"prefetch.patient: is Patient/{resource.get('id')}, not the context's patient "
-                f"{patient_id}: check the records are this patient's"
-            )
+    # The context's patient is the hook's: records of another are never planned.
+    others = [
+        InputError(
+            "prefetch.patient",
+            f"is Patient/{resource.get('id')}, not the context's patient {patient_id}: "
+            "no plan is made from another patient's records",
+        )
+        for resource in resources
+        if resource.get("resourceType") == "Patient" and resource.get("id") != patient_id
+    ]
     cards = []
     for index, appointment in enumerate(appointments):
         entries = [appointment, *resources]
@@ -353,8 +357,10 @@ def appointment_book(
         name = f"Appointment/{appointment.get('id', index)}"
         card_id = str(uuid.uuid5(_CARD_NAMESPACE, f"{instance}|{name}"))
         try:
+            if others:
+                raise others[0]
             read = request_from_bundle(bundle, timezone=timezone, now=now)
-            reasons = [*read.request.get("review_reasons", []), *missing]
+            reasons = capped_reasons([*(str(item) for item in read.unmapped), *missing])
             body = {**read.request, **({"review_reasons": reasons} if reasons else {})}
             result = plan(body)
         except InputError as error:

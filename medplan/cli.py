@@ -5,11 +5,13 @@ so); 1 ``recheck`` found the stored plan changed; 2 the request or the
 command line is wrong (for ``batch``: at least one line was); 3 a data table
 or a clinic policy file is malformed; 69 the output asked for needs an extra
 that is not installed (``--format ics`` without ``medplan[calendar]``, ``serve``
-without ``medplan[server]``); 70 an internal error, which is a bug to report.
+without ``medplan[server]``); 70 an internal error, which is a bug to report;
+130 stopped by Ctrl-C (the output lines written so far are whole).
 Errors are one line on standard error, never a traceback.
 
-This is the one place that reads files and the clock: ``earliest`` without
-``--now`` asks the clock, and everything below it is given the moment.
+This is the one place that reads files and the clock: a request without a
+``now`` (and no ``--now``) is planned as of the clock, and says so in its
+plan (``booking.now_source``); everything below is given the moment.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import stat
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
-from typing import IO, Any, NoReturn, TextIO
+from typing import IO, Any, TextIO
 
+from medplan import clock
 from medplan._version import __version__
 from medplan.api import earliest, plan
 from medplan.csvrows import package_files
@@ -34,6 +38,7 @@ from medplan.exceptions import (
     PolicyError,
     TableError,
 )
+from medplan.jsontext import decode, request_object
 from medplan.model import ClinicRule, Plan
 from medplan.procedures import default_catalogue
 from medplan.profiles import Profiles, default_profiles, load_profiles
@@ -45,6 +50,7 @@ __all__ = [
     "EXIT_CHANGED",
     "EXIT_INPUT",
     "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
     "EXIT_MISSING_EXTRA",
     "EXIT_OK",
     "EXIT_TABLE",
@@ -59,6 +65,8 @@ EXIT_TABLE = 3
 # nor the clinic's data is wrong, the installation lacks a part.
 EXIT_MISSING_EXTRA = 69
 EXIT_INTERNAL = 70
+# 128 + SIGINT, as a shell reports a command stopped by Ctrl-C.
+EXIT_INTERRUPTED = 130
 
 
 # The patient's renderers are imported only when asked for: a one-shot
@@ -103,34 +111,6 @@ def _examples() -> dict[str, Any]:
     }
 
 
-class _NotJSONNumberError(ValueError):
-    pass
-
-
-def _reject_constant(name: str) -> NoReturn:
-    # Python's decoder accepts NaN and Infinity; JSON does not.
-    raise _NotJSONNumberError(name)
-
-
-def _decode(text: str, label: str) -> object:
-    try:
-        return json.loads(text.removeprefix("\ufeff"), parse_constant=_reject_constant)
-    except json.JSONDecodeError as error:
-        problem = f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})"
-        raise InputError(label, problem) from None
-    except _NotJSONNumberError as error:
-        raise InputError(label, f"not valid JSON ({error} is not a number JSON allows)") from None
-    except RecursionError:
-        raise InputError(label, "not valid JSON (nested too deeply)") from None
-
-
-def _request_object(data: object) -> dict[str, Any]:
-    """``data`` if it is a JSON object, as every request must be; the one error otherwise."""
-    if not isinstance(data, dict):
-        raise InputError("request", "must be a JSON object")
-    return data
-
-
 def _read(stream: TextIO, label: str, limit: int = MAX_REQUEST_BYTES) -> str:
     # Read at most one character past the limit: a huge file is refused, not read whole.
     text = stream.read(limit + 1)
@@ -142,7 +122,7 @@ def _read(stream: TextIO, label: str, limit: int = MAX_REQUEST_BYTES) -> str:
 
 def _load_request(path: str, limit: int = MAX_REQUEST_BYTES) -> dict[str, Any]:
     if path == "-":
-        data = _decode(_read(sys.stdin, "stdin", limit), "stdin")
+        data = decode(_read(sys.stdin, "stdin", limit), "stdin")
     else:
         try:
             with open(path, encoding="utf-8") as stream:  # noqa: PTH123 - the path is the user's, as given
@@ -150,8 +130,8 @@ def _load_request(path: str, limit: int = MAX_REQUEST_BYTES) -> dict[str, Any]:
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or str(error)
             raise InputError(path, f"cannot be read ({reason})") from None
-        data = _decode(text, path)
-    return _request_object(data)
+        data = decode(text, path)
+    return request_object(data)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -283,6 +263,21 @@ def _parser() -> argparse.ArgumentParser:
         help="worker processes, each planning on its own core (default: %(default)s)",
     )
     serve_cmd.add_argument(
+        "--header-timeout",
+        type=_number(1, 300),
+        default=10,
+        metavar="SECONDS",
+        help="close a connection that has not sent a request's headers this long after "
+        "opening or after its last response (default: %(default)s)",
+    )
+    serve_cmd.add_argument(
+        "--max-connections",
+        type=_number(1, 100_000),
+        default=1000,
+        metavar="N",
+        help="answer 503 past N connections and calls in flight, per worker (default: %(default)s)",
+    )
+    serve_cmd.add_argument(
         "--no-access-log",
         action="store_true",
         help="no log line per call (errors are still logged)",
@@ -358,7 +353,7 @@ def _earliest(args: argparse.Namespace, out: TextIO) -> int:
     table, profiles = _data(args)
     now = args.now
     if now is None and request.get("now") is None:
-        now = datetime.now(UTC)
+        now = clock.now()
     answer = earliest(request, now=now, table=table, profiles=profiles)
     if args.format == "json":
         out.write(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) + "\n")
@@ -436,14 +431,15 @@ def _line_request(raw: bytes | None) -> object:
     except UnicodeDecodeError as error:
         problem = f"is not UTF-8 ({error.reason} at byte {error.start})"
         raise InputError("request", problem) from None
-    return _decode(text, "request")
+    return decode(text, "request")
 
 
 def _plan_line(
     raw: bytes | None, now: str | None, table: Table, profiles: Profiles | None
 ) -> dict[str, Any]:
-    request = _request_object(_line_request(raw))
-    return plan(request, table=table, profiles=profiles, now=now).to_dict()
+    request = request_object(_line_request(raw))
+    result = plan(request, table=table, profiles=profiles, now=now, clock=clock.now())
+    return result.to_dict()
 
 
 def _open_input(path: str) -> tuple[IO[bytes], int | None]:
@@ -461,6 +457,9 @@ def _open_input(path: str) -> tuple[IO[bytes], int | None]:
         return stream, None
     return stream, info.st_size if stat.S_ISREG(info.st_mode) else None
 
+
+# prctl's option: the signal this process gets when its parent dies (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
 
 # A line's outcome: planned, refused (an input error), or an internal error.
 _PLANNED, _REFUSED, _BROKEN = "planned", "refused", "broken"
@@ -488,6 +487,42 @@ def _answer_line(
 
 # A worker process's table, policy profiles and moment, loaded once by _start_worker.
 _WORKER: dict[str, Any] = {}
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on (its affinity where the platform says, else the machine's)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _watch_parent(parent: int, every: float = 1.0) -> None:
+    """End this worker once its parent, the batch process, has gone (its parent id changes)."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(EXIT_INTERNAL)
+
+
+def _end_with_parent(parent: int) -> None:
+    """Make this worker process end when ``medplan batch`` ends, however it ends (SIGKILL too).
+
+    On Linux the kernel sends SIGTERM the moment the parent dies
+    (``PR_SET_PDEATHSIG``); everywhere, and for a parent gone before that
+    call, a thread checks the parent once a second.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes  # noqa: PLC0415 - Linux only, in a worker only
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _start_worker_process(
+    parent: int, table_path: str | None, policies_path: str | None, now: str | None
+) -> None:
+    """A --jobs worker's start: it ends with its parent, leaves Ctrl-C to it, and loads the data once."""
+    _end_with_parent(parent)
+    # Ctrl-C reaches the whole process group: the parent stops the batch, the workers do not print.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _start_worker(table_path, policies_path, now)
 
 
 def _start_worker(table_path: str | None, policies_path: str | None, now: str | None) -> None:
@@ -530,26 +565,40 @@ def _answers_in_workers(
 
     _data(args)  # a malformed table or policy file stops the batch before any worker starts
     pending: deque[tuple[Future[list[tuple[str, str]]], int]] = deque()
-    initargs = (args.table, args.policies, args.now)
-    with ProcessPoolExecutor(args.jobs, initializer=_start_worker, initargs=initargs) as pool:
-        while True:
-            while len(pending) < args.jobs * _IN_FLIGHT:
-                chunk = list(islice(requests, _CHUNK))
-                if not chunk:
-                    break
-                work = [(number, raw) for number, raw, _ in chunk]
-                pending.append((pool.submit(_answer_chunk, work), chunk[-1][2]))
-            if not pending:
-                return
-            future, read = pending.popleft()
-            for line, outcome in future.result():
-                yield line, outcome, read
+    initargs = (os.getpid(), args.table, args.policies, args.now)
+    with ProcessPoolExecutor(
+        args.jobs, initializer=_start_worker_process, initargs=initargs
+    ) as pool:
+        try:
+            while True:
+                while len(pending) < args.jobs * _IN_FLIGHT:
+                    chunk = list(islice(requests, _CHUNK))
+                    if not chunk:
+                        break
+                    work = [(number, raw) for number, raw, _ in chunk]
+                    pending.append((pool.submit(_answer_chunk, work), chunk[-1][2]))
+                if not pending:
+                    return
+                future, read = pending.popleft()
+                for line, outcome in future.result():
+                    yield line, outcome, read
+        except KeyboardInterrupt:
+            pool.shutdown(cancel_futures=True)  # what no worker has begun is dropped, not planned
+            raise
 
 
 def _batch(args: argparse.Namespace, out: TextIO) -> int:
     """Plan each line as it comes and write it at once: memory stays flat however long the input."""
     if args.jobs < 1:
         raise InputError("--jobs", f"must be 1 or more (got {args.jobs})")
+    if args.jobs > (cpus := _cpus()):
+        # More processes than CPUs plan no faster and each holds the table: a
+        # script written for a larger machine still runs, saying so.
+        sys.stderr.write(
+            f"medplan batch: --jobs {args.jobs} is more than the {cpus} CPUs this process may "
+            f"use; planning in {cpus}\n"
+        )
+        args.jobs = cpus
     stream, total = _open_input(args.input)
     progress = _Progress(sys.stderr, total) if sys.stderr.isatty() else None
     counts = {_PLANNED: 0, _REFUSED: 0, _BROKEN: 0}
@@ -582,12 +631,23 @@ def _serve(args: argparse.Namespace) -> int:
         table_path=args.table,
         policies_path=args.policies,
         access_log=not args.no_access_log,
+        header_timeout=args.header_timeout,
+        max_connections=args.max_connections,
         out=sys.stderr,
     )
     return EXIT_OK
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        return _command(args, out)
+    except KeyboardInterrupt:
+        # Each output line is written whole (one write a line); no line after it is begun.
+        sys.stderr.write("medplan: interrupted (Ctrl-C); the lines written so far are complete\n")
+        return EXIT_INTERRUPTED
+
+
+def _command(args: argparse.Namespace, out: TextIO) -> int:
     commands = {
         "procedures": lambda: _list_procedures(out),
         "policies": lambda: _list_policies(out, args.policies),
@@ -619,12 +679,12 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         if args.format == "request":
             out.write(text)
             return EXIT_OK
-        request = _request_object(_decode(text, args.name))
+        request = request_object(decode(text, args.name))
     else:
         request = _load_request(args.request)
         table, profiles = _data(args)
         now = args.now
-    result = plan(request, table=table, profiles=profiles, now=now)
+    result = plan(request, table=table, profiles=profiles, now=now, clock=clock.now())
     text = RENDERERS[args.format](result)
     binary = getattr(out, "buffer", None)
     if args.format == "ics" and binary is not None:

@@ -21,8 +21,8 @@ IANA zone: the query's ``timezone``, else the ``MEDPLAN_TIMEZONE`` environment
 variable the service was started with; with neither the call is refused,
 naming ``timezone``. ``now`` in the query is as for ``POST /v1/plan``. A CDS
 client calls the hook as the booking is made and sends no moment, so without
-``now`` the hook asks the server's clock: the one place the service does, so
-that a card can say a slot is too soon. Without the ``fhir`` extra both POSTs
+``now`` the hook asks the server's clock, as every route does for a request
+without one, so that a card can say a slot is too soon. Without the ``fhir`` extra both POSTs
 answer 501, naming it.
 
 Each planned card links to this service's pharmacist page with its request
@@ -35,14 +35,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
+from medplan import clock
 from medplan.api import plan
 from medplan.cds import SERVICE_ID, appointment_book, discovery
-from medplan.cli import _request_object
 from medplan.exceptions import InputError, MissingExtraError
 from medplan.fhir import request_from_bundle
+from medplan.jsontext import request_object
 from medplan.page import PAGE_PATH
 from medplan.service import (
     JSON,
@@ -84,7 +84,7 @@ CDS_PATH = "/cds-services"
 async def _read_object(request: Request) -> dict[str, Any]:
     """The body as a JSON object, in FHIR's media type or plain JSON."""
     _media_type(request, (FHIR_JSON, JSON))
-    return _request_object(_decode_body(await read_body(request, MAX_REQUEST_BYTES)))
+    return request_object(_decode_body(await read_body(request, MAX_REQUEST_BYTES)))
 
 
 def _zone(query: dict[str, str], default: str | None) -> str:
@@ -130,7 +130,7 @@ def _routes_for(default_zone: str | None, public_url: str | None) -> list[BaseRo
             read = request_from_bundle(
                 bundle, timezone=zone, now=query.get("now"), table=data.table
             )
-            result = plan(read.request, table=data.table, profiles=data.profiles)
+            result = plan(read.request, table=data.table, profiles=data.profiles, clock=clock.now())
             fhir = {
                 "unmapped": [str(i) for i in read.unmapped],
                 "notes": [str(n) for n in read.notes],
@@ -148,7 +148,7 @@ def _routes_for(default_zone: str | None, public_url: str | None) -> list[BaseRo
         zone = _zone(query, default_zone)
         hook = await _read_object(request)
         # The hook is called as the booking is made and sends no moment: this is it.
-        now = query.get("now") or datetime.now(UTC).isoformat(timespec="minutes")
+        now = query.get("now") or clock.now().isoformat(timespec="minutes")
         page_url = _page_url(request, public_url)
 
         def work() -> Response:

@@ -15,8 +15,10 @@ ones read here are unchanged); the Bundle's own shape is checked first.
   ``urn:medplan:procedure`` with a catalogue code, else a text or display
   (or ``description``) that is a catalogue name. One that matches nothing is
   planned at **high** bleeding risk (the longest holds) and sent to review.
-- ``Patient``: its id; every resource whose subject names another patient is
-  left out of the plan and sent to review.
+- ``Patient``: its id. The appointment's patient (its Patient participant,
+  else the Patient resource) is the bundle's: a Patient resource, or any
+  record whose subject, names another patient is an :class:`~medplan.InputError`,
+  and no plan is made (a plan must never mix two patients' records).
 - ``MedicationStatement`` and ``MedicationRequest``: the medicine from its
   codes (ATC, RxNorm, SNOMED CT: see :mod:`medplan.codes`), else from its
   text; the usual times from ``timeOfDay``, else assumed from ``when``,
@@ -65,6 +67,7 @@ __all__ = [
     "WHEN_TIMES",
     "FhirItem",
     "FhirRequest",
+    "capped_reasons",
     "plan_bundle",
     "request_from_bundle",
 ]
@@ -166,6 +169,9 @@ _RESULT_FINAL = {"final", "amended", "corrected"}
 _RESULT_VOID = {"registered", "cancelled", "entered-in-error"}
 _APPOINTMENT_VOID = {"cancelled", "entered-in-error", "noshow"}
 _MAX_TEXT = 200
+# A request's review_reasons: at most this many, each at most this long.
+_MAX_REVIEW_REASONS = 200
+_MAX_REASON = 500
 _SHOWN = 80
 _MAX_HOURS = 24
 _SYSTEM_LABELS = {ATC: "ATC", "http://www.nlm.nih.gov/research/umls/rxnorm": "RxNorm"}
@@ -238,6 +244,8 @@ class _Reader:
         self.by_reference: dict[str, Mapping[str, Any]] = {}
         self.used_medications: set[str] = set()
         self.patient_refs: set[str] = set()
+        # The patient every record must be: the appointment's, else the Patient resource.
+        self.patient = "none named"
 
     def unmap(self, resource: str, field: str, problem: str) -> None:
         self.unmapped.append(FhirItem(resource, field, problem))
@@ -327,16 +335,50 @@ def _is_patient(reader: _Reader, reference: str | None) -> bool | None:
     )
 
 
-def _for_another_patient(reader: _Reader, name: str, resource: Mapping[str, Any], key: str) -> bool:
+def _refuse_another_patient(
+    reader: _Reader, name: str, resource: Mapping[str, Any], key: str
+) -> None:
+    """Refuse the bundle when ``resource`` is another patient's: no plan mixes two patients' records.
+
+    A record left out and reviewed would still plan this appointment from a
+    bundle that is not one patient's; the booking system must send it again.
+    """
     reference = _reference(resource.get(key))
     if _is_patient(reader, reference) is False:
-        reader.unmap(
-            name,
-            key,
-            f"is {reference}, not this bundle's patient: not planned; check the record belongs to this patient",
+        raise InputError(
+            f"{name}.{key}",
+            f"is {reference}, not the appointment's patient ({reader.patient}): "
+            "a bundle must hold one patient's records; no plan is made from it",
         )
-        return True
-    return False
+
+
+def _one_patient(
+    reader: _Reader,
+    appointment: str,
+    patients: Sequence[tuple[str, Mapping[str, Any]]],
+    full_urls: Mapping[str, str],
+) -> None:
+    """The appointment's patient is the bundle's: its Patient resource must be that patient.
+
+    ``reader.patient_refs`` holds the appointment's Patient participants when
+    this is called; the Patient resource (by ``Type/id`` and fullUrl) joins them.
+    """
+    named = sorted(reader.patient_refs)
+    if len(named) > 1:
+        raise InputError(
+            f"{appointment}.participant",
+            f"names {len(named)} patients ({', '.join(named)}): an appointment is one patient's",
+        )
+    for name, _ in patients:
+        refs = {name, *([full_urls[name]] if name in full_urls else [])}
+        if named and not any(_is_patient(reader, ref) for ref in refs):
+            raise InputError(
+                name,
+                f"is not the appointment's patient ({named[0]}): a bundle must hold one "
+                "patient's records; no plan is made from it",
+            )
+        reader.patient_refs.update(refs)
+    reader.patient = named[0] if named else patients[0][0] if patients else "none named"
 
 
 # --- the appointment ---------------------------------------------------------------------------
@@ -779,8 +821,7 @@ def _medication(reader: _Reader, name: str, resource: Mapping[str, Any]) -> dict
         if kind == "MedicationStatement"
         else (_ACTIVE_REQUEST, _INACTIVE_REQUEST)
     )
-    if _for_another_patient(reader, name, resource, "subject"):
-        return None
+    _refuse_another_patient(reader, name, resource, "subject")
     concept = _concept(reader, name, resource, resource.get("contained") or [])
     if status in inactive:
         label = _clean((_codeable_texts(concept) or ["the medicine"])[0], _SHOWN)
@@ -829,8 +870,7 @@ def _unit_ok(measure: _Measure, quantity: Mapping[str, Any]) -> bool:
 def _observation(  # noqa: PLR0911 - one return per reason a result is not used
     reader: _Reader, name: str, resource: Mapping[str, Any], found: dict[str, list[Any]]
 ) -> None:
-    if _for_another_patient(reader, name, resource, "subject"):
-        return
+    _refuse_another_patient(reader, name, resource, "subject")
     loinc = next(
         (
             str(c.get("code"))
@@ -999,13 +1039,10 @@ def request_from_bundle(  # noqa: C901, PLR0912, PLR0915 - one branch per resour
         raise InputError(
             "Bundle.entry", f"holds {len(patients)} Patient resources: one bundle is one patient's"
         )
-    for name, _ in patients:
-        reader.patient_refs.add(name)
-    for name, _, full_url in resources:
-        if full_url is not None and name in dict(patients):
-            reader.patient_refs.add(full_url)
     name, appointment = appointments[0]
     procedure = _appointment(reader, name, appointment, zone)
+    full_urls = {n: url for n, _, url in resources if url is not None}
+    _one_patient(reader, name, patients, full_urls)
     medications: list[dict[str, Any]] = []
     found: dict[str, list[Any]] = {}
     for name, resource in valid:
@@ -1038,8 +1075,27 @@ def request_from_bundle(  # noqa: C901, PLR0912, PLR0915 - one branch per resour
     if policy is not None:
         request["policy"] = dict(policy)
     if reader.unmapped:
-        request["review_reasons"] = [_clean(str(item), 500) for item in reader.unmapped]
+        request["review_reasons"] = capped_reasons([str(item) for item in reader.unmapped])
     return FhirRequest(request=request, unmapped=tuple(reader.unmapped), notes=tuple(reader.notes))
+
+
+def capped_reasons(reasons: Sequence[str]) -> list[str]:
+    """Review reasons as a request takes them: each cut to its length limit, and at most 200.
+
+    A bundle may hold any number of entries medplan cannot use; the request
+    takes 200 reasons (its schema's limit). Past that, the last reason says
+    how many more there are, so the plan still comes back, needing review,
+    and nothing is dropped unsaid (the FHIR route's ``unmapped`` lists all).
+    """
+    shown = [_clean(reason, _MAX_REASON) for reason in reasons]
+    if len(shown) <= _MAX_REVIEW_REASONS:
+        return shown
+    kept = _MAX_REVIEW_REASONS - 1
+    more = len(shown) - kept
+    return [
+        *shown[:kept],
+        f"and {more} more items of the bundle medplan could not use: review the whole bundle",
+    ]
 
 
 def plan_bundle(
@@ -1050,8 +1106,12 @@ def plan_bundle(
     policy: Mapping[str, Any] | None = None,
     table: Table | None = None,
     profiles: Profiles | None = None,
+    clock: datetime | None = None,
 ) -> Plan:
     """Plan a FHIR R4 Bundle: :func:`request_from_bundle`, then :func:`medplan.plan`.
+
+    ``clock`` is the caller's clock, the moment of a bundle planned without
+    ``now``, as :func:`medplan.plan` takes it.
 
     Every unmapped item is one of the plan's ``review_reasons``, so a plan
     from a bundle with anything medplan could not map needs review. What was
@@ -1062,4 +1122,4 @@ def plan_bundle(
         MissingExtraError: The ``fhir`` extra is not installed.
     """
     read = request_from_bundle(bundle, timezone=timezone, now=now, policy=policy, table=table)
-    return plan(read.request, table=table, profiles=profiles)
+    return plan(read.request, table=table, profiles=profiles, clock=clock)

@@ -897,6 +897,10 @@ class BookingMedicine(AttrsRepr):
         }
 
 
+# Booking.now_source: the request gave ``now``, or the caller's clock did.
+NOW_SOURCES = ("request", "clock")
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class Booking(AttrsRepr):
     """The booking questions, answered for the request's ``now``.
@@ -916,11 +920,16 @@ class Booking(AttrsRepr):
     too_soon: bool
     limited_by: tuple[str, ...]
     medicines: tuple[BookingMedicine, ...]
+    # Where ``now`` came from: the request (or the caller's --now), or the
+    # clock of the command line or service that made the plan, for a request
+    # that gave none. A plan is always dated from a moment someone can see.
+    now_source: str = attrs.field(default="request", validator=attrs.validators.in_(NOW_SOURCES))
 
     def to_dict(self) -> dict[str, Any]:
         """The booking answers as they appear in the plan JSON."""
         return {
             "now": self.now.isoformat(),
+            "now_source": self.now_source,
             "earliest_start": self.earliest_start.isoformat(),
             "notify_by": _iso(self.notify_by),
             "too_soon": self.too_soon,

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
+from medplan import clock
 from medplan.api import plan
 from medplan.exceptions import MissingExtraError
 from medplan.ics import render_ics
@@ -188,7 +189,9 @@ async def _planned(request: Request, render: Callable[[Plan], Response]) -> Resp
     data = _data(request)
 
     def work() -> Response:
-        return render(plan(body, table=data.table, profiles=data.profiles, now=now))
+        return render(
+            plan(body, table=data.table, profiles=data.profiles, now=now, clock=clock.now())
+        )
 
     return await run_in_threadpool(work)
 

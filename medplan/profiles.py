@@ -73,6 +73,7 @@ import attrs
 from medplan._attrsrepr import AttrsRepr
 from medplan.csvrows import data_text
 from medplan.exceptions import PolicyError
+from medplan.jsontext import NumberBeyondRange, number_as_sent
 from medplan.labdays import RegionError, check_region
 from medplan.model import (
     WEEKDAY_NAMES,
@@ -224,24 +225,30 @@ def _kind(value: object) -> str:
 def _number(key: str, value: object, *, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise SettingError(key, f"must be a number (got {_kind(value)})")
+    if (
+        isinstance(value, float)
+        and not math.isfinite(value)
+        and not isinstance(value, NumberBeyondRange)
+    ):
+        raise SettingError(key, f"must be a finite number (got {value})")  # TOML writes inf and nan
     try:
         number = float(value)
     except OverflowError:  # an integer beyond any float, which JSON allows
-        problem = f"must be between {low:g} and {high:g} (got a {len(str(value))}-digit number)"
-        raise SettingError(key, problem) from None
-    if not math.isfinite(number):  # TOML writes inf and nan
-        raise SettingError(key, f"must be a finite number (got {number})")
+        number = math.inf
     if not low <= number <= high:
-        raise SettingError(key, f"must be between {low:g} and {high:g} (got {number:g})")
+        shown = number_as_sent(value)
+        raise SettingError(key, f"must be between {low:g} and {high:g} (got {shown})")
     return number
 
 
 def _integer(key: str, value: object, *, low: int, high: int) -> int:
+    if isinstance(value, NumberBeyondRange) or (
+        isinstance(value, int) and not isinstance(value, bool) and not low <= value <= high
+    ):
+        raise SettingError(key, f"must be between {low} and {high} (got {number_as_sent(value)})")
     if isinstance(value, bool) or not isinstance(value, int):
         shown = repr(value) if isinstance(value, float) else _kind(value)
         raise SettingError(key, f"must be a whole number (got {shown})")
-    if not low <= value <= high:
-        raise SettingError(key, f"must be between {low} and {high} (got {value})")
     return value
 
 

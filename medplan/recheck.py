@@ -34,6 +34,12 @@ _PROVENANCE = (
 )
 
 
+# Where the plan's moment came from: the stored plan may have taken it from the
+# clock, and its request now carries it, so a new plan says "request". The
+# moment itself, booking.now, is compared.
+_NOT_COMPARED = ("booking.now_source",)
+
+
 def _is_provenance(path: str) -> bool:
     return any(path == p or path.startswith((f"{p}[", f"{p}.")) for p in _PROVENANCE)
 
@@ -176,7 +182,7 @@ def recheck(
     except InputError as error:
         field = f"request.{error.field}" if error.field else "request"
         raise InputError(field, error.problem) from None
-    found = list(_walk("", stored, current.to_dict()))
+    found = [d for d in _walk("", stored, current.to_dict()) if d.path not in _NOT_COMPARED]
     return Recheck(
         plan=current,
         differences=tuple(d for d in found if not _is_provenance(d.path)),

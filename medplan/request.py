@@ -21,6 +21,7 @@ from dateutil import tz
 
 from medplan.care import FLAGS
 from medplan.exceptions import InputError, TableError
+from medplan.jsontext import NumberBeyondRange, number_as_sent
 from medplan.model import (
     SCHEMA_VERSION,
     WEEKDAY_NAMES,
@@ -137,6 +138,8 @@ _PROFILES_LISTED = 10
 def _type_name(value: object) -> str:
     if value is None:
         return "null"
+    if isinstance(value, NumberBeyondRange):
+        return f"the number {number_as_sent(value)}"
     return {
         bool: "true/false",
         int: "a number",
@@ -207,16 +210,20 @@ def _choice(path: str, value: object, kind: type[E]) -> E:
 def _number(path: str, value: object, *, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(path, f"must be a number (got {_type_name(value)})")
+    if (
+        isinstance(value, float)
+        and not math.isfinite(value)
+        and not isinstance(value, NumberBeyondRange)
+    ):
+        raise InputError(path, f"must be a finite number (got {value})")  # a Python caller's
     try:
         number = float(value)
     except OverflowError:  # an integer beyond any float, which JSON allows
-        raise InputError(
-            path, f"must be between {low:g} and {high:g} (got a {len(str(value))}-digit number)"
-        ) from None
-    if not math.isfinite(number):
-        raise InputError(path, f"must be a finite number (got {number})")
+        number = math.inf
     if not low <= number <= high:
-        raise InputError(path, f"must be between {low:g} and {high:g} (got {number:g})")
+        raise InputError(
+            path, f"must be between {low:g} and {high:g} (got {number_as_sent(value)})"
+        )
     return number
 
 
@@ -279,13 +286,20 @@ def _now(path: str, value: object, zone: ZoneInfo) -> datetime:
     return moment.astimezone(zone)
 
 
+def _shown(value: object) -> str:
+    """A value as a message shows it: a number as sent, anything else as Python writes it."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number_as_sent(value)
+    return repr(value)
+
+
 def _schema_version(value: object) -> None:
     if value is None:
         return
     if isinstance(value, bool) or value != SCHEMA_VERSION:
         raise InputError(
             "schema_version",
-            f"this medplan reads requests of schema_version {SCHEMA_VERSION} (got {value!r})",
+            f"this medplan reads requests of schema_version {SCHEMA_VERSION} (got {_shown(value)})",
         )
 
 
@@ -459,6 +473,9 @@ def _reason_value(reason: str, key: str, raw: object, where: str, day0: date) ->
     if key in {"stroke_or_tia", "vte"}:
         return _event(where, raw, day0)
     if key == "cha2ds2_vasc":
+        if isinstance(raw, NumberBeyondRange):
+            shown = number_as_sent(raw)
+            raise InputError(where, f"must be between 0 and {_MAX_CHA2DS2_VASC} (got {shown})")
         if isinstance(raw, bool) or not isinstance(raw, int):
             raise InputError(where, f"must be a whole number (got {_type_name(raw)})")
         if not 0 <= raw <= _MAX_CHA2DS2_VASC:

@@ -12,12 +12,13 @@ document ``medplan/schemas/openapi.json`` is served at ``/openapi.json``):
 
 ``POST /v1/plan``
     A request; the plan JSON, byte for byte what ``medplan plan --format
-    json`` prints. Query ``now`` replaces the request's, like ``--now``.
+    json`` prints. Query ``now`` replaces the request's, like ``--now``; without
+    either, the server's clock is now (``booking.now_source``: ``clock``).
 ``POST /v1/batch``
     A JSON array of requests, or JSON Lines (``application/x-ndjson``);
     one plan or error record per request, in order, streamed as planned.
 ``POST /v1/earliest``
-    A request with ``now`` (in the body or the query); the booking answers.
+    A request; the booking answers for its ``now`` (the body's, the query's, or the clock's).
 ``POST /v1/recheck``
     A stored plan; the recheck JSON (``changed``, ``differences``, ``plan``).
 ``GET /health``, ``GET /version``, ``GET /openapi.json``
@@ -57,19 +58,15 @@ from typing import Any, TextIO
 
 import attrs
 
+from medplan import clock
 from medplan._version import __version__
 from medplan.api import earliest, plan
 from medplan.bridging import default_bridging_tables
 from medplan.care import default_care
-from medplan.cli import (
-    MAX_PLAN_BYTES,
-    MAX_REQUEST_BYTES,
-    _decode,
-    _line_request,
-    _request_object,
-)
+from medplan.cli import MAX_PLAN_BYTES, MAX_REQUEST_BYTES, _line_request
 from medplan.clinical import default_clinical_checks
 from medplan.exceptions import InputError, MedplanError, MissingExtraError
+from medplan.jsontext import DuplicateKeyError, decode, request_object
 from medplan.model import SCHEMA_VERSION
 from medplan.procedures import default_catalogue
 from medplan.profiles import Profiles, default_profiles, load_profiles
@@ -110,6 +107,13 @@ MAX_BATCH_BYTES = 10_000_000
 MAX_BATCH_ITEMS = 1_000
 JSON = "application/json"
 NDJSON = "application/x-ndjson"
+
+# A connection with no request begun this long after it opened (or after its
+# last response) is closed; past this many connections and calls in flight, a
+# call is answered 503 (docs/service-deployment.md).
+DEFAULT_HEADER_TIMEOUT = 10.0
+DEFAULT_MAX_CONNECTIONS = 1000
+HEADER_TIMEOUT_ENV = "MEDPLAN_HEADER_TIMEOUT"
 
 # Set by ``medplan serve --workers N`` for the worker processes, which build
 # their own application (uvicorn starts them from an import string).
@@ -265,7 +269,9 @@ def _decode_body(raw: bytes) -> object:
         problem = f"is not UTF-8 ({error.reason} at byte {error.start})"
         raise ServiceError(400, f"the body {problem}") from None
     try:
-        return _decode(text, "body")
+        return decode(text, "body")
+    except DuplicateKeyError:
+        raise  # JSON, but not a request medplan takes: 422, naming the key
     except InputError as error:
         raise ServiceError(400, f"the body is {error.problem}") from None
 
@@ -285,7 +291,7 @@ async def read_json(request: Request, limit: int = MAX_REQUEST_BYTES) -> dict[st
         InputError: The body is JSON but not an object (422, as the command line says it).
     """
     _media_type(request, (JSON,))
-    return _request_object(_decode_body(await read_body(request, limit)))
+    return request_object(_decode_body(await read_body(request, limit)))
 
 
 # --- the endpoints --------------------------------------------------------
@@ -302,7 +308,7 @@ async def _plan(request: Request) -> Response:
     data = _data(request)
 
     def work() -> bytes:
-        result = plan(body, table=data.table, profiles=data.profiles, now=now)
+        result = plan(body, table=data.table, profiles=data.profiles, now=now, clock=clock.now())
         return render_json(result).encode("utf-8")
 
     return _respond(await run_in_threadpool(work))
@@ -312,6 +318,9 @@ async def _earliest(request: Request) -> Response:
     now = _query(request, ("now",)).get("now")
     body = await read_json(request)
     data = _data(request)
+
+    if now is None and body.get("now") is None:
+        now = clock.now().isoformat(timespec="minutes")  # as medplan earliest does
 
     def work() -> bytes:
         answer = earliest(body, now=now, table=data.table, profiles=data.profiles)
@@ -409,8 +418,9 @@ def _plan_item(item: object, now: str | None, data: ServiceData) -> dict[str, An
     """One batch item as ``medplan batch`` plans a line: a JSON Lines line is still bytes here."""
     if isinstance(item, bytes):
         item = _line_request(None if len(item) > MAX_REQUEST_BYTES else item)
-    request = _request_object(item)
-    return plan(request, table=data.table, profiles=data.profiles, now=now).to_dict()
+    request = request_object(item)
+    result = plan(request, table=data.table, profiles=data.profiles, now=now, clock=clock.now())
+    return result.to_dict()
 
 
 async def _health(request: Request) -> Response:
@@ -427,7 +437,7 @@ def _file_route(path: str, name: str) -> Route:
     body = resources.files("medplan.schemas").joinpath(name).read_bytes()
 
     async def endpoint(_: Request) -> Response:
-        return Response(body, media_type=JSON)
+        return Response(body, media_type=JSON, headers=_HEADERS)
 
     return Route(path, endpoint, methods=["GET"])
 
@@ -480,8 +490,24 @@ def _internal(scope: Scope, error: BaseException) -> Response:
     return _respond(_error_body(500, None, _internal_problem(incident)), 500)
 
 
+_HEADER_BYTES = tuple(
+    (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in _HEADERS.items()
+)
+
+
+def _secured(start: Message) -> Message:
+    """A response's start with the security headers it lacks: every route has them, whoever wrote it."""
+    headers = list(start.get("headers", ()))
+    present = {bytes(name).lower() for name, _ in headers}
+    missing = [(name, value) for name, value in _HEADER_BYTES if name not in present]
+    return {**start, "headers": [*headers, *missing]} if missing else start
+
+
 class _InternalErrors:
-    """Any exception no handler took becomes a 500 with a generic body; the traceback goes to the log only."""
+    """Any exception no handler took becomes a 500 with a generic body; the traceback goes to the log only.
+
+    Every response's start also gains the security headers it lacks (:func:`_secured`).
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -494,7 +520,9 @@ class _InternalErrors:
 
         async def tracked(message: Message) -> None:
             nonlocal started
-            started = started or message["type"] == "http.response.start"
+            if message["type"] == "http.response.start":
+                started = True
+                message = _secured(message)
             await send(message)
 
         try:
@@ -688,6 +716,8 @@ def serve(
     policies_path: str | None = None,
     access_log: bool = True,
     log_level: str = "info",
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+    max_connections: int = DEFAULT_MAX_CONNECTIONS,
     out: TextIO | None = None,
 ) -> None:
     """Run the service under uvicorn until it is stopped (SIGINT or SIGTERM: in-flight calls finish).
@@ -700,6 +730,10 @@ def serve(
         policies_path: A clinic policy file instead of the bundled one.
         access_log: Whether to log one line per call (method, path, status; never a body).
         log_level: uvicorn's log level.
+        header_timeout: Seconds a connection may take to send a request's
+            headers (from its opening, or its last response) before it is closed.
+        max_connections: Connections and calls in flight, per worker, past
+            which a new call is answered 503 (uvicorn's ``limit_concurrency``).
         out: Where to print the addresses of the API document and the pharmacist
             page, once the data has loaded and the address is free; nowhere if None.
 
@@ -728,7 +762,11 @@ def serve(
         # uvicorn's protocol with TCP_NODELAY on each connection: with --workers,
         # uvicorn's own socket leaves Nagle's algorithm on (40 ms a call).
         "http": "medplan._uvicorn:NoDelayHTTPProtocol",
+        # A slow client holds a connection, not the service (docs/service-deployment.md).
+        "limit_concurrency": max_connections,
     }
+    # Read by the protocol in this process and in every worker process.
+    os.environ[HEADER_TIMEOUT_ENV] = repr(float(header_timeout))
     with _stopped_by_signal():
         if workers == 1:
             uvicorn.run(create_app(table, profiles), **options)

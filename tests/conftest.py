@@ -9,8 +9,10 @@ import os
 
 import pytest
 from hypothesis import settings
+from testclock import TEST_NOW
 
 import medplan
+import medplan.clock
 
 settings.register_profile("dev", max_examples=50, deadline=None)
 settings.register_profile("deep", max_examples=2000, deadline=None)
@@ -21,3 +23,9 @@ if "MEDPLAN_HYPOTHESIS_PROFILE" in os.environ:
 @pytest.fixture(scope="session")
 def table() -> medplan.Table:
     return medplan.default_table()
+
+
+@pytest.fixture(autouse=True)
+def _set_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's and the service's clock reads TEST_NOW, so plans do not change by the day."""
+    monkeypatch.setattr(medplan.clock, "now", lambda: TEST_NOW)

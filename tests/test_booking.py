@@ -116,6 +116,7 @@ def test_a_booking_in_time_carries_the_answers():
     assert plan.booking.notify_by.isoformat() == "2026-12-03T18:00:00+08:00"
     assert plan.to_dict()["booking"] == {
         "now": "2026-12-02T10:00:00+08:00",
+        "now_source": "request",
         "earliest_start": "2026-12-07T00:00:00+08:00",
         "notify_by": "2026-12-03T18:00:00+08:00",
         "too_soon": False,

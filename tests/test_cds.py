@@ -180,14 +180,17 @@ def test_an_appointment_medplan_cannot_plan_gets_a_warning_card():
     assert "Appointment/apt1.start: is required" in card["detail"]
 
 
-def test_a_prefetched_patient_that_is_not_the_contexts_is_reviewed():
-    """A prefetched Patient whose id is not context.patientId is named as a review reason."""
-    request = hook_request(patient={"resourceType": "Patient", "id": "someone-else"})
+def test_a_prefetched_patient_that_is_not_the_contexts_is_not_planned():
+    """A prefetched Patient whose id is not context.patientId: no plan, a card that says why."""
+    request = hook_request(appointment(participant=[]), patient={"resourceType": "Patient", "id": "someone-else"})
 
     (card,) = cds.appointment_book(request, timezone=ZONE)["cards"]
 
     assert card["indicator"] == "warning"
-    assert "not the context's patient 1288992" in card["detail"]
+    assert card["detail"] == (
+        "medplan could not plan this appointment: prefetch.patient: is Patient/someone-else, not the context's "
+        "patient 1288992: no plan is made from another patient's records"
+    )
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from strategies import VALID
+from testclock import TEST_NOW
 
 import medplan
 from medplan import cli
@@ -137,13 +138,13 @@ def test_plan_reads_file_or_stdin(source, fmt, capsys, monkeypatch):
 
 
 def test_plan_json_is_the_documented_plan(capsys):
-    """`medplan plan FILE --format json` prints the plan's to_dict() as JSON."""
+    """`medplan plan FILE --format json` prints the plan's to_dict() as JSON, planned as of the clock."""
     Path("request.json").write_text(json.dumps(VALID), encoding="utf-8")
 
     status, out, err = run(["plan", "request.json", "--format", "json"], capsys)
 
     assert (status, err) == (0, "")
-    assert json.loads(out) == medplan.plan(VALID).to_dict()
+    assert json.loads(out) == medplan.plan(VALID, clock=TEST_NOW).to_dict()
 
 
 def test_plan_text_is_the_rendered_plan(capsys):
@@ -153,7 +154,7 @@ def test_plan_text_is_the_rendered_plan(capsys):
     status, out, err = run(["plan", "request.json"], capsys)
 
     assert (status, err) == (0, "")
-    assert out == medplan.render_text(medplan.plan(VALID))
+    assert out == medplan.render_text(medplan.plan(VALID, clock=TEST_NOW))
 
 
 @pytest.mark.parametrize(
@@ -182,7 +183,7 @@ def test_a_text_stream_that_translates_newlines_leaves_the_ics_crlf_alone(fmt, m
     status = cli.main(["plan", "request.json", "--format", fmt])
 
     stdout.flush()
-    planned = medplan.plan(VALID)
+    planned = medplan.plan(VALID, clock=TEST_NOW)
     expected = medplan.render_ics(planned) if fmt == "ics" else medplan.render_text(planned).replace("\n", "\r\n")
     assert (status, binary.getvalue()) == (0, expected.encode("utf-8"))
     assert b"\r\r\n" not in binary.getvalue()

@@ -228,7 +228,7 @@ def test_batch_of_a_missing_file_is_one_error_line(capsys):
 def test_batch_streams_its_output():
     """Each plan is written as its line is read: the first plan arrives while the input is still open."""
     with subprocess.Popen(
-        [sys.executable, "-m", "medplan", "batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+        [sys.executable, "-m", "medplan", "batch", "--now", "2026-12-01T10:00"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
     ) as process:
         process.stdin.write(lines(VALID))
         process.stdin.flush()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from starlette.testclient import TestClient
 from test_cds import appointment, hook_request, warfarin_statement
 from test_fhir import NERVE_ROOT_SLEEVE, ZONE
+from testclock import TEST_NOW
 
 import medplan
 from medplan import cds, fhir
@@ -29,12 +30,12 @@ def error(response):
 
 
 def test_a_bundle_is_planned_as_the_python_call_plans_it(client):
-    """POST /v1/fhir/plan answers the plan medplan.fhir.plan_bundle gives, and what the bundle left out."""
+    """POST /v1/fhir/plan answers the plan medplan.fhir.plan_bundle gives as of the server's clock, and what the bundle left out."""
     response = client.post(f"/v1/fhir/plan?timezone={ZONE}", content=json.dumps(NERVE_ROOT_SLEEVE), headers=FHIR_JSON)
 
     assert response.status_code == 200
     answer = response.json()
-    assert answer["plan"] == fhir.plan_bundle(NERVE_ROOT_SLEEVE, timezone=ZONE).to_dict()
+    assert answer["plan"] == fhir.plan_bundle(NERVE_ROOT_SLEEVE, timezone=ZONE, clock=TEST_NOW).to_dict()
     assert answer["fhir"] == {"unmapped": [], "notes": []}
     assert [m["action"] for m in answer["plan"]["medications"]] == ["hold", "review", "continue", "review"]
 
@@ -126,12 +127,7 @@ def test_the_hook_answers_the_cards_the_python_call_gives(client):
 
 def test_the_hook_without_now_asks_the_clock(client, monkeypatch):
     """A hook call sends no moment: the server's clock is now, so on 4 December the 8 December slot is too soon."""
-    class Clock(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return datetime(2026, 12, 4, 2, 0, tzinfo=tz)
-
-    monkeypatch.setattr("medplan.ehr.datetime", Clock)
+    monkeypatch.setattr("medplan.clock.now", lambda: datetime(2026, 12, 4, 2, 0, tzinfo=UTC))
     request = hook_request(appointment("tfesi-lumbar"), statements=[warfarin_statement()])
 
     (card,) = client.post(f"/cds-services/medplan-appointment-book?timezone={ZONE}", json=request).json()["cards"]

@@ -362,12 +362,15 @@ def test_an_on_hold_statement_is_planned_and_the_pharmacist_asked():
     assert reasons(result) == ["MedicationStatement/m1 status: is on-hold: confirm the patient is taking Warfarin"]
 
 
-def test_a_record_for_another_patient_is_left_out_and_reviewed():
-    """A statement whose subject is another patient is not planned, and the review names it."""
-    result = read(statement("m1", {"text": "Warfarin"}, times=["18:00"], subject={"reference": "Patient/other"}))
+def test_a_record_for_another_patient_refuses_the_bundle():
+    """A statement whose subject is another patient: no plan at all, and the error names the record and the patient."""
+    with pytest.raises(medplan.InputError) as excinfo:
+        read(statement("m1", {"text": "Warfarin"}, times=["18:00"], subject={"reference": "Patient/other"}))
 
-    assert result.request["medications"] == []
-    assert reasons(result)[0].startswith("MedicationStatement/m1 subject: is Patient/other, not this bundle's patient")
+    assert str(excinfo.value) == (
+        "MedicationStatement/m1.subject: is Patient/other, not the appointment's patient (Patient/p1): "
+        "a bundle must hold one patient's records; no plan is made from it"
+    )
 
 
 @pytest.mark.parametrize(
@@ -625,10 +628,11 @@ def test_participants_other_than_the_patient_are_not_the_patient():
         {"resource": appointment(participant=participants)},
         {"resource": statement("m1", {"text": "Warfarin"}, times=["18:00"], subject={"reference": "Practitioner/d1"})}]}
 
-    result = fhir.request_from_bundle(value, timezone=ZONE)
+    with pytest.raises(medplan.InputError) as excinfo:
+        fhir.request_from_bundle(value, timezone=ZONE)
 
-    assert result.request["medications"] == []
-    assert reasons(result) == ["MedicationStatement/m1 subject: is Practitioner/d1, not this bundle's patient: not planned; check the record belongs to this patient"]
+    assert excinfo.value.field == "MedicationStatement/m1.subject"
+    assert excinfo.value.problem.startswith("is Practitioner/d1, not the appointment's patient (Patient/p1)")
 
 
 # --- medicines -----------------------------------------------------------------------------------
@@ -794,13 +798,11 @@ def test_a_quantity_without_a_code_is_read_by_its_unit():
 @pytest.mark.parametrize(
     ("fields", "reason"),
     [
-        pytest.param({"subject": {"reference": "Patient/other"}},
-                     "subject: is Patient/other, not this bundle's patient: not planned; check the record belongs to this patient", id="another-patient"),
         pytest.param({"valueQuantity": None, "valueString": "80 kg"}, "valueQuantity: gives no number: not used", id="no-number"),
     ],
 )
-def test_a_result_for_another_patient_or_without_a_number_is_not_used(fields, reason):
-    """A result whose subject is another patient, or which gives no number, is not used and is reviewed."""
+def test_a_result_without_a_number_is_not_used(fields, reason):
+    """A result which gives no number is not used and is reviewed."""
     resource = {k: v for k, v in (observation("o1", "29463-7", 80, "kg") | fields).items() if v is not None}
 
     result = read(resource)

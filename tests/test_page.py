@@ -25,6 +25,8 @@ from strategies import VALID
 
 import medplan
 from medplan import page, service
+from medplan.care import FLAGS
+from medplan.model import Indication, StentType
 from medplan.procedures import default_catalogue
 from medplan.table import normalise_name
 
@@ -531,3 +533,19 @@ def test_text_colours_have_at_least_aa_contrast(foreground, background):
     colours = dict(re.findall(r"--([a-z-]+): (#[0-9a-f]{6});", css))
 
     assert contrast(colours[foreground], colours[background]) >= 4.5
+
+
+def test_the_page_asks_every_screening_question_and_the_egfr_date(html):
+    """Each screening flag a care set may ask, and the eGFR's date, have a control naming their request field."""
+    fields = {a.get("data-field") for tag, a in html.elements if tag in {"input", "select"}}
+
+    assert {f"patient.{flag}" for flag in FLAGS} | {"patient.egfr_date"} <= fields
+
+
+def test_the_medicine_rows_offer_every_indication_and_stent_type():
+    """page.js offers each indication the request takes, with the event's date and the stent's type."""
+    script = (STATIC / "page.js").read_text(encoding="utf-8")
+
+    for value in [*(i.value for i in Indication), *(s.value for s in StentType)]:
+        assert f'["{value}", ' in script
+    assert '"data-field": "indication_date"' in script

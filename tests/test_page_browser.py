@@ -24,7 +24,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -50,6 +50,7 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402 - after the 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from testclock import TEST_NOW  # noqa: E402
 
 from medplan.service import create_app  # noqa: E402
 
@@ -686,17 +687,18 @@ def test_a_medicines_error_is_shown_in_its_own_row(browser, base_url):
     assert in_row(medicine_rows(browser)[0], "name").get_attribute("aria-invalid") is None
 
 
-def test_now_left_empty_is_the_browsers_clock(browser, base_url):
-    """Without a now, the plan is made as of the browser's current time."""
+def test_now_left_empty_is_the_servers_clock(browser, base_url):
+    """Without a now, the plan is made as of the server's clock (the tests' TEST_NOW), and the page says so."""
     open_page(browser, base_url)
     fill_minimal(browser, "Australia/Perth")
-    before = datetime.now(UTC).replace(second=0, microsecond=0)
 
     submit(browser)
     wait(browser, lambda d: shown(d, "result"))
 
-    planned_at = by_id(browser, "booking").find_element(By.TAG_NAME, "time").get_attribute("datetime")
-    assert before <= datetime.fromisoformat(planned_at) <= datetime.now(UTC) + timedelta(seconds=1)
+    booking = by_id(browser, "booking")
+    planned_at = booking.find_element(By.TAG_NAME, "time").get_attribute("datetime")
+    assert datetime.fromisoformat(planned_at) == TEST_NOW
+    assert "(the server's clock)" in booking.text
 
 
 def test_a_reasons_error_is_shown_beside_its_field_in_the_reasons_group(browser, base_url):

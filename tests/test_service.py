@@ -40,6 +40,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 from strategies import VALID
+from testclock import TEST_NOW
 from uvicorn.importer import import_from_string
 
 import medplan
@@ -559,8 +560,8 @@ def test_batch_of_a_json_array_answers_each_item_in_order(client):
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     first, perth, hello, second = response.json()
-    assert first == medplan.plan(VALID).to_dict()
-    assert second == medplan.plan(GOOD_2).to_dict()
+    assert first == medplan.plan(VALID, clock=TEST_NOW).to_dict()
+    assert second == medplan.plan(GOOD_2, clock=TEST_NOW).to_dict()
     assert perth == {
         "index": 1,
         "error": {"type": "InputError", "field": "procedure.timezone", "problem": PERTH_PROBLEM, "message": f"index 1: procedure.timezone: {PERTH_PROBLEM}"},
@@ -675,7 +676,7 @@ def test_a_bug_in_one_batch_item_is_its_record_and_the_others_are_planned(client
         response = post(client, "/v1/batch", [VALID, VALID | {"booking_id": "boom"}, GOOD_2])
 
     good, bad, other = response.json()
-    assert good == medplan.plan(VALID).to_dict()
+    assert good == medplan.plan(VALID, clock=TEST_NOW).to_dict()
     assert other["booking_id"] == "B-2"
     assert bad["index"] == 1
     assert bad["error"]["type"] == "InternalError"
@@ -694,7 +695,7 @@ def test_a_json_lines_line_over_the_request_limit_is_its_own_error(client):
 
     first, second = (json.loads(line) for line in response.text.splitlines())
     assert first["error"]["problem"] == "is larger than 1,000,000 bytes; a request is far smaller"
-    assert second == medplan.plan(VALID).to_dict()
+    assert second == medplan.plan(VALID, clock=TEST_NOW).to_dict()
 
 
 # --- POST /v1/earliest ----------------------------------------------------
@@ -722,11 +723,12 @@ def test_earliest_takes_now_from_the_body_and_needs_no_start(client):
     assert response.json()["earliest_start"] == "2026-12-08T00:00:00+08:00"
 
 
-def test_earliest_without_now_is_422_the_service_never_reads_its_clock(client):
-    """Without `now` in the body or the query, earliest is 422: unlike the command line, the service does not ask the clock."""
+def test_earliest_without_now_asks_the_servers_clock(client):
+    """Without `now` in the body or the query, earliest answers as of the server's clock, as the command line does."""
     response = post(client, "/v1/earliest", VALID)
 
-    assert (response.status_code, response.json()) == (422, error("InputError", "is required to find the earliest start", "now"))
+    assert response.status_code == 200
+    assert response.json()["now"] == "2026-01-01T08:00:00+08:00"
 
 
 # --- POST /v1/recheck -----------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 import pytest
@@ -35,8 +36,14 @@ def handed(monkeypatch):
 
 
 def connect(transport) -> None:
+    """The protocol's connection_made, in an event loop as uvicorn calls it; its header clock then stopped."""
     protocol = object.__new__(_uvicorn.NoDelayHTTPProtocol)
-    protocol.connection_made(transport)
+
+    async def made():
+        protocol.connection_made(transport)
+        protocol._stop_clock()
+
+    asyncio.run(made())
 
 
 def test_the_protocol_turns_nagle_off_on_a_socket_asyncio_left_it_on(handed):

@@ -16,7 +16,10 @@
     ["therapeutic", "Therapeutic"], ["daily", "Daily"], ["weekly", "Weekly"]];
   const ROUTES = [["", "Not given"], ["oral", "Oral"], ["iv", "IV (infusion)"], ["sc", "SC"]];
   const INDICATIONS = [["", "Not given"], ["primary-prevention", "Primary prevention"],
-    ["secondary-prevention", "Secondary prevention"]];
+    ["secondary-prevention", "Secondary prevention"], ["coronary-stent", "Coronary stent"],
+    ["acute-coronary-syndrome", "Acute coronary syndrome"], ["stroke-or-tia", "Stroke or TIA"],
+    ["peripheral-arterial-disease", "Peripheral arterial disease"]];
+  const STENT_TYPES = [["", "Not given"], ["drug-eluting", "Drug-eluting"], ["bare-metal", "Bare-metal"]];
   const DAY_NAMES = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
   // The timeline strip: a week before the procedure to five days after.
   const STRIP = [-7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5];
@@ -154,6 +157,10 @@
         field("regimen", "Regimen", select("regimen", REGIMENS), " (optional)"),
         field("route", "Route", select("route", ROUTES), " (optional)"),
         field("indication", "Indication", select("indication", INDICATIONS), " (optional)"),
+        field("indication_date", "Date of the event", el("input", { id: `${id}-indication_date`,
+          type: "text", autocomplete: "off", placeholder: "YYYY-MM-DD", "data-field": "indication_date",
+          "data-kind": "text" }), " (stent, ACS, stroke)"),
+        field("stent_type", "Stent type", select("stent_type", STENT_TYPES), " (optional)"),
         field("days", "Weekdays", el("input", { id: `${id}-days`, type: "text", autocomplete: "off",
           "data-field": "days", "data-kind": "list", "aria-describedby": `${id}-days-hint` }),
           " (weekly medicines)")),
@@ -261,8 +268,7 @@
       }
     }
     merge(request, carried);
-    // Now, if not given: this moment, in UTC (the service reads the offset).
-    if (request.now === undefined) request.now = new Date().toISOString();
+    // Now, if not given: the service plans as of its own clock, and says so.
     return request;
   }
 
@@ -416,7 +422,7 @@
     booking.replaceChildren();
     if (plan.booking) {
       const pair = (term, ...definition) => booking.append(el("dt", {}, term), el("dd", {}, ...definition));
-      pair("Planned as of", timeEl(plan.booking.now));
+      pair("Planned as of", timeEl(plan.booking.now), plan.booking.now_source === "clock" ? " (the server's clock)" : "");
       pair("Tell the patient by", timeEl(plan.booking.notify_by));
       pair("Earliest start every hold allows", timeEl(plan.booking.earliest_start));
       pair("Booked too soon", plan.booking.too_soon ? "Yes: the date must change" : "No");
