@@ -157,6 +157,7 @@ def earliest(
     now: datetime | str | None = None,
     table: Table | None = None,
     profiles: Profiles | None = None,
+    clock: datetime | None = None,
 ) -> Booking:
     """The earliest start at which every hold can be met, and when to tell the patient.
 
@@ -170,6 +171,8 @@ def earliest(
             which one of the two must give.
         table: As for :func:`plan`.
         profiles: As for :func:`plan`.
+        clock: As for :func:`plan`: the ``now`` when neither the request nor
+            ``now`` gives one (``now_source`` is then ``clock``).
 
     Returns:
         The booking answers (``earliest_start``, ``notify_by``, ``limited_by``).
@@ -186,7 +189,7 @@ def earliest(
     ('2026-12-07T00:00:00+08:00', '2026-12-02T18:00:00+08:00', ('warfarin',))
     """
     table = default_table() if table is None else table
-    request = _with_now(request, now)
+    request, clocked = _with_clock(_with_now(request, now), clock)
     if request.get("now") is None:
         raise InputError("now", "is required to find the earliest start")
     procedure = request.get("procedure")
@@ -200,7 +203,7 @@ def earliest(
     moved = attrs.evolve(parsed, procedure=_moved(parsed, at))
     answer = make_plan(moved, table, medplan_version=__version__).booking
     assert answer is not None  # noqa: S101 - the same now
-    return answer
+    return attrs.evolve(answer, now_source="clock") if clocked else answer
 
 
 def _placeholder(now: object) -> str:

@@ -351,10 +351,7 @@ def _data(args: argparse.Namespace) -> tuple[Table | None, Profiles | None]:
 def _earliest(args: argparse.Namespace, out: TextIO) -> int:
     request = _load_request(args.request)
     table, profiles = _data(args)
-    now = args.now
-    if now is None and request.get("now") is None:
-        now = clock.now()
-    answer = earliest(request, now=now, table=table, profiles=profiles)
+    answer = earliest(request, now=args.now, table=table, profiles=profiles, clock=clock.now())
     if args.format == "json":
         out.write(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:

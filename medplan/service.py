@@ -319,11 +319,10 @@ async def _earliest(request: Request) -> Response:
     body = await read_json(request)
     data = _data(request)
 
-    if now is None and body.get("now") is None:
-        now = clock.now().isoformat(timespec="minutes")  # as medplan earliest does
-
     def work() -> bytes:
-        answer = earliest(body, now=now, table=data.table, profiles=data.profiles)
+        answer = earliest(
+            body, now=now, table=data.table, profiles=data.profiles, clock=clock.now()
+        )
         return _json(answer.to_dict())
 
     return _respond(await run_in_threadpool(work))

@@ -60,11 +60,18 @@ def test_earliest_json(capsys):
 
 
 def test_earliest_without_now_asks_the_clock(capsys):
-    """The command line, and only it, reads the clock when no moment is given."""
+    """The command line reads the clock when no moment is given, and the answer says so."""
     status, out, _ = run(["earliest", write("r.json", VALID), "--format", "json"], capsys)
 
     assert status == 0
-    assert json.loads(out)["now"]
+    assert (json.loads(out)["now"], json.loads(out)["now_source"]) == ("2026-01-01T08:00:00+08:00", "clock")
+
+
+def test_earliest_with_now_says_the_request_gave_it(capsys):
+    """With --now, the answer's now_source is request."""
+    status, out, _ = run(["earliest", write("r.json", VALID), "--now", "2026-12-02T10:00", "--format", "json"], capsys)
+
+    assert (status, json.loads(out)["now_source"]) == (0, "request")
 
 
 def test_earliest_with_a_bad_now_names_it(capsys):

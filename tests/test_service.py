@@ -728,7 +728,7 @@ def test_earliest_without_now_asks_the_servers_clock(client):
     response = post(client, "/v1/earliest", VALID)
 
     assert response.status_code == 200
-    assert response.json()["now"] == "2026-01-01T08:00:00+08:00"
+    assert (response.json()["now"], response.json()["now_source"]) == ("2026-01-01T08:00:00+08:00", "clock")
 
 
 # --- POST /v1/recheck -----------------------------------------------------
