@@ -257,13 +257,14 @@ def test_the_script_writes_text_never_html_and_calls_only_relative_paths():
 
 
 def test_the_style_sheet_fetches_nothing_and_has_a_print_handout():
-    """page.css imports and fetches nothing, and its print styles hide everything but the handout."""
+    """page.css imports and fetches nothing, and its print styles hide everything but the handout, with margins that suit A4 and Letter."""
     css = (STATIC / "page.css").read_text(encoding="utf-8")
 
     assert "url(" not in css
     assert "@import" not in css
     assert "@media print" in css
-    assert ".page-header, form, #result, .handout-actions" in css
+    assert ".page-header, form, #result, #decisions, .handout-actions, .calendar-details" in css
+    assert "@page { margin: 15mm; }" in css
 
 
 # --- GET /v1/names --------------------------------------------------------
@@ -523,6 +524,7 @@ def contrast(foreground: str, background: str) -> float:
         ("link", "background"), ("link", "panel"), ("background", "link"),
         ("error", "background"), ("error", "panel"),
         ("review-line", "review-bg"), ("hold", "background"), ("ok", "background"),
+        ("text", "taken-bg"), ("text", "held-bg"), ("text", "check-bg"),
     ],
 )
 def test_text_colours_have_at_least_aa_contrast(foreground, background):

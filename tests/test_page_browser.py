@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import socket
 import struct
 import threading
@@ -421,17 +422,114 @@ def test_enter_on_the_ics_link_downloads_the_file(planned, expected_plan, downlo
 
 
 def test_the_print_button_prints_and_print_shows_only_the_handout(planned):
-    """The Print button calls the browser's print; on paper, the form, the pharmacist's table and the buttons are hidden and the calendar shown."""
+    """The Print button calls the browser's print; on paper, the form, the pharmacist's table, the review and the buttons are hidden and the handout sheet shown, not the day-by-day calendar."""
     planned.execute_script("window.printed = 0; window.print = () => { window.printed += 1; };")
     by_id(planned, "print-handout").send_keys(Keys.SPACE)
     planned.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    names = ("plan-form", "result", "decisions", "print-handout", "handout", "handout-sheet", "calendar-details")
     try:
-        on_paper = {name: shown(planned, name) for name in ("plan-form", "result", "print-handout", "handout", "calendar-text")}
+        on_paper = {name: shown(planned, name) for name in names}
     finally:
         planned.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
     assert planned.execute_script("return window.printed") == 1
-    assert on_paper == {"plan-form": False, "result": False, "print-handout": False, "handout": True, "calendar-text": True}
+    assert on_paper == {"plan-form": False, "result": False, "decisions": False, "print-handout": False,
+                        "handout": True, "handout-sheet": True, "calendar-details": False}
+
+
+def pdf_pages(driver, width_inches: float, height_inches: float) -> int:
+    """How many pages the page prints on paper of this size (Chromium's own print to PDF)."""
+    printed = driver.execute_cdp_cmd("Page.printToPDF", {"paperWidth": width_inches, "paperHeight": height_inches})
+    return len(re.findall(rb"/Type\s*/Page[^s]", base64.b64decode(printed["data"])))
+
+
+@pytest.mark.parametrize(("paper", "width", "height"), [("A4", 8.27, 11.69), ("Letter", 8.5, 11.0)])
+def test_the_handout_prints_on_one_sheet_of_a4_or_letter(planned, paper, width, height):
+    """The example's handout prints on one page of A4 and one of Letter: one line per item, nothing day by day."""
+    assert pdf_pages(planned, width, height) == 1, paper
+
+
+def sheet_lines(driver, heading: str) -> list[str]:
+    """The handout's lines under one of its headings."""
+    return driver.execute_script(
+        "const h = [...document.querySelectorAll('#handout-sheet h4')].find((x) => x.textContent === arguments[0]);"
+        "return h ? [...h.nextElementSibling.querySelectorAll('li')].map((li) => li.textContent) : [];", heading)
+
+
+def test_the_handout_gives_each_care_item_once_over_its_dates(planned, expected_plan):
+    """Each care item of the plan is one line of the handout, from its first day to its last, in the plan's order."""
+    care = expected_plan.to_dict()["care"]
+
+    lines = sheet_lines(planned, "After the procedure")
+
+    assert len(lines) == len(care)
+    assert lines[2] == "Tuesday 8 December 2026 to Thursday 10 December 2026: Avoid strenuous activity for a couple of days."
+    assert lines[1] == ("Tuesday 8 December 2026: Do not drive today: arrange for someone to drive you to and from the practice.")
+    assert [line.partition(": ")[2] for line in lines] == [c["instruction"] for c in care]
+
+
+def test_the_handout_gives_only_the_pain_relief_advice_that_applies(planned):
+    """The patient takes pain relief: the handout keeps it up and tapers it, and does not print the paracetamol advice for those who take none."""
+    lines = " ".join(sheet_lines(planned, "After the procedure"))
+
+    assert "Keep taking your usual pain relief" in lines
+    assert "Then reduce your pain relief gradually" in lines
+    assert "paracetamol" not in lines
+    assert not shown(planned, "handout-note")
+
+
+def test_the_handout_gives_each_medicine_and_blood_test_once(planned, expected_plan):
+    """One line per medicine, the plan's own words to the patient, and one per blood test with its date; it says it is not final."""
+    medicines = sheet_lines(planned, "Your medicines")
+    tests = sheet_lines(planned, "Blood tests")
+
+    assert medicines == [f"{m.input}: {m.instruction}" for m in expected_plan.medications]
+    assert tests == [
+        "Tuesday 1 December 2026: Baseline INR blood test, to confirm the usual INR before warfarin is stopped.",
+        ("Monday 7 December 2026: INR blood test: the procedure goes ahead only if your INR is 1.5 or less. If it is higher, "
+         "your team will tell you what happens next (a recheck, vitamin K by mouth or a new date)."),
+    ]
+    assert text_of(planned.find_element(By.CSS_SELECTOR, "#handout-sheet .not-final")).startswith("NOT FINAL")
+
+
+def strip(driver) -> dict[str, list[str]]:
+    """The timeline strip: each row's heading (first line) to its cells' text."""
+    return driver.execute_script(
+        "return Object.fromEntries([...document.querySelectorAll('#timeline-rows tr')].map((tr) => ["
+        "tr.querySelector('th').firstChild.textContent,"
+        "[...tr.querySelectorAll('td')].map((td) => td.innerText.replace(/\\n/g, ' ').trim())]));")
+
+
+def test_the_timeline_strip_has_a_column_for_each_day_from_minus_7_to_plus_5(planned):
+    """The strip's columns are day -7 to day +5, each with its date; day 0 is the procedure's."""
+    headers = [th.text.replace("\n", " ") for th in planned.find_elements(By.CSS_SELECTOR, "#timeline-days th")]
+
+    assert headers[0] == "Medicine"
+    assert headers[1] == "day \u22127 Tue 1 Dec"
+    assert headers[8] == "day 0 Tue 8 Dec"
+    assert headers[13] == "day +5 Sun 13 Dec"
+    assert all(th.get_attribute("scope") == "col" for th in planned.find_elements(By.CSS_SELECTOR, "#timeline-days th"))
+
+
+def test_the_timeline_strip_reads_each_medicine_at_a_glance(planned):
+    """Warfarin: tested, last dose day -6, held to its restart day +1 with the INR check day -1; aspirin taken throughout; the procedure on day 0."""
+    rows = strip(planned)
+
+    assert rows["Procedure"] == ["", "", "", "", "", "", "", "procedure 09:30", "", "", "", "", ""]
+    assert rows["Warfarin"] == ["taken INR", "last 18:00", "held", "held", "held", "held", "held INR", "held",
+                                "restart 18:00", "taken", "taken", "taken", "taken"]
+    assert rows["Aspirin"] == ["taken"] * 13
+    assert rows["Eliquis"][3:9] == ["last 20:00", "held", "held", "held", "held", "restart 20:00"]
+
+
+def test_a_review_in_the_strip_is_marked_proposed_and_a_day_outside_is_named(planned):
+    """A medicine still under review shows its dates as proposed, and a last dose before day -7 is named beside it."""
+    plavix = planned.find_elements(By.CSS_SELECTOR, "#timeline-rows tr")[2]
+    header = text_of(plavix.find_element(By.TAG_NAME, "th"))
+    cells = plavix.find_elements(By.TAG_NAME, "td")
+
+    assert header == "Plavixreview: dates proposed, not decidedlast dose day \u22128, Mon 30 Nov 08:00"
+    assert all("cell-proposed" in c.get_attribute("class") for c in cells)
 
 
 def test_every_control_on_the_live_page_has_a_label(planned):
@@ -480,6 +578,32 @@ def test_a_screenshot_of_the_plan(planned, tmp_path):
     assert width == WIDTH
     assert height > 3000
     assert path.stat().st_size > 100_000
+
+
+# --- keyboard only ----------------------------------------------------------
+
+
+def tab_through(driver, start_id: str, stop_id: str, limit: int = 80) -> list[str]:
+    """Tab from one element to another, naming each element the focus passes (id, else tag and text)."""
+    driver.execute_script("arguments[0].focus()", by_id(driver, start_id))
+    passed = []
+    for _ in range(limit):
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+        active = driver.switch_to.active_element
+        passed.append(active.get_attribute("id") or f"{active.tag_name}:{active.text.strip()}")
+        assert active.is_displayed(), passed[-1]
+        if passed[-1] == stop_id:
+            break
+    assert passed[-1] == stop_id, f"{stop_id} not reached by Tab: {passed}"
+    return passed
+
+
+def test_the_plan_the_review_and_the_handout_are_reached_by_tab_alone(planned):
+    """From the plan's heading, Tab reaches each medicine's notes, then the handout's Print and Download, every stop visible."""
+    passed = tab_through(planned, "result-title", "download-ics")
+
+    assert passed.count("summary:Instruction and notes") == 4
+    assert passed[-2:] == ["print-handout", "download-ics"]
 
 
 # --- errors ---------------------------------------------------------------
@@ -624,7 +748,10 @@ def test_a_cds_cards_link_opens_the_page_with_that_appointments_plan(browser, ba
     assert [r.find_element(By.TAG_NAME, "th").text.split("\n")[0] for r in rows] == [m.input for m in expected.medications]
     assert text_of(by_id(browser, "calendar-text")) == medplan.render_calendar(expected)
     assert text_of(by_id(browser, "form-status")) == (
-        "Plan of the booking in this link (the form above is not filled in): it needs pharmacist review.")
+        "Plan of the booking in this link, filled into the form above: it needs pharmacist review.")
+    assert [in_row(row, "name").get_attribute("value") for row in medicine_rows(browser)] == [
+        m["name"] for m in carried["medications"]]
+    assert by_id(browser, "procedure-code").get_attribute("value") == carried["procedure"]["code"]
     assert console_errors(browser) == []
 
 
@@ -635,3 +762,72 @@ def test_a_link_whose_request_cannot_be_read_says_so(browser, base_url):
 
     assert text_of(by_id(browser, "error-list")).startswith("the link's request could not be read (not base64url)")
     assert not shown(browser, "result")
+
+
+# --- a link fills the form ------------------------------------------------
+
+EXAMPLE = json.loads((Path(medplan.__file__).parent / "examples" / "nerve-root-sleeve-injection.json").read_text(encoding="utf-8"))
+
+
+def link_to(base_url: str, request: dict) -> str:
+    """The page's address with ``request`` after #request=, as medplan.cds.page_link makes it."""
+    return medplan.cds.page_link(f"{base_url}/pharmacist", request)
+
+
+def test_a_link_fills_the_form_and_the_form_plans_it_again(browser, base_url):
+    """A #request= link of the example with a clinic profile fills every field the form has; the profile is said to be carried; Enter on Make the plan plans the same request again."""
+    request = EXAMPLE | {"policy": {"profile": "radiologist-10-day-antiplatelet"}, "now": NOW}
+    # Why clopidogrel is taken, with no minimum time on it, so that its hold is the clinic's alone.
+    request["medications"] = [m | {"indication": "peripheral-arterial-disease"} if m["name"] == "Plavix" else m
+                              for m in EXAMPLE["medications"]]
+    open_page(browser, base_url)
+    browser.get(link_to(base_url, request))
+    wait(browser, lambda d: shown(d, "result") and "link" in text_of(by_id(d, "form-status")))
+
+    values = {name: by_id(browser, name).get_attribute("value") for name in (
+        "procedure-code", "procedure-name", "procedure-start", "procedure-timezone", "procedure-risk", "procedure-guideline",
+        "patient-crcl", "patient-weight", "patient-hba1c", "patient-pain-relief", "reason", "af-cha2ds2-vasc", "af-stroke",
+        "af-rheumatic", "screen-diabetes", "screen-unwell", "now")}
+    rows = [{field: in_row(row, field).get_attribute("value") for field in ("name", "times", "dose", "indication")}
+            for row in medicine_rows(browser)]
+    assert values == {
+        "procedure-code": "tfesi-lumbar", "procedure-name": EXAMPLE["procedure"]["name"], "procedure-start": "2026-12-08T09:30",
+        "procedure-timezone": "Australia/Perth", "procedure-risk": "intermediate", "procedure-guideline": "asra-pain-2018",
+        "patient-crcl": "62", "patient-weight": "74", "patient-hba1c": "6.8", "patient-pain-relief": "true",
+        "reason": "atrial-fibrillation", "af-cha2ds2-vasc": "3", "af-stroke": "none", "af-rheumatic": "false",
+        "screen-diabetes": "true", "screen-unwell": "false", "now": NOW,
+    }
+    assert rows == [
+        {"name": "Warfarin", "times": "18:00", "dose": "5 mg", "indication": ""},
+        {"name": "Plavix", "times": "08:00", "dose": "75 mg", "indication": "peripheral-arterial-disease"},
+        {"name": "Aspirin", "times": "08:00", "dose": "100 mg", "indication": "secondary-prevention"},
+        {"name": "Eliquis", "times": "08:00 20:00", "dose": "5 mg", "indication": ""},
+    ]
+    assert text_of(by_id(browser, "link-note")) == (
+        "The link also gave policy: not shown in the form, and sent with it when you plan again.")
+    linked = [text_of(r) for r in browser.find_elements(By.CSS_SELECTOR, "#plan-rows tr td:nth-child(2)")]
+
+    submit(browser)
+    wait(browser, lambda d: text_of(by_id(d, "form-status")) == "Plan made: it needs pharmacist review.")
+
+    again = [text_of(r) for r in browser.find_elements(By.CSS_SELECTOR, "#plan-rows tr td:nth-child(2)")]
+    assert again == linked
+    assert again[1].startswith("Hold 10 days")  # the carried profile: the clinic's 10 days, not a review
+    assert console_errors(browser) == []
+
+
+def test_a_link_value_the_form_cannot_show_is_carried_not_lost(browser, base_url):
+    """A now with an offset and an order's field the form lacks are carried: listed, and sent again with the form's request."""
+    request = EXAMPLE | {"now": "2026-11-24T02:00:00Z"}
+    request["medications"] = [{"name": "Plavix", "times": ["08:00"], "route": "oral", "dose": "75 mg"}]
+    open_page(browser, base_url)
+    browser.get(link_to(base_url, request))
+    wait(browser, lambda d: shown(d, "result") and "link" in text_of(by_id(d, "form-status")))
+
+    assert by_id(browser, "now").get_attribute("value") == ""
+    assert text_of(by_id(browser, "link-note")) == (
+        "The link also gave now: not shown in the form, and sent with it when you plan again.")
+    submit(browser)
+    wait(browser, lambda d: text_of(by_id(d, "form-status")).startswith("Plan made"))
+    planned_at = by_id(browser, "booking").find_element(By.TAG_NAME, "time").get_attribute("datetime")
+    assert planned_at == "2026-11-24T10:00:00+08:00"
