@@ -541,8 +541,10 @@ def test_every_control_on_the_live_page_has_a_label(planned):
     buttons = [b.text for b in planned.find_elements(By.TAG_NAME, "button") if b.is_displayed()]
 
     assert unlabelled == []
+    # The example's clopidogrel item is answered by its indication, or a decision: the page links to both fields.
     assert buttons == ["Remove medicine 1", "Remove medicine 2", "Remove medicine 3", "Remove medicine 4",
-                       "Add medicine", "Make the plan", "Print handout"]
+                       "Add medicine", "Make the plan", "Medicine 2: Indication", "Medicine 2: Date of the event",
+                       "Make the final plan with these answers", "Print handout"]
 
 
 def test_the_medicine_names_are_offered_from_the_table(planned, table):
