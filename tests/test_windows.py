@@ -331,3 +331,28 @@ def test_a_pathway_window_that_ends_before_it_starts_is_refused():
         "warfarin_pathway.csv: column 'value': "
         "lmwh_restart_high_hours must be below lmwh_restart_high_until_hours (a window)"
     )
+
+
+# --- the review item, and the decision that answers it ---------------------------------------------
+
+
+def test_no_dose_in_the_window_is_a_review_item_answered_by_a_hold_with_its_restart():
+    """The London fall-back case is item 'enoxaparin/restart-past-window'; a hold giving a restart inside the window answers it."""
+    case = CASES[3]
+    body = {"procedure": {"name": "test procedure", "start": case.start, "timezone": case.zone,
+                          "bleeding_risk": case.risk, "guideline": case.guideline},
+            "patient": {"crcl_ml_min": 80}, "medications": [case.medicine]}
+
+    (item,) = medplan.plan(body).reviews
+    assert item.id == "enoxaparin/restart-past-window"
+    assert [a.value for a in item.answer_with.decision] == ["hold"]
+    assert item.answer_with.hold_dates.value == "required"  # no restart past the window is proposed
+
+    # The pharmacist and prescriber choose 18:00 on Saturday 24 October, inside the window.
+    decided = {**body, "decisions": [{"review": item.id, "answer": "hold", "by": "pharmacist A. Example",
+                                      "last_dose": "2026-10-21T08:00", "resume": "2026-10-24T18:00"}]}
+    plan = medplan.plan(decided)
+    (result,) = plan.medications
+    assert not plan.needs_review
+    assert result.action is Action.HOLD
+    assert result.resume.isoformat() == "2026-10-24T18:00:00+01:00"
