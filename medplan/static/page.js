@@ -556,12 +556,17 @@
         const proposal = medicine.last_dose && medicine.resume
           ? `Left empty, a hold takes the plan's proposal: last dose ${sayWhen(medicine.last_dose)}, restart ${sayWhen(medicine.resume)}.`
           : "";
-        const when = (name, label, iso) => decisionField(id, name, label,
-          el("input", { type: "datetime-local", step: "60", value: iso ? iso.slice(0, 16) : null }),
-          required ? "Needed for a hold: the plan proposes no dates for this medicine. On the procedure's clock."
-            : `${proposal} On the procedure's clock.`);
+        const when = (name, label, iso) => {
+          const field = decisionField(id, name, label,
+            el("input", { type: "datetime-local", step: "60", value: iso ? iso.slice(0, 16) : null }));
+          field.querySelector("input").setAttribute("aria-describedby", `${id}-hold-hint`);
+          return field;
+        };
         fields.append(when("last_dose", "Last dose, if held", decided.last_dose),
           when("resume", "Restart, if held", decided.resume));
+        box.append(el("p", { class: "hint", id: `${id}-hold-hint` }, required
+          ? "A hold needs its last dose and restart: the plan proposes no dates for this medicine. On the procedure's clock."
+          : `${proposal} On the procedure's clock.`));
       }
       fields.append(
         decisionField(id, "reason", "Reason (optional)", el("input", { type: "text", autocomplete: "off", value: decided.reason || null })),
@@ -571,7 +576,8 @@
     }
     const data = (item.answer_with && item.answer_with.data) || [];
     if (data.length) {
-      const note = el("p", { class: "data-answer" }, "Answered by data, not a decision: give ");
+      const note = el("p", { class: "data-answer" },
+        answers.length ? "Or answer it with data: give " : "Answered by data, not a decision: give ");
       data.forEach((field, n) => {
         const control = controlFor(field);
         if (n) note.append(n === data.length - 1 ? " or " : ", ");
@@ -934,8 +940,11 @@
     showReasonGroup();
     if (Array.isArray(rest.medications)) {
       rowsBox.replaceChildren();
+      // The link's medications[i] is row i, for the errors and questions that name it.
+      sentRows = [];
       for (const medicine of rest.medications) {
         const row = addRow();
+        sentRows.push(row);
         const left = isObject(medicine) ? { ...medicine } : {};
         for (const control of row.querySelectorAll("[data-field]")) {
           const name = control.dataset.field;
@@ -950,7 +959,8 @@
     const note = document.getElementById("link-note");
     const kept = paths(carried);
     note.hidden = !kept.length;
-    note.textContent = `The link also gave ${kept.join(", ")}: not shown in the form, and sent with it when you plan again.`;
+    note.textContent = kept.length
+      ? `The link also gave ${kept.join(", ")}: not shown in the form, and sent with it when you plan again.` : "";
   }
 
   start();
