@@ -573,8 +573,13 @@ def _name_notes(order: MedicationOrder, match: NameMatch) -> tuple[str, ...]:
     )
 
 
-def _unknown_name(order: MedicationOrder, match: NameMatch, table: Table) -> str:
-    """Why a name that does not resolve needs review, with the close names to ask about."""
+def _unknown_name_question(order: MedicationOrder, match: NameMatch, table: Table) -> Question:
+    """A name that does not resolve: the pharmacist corrects it, or holds or continues it by hand.
+
+    With suggestions, the question offers them and names the request's
+    ``name`` as the answer, since a suggestion is never applied on its own.
+    """
+    name = order.name
     options = []
     for spelling in match.suggestions:
         found = table.resolve(spelling)
@@ -584,17 +589,39 @@ def _unknown_name(order: MedicationOrder, match: NameMatch, table: Table) -> str
             spelling if normalise_name(drug) == normalise_name(spelling) else f"{spelling} ({drug})"
         )
     if not options:
-        return f"{order.name!r} is not in medplan's table: check the name, or plan this medicine by hand"
+        reason = (
+            f"{name!r} is not in medplan's table: check the name, or plan this medicine by hand"
+        )
+        return _by_hand("not-in-table", reason, name)
     listed = options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"
+    by_hand = f"or hold {name} (giving its last dose and restart), or continue it?"
     if match.strength is not None and match.strength.endswith("%"):
-        return (
-            f"{order.name!r} gives a percentage strength ({match.strength}), as a gel, cream or eye "
+        reason = (
+            f"{name!r} gives a percentage strength ({match.strength}), as a gel, cream or eye "
             f"drop does, and medplan's table covers tablets and injections: is it {listed}, taken "
             "by mouth or injected? Check the product, or plan this medicine by hand"
         )
-    return (
-        f"{order.name!r} is not in medplan's table: did you mean {listed}? "
-        "Check the name (a suggestion is never applied on its own), or plan this medicine by hand"
+        question = (
+            f"Is {name!r} {listed}, taken by mouth or injected? Its percentage strength "
+            f"({match.strength}) is a gel's, cream's or eye drop's, which medplan's table does not "
+            f"cover: give the product's name, {by_hand}"
+        )
+    else:
+        reason = (
+            f"{name!r} is not in medplan's table: did you mean {listed}? "
+            "Check the name (a suggestion is never applied on its own), or plan this medicine by hand"
+        )
+        question = (
+            f"Did you mean {listed}? {name!r} is not in medplan's table, and a suggestion is "
+            f"never applied on its own: correct the name, {by_hand}"
+        )
+    return decide(
+        "not-in-table",
+        reason,
+        question,
+        HOLD_OR_CONTINUE,
+        hold_dates=HoldDates.REQUIRED,
+        data=[f"{MEDICINE_FIELD}.name"],
     )
 
 
@@ -833,8 +860,7 @@ def _place(
     """The medicine's drug and row; or, if it cannot be placed or is not affected, its finished plan."""
     procedure = request.procedure
     if resolution is None:
-        reason = _unknown_name(order, match, table)
-        return _review(order, _by_hand("not-in-table", reason, order.name), match)
+        return _review(order, _unknown_name_question(order, match, table), match)
     drug = resolution.drug
     rules = table.rules_for(procedure.guideline, resolution.drug_class)
     if not rules:

@@ -432,3 +432,56 @@ def test_a_floor_row_is_read():
     (row,) = parse_clinical_checks(floor_row()).rows
 
     assert (row.measure.value, row.at_or_below, row.months) == ("crcl", 15.0, None)
+
+
+# --- as review items ---------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ItemCase:
+    id: str
+    medications: tuple[dict[str, object], ...]
+    patient: dict[str, object] | None
+    contrast: bool | None
+    items: dict[str, dict[str, object]]  # review id -> how it is answered (the plan's answer_with)
+
+
+CONFIRM = {"decision": ["confirmed"], "hold_dates": None, "data": []}
+HOLD_OR_CONTINUE = {"decision": ["hold", "continue"], "hold_dates": "proposed", "data": []}
+ITEM_CASES = [
+    ItemCase("warfarin-clopidogrel",
+             ({"name": "warfarin", "times": ["18:00"]}, plavix(indication="peripheral-arterial-disease")),
+             {"anticoagulation": [{"reason": "atrial-fibrillation", "cha2ds2_vasc": 2, "stroke_or_tia": "none",
+                                   "rheumatic_valve_disease": False}]}, None,
+             {"plan/anticoagulant-with-antiplatelet": CONFIRM}),
+    ItemCase("apixaban-aspirin-clopidogrel",
+             ({"name": "apixaban", "times": ["08:00", "20:00"]}, {"name": "aspirin", "times": ["08:00"]},
+              plavix()), {"crcl_ml_min": 60}, None,
+             {"aspirin/table-review": HOLD_OR_CONTINUE,
+              "Plavix/indication": {**HOLD_OR_CONTINUE,
+                                    "data": ["medications[2].indication", "medications[2].indication_date"]},
+              "plan/anticoagulant-with-antiplatelet": CONFIRM, "plan/two-antiplatelets": CONFIRM}),
+    ItemCase("stent-2-months", (plavix(indication="coronary-stent", indication_date="2026-10-08"),), None, None,
+             {"Plavix/recent-stent": HOLD_OR_CONTINUE}),
+    ItemCase("stent-2-years", (plavix(indication="coronary-stent", indication_date="2024-12-08"),), None, None, {}),
+    ItemCase("metformin-egfr-25-contrast", ({"name": "metformin", "times": ["08:00"]},), {"egfr": 25}, True,
+             {"metformin/renal-floor": HOLD_OR_CONTINUE}),
+]
+
+
+@pytest.mark.parametrize("case", ITEM_CASES, ids=lambda c: c.id)
+def test_each_check_is_a_review_item_with_a_stable_id(case):
+    """The issue's cases give review items named by medicine or plan, each saying how it is answered."""
+    plan = medplan.plan(booking(*case.medications, patient=case.patient, contrast=case.contrast)).to_dict()
+
+    assert {item["id"]: item["answer_with"] for item in plan["reviews"]} == case.items
+    assert plan["needs_review"] is bool(case.items)
+
+
+def test_the_indication_given_clears_its_item():
+    """The indication question is answered by data: the same request with the indication has no such item."""
+    asked = medplan.plan(booking(plavix())).to_dict()
+    answered = medplan.plan(booking(plavix(indication="acute-coronary-syndrome", indication_date="2024-01-01")))
+
+    assert [item["id"] for item in asked["reviews"]] == ["Plavix/indication"]
+    assert not answered.needs_review

@@ -243,6 +243,30 @@ def test_warfrin_is_review_asking_did_you_mean_warfarin():
     )
 
 
+def test_warfrin_review_item_asks_did_you_mean_and_takes_a_corrected_name():
+    """The review item puts the suggestion in its question, answered by a corrected name or a decision."""
+    plan = medplan.plan(request(med("warfrin")))
+    (item,) = [i for i in plan.to_dict()["reviews"] if i["id"] == "warfrin/not-in-table"]
+
+    assert item["question"] == (
+        "Did you mean warfarin? 'warfrin' is not in medplan's table, and a suggestion is never applied on its own: "
+        "correct the name, or hold warfrin (giving its last dose and restart), or continue it?"
+    )
+    assert item["answer_with"] == {"decision": ["hold", "continue"], "hold_dates": "required", "data": ["medications[0].name"]}
+
+
+def test_a_percentage_strength_review_item_asks_which_product():
+    """The question asks whether the gel or drop is the tablet, and takes the product's name."""
+    plan = medplan.plan(request(med("diclofenac 1% gel")))
+    (item,) = [i for i in plan.to_dict()["reviews"] if i["id"] == "diclofenac 1% gel/not-in-table"]
+
+    assert item["question"] == (
+        "Is 'diclofenac 1% gel' diclofenac, taken by mouth or injected? Its percentage strength (1%) is a gel's, "
+        "cream's or eye drop's, which medplan's table does not cover: give the product's name, or hold "
+        "diclofenac 1% gel (giving its last dose and restart), or continue it?"
+    )
+
+
 def test_suggested_brands_name_their_drug_and_three_are_listed_with_or():
     """A brand suggestion says its drug, so 'Sprix (ketorolac)' is not mistaken for aspirin."""
     medication = only(medplan.plan(request(med("asprin"))))

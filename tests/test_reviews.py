@@ -74,8 +74,11 @@ class Case:
 
 
 CASES = [
-    Case("unknown name", request(med("Zorblex", "08:00")), "Zorblex/not-in-table",
-         ("hold", "continue"), "required", medication="Zorblex"),
+    Case("unknown name", request(med("Paracetamol", "08:00")), "Paracetamol/not-in-table",
+         ("hold", "continue"), "required", medication="Paracetamol"),
+    # A name close to a table name: the corrected name answers it too (a suggestion is never applied).
+    Case("unknown name with suggestions", request(med("Zorblex", "08:00")), "Zorblex/not-in-table",
+         ("hold", "continue"), "required", ("medications[0].name",), medication="Zorblex"),
     Case("no rule under the guideline", request(med("ibuprofen", "08:00"), procedure=None) | {
         "procedure": {"name": "p", "bleeding_risk": "low", "guideline": "chest-2022", **PERTH}},
          "ibuprofen/no-rule", ("hold", "continue"), "required", medication="ibuprofen"),
