@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from medplan.table import default_table, normalise_name
+from medplan.tables.drug_classes import default_table, normalise_name
 
 HERE = Path(__file__).resolve().parent
 NOT_LISTED = (  # noqa: SIM905 - a word list

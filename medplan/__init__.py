@@ -34,7 +34,7 @@ _WHERE = {
     "MissingExtraError": "exceptions",
     "PolicyError": "exceptions",
     "TableError": "exceptions",
-    "render_ics": "ics",
+    "render_ics": "render.ics",
     **dict.fromkeys(
         (
             "SCHEMA_VERSION",
@@ -59,21 +59,21 @@ _WHERE = {
         ),
         "model",
     ),
-    "render_calendar": "patient",
-    "make_plan": "planner",
-    "Profile": "profiles",
-    "Profiles": "profiles",
-    "default_profiles": "profiles",
-    "load_profiles": "profiles",
-    "render_booking": "render",
-    "render_json": "render",
-    "render_reviews": "render",
-    "render_text": "render",
+    "render_calendar": "render.calendar",
+    "make_plan": "planning.planner",
+    "Profile": "tables.policies",
+    "Profiles": "tables.policies",
+    "default_profiles": "tables.policies",
+    "load_profiles": "tables.policies",
+    "render_booking": "render.pharmacist",
+    "render_json": "render.plan_json",
+    "render_reviews": "render.pharmacist",
+    "render_text": "render.pharmacist",
     "parse_request": "request",
     "schema": "schemas",
-    "Table": "table",
-    "default_table": "table",
-    "load_table": "table",
+    "Table": "tables.drug_classes",
+    "default_table": "tables.drug_classes",
+    "load_table": "tables.drug_classes",
 }
 
 
@@ -100,7 +100,6 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
         PolicyError,
         TableError,
     )
-    from medplan.ics import render_ics
     from medplan.model import (
         SCHEMA_VERSION,
         Action,
@@ -122,13 +121,15 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
         ReviewItem,
         Route,
     )
-    from medplan.patient import render_calendar
-    from medplan.planner import make_plan
-    from medplan.profiles import Profile, Profiles, default_profiles, load_profiles
-    from medplan.render import render_booking, render_json, render_reviews, render_text
+    from medplan.planning.planner import make_plan
+    from medplan.render.calendar import render_calendar
+    from medplan.render.ics import render_ics
+    from medplan.render.pharmacist import render_booking, render_reviews, render_text
+    from medplan.render.plan_json import render_json
     from medplan.request import parse_request
     from medplan.schemas import schema
-    from medplan.table import Table, default_table, load_table
+    from medplan.tables.drug_classes import Table, default_table, load_table
+    from medplan.tables.policies import Profile, Profiles, default_profiles, load_profiles
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -16,18 +16,18 @@ from typing import Any
 import attrs
 
 from medplan._version import __version__
-from medplan.bridging import default_bridging_tables
-from medplan.care import CareSets, default_care
-from medplan.clinical import default_clinical_checks
 from medplan.exceptions import InputError
 from medplan.model import Booking, Plan, Request
-from medplan.planner import make_plan
-from medplan.procedures import default_catalogue
-from medplan.profiles import Profiles
-from medplan.provenance import holidays_version, tz_version
-from medplan.request import _FIRST_YEAR, _LAST_YEAR, parse_request
-from medplan.table import Table, default_table
-from medplan.thrombosis import default_risk_table
+from medplan.planning.clinical_checks import default_clinical_checks
+from medplan.planning.planner import make_plan
+from medplan.request import FIRST_YEAR, LAST_YEAR, parse_request
+from medplan.tables.bridging_doses import default_bridging_tables
+from medplan.tables.care import CareSets, default_care
+from medplan.tables.drug_classes import Table, default_table
+from medplan.tables.policies import Profiles
+from medplan.tables.procedures import default_catalogue
+from medplan.tables.provenance import holidays_version, tz_version
+from medplan.tables.thrombotic_risk import default_risk_table
 
 __all__ = ["earliest", "plan"]
 
@@ -218,7 +218,7 @@ def _placeholder(now: object) -> str:
             day = date.fromisoformat(now.strip()[:10])
         except ValueError:
             return _ANY_START
-        if _FIRST_YEAR <= day.year <= _LAST_YEAR:
+        if FIRST_YEAR <= day.year <= LAST_YEAR:
             return f"{day.isoformat()}T12:00"
     return _ANY_START
 

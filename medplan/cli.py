@@ -18,19 +18,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import signal
-import stat
 import sys
-import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
-from typing import IO, Any, TextIO
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
 
 from medplan import clock
 from medplan._version import __version__
 from medplan.api import earliest, plan
-from medplan.csvrows import package_files
+from medplan.batch import load_data, run_batch
 from medplan.exceptions import (
     InputError,
     MedplanError,
@@ -38,33 +33,38 @@ from medplan.exceptions import (
     PolicyError,
     TableError,
 )
-from medplan.jsontext import decode, request_object
+from medplan.exit_status import (
+    EXIT_CHANGED,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_MISSING_EXTRA,
+    EXIT_OK,
+    EXIT_TABLE,
+)
+from medplan.jsonlines import (
+    MAX_PLAN_BYTES,
+    MAX_REQUEST_BYTES,
+    decode,
+    request_object,
+)
 from medplan.model import ClinicRule, Plan
-from medplan.procedures import default_catalogue
-from medplan.profiles import Profiles, default_profiles, load_profiles
 from medplan.recheck import recheck
-from medplan.render import render_booking, render_json, render_reviews, render_text
-from medplan.table import Table, default_table, load_table
+from medplan.render.pharmacist import render_booking, render_reviews, render_text
+from medplan.render.plan_json import render_json
+from medplan.tables.drug_classes import Table
+from medplan.tables.loader import package_files
+from medplan.tables.policies import (
+    Profiles,
+    default_profiles,
+    load_profiles_for_table,
+)
+from medplan.tables.procedures import default_catalogue
 
 __all__ = [
-    "EXIT_CHANGED",
-    "EXIT_INPUT",
-    "EXIT_INTERNAL",
     "EXIT_INTERRUPTED",
-    "EXIT_MISSING_EXTRA",
-    "EXIT_OK",
-    "EXIT_TABLE",
     "main",
 ]
 
-EXIT_OK = 0
-EXIT_CHANGED = 1
-EXIT_INPUT = 2
-EXIT_TABLE = 3
-# sysexits.h's EX_UNAVAILABLE, beside EX_SOFTWARE (70): neither the request
-# nor the clinic's data is wrong, the installation lacks a part.
-EXIT_MISSING_EXTRA = 69
-EXIT_INTERNAL = 70
 # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C.
 EXIT_INTERRUPTED = 130
 
@@ -72,13 +72,13 @@ EXIT_INTERRUPTED = 130
 # The patient's renderers are imported only when asked for: a one-shot
 # command's time is mostly imports (uuid, for one, loads platform).
 def _render_calendar(plan: Plan) -> str:
-    from medplan.patient import render_calendar  # noqa: PLC0415 - see above
+    from medplan.render.calendar import render_calendar  # noqa: PLC0415 - see above
 
     return render_calendar(plan)
 
 
 def _render_ics(plan: Plan) -> str:
-    from medplan.ics import render_ics  # noqa: PLC0415 - see above
+    from medplan.render.ics import render_ics  # noqa: PLC0415 - see above
 
     return render_ics(plan)
 
@@ -91,13 +91,6 @@ RENDERERS: dict[str, Callable[[Plan], str]] = {
     "calendar": _render_calendar,
     "ics": _render_ics,
 }
-
-# A request lists a handful of medicines; anything this large is not one.
-# A stored plan carries its request and every dated step, so it may be larger.
-MAX_REQUEST_BYTES = 1_000_000
-MAX_PLAN_BYTES = 5_000_000
-# The progress line is redrawn at most this often (seconds).
-_PROGRESS_EVERY = 0.2
 
 
 def _examples(*below: str) -> dict[str, Any]:
@@ -350,19 +343,8 @@ def _list_procedures(out: TextIO) -> int:
     return EXIT_OK
 
 
-def _load_profiles(path: str, table: Table | None) -> Profiles:
-    """A clinic's policy file, checked against the catalogue and the table it will plan with."""
-    table = default_table() if table is None else table
-    return load_profiles(
-        path,
-        catalogue=default_catalogue(),
-        variants=table.variants,
-        drug_classes=table.drug_classes,
-    )
-
-
 def _list_policies(out: TextIO, path: str | None) -> int:
-    profiles = _load_profiles(path, None) if path is not None else default_profiles()
+    profiles = load_profiles_for_table(path, None) if path is not None else default_profiles()
     width = max(len(name) for name in profiles.names)
     indent = " " * (width + 2)
     for profile in profiles.profiles.values():
@@ -379,16 +361,9 @@ def _say_rule(rule: ClinicRule) -> str:
     return f"{rule.drug_class} at {rule.bleeding_risk.value} risk: {rule}"
 
 
-def _data(args: argparse.Namespace) -> tuple[Table | None, Profiles | None]:
-    """The table and policy file the command line names, or None for the bundled ones."""
-    table = None if args.table is None else load_table(args.table)
-    profiles = None if args.policies is None else _load_profiles(args.policies, table)
-    return table, profiles
-
-
 def _earliest(args: argparse.Namespace, out: TextIO) -> int:
     request = _load_request(args.request)
-    table, profiles = _data(args)
+    table, profiles = load_data(args)
     answer = earliest(request, now=args.now, table=table, profiles=profiles, clock=clock.now())
     if args.format == "json":
         out.write(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) + "\n")
@@ -414,7 +389,7 @@ def _with_decisions(request: dict[str, Any], path: str | None) -> dict[str, Any]
 def _review(args: argparse.Namespace, out: TextIO) -> int:
     """``medplan review``: the items, their ids and how to answer them; exit 0 either way."""
     request = _with_decisions(_load_request(args.request), args.decisions)
-    table, profiles = _data(args)
+    table, profiles = load_data(args)
     result = plan(request, table=table, profiles=profiles, now=args.now, clock=clock.now())
     if args.format == "json":
         body = {
@@ -447,7 +422,7 @@ def _review(args: argparse.Namespace, out: TextIO) -> int:
 
 def _recheck(args: argparse.Namespace, out: TextIO) -> int:
     stored = _load_request(args.stored, MAX_PLAN_BYTES)
-    table, profiles = _data(args)
+    table, profiles = load_data(args)
     result = recheck(stored, table=table, profiles=profiles)
     if args.format == "json":
         out.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
@@ -468,248 +443,9 @@ def _recheck(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_CHANGED if result.changed else EXIT_OK
 
 
-class _Progress:
-    """A one-line progress report on a terminal's standard error; silent elsewhere."""
-
-    def __init__(self, stream: TextIO, total_bytes: int | None) -> None:
-        self._stream = stream
-        self._total = total_bytes
-        self._shown = 0.0
-
-    def show(self, lines: int, failed: int, read: int, *, final: bool = False) -> None:
-        moment = time.monotonic()
-        if not final and moment - self._shown < _PROGRESS_EVERY:
-            return
-        self._shown = moment
-        share = f", {100 * read / self._total:.0f}%" if self._total else ""
-        end = "\n" if final else ""
-        self._stream.write(f"\rmedplan batch: {lines:,} lines, {failed:,} failed{share}{end}")
-        self._stream.flush()
-
-
-def _lines(stream: IO[bytes]) -> Iterator[bytes | None]:
-    """The input's lines as bytes, one at a time; None for a line over the size limit (skipped whole)."""
-    while line := stream.readline(MAX_REQUEST_BYTES + 1):
-        if len(line) > MAX_REQUEST_BYTES and not line.endswith(b"\n"):
-            while (rest := stream.readline(65536)) and not rest.endswith(b"\n"):
-                pass
-            yield None
-        else:
-            yield line
-
-
-def _error_record(number: int, error: Exception) -> dict[str, Any]:
-    detail: dict[str, str | None]
-    if isinstance(error, InputError):
-        detail = {"type": "InputError", "field": error.field, "problem": error.problem}
-    else:
-        problem = f"{type(error).__name__}: {error}"
-        detail = {"type": "InternalError", "field": None, "problem": problem}
-    return {"line": number, "error": {**detail, "message": f"line {number}: {error}"}}
-
-
-def _line_request(raw: bytes | None) -> object:
-    """A JSON Lines line as JSON data; None stands for a line over the size limit."""
-    if raw is None:
-        problem = f"is larger than {MAX_REQUEST_BYTES:,} bytes; a request is far smaller"
-        raise InputError("request", problem)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        problem = f"is not UTF-8 ({error.reason} at byte {error.start})"
-        raise InputError("request", problem) from None
-    return decode(text, "request")
-
-
-def _plan_line(
-    raw: bytes | None, now: str | None, table: Table, profiles: Profiles | None
-) -> dict[str, Any]:
-    request = request_object(_line_request(raw))
-    result = plan(request, table=table, profiles=profiles, now=now, clock=clock.now())
-    return result.to_dict()
-
-
-def _open_input(path: str) -> tuple[IO[bytes], int | None]:
-    """The batch input as bytes, and its size when it is a regular file (for the progress line)."""
-    if path == "-":
-        stream: IO[bytes] = sys.stdin.buffer
-    else:
-        try:
-            stream = open(path, "rb")  # noqa: SIM115, PTH123 - the caller closes it; the path is the user's
-        except OSError as error:
-            raise InputError(path, f"cannot be read ({error.strerror or error})") from None
-    try:
-        info = os.fstat(stream.fileno())
-    except (OSError, ValueError, AttributeError):  # a stream without a file behind it
-        return stream, None
-    return stream, info.st_size if stat.S_ISREG(info.st_mode) else None
-
-
-# prctl's option: the signal this process gets when its parent dies (linux/prctl.h).
-_PR_SET_PDEATHSIG = 1
-
-# A line's outcome: planned, refused (an input error), or an internal error.
-_PLANNED, _REFUSED, _BROKEN = "planned", "refused", "broken"
-# Lines a worker plans per task, and tasks in flight per worker: enough to keep
-# the workers busy, few enough that memory stays flat however long the input.
-_CHUNK = 64
-_IN_FLIGHT = 4
-
-
-def _answer_line(
-    number: int, raw: bytes | None, now: str | None, table: Table, profiles: Profiles | None
-) -> tuple[str, str]:
-    """One output line (a plan or an error record) and its outcome; TableError and PolicyError pass."""
-    try:
-        record = _plan_line(raw, now, table, profiles)
-        outcome = _PLANNED
-    except InputError as error:
-        record, outcome = _error_record(number, error), _REFUSED
-    except (TableError, PolicyError):
-        raise  # the clinic's data, not this line: stop the whole batch
-    except Exception as error:  # noqa: BLE001 - one bad line must not stop the day's bookings
-        record, outcome = _error_record(number, error), _BROKEN
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n", outcome
-
-
-# A worker process's table, policy profiles and moment, loaded once by _start_worker.
-_WORKER: dict[str, Any] = {}
-
-
-def _cpus() -> int:
-    """The CPUs this process may run on (its affinity where the platform says, else the machine's)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _watch_parent(parent: int, every: float = 1.0) -> None:
-    """End this worker once its parent, the batch process, has gone (its parent id changes)."""
-    while os.getppid() == parent:
-        time.sleep(every)
-    os._exit(EXIT_INTERNAL)
-
-
-def _end_with_parent(parent: int) -> None:
-    """Make this worker process end when ``medplan batch`` ends, however it ends (SIGKILL too).
-
-    On Linux the kernel sends SIGTERM the moment the parent dies
-    (``PR_SET_PDEATHSIG``); everywhere, and for a parent gone before that
-    call, a thread checks the parent once a second.
-    """
-    if sys.platform.startswith("linux"):
-        import ctypes  # noqa: PLC0415 - Linux only, in a worker only
-
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-
-
-def _start_worker_process(
-    parent: int, table_path: str | None, policies_path: str | None, now: str | None
-) -> None:
-    """A --jobs worker's start: it ends with its parent, leaves Ctrl-C to it, and loads the data once."""
-    _end_with_parent(parent)
-    # Ctrl-C reaches the whole process group: the parent stops the batch, the workers do not print.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _start_worker(table_path, policies_path, now)
-
-
-def _start_worker(table_path: str | None, policies_path: str | None, now: str | None) -> None:
-    table = default_table() if table_path is None else load_table(table_path)
-    profiles = None if policies_path is None else _load_profiles(policies_path, table)
-    _WORKER.update(table=table, profiles=profiles, now=now)
-
-
-def _answer_chunk(chunk: list[tuple[int, bytes | None]]) -> list[tuple[str, str]]:
-    table, profiles, now = _WORKER["table"], _WORKER["profiles"], _WORKER["now"]
-    return [_answer_line(number, raw, now, table, profiles) for number, raw in chunk]
-
-
-def _requests(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None, int]]:
-    """The non-blank lines with their numbers, and the bytes read so far."""
-    read = 0
-    for number, raw in enumerate(_lines(stream), start=1):
-        read += MAX_REQUEST_BYTES if raw is None else len(raw)
-        if raw is not None and not raw.strip():
-            continue  # a blank line is not a request
-        yield number, raw, read
-
-
-def _answers_here(
-    requests: Iterator[tuple[int, bytes | None, int]], args: argparse.Namespace
-) -> Iterator[tuple[str, str, int]]:
-    table, profiles = _data(args)
-    table = default_table() if table is None else table  # loaded and checked once, before line 1
-    for number, raw, read in requests:
-        yield (*_answer_line(number, raw, args.now, table, profiles), read)
-
-
-def _answers_in_workers(
-    requests: Iterator[tuple[int, bytes | None, int]], args: argparse.Namespace
-) -> Iterator[tuple[str, str, int]]:
-    """The same answers, planned by ``--jobs`` worker processes, in input order."""
-    from collections import deque  # noqa: PLC0415 - only a parallel batch needs these
-    from concurrent.futures import Future, ProcessPoolExecutor  # noqa: PLC0415
-    from itertools import islice  # noqa: PLC0415
-
-    _data(args)  # a malformed table or policy file stops the batch before any worker starts
-    pending: deque[tuple[Future[list[tuple[str, str]]], int]] = deque()
-    initargs = (os.getpid(), args.table, args.policies, args.now)
-    with ProcessPoolExecutor(
-        args.jobs, initializer=_start_worker_process, initargs=initargs
-    ) as pool:
-        try:
-            while True:
-                while len(pending) < args.jobs * _IN_FLIGHT:
-                    chunk = list(islice(requests, _CHUNK))
-                    if not chunk:
-                        break
-                    work = [(number, raw) for number, raw, _ in chunk]
-                    pending.append((pool.submit(_answer_chunk, work), chunk[-1][2]))
-                if not pending:
-                    return
-                future, read = pending.popleft()
-                for line, outcome in future.result():
-                    yield line, outcome, read
-        except KeyboardInterrupt:
-            pool.shutdown(cancel_futures=True)  # what no worker has begun is dropped, not planned
-            raise
-
-
-def _batch(args: argparse.Namespace, out: TextIO) -> int:
-    """Plan each line as it comes and write it at once: memory stays flat however long the input."""
-    if args.jobs < 1:
-        raise InputError("--jobs", f"must be 1 or more (got {args.jobs})")
-    if args.jobs > (cpus := _cpus()):
-        # More processes than CPUs plan no faster and each holds the table: a
-        # script written for a larger machine still runs, saying so.
-        sys.stderr.write(
-            f"medplan batch: --jobs {args.jobs} is more than the {cpus} CPUs this process may "
-            f"use; planning in {cpus}\n"
-        )
-        args.jobs = cpus
-    stream, total = _open_input(args.input)
-    progress = _Progress(sys.stderr, total) if sys.stderr.isatty() else None
-    counts = {_PLANNED: 0, _REFUSED: 0, _BROKEN: 0}
-    read = 0
-    answers = _answers_in_workers if args.jobs > 1 else _answers_here
-    try:
-        for line, outcome, read in answers(_requests(stream), args):
-            out.write(line)
-            counts[outcome] += 1
-            if progress is not None:
-                progress.show(sum(counts.values()), counts[_REFUSED] + counts[_BROKEN], read)
-    finally:
-        if stream is not sys.stdin.buffer:
-            stream.close()
-    if progress is not None:
-        progress.show(sum(counts.values()), counts[_REFUSED] + counts[_BROKEN], read, final=True)
-    if counts[_BROKEN]:
-        return EXIT_INTERNAL
-    return EXIT_INPUT if counts[_REFUSED] else EXIT_OK
-
-
 def _serve(args: argparse.Namespace) -> int:
     """``medplan serve``: until stopped. The server extra is imported here and nowhere else in the CLI."""
-    from medplan import service  # noqa: PLC0415 - raises MissingExtraError without medplan[server]
+    from medplan.web import app as service  # noqa: PLC0415 - raises MissingExtraError without medplan[server]
 
     service.serve(
         host=args.host,
@@ -739,7 +475,7 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
         "procedures": lambda: _list_procedures(out),
         "policies": lambda: _list_policies(out, args.policies),
         "earliest": lambda: _earliest(args, out),
-        "batch": lambda: _batch(args, out),
+        "batch": lambda: run_batch(args, out),
         "recheck": lambda: _recheck(args, out),
         "review": lambda: _review(args, out),
         "serve": lambda: _serve(args),
@@ -779,7 +515,7 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         request = request_object(decode(text, args.name))
     else:
         request = _with_decisions(_load_request(args.request), args.decisions)
-        table, profiles = _data(args)
+        table, profiles = load_data(args)
         now = args.now
     result = plan(request, table=table, profiles=profiles, now=now, clock=clock.now())
     text = RENDERERS[args.format](result)

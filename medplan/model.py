@@ -172,7 +172,7 @@ class Unit(enum.StrEnum):
     """The two ways guidelines count time off a medicine.
 
     ``days`` are calendar days in the procedure's zone; ``hours`` are real
-    elapsed hours. See :mod:`medplan.schedule` for the one definition of each.
+    elapsed hours. See :mod:`medplan.planning.schedule` for the one definition of each.
     """
 
     DAYS = "days"
@@ -208,7 +208,7 @@ class Interval(AttrsRepr):
 
 
 class Answer(enum.StrEnum):
-    """A pharmacist's answer to a review item (see :mod:`medplan.reviews`).
+    """A pharmacist's answer to a review item (see :mod:`medplan.planning.reviews`).
 
     ``hold`` and ``continue`` answer a medicine's item; ``confirmed`` a
     question about the plan as a whole; ``bridge`` and ``no-bridge`` a
@@ -260,7 +260,7 @@ class AnswerWith(AttrsRepr):
 class Question(AttrsRepr):
     """One reason a plan needs review, as it is found, before the plan gives it an id.
 
-    Made only by :mod:`medplan.reviews` (``decide`` or ``supply``). ``slug``
+    Made only by :mod:`medplan.planning.reviews` (``decide`` or ``supply``). ``slug``
     names the kind of question (``unconfirmed-rule``); ``reason`` is the text
     ``review_reasons`` shows; ``question`` asks the pharmacist.
     ``medicine`` is the index of the medicine a plan-level question is about
@@ -310,7 +310,7 @@ class ReviewItem(AttrsRepr):
     """A review item of the plan: its stable id, the question, how to answer it, its decision.
 
     ``id`` is ``<medicine>/<slug>`` or ``plan/<slug>`` (see
-    :mod:`medplan.reviews`); ``medication`` the input name, None for the
+    :mod:`medplan.planning.reviews`); ``medication`` the input name, None for the
     plan's own. An item is open until a decision answers it.
     """
 
@@ -545,7 +545,7 @@ class Policy(AttrsRepr):
             high), as ``(code, tier)`` pairs.
         lab_weekdays: The days the clinic's laboratory takes blood tests (0 is
             Monday); a test due on another day moves (see
-            :mod:`medplan.labdays`). Monday to Friday by default.
+            :mod:`medplan.planning.lab_days`). Monday to Friday by default.
         lab_country: The country whose public holidays close the laboratory,
             as an ISO 3166 code the ``holidays`` package knows (``GB``,
             ``AU``); None when the clinic names none, and then the plan says
@@ -639,7 +639,7 @@ class Policy(AttrsRepr):
 class Request(AttrsRepr):
     """A validated request: a procedure, a patient, their medicines, a policy.
 
-    ``review_reasons`` are the caller's own questions (what medplan.fhir
+    ``review_reasons`` are the caller's own questions (what medplan.fhir.bundle
     could not map from FHIR); the plan lists each after its own, so it needs
     review.
     """

@@ -24,8 +24,8 @@ import attrs
 from medplan.api import plan
 from medplan.exceptions import InputError
 from medplan.model import Plan
-from medplan.profiles import Profiles
-from medplan.table import Table
+from medplan.tables.drug_classes import Table
+from medplan.tables.policies import Profiles
 
 __all__ = ["Difference", "Recheck", "recheck"]
 

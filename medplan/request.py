@@ -19,9 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 from dateutil import tz
 
-from medplan.care import FLAGS
 from medplan.exceptions import InputError, TableError
-from medplan.jsontext import NumberBeyondRange, number_as_sent
+from medplan.jsonlines import NumberBeyondRange, number_as_sent
 from medplan.model import (
     SCHEMA_VERSION,
     WEEKDAY_NAMES,
@@ -41,12 +40,26 @@ from medplan.model import (
     Route,
     StentType,
 )
-from medplan.procedures import Catalogue, CatalogueProcedure, default_catalogue
-from medplan.profiles import SETTINGS, Profiles, SettingError, apply_settings, default_profiles
-from medplan.table import Evidence
-from medplan.thrombosis import REASONS, choices, features
+from medplan.tables.care import FLAGS
+from medplan.tables.drug_classes import Evidence
+from medplan.tables.policies import (
+    SETTINGS,
+    Profiles,
+    SettingError,
+    apply_settings,
+    default_profiles,
+)
+from medplan.tables.procedures import Catalogue, CatalogueProcedure, default_catalogue
+from medplan.tables.thrombotic_risk import REASONS, choices, features
 
-__all__ = ["DEFAULT_GUIDELINE", "PATIENT_RANGES", "parse_request", "parse_zone"]
+__all__ = [
+    "DEFAULT_GUIDELINE",
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "PATIENT_RANGES",
+    "parse_request",
+    "parse_zone",
+]
 
 DEFAULT_GUIDELINE = "asra-pain-2018"
 
@@ -56,7 +69,7 @@ _CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 _MAX_NAME = 200
 _MAX_CRCL = 500
 _MAX_MEDICATIONS = 200
-# A caller's own review reasons (medplan.fhir's unmapped FHIR items) name a
+# A caller's own review reasons (medplan.fhir.bundle's unmapped FHIR items) name a
 # resource, a field and what to find out: longer than a name.
 _MAX_REASON = 500
 _MAX_REASONS_GIVEN = 200
@@ -67,8 +80,8 @@ _DECISION_REACH = timedelta(days=60)
 _PROCEDURE_MAX_HOURS = 24
 # Bookings are for dates within reach; the bounds keep every hold and restart
 # inside what datetime can represent, with room to spare.
-_FIRST_YEAR = 1900
-_LAST_YEAR = 2199
+FIRST_YEAR = 1900
+LAST_YEAR = 2199
 # Directional overrides make a name display differently from what it is.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -265,8 +278,8 @@ def _local_time(path: str, value: object, zone: ZoneInfo) -> datetime:
         naive = datetime.fromisoformat(text)
     except ValueError as error:
         raise InputError(path, f"{text} is not a real date and time ({error})") from None
-    if not _FIRST_YEAR <= naive.year <= _LAST_YEAR:
-        raise InputError(path, f"must be in the years {_FIRST_YEAR} to {_LAST_YEAR} (got {text!r})")
+    if not FIRST_YEAR <= naive.year <= LAST_YEAR:
+        raise InputError(path, f"must be in the years {FIRST_YEAR} to {LAST_YEAR} (got {text!r})")
     moment = naive.replace(tzinfo=zone)
     if not tz.datetime_exists(moment):
         raise InputError(
@@ -289,8 +302,8 @@ def _now(path: str, value: object, zone: ZoneInfo) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError as error:
         raise InputError(path, f"{text} is not a real date and time ({error})") from None
-    if not _FIRST_YEAR <= moment.year <= _LAST_YEAR:
-        raise InputError(path, f"must be in the years {_FIRST_YEAR} to {_LAST_YEAR} (got {text!r})")
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise InputError(path, f"must be in the years {FIRST_YEAR} to {LAST_YEAR} (got {text!r})")
     return moment.astimezone(zone)
 
 
@@ -428,7 +441,7 @@ def _procedure(data: object, guidelines: Collection[str], catalogue: Catalogue |
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MAX_REASONS = 10
 _MAX_CHA2DS2_VASC = 9
-# The ranges the patient's measurements must fall in (medplan.fhir checks a
+# The ranges the patient's measurements must fall in (medplan.fhir.bundle checks a
 # FHIR Observation against the same ones before it maps it).
 PATIENT_RANGES: Mapping[str, tuple[float, float]] = {
     "crcl_ml_min": (0, _MAX_CRCL),

@@ -1,8 +1,8 @@
-"""Mutation testing of medplan/schedule.py, planner.py and table.py with mutmut: a run outside CI.
+"""Mutation testing of medplan/planning/schedule.py, planner.py and table.py with mutmut: a run outside CI.
 
     .venv/bin/pip install '.[test,mutation]'
     .venv/bin/python scripts/mutation.py --fresh                  # every mutant, from scratch
-    .venv/bin/python scripts/mutation.py 'medplan.schedule.*'     # (re)run one module's mutants
+    .venv/bin/python scripts/mutation.py 'medplan.planning.schedule.*'     # (re)run one module's mutants
 
 mutmut (configured in pyproject.toml's ``[tool.mutmut]``) copies medplan/ into
 mutants/, writes the mutants into the three modules, puts mutants/ first on
@@ -99,7 +99,7 @@ def mutmut(*arguments: str) -> str:
 
 
 def counts_by_module(results: str) -> dict[str, collections.Counter[str]]:
-    """Tally ``mutmut results --all true`` lines (``    medplan.schedule.x_f__mutmut_3: killed``) by module."""
+    """Tally ``mutmut results --all true`` lines (``    medplan.planning.schedule.x_f__mutmut_3: killed``) by module."""
     tallies: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for line in results.splitlines():
         name, _, status = line.strip().rpartition(": ")

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import strategies as st
 
 import medplan
-from medplan.care import FLAGS
-from medplan.procedures import default_catalogue
-from medplan.thrombosis import REASONS
+from medplan.tables.care import FLAGS
+from medplan.tables.procedures import default_catalogue
+from medplan.tables.thrombotic_risk import REASONS
 
 # Zones pinned in both hemispheres, a 30-minute DST (Lord Howe), a 45-minute
 # offset (Chatham), none at all (Perth), and a midnight transition (Havana).

@@ -1,6 +1,6 @@
 """The booking questions: earliest bookable start, notify-by, and a booking made too soon.
 
-Hand-checked answers first, each worked out from medplan.booking's definitions (the
+Hand-checked answers first, each worked out from medplan.planning.booking's definitions (the
 patient is told at ``now`` and stops at the next dose; every dose before ``now`` was
 taken), then properties that hold them against the planner itself: a procedure at the
 earliest start has a plan in which no dose to leave out falls before ``now``, and one

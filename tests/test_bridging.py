@@ -1,4 +1,4 @@
-"""Tests for medplan.bridging: dose rounding, the CrCl band lookup, and the two tables' validation.
+"""Tests for medplan.tables.bridging_doses: dose rounding, the CrCl band lookup, and the two tables' validation.
 
 ``round_dose`` is checked row by row (ties go to the lower dose, a dose far
 above the largest is a question, not a rounding) and by a Hypothesis property
@@ -17,12 +17,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import medplan
-from medplan.bridging import (
-    default_bridging_tables,
-    parse_dose_table,
-    parse_pathway,
-    round_dose,
-)
+from medplan.planning.dosing import round_dose
+from medplan.tables.bridging_doses import default_bridging_tables, parse_dose_table, parse_pathway
 
 DOSE_FILE = "bridging_doses.csv"
 PATHWAY_FILE = "warfarin_pathway.csv"

@@ -3,7 +3,7 @@
 import pytest
 
 import medplan
-from medplan.care import COLUMNS, parse_care
+from medplan.tables.care import COLUMNS, parse_care
 
 ANSWERED_NO = {
     "severe_bleeding_disorder": False,

@@ -16,8 +16,8 @@ import json
 import pytest
 
 import medplan
-import medplan.fhir
-from medplan import cds
+import medplan.fhir.bundle
+from medplan.fhir import cds
 
 ZONE = "Australia/Perth"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -330,7 +330,7 @@ def test_a_planned_card_links_to_the_pharmacist_page_with_its_request_in_the_fra
     carried = linked_request(link["url"])
     assert carried["now"] == "2026-12-01T10:00"
     assert medplan.plan(carried).to_dict()["medications"] == medplan.plan(
-        medplan.fhir.request_from_bundle(bundle, timezone=ZONE, now="2026-12-01T10:00").request
+        medplan.fhir.bundle.request_from_bundle(bundle, timezone=ZONE, now="2026-12-01T10:00").request
     ).to_dict()["medications"]
     assert link["url"] == cds.page_link(PAGE, carried)
 

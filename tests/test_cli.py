@@ -26,7 +26,7 @@ from strategies import VALID
 from testclock import TEST_NOW
 
 import medplan
-from medplan import cli
+from medplan import cli, exit_status
 
 EXAMPLE = "nerve-root-sleeve-injection"
 
@@ -196,8 +196,8 @@ def test_missing_calendar_extra_exits_69_naming_the_extra(capsys, monkeypatch):
 
     status, out, err = run(["plan", "request.json", "--format", "ics"], capsys)
 
-    assert (status, out) == (cli.EXIT_MISSING_EXTRA, "")
-    assert cli.EXIT_MISSING_EXTRA == 69
+    assert (status, out) == (exit_status.EXIT_MISSING_EXTRA, "")
+    assert exit_status.EXIT_MISSING_EXTRA == 69
     assert_one_line_error(
         err,
         "MissingExtraError: the iCalendar export needs icalendar>=6.1, which is not installed: pip install 'medplan[calendar]'",

@@ -14,7 +14,7 @@ import pytest
 from strategies import VALID
 
 import medplan
-from medplan import cli
+from medplan import batch, cli, jsonlines
 
 
 @pytest.fixture(autouse=True)
@@ -132,7 +132,7 @@ def test_batch_of_good_lines_exits_0_and_reads_stdin(capsys, monkeypatch):
 
 def test_batch_refuses_an_oversized_line_without_reading_it_whole(capsys):
     """A line beyond the size limit is an error record, and the next line is planned."""
-    path = write("big.jsonl", "x" * (cli.MAX_REQUEST_BYTES + 10) + "\n" + lines(VALID))
+    path = write("big.jsonl", "x" * (jsonlines.MAX_REQUEST_BYTES + 10) + "\n" + lines(VALID))
 
     status, out, _ = run(["batch", path], capsys)
 
@@ -144,7 +144,7 @@ def test_batch_refuses_an_oversized_line_without_reading_it_whole(capsys):
 
 def test_batch_skips_an_oversized_line_of_many_reads_whole(capsys):
     """A line several reads beyond the size limit is one error record, and the line after it is planned."""
-    path = write("big.jsonl", "x" * (cli.MAX_REQUEST_BYTES + 5 * 65536) + "\n" + lines(VALID))
+    path = write("big.jsonl", "x" * (jsonlines.MAX_REQUEST_BYTES + 5 * 65536) + "\n" + lines(VALID))
 
     status, out, _ = run(["batch", path], capsys)
 
@@ -178,7 +178,7 @@ def test_batch_records_an_internal_error_and_goes_on_then_exits_70(capsys, monke
             raise KeyError("medications")
         return planned(request, **options)
 
-    monkeypatch.setattr(cli, "plan", plan_but_not_b2)
+    monkeypatch.setattr(batch, "plan", plan_but_not_b2)
     path = write("day.jsonl", lines(VALID, dict(VALID, booking_id="B-2"), dict(VALID, booking_id="B-3")))
 
     status, out, err = run(["batch", path], capsys)
@@ -343,16 +343,16 @@ DR_JONES = '[profiles.dr-jones]\ndescription = "Dr Jones."\ninr_max = 1.3\n'
 
 def test_a_worker_answers_a_chunk_exactly_as_one_process_does(capsys, monkeypatch):
     """A worker started with the table, policy file and --now of a batch answers its lines with the serial batch's bytes and outcomes."""
-    monkeypatch.setattr(cli, "_WORKER", {})  # this process stands in for a worker; restored after
+    monkeypatch.setattr(batch, "WORKER", {})  # this process stands in for a worker; restored after
     write("table.csv", datafiles.bundled("drug_classes.csv"))
     write("clinic.toml", DR_JONES)
-    text = lines(dict(VALID, policy={"profile": "dr-jones"}), "{", [1]) + "x" * (cli.MAX_REQUEST_BYTES + 10) + "\n"
+    text = lines(dict(VALID, policy={"profile": "dr-jones"}), "{", [1]) + "x" * (jsonlines.MAX_REQUEST_BYTES + 10) + "\n"
     options = ["--table", "table.csv", "--policies", "clinic.toml", "--now", "2026-12-02T10:00"]
     status, out, err = run(["batch", write("day.jsonl", text), *options], capsys)
     chunk = [(1, text.splitlines(keepends=True)[0].encode()), (2, b"{\n"), (3, b"[1]\n"), (4, None)]
 
-    cli._start_worker("table.csv", "clinic.toml", "2026-12-02T10:00")  # noqa: SLF001 - the pool's initializer
-    answers = cli._answer_chunk(chunk)  # noqa: SLF001 - the pool's task
+    batch.start_worker("table.csv", "clinic.toml", "2026-12-02T10:00")
+    answers = batch.answer_chunk(chunk)
 
     assert (status, err) == (2, "")
     assert "".join(line for line, _ in answers) == out
@@ -365,11 +365,11 @@ def test_a_worker_answers_a_chunk_exactly_as_one_process_does(capsys, monkeypatc
 
 def test_a_worker_without_files_plans_with_the_bundled_data_and_the_clock(monkeypatch):
     """A worker for a batch with no --table, --policies or --now keeps the bundled table, no profiles and no moment."""
-    monkeypatch.setattr(cli, "_WORKER", {})
+    monkeypatch.setattr(batch, "WORKER", {})
 
-    cli._start_worker(None, None, None)  # noqa: SLF001 - the pool's initializer
+    batch.start_worker(None, None, None)
 
-    worker = cli._WORKER  # noqa: SLF001 - what _answer_chunk plans with
+    worker = batch.WORKER
     assert sorted(worker) == ["now", "profiles", "table"]
     assert worker["table"] is medplan.default_table()  # the bundled table, loaded once, not again
     assert (worker["profiles"], worker["now"]) == (None, None)
@@ -377,8 +377,8 @@ def test_a_worker_without_files_plans_with_the_bundled_data_and_the_clock(monkey
 
 def test_a_parallel_batch_with_more_chunks_than_may_be_in_flight_keeps_input_order(capsys, monkeypatch):
     """With one line a chunk and one chunk a worker in flight, later lines wait for a free slot and the output is still the serial one."""
-    monkeypatch.setattr(cli, "_CHUNK", 1)
-    monkeypatch.setattr(cli, "_IN_FLIGHT", 1)
+    monkeypatch.setattr(batch, "_CHUNK", 1)
+    monkeypatch.setattr(batch, "_IN_FLIGHT", 1)
     path = write("day.jsonl", lines(*(dict(VALID, booking_id=f"B-{n}") for n in range(7))))
 
     serial = run(["batch", path], capsys)

@@ -18,7 +18,8 @@ from datetime import date
 import pytest
 
 import medplan
-from medplan.clinical import (
+from medplan.model import Check, Indication, MedicationOrder, Regimen
+from medplan.planning.clinical_checks import (
     COLUMNS,
     Listed,
     combination_questions,
@@ -27,8 +28,7 @@ from medplan.clinical import (
     p2y12_questions,
     parse_clinical_checks,
 )
-from medplan.model import Check, Indication, MedicationOrder, Regimen
-from medplan.table import Group
+from medplan.tables.drug_classes import Group
 
 DAY0 = date(2026, 12, 8)
 

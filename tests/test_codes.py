@@ -1,4 +1,4 @@
-"""Tests of medplan.codes: looking a FHIR coding up, and the code map's validation.
+"""Tests of medplan.tables.medication_codes: looking a FHIR coding up, and the code map's validation.
 
 The bundled map's contents are checked where FHIR uses them (tests/test_fhir.py);
 here, a lookup in a system the map does not hold, and each broken row refused
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 import medplan
-from medplan.codes import SYSTEMS, default_codes, parse_codes
+from medplan.tables.medication_codes import SYSTEMS, default_codes, parse_codes
 
 HEADER = "system,code,name,display,evidence,source\n"
 WARFARIN = "rxnorm,11289,warfarin,Warfarin,C2,somewhere\n"

@@ -1,4 +1,4 @@
-"""Tests of ``medplan.csvrows.read_records`` against csv.DictReader, which it used to be built on.
+"""Tests of ``medplan.tables.loader.read_records`` against csv.DictReader, which it used to be built on.
 
 read_records splits a file with the plain csv reader, for speed; these tests
 check it gives the records, row numbers and errors the DictReader version gave,
@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import medplan
-from medplan import csvrows
-from medplan.csvrows import RowError, integer_cell, number_cell, read_records
+from medplan.tables import loader as csvrows
+from medplan.tables.loader import RowError, integer_cell, number_cell, read_records
 
 DATA = resources.files("medplan") / "data"
 BUNDLED = sorted(e.name for e in DATA.iterdir() if e.name.endswith(".csv"))

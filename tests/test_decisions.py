@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 import medplan
 from medplan import Action
 from medplan.model import Bridging
-from medplan.table import parse_table
+from medplan.tables.drug_classes import parse_table
 
 PERTH = {"start": "2026-12-08T09:30", "timezone": "Australia/Perth"}
 BY = "A. Pharmacist"

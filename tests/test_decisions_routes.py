@@ -13,9 +13,10 @@ from test_cds import hook_request, warfarin_statement
 from test_fhir import NERVE_ROOT_SLEEVE, ZONE
 
 import medplan
-from medplan import cds, cli
-from medplan.service import create_app
-from medplan.table import parse_table
+from medplan import cli
+from medplan.fhir import cds
+from medplan.tables.drug_classes import parse_table
+from medplan.web.app import create_app
 
 BY = "A. Pharmacist"
 

@@ -26,9 +26,26 @@ import pytest
 from medplan import cli
 
 MODULES = [
-    "medplan.schedule", "medplan.table", "medplan.request", "medplan.planner", "medplan.api", "medplan.profiles",
-    "medplan.labdays", "medplan.bridging", "medplan.booking", "medplan.recheck", "medplan.patient", "medplan.ics",
-    "medplan.schemas", "medplan.codes", "medplan.cds", "medplan.service", "medplan.page", "medplan.names",
+    "medplan.planning.schedule",
+    "medplan.tables.drug_classes",
+    "medplan.request",
+    "medplan.api",
+    "medplan.tables.policies",
+    "medplan.planning.lab_days",
+    "medplan.planning.booking",
+    "medplan.recheck",
+    "medplan.render.calendar",
+    "medplan.render.ics",
+    "medplan.schemas",
+    "medplan.tables.medication_codes",
+    "medplan.fhir.cds",
+    "medplan.web.app",
+    "medplan.web.page",
+    "medplan.planning.medicine_names",
+    "medplan.jsonlines",
+    "medplan.planning.dosing",
+    "medplan.render.wording",
+    "medplan.tables.provenance",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

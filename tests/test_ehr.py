@@ -12,9 +12,10 @@ from test_fhir import NERVE_ROOT_SLEEVE, ZONE
 from testclock import TEST_NOW
 
 import medplan
-from medplan import cds, fhir
-from medplan.ehr import PUBLIC_URL_ENV, TIMEZONE_ENV, ehr_routes
-from medplan.service import create_app
+from medplan.fhir import bundle as fhir
+from medplan.fhir import cds
+from medplan.web.app import create_app
+from medplan.web.fhir_routes import PUBLIC_URL_ENV, TIMEZONE_ENV, ehr_routes
 
 FHIR_JSON = {"content-type": "application/fhir+json"}
 
@@ -30,7 +31,7 @@ def error(response):
 
 
 def test_a_bundle_is_planned_as_the_python_call_plans_it(client):
-    """POST /v1/fhir/plan answers the plan medplan.fhir.plan_bundle gives as of the server's clock, and what the bundle left out."""
+    """POST /v1/fhir/plan answers the plan medplan.fhir.bundle.plan_bundle gives as of the server's clock, and what the bundle left out."""
     response = client.post(f"/v1/fhir/plan?timezone={ZONE}", content=json.dumps(NERVE_ROOT_SLEEVE), headers=FHIR_JSON)
 
     assert response.status_code == 200
@@ -96,7 +97,7 @@ def test_without_the_fhir_extra_the_call_is_501(client, monkeypatch):
     def missing(*_args, **_kwargs):
         raise medplan.MissingExtraError("fhir", "fhir.resources>=8.0", "FHIR input")
 
-    monkeypatch.setattr("medplan.ehr.request_from_bundle", missing)
+    monkeypatch.setattr("medplan.web.fhir_routes.request_from_bundle", missing)
 
     status, body = error(client.post(f"/v1/fhir/plan?timezone={ZONE}", json=NERVE_ROOT_SLEEVE))
 

@@ -14,9 +14,9 @@ import datafiles
 import pytest
 
 import medplan
-from medplan import fhir
-from medplan.codes import default_codes, parse_codes
-from medplan.table import parse_table
+from medplan.fhir import bundle as fhir
+from medplan.tables.drug_classes import parse_table
+from medplan.tables.medication_codes import default_codes, parse_codes
 
 ZONE = "Australia/Perth"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"

@@ -26,8 +26,8 @@ from strategies import VALID
 
 import medplan
 from medplan import Action, BleedingRisk, cli
-from medplan.procedures import default_catalogue
-from medplan.table import Group
+from medplan.tables.drug_classes import Group
+from medplan.tables.procedures import default_catalogue
 
 TABLE = medplan.default_table()
 CODES = sorted(default_catalogue().procedures)

@@ -17,7 +17,7 @@ import icalendar
 import pytest
 
 import medplan
-from medplan import ics
+from medplan.render import ics
 
 EXAMPLES = resources.files("medplan") / "examples"
 GOLDEN = Path(__file__).parent / "golden"

@@ -1,4 +1,4 @@
-"""``medplan._indented.dumps_indented`` writes what ``json.dumps(indent=2, ensure_ascii=False)`` writes."""
+"""``medplan.render._indented.dumps_indented`` writes what ``json.dumps(indent=2, ensure_ascii=False)`` writes."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from medplan import _indented
-from medplan._indented import dumps_indented
+from medplan.render import _indented
+from medplan.render._indented import dumps_indented
 
 
 def stdlib(value):
@@ -79,7 +79,7 @@ def test_a_cycle_gives_json_dumps_error():
 @pytest.mark.parametrize("c_indents", [False, True], ids=["writer", "c-encoder"])
 def test_both_ways_give_json_dumps_text(c_indents, monkeypatch):
     """With or without a C encoder that indents (Python 3.13 on), a plan-shaped value is written as json.dumps writes it."""
-    monkeypatch.setattr("medplan._indented._C_INDENTS", c_indents)
+    monkeypatch.setattr("medplan.render._indented._C_INDENTS", c_indents)
     value = {"needs_review": True, "medications": [{"input": "Eliquis", "times": ["08:00", "20:00"], "crcl": 62.5}], "notes": []}
 
     assert dumps_indented(value) == stdlib(value)

@@ -26,7 +26,9 @@ from testclock import TEST_NOW
 
 import medplan
 import medplan.clock
-from medplan import cli, fhir, service
+from medplan import cli
+from medplan.fhir import bundle as fhir
+from medplan.web import app as service
 
 # 10:00 on Monday 7 December 2026 in Perth: the day before VALID's procedure.
 DAY_BEFORE = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)

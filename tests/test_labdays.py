@@ -1,4 +1,4 @@
-"""Tests of the laboratory's working days: ``medplan.labdays``.
+"""Tests of the laboratory's working days: ``medplan.planning.lab_days``.
 
 The rule: a test due on a closed day moves to the nearest open day, earlier
 (``on_or_before``) or later (``on_or_after``). Each row below is a real date,
@@ -16,9 +16,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-import medplan.labdays
+import medplan.planning.lab_days
 from medplan import Policy
-from medplan.labdays import SEARCH_DAYS, LabCalendar, RegionError, check_region
+from medplan.planning.lab_days import SEARCH_DAYS, LabCalendar, RegionError, check_region
 
 WEEKDAYS = LabCalendar()
 ENGLAND = LabCalendar(country="GB", subdivision="ENG")
@@ -267,8 +267,8 @@ def test_calendar_is_frozen():
 
 
 def test_docstring_examples_hold():
-    """Every example in medplan.labdays' docstrings gives the output shown."""
-    result = doctest.testmod(medplan.labdays, optionflags=doctest.ELLIPSIS)
+    """Every example in medplan.planning.lab_days' docstrings gives the output shown."""
+    result = doctest.testmod(medplan.planning.lab_days, optionflags=doctest.ELLIPSIS)
 
     assert result.attempted > 0
     assert result.failed == 0

@@ -26,7 +26,9 @@ import pytest
 from starlette.testclient import TestClient
 from strategies import VALID
 
-from medplan import _uvicorn, cli, service
+from medplan import batch, cli
+from medplan.web import _uvicorn
+from medplan.web import app as service
 
 LINE = json.dumps(VALID) + "\n"
 
@@ -272,7 +274,7 @@ def run(argv, capsys) -> tuple[int, str, str]:
 
 def test_jobs_beyond_the_cpus_are_clamped_with_a_notice(monkeypatch, capsys, tmp_path):
     """--jobs 64 on a one-CPU machine plans in one process and says so in one line; the plans are all there."""
-    monkeypatch.setattr(cli, "_cpus", lambda: 1)
+    monkeypatch.setattr(batch, "_cpus", lambda: 1)
     path = tmp_path / "day.jsonl"
     path.write_text(LINE * 3, encoding="utf-8")
 
@@ -287,7 +289,7 @@ def test_the_cpus_are_the_ones_this_process_may_use():
     """The limit is the process's CPU affinity where the platform gives it, at least one."""
     expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
-    assert cli._cpus() == expected >= 1  # noqa: SLF001
+    assert batch._cpus() == expected >= 1  # noqa: SLF001
 
 
 def test_a_worker_ends_once_its_parent_has_gone(monkeypatch):
@@ -303,7 +305,7 @@ def test_a_worker_ends_once_its_parent_has_gone(monkeypatch):
     monkeypatch.setattr(os, "_exit", exit_)
 
     with pytest.raises(SystemExit) as excinfo:
-        cli._watch_parent(41, every=0.5)  # noqa: SLF001
+        batch._watch_parent(41, every=0.5)  # noqa: SLF001
 
     assert (excinfo.value.code, sleeps) == (70, [0.5, 0.5])
 
@@ -330,30 +332,30 @@ def test_a_worker_asks_the_kernel_and_a_thread_to_end_it_with_its_parent(platfor
     monkeypatch.setattr(ctypes, "CDLL", lambda _name, use_errno: Libc() if use_errno else None)
     monkeypatch.setattr(threading, "Thread", Thread)
 
-    cli._end_with_parent(1234)  # noqa: SLF001
+    batch._end_with_parent(1234)  # noqa: SLF001
 
     assert asked == ([(1, signal.SIGTERM)] if platform == "linux" else [])
-    assert threads == [(cli._watch_parent, (1234,), True), "started"]  # noqa: SLF001
+    assert threads == [(batch._watch_parent, (1234,), True), "started"]  # noqa: SLF001
 
 
 def test_a_worker_leaves_ctrl_c_to_its_parent(monkeypatch):
     """The worker's start ends it with its parent, ignores SIGINT, and loads the data."""
     ended = []
-    monkeypatch.setattr(cli, "_end_with_parent", ended.append)
+    monkeypatch.setattr(batch, "_end_with_parent", ended.append)
     before = signal.getsignal(signal.SIGINT)
     try:
-        cli._start_worker_process(4321, None, None, "2026-12-02T10:00")  # noqa: SLF001
+        batch._start_worker_process(4321, None, None, "2026-12-02T10:00")  # noqa: SLF001
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, before)
 
     assert ended == [4321]
-    assert cli._WORKER["now"] == "2026-12-02T10:00"  # noqa: SLF001
+    assert batch.WORKER["now"] == "2026-12-02T10:00"
 
 
 def test_ctrl_c_during_a_batch_exits_130_with_whole_lines(monkeypatch, capsys, tmp_path):
     """Ctrl-C at the third line: exit 130, one line on stderr, the two lines written whole."""
-    answered = cli._answer_line  # noqa: SLF001
+    answered = batch._answer_line  # noqa: SLF001
     calls = []
 
     def interrupted(*args):
@@ -362,7 +364,7 @@ def test_ctrl_c_during_a_batch_exits_130_with_whole_lines(monkeypatch, capsys, t
             raise KeyboardInterrupt
         return answered(*args)
 
-    monkeypatch.setattr(cli, "_answer_line", interrupted)
+    monkeypatch.setattr(batch, "_answer_line", interrupted)
     path = tmp_path / "day.jsonl"
     path.write_text(LINE * 5, encoding="utf-8")
 
@@ -372,7 +374,7 @@ def test_ctrl_c_during_a_batch_exits_130_with_whole_lines(monkeypatch, capsys, t
     assert [json.loads(line)["procedure"]["name"] for line in out.splitlines()] == [VALID["procedure"]["name"]] * 2
 
 
-@pytest.mark.skipif(cli._cpus() < 2, reason="--jobs 2 needs two CPUs")  # noqa: SLF001
+@pytest.mark.skipif(batch._cpus() < 2, reason="--jobs 2 needs two CPUs")  # noqa: SLF001
 def test_ctrl_c_with_workers_drops_what_they_have_not_begun(monkeypatch, capsys, tmp_path):
     """Ctrl-C while waiting for the workers: the pool is shut down with its queued work cancelled, exit 130."""
     def interrupted(_self, timeout=None):
@@ -429,7 +431,7 @@ def started_batch(where: Path, **options) -> subprocess.Popen:
     return process
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux") or cli._cpus() < 2, reason="reads /proc; needs two CPUs")  # noqa: SLF001
+@pytest.mark.skipif(not sys.platform.startswith("linux") or batch._cpus() < 2, reason="reads /proc; needs two CPUs")  # noqa: SLF001
 def test_workers_end_when_the_batch_is_killed(tmp_path):
     """SIGKILL to `medplan batch --jobs 2`: its worker processes end too, within seconds."""
     with started_batch(tmp_path, stderr=subprocess.DEVNULL) as process:
@@ -445,7 +447,7 @@ def test_workers_end_when_the_batch_is_killed(tmp_path):
         assert not any(alive(pid) for pid in workers)
 
 
-@pytest.mark.skipif(cli._cpus() < 2, reason="--jobs 2 needs two CPUs")  # noqa: SLF001
+@pytest.mark.skipif(batch._cpus() < 2, reason="--jobs 2 needs two CPUs")  # noqa: SLF001
 def test_ctrl_c_stops_a_real_batch_with_130_one_line_and_whole_lines(tmp_path):
     """SIGINT to the process group of `medplan batch --jobs 2` mid-input: exit 130, one stderr line, every output line a whole JSON plan."""
     with started_batch(tmp_path, stderr=subprocess.PIPE, start_new_session=True) as process:

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 import medplan
 from medplan.model import MatchedBy
-from medplan.names import read_name
-from medplan.render import render_text
-from medplan.table import default_table
+from medplan.planning.medicine_names import read_name
+from medplan.render.pharmacist import render_text
+from medplan.tables.drug_classes import default_table
 
 A = {"start": "2026-12-08T09:30", "timezone": "Australia/Perth"}
 
@@ -338,7 +338,7 @@ def test_the_suggestion_index_is_built_only_when_a_name_needs_it():
 
 def test_a_remembered_match_is_the_same_answer_and_the_memory_is_bounded(monkeypatch):
     """Matching a name twice gives the same answer; past the memo's size it starts again."""
-    monkeypatch.setattr("medplan.names._MEMO", 2)
+    monkeypatch.setattr("medplan.planning.medicine_names._MEMO", 2)
     table = medplan.load_table()
     first = table.match("Eliquis 5mg")
 

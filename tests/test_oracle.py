@@ -1,6 +1,6 @@
 """An independent oracle for the planner's dates: a minute-by-minute walk along UTC.
 
-The oracle shares no code with medplan.schedule. It walks real time one minute at a time,
+The oracle shares no code with medplan.planning.schedule. It walks real time one minute at a time,
 reads the local wall clock of each minute, and finds the doses from the definitions in the
 README alone:
 

@@ -18,8 +18,8 @@ import pytest
 
 import medplan
 from medplan import exceptions
-from medplan.csvrows import data_text, package_files
-from medplan.table import parse_table
+from medplan.tables.drug_classes import parse_table
+from medplan.tables.loader import data_text, package_files
 
 PACKAGE = resources.files("medplan")
 EXAMPLES = sorted(
@@ -215,6 +215,6 @@ def test_plan_command_imports_only_what_it_needs(tmp_path):
     )
     status, *modules = result.stdout.split()
     assert status == "0", result.stderr
-    unneeded = {"medplan.ics", "medplan.patient", "medplan.schemas"}
-    assert {"medplan.service", "medplan.fhir", *unneeded}.isdisjoint(modules)
-    assert "medplan.render" in modules
+    unneeded = {"medplan.render.ics", "medplan.render.calendar", "medplan.schemas"}
+    assert {"medplan.web.app", "medplan.fhir.bundle", *unneeded}.isdisjoint(modules)
+    assert "medplan.render.pharmacist" in modules

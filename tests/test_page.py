@@ -1,4 +1,4 @@
-"""Tests of the pharmacist's page and its endpoints (``medplan.page``), through Starlette's TestClient.
+"""Tests of the pharmacist's page and its endpoints (``medplan.web.page``), through Starlette's TestClient.
 
 The browser tests (``test_page_browser.py``) drive the page itself; these
 check what the service sends: exact statuses, headers and bodies, the page's
@@ -24,11 +24,12 @@ from starlette.testclient import TestClient
 from strategies import VALID
 
 import medplan
-from medplan import page, service
-from medplan.care import FLAGS
 from medplan.model import Indication, StentType
-from medplan.procedures import default_catalogue
-from medplan.table import normalise_name
+from medplan.tables.care import FLAGS
+from medplan.tables.drug_classes import normalise_name
+from medplan.tables.procedures import default_catalogue
+from medplan.web import app as service
+from medplan.web import http, page
 
 STATIC = resources.files("medplan") / "static"
 OPENAPI_PATH = Path(str(resources.files("medplan.schemas") / "openapi.json"))
@@ -488,7 +489,7 @@ def test_the_501_is_documented_once_as_missing_extra():
 
     assert ics == {"$ref": "#/components/responses/MissingExtra"}
     assert "MissingExtraError" in types
-    assert service._STATUS_TYPES[501] == "MissingExtraError"  # noqa: SLF001 - the table the bodies come from
+    assert http.STATUS_TYPES[501] == "MissingExtraError"
 
 
 @pytest.mark.parametrize("name", ["index.html", "page.js", "page.css", "favicon.svg"])

@@ -52,7 +52,7 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 from testclock import TEST_NOW  # noqa: E402
 
-from medplan.service import create_app  # noqa: E402
+from medplan.web.app import create_app  # noqa: E402
 
 # Chromium as root in a container: no sandbox, no GPU, no /dev/shm, and none
 # of its own connections to the internet (without these it waits on them and
@@ -905,8 +905,8 @@ EXAMPLE = json.loads((Path(medplan.__file__).parent / "examples" / "nerve-root-s
 
 
 def link_to(base_url: str, request: dict) -> str:
-    """The page's address with ``request`` after #request=, as medplan.cds.page_link makes it."""
-    return medplan.cds.page_link(f"{base_url}/pharmacist", request)
+    """The page's address with ``request`` after #request=, as medplan.fhir.cds.page_link makes it."""
+    return medplan.fhir.cds.page_link(f"{base_url}/pharmacist", request)
 
 
 def test_a_link_fills_the_form_and_the_form_plans_it_again(browser, base_url):

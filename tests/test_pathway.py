@@ -4,7 +4,7 @@ Six hand-checked plans (issue 4): a mechanical mitral valve, atrial fibrillation
 and a VTE two months ago, each before a high-risk procedure (spinal cord stimulator, Tuesday
 29 December 2026 09:00) and an intermediate-risk one (lumbar transforaminal injection, Wednesday
 31 March 2027 10:00), in Europe/London with England's bank holidays. Every date below was worked out
-from the definitions in medplan.schedule, medplan.labdays and data/warfarin_pathway.csv:
+from the definitions in medplan.planning.schedule, medplan.planning.lab_days and data/warfarin_pathway.csv:
 
 - warfarin 18:00, ASRA 5 days: no dose on days -5 .. 0, last dose day -6; restart the day after
   (seed policy), 18:00 day +1.
@@ -30,9 +30,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import medplan
-from medplan.bridging import default_bridging_tables, load_bridging_tables
 from medplan.model import Bridging, ThromboticRisk
-from medplan.table import parse_table
+from medplan.tables.bridging_doses import default_bridging_tables, load_bridging_tables
+from medplan.tables.drug_classes import parse_table
 
 HIGH = {"code": "spinal-cord-stimulator", "name": "Spinal cord stimulator implant", "start": "2026-12-29T09:00"}
 INTERMEDIATE = {"code": "tfesi-lumbar", "name": "Lumbar transforaminal injection", "start": "2027-03-31T10:00"}

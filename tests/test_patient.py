@@ -8,7 +8,7 @@ from importlib import resources
 import attrs
 
 import medplan
-from medplan.patient import NOT_FINAL, join_names
+from medplan.render.calendar import NOT_FINAL, join_names
 
 EXAMPLES = resources.files("medplan") / "examples"
 

@@ -1,7 +1,7 @@
 """The planner, row by row: exact, hand-checked dates for every drug class under both guidelines.
 
 Each expected date was worked out by hand from the definitions in
-``medplan.schedule`` (comments give the arithmetic), in the style of the
+``medplan.planning.schedule`` (comments give the arithmetic), in the style of the
 holidays library's row-by-row tests.
 
 Procedure A: Tuesday 8 December 2026, 09:30, Australia/Perth (UTC+8, no DST).
@@ -28,10 +28,11 @@ from strategies import usual_times, zones
 
 import medplan
 from medplan import Action
-from medplan.bridging import load_bridging_tables
-from medplan.planner import make_plan, say_from
-from medplan.table import parse_table
-from medplan.thrombosis import load_risk_table
+from medplan.planning.planner import make_plan
+from medplan.render.wording import say_from
+from medplan.tables.bridging_doses import load_bridging_tables
+from medplan.tables.drug_classes import parse_table
+from medplan.tables.thrombotic_risk import load_risk_table
 
 A = {"start": "2026-12-08T09:30", "timezone": "Australia/Perth"}
 PAD = "peripheral-arterial-disease"

@@ -6,7 +6,7 @@ import pytest
 
 import medplan
 from medplan import Action, BleedingRisk, cli
-from medplan.procedures import COLUMNS, default_catalogue, parse_catalogue
+from medplan.tables.procedures import COLUMNS, default_catalogue, parse_catalogue
 
 FILE = "procedures.csv"
 

@@ -1,4 +1,4 @@
-"""Tests of clinic policy profiles: ``medplan.profiles``, and a request's ``policy.profile``.
+"""Tests of clinic policy profiles: ``medplan.tables.policies``, and a request's ``policy.profile``.
 
 A profile file is validated on load, all or nothing; each rejected file must
 raise ``medplan.PolicyError`` whose message, asserted in full, names the file,
@@ -22,8 +22,8 @@ from strategies import VALID
 import medplan
 from medplan import Action, BleedingRisk, Policy
 from medplan.model import Approval
-from medplan.procedures import default_catalogue
-from medplan.profiles import SettingError, apply_settings, parse_profiles
+from medplan.tables.policies import SettingError, apply_settings, parse_profiles
+from medplan.tables.procedures import default_catalogue
 
 BUNDLED_NAMES = [
     "seed-khangure-2017",

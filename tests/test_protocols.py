@@ -22,7 +22,7 @@ from strategies import VALID
 import medplan
 from medplan import Action, BleedingRisk, cli
 from medplan.model import Approval, ClinicRule, Interval, MedicationPlan, Unit
-from medplan.profiles import parse_profiles
+from medplan.tables.policies import parse_profiles
 
 APPROVAL = (
     'approved_by = "Dr A Example, head of interventional radiology"\n'

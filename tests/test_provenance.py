@@ -10,7 +10,7 @@ import tzdata
 from strategies import VALID
 
 import medplan
-from medplan import provenance
+from medplan.tables import provenance
 
 
 @pytest.fixture

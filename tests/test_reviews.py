@@ -15,9 +15,9 @@ import attrs
 import pytest
 
 import medplan
-from medplan import reviews
-from medplan.bridging import default_bridging_tables
 from medplan.model import MedicationOrder
+from medplan.planning import reviews
+from medplan.tables.bridging_doses import default_bridging_tables
 
 PERTH = {"start": "2026-12-08T09:30", "timezone": "Australia/Perth"}
 # A high-risk procedure in England over Christmas (test_pathway's): the INR test moves.

@@ -12,7 +12,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from strategies import clock_times, near_transition, procedure_days, usual_times, zones
 
-from medplan import schedule
+from medplan.planning import schedule
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -21,8 +21,6 @@ from referencing import Registry, Resource
 from strategies import VALID, requests
 
 import medplan
-from medplan.bridging import AGENTS, REGIMENS
-from medplan.care import FLAGS, CareKind
 from medplan.model import (
     WEEKDAY_NAMES,
     Action,
@@ -33,8 +31,10 @@ from medplan.model import (
     Route,
     ThromboticRisk,
 )
-from medplan.table import Evidence
-from medplan.thrombosis import REASONS
+from medplan.tables.bridging_doses import AGENTS, REGIMENS
+from medplan.tables.care import FLAGS, CareKind
+from medplan.tables.drug_classes import Evidence
+from medplan.tables.thrombotic_risk import REASONS
 
 PACKAGE = resources.files("medplan")
 EXAMPLES = sorted(

@@ -1,4 +1,4 @@
-"""Tests of the HTTP service, ``medplan.service``, through Starlette's TestClient and as ``medplan serve``.
+"""Tests of the HTTP service, ``medplan.web.app``, through Starlette's TestClient and as ``medplan serve``.
 
 Every response the in-process tests receive is also checked against the
 OpenAPI document (``checked``): its status is one the operation lists and its
@@ -44,12 +44,14 @@ from testclock import TEST_NOW
 from uvicorn.importer import import_from_string
 
 import medplan
-from medplan import _uvicorn, cli, service
-from medplan.bridging import default_bridging_tables
-from medplan.care import default_care
-from medplan.clinical import default_clinical_checks
-from medplan.procedures import default_catalogue
-from medplan.thrombosis import default_risk_table
+from medplan import cli
+from medplan.planning.clinical_checks import default_clinical_checks
+from medplan.tables.bridging_doses import default_bridging_tables
+from medplan.tables.care import default_care
+from medplan.tables.procedures import default_catalogue
+from medplan.tables.thrombotic_risk import default_risk_table
+from medplan.web import _uvicorn, http, routes
+from medplan.web import app as service
 
 SCHEMAS = resources.files("medplan.schemas")
 OPENAPI_PATH = Path(str(SCHEMAS / "openapi.json"))
@@ -398,9 +400,9 @@ def test_an_unexpected_exception_is_500_with_a_generic_body_and_the_traceback_lo
     def broken(*_args, **_kwargs):
         raise ZeroDivisionError(SECRET)
 
-    monkeypatch.setattr(service, "plan", broken)
+    monkeypatch.setattr(routes, "plan", broken)
 
-    with caplog.at_level(logging.ERROR, logger="medplan.service"):
+    with caplog.at_level(logging.ERROR, logger="medplan.web"):
         response = post(client, "/v1/plan", VALID)
 
     assert response.status_code == 500
@@ -423,9 +425,9 @@ def test_a_table_error_while_serving_is_500_not_the_callers_fault(monkeypatch, c
         raise medplan.TableError("drug_classes.csv", 3, "low_hold", SECRET)
 
     app = service.create_app()
-    monkeypatch.setattr(service, "plan", broken)
+    monkeypatch.setattr(routes, "plan", broken)
 
-    with caplog.at_level(logging.ERROR, logger="medplan.service"):
+    with caplog.at_level(logging.ERROR, logger="medplan.web"):
         response = post(TestClient(app), "/v1/plan", VALID)
 
     assert response.status_code == 500
@@ -492,12 +494,12 @@ def test_extra_routes_are_served_with_the_same_data_and_error_handling():
     """A route given to create_app is served beside medplan's own, finds the loaded table and gets the same 422, 415 and 500."""
 
     async def drug_count(request: Request) -> Response:
-        body = await service.read_json(request)
+        body = await http.read_json(request)
         if "fail" in body:
             raise RuntimeError("boom")
         if "bad" in body:
             raise medplan.InputError("bad", "is not wanted")
-        data: service.ServiceData = request.app.state.medplan
+        data: http.ServiceData = request.app.state.medplan
         return Response(str(len(data.table.rules)), media_type="text/plain")
 
     client = TestClient(service.create_app(extra_routes=[Route("/x/count", drug_count, methods=["POST"])]))
@@ -634,7 +636,7 @@ def test_a_batch_that_is_not_json_is_400(client):
 @pytest.mark.parametrize("media", ["application/json", "application/x-ndjson"])
 def test_a_batch_of_more_than_1000_requests_is_413(client, media):
     """More than 1,000 requests in one batch is 413, whatever their size: send several calls."""
-    items = [{}] * (service.MAX_BATCH_ITEMS + 1)
+    items = [{}] * (http.MAX_BATCH_ITEMS + 1)
     body = json.dumps(items) if media == "application/json" else "\n".join("{}" for _ in items)
 
     response = checked(client.post("/v1/batch", content=body.encode(), headers={"content-type": media}), "/v1/batch")
@@ -645,7 +647,7 @@ def test_a_batch_of_more_than_1000_requests_is_413(client, media):
 
 def test_a_batch_over_its_byte_limit_is_413(client):
     """A batch body over 10,000,000 bytes is 413 from its Content-Length."""
-    body = b"[" + b" " * service.MAX_BATCH_BYTES + b"]"
+    body = b"[" + b" " * http.MAX_BATCH_BYTES + b"]"
 
     response = post(client, "/v1/batch", body)
 
@@ -670,9 +672,9 @@ def test_a_bug_in_one_batch_item_is_its_record_and_the_others_are_planned(client
             raise KeyError(SECRET)
         return real(request, **kwargs)
 
-    monkeypatch.setattr(service, "plan", sometimes)
+    monkeypatch.setattr(routes, "plan", sometimes)
 
-    with caplog.at_level(logging.ERROR, logger="medplan.service"):
+    with caplog.at_level(logging.ERROR, logger="medplan.web"):
         response = post(client, "/v1/batch", [VALID, VALID | {"booking_id": "boom"}, GOOD_2])
 
     good, bad, other = response.json()
@@ -847,11 +849,11 @@ def test_importing_medplan_and_its_command_line_never_imports_the_server():
 
 
 def serve_without(module: str, monkeypatch, capsys) -> tuple[int, str, str]:
-    """Run `medplan serve` in-process as if ``module`` were not installed, medplan.service imported afresh; its status, out and err."""
+    """Run `medplan serve` in-process as if ``module`` were not installed, medplan.web.app imported afresh; its status, out and err."""
     monkeypatch.setattr(uvicorn, "run", lambda *_, **__: pytest.fail("uvicorn was started"))
     monkeypatch.setitem(sys.modules, module, None)  # `import module` raises ImportError
-    monkeypatch.delitem(sys.modules, "medplan.service")
-    monkeypatch.delattr(medplan, "service")
+    monkeypatch.delitem(sys.modules, "medplan.web.app")
+    monkeypatch.delattr(medplan.web, "app")
 
     status = cli.main(["serve", "--port", "0"])
 
@@ -938,7 +940,7 @@ def test_serve_runs_uvicorn_with_nagle_off_and_workers_from_an_import_string(mon
     assert import_from_string(one_options["http"]) is _uvicorn.NoDelayHTTPProtocol
     assert many_options["http"] == one_options["http"]
     assert one.state.medplan.table is medplan.default_table()
-    assert (many, many_options["factory"], many_options["workers"]) == ("medplan.service:app_from_environment", True, 2)
+    assert (many, many_options["factory"], many_options["workers"]) == ("medplan.web.app:app_from_environment", True, 2)
     assert (one_options["server_header"], many_options["server_header"]) == (False, False)
     assert service.TABLE_ENV not in os.environ
     assert os.environ[service.POLICIES_ENV] == str(policies)
@@ -1023,7 +1025,7 @@ def test_medplan_serve_stopped_by_a_signal_exits_0_and_puts_the_handlers_back(mo
         status = cli.main(["serve", "--port", str(free_port())])
 
     assert (status, capsys.readouterr().out) == (0, "")
-    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [("medplan.service", "INFO", "medplan serve stopped")]
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [("medplan.web", "INFO", "medplan serve stopped")]
     assert signal.getsignal(signum) is before
 
 
@@ -1095,7 +1097,7 @@ OPERATIONS = {
     ("/openapi.json", "get"): {200, 500},
     ("/request.schema.json", "get"): {200, 500},
     ("/plan.schema.json", "get"): {200, 500},
-    # The pharmacist's page and the endpoints it calls (medplan.page; tests/test_page.py).
+    # The pharmacist's page and the endpoints it calls (medplan.web.page; tests/test_page.py).
     ("/pharmacist", "get"): {200, 500},
     ("/pharmacist/page.js", "get"): {200, 500},
     ("/pharmacist/page.css", "get"): {200, 500},
@@ -1104,7 +1106,7 @@ OPERATIONS = {
     ("/v1/procedures", "get"): {200, 400, 500},
     ("/v1/calendar", "post"): {200, 400, 413, 415, 422, 500},
     ("/v1/ics", "post"): {200, 400, 413, 415, 422, 500, 501},
-    # FHIR and CDS Hooks (medplan.ehr; tests/test_ehr.py).
+    # FHIR and CDS Hooks (medplan.web.fhir_routes; tests/test_ehr.py).
     ("/v1/fhir/plan", "post"): {200, 400, 413, 415, 422, 500, 501},
     ("/cds-services", "get"): {200, 400, 500},
     ("/cds-services/medplan-appointment-book", "post"): {200, 400, 413, 415, 422, 500, 501},
@@ -1209,20 +1211,20 @@ def test_the_documented_size_limits_are_the_services():
         "/v1/plan": service.MAX_REQUEST_BYTES,
         "/v1/earliest": service.MAX_REQUEST_BYTES,
         "/v1/recheck": service.MAX_PLAN_BYTES,
-        "/v1/batch": service.MAX_BATCH_BYTES,
+        "/v1/batch": http.MAX_BATCH_BYTES,
         "/v1/calendar": service.MAX_REQUEST_BYTES,
         "/v1/ics": service.MAX_REQUEST_BYTES,
         "/v1/fhir/plan": service.MAX_REQUEST_BYTES,
         "/cds-services/medplan-appointment-book": service.MAX_REQUEST_BYTES,
     }
-    assert paths["/v1/batch"]["post"]["requestBody"]["x-max-items"] == service.MAX_BATCH_ITEMS
+    assert paths["/v1/batch"]["post"]["requestBody"]["x-max-items"] == http.MAX_BATCH_ITEMS
 
 
 def test_the_documented_error_types_are_the_services():
     """The Error schema's types are the ones the service names, one per status it answers with."""
     documented = OPENAPI["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["type"]["enum"]
 
-    assert set(documented) == set(service._STATUS_TYPES.values())  # noqa: SLF001 - the table the bodies come from
+    assert set(documented) == set(http.STATUS_TYPES.values())
 
 
 def test_the_documents_422_example_is_what_the_service_answers(client):

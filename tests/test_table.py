@@ -1,4 +1,4 @@
-"""Tests for medplan.table: the bundled drug-class table, row by row, and its validation.
+"""Tests for medplan.tables.drug_classes: the bundled drug-class table, row by row, and its validation.
 
 The real table is checked in three ways: the names and classes the project
 needs are there, every row keeps the table's invariants, and every row gives
@@ -20,7 +20,7 @@ import pytest
 
 import medplan
 from medplan.model import Action, BleedingRisk, Regimen, Route, Unit
-from medplan.table import DrugClassRule, Evidence, TierRule, load_table, parse_table
+from medplan.tables.drug_classes import DrugClassRule, Evidence, TierRule, load_table, parse_table
 
 FILE = "drug_classes.csv"
 GUIDELINES = ("asra-pain-2018", "chest-2022")
@@ -176,7 +176,7 @@ def scramble(name: str) -> str:
 @pytest.mark.parametrize(("name", "drug", "drug_class"), NAMES, ids=[n for n, _, _ in NAMES])
 def test_name_resolves(table, name, drug, drug_class):
     """A generic or brand name resolves to its generic and class, whatever its case and spacing."""
-    expected = medplan.table.Resolution(drug=drug, drug_class=drug_class)
+    expected = medplan.tables.drug_classes.Resolution(drug=drug, drug_class=drug_class)
     assert table.resolve(name) == expected
     assert table.resolve(scramble(name)) == expected
 
@@ -252,7 +252,7 @@ NEW_NAMES = [
 )
 def test_new_class_name_resolves(table, name, drug, drug_class, regimen):
     """Issue 3's brands and ATC codes resolve to their generic and class, with the regimen a brand implies."""
-    expected = medplan.table.Resolution(drug=drug, drug_class=drug_class, regimen=regimen)
+    expected = medplan.tables.drug_classes.Resolution(drug=drug, drug_class=drug_class, regimen=regimen)
     assert table.resolve(name) == expected
     assert table.resolve(scramble(name)) == expected
 
@@ -301,13 +301,13 @@ def test_heparin_has_iv_and_sc_rows(table, guideline):
     """Unfractionated heparin has an IV infusion row and a subcutaneous row under each guideline."""
     rows = {r.route: r for r in table.rules_for(guideline, "unfractionated-heparin")}
     assert set(rows) == {Route.IV, Route.SC}
-    assert rows[Route.IV].dosing is medplan.table.Dosing.INFUSION
-    assert rows[Route.SC].dosing is medplan.table.Dosing.SCHEDULED
+    assert rows[Route.IV].dosing is medplan.tables.drug_classes.Dosing.INFUSION
+    assert rows[Route.SC].dosing is medplan.tables.drug_classes.Dosing.SCHEDULED
 
 
 def test_only_iv_heparin_and_gp_iib_iiia_inhibitors_are_infusions(table):
     """Every row is dosed at usual times except IV heparin and the GP IIb/IIIa inhibitors (research 2b), which run as infusions."""
-    infusions = {r.rule_id for r in table.rules if r.dosing is medplan.table.Dosing.INFUSION}
+    infusions = {r.rule_id for r in table.rules if r.dosing is medplan.tables.drug_classes.Dosing.INFUSION}
     assert infusions == {
         "asra-pain-2018:heparin:iv",
         "chest-2022:heparin:iv",
@@ -485,14 +485,14 @@ def test_banded_classes_are_the_ones_expected():
 def test_chest_factor_xa_bands_split_at_the_af_guideline_crcl(table, drug_class, threshold):
     """CHEST's factor-Xa rows split where the 2023 AF guideline's table stops (reference 4.5, research 3c)."""
     rules = table.rules_for("chest-2022", drug_class)
-    assert {r.renal_measure for r in rules} == {medplan.table.RenalMeasure.CRCL}
+    assert {r.renal_measure for r in rules} == {medplan.tables.drug_classes.RenalMeasure.CRCL}
     assert sorted((r.renal_min, r.renal_max) for r in rules) == [(0.0, threshold), (threshold, None)]
 
 
 def test_metformin_is_banded_by_egfr_at_30(table):
     """The ACR's metformin categories split at eGFR 30 (reference 5.3): the band is by eGFR, not CrCl."""
     rules = table.rules_for("*", "metformin")
-    assert {r.renal_measure for r in rules} == {medplan.table.RenalMeasure.EGFR}
+    assert {r.renal_measure for r in rules} == {medplan.tables.drug_classes.RenalMeasure.EGFR}
     assert sorted((r.renal_min, r.renal_max) for r in rules) == [(0.0, 30.0), (30.0, None)]
 
 

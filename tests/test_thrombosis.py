@@ -1,4 +1,4 @@
-"""Tests for medplan.thrombosis: the bundled thrombotic-risk table, row by row, and its validation.
+"""Tests for medplan.tables.thrombotic_risk: the bundled thrombotic-risk table, row by row, and its validation.
 
 The bundled table is checked for its invariants (every row cited, marked, and
 a U row leaves bridging to review), then ``classify`` is run on hand-built
@@ -18,11 +18,11 @@ import pytest
 
 import medplan
 from medplan.model import AnticoagulationReason, Bridging, ThromboticRisk
-from medplan.table import Evidence
-from medplan.thrombosis import (
+from medplan.planning.thrombotic_risk import classify
+from medplan.tables.drug_classes import Evidence
+from medplan.tables.thrombotic_risk import (
     REASONS,
     RiskTable,
-    classify,
     default_risk_table,
     load_risk_table,
     parse_risk_table,

@@ -1,4 +1,4 @@
-"""Tests of ``medplan._uvicorn``: uvicorn's HTTP protocol with Nagle's algorithm off on TCP connections only."""
+"""Tests of ``medplan.web._uvicorn``: uvicorn's HTTP protocol with Nagle's algorithm off on TCP connections only."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from medplan import _uvicorn
+from medplan.web import _uvicorn
 
 
 class RecordingSocket(socket.socket):

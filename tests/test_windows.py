@@ -29,10 +29,10 @@ from hypothesis import strategies as st
 from strategies import near_transition, usual_times
 
 import medplan
-from medplan.bridging import load_bridging_tables, parse_pathway
 from medplan.exceptions import MedplanError
 from medplan.model import Action, BleedingRisk
-from medplan.table import parse_table
+from medplan.tables.bridging_doses import load_bridging_tables, parse_pathway
+from medplan.tables.drug_classes import parse_table
 
 
 @attrs.frozen(kw_only=True)

@@ -8,7 +8,7 @@ schema by its ``$id``, so a validator needs both (with the ``jsonschema``
 package: a ``referencing.Registry`` holding the two).
 
 ``openapi.json`` beside them is the OpenAPI 3.1 document of the HTTP service
-(:mod:`medplan.service`); its request and response bodies refer to the two
+(:mod:`medplan.web.app`); its request and response bodies refer to the two
 schema files by name.
 """
 

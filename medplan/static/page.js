@@ -1,4 +1,4 @@
-// The pharmacist's page (medplan/page.py): the form becomes a request for
+// The pharmacist's page (medplan/web/page.py): the form becomes a request for
 // POST /v1/plan, and the answer a table, a day-by-day strip, the review's
 // questions to answer, the patient's handout and an iCalendar file. No
 // framework and no build step. Text is only ever written as text (never as
@@ -781,7 +781,7 @@
   }
 
   // A CDS Hooks card links here with its appointment's request after
-  // #request= (base64url JSON, medplan.cds.page_link): in the fragment, which
+  // #request= (base64url JSON, medplan.fhir.cds.page_link): in the fragment, which
   // the browser never sends, so the patient's data stays out of access logs.
   function linkedRequest() {
     const encoded = location.hash.replace(/^#request=/, "");

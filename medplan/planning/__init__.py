@@ -1,0 +1,1 @@
+"""From a validated request and the tables to a plan. Pure: no I/O, no clock."""

@@ -1,0 +1,147 @@
+"""A procedure's care plan: which screening questions and dated instructions apply to this patient."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+import attrs
+
+from medplan._attrsrepr import AttrsRepr
+from medplan.model import CareInstruction, Patient, Procedure, Question, ScreeningFinding
+from medplan.planning.reviews import CONFIRM, decide, supply
+from medplan.tables.care import HBA1C_LONGER, AppliesIf, CareItem, CareKind
+
+__all__ = [
+    "CarePlan",
+    "plan_care",
+]
+
+
+_LONGER_GLUCOSE_DAYS = 7
+
+
+@attrs.frozen(repr=False)
+class CarePlan(AttrsRepr):
+    """The care part of a plan."""
+
+    screening: tuple[ScreeningFinding, ...]
+    instructions: tuple[CareInstruction, ...]
+    questions: tuple[Question, ...]
+
+
+def _applies(item: CareItem, patient: Patient, *, anticoagulant: bool) -> tuple[bool, str]:
+    """Whether an instruction applies, and the words to put before it when that is not known."""
+    pain_relief = patient.takes_pain_relief
+    match item.applies_if:
+        case None:
+            return True, ""
+        case AppliesIf.DIABETES:
+            return patient.flag("diabetes") is True, ""
+        case AppliesIf.ANTICOAGULANT:
+            return anticoagulant, ""
+        case AppliesIf.MAY_NOT_FOLLOW_INSTRUCTIONS:
+            return patient.flag("may_not_follow_instructions") is True, ""
+        case AppliesIf.TAKES_PAIN_RELIEF:
+            return (
+                pain_relief is not False,
+                "If you take regular pain relief" if pain_relief is None else "",
+            )
+        case AppliesIf.NO_PAIN_RELIEF:  # pragma: no branch - every AppliesIf has a case
+            return (
+                pain_relief is not True,
+                "If you take no regular pain relief" if pain_relief is None else "",
+            )
+
+
+def _conditional(condition: str, instruction: str) -> str:
+    """``If ..., keep taking ...``: the instruction behind the condition it depends on."""
+    return f"{condition}, {instruction[0].lower()}{instruction[1:]}" if condition else instruction
+
+
+def plan_care(
+    items: Sequence[CareItem], procedure: Procedure, patient: Patient, *, anticoagulant: bool
+) -> CarePlan:
+    """Screen the patient and date the care set's instructions.
+
+    Args:
+        items: The procedure's care set.
+        procedure: The procedure; day 0 is its date.
+        patient: The flags the booking gave.
+        anticoagulant: Whether the plan holds and restarts an anticoagulant.
+
+    Returns:
+        The screening findings, the dated instructions, and any reasons the
+        plan needs review: an absolute contraindication, or one not asked,
+        or a relative one answered yes that carries a review question.
+    """
+    screening = []
+    reasons: list[Question] = []
+    unasked = []
+    instructions = []
+    for item in items:
+        if item.kind in {CareKind.ABSOLUTE, CareKind.RELATIVE}:
+            assert item.flag is not None  # noqa: S101 - validated
+            answer = patient.flag(item.flag)
+            screening.append(
+                ScreeningFinding(
+                    flag=item.flag,
+                    kind=item.kind.value,
+                    answer=answer,
+                    finding=item.instruction,
+                    source=item.source,
+                )
+            )
+            if item.kind is CareKind.ABSOLUTE and answer is True:
+                reasons.append(
+                    supply(
+                        f"contraindicated-{item.flag}",
+                        f"do not book: {item.instruction} is an absolute contraindication",
+                        f"Do not book: the screening answer to {item.flag} is yes ({item.instruction}), "
+                        "an absolute contraindication. Only a different screening answer clears it.",
+                        [f"patient.{item.flag}"],
+                    )
+                )
+            if item.kind is CareKind.ABSOLUTE and answer is None:
+                unasked.append(item.flag)
+            if item.review_question is not None and answer is True:
+                said = f"{item.review_question[0].upper()}{item.review_question[1:]}"
+                reasons.append(
+                    decide(
+                        f"caution-{item.flag}",
+                        item.review_question,
+                        f"{said}. Confirmed once checked with the team doing the procedure.",
+                        CONFIRM,
+                    )
+                )
+            continue
+        applies, prefix = _applies(item, patient, anticoagulant=anticoagulant)
+        if not applies:
+            continue
+        assert item.first_day is not None  # noqa: S101 - validated
+        assert item.last_day is not None  # noqa: S101 - validated
+        last_day = item.last_day
+        if item.applies_if is AppliesIf.DIABETES and (patient.hba1c_percent or 0) >= HBA1C_LONGER:
+            last_day = max(last_day, _LONGER_GLUCOSE_DAYS)
+        instructions.append(
+            CareInstruction(
+                item=item.item,
+                kind=item.kind.value,
+                first=procedure.day0 + timedelta(days=item.first_day),
+                last=procedure.day0 + timedelta(days=last_day),
+                first_day=item.first_day,
+                last_day=last_day,
+                instruction=_conditional(prefix, item.instruction),
+                source=item.source,
+            )
+        )
+    if unasked:
+        reasons.append(
+            supply(
+                "screening-not-answered",
+                f"screening not answered ({', '.join(unasked)}): ask the patient before booking",
+                f"Ask the patient the screening questions not yet answered: {', '.join(unasked)}.",
+                [f"patient.{flag}" for flag in unasked],
+            )
+        )
+    return CarePlan(tuple(screening), tuple(instructions), tuple(reasons))

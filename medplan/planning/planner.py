@@ -1,0 +1,1269 @@
+"""The planner: from a validated request and the table to a plan. Pure: no I/O, no clock.
+
+For each medicine, in input order: resolve its name against the table, pick
+the guideline's row (by regimen, route and renal band where the rule depends
+on them), take the rule for the procedure's bleeding-risk tier, apply the
+clinic policy, and date the last dose, the checks and the restart with
+:mod:`medplan.planning.schedule`. A medicine that cannot be placed comes back as
+``review`` with what the pharmacist must find out; it is never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+
+import attrs
+
+from medplan._attrsrepr import AttrsRepr
+from medplan.exceptions import InputError
+from medplan.model import (
+    Action,
+    Answer,
+    AnswerWith,
+    Booking,
+    BookingMedicine,
+    Check,
+    Decision,
+    Divergence,
+    HoldDates,
+    Interval,
+    MedicationOrder,
+    MedicationPlan,
+    NameMatch,
+    Plan,
+    Policy,
+    Procedure,
+    Question,
+    Regimen,
+    Request,
+    ReviewItem,
+    Unit,
+)
+from medplan.planning import booking, reviews, schedule
+from medplan.planning.care import CarePlan, plan_care
+from medplan.planning.clinical_checks import (
+    ClinicalChecks,
+    Listed,
+    combination_questions,
+    default_clinical_checks,
+    p2y12_questions,
+    renal_questions,
+)
+from medplan.planning.clinical_checks import (
+    Question as ClinicalQuestion,
+)
+from medplan.planning.lab_days import LabCalendar
+from medplan.planning.pathway import build_timeline, plan_anticoagulation
+from medplan.planning.reviews import CONFIRM, HOLD_OR_CONTINUE, MEDICINE_FIELD, decide, supply
+from medplan.planning.rules import (
+    Unplaced,
+    by_hand,
+    describe_rule,
+    select_rule,
+    unstated_notes,
+    with_policy,
+)
+from medplan.render.wording import gap_notes, say_date, say_from, say_when
+from medplan.tables.bridging_doses import BridgingTables, default_bridging_tables
+from medplan.tables.care import CareSets
+from medplan.tables.drug_classes import (
+    Dosing,
+    DrugClassRule,
+    Evidence,
+    Group,
+    Resolution,
+    Table,
+    TierRule,
+    normalise_name,
+)
+from medplan.tables.thrombotic_risk import RiskTable, default_risk_table
+
+__all__ = [
+    "make_plan",
+]
+
+
+@attrs.frozen(repr=False)
+class _Timing(AttrsRepr):
+    last_dose: datetime | None
+    resume: datetime | None
+    omitted: tuple[datetime, ...]
+    notes: tuple[str, ...]
+
+
+def _time_scheduled(
+    procedure: Procedure,
+    hold: Interval,
+    resume: Interval,
+    order: MedicationOrder,
+    *,
+    resume_next_day: bool,
+) -> _Timing:
+    zone, times, days = procedure.zone, order.times, order.days
+    day0, finish = procedure.day0, procedure.finish
+    if hold.unit is Unit.DAYS:
+        last = schedule.last_dose_holding_days(day0, hold.amount, times, zone, weekdays=days)
+    else:
+        last = schedule.last_dose_holding_hours(
+            procedure.start, hold.amount, times, zone, weekdays=days
+        )
+    if resume.unit is Unit.DAYS:
+        first = schedule.first_dose_on_day(day0, resume.amount, finish, times, zone, weekdays=days)
+    else:
+        first = schedule.first_dose_after_hours(finish, resume.amount, times, zone, weekdays=days)
+    if resume_next_day:
+        next_day = schedule.first_dose_on_day(day0, 1, finish, times, zone, weekdays=days)
+        # Both are doses at first occurrences, whose wall clocks order as their instants.
+        first = max(first, next_day, key=lambda d: d.timestamp())  # pragma: no mutate
+    omitted = schedule.doses_between(last, first, times, zone, weekdays=days)
+    return _Timing(last, first, omitted, tuple(gap_notes((last, first), times, zone.key)))
+
+
+def _time_infusion(
+    procedure: Procedure, hold: Interval, resume: Interval, *, resume_next_day: bool
+) -> _Timing:
+    zone = procedure.zone
+    if hold.unit is Unit.HOURS:
+        stop = schedule.elapsed(procedure.start, -hold.amount, zone)
+    else:
+        stop = schedule.start_of_day(procedure.day0 - timedelta(days=hold.amount), zone)
+    if resume.unit is Unit.HOURS:
+        restart = schedule.elapsed(procedure.finish, resume.amount, zone)
+    else:
+        restart = max(
+            schedule.start_of_day(procedure.day0 + timedelta(days=resume.amount), zone),
+            procedure.finish,
+            # Wall clocks in one zone order as instants here (a midnight and a
+            # finish): without the key max gives the same, so no mutant differs.
+            key=lambda d: d.timestamp(),  # pragma: no mutate
+        )
+    if resume_next_day:
+        # Instants before a day's first instant show an earlier wall clock and
+        # instants after it a later or equal one: wall clocks order as instants.
+        restart = max(
+            restart,
+            schedule.start_of_day(procedure.day0 + timedelta(days=1), zone),
+            key=lambda d: d.timestamp(),  # pragma: no mutate
+        )
+    return _Timing(stop, restart, (), ())
+
+
+def _display(order: MedicationOrder, drug: str) -> str:
+    if normalise_name(order.name) == normalise_name(drug):
+        return order.name
+    return f"{order.name} ({drug})"
+
+
+def _review(
+    order: MedicationOrder,
+    question: Question,
+    match: NameMatch,
+    resolution: Resolution | None = None,
+) -> MedicationPlan:
+    name = order.name if resolution is None else _display(order, resolution.drug)
+    return MedicationPlan(
+        input=order.name,
+        match=match,
+        dose=order.dose,
+        drug=None if resolution is None else resolution.drug,
+        drug_class=None if resolution is None else resolution.drug_class,
+        action=Action.REVIEW,
+        last_dose=None,
+        omitted_doses=(),
+        checks=(),
+        resume=None,
+        instruction=_review_instruction(name),
+        review_reason=question.reason,
+        rule_id=None,
+        rule=None,
+        source=None,
+        notes=_name_notes(order, match),
+        questions=(question,),
+    )
+
+
+def _with_strength(order: MedicationOrder, match: NameMatch) -> MedicationOrder:
+    """The order with the strength read from its name as its dose, where it gives none."""
+    if order.dose is None and match.strength is not None:
+        return attrs.evolve(order, dose=match.strength)
+    return order
+
+
+def _name_notes(order: MedicationOrder, match: NameMatch) -> tuple[str, ...]:
+    """What the pharmacist should confirm about how the name was read."""
+    strength = match.strength
+    if (
+        strength is None
+        or order.dose is None
+        or normalise_name(order.dose) == normalise_name(strength)
+    ):
+        return ()
+    return (
+        f"The name says {strength} and the dose given is {order.dose}: confirm the current dose.",
+    )
+
+
+def _unknown_name_question(order: MedicationOrder, match: NameMatch, table: Table) -> Question:
+    """A name that does not resolve: the pharmacist corrects it, or holds or continues it by hand.
+
+    With suggestions, the question offers them and names the request's
+    ``name`` as the answer, since a suggestion is never applied on its own.
+    """
+    name = order.name
+    options = []
+    for spelling in match.suggestions:
+        found = table.resolve(spelling)
+        # A suggestion is a table name, so it resolves.
+        drug = spelling if found is None else found.drug  # pragma: no mutate
+        options.append(
+            spelling if normalise_name(drug) == normalise_name(spelling) else f"{spelling} ({drug})"
+        )
+    if not options:
+        reason = (
+            f"{name!r} is not in medplan's table: check the name, or plan this medicine by hand"
+        )
+        return by_hand("not-in-table", reason, name)
+    listed = options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"
+    or_by_hand = f"or hold {name} (giving its last dose and restart), or continue it?"
+    if match.strength is not None and match.strength.endswith("%"):
+        reason = (
+            f"{name!r} gives a percentage strength ({match.strength}), as a gel, cream or eye "
+            f"drop does, and medplan's table covers tablets and injections: is it {listed}, taken "
+            "by mouth or injected? Check the product, or plan this medicine by hand"
+        )
+        question = (
+            f"Is {name!r} {listed}, taken by mouth or injected? Its percentage strength "
+            f"({match.strength}) is a gel's, cream's or eye drop's, which medplan's table does not "
+            f"cover: give the product's name, {or_by_hand}"
+        )
+    else:
+        reason = (
+            f"{name!r} is not in medplan's table: did you mean {listed}? "
+            "Check the name (a suggestion is never applied on its own), or plan this medicine by hand"
+        )
+        question = (
+            f"Did you mean {listed}? {name!r} is not in medplan's table, and a suggestion is "
+            f"never applied on its own: correct the name, {or_by_hand}"
+        )
+    return decide(
+        "not-in-table",
+        reason,
+        question,
+        HOLD_OR_CONTINUE,
+        hold_dates=HoldDates.REQUIRED,
+        data=[f"{MEDICINE_FIELD}.name"],
+    )
+
+
+def _review_instruction(name: str) -> str:
+    return (
+        f"Do not change how you take your {name} until your pharmacist or doctor "
+        "tells you what to do before the procedure."
+    )
+
+
+def _hold_instruction(
+    name: str, timing: _Timing, checks: Sequence[Check], rule: DrugClassRule | None
+) -> str:
+    """The patient's words for a hold; ``rule`` None for a medicine held by a decision alone."""
+    assert timing.last_dose is not None  # noqa: S101 - a hold always has a last dose
+    assert timing.resume is not None  # noqa: S101 - and a restart
+    if rule is not None and rule.dosing is Dosing.INFUSION:
+        text = (
+            f"Stop the {name} infusion at {say_when(timing.last_dose)}. "
+            f"Restart it no earlier than {say_when(timing.resume)}."
+        )
+    else:
+        text = (
+            f"Take your last dose of {name} on {say_when(timing.last_dose)}. "
+            f"Do not take it again until {say_when(timing.resume)}, then carry on as usual."
+        )
+    for check in checks:
+        text += f" Have an {check.test} blood test on {say_date(check.on)}: {check.decides()}."
+    if rule is not None and rule.group is not None and rule.group.is_anticoagulant:
+        text += " Confirm the restart with the doctor doing the procedure before you leave."
+    return text
+
+
+def _not_involved(
+    order: MedicationOrder, rule: DrugClassRule, resolution: Resolution, match: NameMatch
+) -> MedicationPlan:
+    """A rule that applies only with fasting, sedation or contrast, for a procedure without it."""
+    assert rule.condition is not None  # noqa: S101 - only called for a conditional rule
+    name = _display(order, resolution.drug)
+    return MedicationPlan(
+        input=order.name,
+        match=match,
+        dose=order.dose,
+        drug=resolution.drug,
+        drug_class=rule.drug_class,
+        action=Action.CONTINUE,
+        last_dose=None,
+        omitted_doses=(),
+        checks=(),
+        resume=None,
+        instruction=f"Keep taking your {name} as usual, including on the day of the procedure.",
+        review_reason=None,
+        rule_id=rule.rule_id,
+        rule=f"applies only with {rule.condition.value}; this procedure involves none: continue",
+        source=rule.source,
+        notes=(*_name_notes(order, match), *(n for n in (rule.note,) if n)),
+    )
+
+
+def _checks(
+    rule: DrugClassRule, policy: Policy, procedure: Procedure
+) -> tuple[tuple[Check, ...], list[str]]:
+    """The row's test before the procedure (INR, with the clinic policy's threshold and day) or the restart."""
+    if rule.check_test is None:
+        return (), []
+    inr = rule.check_test == "INR"
+    limit = policy.inr_max if inr else rule.check_max
+    day = policy.inr_check_day if inr else rule.check_day
+    assert day is not None  # noqa: S101 - validated with check_test
+    due = procedure.day0 + timedelta(days=day)
+    lab = LabCalendar.of(policy)
+    # A test before the procedure moves earlier, so its result is there in
+    # time. One before a restart stays on its day: moved later it would come
+    # after the restart the row dates, so a closed laboratory is a note.
+    on = lab.on_or_before(due) if inr else due
+    check = Check(
+        test=rule.check_test,
+        max_value=limit,
+        on=on,
+        day=(on - procedure.day0).days,
+        before="procedure" if inr else "restart",
+    )
+    notes = []
+    closed = lab.closed(due)
+    if on != due:
+        notes.append(
+            f"The {rule.check_test} test due on {say_date(due)} ({closed}) is taken on "
+            f"{say_date(on)}, the laboratory's working day before: a result this early may not be "
+            "the result on the day, so ask whether a point-of-care test on the morning is needed."
+        )
+    elif closed is not None and not inr:
+        notes.append(
+            f"The {rule.check_test} test before the restart is due on {say_date(due)} ({closed}), "
+            "when the laboratory is closed: arrange it elsewhere, or restart only after the next "
+            "working day's result."
+        )
+    if inr and limit != rule.check_max:
+        assert limit is not None  # noqa: S101 - a policy's INR threshold
+        assert rule.check_max is not None  # noqa: S101 - validated for INR
+        notes.append(
+            f"INR threshold {limit:g} from clinic policy {policy.name!r} (the table's: {rule.check_max:g})."
+        )
+    return (check,), notes
+
+
+@attrs.frozen(repr=False)
+class _Dated(AttrsRepr):
+    timing: _Timing
+    checks: tuple[Check, ...]
+    notes: tuple[str, ...]
+    missing: Question | None
+    # Set when the restart is a window and no usual dose falls inside it.
+    past_window: Question | None = None
+
+
+def _window(
+    procedure: Procedure, resume: Interval, until: Interval
+) -> tuple[datetime, datetime, str]:
+    """A restart window's opening and closing instants, and its closing in words.
+
+    An hours window is closed at both ends: from ``resume`` to ``until`` real
+    hours after the procedure's end. A days window runs from day +``resume``
+    (not before the procedure ends) to the end of day +``until``; its closing
+    instant is the first instant of the day after, which no dose may reach.
+    """
+    zone, finish = procedure.zone, procedure.finish
+    if resume.unit is Unit.HOURS:
+        closes = schedule.elapsed(finish, until.amount, zone)
+        return schedule.elapsed(finish, resume.amount, zone), closes, say_when(closes)
+    opens = max(
+        schedule.start_of_day(procedure.day0 + timedelta(days=resume.amount), zone),
+        finish,
+        key=lambda d: d.timestamp(),
+    )
+    last_day = procedure.day0 + timedelta(days=until.amount)
+    closes = schedule.start_of_day(last_day + timedelta(days=1), zone)
+    return opens, closes, f"the end of {say_date(last_day)}"
+
+
+def _past_window(
+    procedure: Procedure, resume: Interval, until: Interval, restart: datetime, drug: str
+) -> Question | None:
+    """Why the restart cannot be planned, when it falls after the window's end; else None.
+
+    Compared on UTC instants (``timestamp``): wall clocks in one zone ignore
+    ``fold`` in the hour the clocks go back.
+    """
+    opens, closes, said = _window(procedure, resume, until)
+    late = restart.timestamp() > closes.timestamp() or (
+        resume.unit is Unit.DAYS and restart.timestamp() == closes.timestamp()
+    )
+    if not late:
+        return None
+    window = (
+        f"{resume.amount}-{until.amount} hours"
+        if resume.unit is Unit.HOURS
+        else f"day +{resume.amount} to day +{until.amount}"
+    )
+    reason = (
+        f"no usual dose of {drug} falls in its restart window ({window} after the procedure): "
+        f"from {say_when(opens)} until {said} ({procedure.zone.key}); the first usual dose is "
+        f"{say_when(restart)}, after the window: choose a restart time inside the window with "
+        "the prescriber, or confirm the later dose"
+    )
+    question = (
+        f"When does {drug} restart? No usual dose falls in its restart window (from "
+        f"{say_when(opens)} until {said}); the first is {say_when(restart)}. Hold it with the "
+        "last dose and a restart chosen with the prescriber (that dose, to confirm it)."
+    )
+    return decide(
+        "restart-past-window", reason, question, (Answer.HOLD,), hold_dates=HoldDates.REQUIRED
+    )
+
+
+def _date_hold(
+    rule: DrugClassRule,
+    hold: Interval,
+    resume: Interval,
+    *,
+    order: MedicationOrder,
+    request: Request,
+    drug: str,
+    until: Interval | None = None,
+) -> _Dated:
+    """Date a hold: the last dose, the doses omitted, the checks and the restart.
+
+    With ``until``, the restart is a window from ``resume`` to ``until``: the
+    first usual dose at or after its start, and no restart at all (a question
+    for the pharmacist, :func:`_past_window`) when that dose is after its end.
+    """
+    procedure, policy = request.procedure, request.policy
+    resume_next_day = bool(
+        rule.group and rule.group.is_anticoagulant and policy.anticoagulant_resume_next_day
+    )
+    if rule.dosing is Dosing.INFUSION:
+        timing = _time_infusion(procedure, hold, resume, resume_next_day=resume_next_day)
+    elif rule.regimen is Regimen.WEEKLY and not order.days:
+        missing = supply(
+            "days-needed",
+            f"{drug} is taken weekly: its usual day (days) is needed to date the last dose",
+            f"On which day of the week does the patient take {drug}?",
+            [f"{MEDICINE_FIELD}.days"],
+        )
+        # An undated timing's notes are never read.
+        return _Dated(_Timing(None, None, (), ()), (), (), missing)  # pragma: no mutate
+    elif order.times:
+        timing = _time_scheduled(procedure, hold, resume, order, resume_next_day=resume_next_day)
+    else:
+        missing = supply(
+            "times-needed",
+            f"{drug}'s usual dose times are needed to date the last dose and the restart",
+            f"At what times does the patient usually take {drug}?",
+            [f"{MEDICINE_FIELD}.times"],
+        )
+        return _Dated(_Timing(None, None, (), ()), (), (), missing)  # pragma: no mutate - as above
+    notes = list(timing.notes)
+    if resume_next_day:
+        notes.append(
+            f"Restarted no earlier than the day after the procedure (clinic policy {policy.name!r})."
+        )
+    checks, check_notes = _checks(rule, policy, procedure)
+    past = None
+    if until is not None:
+        assert timing.resume is not None  # noqa: S101 - a dated timing has a restart
+        past = _past_window(procedure, resume, until, timing.resume, drug)
+    return _Dated(timing, checks, (*notes, *check_notes), None, past)
+
+
+def _place(
+    order: MedicationOrder,
+    request: Request,
+    table: Table,
+    match: NameMatch,
+    resolution: Resolution | None,
+) -> tuple[Resolution, DrugClassRule] | MedicationPlan:
+    """The medicine's drug and row; or, if it cannot be placed or is not affected, its finished plan."""
+    procedure = request.procedure
+    if resolution is None:
+        return _review(order, _unknown_name_question(order, match, table), match)
+    drug = resolution.drug
+    rules = table.rules_for(procedure.guideline, resolution.drug_class)
+    if not rules:
+        reason = f"{procedure.guideline} gives no rule for {drug}: plan it by hand"
+        return _review(order, by_hand("no-rule", reason, drug), match, resolution)
+    rule = select_rule(rules, order, resolution, request, table)
+    # Every row of a class shares its condition (the table checks it), so a
+    # procedure without it settles the medicine before any question the rule
+    # itself would raise (metformin's eGFR matters only with contrast).
+    condition = rules[0].condition
+    if condition is not None:
+        involved = procedure.involves(condition)
+        if involved is None:
+            has = condition.value
+            reason = (
+                f"{drug}'s plan depends on whether the procedure has {has}: procedure.{has} needed"
+            )
+            question = f"Does the procedure involve {has}? {drug}'s plan depends on it."
+            return _review(
+                order,
+                supply(f"procedure-{has}", reason, question, [f"procedure.{has}"]),
+                match,
+                resolution,
+            )
+        if not involved:
+            return _not_involved(
+                order, rules[0] if isinstance(rule, Unplaced) else rule, resolution, match
+            )
+    if isinstance(rule, Unplaced):
+        return _review(order, rule.question, match, resolution)
+    return resolution, rule
+
+
+def _plan_medication(
+    order: MedicationOrder, request: Request, table: Table, *, window_ends: bool = True
+) -> MedicationPlan:
+    """One medicine's plan.
+
+    With ``window_ends`` False a restart window's end is not enforced, only
+    its start: the bridging pathway uses the row's restart as a floor under
+    its own window (:mod:`medplan.planning.pathway`), which it checks itself.
+    """
+    resolution, match = table.match(order.name)
+    order = _with_strength(order, match)
+    placed = _place(order, request, table, match, resolution)
+    if isinstance(placed, MedicationPlan):
+        return placed
+    resolution, rule = placed
+    procedure, policy, drug = request.procedure, request.policy, resolution.drug
+    policed = with_policy(rule, procedure.bleeding_risk, policy)
+    tier, hold, notes = policed.tier, policed.hold, policed.notes
+    notes = [*_name_notes(order, match), *notes, *unstated_notes(order, rule, resolution)]
+    # Undated: its notes are read only once dated, and the table gives a hold
+    # and its restart together (both or neither).
+    dated = _Dated(_Timing(None, None, (), ()), (), (), None)  # pragma: no mutate
+    if hold is not None and tier.resume is not None:  # pragma: no mutate
+        dated = _date_hold(
+            rule,
+            hold,
+            tier.resume,
+            order=order,
+            request=request,
+            drug=drug,
+            until=tier.resume_until if window_ends else None,
+        )
+        notes += dated.notes
+    if rule.note:
+        notes.append(rule.note)
+    name = _display(order, drug)
+    # A number the clinic's policy fixes is the clinic's, not the unconfirmed row's.
+    unconfirmed = rule.evidence is Evidence.UNCONFIRMED and not policed.clinic
+    questions = _rule_questions(rule, tier, dated, name, unconfirmed=unconfirmed)
+    action = Action.REVIEW if questions else tier.action
+    if action is Action.REVIEW:
+        instruction = _review_instruction(name)
+    elif action is Action.CONTINUE:
+        instruction = f"Keep taking your {name} as usual, including on the day of the procedure."
+    else:
+        instruction = _hold_instruction(name, dated.timing, dated.checks, rule)
+    if action is not Action.REVIEW and rule.advice:
+        instruction += f" {rule.advice}"
+    return MedicationPlan(
+        input=order.name,
+        match=match,
+        dose=order.dose,
+        drug=drug,
+        drug_class=rule.drug_class,
+        action=action,
+        last_dose=dated.timing.last_dose,
+        omitted_doses=dated.timing.omitted,
+        checks=dated.checks,
+        # A restart after the window's end is never shown as a date.
+        resume=dated.timing.resume if dated.past_window is None else None,
+        instruction=instruction,
+        review_reason=reviews.reviewed(questions),
+        rule_id=rule.rule_id,
+        rule=describe_rule(rule, tier, procedure.bleeding_risk, policy),
+        source=rule.source,
+        notes=tuple(notes),
+        hold=hold if dated.timing.last_dose is not None else None,
+        questions=tuple(questions),
+    )
+
+
+def _rule_questions(
+    rule: DrugClassRule, tier: TierRule, dated: _Dated, name: str, *, unconfirmed: bool
+) -> list[Question]:
+    """What the pharmacist must decide or find out about a medicine its row places."""
+    last, restart = dated.timing.last_dose, dated.timing.resume
+    # A restart past its window is not shown, so there is no proposal to take.
+    if last is not None and restart is not None and dated.past_window is None:
+        hold_dates = HoldDates.PROPOSED
+        offer = f"last dose {say_when(last)}, restart {say_when(restart)}"
+    else:
+        hold_dates = HoldDates.REQUIRED
+        offer = "no dates are proposed: a hold gives its last dose and restart"
+    questions = []
+    if tier.action is Action.REVIEW:
+        reason = rule.review_reason or ""
+        questions.append(
+            decide(
+                "table-review",
+                reason,
+                f"Hold or continue {name}? The table leaves it to review: {reason} ({offer}).",
+                HOLD_OR_CONTINUE,
+                hold_dates=hold_dates,
+            )
+        )
+    if unconfirmed:
+        questions.append(
+            decide(
+                "unconfirmed-rule",
+                f"rule {rule.rule_id} is not yet confirmed against its source; the dates shown are its proposal",
+                f"Hold {name} as proposed ({offer}), or continue it? "
+                f"Rule {rule.rule_id} is not yet confirmed against its source.",
+                HOLD_OR_CONTINUE,
+                hold_dates=hold_dates,
+            )
+        )
+    if dated.missing is not None:
+        questions.append(dated.missing)
+    if dated.past_window is not None:
+        questions.append(dated.past_window)
+    return questions
+
+
+def _under_other_guidelines(request: Request, table: Table) -> dict[str, Request]:
+    """The request as it would be under each of the table's other guidelines, in order.
+
+    Made once a plan, not once a medicine: every medicine is asked under each.
+    """
+    return {
+        guideline: attrs.evolve(
+            request, procedure=attrs.evolve(request.procedure, guideline=guideline)
+        )
+        for guideline in sorted(table.guidelines - {request.procedure.guideline})
+    }
+
+
+def _divergences(
+    order: MedicationOrder, plan: MedicationPlan, others: Mapping[str, Request], table: Table
+) -> tuple[Divergence, ...]:
+    """The answers of the table's other guidelines for this medicine, where they differ.
+
+    ``others`` is the request under each other guideline
+    (:func:`_under_other_guidelines`). Only guidelines with rows of their own
+    for the class are asked: a row for every guideline (``*``) gives the same
+    answer under each.
+    """
+    if plan.drug_class is None:
+        return ()
+    others_say = []
+    for guideline, under in others.items():
+        if not any(r.guideline == guideline for r in table.rules_for(guideline, plan.drug_class)):
+            continue
+        other = _plan_medication(order, under, table)
+        same = (other.action, other.last_dose, other.resume) == (
+            plan.action,
+            plan.last_dose,
+            plan.resume,
+        )
+        if not same:
+            others_say.append(
+                Divergence(
+                    guideline=guideline,
+                    action=other.action,
+                    last_dose=other.last_dose,
+                    resume=other.resume,
+                    rule_id=other.rule_id,
+                    rule=other.rule,
+                    review_reason=other.review_reason,
+                    source=other.source,
+                )
+            )
+    return tuple(others_say)
+
+
+def _plan_questions(
+    request: Request, table: Table, plans: Sequence[MedicationPlan]
+) -> list[Question]:
+    """Questions about the medication list as a whole (conflicting inputs)."""
+    questions = []
+    by_drug: dict[str, list[str]] = {}
+    for plan in plans:
+        if plan.drug is not None:
+            by_drug.setdefault(plan.drug, []).append(plan.input)
+    for drug, inputs in by_drug.items():
+        if len(inputs) > 1:
+            listed = ", ".join(repr(i) for i in inputs)
+            reason = f"{drug} is listed {len(inputs)} times ({listed}): confirm the current dose and times"
+            question = (
+                f"Does the patient take every one of the {len(inputs)} entries for {drug} ({listed}), "
+                "at the doses and times given? Each is planned as given."
+            )
+            questions.append(decide(f"listed-twice-{drug}", reason, question, CONFIRM))
+    oral = sorted(
+        {
+            p.drug
+            for p in plans
+            if p.drug is not None
+            and any(
+                r.group is Group.ORAL_ANTICOAGULANT
+                for r in table.rules_for(request.procedure.guideline, p.drug_class or "")
+            )
+        }
+    )
+    if len(oral) > 1:
+        both = " and ".join(oral)
+        questions.append(
+            decide(
+                "two-anticoagulants",
+                f"{both} are both oral anticoagulants: confirm which one the patient takes",
+                f"The list has {both}, both oral anticoagulants: does the patient take both? "
+                "Confirmed, each is planned as listed.",
+                CONFIRM,
+            )
+        )
+    return questions
+
+
+def _group(request: Request, table: Table, drug_class: str | None) -> Group | None:
+    rules = table.rules_for(request.procedure.guideline, drug_class or "")
+    return next((r.group for r in rules if r.group is not None), None)
+
+
+# The clinical checks' questions a field of the medicine's answers, when the request gives it.
+_CLINICAL_DATA = {
+    "indication": ("indication", "indication_date"),
+    "indication-date": ("indication_date",),
+}
+
+
+def _clinical_question(asked: ClinicalQuestion, plan: MedicationPlan, name: str) -> Question:
+    """A clinical check's question as a review item: data it lacks, or the pharmacist's decision."""
+    # Its id is '<input name>/<slug>'; the plan gives the medicine's own key.
+    slug = asked.id.rsplit("/", 1)[1]
+    said = f"{asked.text[0].upper()}{asked.text[1:]}"
+    # The pharmacist who has read the indication in the record may decide
+    # instead of giving it, saying why in the decision's reason.
+    fields = [f"{MEDICINE_FIELD}.{f}" for f in _CLINICAL_DATA.get(slug, ())]
+    ask = "Give it, or hold or continue" if fields else "Hold or continue"
+    proposed = plan.last_dose is not None and plan.resume is not None
+    return decide(
+        slug,
+        asked.text,
+        f"{said}. {ask} {name}?",
+        HOLD_OR_CONTINUE,
+        hold_dates=HoldDates.PROPOSED if proposed else HoldDates.REQUIRED,
+        data=fields,
+    )
+
+
+def _checked(
+    plan: MedicationPlan,
+    order: MedicationOrder,
+    index: int,
+    *,
+    request: Request,
+    table: Table,
+    checks: ClinicalChecks,
+) -> MedicationPlan:
+    """The medicine's plan with what the clinical checks ask of it: review when they ask anything."""
+    if plan.drug is None:
+        return plan
+    path = f"medications[{index}]"
+    asked = renal_questions(order.name, plan.drug, request.patient, checks)
+    if _group(request, table, plan.drug_class) is Group.ANTIPLATELET:
+        day0, stopped = request.procedure.day0, plan.action is not Action.CONTINUE
+        asked += p2y12_questions(order, path, plan.drug, day0, checks, stopped=stopped)
+    if not asked:
+        return plan
+    name = _display(order, plan.drug)
+    questions = (*(_clinical_question(q, plan, name) for q in asked), *plan.questions)
+    reasons = [q.text for q in asked] + ([plan.review_reason] if plan.review_reason else [])
+    notes = [n for q in asked for n in q.notes if n not in plan.notes]
+    return attrs.evolve(
+        plan,
+        action=Action.REVIEW,
+        review_reason="; ".join(reasons),
+        instruction=_review_instruction(name),
+        notes=(*plan.notes, *dict.fromkeys(notes)),
+        questions=questions,
+    )
+
+
+def _agree(text: str) -> str:
+    """A combination check's question, confirmed once the prescribers have agreed."""
+    return f"{text[0].upper()}{text[1:]}. Confirmed, once agreed, each is planned as listed."
+
+
+def _listed(request: Request, table: Table, plans: Sequence[MedicationPlan]) -> list[Listed]:
+    """The medicines the combination checks look at: those the table resolved."""
+    return [
+        Listed(plan.drug, _group(request, table, plan.drug_class), order.regimen)
+        for order, plan in zip(request.medications, plans, strict=True)
+        if plan.drug is not None
+    ]
+
+
+def _holds_anticoagulant(request: Request, table: Table, plans: Sequence[MedicationPlan]) -> bool:
+    for plan in plans:
+        if plan.action is not Action.HOLD or plan.drug_class is None:
+            continue
+        rules = table.rules_for(request.procedure.guideline, plan.drug_class)
+        if any(r.group is not None and r.group.is_anticoagulant for r in rules):
+            return True
+    return False
+
+
+def _too_soon(plan: MedicationPlan, earliest: datetime, name: str) -> MedicationPlan:
+    """The medicine's plan when its hold can no longer be met: review, with no last dose to show."""
+    assert plan.last_dose is not None  # noqa: S101 - only a dated hold is booked
+    reason = (
+        f"booked too soon: its hold ({plan.hold}) needs the last dose on {say_when(plan.last_dose)}, "
+        f"and a dose after it is due before now; stopped at its next dose, it allows a start "
+        f"from {say_from(earliest)}"
+    )
+    question = supply(
+        "booked-too-soon",
+        reason,
+        f"Can the procedure move to {say_from(earliest)} or later? {name}'s hold can no longer "
+        "be met before the booked start.",
+        ["procedure.start"],
+    )
+    return attrs.evolve(
+        plan,
+        action=Action.REVIEW,
+        last_dose=None,
+        omitted_doses=(),
+        instruction=_review_instruction(name),
+        review_reason="; ".join(r for r in (reason, plan.review_reason) if r),
+        questions=(question, *plan.questions),
+    )
+
+
+def _book(
+    request: Request, table: Table, plans: Sequence[MedicationPlan]
+) -> tuple[list[MedicationPlan], Booking | None]:
+    """Answer the booking questions for the request's ``now``; a hold that cannot be met is review."""
+    now = request.now
+    if now is None:
+        return list(plans), None
+    procedure = request.procedure
+    start = procedure.start.timestamp()
+    answers: list[BookingMedicine] = []
+    booked: list[MedicationPlan] = []
+    # One plan per medicine, and a plan has a hold exactly when it has a last
+    # dose, of a drug the table resolved.
+    for order, plan in zip(request.medications, plans, strict=True):  # pragma: no mutate
+        if plan.hold is None or plan.last_dose is None:  # pragma: no mutate
+            booked.append(plan)
+            continue
+        rules = table.rules_for(procedure.guideline, plan.drug_class or "")  # pragma: no mutate
+        infusion = any(r.rule_id == plan.rule_id and r.dosing is Dosing.INFUSION for r in rules)
+        earliest = booking.earliest_start(
+            plan.hold,
+            now,
+            procedure.zone,
+            times=order.times,
+            weekdays=order.days,
+            infusion=infusion,
+        )
+        if earliest.timestamp() > start:
+            answers.append(
+                BookingMedicine(input=plan.input, earliest_start=earliest, notify_by=None)
+            )
+            name = order.name if plan.drug is None else _display(order, plan.drug)
+            booked.append(_too_soon(plan, earliest, name))
+            continue
+        notify = booking.notify_by(plan, infusion=infusion)
+        answers.append(BookingMedicine(input=plan.input, earliest_start=earliest, notify_by=notify))
+        booked.append(plan)
+    earliest = booking.earliest_of(
+        [a.earliest_start for a in answers], now.astimezone(procedure.zone)
+    )
+    too_soon = earliest.timestamp() > start
+    notices = [a.notify_by for a in answers if a.notify_by is not None]
+    limited_by = tuple(
+        a.input
+        for a in answers
+        if a.earliest_start.timestamp() == earliest.timestamp() > now.timestamp()
+    )
+    return booked, Booking(
+        now=now.astimezone(procedure.zone),
+        earliest_start=earliest,
+        notify_by=None if too_soon or not notices else min(notices, key=lambda d: d.timestamp()),
+        too_soon=too_soon,
+        limited_by=limited_by,
+        medicines=tuple(answers),
+    )
+
+
+def _booking_question(request: Request, answer: Booking) -> Question:
+    start = request.procedure.start.timestamp()
+    late = [m.input for m in answer.medicines if m.earliest_start.timestamp() > start]
+    why = (
+        f"{', '.join(late)} cannot be stopped in time"
+        if late
+        else "the procedure starts before now"
+    )
+    reason = (
+        f"Booked too soon: told now ({say_when(answer.now)}), {why}; the earliest start at which "
+        f"every hold can be met is {say_from(answer.earliest_start)}: book from then, "
+        f"not {say_when(request.procedure.start)}"
+    )
+    question = (
+        f"Can the procedure be booked from {say_from(answer.earliest_start)} instead of "
+        f"{say_when(request.procedure.start)}? As booked, {why}."
+    )
+    return supply("booked-too-soon", reason, question, ["procedure.start"])
+
+
+def _procedure_question(procedure: Procedure, reason: str) -> Question:
+    return decide(
+        "bleeding-risk",
+        f"{procedure.name}: {reason}",
+        f"Is {procedure.bleeding_risk.value} the right bleeding risk for {procedure.name}? "
+        f"{reason[0].upper()}{reason[1:]}. Confirm it, or give procedure.bleeding_risk.",
+        CONFIRM,
+        data=["procedure.bleeding_risk"],
+    )
+
+
+def _request_questions(request: Request) -> list[Question]:
+    """The caller's own questions (FHIR items medplan could not read): each confirmed once checked."""
+    return [
+        decide(
+            f"request-{number}",
+            reason,
+            f"The request asks: {reason}. Checked, and nothing in it changes the plan?",
+            CONFIRM,
+        )
+        for number, reason in enumerate(request.review_reasons, start=1)
+    ]
+
+
+# A decision as the plan looks it up: its place in the request's decisions, and the decision.
+_Given = Mapping[str, tuple[int, Decision]]
+
+
+def _given(request: Request) -> dict[str, tuple[int, Decision]]:
+    """The request's decisions by review id, each stamped with the plan's ``now``."""
+    return {
+        d.review: (position, attrs.evolve(d, at=request.now))
+        for position, d in enumerate(request.decisions)
+    }
+
+
+def _found(given: _Given, item_id: str, answer_with: AnswerWith) -> Decision | None:
+    """The decision for one item, refused if the item does not accept it; None when there is none."""
+    if item_id not in given:
+        return None
+    position, decision = given[item_id]
+    reviews.check_decision(decision, position, item_id, answer_with)
+    return decision
+
+
+def _decide(
+    plan: MedicationPlan,
+    order: MedicationOrder,
+    *,
+    index: int,
+    key: str,
+    given: _Given,
+    request: Request,
+    table: Table,
+) -> MedicationPlan:
+    """The medicine's plan with the pharmacist's decisions, once every question about it has one."""
+    answered = []
+    for question in plan.questions:
+        item_id = reviews.item_id(key, question.slug)
+        decision = _found(given, item_id, reviews.fields_of(question.answer_with, index))
+        if decision is not None:
+            answered.append((given[item_id][0], question, decision))
+    if not answered:
+        return plan
+    first_position, _, first = answered[0]
+    for position, _, decision in answered[1:]:
+        if (decision.answer, decision.last_dose, decision.resume) != (
+            first.answer,
+            first.last_dose,
+            first.resume,
+        ):
+            raise InputError(
+                f"decisions[{position}].answer",
+                f"must agree with decisions[{first_position}], which also decides {plan.input!r} "
+                f"(got {decision.answer.value!r}{' with other dates' if decision.answer is first.answer else ''})",
+            )
+    if len(answered) < len(plan.questions):
+        still = [q for q in plan.questions if all(q is not a[1] for a in answered)]
+        return attrs.evolve(plan, review_reason=reviews.reviewed(still), decision=first)
+    return _decided(plan, order, first, request, table)
+
+
+def _decided(
+    plan: MedicationPlan, order: MedicationOrder, decision: Decision, request: Request, table: Table
+) -> MedicationPlan:
+    """A medicine the pharmacist decided: held or continued, citing the decision beside the rule."""
+    name = order.name if plan.drug is None else _display(order, plan.drug)
+    rules = table.rules_for(request.procedure.guideline, plan.drug_class or "")
+    rule = next((r for r in rules if r.rule_id == plan.rule_id), None)
+    by = f"decided by {decision.by} (pharmacist review): {decision.answer.value}"
+    why = f": {decision.reason}" if decision.reason else ""
+    told = "" if decision.at is None else f" on {say_when(decision.at)}"
+    notes = [
+        *plan.notes,
+        f"{decision.answer.value.capitalize()}, {by.split(':', maxsplit=1)[0]}{told}{why}.",
+    ]
+    rule_text = by if plan.rule is None else f"{plan.rule}; {by}"
+    if decision.answer is Answer.CONTINUE:
+        instruction = f"Keep taking your {name} as usual, including on the day of the procedure."
+        return attrs.evolve(
+            plan,
+            action=Action.CONTINUE,
+            last_dose=None,
+            omitted_doses=(),
+            checks=(),
+            resume=None,
+            hold=None,
+            instruction=instruction
+            + (f" {rule.advice}" if rule is not None and rule.advice else ""),
+            review_reason=None,
+            rule=rule_text,
+            notes=tuple(notes),
+            decision=decision,
+        )
+    checks = plan.checks
+    if decision.last_dose is None or decision.resume is None:
+        # The item accepted a hold without dates only because the plan proposes them.
+        assert plan.last_dose is not None  # noqa: S101 - HoldDates.PROPOSED
+        assert plan.resume is not None  # noqa: S101
+        timing = _Timing(plan.last_dose, plan.resume, plan.omitted_doses, ())
+        hold = plan.hold
+    else:
+        zone = request.procedure.zone
+        omitted = (
+            schedule.doses_between(
+                decision.last_dose, decision.resume, order.times, zone, weekdays=order.days
+            )
+            if order.times
+            else ()
+        )
+        timing = _Timing(decision.last_dose, decision.resume, omitted, ())
+        hold = None
+        if not checks and rule is not None:
+            # A row that leaves the hold to review still names its test (warfarin's INR).
+            checks, check_notes = _checks(rule, request.policy, request.procedure)
+            notes += check_notes
+        notes.append(
+            "The last dose and restart are the decision's, not the table's"
+            + (
+                f" (the table proposed {say_when(plan.last_dose)} and {say_when(plan.resume)})."
+                if plan.last_dose is not None and plan.resume is not None
+                else "."
+            )
+        )
+        usual = {t.replace(tzinfo=None) for t in order.times}
+        off = [
+            f"{label} {say_when(moment)}"
+            for label, moment in (("last dose", decision.last_dose), ("restart", decision.resume))
+            if usual and moment.time() not in usual
+        ]
+        if off:
+            notes.append(
+                f"Not at a usual dose time ({', '.join(f'{t:%H:%M}' for t in order.times)}): "
+                f"{'; '.join(off)}."
+            )
+    instruction = _hold_instruction(name, timing, checks, rule)
+    if rule is not None and rule.advice:
+        instruction += f" {rule.advice}"
+    return attrs.evolve(
+        plan,
+        action=Action.HOLD,
+        checks=checks,
+        last_dose=timing.last_dose,
+        omitted_doses=timing.omitted,
+        resume=timing.resume,
+        hold=hold,
+        instruction=instruction,
+        review_reason=None,
+        rule=rule_text,
+        notes=tuple(notes),
+        decision=decision,
+    )
+
+
+@attrs.frozen(repr=False)
+class _Asked(AttrsRepr):
+    """A question with what its id is made from: its medicine's key and index (None for the plan's).
+
+    ``own`` marks a medicine's own question, which ``review_reasons`` words
+    with the medicine's other open ones, as its ``review_reason`` does.
+    """
+
+    question: Question
+    key: str | None = None
+    index: int | None = None
+    own: bool = False
+
+
+def _items(asked: Sequence[_Asked], request: Request, given: _Given) -> tuple[ReviewItem, ...]:
+    """The plan's review items, each decision checked against its item; an unknown id refused."""
+    items = []
+    for one in asked:
+        item_id = reviews.item_id(one.key, one.question.slug)
+        answer_with = reviews.fields_of(one.question.answer_with, one.index)
+        items.append(
+            ReviewItem(
+                id=item_id,
+                medication=None if one.index is None else request.medications[one.index].name,
+                question=one.question.question,
+                reason=one.question.reason,
+                answer_with=answer_with,
+                decision=_found(given, item_id, answer_with),
+            )
+        )
+    reviews.refuse_unknown(request.decisions, items)
+    return tuple(items)
+
+
+def _review_reasons(
+    asked: Sequence[_Asked], items: Sequence[ReviewItem], plans: Sequence[MedicationPlan]
+) -> tuple[str, ...]:
+    """The open items in words, as ``review_reasons`` always gave them: one line per medicine."""
+    reasons = []
+    worded: set[int] = set()
+    for one, item in zip(asked, items, strict=True):
+        if one.own:
+            assert one.index is not None  # noqa: S101 - a medicine's own question
+            plan = plans[one.index]
+            if one.index not in worded and plan.action is Action.REVIEW and plan.review_reason:
+                reasons.append(f"{plan.input}: {plan.review_reason}")
+            worded.add(one.index)
+        elif item.open:
+            reasons.append(item.reason)
+    return tuple(reasons)
+
+
+def make_plan(
+    request: Request,
+    table: Table,
+    *,
+    medplan_version: str,
+    care: CareSets | None = None,
+    risk_table: RiskTable | None = None,
+    bridging: BridgingTables | None = None,
+    clinical: ClinicalChecks | None = None,
+) -> Plan:
+    """Plan every medicine in the request, with the pharmacist's decisions.
+
+    Args:
+        request: A validated request (see :func:`medplan.parse_request`).
+        table: The drug-class table.
+        medplan_version: Recorded in the plan, for the audit trail.
+        care: The care sets; the procedure's set, if it names one, is screened
+            and dated into the plan.
+        risk_table: The thrombotic-risk table; the bundled one when None.
+        bridging: The bridging dose table and warfarin pathway; the bundled
+            ones when None.
+        clinical: The clinical checks (P2Y12 intervals, renal floors); the
+            bundled table when None.
+
+    Returns:
+        The plan: one entry per medicine, in input order; every reason it
+        needs review as a review item (``reviews``), answered where the
+        request's ``decisions`` answer it; ``needs_review`` while any is open.
+
+    Raises:
+        InputError: A decision the plan cannot take (an unknown review id,
+            an answer its item does not accept, one for an item answered by
+            data), naming the field in ``decisions``.
+    """
+    keys = reviews.medicine_keys(request.medications)
+    given = _given(request)
+    plans: list[MedicationPlan] = []
+    others = _under_other_guidelines(request, table)
+    checks = default_clinical_checks() if clinical is None else clinical
+    for index, order in enumerate(request.medications):
+        plan = _plan_medication(order, request, table)
+        divergences = _divergences(order, plan, others, table)
+        # A plan is made with no divergences; most medicines have none to add.
+        plan = attrs.evolve(plan, divergences=divergences) if divergences else plan
+        plan = _checked(plan, order, index, request=request, table=table, checks=checks)
+        plans.append(
+            _decide(
+                plan, order, index=index, key=keys[index], given=given, request=request, table=table
+            )
+        )
+    plans, answer = _book(request, table, plans)
+
+    def pathway_decision(question: Question) -> Decision | None:
+        assert question.medicine is not None  # noqa: S101 - the pathway's are about its medicine
+        item_id = reviews.item_id(keys[question.medicine], question.slug)
+        return _found(given, item_id, question.answer_with)
+
+    pathway = plan_anticoagulation(
+        request,
+        table,
+        plans,
+        risk_table=default_risk_table() if risk_table is None else risk_table,
+        tables=default_bridging_tables() if bridging is None else bridging,
+        plan_medicine=lambda order: _plan_medication(order, request, table, window_ends=False),
+        decided=pathway_decision,
+    )
+    care_plan = CarePlan(
+        (), (), ()
+    )  # pragma: no mutate - its questions are read only from plan_care
+    if care is not None and request.procedure.care is not None:
+        care_plan = plan_care(
+            care.items_of(request.procedure.care),
+            request.procedure,
+            request.patient,
+            anticoagulant=_holds_anticoagulant(request, table, plans),
+        )
+    # In the order review_reasons has always listed them: the care set's, the
+    # booking's, the procedure's, each medicine's, the list's, the pathway's,
+    # and the caller's own last (they are about the input, not a rule).
+    asked = [_Asked(q) for q in care_plan.questions]
+    if answer is not None and answer.too_soon:
+        asked.append(_Asked(_booking_question(request, answer)))
+    if request.procedure.review_reason is not None:
+        asked.append(
+            _Asked(_procedure_question(request.procedure, request.procedure.review_reason))
+        )
+    asked += [
+        _Asked(q, keys[index], index, own=True)
+        for index, plan in enumerate(plans)
+        for q in plan.questions
+    ]
+    asked += [_Asked(q) for q in _plan_questions(request, table, plans)]
+    asked += [
+        _Asked(decide(q.id.removeprefix("plan/"), q.text, _agree(q.text), CONFIRM))
+        for q in combination_questions(_listed(request, table, plans))
+    ]
+    # The pathway's questions are each about its medicine (pathway_decision).
+    asked += [_Asked(q, keys[q.medicine or 0], q.medicine) for q in pathway.questions]
+    asked += [_Asked(q) for q in _request_questions(request)]
+    items = _items(asked, request, given)
+    return Plan(
+        procedure=request.procedure,
+        guideline=request.procedure.guideline,
+        policy=request.policy,
+        table_version=table.version,
+        medplan_version=medplan_version,
+        medications=tuple(plans),
+        review_reasons=_review_reasons(asked, items, plans),
+        reviews=items,
+        decisions=tuple(decision for _, decision in given.values()),
+        screening=care_plan.screening,
+        care=care_plan.instructions,
+        anticoagulation=pathway.anticoagulation,
+        timeline=build_timeline(request.procedure, plans, pathway),
+        booking_id=request.booking_id,
+        booking=answer,
+    )

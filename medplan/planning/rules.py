@@ -1,0 +1,376 @@
+"""Which table row applies to a medicine, for this patient, procedure and clinic policy."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+
+import attrs
+
+from medplan._attrsrepr import AttrsRepr
+from medplan.model import (
+    Action,
+    BleedingRisk,
+    HoldDates,
+    Indication,
+    Interval,
+    MedicationOrder,
+    Policy,
+    Question,
+    Regimen,
+    Request,
+    Route,
+    Unit,
+)
+from medplan.planning.reviews import HOLD_OR_CONTINUE, MEDICINE_FIELD, decide, supply
+from medplan.tables.drug_classes import (
+    DrugClassRule,
+    Evidence,
+    Group,
+    RenalMeasure,
+    Resolution,
+    Table,
+    TierRule,
+)
+
+__all__ = [
+    "Policed",
+    "Unplaced",
+    "by_hand",
+    "cite_policy",
+    "describe_rule",
+    "hold_with_policy",
+    "rule_answer",
+    "select_rule",
+    "tier_with_policy",
+    "unstated_notes",
+    "with_policy",
+]
+
+
+@attrs.frozen(repr=False)
+class Unplaced(AttrsRepr):
+    """Why a medicine could not be matched to one row."""
+
+    question: Question
+
+
+@attrs.frozen(repr=False)
+class _Missing(AttrsRepr):
+    """The rule depends on something the order does not say: a regimen, route or indication."""
+
+    attribute: str
+    values: tuple[str, ...]
+    question: Question
+
+
+def by_hand(slug: str, reason: str, name: str) -> Question:
+    """A medicine the table cannot place: the pharmacist holds it (with dates) or continues it."""
+    return decide(
+        slug,
+        reason,
+        f"Hold {name} (giving its last dose and restart), or continue it? medplan cannot plan "
+        f"it: {reason}.",
+        HOLD_OR_CONTINUE,
+        hold_dates=HoldDates.REQUIRED,
+    )
+
+
+_DIMENSIONS: dict[str, type[enum.StrEnum]] = {
+    "regimen": Regimen,
+    "route": Route,
+    "indication": Indication,
+}
+
+
+def _narrow(
+    candidates: list[DrugClassRule],
+    attribute: str,
+    given: enum.StrEnum | None,
+    drug: str,
+    guideline: str,
+) -> list[DrugClassRule] | Unplaced | _Missing:
+    """Keep the rows for the order's regimen, route or indication, where the rule depends on it."""
+    # Most classes' rows give none of the three; the members, then their values.
+    present = {value for r in candidates if (value := getattr(r, attribute)) is not None}
+    if not present:
+        return candidates
+    values = sorted(member.value for member in present)
+    what = {"regimen": "the dose regimen", "route": "the route", "indication": "its indication"}[
+        attribute
+    ]
+    if given is None:
+        reason = f"{drug}'s hold depends on {what}: {' or '.join(values)} needed"
+        question = supply(
+            f"{attribute}-needed",
+            reason,
+            f"What is {drug}'s {attribute} ({' or '.join(values)})? Its hold depends on it.",
+            [f"{MEDICINE_FIELD}.{attribute}"],
+        )
+        return _Missing(attribute, tuple(values), question)
+    kept = [r for r in candidates if getattr(r, attribute) == given]
+    if not kept:
+        given_as = f"given {given.value}" if attribute == "route" else f"for {given.value}"
+        return Unplaced(
+            by_hand("no-rule", f"{guideline} gives no rule for {drug} {given_as}", drug)
+        )
+    return kept
+
+
+def _regimen(
+    order: MedicationOrder, resolution: Resolution, drug: str
+) -> Regimen | Unplaced | None:
+    """The order's regimen: as given, else as its brand implies; a contradiction is a question."""
+    implied = resolution.regimen
+    if order.regimen is not None and implied is not None and order.regimen is not implied:
+        reason = (
+            f"{order.name} is {drug} taken {implied.value}, but the request says {order.regimen.value}: "
+            "confirm which the patient takes"
+        )
+        question = (
+            f"Does the patient take {drug} {implied.value}, as {order.name} implies, "
+            f"or {order.regimen.value}, as the request says?"
+        )
+        return Unplaced(supply("regimen-conflict", reason, question, [f"{MEDICINE_FIELD}.regimen"]))
+    return order.regimen or implied
+
+
+def _variant(
+    rules: Sequence[DrugClassRule], drug_class: str, request: Request, table: Table
+) -> list[DrugClassRule] | Unplaced:
+    """The rows of the variant the clinic policy chose, else of the table's default."""
+    if not any(r.variant is not None for r in rules):
+        return list(rules)
+    chosen = request.policy.variant_for(drug_class) or table.default_variant(drug_class)
+    kept = [r for r in rules if r.variant == chosen]
+    if not kept:
+        known = " or ".join(table.variants.get(drug_class, ()))
+        reason = (
+            f"clinic policy {request.policy.name!r} chooses {chosen!r} for {drug_class}, "
+            f"which the table does not give (it gives {known})"
+        )
+        return Unplaced(by_hand("variant-not-in-table", reason, drug_class))
+    return kept
+
+
+def select_rule(
+    rules: Sequence[DrugClassRule],
+    order: MedicationOrder,
+    resolution: Resolution,
+    request: Request,
+    table: Table,
+) -> DrugClassRule | Unplaced:
+    """The one row of ``rules`` for this order and patient, or why none can be chosen."""
+    drug, guideline = resolution.drug, request.procedure.guideline
+    candidates = _variant(rules, resolution.drug_class, request, table)
+    if isinstance(candidates, Unplaced):
+        return candidates
+    regimen = _regimen(order, resolution, drug)
+    if isinstance(regimen, Unplaced):
+        return regimen
+    # An event (a stent, a stroke) is secondary prevention to aspirin's rows.
+    indication = None if order.indication is None else order.indication.prevention
+    given = {"regimen": regimen, "route": order.route, "indication": indication}
+    for attribute, value in given.items():
+        narrowed = _narrow(candidates, attribute, value, drug, guideline)
+        if isinstance(narrowed, _Missing):
+            return _whichever(
+                rules, order, narrowed, resolution=resolution, request=request, table=table
+            )
+        if isinstance(narrowed, Unplaced):
+            return narrowed
+        candidates = narrowed
+    banded = next((r.renal_measure for r in candidates if r.renal_measure is not None), None)
+    if banded is not None:
+        patient = request.patient
+        measured = patient.egfr if banded is RenalMeasure.EGFR else patient.crcl_ml_min
+        if measured is None:
+            field = "patient.egfr" if banded is RenalMeasure.EGFR else "patient.crcl_ml_min"
+            reason = f"{drug}'s rule depends on renal function: {banded.label} needed ({field})"
+            question = f"What is the patient's {banded.label}? {drug}'s rule depends on it."
+            return Unplaced(supply("renal-function-needed", reason, question, [field]))
+        candidates = [r for r in candidates if r.covers(measured)]
+    # The table's validation makes variant, regimen, route, indication and band pick one row.
+    (rule,) = candidates
+    return rule
+
+
+def _whichever(
+    rules: Sequence[DrugClassRule],
+    order: MedicationOrder,
+    missing: _Missing,
+    *,
+    resolution: Resolution,
+    request: Request,
+    table: Table,
+) -> DrugClassRule | Unplaced:
+    """The row for an order that does not say what the rule depends on, if every answer is the same.
+
+    Aspirin continued by the clinic policy before an intermediate-risk
+    procedure is continued for either indication, so the booking need not say
+    which; where the answers differ, or any is a review, the question stands.
+    """
+    kind = _DIMENSIONS[missing.attribute]
+    chosen = []
+    for value in missing.values:
+        option: MedicationOrder = attrs.evolve(order, **{missing.attribute: kind(value)})  # type: ignore[arg-type] # one of the three dimensions, by name
+        rule = select_rule(rules, option, resolution, request, table)
+        if isinstance(rule, Unplaced):
+            return Unplaced(missing.question)
+        chosen.append(rule)
+    risk, policy = request.procedure.bleeding_risk, request.policy
+    answers = {rule_answer(rule, risk, policy) for rule in chosen}
+    (action, *_), *others = answers
+    if others or action is Action.REVIEW:
+        return Unplaced(missing.question)
+    return chosen[0]
+
+
+def rule_answer(rule: DrugClassRule, risk: BleedingRisk, policy: Policy) -> tuple[object, ...]:
+    """What a row makes of a medicine at this tier and policy, for comparing rows."""
+    policed = with_policy(rule, risk, policy)
+    tier = policed.tier
+    unconfirmed = rule.evidence is Evidence.UNCONFIRMED and not policed.clinic
+    action = Action.REVIEW if unconfirmed else tier.action
+    return (
+        action,
+        policed.hold,
+        tier.resume,
+        tier.resume_until,
+        rule.check_test,
+        rule.check_max,
+        rule.check_day,
+        rule.dosing,
+    )
+
+
+def unstated_notes(
+    order: MedicationOrder, rule: DrugClassRule, resolution: Resolution
+) -> list[str]:
+    """Notes for what the rule depends on but the order did not say (the answer is the same either way)."""
+    notes = []
+    for attribute in _DIMENSIONS:
+        value = getattr(rule, attribute)
+        implied = attribute == "regimen" and resolution.regimen is not None
+        if value is not None and getattr(order, attribute) is None and not implied:
+            notes.append(
+                f"The request does not give the {attribute}; the plan is the same for each "
+                f"{attribute} the table gives, and shows the {value.value} rule."
+            )
+    return notes
+
+
+def cite_policy(policy: Policy, setting: str) -> str:
+    """The clinic policy a number came from, with its approval, for a note."""
+    where = f"clinic policy {policy.name!r}"
+    if setting in policy.inline:
+        return f"{where} (set in the request; no approval recorded)"
+    if policy.approval is not None:
+        return f"{where} ({policy.approval})"
+    return f"{where} (no approval recorded)"
+
+
+def hold_with_policy(
+    rule: DrugClassRule, tier: TierRule, policy: Policy
+) -> tuple[Interval | None, list[str], bool]:
+    """The hold with the clinic's P2Y12 days; and whether the hold used is the clinic's number."""
+    hold = tier.hold
+    wanted = policy.antiplatelet_hold_days
+    if (
+        hold is None
+        or wanted is None
+        or rule.group is not Group.ANTIPLATELET
+        or hold.unit is not Unit.DAYS
+    ):
+        return hold, [], False
+    if wanted < hold.amount:
+        return (
+            hold,
+            [
+                f"Clinic policy {policy.name!r} asks for {wanted} days; the table's longer {hold} is kept."
+            ],
+            False,
+        )
+    # The number used is the clinic's, not the table's: an unconfirmed row's
+    # hold is no longer what the patient is told, so it is cited, not reviewed.
+    cited = cite_policy(policy, "antiplatelet_hold_days")
+    if wanted > hold.amount:
+        note = f"Held {wanted} days, not the table's {hold}, by {cited}."
+        return Interval(wanted, Unit.DAYS), [note], True
+    if rule.evidence is Evidence.UNCONFIRMED:
+        note = f"Held {wanted} days by {cited}, the same as the table's unconfirmed rule."
+        return hold, [note], True
+    return hold, [], True
+
+
+@attrs.frozen(repr=False)
+class Policed(AttrsRepr):
+    """A row's rule for the tier after the clinic policy: its tier, hold, notes.
+
+    ``clinic`` says the hold (or the whole tier) is the clinic's number, so
+    the row's being unconfirmed does not make the medicine a review.
+    """
+
+    tier: TierRule
+    hold: Interval | None
+    notes: list[str]
+    clinic: bool
+
+
+def with_policy(rule: DrugClassRule, risk: BleedingRisk, policy: Policy) -> Policed:
+    """The clinic protocol's rule for the class and tier if it has one, else the row's with the policy's choices."""
+    fixed = policy.rule_for(rule.drug_class, risk)
+    if fixed is not None:
+        # A protocol's rule needs an approval (profiles._approval).
+        assert policy.approval is not None  # noqa: S101
+        tier = TierRule(action=fixed.action, hold=fixed.hold, resume=fixed.resume)
+        note = (
+            f"The clinic's protocol at {risk.value} bleeding risk: {fixed}, by clinic policy "
+            f"{policy.name!r} ({policy.approval}); the table's rule ({rule.describe(risk)}) is not used."
+        )
+        return Policed(tier, tier.hold, [note], clinic=True)
+    tier, notes = tier_with_policy(rule, risk, policy)
+    hold, hold_notes, clinic = hold_with_policy(rule, tier, policy)
+    return Policed(tier, hold, notes + hold_notes, clinic)
+
+
+def tier_with_policy(
+    rule: DrugClassRule, risk: BleedingRisk, policy: Policy
+) -> tuple[TierRule, list[str]]:
+    """The row's rule for the tier, with the clinic's choice for aspirin before intermediate risk."""
+    tier = rule.tier(risk)
+    choice = policy.aspirin_before_intermediate
+    if (
+        choice is None
+        or rule.group is not Group.ASPIRIN
+        or risk is not BleedingRisk.INTERMEDIATE
+        or tier.action is not Action.REVIEW
+    ):
+        return tier, []
+    table_says = f"the table: review, {rule.review_reason}"
+    if choice is Action.CONTINUE:
+        note = f"Continued before an intermediate-risk procedure by clinic policy {policy.name!r} ({table_says})."
+        return TierRule(action=Action.CONTINUE, hold=None, resume=None), [note]
+    if rule.high.action is Action.HOLD:
+        note = (
+            f"Held as before a high-risk procedure by clinic policy {policy.name!r} ({table_says})."
+        )
+        return rule.high, [note]
+    note = (
+        f"Clinic policy {policy.name!r} holds aspirin before intermediate-risk procedures, "
+        "but the table gives no hold for this indication even at high risk: left for review."
+    )
+    return tier, [note]
+
+
+def describe_rule(rule: DrugClassRule, tier: TierRule, risk: BleedingRisk, policy: Policy) -> str:
+    """The row's rule in words, and what the clinic policy made of it where that differs."""
+    text = rule.describe(risk)
+    fixed = policy.rule_for(rule.drug_class, risk)
+    if fixed is not None:
+        return f"{text}; clinic protocol {policy.name!r}: {fixed}"
+    if tier != rule.tier(risk):
+        text += f"; clinic policy {policy.name!r}: {tier.action.value}"
+        if tier.hold is not None:
+            text += f", last dose {tier.hold} before"
+    return text

@@ -1,0 +1,1 @@
+"""The data tables medplan plans from: each CSV or TOML file, loaded once and checked on load."""
