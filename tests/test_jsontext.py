@@ -1,4 +1,4 @@
-"""medplan.jsontext: strict JSON, each key once (named by its path), numbers kept as sent."""
+"""medplan.jsonlines: strict JSON, each key once (named by its path), numbers kept as sent."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medplan import jsontext
+from medplan import jsonlines
 from medplan.exceptions import InputError
-from medplan.jsontext import (
+from medplan.jsonlines import (
     DuplicateKeyError,
     NumberBeyondRange,
     decode,
@@ -132,7 +132,7 @@ def objects_in(value: object, path: str = "") -> list[tuple[str, dict]]:
     if isinstance(value, dict):
         found = [(path, value)]
         for key, item in value.items():
-            shown = jsontext._shown(key)  # noqa: SLF001 - how a path shows a key
+            shown = jsonlines._shown(key)  # noqa: SLF001 - how a path shows a key
             found += objects_in(item, f"{path}.{shown}" if path else shown)
         return found
     if isinstance(value, list):
@@ -156,7 +156,7 @@ def dumped(value: object, target: dict) -> str:
 def test_a_key_given_twice_anywhere_is_named_by_its_path(value, data):
     """Whatever the nesting, the one key given twice is refused with its path; the same text without it decodes."""
     path, target = data.draw(st.sampled_from(objects_in(value)))
-    key = jsontext._shown(next(iter(target)))  # noqa: SLF001
+    key = jsonlines._shown(next(iter(target)))  # noqa: SLF001
 
     with pytest.raises(DuplicateKeyError) as excinfo:
         decode(dumped(value, target), "stdin")
