@@ -665,7 +665,7 @@ def test_a_batch_in_text_plain_is_415(client):
 
 def test_a_bug_in_one_batch_item_is_its_record_and_the_others_are_planned(client, monkeypatch, caplog):
     """An unexpected exception planning one item gives that item an InternalError record (logged) and plans the rest."""
-    real = service.plan
+    real = routes.plan
 
     def sometimes(request, **kwargs):
         if request.get("booking_id") == "boom":
