@@ -852,8 +852,9 @@ def serve_without(module: str, monkeypatch, capsys) -> tuple[int, str, str]:
     """Run `medplan serve` in-process as if ``module`` were not installed, medplan.web.app imported afresh; its status, out and err."""
     monkeypatch.setattr(uvicorn, "run", lambda *_, **__: pytest.fail("uvicorn was started"))
     monkeypatch.setitem(sys.modules, module, None)  # `import module` raises ImportError
-    monkeypatch.delitem(sys.modules, "medplan.web.app")
-    monkeypatch.delattr(medplan.web, "app")
+    for name in ("app", "routes", "http"):  # each imported afresh: the one guard is medplan.web.http's
+        monkeypatch.delitem(sys.modules, f"medplan.web.{name}")
+        monkeypatch.delattr(medplan.web, name)
 
     status = cli.main(["serve", "--port", "0"])
 

@@ -70,19 +70,19 @@ from medplan.web.http import (
     logger,
     new_incident,
     respond,
+    server_extra_missing,
 )
 from medplan.web.routes import data_versions, routes
 
 try:
-    import starlette  # noqa: F401 - first, so that a missing package fails here and nowhere later
     from starlette.applications import Starlette
     from starlette.exceptions import HTTPException
     from starlette.requests import ClientDisconnect, Request
     from starlette.responses import Response
     from starlette.routing import BaseRoute
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
-except ImportError:
-    raise MissingExtraError("server", "starlette>=1.7", "the HTTP service") from None
+except ImportError:  # pragma: no cover - medplan.web.http has already refused to import
+    raise server_extra_missing() from None
 
 __all__ = [
     "MAX_PLAN_BYTES",

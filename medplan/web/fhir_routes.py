@@ -58,6 +58,7 @@ from medplan.web.http import (
     query_params,
     read_body,
     respond,
+    server_extra_missing,
 )
 from medplan.web.page import PAGE_PATH
 
@@ -66,8 +67,8 @@ try:
     from starlette.requests import Request
     from starlette.responses import Response
     from starlette.routing import BaseRoute, Route
-except ImportError:  # pragma: no cover - medplan.web.app has already refused to import
-    raise MissingExtraError("server", "starlette>=1.7", "the HTTP service") from None
+except ImportError:  # pragma: no cover - medplan.web.http has already refused to import
+    raise server_extra_missing() from None
 
 __all__ = [
     "CDS_PATH",

@@ -21,6 +21,7 @@ __all__ = [
     "MAX_BATCH_BYTES",
     "MAX_BATCH_ITEMS",
     "NDJSON",
+    "STARLETTE",
     "STATUS_TYPES",
     "ServiceData",
     "ServiceError",
@@ -36,15 +37,27 @@ __all__ = [
     "read_body",
     "read_json",
     "respond",
+    "server_extra_missing",
     "service_data",
     "too_large",
 ]
+# The server extra's starlette, as pyproject.toml's `server` extra says it.
+STARLETTE = "starlette>=1.7"
+
+
+def server_extra_missing() -> MissingExtraError:
+    """The error a web module raises without starlette: the one version, the server extra."""
+    return MissingExtraError("server", STARLETTE, "the HTTP service")
+
+
+# The one guard: every web module imports this one before it reaches starlette,
+# so a missing server extra is reported here, with one version.
 try:
     import starlette  # noqa: F401 - first, so that a missing package fails here and nowhere later
     from starlette.requests import Request
     from starlette.responses import Response
 except ImportError:
-    raise MissingExtraError("server", "starlette>=1.7", "the HTTP service") from None
+    raise server_extra_missing() from None
 
 
 # A day's bookings in one call: a request of 8 medicines is about 1 kB, so

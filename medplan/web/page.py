@@ -48,6 +48,7 @@ from medplan.web.http import (
     query_params,
     read_json,
     respond,
+    server_extra_missing,
 )
 
 try:
@@ -55,8 +56,8 @@ try:
     from starlette.requests import Request
     from starlette.responses import Response
     from starlette.routing import BaseRoute, Route
-except ImportError:  # pragma: no cover - medplan.web.app has already refused to import
-    raise MissingExtraError("server", "starlette>=1.5", "the HTTP service") from None
+except ImportError:  # pragma: no cover - medplan.web.http has already refused to import
+    raise server_extra_missing() from None
 
 __all__ = ["CONTENT_SECURITY_POLICY", "PAGE_PATH", "names", "page_routes", "procedures"]
 

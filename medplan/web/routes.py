@@ -9,7 +9,7 @@ from typing import Any
 from medplan import clock
 from medplan._version import __version__
 from medplan.api import earliest, plan
-from medplan.exceptions import InputError, MissingExtraError
+from medplan.exceptions import InputError
 from medplan.jsonlines import MAX_PLAN_BYTES, MAX_REQUEST_BYTES, line_request, request_object
 from medplan.model import SCHEMA_VERSION
 from medplan.planning.clinical_checks import default_clinical_checks
@@ -40,6 +40,7 @@ from medplan.web.http import (
     read_body,
     read_json,
     respond,
+    server_extra_missing,
     service_data,
 )
 
@@ -48,13 +49,12 @@ __all__ = [
     "routes",
 ]
 try:
-    import starlette  # noqa: F401 - first, so that a missing package fails here and nowhere later
     from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import Response, StreamingResponse
     from starlette.routing import BaseRoute, Route
-except ImportError:
-    raise MissingExtraError("server", "starlette>=1.7", "the HTTP service") from None
+except ImportError:  # pragma: no cover - medplan.web.http has already refused to import
+    raise server_extra_missing() from None
 
 
 async def _plan(request: Request) -> Response:
