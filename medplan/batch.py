@@ -153,9 +153,10 @@ def _start_worker_process(
     parent: int, table_path: str | None, policies_path: str | None, now: str | None
 ) -> None:
     """A --jobs worker's start: it ends with its parent, leaves Ctrl-C to it, and loads the data once."""
-    _end_with_parent(parent)
     # Ctrl-C reaches the whole process group: the parent stops the batch, the workers do not print.
+    # First, before the slow part of the start (ctypes), so a Ctrl-C then is no worker traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with_parent(parent)
     start_worker(table_path, policies_path, now)
 
 
