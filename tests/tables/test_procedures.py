@@ -1,5 +1,6 @@
 """The procedure catalogue: its rows, and a booking that names a procedure by code."""
 
+from dataclasses import dataclass
 from importlib import resources
 
 import pytest
@@ -31,36 +32,45 @@ def test_the_bundled_catalogue_loads_and_every_procedure_has_a_known_guideline()
     assert all(p.source for p in catalogue.procedures.values())
 
 
+@dataclass(frozen=True)
+class Tier:
+    """A catalogue procedure and the guideline and bleeding-risk tier the reference gives it."""
+
+    code: str
+    guideline: str
+    risk: str
+
+
 TIERS = [
     # ASRA 2018 (clinical-reference section 1.2)
-    ("spinal-cord-stimulator", "asra-pain-2018", "high"),
-    ("drg-stimulator", "asra-pain-2018", "high"),
-    ("vertebral-augmentation", "asra-pain-2018", "high"),
-    ("intrathecal-pump-implant", "asra-pain-2018", "high"),
-    ("percutaneous-decompression-laminectomy", "asra-pain-2018", "high"),
-    ("tfesi-lumbar", "asra-pain-2018", "intermediate"),
-    ("interlaminar-epidural", "asra-pain-2018", "intermediate"),
-    ("sympathetic-block", "asra-pain-2018", "intermediate"),
-    ("cervical-facet-mbb-rfa", "asra-pain-2018", "intermediate"),
-    ("lumbar-thoracic-facet-mbb-rfa", "asra-pain-2018", "low"),
-    ("trigger-point-injection", "asra-pain-2018", "low"),
-    ("peripheral-nerve-block", "asra-pain-2018", "low"),
+    Tier("spinal-cord-stimulator", "asra-pain-2018", "high"),
+    Tier("drg-stimulator", "asra-pain-2018", "high"),
+    Tier("vertebral-augmentation", "asra-pain-2018", "high"),
+    Tier("intrathecal-pump-implant", "asra-pain-2018", "high"),
+    Tier("percutaneous-decompression-laminectomy", "asra-pain-2018", "high"),
+    Tier("tfesi-lumbar", "asra-pain-2018", "intermediate"),
+    Tier("interlaminar-epidural", "asra-pain-2018", "intermediate"),
+    Tier("sympathetic-block", "asra-pain-2018", "intermediate"),
+    Tier("cervical-facet-mbb-rfa", "asra-pain-2018", "intermediate"),
+    Tier("lumbar-thoracic-facet-mbb-rfa", "asra-pain-2018", "low"),
+    Tier("trigger-point-injection", "asra-pain-2018", "low"),
+    Tier("peripheral-nerve-block", "asra-pain-2018", "low"),
     # SIR 2019 (section 3.3), planned under CHEST 2022
-    ("paracentesis", "chest-2022", "low"),
-    ("thoracentesis", "chest-2022", "low"),
-    ("diagnostic-angiography", "chest-2022", "low"),
-    ("solid-organ-biopsy", "chest-2022", "high"),
-    ("tips", "chest-2022", "high"),
-    ("lumbar-puncture", "chest-2022", "high"),
+    Tier("paracentesis", "chest-2022", "low"),
+    Tier("thoracentesis", "chest-2022", "low"),
+    Tier("diagnostic-angiography", "chest-2022", "low"),
+    Tier("solid-organ-biopsy", "chest-2022", "high"),
+    Tier("tips", "chest-2022", "high"),
+    Tier("lumbar-puncture", "chest-2022", "high"),
 ]
 
 
-@pytest.mark.parametrize(("code", "guideline", "risk"), TIERS)
-def test_catalogue_tiers_follow_the_reference(code, guideline, risk):
+@pytest.mark.parametrize("case", TIERS, ids=[case.code for case in TIERS])
+def test_catalogue_tiers_follow_the_reference(case: Tier):
     """Each procedure carries the guideline and tier the reference gives it."""
-    entry = default_catalogue().get(code)
+    entry = default_catalogue().get(case.code)
 
-    assert (entry.guideline, entry.bleeding_risk.value) == (guideline, risk)
+    assert (entry.guideline, entry.bleeding_risk.value) == (case.guideline, case.risk)
 
 
 def test_a_booking_by_code_takes_name_tier_guideline_and_conditions_from_the_catalogue():
@@ -136,22 +146,31 @@ def with_row(**cells):
     return header + "\n" + ",".join(values[c] for c in COLUMNS) + "\n"
 
 
+@dataclass(frozen=True)
+class BrokenRow:
+    """A catalogue whose row 2 has one bad cell, the column the error names and its exact problem."""
+
+    text: str
+    column: str
+    problem: str
+
+
 BROKEN = [
-    (with_row(escalates_to="low"), "escalates_to", "must be a higher tier than bleeding_risk low (got 'low')"),
-    (with_row(fasting="maybe"), "fasting", "must be yes or no (got 'maybe')"),
-    (with_row(bleeding_risk="medium"), "bleeding_risk", "must be one of low, intermediate, high (got 'medium')"),
-    (with_row(source=""), "source", "must not be empty"),
-    (with_row(code="Bad Code"), "code", "must be lower-case letters, digits and - . : (got 'Bad Code')"),
+    BrokenRow(with_row(escalates_to="low"), "escalates_to", "must be a higher tier than bleeding_risk low (got 'low')"),
+    BrokenRow(with_row(fasting="maybe"), "fasting", "must be yes or no (got 'maybe')"),
+    BrokenRow(with_row(bleeding_risk="medium"), "bleeding_risk", "must be one of low, intermediate, high (got 'medium')"),
+    BrokenRow(with_row(source=""), "source", "must not be empty"),
+    BrokenRow(with_row(code="Bad Code"), "code", "must be lower-case letters, digits and - . : (got 'Bad Code')"),
 ]
 
 
-@pytest.mark.parametrize(("text", "column", "problem"), BROKEN)
-def test_a_broken_catalogue_is_refused_naming_row_and_column(text, column, problem):
+@pytest.mark.parametrize("case", BROKEN, ids=[case.column for case in BROKEN])
+def test_a_broken_catalogue_is_refused_naming_row_and_column(case: BrokenRow):
     """Catalogue rows are validated like the drug table's."""
     with pytest.raises(medplan.TableError) as info:
-        parse_catalogue(text, FILE)
+        parse_catalogue(case.text, FILE)
 
-    assert str(info.value) == f"{FILE}, row 2: column {column!r}: {problem}"
+    assert str(info.value) == f"{FILE}, row 2: column {case.column!r}: {case.problem}"
 
 
 def test_a_repeated_code_is_refused():
