@@ -18,11 +18,11 @@ import attrs
 from medplan._version import __version__
 from medplan.exceptions import InputError
 from medplan.model import Booking, Plan, Request
-from medplan.planning.clinical_checks import default_clinical_checks
 from medplan.planning.planner import make_plan
 from medplan.request import FIRST_YEAR, LAST_YEAR, parse_request
 from medplan.tables.bridging_doses import default_bridging_tables
 from medplan.tables.care import CareSets, default_care
+from medplan.tables.clinical_checks import default_clinical_checks
 from medplan.tables.drug_classes import Table, default_table
 from medplan.tables.policies import Profiles
 from medplan.tables.procedures import default_catalogue

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
+from plannercases import DRUGS, med, request
 from strategies import zones
-from test_planner import DRUGS, med, request
 
 import medplan
 from medplan import Action

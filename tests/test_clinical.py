@@ -19,13 +19,11 @@ import pytest
 
 import medplan
 from medplan.model import Check, Indication, MedicationOrder, Regimen
-from medplan.planning.clinical_checks import (
+from medplan.planning.clinical_checks import Listed, combination_questions, p2y12_questions
+from medplan.tables.clinical_checks import (
     COLUMNS,
-    Listed,
-    combination_questions,
     default_clinical_checks,
     load_clinical_checks,
-    p2y12_questions,
     parse_clinical_checks,
 )
 from medplan.tables.drug_classes import Group

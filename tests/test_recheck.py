@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_planner import med, request
+from plannercases import med, request
 
 import medplan
 

@@ -9,8 +9,8 @@ several steps on one day, nothing to review).
 from __future__ import annotations
 
 import attrs
+from plannercases import B, med, request
 from test_pathway import HIGH, MITRAL, booking
-from test_planner import B, med, request
 
 import medplan
 

@@ -45,9 +45,9 @@ from uvicorn.importer import import_from_string
 
 import medplan
 from medplan import cli
-from medplan.planning.clinical_checks import default_clinical_checks
 from medplan.tables.bridging_doses import default_bridging_tables
 from medplan.tables.care import default_care
+from medplan.tables.clinical_checks import default_clinical_checks
 from medplan.tables.procedures import default_catalogue
 from medplan.tables.thrombotic_risk import default_risk_table
 from medplan.web import _uvicorn, http, routes

@@ -43,10 +43,8 @@ from medplan.model import (
 from medplan.planning import booking, reviews, schedule
 from medplan.planning.care import CarePlan, plan_care
 from medplan.planning.clinical_checks import (
-    ClinicalChecks,
     Listed,
     combination_questions,
-    default_clinical_checks,
     p2y12_questions,
     renal_questions,
 )
@@ -67,6 +65,7 @@ from medplan.planning.rules import (
 from medplan.render.wording import gap_notes, say_date, say_from, say_when
 from medplan.tables.bridging_doses import BridgingTables, default_bridging_tables
 from medplan.tables.care import CareSets
+from medplan.tables.clinical_checks import ClinicalChecks, default_clinical_checks
 from medplan.tables.drug_classes import (
     Dosing,
     DrugClassRule,

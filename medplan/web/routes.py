@@ -12,11 +12,11 @@ from medplan.api import earliest, plan
 from medplan.exceptions import InputError
 from medplan.jsonlines import MAX_PLAN_BYTES, MAX_REQUEST_BYTES, line_request, request_object
 from medplan.model import SCHEMA_VERSION
-from medplan.planning.clinical_checks import default_clinical_checks
 from medplan.recheck import recheck
 from medplan.render.plan_json import render_json
 from medplan.tables.bridging_doses import default_bridging_tables
 from medplan.tables.care import default_care
+from medplan.tables.clinical_checks import default_clinical_checks
 from medplan.tables.drug_classes import Table
 from medplan.tables.policies import Profiles
 from medplan.tables.procedures import default_catalogue
