@@ -458,6 +458,11 @@ def _event(path: str, value: object, day0: date) -> Event:
     """
     if value == "none":
         return "none"
+    return _day(path, value, day0, expected='a date YYYY-MM-DD, or "none"')
+
+
+def _day(path: str, value: object, day0: date, *, expected: str = "a date YYYY-MM-DD") -> date:
+    """A date YYYY-MM-DD on or before the procedure's day; ``expected`` words the format."""
     text = value if isinstance(value, str) else ""
     try:
         if _DATE.fullmatch(text) is None:
@@ -465,22 +470,7 @@ def _event(path: str, value: object, day0: date) -> Event:
         when = date.fromisoformat(text)
     except ValueError:
         shown = repr(value) if isinstance(value, str) else _type_name(value)
-        raise InputError(path, f'must be a date YYYY-MM-DD, or "none" (got {shown})') from None
-    if when > day0:
-        raise InputError(path, f"must not be after the procedure ({day0.isoformat()}) (got {text})")
-    return when
-
-
-def _day(path: str, value: object, day0: date) -> date:
-    """A date YYYY-MM-DD on or before the procedure's day."""
-    text = value if isinstance(value, str) else ""
-    try:
-        if _DATE.fullmatch(text) is None:
-            raise ValueError  # noqa: TRY301 - one message for every malformed value
-        when = date.fromisoformat(text)
-    except ValueError:
-        shown = repr(value) if isinstance(value, str) else _type_name(value)
-        raise InputError(path, f"must be a date YYYY-MM-DD (got {shown})") from None
+        raise InputError(path, f"must be {expected} (got {shown})") from None
     if when > day0:
         raise InputError(path, f"must not be after the procedure ({day0.isoformat()}) (got {text})")
     return when

@@ -34,6 +34,7 @@ from medplan.tables.loader import (
     enum_cell,
     names_cell,
     number_cell,
+    parse_rows,
     read_data_file,
     read_records,
     slug_cell,
@@ -242,18 +243,14 @@ def parse_dose_table(
         TableError: Naming the file, row and column of the first problem.
     """
     records, version = read_records(text, file, DOSE_COLUMNS)
-    rows: list[tuple[int, DoseRow]] = []
-    seen: dict[str, int] = {}
-    for number, cells in records:
-        try:
-            row = _dose_row(cells)
-        except RowError as error:
-            raise TableError(file, number, error.column, error.problem) from None
-        if row.rule_id in seen:
-            problem = f"{row.rule_id!r} is already used at row {seen[row.rule_id]}"
-            raise TableError(file, number, "rule_id", problem)
-        seen[row.rule_id] = number
-        rows.append((number, row))
+    parsed = parse_rows(
+        records,
+        file,
+        lambda cells, _: _dose_row(cells),
+        key_column="rule_id",
+        key=lambda row: row.rule_id,
+    )
+    rows = list(zip((number for number, _ in records), parsed, strict=True))
     _check_bands(rows, file)
     return tuple(r for _, r in rows), version
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import attrs
 
 from medplan._attrsrepr import AttrsRepr
-from medplan.exceptions import TableError
 from medplan.model import Indication, StentType
 from medplan.tables.drug_classes import Evidence, RenalMeasure
 from medplan.tables.loader import (
@@ -24,6 +23,7 @@ from medplan.tables.loader import (
     integer_cell,
     names_cell,
     number_cell,
+    parse_rows,
     read_data_file,
     read_records,
     slug_cell,
@@ -163,18 +163,13 @@ def parse_clinical_checks(text: str, file: str = "clinical_checks.csv") -> Clini
         TableError: Naming the file, row and column of the first problem.
     """
     records, version = read_records(text, file, COLUMNS)
-    rows: list[CheckRow] = []
-    seen: dict[str, int] = {}
-    for number, cells in records:
-        try:
-            row = _parse_row(cells)
-        except RowError as error:
-            raise TableError(file, number, error.column, error.problem) from None
-        if row.check_id in seen:
-            problem = f"{row.check_id!r} is already used at row {seen[row.check_id]}"
-            raise TableError(file, number, "check_id", problem)
-        seen[row.check_id] = number
-        rows.append(row)
+    rows = parse_rows(
+        records,
+        file,
+        lambda cells, _: _parse_row(cells),
+        key_column="check_id",
+        key=lambda row: row.check_id,
+    )
     return ClinicalChecks(file=file, version=version, rows=tuple(rows))
 
 

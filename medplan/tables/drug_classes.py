@@ -95,6 +95,7 @@ from medplan.tables.loader import (
     integer_cell,
     names_cell,
     number_cell,
+    parse_rows,
     read_data_file,
     read_records,
     slug_cell,
@@ -730,19 +731,9 @@ def _indexnames_cell(rules: Iterable[DrugClassRule], file: str) -> dict[str, Res
 
 
 def _parse_rules(records: Records, file: str) -> list[DrugClassRule]:
-    rules: list[DrugClassRule] = []
-    seen: dict[str, int] = {}
-    for row, cells in records:
-        try:
-            rule = _parse_row(cells, row)
-        except RowError as error:
-            raise TableError(file, row, error.column, error.problem) from None
-        if rule.rule_id in seen:
-            problem = f"{rule.rule_id!r} is already used at row {seen[rule.rule_id]}"
-            raise TableError(file, row, "rule_id", problem)
-        seen[rule.rule_id] = row
-        rules.append(rule)
-    return rules
+    return parse_rows(
+        records, file, _parse_row, key_column="rule_id", key=lambda rule: rule.rule_id
+    )
 
 
 def parse_table(text: str, file: str = "drug_classes.csv") -> Table:

@@ -14,7 +14,7 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 from typing import TYPE_CHECKING, TypeVar
 
@@ -33,12 +33,14 @@ __all__ = [
     "integer_cell",
     "names_cell",
     "number_cell",
+    "parse_rows",
     "read_data_file",
     "read_records",
     "slug_cell",
 ]
 
 E = TypeVar("E", bound=enum.Enum)
+R = TypeVar("R")
 _SLUG = re.compile(r"[a-z0-9]+(?:[-.:][a-z0-9]+)*")
 
 Records = list[tuple[int, dict[str, str]]]
@@ -106,6 +108,35 @@ def slug_cell(column: str, raw: str) -> str:
         problem = f"must be lower-case letters, digits and - . : (got {raw!r})"
         raise RowError(column, problem)
     return raw
+
+
+def parse_rows(
+    records: Records,
+    file: str,
+    parse_row: Callable[[Mapping[str, str], int], R],
+    *,
+    key_column: str,
+    key: Callable[[R], str],
+) -> list[R]:
+    """Parse every record into a row, all or nothing, each row's key used once.
+
+    Raises:
+        TableError: For a cell's problem (:class:`RowError`), or a key already
+            used by an earlier row, naming the file, row and column.
+    """
+    rows: list[R] = []
+    seen: dict[str, int] = {}
+    for number, cells in records:
+        try:
+            row = parse_row(cells, number)
+        except RowError as error:
+            raise TableError(file, number, error.column, error.problem) from None
+        if key(row) in seen:
+            problem = f"{key(row)!r} is already used at row {seen[key(row)]}"
+            raise TableError(file, number, key_column, problem)
+        seen[key(row)] = number
+        rows.append(row)
+    return rows
 
 
 def read_records(text: str, file: str, columns: Sequence[str]) -> tuple[Records, str]:

@@ -27,10 +27,16 @@ from typing import TYPE_CHECKING
 import attrs
 
 from medplan._attrsrepr import AttrsRepr
-from medplan.exceptions import TableError
 from medplan.model import BleedingRisk
 from medplan.tables.drug_classes import Evidence
-from medplan.tables.loader import RowError, enum_cell, read_data_file, read_records, slug_cell
+from medplan.tables.loader import (
+    RowError,
+    enum_cell,
+    parse_rows,
+    read_data_file,
+    read_records,
+    slug_cell,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path  # only named in annotations (see csvrows)
@@ -142,16 +148,8 @@ def parse_catalogue(text: str, file: str = "procedures.csv") -> Catalogue:
         TableError: Naming the file, row and column of the first problem.
     """
     records, version = read_records(text, file, COLUMNS)
-    procedures: dict[str, CatalogueProcedure] = {}
-    for row, cells in records:
-        try:
-            procedure = _parse_row(cells, row)
-        except RowError as error:
-            raise TableError(file, row, error.column, error.problem) from None
-        if procedure.code in procedures:
-            problem = f"{procedure.code!r} is already used at row {procedures[procedure.code].row}"
-            raise TableError(file, row, "code", problem)
-        procedures[procedure.code] = procedure
+    rows = parse_rows(records, file, _parse_row, key_column="code", key=lambda p: p.code)
+    procedures = {procedure.code: procedure for procedure in rows}
     return Catalogue(file=file, version=version, procedures=procedures)
 
 

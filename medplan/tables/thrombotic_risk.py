@@ -38,7 +38,14 @@ from medplan._attrsrepr import AttrsRepr
 from medplan.exceptions import TableError
 from medplan.model import AnticoagulationReason, Bridging, RiskCriterion, ThromboticRisk
 from medplan.tables.drug_classes import Evidence
-from medplan.tables.loader import RowError, enum_cell, read_data_file, read_records, slug_cell
+from medplan.tables.loader import (
+    RowError,
+    enum_cell,
+    parse_rows,
+    read_data_file,
+    read_records,
+    slug_cell,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path  # only named in annotations (see csvrows)
@@ -236,19 +243,13 @@ def parse_risk_table(text: str, file: str = "thrombotic_risk.csv") -> RiskTable:
         TableError: Naming the file, row and column of the first problem.
     """
     records, version = read_records(text, file, COLUMNS)
-    rows: list[RiskRow] = []
-    seen: dict[str, int] = {}
-    for number, cells in records:
-        try:
-            row = _parse_row(cells)
-        except RowError as error:
-            raise TableError(file, number, error.column, error.problem) from None
-        rule_id = row.criterion.rule_id
-        if rule_id in seen:
-            problem = f"{rule_id!r} is already used at row {seen[rule_id]}"
-            raise TableError(file, number, "rule_id", problem)
-        seen[rule_id] = number
-        rows.append(row)
+    rows = parse_rows(
+        records,
+        file,
+        lambda cells, _: _parse_row(cells),
+        key_column="rule_id",
+        key=lambda row: row.criterion.rule_id,
+    )
     missing = [r for r in REASONS if not any(row.criterion.reason == r for row in rows)]
     if missing:
         raise TableError(file, None, "reason", f"has no criteria for {', '.join(missing)}")
