@@ -399,6 +399,9 @@ def serve(
         "http": "medplan.web._uvicorn:NoDelayHTTPProtocol",
         # A slow client holds a connection, not the service (docs/service-deployment.md).
         "limit_concurrency": max_connections,
+        # With --workers, each worker listens on a socket of its own, so that new
+        # connections are spread evenly over the workers (medplan.web._uvicorn).
+        "loop": "medplan.web._uvicorn:loop_factory",
     }
     # Read by the protocol in this process and in every worker process.
     os.environ[HEADER_TIMEOUT_ENV] = repr(float(header_timeout))
