@@ -150,8 +150,8 @@ def test_the_worker_loop_serves_a_host_and_port_as_asyncio_does():
     assert port > 0
 
 
-def test_serve_hands_uvicorn_the_worker_loop(monkeypatch):
-    """serve() names the worker loop's factory as uvicorn's loop, with one worker and with several."""
+def uvicorn_options(monkeypatch) -> list[dict]:
+    """The options serve() hands uvicorn, with one worker and then two (uvicorn itself is not run)."""
     import uvicorn  # noqa: PLC0415
 
     calls = []
@@ -159,11 +159,27 @@ def test_serve_hands_uvicorn_the_worker_loop(monkeypatch):
     # Set here so that monkeypatch puts back what serve() changes.
     for name in (service.TABLE_ENV, service.POLICIES_ENV, service.HEADER_TIMEOUT_ENV):
         monkeypatch.setenv(name, "set by serve()")
-
     service.serve(port=0)
     service.serve(port=0, workers=2)
+    return calls
+
+
+def test_serve_on_linux_hands_uvicorn_the_worker_loop(monkeypatch):
+    """On Linux, serve() names the worker loop's factory as uvicorn's loop, with one worker and with several."""
+    monkeypatch.setattr(service.sys, "platform", "linux")
+
+    calls = uvicorn_options(monkeypatch)
 
     assert [import_from_string(options["loop"]) for options in calls] == [_uvicorn.loop_factory] * 2
+
+
+def test_serve_elsewhere_leaves_uvicorn_its_own_loop(monkeypatch):
+    """Off Linux, serve() names no loop, so uvicorn picks its own (the proactor on Windows)."""
+    monkeypatch.setattr(service.sys, "platform", "win32")
+
+    calls = uvicorn_options(monkeypatch)
+
+    assert ["loop" in options for options in calls] == [False, False]
 
 
 # --- a real medplan serve --workers 2 ------------------------------------------------
