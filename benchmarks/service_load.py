@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/service_load.py [--duration 10] [--warmup 3]
         [--concurrency 50] [--soak 0] [-- SERVE-OPTIONS...]
+    .venv/bin/python benchmarks/service_load.py --callgrind 500 [-- SERVE-OPTIONS...]
 
 1. Plans the 8-medicine booking below in this process (the bytes every
    answer must equal) and times it: the in-process cost of request text ->
@@ -28,6 +29,16 @@
    ``--soak S`` it runs S seconds more untimed and reads the memory again.
    Then it stops the server with SIGTERM and prints its exit status.
 
+``--callgrind CALLS`` measures instead what does not move with the load of
+a shared machine: the instructions one server process (``--workers 1``)
+executes per call, under ``valgrind --tool=callgrind`` with instrumentation
+switched on (``callgrind_control -i on``) only for CALLS calls over the
+connections, after 100 untimed ones; and, in a second valgrind run, the
+instructions of the same plan in process (the difference between 0 and 200
+plans after 50 untimed ones). The difference is what HTTP, Starlette and
+uvicorn add to a call, in user space (the kernel's share is not counted).
+It takes a few minutes.
+
 The client is lean so that it takes as little of the cores it shares with
 the server as it can: one process, plain asyncio streams, the request
 encoded once, one read for a response's head and one for its body, the
@@ -40,11 +51,13 @@ import asyncio
 import gc
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -374,6 +387,108 @@ def report(
         print(found["log"])
 
 
+# The same plan in process, for --callgrind: `python -c IN_PROCESS COUNT BODY-FILE`.
+IN_PROCESS = """
+import json, sys
+import medplan
+from medplan import clock
+text = open(sys.argv[2], encoding="utf-8").read()
+for _ in range(50 + int(sys.argv[1])):
+    medplan.render_json(medplan.plan(json.loads(text), clock=clock.now())).encode()
+"""
+
+
+def callgrind_total(out: Path) -> int:
+    """The instructions a callgrind output file (and any per-thread parts) counted."""
+    total = 0
+    for part in out.parent.glob(out.name + "*"):
+        for line in part.read_text().splitlines():
+            if line.startswith("totals:"):  # summary: is 0 once instrumentation was switched
+                total += int(line.split()[1])
+    return total
+
+
+async def calls(port: int, count: int, concurrency: int) -> None:
+    """``count`` POST /v1/plan over ``concurrency`` keep-alive connections, each answer checked for 200."""
+    request = (
+        b"POST /v1/plan HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: " + str(len(BODY)).encode() + b"\r\n\r\n" + BODY
+    )
+    left = [count]
+
+    async def one_connection() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        while left[0] > 0:
+            left[0] -= 1
+            writer.write(request)
+            status, _ = await read_response(reader)
+            if status != 200:  # noqa: PLR2004 - HTTP OK
+                sys.exit(f"status {status} under callgrind")
+        writer.close()
+
+    await asyncio.gather(*(one_connection() for _ in range(concurrency)))
+
+
+def callgrind(args: argparse.Namespace, serve_options: list[str]) -> None:
+    """Instructions per call of one server process, and of the same plan in process."""
+    valgrind, control = shutil.which("valgrind"), shutil.which("callgrind_control")
+    if valgrind is None or control is None:
+        sys.exit("--callgrind needs valgrind and callgrind_control on PATH")
+    binary = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder, "server.out")
+        port = free_port()
+        command = [
+            valgrind,
+            "--tool=callgrind",
+            "--instr-atstart=no",
+            f"--callgrind-out-file={out}",
+        ]
+        command += [str(binary / "python"), str(binary / "medplan"), "serve", "--port", str(port)]
+        command += ["--no-access-log", *serve_options]
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_for_health(port, server, seconds=600)
+            asyncio.run(calls(port, 100, args.concurrency))
+            switch = [control, "-i"]
+            subprocess.run([*switch, "on", str(server.pid)], check=True, stdout=subprocess.DEVNULL)
+            asyncio.run(calls(port, args.callgrind, args.concurrency))
+            subprocess.run([*switch, "off", str(server.pid)], check=True, stdout=subprocess.DEVNULL)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=600)
+        served = callgrind_total(out) / args.callgrind
+        body = Path(folder, "request.json")
+        body.write_bytes(BODY)
+        counts = []
+        for count in (0, 200):
+            alone = Path(folder, f"alone.{count}")
+            command = [
+                valgrind,
+                "--tool=callgrind",
+                f"--callgrind-out-file={alone}",
+                sys.executable,
+            ]
+            command += ["-c", IN_PROCESS, str(count), str(body)]
+            # In the temporary folder: `-c` puts the working directory, never the checkout, on sys.path.
+            subprocess.run(
+                command,
+                cwd=folder,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            counts.append(callgrind_total(alone))
+    planned = (counts[1] - counts[0]) / 200
+    name = f"medplan serve {' '.join(serve_options)}".rstrip()
+    print(
+        f"{name} under callgrind: {args.callgrind:,} POST /v1/plan over {args.concurrency} connections"
+    )
+    print(f"  server: {served / 1e6:.2f} M instructions per call (user space, every thread)")
+    print(f"  the same plan in process: {planned / 1e6:.2f} M instructions")
+    print(f"  HTTP, Starlette and uvicorn: {(served - planned) / 1e6:.2f} M instructions per call")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=float, default=10.0, help="seconds timed (default 10)")
@@ -388,10 +503,20 @@ def main() -> None:
         help="then this many seconds more, untimed, and memory again",
     )
     parser.add_argument(
+        "--callgrind",
+        type=int,
+        default=0,
+        metavar="CALLS",
+        help="instead: instructions per call of one server process under valgrind (slow)",
+    )
+    parser.add_argument(
         "serve", nargs=argparse.REMAINDER, help="options for medplan serve, after --"
     )
     args = parser.parse_args()
     serve_options = [option for option in args.serve if option != "--"]
+    if args.callgrind:
+        callgrind(args, serve_options)
+        return
     expected, alone = in_process_ms()
     report(args, serve_options, expected, alone, measure(args, serve_options, expected))
 
