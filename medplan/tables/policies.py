@@ -70,7 +70,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.exceptions import PolicyError
 from medplan.jsonlines import NumberBeyondRange, number_as_sent
 from medplan.model import (
@@ -166,8 +166,8 @@ class SettingError(Exception):
         self.problem = problem
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Profile(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Profile(AttrsValue):
     """One named profile of a policy file: its description and the policy it gives."""
 
     name: str
@@ -175,8 +175,8 @@ class Profile(AttrsRepr):
     policy: Policy
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Profiles(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Profiles(AttrsValue):
     """The loaded, validated profiles of one policy file, in the file's order.
 
     Attributes:
