@@ -17,6 +17,7 @@ plan (``booking.now_source``); everything below is given the moment.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -594,7 +595,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     Args:
         argv: The arguments, without the program name; ``sys.argv[1:]`` when None.
     """
-    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv is None:
+        # Run as the command: what is imported by now lives until the process
+        # exits, so no collection (the one at exit included) need walk it again.
+        gc.freeze()
+        argv = sys.argv[1:]
+    argv = list(argv)
     # The first word names the command when it is one (options come after it).
     parser = _parser(argv[0] if argv and argv[0] in _COMMANDS else None)
     try:
