@@ -60,7 +60,6 @@ An inline ``policy`` in a request is validated by the same code
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import math
 import re
@@ -85,7 +84,7 @@ from medplan.model import (
 )
 from medplan.planning.lab_days import RegionError, check_region
 from medplan.tables.drug_classes import default_table
-from medplan.tables.loader import data_text
+from medplan.tables.loader import data_text, text_digest
 from medplan.tables.procedures import Catalogue, default_catalogue
 
 if TYPE_CHECKING:
@@ -665,7 +664,7 @@ def parse_profiles(
     """
     # The plan records the file and this hash as the policy's source, so an
     # audit can tell which edit of a clinic's file a plan was made with.
-    version = f"{file} sha256:{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
+    version = f"{file} sha256:{text_digest(text)}"
     catalogue = default_catalogue() if catalogue is None else catalogue
     # Imported here: most plans name no profile, and a one-shot plan's
     # start-up should not pay for the TOML parser.
