@@ -84,7 +84,7 @@ from medplan.model import (
     Unit,
 )
 from medplan.planning.lab_days import RegionError, check_region
-from medplan.tables.drug_classes import default_table
+from medplan.tables.drug_classes import default_table, load_table
 from medplan.tables.loader import data_text
 from medplan.tables.procedures import Catalogue, default_catalogue
 
@@ -107,6 +107,7 @@ __all__ = [
     "load_profiles",
     "load_profiles_for_table",
     "parse_profiles",
+    "table_and_profiles",
 ]
 
 BUNDLED = "policies.toml"
@@ -744,3 +745,22 @@ def load_profiles_for_table(path: str, table: Table | None) -> Profiles:
         variants=table.variants,
         drug_classes=table.drug_classes,
     )
+
+
+def table_and_profiles(
+    table_path: str | None, policies_path: str | None
+) -> tuple[Table, Profiles | None]:
+    """The table and the policy profiles that the command line or the service names by path.
+
+    A path left out means the bundled file. The table is loaded now (a clinic's
+    profiles are checked against it); for the bundled profiles the answer is
+    None, and the planner loads them when a request first names one, so a
+    command that needs none does not pay to read them.
+
+    Raises:
+        TableError: The table is malformed.
+        PolicyError: The policy file is malformed, or names what the table lacks.
+    """
+    table = default_table() if table_path is None else load_table(table_path)
+    profiles = None if policies_path is None else load_profiles_for_table(policies_path, table)
+    return table, profiles
