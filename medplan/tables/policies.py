@@ -442,7 +442,7 @@ def _clinic_rule(key: str, drug_class: str, tier: BleedingRisk, value: object) -
     if value == "continue":
         return ClinicRule(drug_class=drug_class, bleeding_risk=tier, action=Action.CONTINUE)
     if not isinstance(value, Mapping):
-        shown = repr(value) if isinstance(value, str) else _kind(value)
+        shown = _CHECKS.shown(value)
         problem = f'must be "continue" or {{ hold = "N days", resume = "N hours" }} (got {shown})'
         raise SettingError(key, problem)
     for part in value:
