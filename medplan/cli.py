@@ -49,7 +49,11 @@ from medplan.jsonlines import (
 )
 from medplan.render.plan_json import render_json
 from medplan.tables.loader import package_files
-from medplan.tables.policies import default_profiles, load_profiles_for_table
+from medplan.tables.policies import (
+    default_profiles,
+    load_profiles_for_table,
+    table_and_profiles,
+)
 from medplan.tables.procedures import default_catalogue
 
 if TYPE_CHECKING:
@@ -389,15 +393,6 @@ def _say_rule(rule: ClinicRule) -> str:
     return f"{rule.drug_class} at {rule.bleeding_risk.value} risk: {rule}"
 
 
-def _load_data(args: argparse.Namespace) -> tuple[Table | None, Profiles | None]:
-    """The table and policy file the command line names, or None for the bundled ones."""
-    if args.table is None and args.policies is None:
-        return None, None  # without importing the batch module, which reads them
-    from medplan.batch import load_data  # noqa: PLC0415 - see above
-
-    return load_data(args)
-
-
 def _batch(args: argparse.Namespace, out: TextIO) -> int:
     from medplan.batch import run_batch  # noqa: PLC0415 - only this command needs it
 
@@ -406,7 +401,7 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
 
 def _earliest(args: argparse.Namespace, out: TextIO) -> int:
     request = _load_request(args.request)
-    table, profiles = _load_data(args)
+    table, profiles = table_and_profiles(args.table, args.policies)
     answer = earliest(request, now=args.now, table=table, profiles=profiles, clock=clock.now())
     if args.format == "json":
         out.write(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) + "\n")
@@ -434,7 +429,7 @@ def _with_decisions(request: dict[str, Any], path: str | None) -> dict[str, Any]
 def _review(args: argparse.Namespace, out: TextIO) -> int:
     """``medplan review``: the items, their ids and how to answer them; exit 0 either way."""
     request = _with_decisions(_load_request(args.request), args.decisions)
-    table, profiles = _load_data(args)
+    table, profiles = table_and_profiles(args.table, args.policies)
     result = plan(request, table=table, profiles=profiles, now=args.now, clock=clock.now())
     if args.format == "json":
         body = {
@@ -469,7 +464,7 @@ def _review(args: argparse.Namespace, out: TextIO) -> int:
 
 def _recheck(args: argparse.Namespace, out: TextIO) -> int:
     stored = _load_request(args.stored, MAX_PLAN_BYTES)
-    table, profiles = _load_data(args)
+    table, profiles = table_and_profiles(args.table, args.policies)
     from medplan.recheck import recheck  # noqa: PLC0415 - only this command needs it
 
     result = recheck(stored, table=table, profiles=profiles)
@@ -564,7 +559,7 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         request = request_object(decode(text, args.name))
     else:
         request = _with_decisions(_load_request(args.request), args.decisions)
-        table, profiles = _load_data(args)
+        table, profiles = table_and_profiles(args.table, args.policies)
         now = args.now
     result = plan(request, table=table, profiles=profiles, now=now, clock=clock.now())
     text = RENDERERS[args.format](result)
