@@ -55,10 +55,15 @@ from medplan.planning.lab_days import LabCalendar
 from medplan.planning.pathway import build_timeline, plan_anticoagulation
 from medplan.planning.reviews import CONFIRM, HOLD_OR_CONTINUE, MEDICINE_FIELD, decide, supply
 from medplan.planning.rules import (
+    NotInvolved,
     Unplaced,
     by_hand,
+    class_group,
+    class_groups,
     describe_rule,
-    select_rule,
+    has_own_rows,
+    rule_cited,
+    rule_for,
     unstated_notes,
     with_policy,
 )
@@ -488,37 +493,11 @@ def _place(
     resolution: Resolution | None,
 ) -> tuple[Resolution, DrugClassRule] | MedicationPlan:
     """The medicine's drug and row; or, if it cannot be placed or is not affected, its finished plan."""
-    procedure = request.procedure
     if resolution is None:
         return _review(order, _unknown_name_question(order, match, table), match)
-    drug = resolution.drug
-    rules = table.rules_for(procedure.guideline, resolution.drug_class)
-    if not rules:
-        reason = f"{procedure.guideline} gives no rule for {drug}: plan it by hand"
-        return _review(order, by_hand("no-rule", reason, drug), match, resolution)
-    rule = select_rule(rules, order, resolution, request, table)
-    # Every row of a class shares its condition (the table checks it), so a
-    # procedure without it settles the medicine before any question the rule
-    # itself would raise (metformin's eGFR matters only with contrast).
-    condition = rules[0].condition
-    if condition is not None:
-        involved = procedure.involves(condition)
-        if involved is None:
-            has = condition.value
-            reason = (
-                f"{drug}'s plan depends on whether the procedure has {has}: procedure.{has} needed"
-            )
-            question = f"Does the procedure involve {has}? {drug}'s plan depends on it."
-            return _review(
-                order,
-                supply(f"procedure-{has}", reason, question, [f"procedure.{has}"]),
-                match,
-                resolution,
-            )
-        if not involved:
-            return _not_involved(
-                order, rules[0] if isinstance(rule, Unplaced) else rule, resolution, match
-            )
+    rule = rule_for(order, resolution, request, table)
+    if isinstance(rule, NotInvolved):
+        return _not_involved(order, rule.rule, resolution, match)
     if isinstance(rule, Unplaced):
         return _review(order, rule.question, match, resolution)
     return resolution, rule
@@ -664,7 +643,7 @@ def _divergences(
         return ()
     others_say = []
     for guideline, under in others.items():
-        if not any(r.guideline == guideline for r in table.rules_for(guideline, plan.drug_class)):
+        if not has_own_rows(table, guideline, plan.drug_class):
             continue
         other = _plan_medication(order, under, table)
         same = (other.action, other.last_dose, other.resume) == (
@@ -711,10 +690,8 @@ def _plan_questions(
             p.drug
             for p in plans
             if p.drug is not None
-            and any(
-                r.group is Group.ORAL_ANTICOAGULANT
-                for r in table.rules_for(request.procedure.guideline, p.drug_class or "")
-            )
+            and Group.ORAL_ANTICOAGULANT
+            in class_groups(table, request.procedure.guideline, p.drug_class)
         }
     )
     if len(oral) > 1:
@@ -732,8 +709,7 @@ def _plan_questions(
 
 
 def _group(request: Request, table: Table, drug_class: str | None) -> Group | None:
-    rules = table.rules_for(request.procedure.guideline, drug_class or "")
-    return next((r.group for r in rules if r.group is not None), None)
+    return class_group(table, request.procedure.guideline, drug_class)
 
 
 # The clinical checks' questions a field of the medicine's answers, when the request gives it.
@@ -814,8 +790,8 @@ def _holds_anticoagulant(request: Request, table: Table, plans: Sequence[Medicat
     for plan in plans:
         if plan.action is not Action.HOLD or plan.drug_class is None:
             continue
-        rules = table.rules_for(request.procedure.guideline, plan.drug_class)
-        if any(r.group is not None and r.group.is_anticoagulant for r in rules):
+        groups = class_groups(table, request.procedure.guideline, plan.drug_class)
+        if any(group.is_anticoagulant for group in groups):
             return True
     return False
 
@@ -863,8 +839,8 @@ def _book(
         if plan.hold is None or plan.last_dose is None:  # pragma: no mutate
             booked.append(plan)
             continue
-        rules = table.rules_for(procedure.guideline, plan.drug_class or "")  # pragma: no mutate
-        infusion = any(r.rule_id == plan.rule_id and r.dosing is Dosing.INFUSION for r in rules)
+        rule = rule_cited(table, procedure.guideline, plan.drug_class, plan.rule_id)
+        infusion = rule is not None and rule.dosing is Dosing.INFUSION
         earliest = booking.earliest_start(
             plan.hold,
             now,
@@ -1010,8 +986,7 @@ def _decided(
 ) -> MedicationPlan:
     """A medicine the pharmacist decided: held or continued, citing the decision beside the rule."""
     name = order.name if plan.drug is None else _display(order, plan.drug)
-    rules = table.rules_for(request.procedure.guideline, plan.drug_class or "")
-    rule = next((r for r in rules if r.rule_id == plan.rule_id), None)
+    rule = rule_cited(table, request.procedure.guideline, plan.drug_class, plan.rule_id)
     by = f"decided by {decision.by} (pharmacist review): {decision.answer.value}"
     why = f": {decision.reason}" if decision.reason else ""
     told = "" if decision.at is None else f" on {say_when(decision.at)}"
