@@ -314,6 +314,13 @@ def _mapping(key: str, value: object, expected: str) -> Mapping[str, object]:
     return value
 
 
+def _drug_class_id(key: str, drug_class: str) -> None:
+    """Without the table to look it up in, a drug class is at least written as the table's ids are."""
+    if _SLUG.fullmatch(drug_class) is None:
+        problem = "is not a drug class: use the table's id, lower-case letters, digits and - . :"
+        raise SettingError(key, problem)
+
+
 def _variants(
     value: object, table_variants: Mapping[str, Collection[str]] | None
 ) -> dict[str, str]:
@@ -322,11 +329,7 @@ def _variants(
     for drug_class, variant in _mapping("variants", value, "each drug class to a variant").items():
         key = key_path("variants", drug_class)
         if table_variants is None:
-            if _SLUG.fullmatch(drug_class) is None:
-                problem = (
-                    "is not a drug class: use the table's id, lower-case letters, digits and - . :"
-                )
-                raise SettingError(key, problem)
+            _drug_class_id(key, drug_class)
         elif drug_class not in table_variants:
             known = ", ".join(sorted(table_variants)) or "none"
             problem = (
@@ -439,7 +442,7 @@ def _clinic_rule(key: str, drug_class: str, tier: BleedingRisk, value: object) -
     if value == "continue":
         return ClinicRule(drug_class=drug_class, bleeding_risk=tier, action=Action.CONTINUE)
     if not isinstance(value, Mapping):
-        shown = repr(value) if isinstance(value, str) else _kind(value)
+        shown = _CHECKS.shown(value)
         problem = f'must be "continue" or {{ hold = "N days", resume = "N hours" }} (got {shown})'
         raise SettingError(key, problem)
     for part in value:
@@ -463,11 +466,7 @@ def _rules(value: object, drug_classes: Collection[str] | None) -> tuple[ClinicR
     for drug_class, tiers in _mapping("rules", value, "each drug class to its tiers").items():
         key = key_path("rules", drug_class)
         if drug_classes is None:
-            if _SLUG.fullmatch(drug_class) is None:
-                problem = (
-                    "is not a drug class: use the table's id, lower-case letters, digits and - . :"
-                )
-                raise SettingError(key, problem)
+            _drug_class_id(key, drug_class)
         elif drug_class not in drug_classes:
             problem = "is not a drug class of the table (its drug_class column)"
             raise SettingError(key, problem)
