@@ -60,7 +60,6 @@ An inline ``policy`` in a request is validated by the same code
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import re
 from collections.abc import Callable, Collection, Mapping
@@ -69,7 +68,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.exceptions import PolicyError
 from medplan.field_checks import FieldChecks, clock_time, weekday
 from medplan.jsonlines import NumberBeyondRange, number_as_sent
@@ -84,7 +83,7 @@ from medplan.model import (
 )
 from medplan.planning.lab_days import RegionError, check_region
 from medplan.tables.drug_classes import default_table, load_table
-from medplan.tables.loader import data_text
+from medplan.tables.loader import data_text, text_digest
 from medplan.tables.procedures import Catalogue, default_catalogue
 
 if TYPE_CHECKING:
@@ -165,8 +164,8 @@ class SettingError(Exception):
         self.problem = problem
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Profile(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Profile(AttrsValue):
     """One named profile of a policy file: its description and the policy it gives."""
 
     name: str
@@ -174,8 +173,8 @@ class Profile(AttrsRepr):
     policy: Policy
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Profiles(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Profiles(AttrsValue):
     """The loaded, validated profiles of one policy file, in the file's order.
 
     Attributes:
@@ -616,7 +615,7 @@ def parse_profiles(
     """
     # The plan records the file and this hash as the policy's source, so an
     # audit can tell which edit of a clinic's file a plan was made with.
-    version = f"{file} sha256:{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
+    version = f"{file} sha256:{text_digest(text)}"
     catalogue = default_catalogue() if catalogue is None else catalogue
     # Imported here: most plans name no profile, and a one-shot plan's
     # start-up should not pay for the TOML parser.
