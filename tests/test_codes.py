@@ -1,6 +1,6 @@
 """Tests of medplan.tables.medication_codes: looking a FHIR coding up, and the code map's validation.
 
-The bundled map's contents are checked where FHIR uses them (tests/test_fhir.py);
+The bundled map's contents are checked where FHIR uses them (tests/fhir/test_bundle*.py);
 here, a lookup in a system the map does not hold, and each broken row refused
 with the exact ``file, row N: column 'x': problem`` message.
 """

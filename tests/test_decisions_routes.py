@@ -8,9 +8,9 @@ from typing import Any
 
 import datafiles
 import pytest
+from fhircases import NERVE_ROOT_SLEEVE, ZONE
 from starlette.testclient import TestClient
 from test_cds import hook_request, warfarin_statement
-from test_fhir import NERVE_ROOT_SLEEVE, ZONE
 
 import medplan
 from medplan import cli

@@ -6,9 +6,9 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from fhircases import NERVE_ROOT_SLEEVE, ZONE
 from starlette.testclient import TestClient
 from test_cds import appointment, hook_request, warfarin_statement
-from test_fhir import NERVE_ROOT_SLEEVE, ZONE
 from testclock import TEST_NOW
 
 import medplan

@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 
 import attrs
 import pytest
+from fhircases import NERVE_ROOT_SLEEVE, ZONE
 from starlette.testclient import TestClient
 from strategies import VALID
 from test_cds import appointment, hook_request, warfarin_statement
-from test_fhir import NERVE_ROOT_SLEEVE, ZONE
 from testclock import TEST_NOW
 
 import medplan
