@@ -1,6 +1,6 @@
 """Tests of the pharmacist's page and its endpoints (``medplan.web.page``), through Starlette's TestClient.
 
-The browser tests (``test_page_browser.py``) drive the page itself; these
+The browser tests (``tests/web/browser/``) drive the page itself; these
 check what the service sends: exact statuses, headers and bodies, the page's
 HTML read with the standard library's parser, and each answer against the
 OpenAPI document.
