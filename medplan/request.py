@@ -448,8 +448,7 @@ def _day(path: str, value: object, day0: date, *, expected: str = "a date YYYY-M
             raise ValueError  # noqa: TRY301 - one message for every malformed value
         when = date.fromisoformat(text)
     except ValueError:
-        shown = repr(value) if isinstance(value, str) else _type_name(value)
-        raise InputError(path, f"must be {expected} (got {shown})") from None
+        raise InputError(path, f"must be {expected} (got {_CHECKS.shown(value)})") from None
     if when > day0:
         raise InputError(path, f"must not be after the procedure ({day0.isoformat()}) (got {text})")
     return when
@@ -474,17 +473,13 @@ def _reason_value(reason: str, key: str, raw: object, where: str, day0: date) ->
     allowed = choices(reason, key)
     if allowed is None:
         return _flag(where, raw)
-    if raw not in allowed:
-        shown = repr(raw) if isinstance(raw, str) else _type_name(raw)
-        raise InputError(where, f"must be one of {', '.join(allowed)} (got {shown})")
-    return raw
+    return _CHECKS.choice(where, raw, allowed)
 
 
 def _reason(path: str, data: object, day0: date) -> AnticoagulationReason:
     fields = _object(path, data, "anticoagulation")
     reason = _text(f"{path}.reason", _required(path, fields, "reason"))
-    if reason not in REASONS:
-        raise InputError(f"{path}.reason", f"must be one of {', '.join(REASONS)} (got {reason!r})")
+    reason = _CHECKS.choice(f"{path}.reason", reason, REASONS)
     for key in fields:
         if key != "reason" and key not in features(reason):
             raise InputError(

@@ -60,7 +60,6 @@ An inline ``policy`` in a request is validated by the same code
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import re
 from collections.abc import Callable, Collection, Mapping
@@ -69,7 +68,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.exceptions import PolicyError
 from medplan.field_checks import FieldChecks, clock_time, weekday
 from medplan.jsonlines import NumberBeyondRange, number_as_sent
@@ -84,7 +83,7 @@ from medplan.model import (
 )
 from medplan.planning.lab_days import RegionError, check_region
 from medplan.tables.drug_classes import default_table, load_table
-from medplan.tables.loader import data_text
+from medplan.tables.loader import data_text, text_digest
 from medplan.tables.procedures import Catalogue, default_catalogue
 
 if TYPE_CHECKING:
@@ -165,8 +164,8 @@ class SettingError(Exception):
         self.problem = problem
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Profile(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Profile(AttrsValue):
     """One named profile of a policy file: its description and the policy it gives."""
 
     name: str
@@ -174,8 +173,8 @@ class Profile(AttrsRepr):
     policy: Policy
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Profiles(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Profiles(AttrsValue):
     """The loaded, validated profiles of one policy file, in the file's order.
 
     Attributes:
@@ -314,6 +313,13 @@ def _mapping(key: str, value: object, expected: str) -> Mapping[str, object]:
     return value
 
 
+def _drug_class_id(key: str, drug_class: str) -> None:
+    """Without the table to look it up in, a drug class is at least written as the table's ids are."""
+    if _SLUG.fullmatch(drug_class) is None:
+        problem = "is not a drug class: use the table's id, lower-case letters, digits and - . :"
+        raise SettingError(key, problem)
+
+
 def _variants(
     value: object, table_variants: Mapping[str, Collection[str]] | None
 ) -> dict[str, str]:
@@ -322,11 +328,7 @@ def _variants(
     for drug_class, variant in _mapping("variants", value, "each drug class to a variant").items():
         key = key_path("variants", drug_class)
         if table_variants is None:
-            if _SLUG.fullmatch(drug_class) is None:
-                problem = (
-                    "is not a drug class: use the table's id, lower-case letters, digits and - . :"
-                )
-                raise SettingError(key, problem)
+            _drug_class_id(key, drug_class)
         elif drug_class not in table_variants:
             known = ", ".join(sorted(table_variants)) or "none"
             problem = (
@@ -439,7 +441,7 @@ def _clinic_rule(key: str, drug_class: str, tier: BleedingRisk, value: object) -
     if value == "continue":
         return ClinicRule(drug_class=drug_class, bleeding_risk=tier, action=Action.CONTINUE)
     if not isinstance(value, Mapping):
-        shown = repr(value) if isinstance(value, str) else _kind(value)
+        shown = _CHECKS.shown(value)
         problem = f'must be "continue" or {{ hold = "N days", resume = "N hours" }} (got {shown})'
         raise SettingError(key, problem)
     for part in value:
@@ -463,11 +465,7 @@ def _rules(value: object, drug_classes: Collection[str] | None) -> tuple[ClinicR
     for drug_class, tiers in _mapping("rules", value, "each drug class to its tiers").items():
         key = key_path("rules", drug_class)
         if drug_classes is None:
-            if _SLUG.fullmatch(drug_class) is None:
-                problem = (
-                    "is not a drug class: use the table's id, lower-case letters, digits and - . :"
-                )
-                raise SettingError(key, problem)
+            _drug_class_id(key, drug_class)
         elif drug_class not in drug_classes:
             problem = "is not a drug class of the table (its drug_class column)"
             raise SettingError(key, problem)
@@ -617,7 +615,7 @@ def parse_profiles(
     """
     # The plan records the file and this hash as the policy's source, so an
     # audit can tell which edit of a clinic's file a plan was made with.
-    version = f"{file} sha256:{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
+    version = f"{file} sha256:{text_digest(text)}"
     catalogue = default_catalogue() if catalogue is None else catalogue
     # Imported here: most plans name no profile, and a one-shot plan's
     # start-up should not pay for the TOML parser.
