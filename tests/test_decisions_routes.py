@@ -8,9 +8,9 @@ from typing import Any
 
 import datafiles
 import pytest
+from cdscases import hook_request, warfarin_statement
 from fhircases import NERVE_ROOT_SLEEVE, ZONE
 from starlette.testclient import TestClient
-from test_cds import hook_request, warfarin_statement
 
 import medplan
 from medplan import cli

@@ -18,17 +18,17 @@ from datetime import UTC, datetime, timedelta
 
 import attrs
 import pytest
+from cdscases import appointment, hook_request, warfarin_statement
 from fhircases import NERVE_ROOT_SLEEVE, ZONE
 from starlette.testclient import TestClient
 from strategies import VALID
-from test_cds import appointment, hook_request, warfarin_statement
 from testclock import TEST_NOW
 
 import medplan
 import medplan.clock
 from medplan import cli
-from medplan.fhir import bundle as fhir
-from medplan.web import app as service
+from medplan.fhir.bundle import request_from_bundle
+from medplan.web import app
 
 # 10:00 on Monday 7 December 2026 in Perth: the day before VALID's procedure.
 DAY_BEFORE = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
@@ -37,7 +37,7 @@ APIXABAN = {**VALID, "medications": [{"name": "apixaban", "times": ["08:00", "20
 
 @pytest.fixture
 def client():
-    return TestClient(service.create_app())
+    return TestClient(app.create_app())
 
 
 @pytest.fixture
@@ -347,7 +347,7 @@ def test_records_of_another_patient_without_a_patient_resource_refuse_the_bundle
     value["entry"] = [e for e in value["entry"] if e["resource"]["resourceType"] != "Patient"]
 
     with pytest.raises(medplan.InputError) as excinfo:
-        fhir.request_from_bundle(value, timezone=ZONE)
+        request_from_bundle(value, timezone=ZONE)
 
     assert excinfo.value.field == "MedicationStatement/ms-warfarin.subject"
     assert excinfo.value.problem.startswith("is Patient/p1, not the appointment's patient (Patient/other)")
@@ -363,7 +363,7 @@ def test_an_appointment_naming_two_patients_is_refused():
     assert value["entry"][1]["resource"]["resourceType"] == "Appointment"
 
     with pytest.raises(medplan.InputError) as excinfo:
-        fhir.request_from_bundle(value, timezone=ZONE)
+        request_from_bundle(value, timezone=ZONE)
 
     assert str(excinfo.value) == (
         "Appointment/a1.participant: names 2 patients (Patient/p1, Patient/p2): an appointment is one patient's"

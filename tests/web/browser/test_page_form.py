@@ -29,6 +29,7 @@ from browsercases import (
     type_datetime,
     wait,
 )
+from cdscases import appointment, hook_request, warfarin_statement
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from testclock import TEST_NOW
@@ -157,8 +158,6 @@ def test_a_reasons_error_is_shown_beside_its_field_in_the_reasons_group(browser,
 
 def test_a_cds_cards_link_opens_the_page_with_that_appointments_plan(browser, base_url):
     """The appointment-book card's link, opened as the EHR would: the page plans the request in its fragment and shows it and the handout."""
-    from test_cds import appointment, hook_request, warfarin_statement  # noqa: PLC0415 - the hook request shapes
-
     hook = hook_request(appointment("tfesi-lumbar"), statements=[warfarin_statement()])
     body = json.dumps(hook).encode("utf-8")
     call = urllib.request.Request(  # noqa: S310 - the loopback service

@@ -9,18 +9,17 @@ import types
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import attrs
 import icalendar
 import pytest
+from testpaths import GOLDEN
 
 import medplan
 from medplan.render import ics
 
 EXAMPLES = resources.files("medplan") / "examples"
-GOLDEN = Path(__file__).parent / "golden"
 LONDON = ZoneInfo("Europe/London")
 PERTH = ZoneInfo("Australia/Perth")
 

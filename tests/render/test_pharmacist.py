@@ -9,8 +9,8 @@ several steps on one day, nothing to review).
 from __future__ import annotations
 
 import attrs
+from pathwaycases import HIGH, MITRAL, booking
 from plannercases import B, med, request
-from test_pathway import HIGH, MITRAL, booking
 
 import medplan
 

@@ -9,12 +9,12 @@ close names as suggestions, never applied.
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from testpaths import TESTS
 
 import medplan
 from medplan.model import MatchedBy
@@ -185,7 +185,7 @@ def test_a_line_that_does_not_resolve_comes_back_with_suggestions_only(case, tab
 
 
 def misspellings():
-    with (Path(__file__).parent / "misspellings.csv").open(encoding="utf-8") as file:
+    with (TESTS / "misspellings.csv").open(encoding="utf-8") as file:
         return [(row["typed"], row["expected"]) for row in csv.DictReader(file)]
 
 

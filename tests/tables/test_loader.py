@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import medplan
-from medplan.tables import loader as csvrows
+from medplan.tables import loader
 from medplan.tables.loader import RowError, integer_cell, number_cell, read_records
 
 DATA = resources.files("medplan") / "data"
@@ -149,7 +149,7 @@ def test_a_number_cell_names_what_is_wrong(cell, raw, problem):
 
 def test_a_package_not_installed_as_files_is_read_through_importlib_resources(monkeypatch):
     """Imported some other way than from files (from a zip, say), the package's folder and data come from importlib.resources."""
-    monkeypatch.setattr(csvrows, "_AS_FILES", False)
+    monkeypatch.setattr(loader, "_AS_FILES", False)
 
-    assert csvrows.package_files() == resources.files("medplan")
-    assert csvrows.data_text(None, "care.csv") == (DATA / "care.csv").read_text(encoding="utf-8")
+    assert loader.package_files() == resources.files("medplan")
+    assert loader.data_text(None, "care.csv") == (DATA / "care.csv").read_text(encoding="utf-8")

@@ -6,14 +6,14 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from cdscases import appointment, hook_request, warfarin_statement
 from fhircases import NERVE_ROOT_SLEEVE, ZONE
 from starlette.testclient import TestClient
-from test_cds import appointment, hook_request, warfarin_statement
 from testclock import TEST_NOW
 
 import medplan
-from medplan.fhir import bundle as fhir
 from medplan.fhir import cds
+from medplan.fhir.bundle import plan_bundle
 from medplan.web.app import create_app
 from medplan.web.fhir_routes import PUBLIC_URL_ENV, TIMEZONE_ENV, ehr_routes
 
@@ -36,7 +36,7 @@ def test_a_bundle_is_planned_as_the_python_call_plans_it(client):
 
     assert response.status_code == 200
     answer = response.json()
-    assert answer["plan"] == fhir.plan_bundle(NERVE_ROOT_SLEEVE, timezone=ZONE, clock=TEST_NOW).to_dict()
+    assert answer["plan"] == plan_bundle(NERVE_ROOT_SLEEVE, timezone=ZONE, clock=TEST_NOW).to_dict()
     assert answer["fhir"] == {"unmapped": [], "notes": []}
     assert [m["action"] for m in answer["plan"]["medications"]] == ["hold", "review", "continue", "review"]
 

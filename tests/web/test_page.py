@@ -28,8 +28,7 @@ from medplan.model import Indication, StentType
 from medplan.tables.care import FLAGS
 from medplan.tables.drug_classes import normalise_name
 from medplan.tables.procedures import default_catalogue
-from medplan.web import app as service
-from medplan.web import http, page
+from medplan.web import app, http, page
 
 STATIC = resources.files("medplan") / "static"
 OPENAPI_PATH = Path(str(resources.files("medplan.schemas") / "openapi.json"))
@@ -44,7 +43,7 @@ CSP = (
 
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(service.create_app())
+    return TestClient(app.create_app())
 
 
 def error(kind: str, problem: str, field: str | None = None, message: str | None = None) -> dict:
@@ -308,7 +307,7 @@ def test_names_come_from_the_table_the_app_was_given(tmp_path):
     path.write_text(f"{header}\n{warfarin}\n", encoding="utf-8")
     table = medplan.load_table(path)
 
-    body = get(TestClient(service.create_app(table=table)), "/v1/names").json()
+    body = get(TestClient(app.create_app(table=table)), "/v1/names").json()
 
     assert body["table_version"] == table.version
     assert {n["drug"] for n in body["names"]} == {"warfarin"}
@@ -393,7 +392,7 @@ def test_calendar_and_ics_refuse_what_plan_refuses(client, path):
     not_json = post(client, path, b"{")
     wrong_type = post(client, path, VALID, headers={"content-type": "text/plain"})
     unknown = post(client, f"{path}?when=now", VALID)
-    huge = post(client, path, b" " * (service.MAX_REQUEST_BYTES + 1))
+    huge = post(client, path, b" " * (app.MAX_REQUEST_BYTES + 1))
 
     assert (not_json.status_code, not_json.json()) == (
         400,
