@@ -53,7 +53,7 @@ SEED = json.loads(
 )
 
 
-# A P2Y12 antiplatelet stopped is asked why it is taken (test_clinical); peripheral arterial
+# A P2Y12 antiplatelet stopped is asked why it is taken (tests/planning/test_clinical_checks.py); peripheral arterial
 # disease has no minimum interval, so these tests see only the policy's hold.
 P2Y12 = {"Plavix", "clopidogrel", "prasugrel"}
 NO_MINIMUM = {"indication": "peripheral-arterial-disease"}

@@ -18,7 +18,7 @@ from medplan.model import MedicationOrder
 from medplan.planning import reviews
 from medplan.tables.bridging_doses import default_bridging_tables
 
-# A high-risk procedure in England over Christmas (test_pathway's): the INR test moves.
+# A high-risk procedure in England over Christmas (tests/planning/test_pathway.py's): the INR test moves.
 HIGH = {
     "code": "spinal-cord-stimulator",
     "name": "Spinal cord stimulator implant",

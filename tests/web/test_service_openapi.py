@@ -37,7 +37,7 @@ OPERATIONS = {
     ("/openapi.json", "get"): {200, 500},
     ("/request.schema.json", "get"): {200, 500},
     ("/plan.schema.json", "get"): {200, 500},
-    # The pharmacist's page and the endpoints it calls (medplan.web.page; tests/test_page.py).
+    # The pharmacist's page and the endpoints it calls (medplan.web.page; tests/web/test_page.py).
     ("/pharmacist", "get"): {200, 500},
     ("/pharmacist/page.js", "get"): {200, 500},
     ("/pharmacist/page.css", "get"): {200, 500},
@@ -46,7 +46,7 @@ OPERATIONS = {
     ("/v1/procedures", "get"): {200, 400, 500},
     ("/v1/calendar", "post"): {200, 400, 413, 415, 422, 500},
     ("/v1/ics", "post"): {200, 400, 413, 415, 422, 500, 501},
-    # FHIR and CDS Hooks (medplan.web.fhir_routes; tests/test_ehr.py).
+    # FHIR and CDS Hooks (medplan.web.fhir_routes; tests/web/test_fhir_routes.py).
     ("/v1/fhir/plan", "post"): {200, 400, 413, 415, 422, 500, 501},
     ("/cds-services", "get"): {200, 400, 500},
     ("/cds-services/medplan-appointment-book", "post"): {200, 400, 413, 415, 422, 500, 501},
