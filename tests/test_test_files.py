@@ -18,7 +18,9 @@ def _folders() -> set[str]:
     return {
         path.relative_to(TESTS).as_posix()
         for path in TESTS.rglob("*")
-        if path.is_dir() and "__pycache__" not in path.parts and ".hypothesis" not in path.parts
+        # caches (__pycache__, .hypothesis, ...) and golden/'s own folders are not test folders
+        if path.is_dir()
+        and not any(part == "__pycache__" or part.startswith(".") for part in path.relative_to(TESTS).parts)
         and not path.relative_to(TESTS).as_posix().startswith("golden/")
     }
 
