@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import attrs
 import pytest
 from plannercases import med, request
 
@@ -132,20 +133,59 @@ def _doses_as_text(plan):
 
 
 # (a change to the stored plan, the difference as the text report shows it)
+@attrs.frozen(kw_only=True)
+class DifferenceCase:
+    """One case of test_each_difference_reads_stored_then_current: change, shown."""
+
+    change: object
+    shown: str
+
+
 SHOWN = [
-    pytest.param(_drop_needs_review, "needs_review: (none) -> true", id="field-missing-from-stored"),
-    pytest.param(_add_reason, "review_reasons[1]: ask the GP -> (none)", id="list-entry-gone-today"),
-    pytest.param(_add_step, "timeline[{}]: dict of 1 -> (none)", id="object-shown-by-size"),
-    pytest.param(_clear_last_dose, "medications[0].last_dose: null -> 2026-12-02T18:00:00+08:00", id="null"),
-    pytest.param(_whole_inr, "medications[0].checks[0].max: 2 -> 1.5", id="number"),
-    pytest.param(_doses_as_text, "medications[0].omitted_doses: none -> list of 6", id="list-shown-by-size"),
+    pytest.param(
+        DifferenceCase(
+            change=_drop_needs_review, shown="needs_review: (none) -> true"
+        ),
+        id="field-missing-from-stored",
+    ),
+    pytest.param(
+        DifferenceCase(
+            change=_add_reason, shown="review_reasons[1]: ask the GP -> (none)"
+        ),
+        id="list-entry-gone-today",
+    ),
+    pytest.param(
+        DifferenceCase(
+            change=_add_step, shown="timeline[{}]: dict of 1 -> (none)"
+        ),
+        id="object-shown-by-size",
+    ),
+    pytest.param(
+        DifferenceCase(
+            change=_clear_last_dose,
+            shown="medications[0].last_dose: null -> 2026-12-02T18:00:00+08:00",
+        ),
+        id="null",
+    ),
+    pytest.param(
+        DifferenceCase(
+            change=_whole_inr, shown="medications[0].checks[0].max: 2 -> 1.5"
+        ),
+        id="number",
+    ),
+    pytest.param(
+        DifferenceCase(
+            change=_doses_as_text, shown="medications[0].omitted_doses: none -> list of 6"
+        ),
+        id="list-shown-by-size",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("change", "shown"), SHOWN)
-def test_each_difference_reads_stored_then_current(change, shown):
+@pytest.mark.parametrize("case", SHOWN)
+def test_each_difference_reads_stored_then_current(case):
     """A difference reads ``path: stored -> current``: (none) for a missing side, null, true and numbers as JSON writes them, an object or list by its size."""
     plan = stored(med("warfarin", "18:00"))
-    added = change(plan)
+    added = case.change(plan)
 
-    assert [str(d) for d in medplan.recheck(plan).differences] == [shown.format(added)]
+    assert [str(d) for d in medplan.recheck(plan).differences] == [case.shown.format(added)]

@@ -21,6 +21,7 @@ import sysconfig
 from importlib import resources
 from pathlib import Path
 
+import attrs
 import pytest
 from strategies import VALID
 from testclock import TEST_NOW
@@ -157,19 +158,31 @@ def test_plan_text_is_the_rendered_plan(capsys):
     assert out == medplan.render_text(medplan.plan(VALID, clock=TEST_NOW))
 
 
+@attrs.frozen(kw_only=True)
+class PatientFormatCase:
+    """One case of test_example_prints_what_the_patient_receives: fmt, render."""
+
+    fmt: str
+    render: object
+
+
 @pytest.mark.parametrize(
-    ("fmt", "render"),
-    [("calendar", medplan.render_calendar), ("ics", medplan.render_ics)],
+    "case",
+    [
+        PatientFormatCase(fmt="calendar", render=medplan.render_calendar),
+        PatientFormatCase(fmt="ics", render=medplan.render_ics),
+    ],
+    ids=["calendar", "ics"],
 )
-def test_example_prints_what_the_patient_receives(fmt, render, capsys):
+def test_example_prints_what_the_patient_receives(case, capsys):
     """`medplan example NAME --format calendar|ics` prints the patient's calendar text or iCalendar file for the example's plan."""
     name = "warfarin-bridging-mitral-valve"
     _, request, _ = run(["example", name, "--format", "request"], capsys)
 
-    status, out, err = run(["example", name, "--format", fmt], capsys)
+    status, out, err = run(["example", name, "--format", case.fmt], capsys)
 
     assert (status, err) == (0, "")
-    assert out == render(medplan.plan(json.loads(request)))
+    assert out == case.render(medplan.plan(json.loads(request)))
 
 
 @pytest.mark.parametrize("fmt", ["ics", "text"])
@@ -184,7 +197,11 @@ def test_a_text_stream_that_translates_newlines_leaves_the_ics_crlf_alone(fmt, m
 
     stdout.flush()
     planned = medplan.plan(VALID, clock=TEST_NOW)
-    expected = medplan.render_ics(planned) if fmt == "ics" else medplan.render_text(planned).replace("\n", "\r\n")
+    expected = (
+        medplan.render_ics(planned)
+        if fmt == "ics"
+        else medplan.render_text(planned).replace("\n", "\r\n")
+    )
     assert (status, binary.getvalue()) == (0, expected.encode("utf-8"))
     assert b"\r\r\n" not in binary.getvalue()
 
@@ -204,67 +221,108 @@ def test_missing_calendar_extra_exits_69_naming_the_extra(capsys, monkeypatch):
     )
 
 
+@attrs.frozen(kw_only=True)
+class BadInputCase:
+    """One case of test_bad_input_exits_2_with_one_line: content, field."""
+
+    content: object
+    field: str
+
+
 BAD_INPUTS = [
-    pytest.param("hello", "req.json", id="not-json"),
-    pytest.param("[1, 2]", "request", id="json-array"),
-    pytest.param(json.dumps({"medications": []}), "procedure", id="missing-procedure"),
+    pytest.param(BadInputCase(content="hello", field="req.json"), id="not-json"),
+    pytest.param(BadInputCase(content="[1, 2]", field="request"), id="json-array"),
     pytest.param(
-        valid_with("procedure", start="2026-02-30T09:00"), "procedure.start", id="30-february"
+        BadInputCase(content=json.dumps({"medications": []}), field="procedure"),
+        id="missing-procedure",
     ),
     pytest.param(
-        valid_with("procedure", timezone="Mars/Olympus"), "procedure.timezone", id="unknown-zone"
+        BadInputCase(
+            content=valid_with("procedure", start="2026-02-30T09:00"), field="procedure.start"
+        ),
+        id="30-february",
+    ),
+    pytest.param(
+        BadInputCase(
+            content=valid_with("procedure", timezone="Mars/Olympus"), field="procedure.timezone"
+        ),
+        id="unknown-zone",
     ),
     # A folder of the zone database: zoneinfo raises IsADirectoryError.
     pytest.param(
-        valid_with("procedure", timezone="Europe"), "procedure.timezone", id="zone-database-folder"
+        BadInputCase(
+            content=valid_with("procedure", timezone="Europe"), field="procedure.timezone"
+        ),
+        id="zone-database-folder",
     ),
     pytest.param(
-        valid_with("procedure", bleeding_risk="medium"),
-        "procedure.bleeding_risk",
+        BadInputCase(
+            content=valid_with("procedure", bleeding_risk="medium"), field="procedure.bleeding_risk"
+        ),
         id="unknown-tier",
     ),
     pytest.param(
-        json.dumps(VALID | {"medications": [{"name": "Warfarin", "times": ["25:00"]}]}),
-        "medications[0].times[0]",
+        BadInputCase(
+            content=json.dumps(VALID | {"medications": [{"name": "Warfarin", "times": ["25:00"]}]}),
+            field="medications[0].times[0]",
+        ),
         id="dose-at-25h",
     ),
-    pytest.param(valid_with("patient", crcl_ml_min=-5), "patient.crcl_ml_min", id="negative-crcl"),
+    pytest.param(
+        BadInputCase(
+            content=valid_with("patient", crcl_ml_min=-5), field="patient.crcl_ml_min"
+        ),
+        id="negative-crcl",
+    ),
     # JSON integers have no size limit; this one is larger than any float.
     pytest.param(
-        valid_with("patient", crcl_ml_min=62).replace("62", "1" + "0" * 400),
-        "patient.crcl_ml_min",
+        BadInputCase(
+            content=valid_with("patient", crcl_ml_min=62).replace("62", "1" + "0" * 400),
+            field="patient.crcl_ml_min",
+        ),
         id="crcl-beyond-float",
     ),
     pytest.param(
-        valid_with("procedure", timezone="Europe/London", start="2026-03-29T01:30"),
-        "procedure.start",
+        BadInputCase(
+            content=valid_with("procedure", timezone="Europe/London", start="2026-03-29T01:30"),
+            field="procedure.start",
+        ),
         id="nonexistent-local-start",
     ),
-    pytest.param(None, "missing.json", id="missing-file"),
-    pytest.param(json.dumps(VALID) + " " * 1_000_000, "req.json", id="larger-than-1e6-characters"),
+    pytest.param(BadInputCase(content=None, field="missing.json"), id="missing-file"),
+    pytest.param(
+        BadInputCase(content=json.dumps(VALID) + " " * 1_000_000, field="req.json"),
+        id="larger-than-1e6-characters",
+    ),
     # Not JSON (RFC 8259 has no NaN); like any other decoding error, the
     # message names the file it is in.
     pytest.param(
-        valid_with("patient", crcl_ml_min=62).replace("62", "NaN"), "req.json", id="nan-literal"
+        BadInputCase(
+            content=valid_with("patient", crcl_ml_min=62).replace("62", "NaN"), field="req.json"
+        ),
+        id="nan-literal",
     ),
     # Deeper than the json module's recursion allows: not a request either.
-    pytest.param("[" * 100_000 + "]" * 100_000, "req.json", id="nested-too-deeply"),
+    pytest.param(
+        BadInputCase(content="[" * 100_000 + "]" * 100_000, field="req.json"),
+        id="nested-too-deeply",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("content", "field"), BAD_INPUTS)
-def test_bad_input_exits_2_with_one_line(content, field, capsys):
+@pytest.mark.parametrize("case", BAD_INPUTS)
+def test_bad_input_exits_2_with_one_line(case, capsys):
     """A bad request exits 2, prints nothing on stdout and one line on stderr naming the field, without a traceback."""
-    if content is None:
+    if case.content is None:
         path = "missing.json"
     else:
         path = "req.json"
-        Path(path).write_text(content, encoding="utf-8")
+        Path(path).write_text(case.content, encoding="utf-8")
 
     status, out, err = run(["plan", path], capsys)
 
     assert (status, out) == (2, "")
-    assert_one_line_error(err, f"InputError: {field}: ")
+    assert_one_line_error(err, f"InputError: {case.field}: ")
 
 
 # --- medplan plan --table -------------------------------------------------
@@ -366,36 +424,52 @@ def test_plan_with_a_clinics_policies(capsys):
     assert policy["antiplatelet_hold_days"] == 10
 
 
+@attrs.frozen(kw_only=True)
+class BrokenPoliciesCase:
+    """One case of test_broken_policies_exit_3_with_one_line: content, message."""
+
+    content: object
+    message: str
+
+
 BROKEN_POLICIES = [
     pytest.param(
-        CLINIC_POLICIES.replace("inr_max = 1.3", "inr_max = 5"),
-        "PolicyError: clinic.toml: profiles.dr-jones.inr_max: must be between 1 and 3 (got 5)\n",
+        BrokenPoliciesCase(
+            content=CLINIC_POLICIES.replace("inr_max = 1.3", "inr_max = 5"),
+            message="PolicyError: clinic.toml: profiles.dr-jones.inr_max: must be between 1 and 3 (got 5)\n",
+        ),
         id="out-of-range",
     ),
     pytest.param(
-        CLINIC_POLICIES.replace("tfesi-lumbar", "tfesi"),
-        "PolicyError: clinic.toml: profiles.dr-smith.bleeding_risk.tfesi: is not in the procedure catalogue ('medplan procedures' lists the codes)\n",
+        BrokenPoliciesCase(
+            content=CLINIC_POLICIES.replace("tfesi-lumbar", "tfesi"),
+            message="PolicyError: clinic.toml: profiles.dr-smith.bleeding_risk.tfesi: is not in the procedure catalogue ('medplan procedures' lists the codes)\n",
+        ),
         id="unknown-code",
     ),
     pytest.param(
-        CLINIC_POLICIES.replace("inr_max = 1.3", "inr_max = "),
-        "PolicyError: clinic.toml: not valid TOML: Invalid value (at line 3, column 11)\n",
+        BrokenPoliciesCase(
+            content=CLINIC_POLICIES.replace("inr_max = 1.3", "inr_max = "),
+            message="PolicyError: clinic.toml: not valid TOML: Invalid value (at line 3, column 11)\n",
+        ),
         id="toml-syntax",
     ),
     pytest.param(
-        None,
-        "PolicyError: clinic.toml: cannot be read (No such file or directory)\n",
+        BrokenPoliciesCase(
+            content=None,
+            message="PolicyError: clinic.toml: cannot be read (No such file or directory)\n",
+        ),
         id="missing-file",
     ),
 ]
 
 
 @pytest.mark.parametrize("command", ["plan", "policies"])
-@pytest.mark.parametrize(("content", "message"), BROKEN_POLICIES)
-def test_broken_policies_exit_3_with_one_line(command, content, message, capsys):
+@pytest.mark.parametrize("case", BROKEN_POLICIES)
+def test_broken_policies_exit_3_with_one_line(command, case, capsys):
     """A malformed or missing policy file exits 3, a configuration error, with one line naming the file and the key."""
-    if content is not None:
-        Path("clinic.toml").write_text(content, encoding="utf-8")
+    if case.content is not None:
+        Path("clinic.toml").write_text(case.content, encoding="utf-8")
     Path("request.json").write_text(json.dumps(VALID), encoding="utf-8")
     argv = ["plan", "request.json"] if command == "plan" else ["policies"]
 
@@ -403,35 +477,47 @@ def test_broken_policies_exit_3_with_one_line(command, content, message, capsys)
 
     assert (status, out) == (3, "")
     assert_one_line_error(err, "PolicyError: clinic.toml: ")
-    assert err == message
+    assert err == case.message
+
+
+@attrs.frozen(kw_only=True)
+class UnknownProfileCase:
+    """One case of test_unknown_profile_exits_2_with_one_line: argv, message."""
+
+    argv: list
+    message: str
 
 
 @pytest.mark.parametrize(
-    ("argv", "message"),
+    "case",
     [
         pytest.param(
-            [],
-            "InputError: policy.profile: is not a profile in policies.toml (got 'dr-jones'; it has ",
+            UnknownProfileCase(
+                argv=[],
+                message="InputError: policy.profile: is not a profile in policies.toml (got 'dr-jones'; it has ",
+            ),
             id="bundled",
         ),
         pytest.param(
-            ["--policies", "clinic.toml"],
-            "InputError: policy.profile: is not a profile in clinic.toml (got 'dr-jones'; it has ",
+            UnknownProfileCase(
+                argv=["--policies", "clinic.toml"],
+                message="InputError: policy.profile: is not a profile in clinic.toml (got 'dr-jones'; it has ",
+            ),
             id="clinic-file",
         ),
     ],
 )
-def test_unknown_profile_exits_2_with_one_line(argv, message, capsys):
+def test_unknown_profile_exits_2_with_one_line(case, capsys):
     """A request naming a profile the policy file lacks is a bad request: exit 2, one line naming policy.profile."""
     Path("clinic.toml").write_text(
         CLINIC_POLICIES.replace("dr-jones", "dr-brown"), encoding="utf-8"
     )
     Path("request.json").write_text(valid_with("policy", profile="dr-jones"), encoding="utf-8")
 
-    status, out, err = run(["plan", "request.json", *argv], capsys)
+    status, out, err = run(["plan", "request.json", *case.argv], capsys)
 
     assert (status, out) == (2, "")
-    assert_one_line_error(err, message)
+    assert_one_line_error(err, case.message)
 
 
 # --- usage ------------------------------------------------------------------
@@ -499,6 +585,7 @@ def test_an_example_that_is_not_a_json_object_is_refused_as_a_request_would_be(c
 
 def test_an_internal_error_exits_70_in_one_line_asking_for_a_report(capsys, monkeypatch):
     """An exception that is no MedplanError (a bug) exits 70 with one line naming it, never a traceback."""
+
     def broken_plan(*_args, **_kwargs):
         return 1 // 0
 
@@ -507,7 +594,10 @@ def test_an_internal_error_exits_70_in_one_line_asking_for_a_report(capsys, monk
     status, out, err = run(["example"], capsys)
 
     assert (status, out) == (70, "")
-    assert err == "medplan: internal error, please report it: ZeroDivisionError: integer division or modulo by zero\n"
+    assert (
+        err
+        == "medplan: internal error, please report it: ZeroDivisionError: integer division or modulo by zero\n"
+    )
 
 
 # --- the installed command, in a subprocess --------------------------------

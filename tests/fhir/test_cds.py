@@ -13,6 +13,7 @@ import base64
 import copy
 import json
 
+import attrs
 import pytest
 from cdscases import SCREENED, appointment, hook_request, warfarin_statement
 from fhircases import ZONE
@@ -151,25 +152,44 @@ def test_a_prefetched_patient_that_is_not_the_contexts_is_not_planned():
     )
 
 
+@attrs.frozen(kw_only=True)
+class NotAppointmentBookCase:
+    """One case of test_a_request_that_is_not_an_appointment_book_request_is_refused: change, field."""
+
+    change: object
+    field: str
+
+
 @pytest.mark.parametrize(
-    ("change", "field"),
+    "case",
     [
-        (lambda r: r.update(hook="patient-view"), "hook"),
-        (lambda r: r.pop("hookInstance"), "hookInstance"),
-        (lambda r: r["context"].pop("patientId"), "context.patientId"),
-        (lambda r: r["context"].update(appointments={"resourceType": "Bundle", "entry": []}), "context.appointments"),
+        NotAppointmentBookCase(
+            change=lambda r: r.update(hook="patient-view"), field="hook"
+        ),
+        NotAppointmentBookCase(
+            change=lambda r: r.pop("hookInstance"), field="hookInstance"
+        ),
+        NotAppointmentBookCase(
+            change=lambda r: r["context"].pop("patientId"), field="context.patientId"
+        ),
+        NotAppointmentBookCase(
+            change=lambda r: r["context"].update(
+                appointments={"resourceType": "Bundle", "entry": []}
+            ),
+            field="context.appointments",
+        ),
     ],
     ids=["hook", "hookInstance", "patientId", "no-appointments"],
 )
-def test_a_request_that_is_not_an_appointment_book_request_is_refused(change, field):
+def test_a_request_that_is_not_an_appointment_book_request_is_refused(case):
     """A malformed hook request is an InputError naming its field, for the service to answer 400."""
     request = hook_request()
-    change(request)
+    case.change(request)
 
     with pytest.raises(medplan.InputError) as excinfo:
         cds.appointment_book(request, timezone=ZONE)
 
-    assert excinfo.value.field == field
+    assert excinfo.value.field == case.field
 
 
 def test_a_wrong_zone_and_a_relative_plan_url_are_refused():
@@ -193,24 +213,46 @@ def test_the_detail_escapes_markdown_in_names():
     assert "Warfarin \\| \\*bold\\* \\[link\\](x)" in card["detail"]
 
 
+@attrs.frozen(kw_only=True)
+class MalformedHookCase:
+    """One case of test_a_malformed_hook_request_is_refused_with_its_message: request_, message."""
+
+    request_: object
+    message: str
+
+
 @pytest.mark.parametrize(
-    ("request_", "message"),
+    "case",
     [
-        pytest.param("appointment-book", "request: must be an object", id="request-not-an-object"),
-        pytest.param(hook_request() | {"context": "1288992"}, "context: must be an object", id="context-not-an-object"),
         pytest.param(
-            hook_request() | {"context": hook_request()["context"] | {"appointments": appointment()}},
-            "context.appointments: must be a FHIR Bundle of Appointments",
+            MalformedHookCase(
+                request_="appointment-book", message="request: must be an object"
+            ),
+            id="request-not-an-object",
+        ),
+        pytest.param(
+            MalformedHookCase(
+                request_=hook_request() | {"context": "1288992"},
+                message="context: must be an object",
+            ),
+            id="context-not-an-object",
+        ),
+        pytest.param(
+            MalformedHookCase(
+                request_=hook_request()
+                | {"context": hook_request()["context"] | {"appointments": appointment()}},
+                message="context.appointments: must be a FHIR Bundle of Appointments",
+            ),
             id="one-appointment-not-in-a-bundle",
         ),
     ],
 )
-def test_a_malformed_hook_request_is_refused_with_its_message(request_, message):
+def test_a_malformed_hook_request_is_refused_with_its_message(case):
     """A hook request, or its context, that is not an object, and appointments neither a Bundle nor a list, are refused in words."""
     with pytest.raises(medplan.InputError) as excinfo:
-        cds.appointment_book(request_, timezone=ZONE)
+        cds.appointment_book(case.request_, timezone=ZONE)
 
-    assert str(excinfo.value) == message
+    assert str(excinfo.value) == case.message
 
 
 def test_a_prefetch_that_is_not_fhir_is_reviewed_not_used():
@@ -218,7 +260,10 @@ def test_a_prefetch_that_is_not_fhir_is_reviewed_not_used():
     (card,) = cds.appointment_book(hook_request(observations="none"), timezone=ZONE)["cards"]
 
     assert card["indicator"] == "warning"
-    assert "- prefetch.observations: is not a FHIR resource or Bundle: not used" in card["detail"].splitlines()
+    assert (
+        "- prefetch.observations: is not a FHIR resource or Bundle: not used"
+        in card["detail"].splitlines()
+    )
 
 
 def test_a_prefetch_that_is_not_an_object_is_reviewed_whole():
@@ -231,7 +276,9 @@ def test_a_prefetch_that_is_not_an_object_is_reviewed_whole():
     lines = card["detail"].splitlines()
     assert card["indicator"] == "warning"
     assert "- prefetch: is not an object: not used" in lines
-    assert sum(line.startswith("- prefetch.") and "not sent" in line for line in lines) == len(cds.PREFETCH)
+    assert sum(line.startswith("- prefetch.") and "not sent" in line for line in lines) == len(
+        cds.PREFETCH
+    )
 
 
 def test_with_now_the_detail_says_when_to_tell_the_patient():
@@ -254,7 +301,10 @@ def test_a_medicine_not_planned_is_listed_in_the_detail():
     (card,) = cds.appointment_book(hook_request(statements=[completed]), timezone=ZONE)["cards"]
 
     lines = card["detail"].splitlines()
-    assert lines[lines.index("Not planned:") + 1] == "- MedicationStatement/ms1 status: Warfarin is completed: not planned"
+    assert (
+        lines[lines.index("Not planned:") + 1]
+        == "- MedicationStatement/ms1 status: Warfarin is completed: not planned"
+    )
 
 
 def test_no_patient_found_plans_for_the_contexts_patient():
@@ -278,18 +328,35 @@ def linked_request(url):
 def test_a_planned_card_links_to_the_pharmacist_page_with_its_request_in_the_fragment():
     """The link's fragment is the appointment's request, now included: planned again it is the plan the card summarises."""
     request = hook_request(appointment("tfesi-lumbar"), statements=[warfarin_statement()])
-    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
-        {"resource": r} for r in (appointment("tfesi-lumbar"), warfarin_statement(), request["prefetch"]["patient"])]}
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"resource": r}
+            for r in (
+                appointment("tfesi-lumbar"),
+                warfarin_statement(),
+                request["prefetch"]["patient"],
+            )
+        ],
+    }
 
-    (card,) = cds.appointment_book(request, timezone=ZONE, now="2026-12-01T10:00", page_url=PAGE)["cards"]
+    (card,) = cds.appointment_book(request, timezone=ZONE, now="2026-12-01T10:00", page_url=PAGE)[
+        "cards"
+    ]
 
     (link,) = card["links"]
     assert (link["label"], link["type"]) == ("The plan in medplan's pharmacist page", "absolute")
     carried = linked_request(link["url"])
     assert carried["now"] == "2026-12-01T10:00"
-    assert medplan.plan(carried).to_dict()["medications"] == medplan.plan(
-        medplan.fhir.bundle.request_from_bundle(bundle, timezone=ZONE, now="2026-12-01T10:00").request
-    ).to_dict()["medications"]
+    assert (
+        medplan.plan(carried).to_dict()["medications"]
+        == medplan.plan(
+            medplan.fhir.bundle.request_from_bundle(
+                bundle, timezone=ZONE, now="2026-12-01T10:00"
+            ).request
+        ).to_dict()["medications"]
+    )
     assert link["url"] == cds.page_link(PAGE, carried)
 
 
@@ -300,15 +367,25 @@ def test_page_link_is_compact_unpadded_base64url_of_utf8_json():
     fragment = url.partition("#request=")[2]
     assert set(fragment) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
     assert linked_request(url) == {"a": "??>>", "medications": [{"name": "Marcoumar\u00ae"}]}
-    assert base64.urlsafe_b64decode(fragment + "==").decode("utf-8") == '{"a":"??>>","medications":[{"name":"Marcoumar\u00ae"}]}'
+    assert (
+        base64.urlsafe_b64decode(fragment + "==").decode("utf-8")
+        == '{"a":"??>>","medications":[{"name":"Marcoumar\u00ae"}]}'
+    )
 
 
 def test_with_a_plan_url_and_a_page_the_card_links_to_both_and_an_unplanned_card_to_neither():
     """The booking system's stored plan first, then the page; a card medplan could not plan has no link."""
-    planned = cds.appointment_book(hook_request(), timezone=ZONE, plan_url="https://booking.example/p/1", page_url=PAGE)
-    unplanned = cds.appointment_book(hook_request(appointment(start=None, end=None)), timezone=ZONE, page_url=PAGE)
+    planned = cds.appointment_book(
+        hook_request(), timezone=ZONE, plan_url="https://booking.example/p/1", page_url=PAGE
+    )
+    unplanned = cds.appointment_book(
+        hook_request(appointment(start=None, end=None)), timezone=ZONE, page_url=PAGE
+    )
 
-    assert [link["url"].partition("#")[0] for link in planned["cards"][0]["links"]] == ["https://booking.example/p/1", PAGE]
+    assert [link["url"].partition("#")[0] for link in planned["cards"][0]["links"]] == [
+        "https://booking.example/p/1",
+        PAGE,
+    ]
     assert "links" not in unplanned["cards"][0]
 
 

@@ -29,78 +29,299 @@ MONDAY_TO_SATURDAY = LabCalendar(weekdays=(0, 1, 2, 3, 4, 5), country="GB", subd
 # --- why a day is closed --------------------------------------------------------
 
 
+@attrs.frozen(kw_only=True)
+class ClosedDayCase:
+    """One case of test_closed_says_why: lab, day, reason."""
+
+    lab: object
+    day: object
+    reason: str | None
+
+
 @pytest.mark.parametrize(
-    ("lab", "day", "reason"),
+    "case",
     [
         # England 2026: Christmas Day is a Friday; Boxing Day falls on Saturday, so
         # Monday 28 December is the substitute bank holiday.
-        pytest.param(ENGLAND, date(2026, 12, 24), None, id="eng-christmas-eve-thu-open"),
-        pytest.param(ENGLAND, date(2026, 12, 25), "a public holiday in GB-ENG (Christmas Day)", id="eng-christmas-fri"),
+        pytest.param(
+            ClosedDayCase(lab=ENGLAND, day=date(2026, 12, 24), reason=None),
+            id="eng-christmas-eve-thu-open",
+        ),
+        pytest.param(
+            ClosedDayCase(
+                lab=ENGLAND,
+                day=date(2026, 12, 25),
+                reason="a public holiday in GB-ENG (Christmas Day)",
+            ),
+            id="eng-christmas-fri",
+        ),
         # A weekend day is named by its weekday, though it is also Boxing Day.
-        pytest.param(ENGLAND, date(2026, 12, 26), "Saturday", id="eng-boxing-day-sat"),
-        pytest.param(ENGLAND, date(2026, 12, 27), "Sunday", id="eng-sun"),
-        pytest.param(ENGLAND, date(2026, 12, 28), "a public holiday in GB-ENG (Boxing Day (observed))", id="eng-substitute-boxing-day-mon"),
-        pytest.param(ENGLAND, date(2026, 12, 29), None, id="eng-tue-open"),
+        pytest.param(
+            ClosedDayCase(lab=ENGLAND, day=date(2026, 12, 26), reason="Saturday"),
+            id="eng-boxing-day-sat",
+        ),
+        pytest.param(
+            ClosedDayCase(lab=ENGLAND, day=date(2026, 12, 27), reason="Sunday"), id="eng-sun"
+        ),
+        pytest.param(
+            ClosedDayCase(
+                lab=ENGLAND,
+                day=date(2026, 12, 28),
+                reason="a public holiday in GB-ENG (Boxing Day (observed))",
+            ),
+            id="eng-substitute-boxing-day-mon",
+        ),
+        pytest.param(
+            ClosedDayCase(lab=ENGLAND, day=date(2026, 12, 29), reason=None), id="eng-tue-open"
+        ),
         # England 2027: Easter Sunday is 28 March.
-        pytest.param(ENGLAND, date(2027, 3, 26), "a public holiday in GB-ENG (Good Friday)", id="eng-good-friday-2027"),
-        pytest.param(ENGLAND, date(2027, 3, 29), "a public holiday in GB-ENG (Easter Monday)", id="eng-easter-monday-2027"),
+        pytest.param(
+            ClosedDayCase(
+                lab=ENGLAND,
+                day=date(2027, 3, 26),
+                reason="a public holiday in GB-ENG (Good Friday)",
+            ),
+            id="eng-good-friday-2027",
+        ),
+        pytest.param(
+            ClosedDayCase(
+                lab=ENGLAND,
+                day=date(2027, 3, 29),
+                reason="a public holiday in GB-ENG (Easter Monday)",
+            ),
+            id="eng-easter-monday-2027",
+        ),
         # Easter Monday is not a bank holiday in Scotland: the subdivision matters.
-        pytest.param(LabCalendar(country="GB", subdivision="SCT"), date(2027, 3, 29), None, id="sct-easter-monday-open"),
+        pytest.param(
+            ClosedDayCase(
+                lab=LabCalendar(country="GB", subdivision="SCT"), day=date(2027, 3, 29), reason=None
+            ),
+            id="sct-easter-monday-open",
+        ),
         # Western Australia Day, the first Monday of June, is Western Australia's own.
-        pytest.param(WESTERN_AUSTRALIA, date(2026, 6, 1), "a public holiday in AU-WA (Western Australia Day)", id="wa-day-2026"),
-        pytest.param(LabCalendar(country="AU", subdivision="NSW"), date(2026, 6, 1), None, id="nsw-open-on-wa-day"),
-        pytest.param(LabCalendar(country="AU"), date(2026, 6, 1), None, id="au-national-open-on-wa-day"),
-        pytest.param(LabCalendar(country="AU"), date(2026, 1, 26), "a public holiday in AU (Australia Day)", id="au-national-australia-day"),
+        pytest.param(
+            ClosedDayCase(
+                lab=WESTERN_AUSTRALIA,
+                day=date(2026, 6, 1),
+                reason="a public holiday in AU-WA (Western Australia Day)",
+            ),
+            id="wa-day-2026",
+        ),
+        pytest.param(
+            ClosedDayCase(
+                lab=LabCalendar(country="AU", subdivision="NSW"), day=date(2026, 6, 1), reason=None
+            ),
+            id="nsw-open-on-wa-day",
+        ),
+        pytest.param(
+            ClosedDayCase(lab=LabCalendar(country="AU"), day=date(2026, 6, 1), reason=None),
+            id="au-national-open-on-wa-day",
+        ),
+        pytest.param(
+            ClosedDayCase(
+                lab=LabCalendar(country="AU"),
+                day=date(2026, 1, 26),
+                reason="a public holiday in AU (Australia Day)",
+            ),
+            id="au-national-australia-day",
+        ),
         # A country whose holidays are named in its own language by default is named in English.
-        pytest.param(LabCalendar(country="DE"), date(2026, 12, 25), "a public holiday in DE (Christmas Day)", id="de-christmas-in-english"),
-        pytest.param(LabCalendar(country="JP"), date(2026, 1, 1), "a public holiday in JP (New Year's Day)", id="jp-new-year-in-english"),
+        pytest.param(
+            ClosedDayCase(
+                lab=LabCalendar(country="DE"),
+                day=date(2026, 12, 25),
+                reason="a public holiday in DE (Christmas Day)",
+            ),
+            id="de-christmas-in-english",
+        ),
+        pytest.param(
+            ClosedDayCase(
+                lab=LabCalendar(country="JP"),
+                day=date(2026, 1, 1),
+                reason="a public holiday in JP (New Year's Day)",
+            ),
+            id="jp-new-year-in-english",
+        ),
         # Without a country, only the weekdays count.
-        pytest.param(WEEKDAYS, date(2026, 12, 25), None, id="no-country-christmas-open"),
-        pytest.param(WEEKDAYS, date(2026, 12, 26), "Saturday", id="no-country-sat"),
+        pytest.param(
+            ClosedDayCase(lab=WEEKDAYS, day=date(2026, 12, 25), reason=None),
+            id="no-country-christmas-open",
+        ),
+        pytest.param(
+            ClosedDayCase(lab=WEEKDAYS, day=date(2026, 12, 26), reason="Saturday"),
+            id="no-country-sat",
+        ),
         # A lab open Monday to Saturday is open on a Saturday that is not a holiday.
-        pytest.param(MONDAY_TO_SATURDAY, date(2026, 12, 19), None, id="mon-sat-lab-sat-open"),
-        pytest.param(MONDAY_TO_SATURDAY, date(2026, 12, 20), "Sunday", id="mon-sat-lab-sun"),
-        pytest.param(MONDAY_TO_SATURDAY, date(2026, 12, 26), "a public holiday in GB-ENG (Boxing Day)", id="mon-sat-lab-boxing-day"),
+        pytest.param(
+            ClosedDayCase(lab=MONDAY_TO_SATURDAY, day=date(2026, 12, 19), reason=None),
+            id="mon-sat-lab-sat-open",
+        ),
+        pytest.param(
+            ClosedDayCase(lab=MONDAY_TO_SATURDAY, day=date(2026, 12, 20), reason="Sunday"),
+            id="mon-sat-lab-sun",
+        ),
+        pytest.param(
+            ClosedDayCase(
+                lab=MONDAY_TO_SATURDAY,
+                day=date(2026, 12, 26),
+                reason="a public holiday in GB-ENG (Boxing Day)",
+            ),
+            id="mon-sat-lab-boxing-day",
+        ),
     ],
 )
-def test_closed_says_why(lab, day, reason):
+def test_closed_says_why(case):
     """closed() names the weekday or the public holiday that closes the lab, and is None when it is open."""
-    assert lab.closed(day) == reason
+    assert case.lab.closed(case.day) == case.reason
 
 
 # --- moving a test to an open day -----------------------------------------------
 
 
+@attrs.frozen(kw_only=True)
+class NearestOpenDayCase:
+    """One case of test_a_test_moves_to_the_nearest_open_day: lab, due, before, after."""
+
+    lab: object
+    due: object
+    before: object
+    after: object
+
+
 @pytest.mark.parametrize(
-    ("lab", "due", "before", "after"),
+    "case",
     [
         # An open day stays where it is, both ways.
-        pytest.param(ENGLAND, date(2026, 12, 8), date(2026, 12, 8), date(2026, 12, 8), id="open-day-stays"),
+        pytest.param(
+            NearestOpenDayCase(
+                lab=ENGLAND,
+                due=date(2026, 12, 8),
+                before=date(2026, 12, 8),
+                after=date(2026, 12, 8),
+            ),
+            id="open-day-stays",
+        ),
         # Weekends, with no holiday near.
-        pytest.param(WEEKDAYS, date(2026, 12, 5), date(2026, 12, 4), date(2026, 12, 7), id="sat-to-fri-or-mon"),
-        pytest.param(WEEKDAYS, date(2026, 12, 6), date(2026, 12, 4), date(2026, 12, 7), id="sun-to-fri-or-mon"),
+        pytest.param(
+            NearestOpenDayCase(
+                lab=WEEKDAYS,
+                due=date(2026, 12, 5),
+                before=date(2026, 12, 4),
+                after=date(2026, 12, 7),
+            ),
+            id="sat-to-fri-or-mon",
+        ),
+        pytest.param(
+            NearestOpenDayCase(
+                lab=WEEKDAYS,
+                due=date(2026, 12, 6),
+                before=date(2026, 12, 4),
+                after=date(2026, 12, 7),
+            ),
+            id="sun-to-fri-or-mon",
+        ),
         # England, Christmas 2026: closed Friday 25 to Monday 28 December.
-        pytest.param(ENGLAND, date(2026, 12, 25), date(2026, 12, 24), date(2026, 12, 29), id="eng-christmas"),
-        pytest.param(ENGLAND, date(2026, 12, 28), date(2026, 12, 24), date(2026, 12, 29), id="eng-substitute-boxing-day"),
+        pytest.param(
+            NearestOpenDayCase(
+                lab=ENGLAND,
+                due=date(2026, 12, 25),
+                before=date(2026, 12, 24),
+                after=date(2026, 12, 29),
+            ),
+            id="eng-christmas",
+        ),
+        pytest.param(
+            NearestOpenDayCase(
+                lab=ENGLAND,
+                due=date(2026, 12, 28),
+                before=date(2026, 12, 24),
+                after=date(2026, 12, 29),
+            ),
+            id="eng-substitute-boxing-day",
+        ),
         # Without a country the same days are only a weekend.
-        pytest.param(WEEKDAYS, date(2026, 12, 25), date(2026, 12, 25), date(2026, 12, 25), id="no-country-christmas"),
-        pytest.param(WEEKDAYS, date(2026, 12, 27), date(2026, 12, 25), date(2026, 12, 28), id="no-country-christmas-weekend"),
+        pytest.param(
+            NearestOpenDayCase(
+                lab=WEEKDAYS,
+                due=date(2026, 12, 25),
+                before=date(2026, 12, 25),
+                after=date(2026, 12, 25),
+            ),
+            id="no-country-christmas",
+        ),
+        pytest.param(
+            NearestOpenDayCase(
+                lab=WEEKDAYS,
+                due=date(2026, 12, 27),
+                before=date(2026, 12, 25),
+                after=date(2026, 12, 28),
+            ),
+            id="no-country-christmas-weekend",
+        ),
         # England, Easter 2027: closed Friday 26 to Monday 29 March.
-        pytest.param(ENGLAND, date(2027, 3, 27), date(2027, 3, 25), date(2027, 3, 30), id="eng-easter-2027"),
+        pytest.param(
+            NearestOpenDayCase(
+                lab=ENGLAND,
+                due=date(2027, 3, 27),
+                before=date(2027, 3, 25),
+                after=date(2027, 3, 30),
+            ),
+            id="eng-easter-2027",
+        ),
         # New Year 2027 is a Friday: across the year boundary both ways.
-        pytest.param(ENGLAND, date(2027, 1, 1), date(2026, 12, 31), date(2027, 1, 4), id="eng-new-year-2027"),
+        pytest.param(
+            NearestOpenDayCase(
+                lab=ENGLAND, due=date(2027, 1, 1), before=date(2026, 12, 31), after=date(2027, 1, 4)
+            ),
+            id="eng-new-year-2027",
+        ),
         # Western Australia Day, Monday 1 June 2026: a long weekend from Saturday.
-        pytest.param(WESTERN_AUSTRALIA, date(2026, 5, 30), date(2026, 5, 29), date(2026, 6, 2), id="wa-day-weekend"),
+        pytest.param(
+            NearestOpenDayCase(
+                lab=WESTERN_AUSTRALIA,
+                due=date(2026, 5, 30),
+                before=date(2026, 5, 29),
+                after=date(2026, 6, 2),
+            ),
+            id="wa-day-weekend",
+        ),
         # A lab open Monday to Saturday: Saturday is a working day, Sunday is not.
-        pytest.param(MONDAY_TO_SATURDAY, date(2026, 12, 20), date(2026, 12, 19), date(2026, 12, 21), id="mon-sat-lab-sun"),
-        pytest.param(MONDAY_TO_SATURDAY, date(2026, 12, 26), date(2026, 12, 24), date(2026, 12, 29), id="mon-sat-lab-christmas"),
+        pytest.param(
+            NearestOpenDayCase(
+                lab=MONDAY_TO_SATURDAY,
+                due=date(2026, 12, 20),
+                before=date(2026, 12, 19),
+                after=date(2026, 12, 21),
+            ),
+            id="mon-sat-lab-sun",
+        ),
+        pytest.param(
+            NearestOpenDayCase(
+                lab=MONDAY_TO_SATURDAY,
+                due=date(2026, 12, 26),
+                before=date(2026, 12, 24),
+                after=date(2026, 12, 29),
+            ),
+            id="mon-sat-lab-christmas",
+        ),
         # A lab open only on Wednesdays.
-        pytest.param(LabCalendar(weekdays=(2,)), date(2026, 12, 7), date(2026, 12, 2), date(2026, 12, 9), id="wednesdays-only"),
+        pytest.param(
+            NearestOpenDayCase(
+                lab=LabCalendar(weekdays=(2,)),
+                due=date(2026, 12, 7),
+                before=date(2026, 12, 2),
+                after=date(2026, 12, 9),
+            ),
+            id="wednesdays-only",
+        ),
     ],
 )
-def test_a_test_moves_to_the_nearest_open_day(lab, due, before, after):
+def test_a_test_moves_to_the_nearest_open_day(case):
     """A test due on a closed day moves to the nearest open day: earlier with on_or_before, later with on_or_after."""
-    assert (lab.on_or_before(due), lab.on_or_after(due)) == (before, after)
+    assert (case.lab.on_or_before(case.due), case.lab.on_or_after(case.due)) == (
+        case.before,
+        case.after,
+    )
 
 
 # --- the calendar a policy describes --------------------------------------------
@@ -127,113 +348,233 @@ def test_default_policy_is_monday_to_friday_without_holidays():
     assert lab.region is None
 
 
+@attrs.frozen(kw_only=True)
+class RegionNameCase:
+    """One case of test_region_names_country_and_subdivision: lab, region."""
+
+    lab: object
+    region: str | None
+
+
 @pytest.mark.parametrize(
-    ("lab", "region"),
+    "case",
     [
-        pytest.param(ENGLAND, "GB-ENG", id="subdivision"),
-        pytest.param(LabCalendar(country="AU"), "AU", id="country"),
-        pytest.param(WEEKDAYS, None, id="none"),
+        pytest.param(
+            RegionNameCase(lab=ENGLAND, region="GB-ENG"), id="subdivision"
+        ),
+        pytest.param(
+            RegionNameCase(lab=LabCalendar(country="AU"), region="AU"),
+            id="country",
+        ),
+        pytest.param(RegionNameCase(lab=WEEKDAYS, region=None), id="none"),
     ],
 )
-def test_region_names_country_and_subdivision(lab, region):
+def test_region_names_country_and_subdivision(case):
     """region is how a plan names the holidays checked: COUNTRY-SUBDIVISION, COUNTRY, or None."""
-    assert lab.region == region
+    assert case.lab.region == case.region
 
 
 # --- invalid calendars ----------------------------------------------------------
 
 
+@attrs.frozen(kw_only=True)
+class InvalidCalendarCase:
+    """One case of test_invalid_calendar_is_refused: fields, error, message."""
+
+    fields: dict
+    error: object
+    message: str | None
+
+
 @pytest.mark.parametrize(
-    ("fields", "error", "message"),
+    "case",
     [
         pytest.param(
-            {"weekdays": ()},
-            ValueError,
-            "'weekdays' must be a non-empty tuple of weekdays, 0 (Monday) to 6 (got ())",
+            InvalidCalendarCase(
+                fields={"weekdays": ()},
+                error=ValueError,
+                message="'weekdays' must be a non-empty tuple of weekdays, 0 (Monday) to 6 (got ())",
+            ),
             id="no-weekdays",
         ),
         pytest.param(
-            {"weekdays": [0, 1]},
-            ValueError,
-            "'weekdays' must be a non-empty tuple of weekdays, 0 (Monday) to 6 (got [0, 1])",
+            InvalidCalendarCase(
+                fields={"weekdays": [0, 1]},
+                error=ValueError,
+                message="'weekdays' must be a non-empty tuple of weekdays, 0 (Monday) to 6 (got [0, 1])",
+            ),
             id="weekdays-list",
         ),
         pytest.param(
-            {"weekdays": (0, 7)},
-            ValueError,
-            "'weekdays' must hold weekdays 0 (Monday) to 6 (Sunday) (got 7)",
+            InvalidCalendarCase(
+                fields={"weekdays": (0, 7)},
+                error=ValueError,
+                message="'weekdays' must hold weekdays 0 (Monday) to 6 (Sunday) (got 7)",
+            ),
             id="weekday-7",
         ),
         pytest.param(
-            {"weekdays": (True,)},
-            ValueError,
-            "'weekdays' must hold weekdays 0 (Monday) to 6 (Sunday) (got True)",
+            InvalidCalendarCase(
+                fields={"weekdays": (True,)},
+                error=ValueError,
+                message="'weekdays' must hold weekdays 0 (Monday) to 6 (Sunday) (got True)",
+            ),
             id="weekday-boolean",
         ),
         pytest.param(
-            {"weekdays": (1, 1)},
-            ValueError,
-            "'weekdays' must not repeat a weekday (got (1, 1))",
+            InvalidCalendarCase(
+                fields={"weekdays": (1, 1)},
+                error=ValueError,
+                message="'weekdays' must not repeat a weekday (got (1, 1))",
+            ),
             id="weekday-twice",
         ),
         pytest.param(
-            {"country": "XX"},
-            RegionError,
-            "lab_country: 'XX' is not a country the holidays package knows (e.g. GB, AU, US)",
+            InvalidCalendarCase(
+                fields={"country": "XX"},
+                error=RegionError,
+                message="lab_country: 'XX' is not a country the holidays package knows (e.g. GB, AU, US)",
+            ),
             id="unknown-country",
         ),
         pytest.param(
-            {"subdivision": "ENG"},
-            RegionError,
-            "lab_subdivision: needs lab_country",
+            InvalidCalendarCase(
+                fields={"subdivision": "ENG"},
+                error=RegionError,
+                message="lab_subdivision: needs lab_country",
+            ),
             id="subdivision-without-country",
         ),
         pytest.param(
-            {"country": 44},
-            TypeError,
-            None,
+            InvalidCalendarCase(fields={"country": 44}, error=TypeError, message=None),
             id="country-not-text",
         ),
     ],
 )
-def test_invalid_calendar_is_refused(fields, error, message):
+def test_invalid_calendar_is_refused(case):
     """A calendar with no weekdays, a bad weekday or an unknown region is refused on construction, naming the field."""
-    with pytest.raises(error) as excinfo:
-        LabCalendar(**fields)
+    with pytest.raises(case.error) as excinfo:
+        LabCalendar(**case.fields)
 
-    if message is not None:
-        assert str(excinfo.value) == message
+    if case.message is not None:
+        assert str(excinfo.value) == case.message
+
+
+@attrs.frozen(kw_only=True)
+class BadRegionCase:
+    """One case of test_check_region_names_the_problem: country, subdivision, key, message."""
+
+    country: str | None
+    subdivision: str | None
+    key: str
+    message: str
 
 
 @pytest.mark.parametrize(
-    ("country", "subdivision", "key", "message"),
+    "case",
     [
-        pytest.param("XX", None, "lab_country", "lab_country: 'XX' is not a country the holidays package knows (e.g. GB, AU, US)", id="unknown-country"),
-        pytest.param("UK", None, "lab_country", "lab_country: 'UK' is not a country the holidays package knows (e.g. GB, AU, US)", id="alias-not-iso"),
-        pytest.param("au", "WA", "lab_country", "lab_country: 'au' is not a country the holidays package knows (write it in capitals: AU)", id="country-lower-case"),
-        pytest.param("GB", "ZZZ", "lab_subdivision", "lab_subdivision: 'ZZZ' is not a subdivision of GB (it has: ENG, NIR, SCT, WLS)", id="unknown-subdivision"),
-        pytest.param("GB", "eng", "lab_subdivision", "lab_subdivision: 'eng' is not a subdivision of GB (write it in capitals: ENG)", id="subdivision-lower-case"),
-        pytest.param("JP", "13", "lab_subdivision", "lab_subdivision: '13' is not a subdivision of JP (it has none)", id="country-without-subdivisions"),
-        pytest.param(None, "ENG", "lab_subdivision", "lab_subdivision: needs lab_country", id="subdivision-without-country"),
+        pytest.param(
+            BadRegionCase(
+                country="XX",
+                subdivision=None,
+                key="lab_country",
+                message="lab_country: 'XX' is not a country the holidays package knows (e.g. GB, AU, US)",
+            ),
+            id="unknown-country",
+        ),
+        pytest.param(
+            BadRegionCase(
+                country="UK",
+                subdivision=None,
+                key="lab_country",
+                message="lab_country: 'UK' is not a country the holidays package knows (e.g. GB, AU, US)",
+            ),
+            id="alias-not-iso",
+        ),
+        pytest.param(
+            BadRegionCase(
+                country="au",
+                subdivision="WA",
+                key="lab_country",
+                message="lab_country: 'au' is not a country the holidays package knows (write it in capitals: AU)",
+            ),
+            id="country-lower-case",
+        ),
+        pytest.param(
+            BadRegionCase(
+                country="GB",
+                subdivision="ZZZ",
+                key="lab_subdivision",
+                message="lab_subdivision: 'ZZZ' is not a subdivision of GB (it has: ENG, NIR, SCT, WLS)",
+            ),
+            id="unknown-subdivision",
+        ),
+        pytest.param(
+            BadRegionCase(
+                country="GB",
+                subdivision="eng",
+                key="lab_subdivision",
+                message="lab_subdivision: 'eng' is not a subdivision of GB (write it in capitals: ENG)",
+            ),
+            id="subdivision-lower-case",
+        ),
+        pytest.param(
+            BadRegionCase(
+                country="JP",
+                subdivision="13",
+                key="lab_subdivision",
+                message="lab_subdivision: '13' is not a subdivision of JP (it has none)",
+            ),
+            id="country-without-subdivisions",
+        ),
+        pytest.param(
+            BadRegionCase(
+                country=None,
+                subdivision="ENG",
+                key="lab_subdivision",
+                message="lab_subdivision: needs lab_country",
+            ),
+            id="subdivision-without-country",
+        ),
     ],
 )
-def test_check_region_names_the_problem(country, subdivision, key, message):
+def test_check_region_names_the_problem(case):
     """check_region raises a ValueError naming the setting at fault and what is wrong with it."""
     with pytest.raises(ValueError, match=r".") as excinfo:
-        check_region(country, subdivision)
+        check_region(case.country, case.subdivision)
 
     assert isinstance(excinfo.value, RegionError)
-    assert str(excinfo.value) == message
-    assert excinfo.value.key == key
+    assert str(excinfo.value) == case.message
+    assert excinfo.value.key == case.key
+
+
+@attrs.frozen(kw_only=True)
+class KnownRegionCase:
+    """One case of test_check_region_accepts_known_codes: country, subdivision."""
+
+    country: str | None
+    subdivision: str | None
 
 
 @pytest.mark.parametrize(
-    ("country", "subdivision"),
-    [("GB", "ENG"), ("GB", None), ("AU", "WA"), ("US", "NY"), (None, None)],
+    "case",
+    [
+        pytest.param(
+            KnownRegionCase(country="GB", subdivision="ENG"), id="GB-ENG"
+        ),
+        pytest.param(
+            KnownRegionCase(country="GB", subdivision=None), id="GB-None"
+        ),
+        pytest.param(KnownRegionCase(country="AU", subdivision="WA"), id="AU-WA"),
+        pytest.param(KnownRegionCase(country="US", subdivision="NY"), id="US-NY"),
+        pytest.param(
+            KnownRegionCase(country=None, subdivision=None), id="None-None"
+        ),
+    ],
 )
-def test_check_region_accepts_known_codes(country, subdivision):
+def test_check_region_accepts_known_codes(case):
     """A country the holidays package knows, with one of its subdivisions or none, passes."""
-    check_region(country, subdivision)
+    check_region(case.country, case.subdivision)
 
 
 def test_search_ends_at_the_edge_of_the_calendar():
@@ -298,7 +639,10 @@ def test_on_or_before_is_the_latest_open_day(lab, day):
 
     assert found <= day
     assert lab.closed(found) is None
-    assert all(lab.closed(date.fromordinal(n)) is not None for n in range(found.toordinal() + 1, day.toordinal() + 1))
+    assert all(
+        lab.closed(date.fromordinal(n)) is not None
+        for n in range(found.toordinal() + 1, day.toordinal() + 1)
+    )
 
 
 @given(lab=calendars, day=days)
@@ -311,7 +655,10 @@ def test_on_or_after_is_the_earliest_open_day(lab, day):
 
     assert found >= day
     assert lab.closed(found) is None
-    assert all(lab.closed(date.fromordinal(n)) is not None for n in range(day.toordinal(), found.toordinal()))
+    assert all(
+        lab.closed(date.fromordinal(n)) is not None
+        for n in range(day.toordinal(), found.toordinal())
+    )
 
 
 @given(lab=calendars, day=days)

@@ -48,104 +48,204 @@ def enox(dose, *moments):
     return [(m, "injection", f"{dose} mg") for m in moments]
 
 
+@attrs.frozen(kw_only=True)
+class WarfarinPlanCase:
+    """One case of test_the_hand_checked_warfarin_plans: procedure, patient, risk, bridging, expected."""
+
+    procedure: object
+    patient: object
+    risk: object
+    bridging: object
+    expected: object
+
+
 CASES = [
     # Mitral valve, high risk: bridge, enoxaparin 1 mg/kg x 82 kg = 82 -> 80 mg twice daily.
     # Day -1 (Mon 28 Dec) is a bank holiday and 25-27 are closed: the INR goes to Thu 24 Dec.
     # High risk: the restart window is 48-72 h after 09:00 Tue 29 Dec (BRIDGE; ASH day +2 or +3), 09:00
     # Thu 31 Dec to 09:00 Fri 1 Jan: the first injection is 20:00 Thu 31 Dec (59 h), then every 12 h.
     # Day +4 is Sat 2 Jan -> Mon 4 Jan.
-    pytest.param(HIGH, MITRAL, ThromboticRisk.HIGH, Bridging.BRIDGE, [
-        ("2026-12-22", "test", None),
-        ("2026-12-23T18:00:00+00:00", "last-dose", None),
-        ("2026-12-24", "test", None),
-        *enox(80, "2026-12-26T08:00:00+00:00", "2026-12-26T20:00:00+00:00", "2026-12-27T08:00:00+00:00",
-              "2026-12-27T20:00:00+00:00", "2026-12-28T08:00:00+00:00"),
-        ("2026-12-29T09:00:00+00:00", "procedure", None),
-        ("2026-12-30T18:00:00+00:00", "restart", None),
-        *enox(80, "2026-12-31T20:00:00+00:00", "2027-01-01T08:00:00+00:00", "2027-01-01T20:00:00+00:00",
-              "2027-01-02T08:00:00+00:00", "2027-01-02T20:00:00+00:00",
-              "2027-01-03T08:00:00+00:00", "2027-01-03T20:00:00+00:00"),
-        ("2027-01-04", "test", None),
-        *enox(80, "2027-01-04T08:00:00+00:00", "2027-01-04T20:00:00+00:00"),
-        ("2027-01-05", "test", None),
-    ], id="mitral-high"),
+    pytest.param(
+        WarfarinPlanCase(
+            procedure=HIGH,
+            patient=MITRAL,
+            risk=ThromboticRisk.HIGH,
+            bridging=Bridging.BRIDGE,
+            expected=[
+                ("2026-12-22", "test", None),
+                ("2026-12-23T18:00:00+00:00", "last-dose", None),
+                ("2026-12-24", "test", None),
+                *enox(
+                    80,
+                    "2026-12-26T08:00:00+00:00",
+                    "2026-12-26T20:00:00+00:00",
+                    "2026-12-27T08:00:00+00:00",
+                    "2026-12-27T20:00:00+00:00",
+                    "2026-12-28T08:00:00+00:00",
+                ),
+                ("2026-12-29T09:00:00+00:00", "procedure", None),
+                ("2026-12-30T18:00:00+00:00", "restart", None),
+                *enox(
+                    80,
+                    "2026-12-31T20:00:00+00:00",
+                    "2027-01-01T08:00:00+00:00",
+                    "2027-01-01T20:00:00+00:00",
+                    "2027-01-02T08:00:00+00:00",
+                    "2027-01-02T20:00:00+00:00",
+                    "2027-01-03T08:00:00+00:00",
+                    "2027-01-03T20:00:00+00:00",
+                ),
+                ("2027-01-04", "test", None),
+                *enox(80, "2027-01-04T08:00:00+00:00", "2027-01-04T20:00:00+00:00"),
+                ("2027-01-05", "test", None),
+            ],
+        ),
+        id="mitral-high",
+    ),
     # Mitral valve, intermediate risk. Injections from Sun 28 Mar (BST from 01:00 that day); the last
     # at least 24 h before 10:00 Wed 31 Mar is 08:00 Tue 30 Mar. INR day -1 Tue 30 Mar is open.
     # 24 h after is 10:00 Thu 1 Apr -> 20:00. Day +4 is Sun 4 Apr -> Mon 5 Apr; day +7 Wed 7 Apr.
-    pytest.param(INTERMEDIATE, MITRAL, ThromboticRisk.HIGH, Bridging.BRIDGE, [
-        ("2027-03-24", "test", None),
-        ("2027-03-25T18:00:00+00:00", "last-dose", None),
-        *enox(80, "2027-03-28T08:00:00+01:00", "2027-03-28T20:00:00+01:00", "2027-03-29T08:00:00+01:00",
-              "2027-03-29T20:00:00+01:00"),
-        ("2027-03-30", "test", None),
-        *enox(80, "2027-03-30T08:00:00+01:00"),
-        ("2027-03-31T10:00:00+01:00", "procedure", None),
-        ("2027-04-01T18:00:00+01:00", "restart", None),
-        *enox(80, "2027-04-01T20:00:00+01:00", "2027-04-02T08:00:00+01:00", "2027-04-02T20:00:00+01:00",
-              "2027-04-03T08:00:00+01:00", "2027-04-03T20:00:00+01:00", "2027-04-04T08:00:00+01:00",
-              "2027-04-04T20:00:00+01:00"),
-        ("2027-04-05", "test", None),
-        *enox(80, "2027-04-05T08:00:00+01:00", "2027-04-05T20:00:00+01:00"),
-        ("2027-04-07", "test", None),
-    ], id="mitral-intermediate"),
+    pytest.param(
+        WarfarinPlanCase(
+            procedure=INTERMEDIATE,
+            patient=MITRAL,
+            risk=ThromboticRisk.HIGH,
+            bridging=Bridging.BRIDGE,
+            expected=[
+                ("2027-03-24", "test", None),
+                ("2027-03-25T18:00:00+00:00", "last-dose", None),
+                *enox(
+                    80,
+                    "2027-03-28T08:00:00+01:00",
+                    "2027-03-28T20:00:00+01:00",
+                    "2027-03-29T08:00:00+01:00",
+                    "2027-03-29T20:00:00+01:00",
+                ),
+                ("2027-03-30", "test", None),
+                *enox(80, "2027-03-30T08:00:00+01:00"),
+                ("2027-03-31T10:00:00+01:00", "procedure", None),
+                ("2027-04-01T18:00:00+01:00", "restart", None),
+                *enox(
+                    80,
+                    "2027-04-01T20:00:00+01:00",
+                    "2027-04-02T08:00:00+01:00",
+                    "2027-04-02T20:00:00+01:00",
+                    "2027-04-03T08:00:00+01:00",
+                    "2027-04-03T20:00:00+01:00",
+                    "2027-04-04T08:00:00+01:00",
+                    "2027-04-04T20:00:00+01:00",
+                ),
+                ("2027-04-05", "test", None),
+                *enox(80, "2027-04-05T08:00:00+01:00", "2027-04-05T20:00:00+01:00"),
+                ("2027-04-07", "test", None),
+            ],
+        ),
+        id="mitral-intermediate",
+    ),
     # AF, CHA2DS2-VASc 3, no stroke: low risk, no bridging (CHEST 2022, strong). No injections and no
     # post-procedure INR.
-    pytest.param(HIGH, AF, ThromboticRisk.LOW, Bridging.NO_BRIDGE, [
-        ("2026-12-22", "test", None),
-        ("2026-12-23T18:00:00+00:00", "last-dose", None),
-        ("2026-12-24", "test", None),
-        ("2026-12-29T09:00:00+00:00", "procedure", None),
-        ("2026-12-30T18:00:00+00:00", "restart", None),
-    ], id="af-high"),
-    pytest.param(INTERMEDIATE, AF, ThromboticRisk.LOW, Bridging.NO_BRIDGE, [
-        ("2027-03-24", "test", None),
-        ("2027-03-25T18:00:00+00:00", "last-dose", None),
-        ("2027-03-30", "test", None),
-        ("2027-03-31T10:00:00+01:00", "procedure", None),
-        ("2027-04-01T18:00:00+01:00", "restart", None),
-    ], id="af-intermediate"),
+    pytest.param(
+        WarfarinPlanCase(
+            procedure=HIGH,
+            patient=AF,
+            risk=ThromboticRisk.LOW,
+            bridging=Bridging.NO_BRIDGE,
+            expected=[
+                ("2026-12-22", "test", None),
+                ("2026-12-23T18:00:00+00:00", "last-dose", None),
+                ("2026-12-24", "test", None),
+                ("2026-12-29T09:00:00+00:00", "procedure", None),
+                ("2026-12-30T18:00:00+00:00", "restart", None),
+            ],
+        ),
+        id="af-high",
+    ),
+    pytest.param(
+        WarfarinPlanCase(
+            procedure=INTERMEDIATE,
+            patient=AF,
+            risk=ThromboticRisk.LOW,
+            bridging=Bridging.NO_BRIDGE,
+            expected=[
+                ("2027-03-24", "test", None),
+                ("2027-03-25T18:00:00+00:00", "last-dose", None),
+                ("2027-03-30", "test", None),
+                ("2027-03-31T10:00:00+01:00", "procedure", None),
+                ("2027-04-01T18:00:00+01:00", "restart", None),
+            ],
+        ),
+        id="af-intermediate",
+    ),
     # VTE two months ago: high risk, bridge. CrCl 25 (at or below 30): enoxaparin 1 mg/kg once daily,
     # 95 mg halfway between 90 and 100 -> 90 mg; the last injection before is half the daily dose,
     # 47.5 -> 50 mg. Once daily at 08:00. High: the 48-72 h window runs from 09:00 Thu 31 Dec to 09:00
     # Fri 1 Jan, and holds the 08:00 injection on Fri 1 Jan (71 h).
-    pytest.param(HIGH, vte("2026-10-29"), ThromboticRisk.HIGH, Bridging.BRIDGE, [
-        ("2026-12-22", "test", None),
-        ("2026-12-23T18:00:00+00:00", "last-dose", None),
-        ("2026-12-24", "test", None),
-        *enox(90, "2026-12-26T08:00:00+00:00", "2026-12-27T08:00:00+00:00"),
-        *enox(50, "2026-12-28T08:00:00+00:00"),
-        ("2026-12-29T09:00:00+00:00", "procedure", None),
-        ("2026-12-30T18:00:00+00:00", "restart", None),
-        *enox(90, "2027-01-01T08:00:00+00:00", "2027-01-02T08:00:00+00:00", "2027-01-03T08:00:00+00:00"),
-        ("2027-01-04", "test", None),
-        *enox(90, "2027-01-04T08:00:00+00:00"),
-        ("2027-01-05", "test", None),
-    ], id="vte-high"),
+    pytest.param(
+        WarfarinPlanCase(
+            procedure=HIGH,
+            patient=vte("2026-10-29"),
+            risk=ThromboticRisk.HIGH,
+            bridging=Bridging.BRIDGE,
+            expected=[
+                ("2026-12-22", "test", None),
+                ("2026-12-23T18:00:00+00:00", "last-dose", None),
+                ("2026-12-24", "test", None),
+                *enox(90, "2026-12-26T08:00:00+00:00", "2026-12-27T08:00:00+00:00"),
+                *enox(50, "2026-12-28T08:00:00+00:00"),
+                ("2026-12-29T09:00:00+00:00", "procedure", None),
+                ("2026-12-30T18:00:00+00:00", "restart", None),
+                *enox(
+                    90,
+                    "2027-01-01T08:00:00+00:00",
+                    "2027-01-02T08:00:00+00:00",
+                    "2027-01-03T08:00:00+00:00",
+                ),
+                ("2027-01-04", "test", None),
+                *enox(90, "2027-01-04T08:00:00+00:00"),
+                ("2027-01-05", "test", None),
+            ],
+        ),
+        id="vte-high",
+    ),
     # Intermediate: 24 h after 10:00 Wed 31 Mar is 10:00 Thu 1 Apr -> 08:00 Fri 2 Apr.
-    pytest.param(INTERMEDIATE, vte("2027-01-31"), ThromboticRisk.HIGH, Bridging.BRIDGE, [
-        ("2027-03-24", "test", None),
-        ("2027-03-25T18:00:00+00:00", "last-dose", None),
-        *enox(90, "2027-03-28T08:00:00+01:00", "2027-03-29T08:00:00+01:00"),
-        ("2027-03-30", "test", None),
-        *enox(50, "2027-03-30T08:00:00+01:00"),
-        ("2027-03-31T10:00:00+01:00", "procedure", None),
-        ("2027-04-01T18:00:00+01:00", "restart", None),
-        *enox(90, "2027-04-02T08:00:00+01:00", "2027-04-03T08:00:00+01:00", "2027-04-04T08:00:00+01:00"),
-        ("2027-04-05", "test", None),
-        *enox(90, "2027-04-05T08:00:00+01:00"),
-        ("2027-04-07", "test", None),
-    ], id="vte-intermediate"),
+    pytest.param(
+        WarfarinPlanCase(
+            procedure=INTERMEDIATE,
+            patient=vte("2027-01-31"),
+            risk=ThromboticRisk.HIGH,
+            bridging=Bridging.BRIDGE,
+            expected=[
+                ("2027-03-24", "test", None),
+                ("2027-03-25T18:00:00+00:00", "last-dose", None),
+                *enox(90, "2027-03-28T08:00:00+01:00", "2027-03-29T08:00:00+01:00"),
+                ("2027-03-30", "test", None),
+                *enox(50, "2027-03-30T08:00:00+01:00"),
+                ("2027-03-31T10:00:00+01:00", "procedure", None),
+                ("2027-04-01T18:00:00+01:00", "restart", None),
+                *enox(
+                    90,
+                    "2027-04-02T08:00:00+01:00",
+                    "2027-04-03T08:00:00+01:00",
+                    "2027-04-04T08:00:00+01:00",
+                ),
+                ("2027-04-05", "test", None),
+                *enox(90, "2027-04-05T08:00:00+01:00"),
+                ("2027-04-07", "test", None),
+            ],
+        ),
+        id="vte-intermediate",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("procedure", "patient", "risk", "bridging", "expected"), CASES)
-def test_the_hand_checked_warfarin_plans(procedure, patient, risk, bridging, expected):
+@pytest.mark.parametrize("case", CASES)
+def test_the_hand_checked_warfarin_plans(case):
     """Each plan gives the bridging decision and every dose and INR test on its hand-checked date."""
-    plan = medplan.plan(booking(procedure, patient))
+    plan = medplan.plan(booking(case.procedure, case.patient))
 
-    assert plan.anticoagulation.thrombotic_risk is risk
-    assert plan.anticoagulation.bridging is bridging
-    assert steps(plan) == expected
+    assert plan.anticoagulation.thrombotic_risk is case.risk
+    assert plan.anticoagulation.bridging is case.bridging
+    assert steps(plan) == case.expected
     assert all(e.source for e in plan.timeline if e.kind != "procedure")
 
 
@@ -154,7 +254,13 @@ def test_the_bridging_dose_says_how_it_was_reached():
     dose = medplan.plan(booking(HIGH, MITRAL)).anticoagulation.dose
 
     assert (dose.drug, dose.regimen, dose.dose, dose.exact, dose.unit, dose.rule_id) == (
-        "enoxaparin", "twice-daily", 80, 82, "mg", "enoxaparin:twice-daily")
+        "enoxaparin",
+        "twice-daily",
+        80,
+        82,
+        "mg",
+        "enoxaparin:twice-daily",
+    )
 
 
 def test_a_moved_inr_test_is_noted():
@@ -162,7 +268,10 @@ def test_a_moved_inr_test_is_noted():
     warfarin = medplan.plan(booking(HIGH, AF)).medications[0]
 
     assert [c.on.isoformat() for c in warfarin.checks] == ["2026-12-24"]
-    assert any(n.startswith("The INR test due on Monday 28 December 2026 (a public holiday in GB-ENG") for n in warfarin.notes)
+    assert any(
+        n.startswith("The INR test due on Monday 28 December 2026 (a public holiday in GB-ENG")
+        for n in warfarin.notes
+    )
 
 
 def test_an_inr_moved_back_over_the_holidays_is_a_question():
@@ -170,20 +279,51 @@ def test_an_inr_moved_back_over_the_holidays_is_a_question():
     plan = medplan.plan(booking(HIGH, AF))
 
     assert plan.needs_review
-    assert plan.review_reasons == ("warfarin: the laboratory is closed before the INR test due on day -1, so it falls on 2026-12-24 (day -5), too early to show the INR on the day: arrange a point-of-care INR on the morning, or move the booking",)
+    assert plan.review_reasons == (
+        "warfarin: the laboratory is closed before the INR test due on day -1, so it falls on 2026-12-24 (day -5), too early to show the INR on the day: arrange a point-of-care INR on the morning, or move the booking",
+    )
     assert plan.medications[0].action is medplan.Action.HOLD
 
 
-@pytest.mark.parametrize(("start", "check_day", "taken"), [
-    ("2027-01-11T09:00", -1, "2027-01-08"),  # Monday: Sunday's test on Friday, day -3, a weekend early
-    ("2026-12-29T09:00", 0, "2026-12-29"),   # the morning of the procedure, a working day
-    ("2027-03-31T10:00", -1, "2027-03-30"),  # due on a working day
-])
-def test_an_inr_moved_back_over_a_weekend_is_not_a_question(start, check_day, taken):
-    """A weekend's move is routine: the plan notes it without asking for review."""
-    plan = medplan.plan(booking({**HIGH, "start": start}, AF, policy={"inr_check_day": check_day}))
+@attrs.frozen(kw_only=True)
+class InrWeekendCase:
+    """One case of test_an_inr_moved_back_over_a_weekend_is_not_a_question: start, check_day, taken."""
 
-    assert [c.on.isoformat() for c in plan.medications[0].checks] == [taken]
+    start: str
+    check_day: int
+    taken: str
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            InrWeekendCase(
+                start="2027-01-11T09:00", check_day=-1, taken="2027-01-08"
+            ),
+            id="2027-01-11T09:00--1-2027-01-08",
+        ),  # Monday: Sunday's test on Friday, day -3, a weekend early
+        pytest.param(
+            InrWeekendCase(
+                start="2026-12-29T09:00", check_day=0, taken="2026-12-29"
+            ),
+            id="2026-12-29T09:00-0-2026-12-29",
+        ),  # the morning of the procedure, a working day
+        pytest.param(
+            InrWeekendCase(
+                start="2027-03-31T10:00", check_day=-1, taken="2027-03-30"
+            ),
+            id="2027-03-31T10:00--1-2027-03-30",
+        ),  # due on a working day
+    ],
+)
+def test_an_inr_moved_back_over_a_weekend_is_not_a_question(case):
+    """A weekend's move is routine: the plan notes it without asking for review."""
+    plan = medplan.plan(
+        booking({**HIGH, "start": case.start}, AF, policy={"inr_check_day": case.check_day})
+    )
+
+    assert [c.on.isoformat() for c in plan.medications[0].checks] == [case.taken]
     assert not plan.needs_review, plan.review_reasons
 
 
@@ -195,7 +335,10 @@ def test_without_a_reason_bridging_is_a_question():
     plan = medplan.plan(request)
 
     assert plan.anticoagulation.bridging is Bridging.REVIEW
-    assert "warfarin: bridging: why the patient is anticoagulated is needed to decide on bridging: patient.anticoagulation" in plan.review_reasons
+    assert (
+        "warfarin: bridging: why the patient is anticoagulated is needed to decide on bridging: patient.anticoagulation"
+        in plan.review_reasons
+    )
     assert not [e for e in plan.timeline if e.kind == "injection"]
 
 
@@ -242,38 +385,77 @@ def test_tables_without_a_row_for_the_heparin_make_the_dose_a_question():
     plan = planned_with(booking(HIGH, MITRAL), attrs.evolve(default_bridging_tables(), doses=()))
 
     assert (plan.anticoagulation.bridging, plan.anticoagulation.dose) == (Bridging.BRIDGE, None)
-    assert "warfarin: bridging: the bridging dose table has no row for enoxaparin twice-daily" in plan.review_reasons
+    assert (
+        "warfarin: bridging: the bridging dose table has no row for enoxaparin twice-daily"
+        in plan.review_reasons
+    )
     assert not [e for e in plan.timeline if e.kind == "injection"]
 
 
+@attrs.frozen(kw_only=True)
+class UndatedHeparinCase:
+    """One case of test_a_heparin_the_table_does_not_hold_cannot_be_dated: tiers, why."""
+
+    tiers: object
+    why: str
+
+
 @pytest.mark.parametrize(
-    ("tiers", "why"),
+    "case",
     [
-        pytest.param({"high_action": "review", "review_reason": "ask the haematologist"}, "ask the haematologist", id="review"),
-        pytest.param({f"{tier}_{part}": "" for tier in ("low", "intermediate", "high") for part in ("hold", "resume")}
-                     | {f"{tier}_action": "continue" for tier in ("low", "intermediate", "high")},
-                     "asra-pain-2018 gives no hold for it", id="continue"),
+        pytest.param(
+            UndatedHeparinCase(
+                tiers={"high_action": "review", "review_reason": "ask the haematologist"},
+                why="ask the haematologist",
+            ),
+            id="review",
+        ),
+        pytest.param(
+            UndatedHeparinCase(
+                tiers={
+                    f"{tier}_{part}": ""
+                    for tier in ("low", "intermediate", "high")
+                    for part in ("hold", "resume")
+                }
+                | {f"{tier}_action": "continue" for tier in ("low", "intermediate", "high")},
+                why="asra-pain-2018 gives no hold for it",
+            ),
+            id="continue",
+        ),
     ],
 )
-def test_a_heparin_the_table_does_not_hold_cannot_be_dated(tiers, why):
+def test_a_heparin_the_table_does_not_hold_cannot_be_dated(case):
     """A clinic table that does not hold therapeutic enoxaparin before the procedure leaves the injections undated, and says why."""
-    table = parse_table(datafiles.with_cells("drug_classes.csv", "asra-pain-2018:enoxaparin:therapeutic", **tiers), "drug_classes.csv")
+    table = parse_table(
+        datafiles.with_cells(
+            "drug_classes.csv", "asra-pain-2018:enoxaparin:therapeutic", **case.tiers
+        ),
+        "drug_classes.csv",
+    )
 
     plan = medplan.plan(booking(HIGH, MITRAL), table=table)
 
-    assert f"warfarin: bridging: therapeutic enoxaparin cannot be dated: {why}" in plan.review_reasons
+    assert (
+        f"warfarin: bridging: therapeutic enoxaparin cannot be dated: {case.why}"
+        in plan.review_reasons
+    )
     assert not [e for e in plan.timeline if e.kind == "injection"]
 
 
 def test_a_pathway_starting_late_with_no_injection_before_says_so(tmp_path):
     """Injections from day -2 and none within 48 hours of the start: with one at 20:00, none falls before the procedure, and the note names day -2."""
     bridging = pathway_with(tmp_path, lmwh_start_day="-2", lmwh_last_dose_hours="48")
-    request = booking(HIGH, MITRAL, policy={"bridging_regimen": "once-daily", "bridging_times": ["20:00"]})
+    request = booking(
+        HIGH, MITRAL, policy={"bridging_regimen": "once-daily", "bridging_times": ["20:00"]}
+    )
 
     plan = planned_with(request, bridging)
 
     injections = [e.at.isoformat() for e in plan.timeline if e.kind == "injection"]
-    assert "No injection falls between day -2 and the last one allowed before the procedure." in plan.anticoagulation.notes
+    assert (
+        "No injection falls between day -2 and the last one allowed before the procedure."
+        in plan.anticoagulation.notes
+    )
     # The 48-72 h window after 09:00 Tue 29 Dec holds 20:00 Thu 31 Dec (59 h).
     assert injections[0] == "2026-12-31T20:00:00+00:00"
 
@@ -285,7 +467,10 @@ def test_an_inr_test_before_the_restart_leaves_no_injection_after(tmp_path):
     after = [e for e in plan.timeline if e.kind == "injection" and e.day >= 0]
     tests = [(e.on.isoformat(), e.what) for e in plan.timeline if e.kind == "test" and e.day > 0]
     assert after == []
-    assert tests[0] == ("2026-12-30", "INR blood test: stop the enoxaparin injections once the INR is above 1.9.")
+    assert tests[0] == (
+        "2026-12-30",
+        "INR blood test: stop the enoxaparin injections once the INR is above 1.9.",
+    )
 
 
 def test_no_country_means_holidays_are_not_checked():
@@ -296,7 +481,10 @@ def test_no_country_means_holidays_are_not_checked():
     plan = medplan.plan(request)
 
     assert plan.medications[0].checks[0].on.isoformat() == "2026-12-28"
-    assert "Public holidays were not checked: clinic policy 'seed-khangure-2017' names no lab_country." in plan.anticoagulation.notes
+    assert (
+        "Public holidays were not checked: clinic policy 'seed-khangure-2017' names no lab_country."
+        in plan.anticoagulation.notes
+    )
 
 
 def test_a_doac_is_never_bridged():
@@ -307,7 +495,9 @@ def test_a_doac_is_never_bridged():
     plan = medplan.plan(request)
 
     assert plan.anticoagulation.bridging is Bridging.NO_BRIDGE
-    assert plan.anticoagulation.decision.startswith("No heparin bridging while a direct oral anticoagulant is stopped")
+    assert plan.anticoagulation.decision.startswith(
+        "No heparin bridging while a direct oral anticoagulant is stopped"
+    )
     assert not [e for e in plan.timeline if e.kind == "injection"]
 
 
@@ -318,10 +508,15 @@ def test_the_plan_json_carries_the_pathway_and_the_timeline():
     assert data["anticoagulation"]["bridging"] == "bridge"
     assert data["anticoagulation"]["dose"]["dose"] == 80
     assert data["timeline"][0] == {
-        "date": "2026-12-22", "day": -7, "at": None, "kind": "test", "medicine": "warfarin",
+        "date": "2026-12-22",
+        "day": -7,
+        "at": None,
+        "kind": "test",
+        "medicine": "warfarin",
         "what": "Baseline INR blood test, to confirm the usual INR before warfarin is stopped.",
         "for_patient": "Baseline INR blood test, to confirm the usual INR before warfarin is stopped.",
-        "dose": None, "rule_id": "warfarin-pathway:baseline_inr_day",
+        "dose": None,
+        "rule_id": "warfarin-pathway:baseline_inr_day",
         "source": data["timeline"][0]["source"],
     }
     assert "ACC expert consensus" in data["timeline"][0]["source"]
@@ -344,13 +539,22 @@ def test_the_inr_tests_tell_the_patient_what_the_result_decides_not_the_vitamin_
         "INR blood test: keep up your enoxaparin injections until your team tells you the INR is above 1.9 "
         "and you can stop them."
     )
-    assert [e.to_dict()["for_patient"] for e in (day_before, after)] == [day_before.patient_words, after.patient_words]
+    assert [e.to_dict()["for_patient"] for e in (day_before, after)] == [
+        day_before.patient_words,
+        after.patient_words,
+    ]
     assert tests["warfarin-pathway:baseline_inr_day"].for_patient is None
 
 
 # --- properties ----------------------------------------------------------------------------------
 
-ZONES = ["Europe/London", "America/New_York", "Australia/Sydney", "Australia/Lord_Howe", "Australia/Perth"]
+ZONES = [
+    "Europe/London",
+    "America/New_York",
+    "Australia/Sydney",
+    "Australia/Lord_Howe",
+    "Australia/Perth",
+]
 RESTART_HOURS = {"low": 24, "intermediate": 24, "high": 48}
 # After a high-risk procedure the restart is a window that closes 72 hours after (BRIDGE; ASH day +2 or +3).
 WINDOW_CLOSES_HOURS = 72
@@ -364,23 +568,36 @@ def bridged_bookings(draw):
     second = draw(st.times(min_value=time(12, 0)).map(lambda t: t.replace(second=0, microsecond=0)))
     risk = draw(st.sampled_from(["low", "intermediate", "high"]))
     return {
-        "procedure": {"name": "procedure", "start": start.strftime("%Y-%m-%dT%H:%M"),
-                      "timezone": draw(st.sampled_from(ZONES)), "bleeding_risk": risk,
-                      # ASRA leaves warfarin before a low-risk procedure to review; CHEST holds it.
-                      "guideline": "chest-2022" if risk == "low" else draw(st.sampled_from(["asra-pain-2018", "chest-2022"]))},
-        "patient": {"weight_kg": draw(st.integers(45, 140)), "crcl_ml_min": draw(st.integers(10, 150)),
-                    "anticoagulation": [{"reason": "mechanical-heart-valve", "valve_position": "mitral"}]},
+        "procedure": {
+            "name": "procedure",
+            "start": start.strftime("%Y-%m-%dT%H:%M"),
+            "timezone": draw(st.sampled_from(ZONES)),
+            "bleeding_risk": risk,
+            # ASRA leaves warfarin before a low-risk procedure to review; CHEST holds it.
+            "guideline": "chest-2022"
+            if risk == "low"
+            else draw(st.sampled_from(["asra-pain-2018", "chest-2022"])),
+        },
+        "patient": {
+            "weight_kg": draw(st.integers(45, 140)),
+            "crcl_ml_min": draw(st.integers(10, 150)),
+            "anticoagulation": [{"reason": "mechanical-heart-valve", "valve_position": "mitral"}],
+        },
         "medications": [{"name": "warfarin", "times": ["18:00"]}],
-        "policy": {"bridging_agent": draw(st.sampled_from(["enoxaparin", "dalteparin"])),
-                   "bridging_regimen": draw(st.sampled_from(["twice-daily", "once-daily"])),
-                   "bridging_times": [f"{first:%H:%M}", f"{second:%H:%M}"]},
+        "policy": {
+            "bridging_agent": draw(st.sampled_from(["enoxaparin", "dalteparin"])),
+            "bridging_regimen": draw(st.sampled_from(["twice-daily", "once-daily"])),
+            "bridging_times": [f"{first:%H:%M}", f"{second:%H:%M}"],
+        },
     }
 
 
 def bridged(request):
     try:
         return medplan.plan(request)
-    except medplan.InputError:  # a start inside a daylight-saving gap or overlap is refused at input
+    except (
+        medplan.InputError
+    ):  # a start inside a daylight-saving gap or overlap is refused at input
         return None
 
 
@@ -395,13 +612,18 @@ def test_bridging_never_overlaps_the_hold_and_never_restarts_early(request):
     injections = [e.at for e in plan.timeline if e.kind == "injection"]
     hold_from = procedure.start - timedelta(hours=24)
     restart_after = procedure.finish.astimezone(ZoneInfo("UTC")) + timedelta(
-        hours=RESTART_HOURS[procedure.bleeding_risk.value])
+        hours=RESTART_HOURS[procedure.bleeding_risk.value]
+    )
     for at in injections:
-        assert at.timestamp() <= hold_from.timestamp() or at.timestamp() >= restart_after.timestamp()
+        assert (
+            at.timestamp() <= hold_from.timestamp() or at.timestamp() >= restart_after.timestamp()
+        )
         assert at.date() >= procedure.day0 - timedelta(days=3)
     after = [at for at in injections if at > procedure.start]
     if after:
-        assert min(after).date() > procedure.day0  # the seed policy: anticoagulants not before day +1
+        assert (
+            min(after).date() > procedure.day0
+        )  # the seed policy: anticoagulants not before day +1
     if after and procedure.bleeding_risk.value == "high":
         closes = procedure.finish.astimezone(ZoneInfo("UTC")) + timedelta(hours=WINDOW_CLOSES_HOURS)
         assert min(after, key=lambda d: d.timestamp()).timestamp() <= closes.timestamp()
@@ -416,7 +638,9 @@ def test_the_timeline_is_in_order_and_counts_days_from_the_procedure(request):
     plan = bridged(request)
     if plan is None:
         return
-    keys = [(e.on, e.at is not None, 0 if e.at is None else e.at.timestamp()) for e in plan.timeline]
+    keys = [
+        (e.on, e.at is not None, 0 if e.at is None else e.at.timestamp()) for e in plan.timeline
+    ]
     assert keys == sorted(keys)
     assert all(e.day == (e.on - plan.procedure.day0).days for e in plan.timeline)
     assert all(e.at is None or e.at.date() == e.on for e in plan.timeline)
@@ -439,14 +663,28 @@ def test_inr_tests_fall_on_working_days_before_and_after(request):
 
 def test_criteria_the_sources_disagree_on_leave_bridging_to_review_with_their_note():
     """AF with CHA2DS2-VASc 7 is high thrombotic risk, yet CHEST 2022 is against bridging in AF: bridging is a question, and the row's note says why."""
-    af_7 = ({"weight_kg": 70, "crcl_ml_min": 55},
-            [{"reason": "atrial-fibrillation", "cha2ds2_vasc": 7, "stroke_or_tia": "none", "rheumatic_valve_disease": False}])
+    af_7 = (
+        {"weight_kg": 70, "crcl_ml_min": 55},
+        [
+            {
+                "reason": "atrial-fibrillation",
+                "cha2ds2_vasc": 7,
+                "stroke_or_tia": "none",
+                "rheumatic_valve_disease": False,
+            }
+        ],
+    )
     records = datafiles.records("thrombotic_risk.csv")
-    note = next(r for r in records if r[0] == "chest-2022:af:cha2ds2-vasc-7-up")[records[0].index("note")]
+    note = next(r for r in records if r[0] == "chest-2022:af:cha2ds2-vasc-7-up")[
+        records[0].index("note")
+    ]
 
     plan = medplan.plan(booking(HIGH, af_7))
 
-    assert (plan.anticoagulation.thrombotic_risk, plan.anticoagulation.bridging) == (ThromboticRisk.HIGH, Bridging.REVIEW)
+    assert (plan.anticoagulation.thrombotic_risk, plan.anticoagulation.bridging) == (
+        ThromboticRisk.HIGH,
+        Bridging.REVIEW,
+    )
     assert plan.anticoagulation.review_reason == note
     assert f"warfarin: bridging: {note}" in plan.review_reasons
     assert not [e for e in plan.timeline if e.kind == "injection"]
@@ -456,7 +694,10 @@ def test_with_two_vitamin_k_antagonists_held_the_pathway_follows_the_first_liste
     """Warfarin and acenocoumarol both held (a question in itself): the warfarin pathway is planned for the first in the list."""
     for first, second in (("warfarin", "acenocoumarol"), ("acenocoumarol", "warfarin")):
         request = booking(HIGH, AF)
-        request["medications"] = [{"name": first, "times": ["18:00"]}, {"name": second, "times": ["18:00"]}]
+        request["medications"] = [
+            {"name": first, "times": ["18:00"]},
+            {"name": second, "times": ["18:00"]},
+        ]
 
         plan = medplan.plan(request)
 
@@ -468,21 +709,47 @@ def test_an_inr_threshold_at_the_vitamin_k_limit_offers_no_vitamin_k():
     """With the clinic's INR threshold at 1.8, where the pathway's vitamin K band ends, the INR test says only the threshold."""
     plan = medplan.plan(booking(HIGH, AF, policy={"inr_max": 1.8}))
 
-    tests = [e.what for e in plan.timeline if e.kind == "test" and e.rule_id == plan.medications[0].rule_id]
+    tests = [
+        e.what
+        for e in plan.timeline
+        if e.kind == "test" and e.rule_id == plan.medications[0].rule_id
+    ]
     assert tests == ["INR blood test: the procedure goes ahead only if it is 1.8 or less."]
 
 
-@pytest.mark.parametrize(("inr_max", "cites_vitamin_k"), [(1.5, True), (1.8, False)])
-def test_the_inr_test_cites_the_warfarin_row_the_clinic_threshold_and_vitamin_k_only_when_offered(inr_max, cites_vitamin_k):
+@attrs.frozen(kw_only=True)
+class InrCitationCase:
+    """One case of test_the_inr_test_cites_the_warfarin_row_the_clinic_threshold_and_vitamin_k_only_when_offered: inr_max, cites_vitamin_k."""
+
+    inr_max: float
+    cites_vitamin_k: bool
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            InrCitationCase(inr_max=1.5, cites_vitamin_k=True), id="1.5-True"
+        ),
+        pytest.param(
+            InrCitationCase(inr_max=1.8, cites_vitamin_k=False), id="1.8-False"
+        ),
+    ],
+)
+def test_the_inr_test_cites_the_warfarin_row_the_clinic_threshold_and_vitamin_k_only_when_offered(
+    case,
+):
     """The day -1 INR test's source is the warfarin row's, then the clinic policy giving the threshold, then vitamin K's only if the test offers it."""
-    plan = medplan.plan(booking(HIGH, AF, policy={"inr_max": inr_max}))
+    plan = medplan.plan(booking(HIGH, AF, policy={"inr_max": case.inr_max}))
     warfarin = plan.medications[0]
     vitamin_k = default_bridging_tables().step("vitamin_k_inr_below").source
 
     (test,) = [e for e in plan.timeline if e.kind == "test" and e.rule_id == warfarin.rule_id]
 
-    expected = f"{warfarin.source}; INR threshold {inr_max:g}: clinic policy {plan.policy.name!r}"
-    assert test.source == expected + (f"; vitamin K: {vitamin_k}" if cites_vitamin_k else "")
+    expected = (
+        f"{warfarin.source}; INR threshold {case.inr_max:g}: clinic policy {plan.policy.name!r}"
+    )
+    assert test.source == expected + (f"; vitamin K: {vitamin_k}" if case.cites_vitamin_k else "")
 
 
 def test_a_dose_beyond_the_largest_syringe_is_a_question():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 
+import attrs
 import datafiles
 import pytest
 from hypothesis import example, given
@@ -31,37 +32,49 @@ ENOXAPARIN = (20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150)
 DALTEPARIN = (2500, 5000, 7500, 10000, 12500, 15000, 18000)
 
 # (exact dose by weight, doses that can be given, the dose given)
+@attrs.frozen(kw_only=True)
+class RoundDoseCase:
+    """One case of test_round_dose: exact, doses, dose."""
+
+    exact: float
+    doses: object
+    dose: int | None
+
+
 ROUNDING = [
     # Nearest dose: 82 mg is nearer 80 than 90.
-    pytest.param(82, ENOXAPARIN, 80, id="nearest-down"),
-    pytest.param(87, ENOXAPARIN, 90, id="nearest-up"),
+    pytest.param(RoundDoseCase(exact=82, doses=ENOXAPARIN, dose=80), id="nearest-down"),
+    pytest.param(RoundDoseCase(exact=87, doses=ENOXAPARIN, dose=90), id="nearest-up"),
     # Halfway goes to the lower dose, the smaller bleeding risk.
-    pytest.param(85, ENOXAPARIN, 80, id="tie-goes-lower"),
-    pytest.param(8750, DALTEPARIN, 7500, id="tie-goes-lower-iu"),
+    pytest.param(RoundDoseCase(exact=85, doses=ENOXAPARIN, dose=80), id="tie-goes-lower"),
+    pytest.param(RoundDoseCase(exact=8750, doses=DALTEPARIN, dose=7500), id="tie-goes-lower-iu"),
     # Just past halfway goes up.
-    pytest.param(85.01, ENOXAPARIN, 90, id="past-tie-goes-up"),
+    pytest.param(RoundDoseCase(exact=85.01, doses=ENOXAPARIN, dose=90), id="past-tie-goes-up"),
     # An exact match is given as it is.
-    pytest.param(70, ENOXAPARIN, 70, id="exact-match"),
+    pytest.param(RoundDoseCase(exact=70, doses=ENOXAPARIN, dose=70), id="exact-match"),
     # Below the smallest dose, the smallest is given (a light patient).
-    pytest.param(12, ENOXAPARIN, 20, id="below-smallest"),
+    pytest.param(RoundDoseCase(exact=12, doses=ENOXAPARIN, dose=20), id="below-smallest"),
     # Exactly the largest dose.
-    pytest.param(150, ENOXAPARIN, 150, id="exactly-largest"),
-    pytest.param(18000, DALTEPARIN, 18000, id="exactly-largest-iu"),
+    pytest.param(RoundDoseCase(exact=150, doses=ENOXAPARIN, dose=150), id="exactly-largest"),
+    pytest.param(RoundDoseCase(exact=18000, doses=DALTEPARIN, dose=18000), id="exactly-largest-iu"),
     # Above the largest by exactly half the last step still rounds down to it (a tie, lower).
-    pytest.param(155, ENOXAPARIN, 150, id="largest-plus-half-step"),
-    pytest.param(19500, DALTEPARIN, 18000, id="largest-plus-half-last-step-iu"),
+    pytest.param(RoundDoseCase(exact=155, doses=ENOXAPARIN, dose=150), id="largest-plus-half-step"),
+    pytest.param(
+        RoundDoseCase(exact=19500, doses=DALTEPARIN, dose=18000),
+        id="largest-plus-half-last-step-iu",
+    ),
     # Above the largest by more than half a step is a question for the pharmacist.
-    pytest.param(155.01, ENOXAPARIN, None, id="beyond-largest"),
-    pytest.param(225, ENOXAPARIN, None, id="far-beyond-largest"),
+    pytest.param(RoundDoseCase(exact=155.01, doses=ENOXAPARIN, dose=None), id="beyond-largest"),
+    pytest.param(RoundDoseCase(exact=225, doses=ENOXAPARIN, dose=None), id="far-beyond-largest"),
     # The last step of dalteparin is 3,000 IU (15,000 to 18,000), not the 2,500 of the others.
-    pytest.param(19600, DALTEPARIN, None, id="beyond-largest-iu"),
+    pytest.param(RoundDoseCase(exact=19600, doses=DALTEPARIN, dose=None), id="beyond-largest-iu"),
 ]
 
 
-@pytest.mark.parametrize(("exact", "doses", "dose"), ROUNDING)
-def test_round_dose(exact, doses, dose):
+@pytest.mark.parametrize("case", ROUNDING)
+def test_round_dose(case):
     """The dose given for an exact dose by weight, or None when it is beyond the largest."""
-    assert round_dose(exact, doses) == dose
+    assert round_dose(case.exact, case.doses) == case.dose
 
 
 DOSE_ROWS = [row for row in TABLES.doses if row.review_reason is None]
@@ -108,28 +121,85 @@ def test_the_property_covers_every_dose_row():
 # --- the CrCl band lookup ---------------------------------------------------------------------
 
 # (heparin, regimen, CrCl, the row used)
+@attrs.frozen(kw_only=True)
+class DoseBandCase:
+    """One case of test_dose_row_takes_the_band_that_holds_the_crcl: agent, regimen, crcl, rule_id."""
+
+    agent: str
+    regimen: str
+    crcl: float
+    rule_id: str
+
+
 BANDS = [
     # A value at the cut-off takes the lower band, here the reduced dose (min < CrCl <= max).
-    pytest.param("enoxaparin", "twice-daily", 30, "enoxaparin:twice-daily:crcl-0-30", id="enox-at-30"),
-    pytest.param("enoxaparin", "twice-daily", 30.1, "enoxaparin:twice-daily", id="enox-above-30"),
+    pytest.param(
+        DoseBandCase(
+            agent="enoxaparin",
+            regimen="twice-daily",
+            crcl=30,
+            rule_id="enoxaparin:twice-daily:crcl-0-30",
+        ),
+        id="enox-at-30",
+    ),
+    pytest.param(
+        DoseBandCase(
+            agent="enoxaparin", regimen="twice-daily", crcl=30.1, rule_id="enoxaparin:twice-daily"
+        ),
+        id="enox-above-30",
+    ),
     # The lowest band holds 0.
-    pytest.param("enoxaparin", "twice-daily", 0, "enoxaparin:twice-daily:crcl-0-30", id="enox-at-0"),
+    pytest.param(
+        DoseBandCase(
+            agent="enoxaparin",
+            regimen="twice-daily",
+            crcl=0,
+            rule_id="enoxaparin:twice-daily:crcl-0-30",
+        ),
+        id="enox-at-0",
+    ),
     # The highest band has no upper limit.
-    pytest.param("enoxaparin", "once-daily", 500, "enoxaparin:once-daily", id="enox-once-500"),
-    pytest.param("enoxaparin", "once-daily", 30, "enoxaparin:once-daily:crcl-0-30", id="enox-once-at-30"),
+    pytest.param(
+        DoseBandCase(
+            agent="enoxaparin", regimen="once-daily", crcl=500, rule_id="enoxaparin:once-daily"
+        ),
+        id="enox-once-500",
+    ),
+    pytest.param(
+        DoseBandCase(
+            agent="enoxaparin",
+            regimen="once-daily",
+            crcl=30,
+            rule_id="enoxaparin:once-daily:crcl-0-30",
+        ),
+        id="enox-once-at-30",
+    ),
     # Dalteparin has no reduced dose: below the cut-off its row is a review.
-    pytest.param("dalteparin", "twice-daily", 25, "dalteparin:crcl-0-30:twice-daily", id="dalt-25"),
-    pytest.param("dalteparin", "twice-daily", 31, "dalteparin:twice-daily", id="dalt-31"),
+    pytest.param(
+        DoseBandCase(
+            agent="dalteparin",
+            regimen="twice-daily",
+            crcl=25,
+            rule_id="dalteparin:crcl-0-30:twice-daily",
+        ),
+        id="dalt-25",
+    ),
+    pytest.param(
+        DoseBandCase(
+            agent="dalteparin", regimen="twice-daily", crcl=31, rule_id="dalteparin:twice-daily"
+        ),
+        id="dalt-31",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("agent", "regimen", "crcl", "rule_id"), BANDS)
-def test_dose_row_takes_the_band_that_holds_the_crcl(agent, regimen, crcl, rule_id):
+@pytest.mark.parametrize("case", BANDS)
+def test_dose_row_takes_the_band_that_holds_the_crcl(case):
     """Each heparin and regimen's row is found by its CrCl band."""
-    row = TABLES.dose_row(agent, regimen, crcl)
+    row = TABLES.dose_row(case.agent, case.regimen, case.crcl)
 
     assert row is not None
-    assert row.rule_id == rule_id
+    assert row.rule_id == case.rule_id
 
 
 def test_enoxaparin_at_crcl_30_is_1_mg_per_kg_once_daily():
@@ -185,127 +255,173 @@ DALT_OD_LOW = "dalteparin:crcl-0-30:once-daily"
 DALT_BD_LOW = "dalteparin:crcl-0-30:twice-daily"
 
 # (broken copy, expected message after the file name)
+@attrs.frozen(kw_only=True)
+class BrokenDoseTableCase:
+    """One case of test_a_broken_dose_table_is_refused: text, message."""
+
+    text: object
+    message: object
+
+
 BROKEN_DOSES = [
     # A gap: the reduced band ends at 30, the full one starts at 40, so 35 has no dose.
     pytest.param(
-        with_cells(DOSE_FILE, ENOX_BD, crcl_min="40"),
-        f", row {DOSE_ROW[ENOX_BD]}: column 'crcl_min': enoxaparin twice-daily: bands must meet, "
-        "no gap or overlap (crcl_min should be 30)",
+        BrokenDoseTableCase(
+            text=with_cells(DOSE_FILE, ENOX_BD, crcl_min="40"),
+            message=f", row {DOSE_ROW[ENOX_BD]}: column 'crcl_min': enoxaparin twice-daily: bands must meet, "
+            "no gap or overlap (crcl_min should be 30)",
+        ),
         id="band-gap",
     ),
     # An overlap: the reduced band runs to 40, past where the full one starts.
     pytest.param(
-        with_cells(DOSE_FILE, ENOX_BD_LOW, crcl_max="40"),
-        f", row {DOSE_ROW[ENOX_BD]}: column 'crcl_min': enoxaparin twice-daily: bands must meet, "
-        "no gap or overlap (crcl_min should be 40)",
+        BrokenDoseTableCase(
+            text=with_cells(DOSE_FILE, ENOX_BD_LOW, crcl_max="40"),
+            message=f", row {DOSE_ROW[ENOX_BD]}: column 'crcl_min': enoxaparin twice-daily: bands must meet, "
+            "no gap or overlap (crcl_min should be 40)",
+        ),
         id="band-overlap",
     ),
     # The lowest band must start from nothing (it holds 0).
     pytest.param(
-        with_cells(DOSE_FILE, ENOX_BD_LOW, crcl_min="10"),
-        f", row {DOSE_ROW[ENOX_BD_LOW]}: column 'crcl_min': enoxaparin twice-daily: bands must meet, "
-        "no gap or overlap (crcl_min should be empty)",
+        BrokenDoseTableCase(
+            text=with_cells(DOSE_FILE, ENOX_BD_LOW, crcl_min="10"),
+            message=f", row {DOSE_ROW[ENOX_BD_LOW]}: column 'crcl_min': enoxaparin twice-daily: bands must meet, "
+            "no gap or overlap (crcl_min should be empty)",
+        ),
         id="band-lowest-not-from-zero",
     ),
     # A band that ends above where it starts.
     pytest.param(
-        with_cells(DOSE_FILE, ENOX_BD_LOW, crcl_min="30", crcl_max="20"),
-        f", row {DOSE_ROW[ENOX_BD_LOW]}: column 'crcl_max': must be above crcl_min (got 30 to 20)",
+        BrokenDoseTableCase(
+            text=with_cells(DOSE_FILE, ENOX_BD_LOW, crcl_min="30", crcl_max="20"),
+            message=f", row {DOSE_ROW[ENOX_BD_LOW]}: column 'crcl_max': must be above crcl_min (got 30 to 20)",
+        ),
         id="band-reversed",
     ),
     # A heparin and regimen with no row at all.
     pytest.param(
-        without_rows(DOSE_FILE, DALT_OD, DALT_OD_LOW),
-        ": column 'regimen': has no row for dalteparin once-daily",
+        BrokenDoseTableCase(
+            text=without_rows(DOSE_FILE, DALT_OD, DALT_OD_LOW),
+            message=": column 'regimen': has no row for dalteparin once-daily",
+        ),
         id="missing-combination",
     ),
     # Only the reduced band left: the highest CrCl values have no dose. The reduced row moves
     # up one, into the removed row's place.
     pytest.param(
-        without_rows(DOSE_FILE, DALT_OD),
-        f", row {DOSE_ROW[DALT_OD_LOW] - 1}: column 'crcl_max': dalteparin once-daily: "
-        "only the highest CrCl band may leave crcl_max empty",
+        BrokenDoseTableCase(
+            text=without_rows(DOSE_FILE, DALT_OD),
+            message=f", row {DOSE_ROW[DALT_OD_LOW] - 1}: column 'crcl_max': dalteparin once-daily: "
+            "only the highest CrCl band may leave crcl_max empty",
+        ),
         id="missing-highest-band",
     ),
     # Doses must increase, so "nearest" and "the largest" mean what they say.
     pytest.param(
-        with_cells(DOSE_FILE, ENOX_BD, doses="20; 40; 30"),
-        f", row {DOSE_ROW[ENOX_BD]}: column 'doses': must be in increasing order (got 30 after 40)",
+        BrokenDoseTableCase(
+            text=with_cells(DOSE_FILE, ENOX_BD, doses="20; 40; 30"),
+            message=f", row {DOSE_ROW[ENOX_BD]}: column 'doses': must be in increasing order (got 30 after 40)",
+        ),
         id="doses-decreasing",
     ),
     pytest.param(
-        with_cells(DOSE_FILE, ENOX_BD, doses="20; 30; 30"),
-        f", row {DOSE_ROW[ENOX_BD]}: column 'doses': must be in increasing order (got 30 after 30)",
+        BrokenDoseTableCase(
+            text=with_cells(DOSE_FILE, ENOX_BD, doses="20; 30; 30"),
+            message=f", row {DOSE_ROW[ENOX_BD]}: column 'doses': must be in increasing order (got 30 after 30)",
+        ),
         id="doses-repeated",
     ),
     # A review row must say why.
     pytest.param(
-        with_cells(DOSE_FILE, DALT_BD_LOW, review_reason=""),
-        f", row {DOSE_ROW[DALT_BD_LOW]}: column 'review_reason': must be given exactly when action is review",
+        BrokenDoseTableCase(
+            text=with_cells(DOSE_FILE, DALT_BD_LOW, review_reason=""),
+            message=f", row {DOSE_ROW[DALT_BD_LOW]}: column 'review_reason': must be given exactly when action is review",
+        ),
         id="review-without-reason",
     ),
     # And a dose row must not carry a review reason.
     pytest.param(
-        with_cells(DOSE_FILE, ENOX_BD, review_reason="ask"),
-        f", row {DOSE_ROW[ENOX_BD]}: column 'review_reason': must be given exactly when action is review",
+        BrokenDoseTableCase(
+            text=with_cells(DOSE_FILE, ENOX_BD, review_reason="ask"),
+            message=f", row {DOSE_ROW[ENOX_BD]}: column 'review_reason': must be given exactly when action is review",
+        ),
         id="dose-with-reason",
     ),
     pytest.param(
-        with_cells(DOSE_FILE, ENOX_BD, agent="tinzaparin"),
-        f", row {DOSE_ROW[ENOX_BD]}: column 'agent': must be one of enoxaparin, dalteparin (got 'tinzaparin')",
+        BrokenDoseTableCase(
+            text=with_cells(DOSE_FILE, ENOX_BD, agent="tinzaparin"),
+            message=f", row {DOSE_ROW[ENOX_BD]}: column 'agent': must be one of enoxaparin, dalteparin (got 'tinzaparin')",
+        ),
         id="unknown-agent",
     ),
     pytest.param(
-        with_cells(DOSE_FILE, ENOX_BD, source=""),
-        f", row {DOSE_ROW[ENOX_BD]}: column 'source': must not be empty",
+        BrokenDoseTableCase(
+            text=with_cells(DOSE_FILE, ENOX_BD, source=""),
+            message=f", row {DOSE_ROW[ENOX_BD]}: column 'source': must not be empty",
+        ),
         id="empty-source",
     ),
     # Every cell the planner reads must be one it can use.
     pytest.param(
-        with_cells(DOSE_FILE, ENOX_BD, regimen="thrice-daily"),
-        f", row {DOSE_ROW[ENOX_BD]}: column 'regimen': must be one of twice-daily, once-daily (got 'thrice-daily')",
+        BrokenDoseTableCase(
+            text=with_cells(DOSE_FILE, ENOX_BD, regimen="thrice-daily"),
+            message=f", row {DOSE_ROW[ENOX_BD]}: column 'regimen': must be one of twice-daily, once-daily (got 'thrice-daily')",
+        ),
         id="unknown-regimen",
     ),
     pytest.param(
-        with_cells(DOSE_FILE, ENOX_BD, given="thrice-daily"),
-        f", row {DOSE_ROW[ENOX_BD]}: column 'given': must be one of twice-daily, once-daily (got 'thrice-daily')",
+        BrokenDoseTableCase(
+            text=with_cells(DOSE_FILE, ENOX_BD, given="thrice-daily"),
+            message=f", row {DOSE_ROW[ENOX_BD]}: column 'given': must be one of twice-daily, once-daily (got 'thrice-daily')",
+        ),
         id="unknown-given",
     ),
     pytest.param(
-        with_cells(DOSE_FILE, ENOX_BD, unit="g"),
-        f", row {DOSE_ROW[ENOX_BD]}: column 'unit': must be one of mg, IU (got 'g')",
+        BrokenDoseTableCase(
+            text=with_cells(DOSE_FILE, ENOX_BD, unit="g"),
+            message=f", row {DOSE_ROW[ENOX_BD]}: column 'unit': must be one of mg, IU (got 'g')",
+        ),
         id="unknown-unit",
     ),
     pytest.param(
-        with_cells(DOSE_FILE, ENOX_BD, dose_per_kg=""),
-        f", row {DOSE_ROW[ENOX_BD]}: column 'dose_per_kg': must not be empty",
+        BrokenDoseTableCase(
+            text=with_cells(DOSE_FILE, ENOX_BD, dose_per_kg=""),
+            message=f", row {DOSE_ROW[ENOX_BD]}: column 'dose_per_kg': must not be empty",
+        ),
         id="empty-dose-per-kg",
     ),
     pytest.param(
-        with_cells(DOSE_FILE, ENOX_BD, doses=""),
-        f", row {DOSE_ROW[ENOX_BD]}: column 'doses': must list the doses that can be given",
+        BrokenDoseTableCase(
+            text=with_cells(DOSE_FILE, ENOX_BD, doses=""),
+            message=f", row {DOSE_ROW[ENOX_BD]}: column 'doses': must list the doses that can be given",
+        ),
         id="no-doses",
     ),
     pytest.param(
-        with_cells(DOSE_FILE, ENOX_BD, action="stop"),
-        f", row {DOSE_ROW[ENOX_BD]}: column 'action': must be dose or review (got 'stop')",
+        BrokenDoseTableCase(
+            text=with_cells(DOSE_FILE, ENOX_BD, action="stop"),
+            message=f", row {DOSE_ROW[ENOX_BD]}: column 'action': must be dose or review (got 'stop')",
+        ),
         id="unknown-action",
     ),
     pytest.param(
-        with_cells(DOSE_FILE, ENOX_BD_LOW, rule_id=ENOX_BD),
-        f", row {DOSE_ROW[ENOX_BD_LOW]}: column 'rule_id': '{ENOX_BD}' is already used at row {DOSE_ROW[ENOX_BD]}",
+        BrokenDoseTableCase(
+            text=with_cells(DOSE_FILE, ENOX_BD_LOW, rule_id=ENOX_BD),
+            message=f", row {DOSE_ROW[ENOX_BD_LOW]}: column 'rule_id': '{ENOX_BD}' is already used at row {DOSE_ROW[ENOX_BD]}",
+        ),
         id="duplicate-rule-id",
     ),
 ]
 
 
-@pytest.mark.parametrize(("text", "message"), BROKEN_DOSES)
-def test_a_broken_dose_table_is_refused(text, message):
+@pytest.mark.parametrize("case", BROKEN_DOSES)
+def test_a_broken_dose_table_is_refused(case):
     """A broken copy of the dose table is refused whole, naming file, row and column."""
     with pytest.raises(medplan.TableError) as info:
-        parse_dose_table(text, DOSE_FILE)
+        parse_dose_table(case.text, DOSE_FILE)
 
-    assert str(info.value) == f"{DOSE_FILE}{message}"
+    assert str(info.value) == f"{DOSE_FILE}{case.message}"
 
 
 # --- validation: the pathway ------------------------------------------------------------------
@@ -317,79 +433,109 @@ STEP_NAMES = (
     "vitamin_k_inr_below, vitamin_k_mg_min, vitamin_k_mg_max"
 )
 
+@attrs.frozen(kw_only=True)
+class BrokenPathwayCase:
+    """One case of test_a_broken_pathway_is_refused: text, message."""
+
+    text: object
+    message: object
+
+
 BROKEN_PATHWAY = [
     # A step the planner does not know.
     pytest.param(
-        with_cells(PATHWAY_FILE, "lmwh_start_day", step="lmwh_stop_day"),
-        f", row {STEP_ROW['lmwh_start_day']}: column 'step': must be one of {STEP_NAMES} (got 'lmwh_stop_day')",
+        BrokenPathwayCase(
+            text=with_cells(PATHWAY_FILE, "lmwh_start_day", step="lmwh_stop_day"),
+            message=f", row {STEP_ROW['lmwh_start_day']}: column 'step': must be one of {STEP_NAMES} (got 'lmwh_stop_day')",
+        ),
         id="unknown-step",
     ),
     # Every step must be there; the planner would otherwise have no number for it.
     pytest.param(
-        without_rows(PATHWAY_FILE, "second_postop_inr_day"),
-        ": column 'step': missing steps: second_postop_inr_day",
+        BrokenPathwayCase(
+            text=without_rows(PATHWAY_FILE, "second_postop_inr_day"),
+            message=": column 'step': missing steps: second_postop_inr_day",
+        ),
         id="missing-step",
     ),
     pytest.param(
-        without_rows(PATHWAY_FILE, "postop_inr_day", "vitamin_k_mg_max"),
-        ": column 'step': missing steps: postop_inr_day, vitamin_k_mg_max",
+        BrokenPathwayCase(
+            text=without_rows(PATHWAY_FILE, "postop_inr_day", "vitamin_k_mg_max"),
+            message=": column 'step': missing steps: postop_inr_day, vitamin_k_mg_max",
+        ),
         id="missing-steps",
     ),
     # Each step has one value.
     pytest.param(
-        with_row_twice(PATHWAY_FILE, "postop_inr_day"),
-        f", row {len(STEP_ROW) + 1}: column 'step': 'postop_inr_day' is given twice",
+        BrokenPathwayCase(
+            text=with_row_twice(PATHWAY_FILE, "postop_inr_day"),
+            message=f", row {len(STEP_ROW) + 1}: column 'step': 'postop_inr_day' is given twice",
+        ),
         id="step-twice",
     ),
     # Hours are not days.
     pytest.param(
-        with_cells(PATHWAY_FILE, "lmwh_last_dose_hours", unit="day"),
-        f", row {STEP_ROW['lmwh_last_dose_hours']}: column 'unit': must be hours for lmwh_last_dose_hours (got 'day')",
+        BrokenPathwayCase(
+            text=with_cells(PATHWAY_FILE, "lmwh_last_dose_hours", unit="day"),
+            message=f", row {STEP_ROW['lmwh_last_dose_hours']}: column 'unit': must be hours for lmwh_last_dose_hours (got 'day')",
+        ),
         id="wrong-unit",
     ),
     # Days are calendar days: whole numbers.
     pytest.param(
-        with_cells(PATHWAY_FILE, "baseline_inr_day", value="-7.5"),
-        f", row {STEP_ROW['baseline_inr_day']}: column 'value': must be a whole number of days (got '-7.5')",
+        BrokenPathwayCase(
+            text=with_cells(PATHWAY_FILE, "baseline_inr_day", value="-7.5"),
+            message=f", row {STEP_ROW['baseline_inr_day']}: column 'value': must be a whole number of days (got '-7.5')",
+        ),
         id="day-not-whole",
     ),
     pytest.param(
-        with_cells(PATHWAY_FILE, "lmwh_restart_high_hours", value="48.5"),
-        f", row {STEP_ROW['lmwh_restart_high_hours']}: column 'value': must be a whole number of hours (got '48.5')",
+        BrokenPathwayCase(
+            text=with_cells(PATHWAY_FILE, "lmwh_restart_high_hours", value="48.5"),
+            message=f", row {STEP_ROW['lmwh_restart_high_hours']}: column 'value': must be a whole number of hours (got '48.5')",
+        ),
         id="hours-not-whole",
     ),
     # Each step has a range a protocol could plausibly give.
     pytest.param(
-        with_cells(PATHWAY_FILE, "baseline_inr_day", value="-1"),
-        f", row {STEP_ROW['baseline_inr_day']}: column 'value': must be between -14 and -2 (got '-1')",
+        BrokenPathwayCase(
+            text=with_cells(PATHWAY_FILE, "baseline_inr_day", value="-1"),
+            message=f", row {STEP_ROW['baseline_inr_day']}: column 'value': must be between -14 and -2 (got '-1')",
+        ),
         id="day-out-of-range",
     ),
     # The vitamin K band must not be upside down.
     pytest.param(
-        with_cells(PATHWAY_FILE, "vitamin_k_mg_min", value="3"),
-        ": column 'value': vitamin_k_mg_min must not be above vitamin_k_mg_max",
+        BrokenPathwayCase(
+            text=with_cells(PATHWAY_FILE, "vitamin_k_mg_min", value="3"),
+            message=": column 'value': vitamin_k_mg_min must not be above vitamin_k_mg_max",
+        ),
         id="vitamin-k-min-above-max",
     ),
     pytest.param(
-        with_cells(PATHWAY_FILE, "postop_inr_day", value=""),
-        f", row {STEP_ROW['postop_inr_day']}: column 'value': must not be empty",
+        BrokenPathwayCase(
+            text=with_cells(PATHWAY_FILE, "postop_inr_day", value=""),
+            message=f", row {STEP_ROW['postop_inr_day']}: column 'value': must not be empty",
+        ),
         id="empty-value",
     ),
     pytest.param(
-        with_cells(PATHWAY_FILE, "postop_inr_day", source=""),
-        f", row {STEP_ROW['postop_inr_day']}: column 'source': must not be empty",
+        BrokenPathwayCase(
+            text=with_cells(PATHWAY_FILE, "postop_inr_day", source=""),
+            message=f", row {STEP_ROW['postop_inr_day']}: column 'source': must not be empty",
+        ),
         id="empty-source",
     ),
 ]
 
 
-@pytest.mark.parametrize(("text", "message"), BROKEN_PATHWAY)
-def test_a_broken_pathway_is_refused(text, message):
+@pytest.mark.parametrize("case", BROKEN_PATHWAY)
+def test_a_broken_pathway_is_refused(case):
     """A broken copy of the pathway is refused whole, naming file, row and column."""
     with pytest.raises(medplan.TableError) as info:
-        parse_pathway(text, PATHWAY_FILE)
+        parse_pathway(case.text, PATHWAY_FILE)
 
-    assert str(info.value) == f"{PATHWAY_FILE}{message}"
+    assert str(info.value) == f"{PATHWAY_FILE}{case.message}"
 
 
 def test_vitamin_k_min_equal_to_max_is_accepted():

@@ -1,5 +1,6 @@
 """The seed's screening and aftercare, carried by the nerve root sleeve injection's catalogue entry."""
 
+import attrs
 import pytest
 
 import medplan
@@ -81,22 +82,53 @@ def test_no_glucose_monitoring_without_diabetes():
     assert "glucose-monitoring" not in care_items(plan)
 
 
+@attrs.frozen(kw_only=True)
+class ContraindicationCase:
+    """One case of test_an_absolute_contraindication_says_plainly_not_to_book: flag, finding."""
+
+    flag: str
+    finding: str
+
+
 @pytest.mark.parametrize(
-    ("flag", "finding"),
+    "case",
     [
-        ("severe_bleeding_disorder", "Severe bleeding disorder or excessive anticoagulation"),
-        ("cauda_equina_symptoms", "Symptoms of cord compression or cauda equina syndrome"),
-        ("acute_motor_weakness", "Acute motor weakness from a known disc protrusion: surgery, not a root injection, is preferred"),
-        ("disc_or_epidural_infection", "Known disc or epidural infection"),
+        pytest.param(
+            ContraindicationCase(
+                flag="severe_bleeding_disorder",
+                finding="Severe bleeding disorder or excessive anticoagulation",
+            ),
+            id="severe_bleeding_disorder-Severe bleeding disorder or excessive anticoagulation",
+        ),
+        pytest.param(
+            ContraindicationCase(
+                flag="cauda_equina_symptoms",
+                finding="Symptoms of cord compression or cauda equina syndrome",
+            ),
+            id="cauda_equina_symptoms-Symptoms of cord compression or cauda equina syndrome",
+        ),
+        pytest.param(
+            ContraindicationCase(
+                flag="acute_motor_weakness",
+                finding="Acute motor weakness from a known disc protrusion: surgery, not a root injection, is preferred",
+            ),
+            id="acute_motor_weakness-Acute motor weakness from a known disc protrusion: surgery, not a root injection, is preferred",
+        ),
+        pytest.param(
+            ContraindicationCase(
+                flag="disc_or_epidural_infection", finding="Known disc or epidural infection"
+            ),
+            id="disc_or_epidural_infection-Known disc or epidural infection",
+        ),
     ],
 )
-def test_an_absolute_contraindication_says_plainly_not_to_book(flag, finding):
+def test_an_absolute_contraindication_says_plainly_not_to_book(case):
     """Each of the seed's absolute contraindications makes the plan say: do not book, and why."""
-    plan = medplan.plan(booking({flag: True}))
+    plan = medplan.plan(booking({case.flag: True}))
 
     assert plan.contraindicated
     assert plan.needs_review
-    assert plan.review_reasons[0] == f"do not book: {finding} is an absolute contraindication"
+    assert plan.review_reasons[0] == f"do not book: {case.finding} is an absolute contraindication"
     assert plan.to_dict()["contraindicated"] is True
     assert "DO NOT BOOK" in medplan.render_text(plan)
 
@@ -123,9 +155,11 @@ def test_a_patient_who_may_not_follow_the_instructions_is_a_reason_for_review():
     assert plan.needs_review
     assert not plan.contraindicated
     assert plan.review_reasons == (
-        ("the patient may not follow the instructions to stop and restart medicines: decide with the proceduralist "
-        "whether to go ahead; give a simpler written plan (one dated step a day, only the medicines that change) "
-        "and go through it with the patient and a carer, or ask the community pharmacy for a dose administration aid"),
+        (
+            "the patient may not follow the instructions to stop and restart medicines: decide with the proceduralist "
+            "whether to go ahead; give a simpler written plan (one dated step a day, only the medicines that change) "
+            "and go through it with the patient and a carer, or ask the community pharmacy for a dose administration aid"
+        ),
     )
     assert care_items(plan)["written-plan-help"] == ("2026-11-28", "2026-12-08")
 
@@ -165,37 +199,80 @@ def test_a_screening_answer_must_be_true_or_false():
 
 
 def row(**cells):
-    values = dict.fromkeys(COLUMNS, "") | {
-        "care_set": "s", "item": "i", "kind": "after", "first_day": "0", "last_day": "1",
-        "instruction": "Do this.", "source": "S",
-    } | cells
+    values = (
+        dict.fromkeys(COLUMNS, "")
+        | {
+            "care_set": "s",
+            "item": "i",
+            "kind": "after",
+            "first_day": "0",
+            "last_day": "1",
+            "instruction": "Do this.",
+            "source": "S",
+        }
+        | cells
+    )
     return ",".join(COLUMNS) + "\n" + ",".join(values[c] for c in COLUMNS) + "\n"
 
 
+@attrs.frozen(kw_only=True)
+class BrokenCareRowCase:
+    """One case of test_a_broken_care_table_is_refused: text, column, problem."""
+
+    text: object
+    column: str
+    problem: str
+
+
 @pytest.mark.parametrize(
-    ("text", "column", "problem"),
+    "case",
     [
-        (row(kind="absolute", first_day="", last_day="", flag="gout"), "flag",
-         ("must be one of severe_bleeding_disorder, cauda_equina_symptoms, acute_motor_weakness, "
-         "disc_or_epidural_infection, diabetes, local_skin_infection, unwell, may_not_follow_instructions "
-         "for a contraindication (got 'gout')")),
-        (row(kind="absolute", flag="diabetes"), "first_day", "must be empty for a contraindication"),
-        (row(first_day=""), "first_day", "must be given for an instruction"),
-        (row(first_day="3", last_day="1"), "last_day", "must not be before first_day (got 3 to 1)"),
-        (row(applies_if="tuesday"), "applies_if",
-         ("must be one of diabetes, takes_pain_relief, no_pain_relief, anticoagulant, "
-         "may_not_follow_instructions (got 'tuesday')")),
-        (row(source=""), "source", "must not be empty"),
-        (row(flag="diabetes"), "flag", "must be empty for an instruction"),
-        (row(review_question="Ask."), "review_question", "must be empty unless kind is relative"),
+        BrokenCareRowCase(
+            text=row(kind="absolute", first_day="", last_day="", flag="gout"),
+            column="flag",
+            problem="must be one of severe_bleeding_disorder, cauda_equina_symptoms, acute_motor_weakness, "
+            "disc_or_epidural_infection, diabetes, local_skin_infection, unwell, may_not_follow_instructions "
+            "for a contraindication (got 'gout')",
+        ),
+        BrokenCareRowCase(
+            text=row(kind="absolute", flag="diabetes"),
+            column="first_day",
+            problem="must be empty for a contraindication",
+        ),
+        BrokenCareRowCase(
+            text=row(first_day=""), column="first_day", problem="must be given for an instruction"
+        ),
+        BrokenCareRowCase(
+            text=row(first_day="3", last_day="1"),
+            column="last_day",
+            problem="must not be before first_day (got 3 to 1)",
+        ),
+        BrokenCareRowCase(
+            text=row(applies_if="tuesday"),
+            column="applies_if",
+            problem="must be one of diabetes, takes_pain_relief, no_pain_relief, anticoagulant, "
+            "may_not_follow_instructions (got 'tuesday')",
+        ),
+        BrokenCareRowCase(
+            text=row(source=""), column="source", problem="must not be empty"
+        ),
+        BrokenCareRowCase(
+            text=row(flag="diabetes"), column="flag", problem="must be empty for an instruction"
+        ),
+        BrokenCareRowCase(
+            text=row(review_question="Ask."),
+            column="review_question",
+            problem="must be empty unless kind is relative",
+        ),
     ],
+    ids=["contraindication-flag-unknown", "contraindication-with-days", "instruction-without-first-day", "last-day-before-first", "applies-if-unknown", "source-empty", "instruction-with-flag", "review-question-not-relative"],
 )
-def test_a_broken_care_table_is_refused(text, column, problem):
+def test_a_broken_care_table_is_refused(case):
     """Care rows are validated like the other tables, naming row and column."""
     with pytest.raises(medplan.TableError) as info:
-        parse_care(text, "care.csv")
+        parse_care(case.text, "care.csv")
 
-    assert str(info.value) == f"care.csv, row 2: column {column!r}: {problem}"
+    assert str(info.value) == f"care.csv, row 2: column {case.column!r}: {case.problem}"
 
 
 def test_an_item_given_twice_in_a_care_set_is_refused():

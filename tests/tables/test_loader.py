@@ -13,6 +13,7 @@ import hashlib
 import io
 from importlib import resources
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -116,35 +117,77 @@ def test_any_small_file_reads_as_with_dictreader(rows, raw):
     assert outcome(read_records, text, columns) == outcome(dictreader_records, text, columns)
 
 
+@attrs.frozen(kw_only=True)
+class BrokenHeaderCase:
+    """One case of test_a_broken_header_is_refused_as_row_1: text, message."""
+
+    text: str
+    message: str
+
+
 @pytest.mark.parametrize(
-    ("text", "message"),
+    "case",
     [
-        pytest.param('a,"b"c\n1,2\n', "f.csv, row 1: not valid CSV: ',' expected after '\"'", id="header-not-csv"),
-        pytest.param("a,b,a\n1,2,3\n", "f.csv, row 1: a column is named twice", id="column-twice"),
+        pytest.param(
+            BrokenHeaderCase(
+                text='a,"b"c\n1,2\n', message="f.csv, row 1: not valid CSV: ',' expected after '\"'"
+            ),
+            id="header-not-csv",
+        ),
+        pytest.param(
+            BrokenHeaderCase(
+                text="a,b,a\n1,2,3\n", message="f.csv, row 1: a column is named twice"
+            ),
+            id="column-twice",
+        ),
     ],
 )
-def test_a_broken_header_is_refused_as_row_1(text, message):
+def test_a_broken_header_is_refused_as_row_1(case):
     """A header that is not CSV, or names a column twice, is refused as row 1."""
     with pytest.raises(medplan.TableError) as info:
-        read_records(text, "f.csv", ("a", "b"))
+        read_records(case.text, "f.csv", ("a", "b"))
 
-    assert str(info.value) == message
+    assert str(info.value) == case.message
+
+
+@attrs.frozen(kw_only=True)
+class NumberCellCase:
+    """One case of test_a_number_cell_names_what_is_wrong: cell, raw, problem."""
+
+    cell: object
+    raw: str
+    problem: str
 
 
 @pytest.mark.parametrize(
-    ("cell", "raw", "problem"),
+    "case",
     [
-        pytest.param(number_cell, "ten", "must be a number (got 'ten')", id="number-not-a-number"),
-        pytest.param(integer_cell, "1.5", "must be a whole number (got '1.5')", id="integer-not-whole"),
-        pytest.param(integer_cell, "31", "must be between -30 and 30 (got '31')", id="integer-out-of-range"),
+        pytest.param(
+            NumberCellCase(
+                cell=number_cell, raw="ten", problem="must be a number (got 'ten')"
+            ),
+            id="number-not-a-number",
+        ),
+        pytest.param(
+            NumberCellCase(
+                cell=integer_cell, raw="1.5", problem="must be a whole number (got '1.5')"
+            ),
+            id="integer-not-whole",
+        ),
+        pytest.param(
+            NumberCellCase(
+                cell=integer_cell, raw="31", problem="must be between -30 and 30 (got '31')"
+            ),
+            id="integer-out-of-range",
+        ),
     ],
 )
-def test_a_number_cell_names_what_is_wrong(cell, raw, problem):
+def test_a_number_cell_names_what_is_wrong(case):
     """A number cell that is not one, or is outside its bounds, is refused with the cell as written."""
     with pytest.raises(RowError) as info:
-        cell("first_day", raw, low=-30, high=30)
+        case.cell("first_day", case.raw, low=-30, high=30)
 
-    assert (info.value.column, info.value.problem) == ("first_day", problem)
+    assert (info.value.column, info.value.problem) == ("first_day", case.problem)
 
 
 def test_a_package_not_installed_as_files_is_read_through_importlib_resources(monkeypatch):

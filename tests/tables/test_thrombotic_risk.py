@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import attrs
 import datafiles
 import pytest
 
@@ -133,177 +134,354 @@ def vte(**fields) -> AnticoagulationReason:
 NO_VTE_FACTORS = {"recurrent_vte": False, "thrombophilia": "none", "active_cancer": False}
 
 # (reasons, expected risk, bridging, rule ids met in table order, exact missing fields)
+@attrs.frozen(kw_only=True)
+class ClassifyCase:
+    """One case of test_classify: reasons, risk, bridging, rule_ids, missing."""
+
+    reasons: object
+    risk: object
+    bridging: object
+    rule_ids: tuple
+    missing: object
+
+
 CASES = [
     # A mechanical mitral valve is high risk and bridged. Nothing else need be asked: every
     # other row it could meet (caged-ball, tilting-disc, recent stroke) is also high and bridge.
     pytest.param(
-        (mhv(valve_position="mitral"),),
-        HIGH, BRIDGE, ("chest-2022:mhv:mitral",), (),
+        ClassifyCase(
+            reasons=(mhv(valve_position="mitral"),),
+            risk=HIGH,
+            bridging=BRIDGE,
+            rule_ids=("chest-2022:mhv:mitral",),
+            missing=(),
+        ),
         id="mhv-mitral",
     ),
     # A caged-ball valve is high risk whatever its position; the bileaflet rows are ruled out by
     # the type, and an unknown stroke could only give the same high, bridge.
     pytest.param(
-        (mhv(valve_position="aortic", valve_type="caged-ball"),),
-        HIGH, BRIDGE, ("chest-2022:mhv:caged-ball",), (),
+        ClassifyCase(
+            reasons=(mhv(valve_position="aortic", valve_type="caged-ball"),),
+            risk=HIGH,
+            bridging=BRIDGE,
+            rule_ids=("chest-2022:mhv:caged-ball",),
+            missing=(),
+        ),
         id="mhv-caged-ball-aortic",
     ),
     # A bileaflet aortic valve with risk factors is moderate, and the sources disagree on
     # bridging it: review with the cardiologist, though nothing is missing.
     pytest.param(
-        (mhv(valve_position="aortic", valve_type="bileaflet", valve_risk_factors=True, stroke_or_tia="none"),),
-        MODERATE, REVIEW, ("chest-2012:mhv:bileaflet-aortic-risk-factors",), (),
+        ClassifyCase(
+            reasons=(
+                mhv(
+                    valve_position="aortic",
+                    valve_type="bileaflet",
+                    valve_risk_factors=True,
+                    stroke_or_tia="none",
+                ),
+            ),
+            risk=MODERATE,
+            bridging=REVIEW,
+            rule_ids=("chest-2012:mhv:bileaflet-aortic-risk-factors",),
+            missing=(),
+        ),
         id="mhv-bileaflet-aortic-risk-factors",
     ),
     # Without risk factors and with no stroke, a bileaflet aortic valve is low risk: no bridging.
     pytest.param(
-        (mhv(valve_position="aortic", valve_type="bileaflet", valve_risk_factors=False, stroke_or_tia="none"),),
-        LOW, NO_BRIDGE, ("chest-2012:mhv:bileaflet-aortic",), (),
+        ClassifyCase(
+            reasons=(
+                mhv(
+                    valve_position="aortic",
+                    valve_type="bileaflet",
+                    valve_risk_factors=False,
+                    stroke_or_tia="none",
+                ),
+            ),
+            risk=LOW,
+            bridging=NO_BRIDGE,
+            rule_ids=("chest-2012:mhv:bileaflet-aortic",),
+            missing=(),
+        ),
         id="mhv-bileaflet-aortic-low",
     ),
     # A stroke 5 months ago (15 Jan) is outside CHEST 2022's 3 months but inside the 2012 table's
     # 6, which the table keeps: high and bridge, above the valve's own low row.
     pytest.param(
-        (mhv(valve_position="aortic", valve_type="bileaflet", valve_risk_factors=False, stroke_or_tia=date(2026, 1, 15)),),
-        HIGH, BRIDGE, ("chest-2012:mhv:recent-stroke", "chest-2012:mhv:bileaflet-aortic"), (),
+        ClassifyCase(
+            reasons=(
+                mhv(
+                    valve_position="aortic",
+                    valve_type="bileaflet",
+                    valve_risk_factors=False,
+                    stroke_or_tia=date(2026, 1, 15),
+                ),
+            ),
+            risk=HIGH,
+            bridging=BRIDGE,
+            rule_ids=("chest-2012:mhv:recent-stroke", "chest-2012:mhv:bileaflet-aortic"),
+            missing=(),
+        ),
         id="mhv-bileaflet-aortic-stroke-5-months",
     ),
     # A stroke 7 months ago is outside even the 6-month window: back to the valve's low row.
     pytest.param(
-        (mhv(valve_position="aortic", valve_type="bileaflet", valve_risk_factors=False, stroke_or_tia=date(2025, 11, 15)),),
-        LOW, NO_BRIDGE, ("chest-2012:mhv:bileaflet-aortic",), (),
+        ClassifyCase(
+            reasons=(
+                mhv(
+                    valve_position="aortic",
+                    valve_type="bileaflet",
+                    valve_risk_factors=False,
+                    stroke_or_tia=date(2025, 11, 15),
+                ),
+            ),
+            risk=LOW,
+            bridging=NO_BRIDGE,
+            rule_ids=("chest-2012:mhv:bileaflet-aortic",),
+            missing=(),
+        ),
         id="mhv-bileaflet-aortic-stroke-7-months",
     ),
     # AF with CHA2DS2-VASc 3, no stroke and no rheumatic disease is low risk: no bridging.
     pytest.param(
-        (af(cha2ds2_vasc=3, stroke_or_tia="none", rheumatic_valve_disease=False),),
-        LOW, NO_BRIDGE, ("chest-2022:af:cha2ds2-vasc-0-4",), (),
+        ClassifyCase(
+            reasons=(af(cha2ds2_vasc=3, stroke_or_tia="none", rheumatic_valve_disease=False),),
+            risk=LOW,
+            bridging=NO_BRIDGE,
+            rule_ids=("chest-2022:af:cha2ds2-vasc-0-4",),
+            missing=(),
+        ),
         id="af-3-fully-given",
     ),
     # The same score with stroke and rheumatic disease not asked: either would make the patient
     # high risk, so both are asked for, in table order, and the decision waits.
     pytest.param(
-        (af(cha2ds2_vasc=3),),
-        LOW, REVIEW, ("chest-2022:af:cha2ds2-vasc-0-4",),
-        (f"{FIRST}.stroke_or_tia", f"{FIRST}.rheumatic_valve_disease"),
+        ClassifyCase(
+            reasons=(af(cha2ds2_vasc=3),),
+            risk=LOW,
+            bridging=REVIEW,
+            rule_ids=("chest-2022:af:cha2ds2-vasc-0-4",),
+            missing=(f"{FIRST}.stroke_or_tia", f"{FIRST}.rheumatic_valve_disease"),
+        ),
         id="af-3-stroke-and-rheumatic-not-given",
     ),
     # CHA2DS2-VASc 7 is high risk, but CHEST 2022 is against bridging AF: review. The unknown
     # stroke and rheumatic disease could only give the same high, review, so neither is asked.
     pytest.param(
-        (af(cha2ds2_vasc=7),),
-        HIGH, REVIEW, ("chest-2022:af:cha2ds2-vasc-7-up",), (),
+        ClassifyCase(
+            reasons=(af(cha2ds2_vasc=7),),
+            risk=HIGH,
+            bridging=REVIEW,
+            rule_ids=("chest-2022:af:cha2ds2-vasc-7-up",),
+            missing=(),
+        ),
         id="af-7",
     ),
     # CHA2DS2-VASc 5 is the moderate band: no bridging.
     pytest.param(
-        (af(cha2ds2_vasc=5, stroke_or_tia="none", rheumatic_valve_disease=False),),
-        MODERATE, NO_BRIDGE, ("chest-2022:af:cha2ds2-vasc-5-6",), (),
+        ClassifyCase(
+            reasons=(af(cha2ds2_vasc=5, stroke_or_tia="none", rheumatic_valve_disease=False),),
+            risk=MODERATE,
+            bridging=NO_BRIDGE,
+            rule_ids=("chest-2022:af:cha2ds2-vasc-5-6",),
+            missing=(),
+        ),
         id="af-5",
     ),
     # CHA2DS2-VASc 4 with a stroke 2 months ago (15 Apr) is high through the stroke: review.
     # Rheumatic disease is not asked; it too is high, review.
     pytest.param(
-        (af(cha2ds2_vasc=4, stroke_or_tia=date(2026, 4, 15)),),
-        HIGH, REVIEW, ("chest-2022:af:recent-stroke", "chest-2022:af:cha2ds2-vasc-0-4"), (),
+        ClassifyCase(
+            reasons=(af(cha2ds2_vasc=4, stroke_or_tia=date(2026, 4, 15)),),
+            risk=HIGH,
+            bridging=REVIEW,
+            rule_ids=("chest-2022:af:recent-stroke", "chest-2022:af:cha2ds2-vasc-0-4"),
+            missing=(),
+        ),
         id="af-4-stroke-2-months",
     ),
     # With no criteria fields at all nothing is met, so every field a row tests is asked for.
     pytest.param(
-        (af(),),
-        None, REVIEW, (),
-        (f"{FIRST}.cha2ds2_vasc", f"{FIRST}.stroke_or_tia", f"{FIRST}.rheumatic_valve_disease"),
+        ClassifyCase(
+            reasons=(af(),),
+            risk=None,
+            bridging=REVIEW,
+            rule_ids=(),
+            missing=(
+                f"{FIRST}.cha2ds2_vasc",
+                f"{FIRST}.stroke_or_tia",
+                f"{FIRST}.rheumatic_valve_disease",
+            ),
+        ),
         id="af-nothing-given",
     ),
     # A VTE 2 months ago (15 Apr) is high risk and bridged.
     pytest.param(
-        (vte(vte=date(2026, 4, 15), **NO_VTE_FACTORS),),
-        HIGH, BRIDGE, ("chest-2022:vte:recent",), (),
+        ClassifyCase(
+            reasons=(vte(vte=date(2026, 4, 15), **NO_VTE_FACTORS),),
+            risk=HIGH,
+            bridging=BRIDGE,
+            rule_ids=("chest-2022:vte:recent",),
+            missing=(),
+        ),
         id="vte-2-months",
     ),
     # The same VTE with thrombophilia, recurrence and cancer not given still bridges: high is the
     # top tier, so no answer could raise it, and severe thrombophilia (the one other high row)
     # also bridges.
     pytest.param(
-        (vte(vte=date(2026, 4, 15)),),
-        HIGH, BRIDGE, ("chest-2022:vte:recent",), (),
+        ClassifyCase(
+            reasons=(vte(vte=date(2026, 4, 15)),),
+            risk=HIGH,
+            bridging=BRIDGE,
+            rule_ids=("chest-2022:vte:recent",),
+            missing=(),
+        ),
         id="vte-2-months-factors-not-given",
     ),
     # A VTE 6 months ago (15 Dec) is in the 3-12 month band: moderate, no bridging.
     pytest.param(
-        (vte(vte=date(2025, 12, 15), **NO_VTE_FACTORS),),
-        MODERATE, NO_BRIDGE, ("chest-2012:vte:3-12-months",), (),
+        ClassifyCase(
+            reasons=(vte(vte=date(2025, 12, 15), **NO_VTE_FACTORS),),
+            risk=MODERATE,
+            bridging=NO_BRIDGE,
+            rule_ids=("chest-2012:vte:3-12-months",),
+            missing=(),
+        ),
         id="vte-6-months",
     ),
     # The same with active cancer not given: the active-cancer row is review at the same tier,
     # so the answer would change the decision and is asked for.
     pytest.param(
-        (vte(vte=date(2025, 12, 15), recurrent_vte=False, thrombophilia="none"),),
-        MODERATE, REVIEW, ("chest-2012:vte:3-12-months",), (f"{FIRST}.active_cancer",),
+        ClassifyCase(
+            reasons=(vte(vte=date(2025, 12, 15), recurrent_vte=False, thrombophilia="none"),),
+            risk=MODERATE,
+            bridging=REVIEW,
+            rule_ids=("chest-2012:vte:3-12-months",),
+            missing=(f"{FIRST}.active_cancer",),
+        ),
         id="vte-6-months-cancer-not-given",
     ),
     # With active cancer the two moderate rows disagree; review (the stronger) is their decision.
     pytest.param(
-        (vte(vte=date(2025, 12, 15), recurrent_vte=False, thrombophilia="none", active_cancer=True),),
-        MODERATE, REVIEW, ("chest-2012:vte:3-12-months", "chest-2012:vte:active-cancer"), (),
+        ClassifyCase(
+            reasons=(
+                vte(
+                    vte=date(2025, 12, 15),
+                    recurrent_vte=False,
+                    thrombophilia="none",
+                    active_cancer=True,
+                ),
+            ),
+            risk=MODERATE,
+            bridging=REVIEW,
+            rule_ids=("chest-2012:vte:3-12-months", "chest-2012:vte:active-cancer"),
+            missing=(),
+        ),
         id="vte-6-months-active-cancer",
     ),
     # Active cancer already makes the decision review at the moderate tier. Recurrence is
     # moderate, no-bridge: meeting it neither raises the tier nor changes review, so by the
     # module's rule it is not asked for.
     pytest.param(
-        (vte(vte=date(2025, 12, 15), thrombophilia="none", active_cancer=True),),
-        MODERATE, REVIEW, ("chest-2012:vte:3-12-months", "chest-2012:vte:active-cancer"), (),
+        ClassifyCase(
+            reasons=(vte(vte=date(2025, 12, 15), thrombophilia="none", active_cancer=True),),
+            risk=MODERATE,
+            bridging=REVIEW,
+            rule_ids=("chest-2012:vte:3-12-months", "chest-2012:vte:active-cancer"),
+            missing=(),
+        ),
         id="vte-6-months-active-cancer-recurrence-not-given",
     ),
     # A single VTE 13 months ago (15 May 2025) is low risk: no bridging.
     pytest.param(
-        (vte(vte=date(2025, 5, 15), **NO_VTE_FACTORS),),
-        LOW, NO_BRIDGE, ("chest-2012:vte:12-months-up",), (),
+        ClassifyCase(
+            reasons=(vte(vte=date(2025, 5, 15), **NO_VTE_FACTORS),),
+            risk=LOW,
+            bridging=NO_BRIDGE,
+            rule_ids=("chest-2012:vte:12-months-up",),
+            missing=(),
+        ),
         id="vte-13-months",
     ),
     # Severe thrombophilia is high risk and bridged, however old the VTE.
     pytest.param(
-        (vte(vte=date(2024, 6, 15), recurrent_vte=False, thrombophilia="severe", active_cancer=False),),
-        HIGH, BRIDGE, ("chest-2022:vte:severe-thrombophilia", "chest-2012:vte:12-months-up"), (),
+        ClassifyCase(
+            reasons=(
+                vte(
+                    vte=date(2024, 6, 15),
+                    recurrent_vte=False,
+                    thrombophilia="severe",
+                    active_cancer=False,
+                ),
+            ),
+            risk=HIGH,
+            bridging=BRIDGE,
+            rule_ids=("chest-2022:vte:severe-thrombophilia", "chest-2012:vte:12-months-up"),
+            missing=(),
+        ),
         id="vte-severe-thrombophilia",
     ),
     # Two reasons: low-risk AF and a mechanical mitral valve. One reason to bridge suffices.
     pytest.param(
-        (af(cha2ds2_vasc=3, stroke_or_tia="none", rheumatic_valve_disease=False), mhv(valve_position="mitral")),
-        HIGH, BRIDGE, ("chest-2022:af:cha2ds2-vasc-0-4", "chest-2022:mhv:mitral"), (),
+        ClassifyCase(
+            reasons=(
+                af(cha2ds2_vasc=3, stroke_or_tia="none", rheumatic_valve_disease=False),
+                mhv(valve_position="mitral"),
+            ),
+            risk=HIGH,
+            bridging=BRIDGE,
+            rule_ids=("chest-2022:af:cha2ds2-vasc-0-4", "chest-2022:mhv:mitral"),
+            missing=(),
+        ),
         id="af-3-and-mhv-mitral",
     ),
     # The same with the AF answers not given: the valve bridges whatever they are, so the
     # plan bridges and asks nothing (a bridge wins over an open question).
     pytest.param(
-        (af(cha2ds2_vasc=3), mhv(valve_position="mitral")),
-        HIGH, BRIDGE, ("chest-2022:af:cha2ds2-vasc-0-4", "chest-2022:mhv:mitral"), (),
+        ClassifyCase(
+            reasons=(af(cha2ds2_vasc=3), mhv(valve_position="mitral")),
+            risk=HIGH,
+            bridging=BRIDGE,
+            rule_ids=("chest-2022:af:cha2ds2-vasc-0-4", "chest-2022:mhv:mitral"),
+            missing=(),
+        ),
         id="af-3-open-and-mhv-mitral",
     ),
     # A low valve and a VTE reason with an open question: the question wins over the valve's
     # no-bridge, and names the second reason's index.
     pytest.param(
-        (
-            mhv(valve_position="aortic", valve_type="bileaflet", valve_risk_factors=False, stroke_or_tia="none"),
-            vte(vte=date(2025, 12, 15), recurrent_vte=False, thrombophilia="none"),
+        ClassifyCase(
+            reasons=(
+                mhv(
+                    valve_position="aortic",
+                    valve_type="bileaflet",
+                    valve_risk_factors=False,
+                    stroke_or_tia="none",
+                ),
+                vte(vte=date(2025, 12, 15), recurrent_vte=False, thrombophilia="none"),
+            ),
+            risk=MODERATE,
+            bridging=REVIEW,
+            rule_ids=("chest-2012:mhv:bileaflet-aortic", "chest-2012:vte:3-12-months"),
+            missing=(f"{SECOND}.active_cancer",),
         ),
-        MODERATE, REVIEW, ("chest-2012:mhv:bileaflet-aortic", "chest-2012:vte:3-12-months"),
-        (f"{SECOND}.active_cancer",),
         id="mhv-low-and-vte-open",
     ),
 ]
 
 
-@pytest.mark.parametrize(("reasons", "risk", "bridging", "rule_ids", "missing"), CASES)
-def test_classify(reasons, risk, bridging, rule_ids, missing):
+@pytest.mark.parametrize("case", CASES)
+def test_classify(case):
     """The tier, the bridging decision, the rows met and the fields asked for, exactly."""
-    result = classify(reasons, TABLE, DAY0)
+    result = classify(case.reasons, TABLE, DAY0)
 
-    assert result.risk is risk
-    assert result.bridging is bridging
-    assert tuple(c.rule_id for c in result.criteria) == rule_ids
-    assert result.missing == missing
+    assert result.risk is case.risk
+    assert result.bridging is case.bridging
+    assert tuple(c.rule_id for c in result.criteria) == case.rule_ids
+    assert result.missing == case.missing
 
 
 # --- the month window -------------------------------------------------------------------------
@@ -323,38 +501,103 @@ def window_table(months: int) -> RiskTable:
 
 
 # (day 0, N months, the event, whether it is within N months)
+@attrs.frozen(kw_only=True)
+class WithinMonthsCase:
+    """One case of test_within_n_months_counts_back_calendar_months_and_clips: day0, months, event, within."""
+
+    day0: object
+    months: int
+    event: object
+    within: bool
+
+
 WINDOW = [
     # 31 May minus 3 months is 31 Feb, which clips to 28 Feb (2026 is not a leap year): an event
     # on that day is inside the window, the day before is not. Rolling forward (ehrQL's
     # add_months gives 3 Mar) would put both outside.
-    pytest.param(date(2026, 5, 31), 3, date(2026, 2, 28), True, id="31-may-3-months-28-feb"),
-    pytest.param(date(2026, 5, 31), 3, date(2026, 2, 27), False, id="31-may-3-months-27-feb"),
+    pytest.param(
+        WithinMonthsCase(
+            day0=date(2026, 5, 31), months=3, event=date(2026, 2, 28), within=True
+        ),
+        id="31-may-3-months-28-feb",
+    ),
+    pytest.param(
+        WithinMonthsCase(
+            day0=date(2026, 5, 31), months=3, event=date(2026, 2, 27), within=False
+        ),
+        id="31-may-3-months-27-feb",
+    ),
     # 31 Mar minus 1 month clips to 28 Feb the same way.
-    pytest.param(date(2026, 3, 31), 1, date(2026, 2, 28), True, id="31-mar-1-month-28-feb"),
-    pytest.param(date(2026, 3, 31), 1, date(2026, 2, 27), False, id="31-mar-1-month-27-feb"),
+    pytest.param(
+        WithinMonthsCase(
+            day0=date(2026, 3, 31), months=1, event=date(2026, 2, 28), within=True
+        ),
+        id="31-mar-1-month-28-feb",
+    ),
+    pytest.param(
+        WithinMonthsCase(
+            day0=date(2026, 3, 31), months=1, event=date(2026, 2, 27), within=False
+        ),
+        id="31-mar-1-month-27-feb",
+    ),
     # In a leap year it clips to 29 Feb instead, so 28 Feb is outside.
-    pytest.param(date(2028, 3, 31), 1, date(2028, 2, 29), True, id="leap-31-mar-1-month-29-feb"),
-    pytest.param(date(2028, 3, 31), 1, date(2028, 2, 28), False, id="leap-31-mar-1-month-28-feb"),
+    pytest.param(
+        WithinMonthsCase(
+            day0=date(2028, 3, 31), months=1, event=date(2028, 2, 29), within=True
+        ),
+        id="leap-31-mar-1-month-29-feb",
+    ),
+    pytest.param(
+        WithinMonthsCase(
+            day0=date(2028, 3, 31), months=1, event=date(2028, 2, 28), within=False
+        ),
+        id="leap-31-mar-1-month-28-feb",
+    ),
     # Where no clipping is needed the day of the month is kept: 15 Jun minus 3 months is 15 Mar.
-    pytest.param(date(2026, 6, 15), 3, date(2026, 3, 15), True, id="15-jun-3-months-15-mar"),
-    pytest.param(date(2026, 6, 15), 3, date(2026, 3, 14), False, id="15-jun-3-months-14-mar"),
+    pytest.param(
+        WithinMonthsCase(
+            day0=date(2026, 6, 15), months=3, event=date(2026, 3, 15), within=True
+        ),
+        id="15-jun-3-months-15-mar",
+    ),
+    pytest.param(
+        WithinMonthsCase(
+            day0=date(2026, 6, 15), months=3, event=date(2026, 3, 14), within=False
+        ),
+        id="15-jun-3-months-14-mar",
+    ),
     # Across a year end: 15 Jan minus 12 months is 15 Jan of the year before.
-    pytest.param(date(2026, 1, 15), 12, date(2025, 1, 15), True, id="12-months-same-day"),
-    pytest.param(date(2026, 1, 15), 12, date(2025, 1, 14), False, id="12-months-day-before"),
+    pytest.param(
+        WithinMonthsCase(
+            day0=date(2026, 1, 15), months=12, event=date(2025, 1, 15), within=True
+        ),
+        id="12-months-same-day",
+    ),
+    pytest.param(
+        WithinMonthsCase(
+            day0=date(2026, 1, 15), months=12, event=date(2025, 1, 14), within=False
+        ),
+        id="12-months-day-before",
+    ),
     # An event on day 0 itself is within any window.
-    pytest.param(date(2026, 5, 31), 1, date(2026, 5, 31), True, id="on-day-0"),
+    pytest.param(
+        WithinMonthsCase(
+            day0=date(2026, 5, 31), months=1, event=date(2026, 5, 31), within=True
+        ),
+        id="on-day-0",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("day0", "months", "event", "within"), WINDOW)
-def test_within_n_months_counts_back_calendar_months_and_clips(day0, months, event, within):
+@pytest.mark.parametrize("case", WINDOW)
+def test_within_n_months_counts_back_calendar_months_and_clips(case):
     """'within N months' holds from day 0 minus N months (clipped to the month's end); 'beyond' is its complement."""
-    table = window_table(months)
-    patient = (vte(vte=event),)
+    table = window_table(case.months)
+    patient = (vte(vte=case.event),)
 
-    met = tuple(c.rule_id for c in classify(patient, table, day0).criteria)
+    met = tuple(c.rule_id for c in classify(patient, table, case.day0).criteria)
 
-    assert met == (("inside",) if within else ("outside",))
+    assert met == (("inside",) if case.within else ("outside",))
 
 
 def test_the_bundled_3_month_vte_row_uses_the_clipped_boundary():
@@ -372,7 +615,9 @@ def test_the_bundled_3_month_vte_row_uses_the_clipped_boundary():
 
 def test_an_event_given_as_none_is_never_within_a_window():
     """'none' for a stroke is never within 3 months: AF 3 with no stroke and no rheumatic disease stays low."""
-    result = classify((af(cha2ds2_vasc=3, stroke_or_tia="none", rheumatic_valve_disease=False),), TABLE, DAY0)
+    result = classify(
+        (af(cha2ds2_vasc=3, stroke_or_tia="none", rheumatic_valve_disease=False),), TABLE, DAY0
+    )
 
     assert "chest-2022:af:recent-stroke" not in [c.rule_id for c in result.criteria]
 
@@ -384,101 +629,142 @@ VTE_RECENT = "chest-2022:vte:recent"
 GRAMMAR = "must be tests like 'cha2ds2_vasc >= 7' or 'vte within 3 months' joined by ' and '"
 
 # (broken copy, expected message after the file name)
+@attrs.frozen(kw_only=True)
+class BrokenRiskTableCase:
+    """One case of test_a_broken_risk_table_is_refused: text, message."""
+
+    text: object
+    message: object
+
+
 BROKEN = [
     # The header must have exactly the table's columns.
-    pytest.param(with_extra_column("comment"), ", row 1: unknown columns: comment", id="unknown-column"),
+    pytest.param(
+        BrokenRiskTableCase(
+            text=with_extra_column("comment"), message=", row 1: unknown columns: comment"
+        ),
+        id="unknown-column",
+    ),
     # '>' is not one of the comparisons.
     pytest.param(
-        with_cells(AF7, criterion="cha2ds2_vasc > 7"),
-        f", row {ROW[AF7]}: column 'criterion': {GRAMMAR} (got 'cha2ds2_vasc > 7')",
+        BrokenRiskTableCase(
+            text=with_cells(AF7, criterion="cha2ds2_vasc > 7"),
+            message=f", row {ROW[AF7]}: column 'criterion': {GRAMMAR} (got 'cha2ds2_vasc > 7')",
+        ),
         id="grammar-operator",
     ),
     # Tests are joined by 'and' only; the whole 'or' text is then one test that does not parse.
     pytest.param(
-        with_cells(AF7, criterion="cha2ds2_vasc >= 7 or cha2ds2_vasc <= 1"),
-        f", row {ROW[AF7]}: column 'criterion': {GRAMMAR} (got 'cha2ds2_vasc >= 7 or cha2ds2_vasc <= 1')",
+        BrokenRiskTableCase(
+            text=with_cells(AF7, criterion="cha2ds2_vasc >= 7 or cha2ds2_vasc <= 1"),
+            message=f", row {ROW[AF7]}: column 'criterion': {GRAMMAR} (got 'cha2ds2_vasc >= 7 or cha2ds2_vasc <= 1')",
+        ),
         id="grammar-or",
     ),
     # An AF criterion may not test a VTE field.
     pytest.param(
-        with_cells(AF7, criterion="vte within 3 months"),
-        f", row {ROW[AF7]}: column 'criterion': 'vte' is not a field of atrial-fibrillation "
-        "(it has: cha2ds2_vasc, stroke_or_tia, rheumatic_valve_disease)",
+        BrokenRiskTableCase(
+            text=with_cells(AF7, criterion="vte within 3 months"),
+            message=f", row {ROW[AF7]}: column 'criterion': 'vte' is not a field of atrial-fibrillation "
+            "(it has: cha2ds2_vasc, stroke_or_tia, rheumatic_valve_disease)",
+        ),
         id="unknown-feature",
     ),
     # An event is a date: it is compared by months, not with >=.
     pytest.param(
-        with_cells(VTE_RECENT, criterion="vte >= 3"),
-        f", row {ROW[VTE_RECENT]}: column 'criterion': vte is a date: test it as 'within N months' or 'beyond N months'",
+        BrokenRiskTableCase(
+            text=with_cells(VTE_RECENT, criterion="vte >= 3"),
+            message=f", row {ROW[VTE_RECENT]}: column 'criterion': vte is a date: test it as 'within N months' or 'beyond N months'",
+        ),
         id="event-compared-with-ge",
     ),
     # Months run from 1 to 120.
     pytest.param(
-        with_cells(VTE_RECENT, criterion="vte within 121 months"),
-        f", row {ROW[VTE_RECENT]}: column 'criterion': months must be between 1 and 120 (got 121)",
+        BrokenRiskTableCase(
+            text=with_cells(VTE_RECENT, criterion="vte within 121 months"),
+            message=f", row {ROW[VTE_RECENT]}: column 'criterion': months must be between 1 and 120 (got 121)",
+        ),
         id="months-above-range",
     ),
     pytest.param(
-        with_cells(VTE_RECENT, criterion="vte within 0 months"),
-        f", row {ROW[VTE_RECENT]}: column 'criterion': months must be between 1 and 120 (got 0)",
+        BrokenRiskTableCase(
+            text=with_cells(VTE_RECENT, criterion="vte within 0 months"),
+            message=f", row {ROW[VTE_RECENT]}: column 'criterion': months must be between 1 and 120 (got 0)",
+        ),
         id="months-zero",
     ),
     # A number is not a date.
     pytest.param(
-        with_cells(AF7, criterion="cha2ds2_vasc within 3 months"),
-        f", row {ROW[AF7]}: column 'criterion': cha2ds2_vasc is not a date: 'within' and 'beyond' do not apply",
+        BrokenRiskTableCase(
+            text=with_cells(AF7, criterion="cha2ds2_vasc within 3 months"),
+            message=f", row {ROW[AF7]}: column 'criterion': cha2ds2_vasc is not a date: 'within' and 'beyond' do not apply",
+        ),
         id="number-tested-as-date",
     ),
     # A score is a threshold, not a single value.
     pytest.param(
-        with_cells(AF7, criterion="cha2ds2_vasc = 7"),
-        f", row {ROW[AF7]}: column 'criterion': cha2ds2_vasc is a number: test it with >= or <= a whole number",
+        BrokenRiskTableCase(
+            text=with_cells(AF7, criterion="cha2ds2_vasc = 7"),
+            message=f", row {ROW[AF7]}: column 'criterion': cha2ds2_vasc is a number: test it with >= or <= a whole number",
+        ),
         id="number-tested-with-equals",
     ),
     # A choice must be one of its values.
     pytest.param(
-        with_cells("chest-2022:mhv:mitral", criterion="valve_position = tricuspid"),
-        f", row {ROW['chest-2022:mhv:mitral']}: column 'criterion': valve_position must be tested as '= mitral | aortic'",
+        BrokenRiskTableCase(
+            text=with_cells("chest-2022:mhv:mitral", criterion="valve_position = tricuspid"),
+            message=f", row {ROW['chest-2022:mhv:mitral']}: column 'criterion': valve_position must be tested as '= mitral | aortic'",
+        ),
         id="choice-value",
     ),
     # A U row cannot decide to bridge.
     pytest.param(
-        with_cells("chest-2012:vte:active-cancer", bridging="bridge"),
-        f", row {ROW['chest-2012:vte:active-cancer']}: column 'bridging': must be review for an unconfirmed (U) row",
+        BrokenRiskTableCase(
+            text=with_cells("chest-2012:vte:active-cancer", bridging="bridge"),
+            message=f", row {ROW['chest-2012:vte:active-cancer']}: column 'bridging': must be review for an unconfirmed (U) row",
+        ),
         id="unconfirmed-row-bridges",
     ),
     # Each rule id is used once; the message names the first use.
     pytest.param(
-        with_cells("chest-2022:af:rheumatic", rule_id="chest-2022:af:recent-stroke"),
-        f", row {ROW['chest-2022:af:rheumatic']}: column 'rule_id': "
-        f"'chest-2022:af:recent-stroke' is already used at row {ROW['chest-2022:af:recent-stroke']}",
+        BrokenRiskTableCase(
+            text=with_cells("chest-2022:af:rheumatic", rule_id="chest-2022:af:recent-stroke"),
+            message=f", row {ROW['chest-2022:af:rheumatic']}: column 'rule_id': "
+            f"'chest-2022:af:recent-stroke' is already used at row {ROW['chest-2022:af:recent-stroke']}",
+        ),
         id="duplicate-rule-id",
     ),
     # A reason nobody wrote criteria for could never be classified.
     pytest.param(
-        without_reason(VTE),
-        ": column 'reason': has no criteria for venous-thromboembolism",
+        BrokenRiskTableCase(
+            text=without_reason(VTE),
+            message=": column 'reason': has no criteria for venous-thromboembolism",
+        ),
         id="reason-without-rows",
     ),
     # An unknown reason is named with the known ones.
     pytest.param(
-        with_cells(AF7, reason="atrial-flutter"),
-        f", row {ROW[AF7]}: column 'reason': must be one of {AF}, {MHV}, {VTE} (got 'atrial-flutter')",
+        BrokenRiskTableCase(
+            text=with_cells(AF7, reason="atrial-flutter"),
+            message=f", row {ROW[AF7]}: column 'reason': must be one of {AF}, {MHV}, {VTE} (got 'atrial-flutter')",
+        ),
         id="unknown-reason",
     ),
     # Every row cites its source.
     pytest.param(
-        with_cells(AF7, source=""),
-        f", row {ROW[AF7]}: column 'source': must not be empty",
+        BrokenRiskTableCase(
+            text=with_cells(AF7, source=""),
+            message=f", row {ROW[AF7]}: column 'source': must not be empty",
+        ),
         id="empty-source",
     ),
 ]
 
 
-@pytest.mark.parametrize(("text", "message"), BROKEN)
-def test_a_broken_risk_table_is_refused(text, message):
+@pytest.mark.parametrize("case", BROKEN)
+def test_a_broken_risk_table_is_refused(case):
     """A broken copy of the table is refused whole, with a message naming file, row and column."""
     with pytest.raises(medplan.TableError) as info:
-        parse_risk_table(text, FILE)
+        parse_risk_table(case.text, FILE)
 
-    assert str(info.value) == f"{FILE}{message}"
+    assert str(info.value) == f"{FILE}{case.message}"

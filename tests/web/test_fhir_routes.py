@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import attrs
 import pytest
 from cdscases import appointment, hook_request, warfarin_statement
 from fhircases import NERVE_ROOT_SLEEVE, ZONE
@@ -167,23 +168,49 @@ def hook_app(environment):
     return app
 
 
+@attrs.frozen(kw_only=True)
+class PageLinkCase:
+    """One case of test_each_planned_card_links_to_this_services_pharmacist_page: environment, page."""
+
+    environment: object
+    page: str
+
+
 @pytest.mark.parametrize(
-    ("environment", "page"),
+    "case",
     [
-        pytest.param({}, "http://testserver/pharmacist", id="where-the-hook-was-called"),
-        pytest.param({PUBLIC_URL_ENV: "https://medplan.hospital.example/"}, "https://medplan.hospital.example/pharmacist", id="public-url"),
-        pytest.param({PUBLIC_URL_ENV: "https://gw.example/medplan"}, "https://gw.example/medplan/pharmacist", id="public-url-with-a-path"),
+        pytest.param(
+            PageLinkCase(environment={}, page="http://testserver/pharmacist"),
+            id="where-the-hook-was-called",
+        ),
+        pytest.param(
+            PageLinkCase(
+                environment={PUBLIC_URL_ENV: "https://medplan.hospital.example/"},
+                page="https://medplan.hospital.example/pharmacist",
+            ),
+            id="public-url",
+        ),
+        pytest.param(
+            PageLinkCase(
+                environment={PUBLIC_URL_ENV: "https://gw.example/medplan"},
+                page="https://gw.example/medplan/pharmacist",
+            ),
+            id="public-url-with-a-path",
+        ),
     ],
 )
-def test_each_planned_card_links_to_this_services_pharmacist_page(environment, page):
+def test_each_planned_card_links_to_this_services_pharmacist_page(case):
     """The card's link is the pharmacist page, at MEDPLAN_PUBLIC_URL if set, with the appointment's request; the page serves there."""
     request = hook_request(appointment("tfesi-lumbar"), statements=[warfarin_statement()])
-    with TestClient(hook_app(environment)) as client:
-        (card,) = client.post(f"/cds-services/medplan-appointment-book?timezone={ZONE}&now=2026-12-01T10:00", json=request).json()["cards"]
+    with TestClient(hook_app(case.environment)) as client:
+        (card,) = client.post(
+            f"/cds-services/medplan-appointment-book?timezone={ZONE}&now=2026-12-01T10:00",
+            json=request,
+        ).json()["cards"]
         served = client.get("/pharmacist")
 
     (link,) = card["links"]
-    assert link["url"].partition("#request=")[0] == page
+    assert link["url"].partition("#request=")[0] == case.page
     assert served.status_code == 200
 
 
@@ -191,4 +218,7 @@ def test_a_public_url_that_is_not_absolute_is_refused_naming_the_variable():
     with pytest.raises(medplan.InputError) as excinfo:
         ehr_routes({PUBLIC_URL_ENV: "medplan.hospital.example"})
 
-    assert str(excinfo.value) == "MEDPLAN_PUBLIC_URL: must be an absolute http(s) URL (got 'medplan.hospital.example')"
+    assert (
+        str(excinfo.value)
+        == "MEDPLAN_PUBLIC_URL: must be an absolute http(s) URL (got 'medplan.hospital.example')"
+    )

@@ -14,6 +14,7 @@ import json
 import re
 import urllib.request
 
+import attrs
 import pytest
 from browsercases import (
     BOOKING_ID,
@@ -203,17 +204,40 @@ def pdf_pages(driver, width_inches: float, height_inches: float) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", base64.b64decode(printed["data"])))
 
 
-@pytest.mark.parametrize(("paper", "width", "height"), [("A4", 8.27, 11.69), ("Letter", 8.5, 11.0)])
-def test_the_handout_prints_on_one_sheet_of_a4_or_letter(planned, paper, width, height):
+@attrs.frozen(kw_only=True)
+class PaperCase:
+    """One case of test_the_handout_prints_on_one_sheet_of_a4_or_letter: paper, width, height."""
+
+    paper: str
+    width: float
+    height: float
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            PaperCase(paper="A4", width=8.27, height=11.69),
+            id="A4-8.27-11.69",
+        ),
+        pytest.param(
+            PaperCase(paper="Letter", width=8.5, height=11.0),
+            id="Letter-8.5-11.0",
+        ),
+    ],
+)
+def test_the_handout_prints_on_one_sheet_of_a4_or_letter(planned, case):
     """The example's handout prints on one page of A4 and one of Letter: one line per item, nothing day by day."""
-    assert pdf_pages(planned, width, height) == 1, paper
+    assert pdf_pages(planned, case.width, case.height) == 1, case.paper
 
 
 def sheet_lines(driver, heading: str) -> list[str]:
     """The handout's lines under one of its headings."""
     return driver.execute_script(
         "const h = [...document.querySelectorAll('#handout-sheet h4')].find((x) => x.textContent === arguments[0]);"
-        "return h ? [...h.nextElementSibling.querySelectorAll('li')].map((li) => li.textContent) : [];", heading)
+        "return h ? [...h.nextElementSibling.querySelectorAll('li')].map((li) => li.textContent) : [];",
+        heading,
+    )
 
 
 def test_the_handout_gives_each_care_item_once_over_its_dates(planned, expected_plan):
@@ -223,8 +247,13 @@ def test_the_handout_gives_each_care_item_once_over_its_dates(planned, expected_
     lines = sheet_lines(planned, "After the procedure")
 
     assert len(lines) == len(care)
-    assert lines[2] == "Tuesday 8 December 2026 to Thursday 10 December 2026: Avoid strenuous activity for a couple of days."
-    assert lines[1] == ("Tuesday 8 December 2026: Do not drive today: arrange for someone to drive you to and from the practice.")
+    assert (
+        lines[2]
+        == "Tuesday 8 December 2026 to Thursday 10 December 2026: Avoid strenuous activity for a couple of days."
+    )
+    assert lines[1] == (
+        "Tuesday 8 December 2026: Do not drive today: arrange for someone to drive you to and from the practice."
+    )
     assert [line.partition(": ")[2] for line in lines] == [c["instruction"] for c in care]
 
 
@@ -246,10 +275,14 @@ def test_the_handout_gives_each_medicine_and_blood_test_once(planned, expected_p
     assert medicines == [f"{m.input}: {m.instruction}" for m in expected_plan.medications]
     assert tests == [
         "Tuesday 1 December 2026: Baseline INR blood test, to confirm the usual INR before warfarin is stopped.",
-        ("Monday 7 December 2026: INR blood test: the procedure goes ahead only if your INR is 1.5 or less. If it is higher, "
-         "your team will tell you what happens next (a recheck, vitamin K by mouth or a new date)."),
+        (
+            "Monday 7 December 2026: INR blood test: the procedure goes ahead only if your INR is 1.5 or less. If it is higher, "
+            "your team will tell you what happens next (a recheck, vitamin K by mouth or a new date)."
+        ),
     ]
-    assert text_of(planned.find_element(By.CSS_SELECTOR, "#handout-sheet .not-final")).startswith("NOT FINAL")
+    assert text_of(planned.find_element(By.CSS_SELECTOR, "#handout-sheet .not-final")).startswith(
+        "NOT FINAL"
+    )
 
 
 def strip(driver) -> dict[str, list[str]]:
@@ -257,18 +290,25 @@ def strip(driver) -> dict[str, list[str]]:
     return driver.execute_script(
         "return Object.fromEntries([...document.querySelectorAll('#timeline-rows tr')].map((tr) => ["
         "tr.querySelector('th').firstChild.textContent,"
-        "[...tr.querySelectorAll('td')].map((td) => td.innerText.replace(/\\n/g, ' ').trim())]));")
+        "[...tr.querySelectorAll('td')].map((td) => td.innerText.replace(/\\n/g, ' ').trim())]));"
+    )
 
 
 def test_the_timeline_strip_has_a_column_for_each_day_from_minus_7_to_plus_5(planned):
     """The strip's columns are day -7 to day +5, each with its date; day 0 is the procedure's."""
-    headers = [th.text.replace("\n", " ") for th in planned.find_elements(By.CSS_SELECTOR, "#timeline-days th")]
+    headers = [
+        th.text.replace("\n", " ")
+        for th in planned.find_elements(By.CSS_SELECTOR, "#timeline-days th")
+    ]
 
     assert headers[0] == "Medicine"
     assert headers[1] == "day \u22127 Tue 1 Dec"
     assert headers[8] == "day 0 Tue 8 Dec"
     assert headers[13] == "day +5 Sun 13 Dec"
-    assert all(th.get_attribute("scope") == "col" for th in planned.find_elements(By.CSS_SELECTOR, "#timeline-days th"))
+    assert all(
+        th.get_attribute("scope") == "col"
+        for th in planned.find_elements(By.CSS_SELECTOR, "#timeline-days th")
+    )
 
 
 def test_the_timeline_strip_reads_each_medicine_at_a_glance(planned):
@@ -276,8 +316,21 @@ def test_the_timeline_strip_reads_each_medicine_at_a_glance(planned):
     rows = strip(planned)
 
     assert rows["Procedure"] == ["", "", "", "", "", "", "", "procedure 09:30", "", "", "", "", ""]
-    assert rows["Warfarin"] == ["taken INR", "last 18:00", "held", "held", "held", "held", "held INR", "held",
-                                "restart 18:00", "taken", "taken", "taken", "taken"]
+    assert rows["Warfarin"] == [
+        "taken INR",
+        "last 18:00",
+        "held",
+        "held",
+        "held",
+        "held",
+        "held INR",
+        "held",
+        "restart 18:00",
+        "taken",
+        "taken",
+        "taken",
+        "taken",
+    ]
     assert rows["Aspirin"] == ["taken"] * 13
     assert rows["Eliquis"][3:9] == ["last 20:00", "held", "held", "held", "held", "restart 20:00"]
 
@@ -288,7 +341,9 @@ def test_a_review_in_the_strip_is_marked_proposed_and_a_day_outside_is_named(pla
     header = text_of(plavix.find_element(By.TAG_NAME, "th"))
     cells = plavix.find_elements(By.TAG_NAME, "td")
 
-    assert header == "Plavixreview: dates proposed, not decidedlast dose day \u22128, Mon 30 Nov 08:00"
+    assert (
+        header == "Plavixreview: dates proposed, not decidedlast dose day \u22128, Mon 30 Nov 08:00"
+    )
     assert all("cell-proposed" in c.get_attribute("class") for c in cells)
 
 
@@ -302,9 +357,18 @@ def test_every_control_on_the_live_page_has_a_label(planned):
 
     assert unlabelled == []
     # The example's clopidogrel item is answered by its indication, or a decision: the page links to both fields.
-    assert buttons == ["Remove medicine 1", "Remove medicine 2", "Remove medicine 3", "Remove medicine 4",
-                       "Add medicine", "Make the plan", "Medicine 2: Indication", "Medicine 2: Date of the event",
-                       "Make the final plan with these answers", "Print handout"]
+    assert buttons == [
+        "Remove medicine 1",
+        "Remove medicine 2",
+        "Remove medicine 3",
+        "Remove medicine 4",
+        "Add medicine",
+        "Make the plan",
+        "Medicine 2: Indication",
+        "Medicine 2: Date of the event",
+        "Make the final plan with these answers",
+        "Print handout",
+    ]
 
 
 def test_the_medicine_names_are_offered_from_the_table(planned, table):
@@ -313,17 +377,23 @@ def test_the_medicine_names_are_offered_from_the_table(planned, table):
     (Headless Chromium draws no datalist pop-up, so the names are typed in full
     above; this checks what the pop-up offers.)
     """
-    offered = planned.execute_script("return [...document.querySelectorAll('#drug-names option')].map((o) => o.value);")
+    offered = planned.execute_script(
+        "return [...document.querySelectorAll('#drug-names option')].map((o) => o.value);"
+    )
     lists = {in_row(row, "name").get_attribute("list") for row in medicine_rows(planned)}
 
     assert lists == {"drug-names"}
     assert len(offered) == len(table.names)
-    assert {m["name"].casefold() for m in EXPECTED_REQUEST["medications"]} <= {name.casefold() for name in offered}
+    assert {m["name"].casefold() for m in EXPECTED_REQUEST["medications"]} <= {
+        name.casefold() for name in offered
+    }
 
 
 def test_the_page_loads_nothing_from_elsewhere_and_breaks_no_policy(planned, base_url):
     """Every resource the browser loaded came from the service, and the console has no error (a CSP violation would be one)."""
-    loaded = planned.execute_script("return performance.getEntriesByType('resource').map((e) => e.name);")
+    loaded = planned.execute_script(
+        "return performance.getEntriesByType('resource').map((e) => e.name);"
+    )
 
     assert loaded
     assert all(url.startswith((f"{base_url}/", "blob:")) for url in loaded), loaded
