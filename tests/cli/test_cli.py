@@ -168,10 +168,7 @@ class PatientFormatCase:
 
 @pytest.mark.parametrize(
     "case",
-    [
-        PatientFormatCase(fmt="calendar", render=medplan.render_calendar),
-        PatientFormatCase(fmt="ics", render=medplan.render_ics),
-    ],
+    [PatientFormatCase(fmt="calendar", render=medplan.render_calendar), PatientFormatCase(fmt="ics", render=medplan.render_ics)],
     ids=["calendar", "ics"],
 )
 def test_example_prints_what_the_patient_receives(case, capsys):
@@ -197,11 +194,7 @@ def test_a_text_stream_that_translates_newlines_leaves_the_ics_crlf_alone(fmt, m
 
     stdout.flush()
     planned = medplan.plan(VALID, clock=TEST_NOW)
-    expected = (
-        medplan.render_ics(planned)
-        if fmt == "ics"
-        else medplan.render_text(planned).replace("\n", "\r\n")
-    )
+    expected = medplan.render_ics(planned) if fmt == "ics" else medplan.render_text(planned).replace("\n", "\r\n")
     assert (status, binary.getvalue()) == (0, expected.encode("utf-8"))
     assert b"\r\r\n" not in binary.getvalue()
 
@@ -216,8 +209,7 @@ def test_missing_calendar_extra_exits_69_naming_the_extra(capsys, monkeypatch):
     assert (status, out) == (exit_status.EXIT_MISSING_EXTRA, "")
     assert exit_status.EXIT_MISSING_EXTRA == 69
     assert_one_line_error(
-        err,
-        "MissingExtraError: the iCalendar export needs icalendar>=6.1, which is not installed: pip install 'medplan[calendar]'",
+        err, "MissingExtraError: the iCalendar export needs icalendar>=6.1, which is not installed: pip install 'medplan[calendar]'"
     )
 
 
@@ -232,81 +224,33 @@ class BadInputCase:
 BAD_INPUTS = [
     pytest.param(BadInputCase(content="hello", field="req.json"), id="not-json"),
     pytest.param(BadInputCase(content="[1, 2]", field="request"), id="json-array"),
-    pytest.param(
-        BadInputCase(content=json.dumps({"medications": []}), field="procedure"),
-        id="missing-procedure",
-    ),
-    pytest.param(
-        BadInputCase(
-            content=valid_with("procedure", start="2026-02-30T09:00"), field="procedure.start"
-        ),
-        id="30-february",
-    ),
-    pytest.param(
-        BadInputCase(
-            content=valid_with("procedure", timezone="Mars/Olympus"), field="procedure.timezone"
-        ),
-        id="unknown-zone",
-    ),
+    pytest.param(BadInputCase(content=json.dumps({"medications": []}), field="procedure"), id="missing-procedure"),
+    pytest.param(BadInputCase(content=valid_with("procedure", start="2026-02-30T09:00"), field="procedure.start"), id="30-february"),
+    pytest.param(BadInputCase(content=valid_with("procedure", timezone="Mars/Olympus"), field="procedure.timezone"), id="unknown-zone"),
     # A folder of the zone database: zoneinfo raises IsADirectoryError.
+    pytest.param(BadInputCase(content=valid_with("procedure", timezone="Europe"), field="procedure.timezone"), id="zone-database-folder"),
+    pytest.param(BadInputCase(content=valid_with("procedure", bleeding_risk="medium"), field="procedure.bleeding_risk"), id="unknown-tier"),
     pytest.param(
-        BadInputCase(
-            content=valid_with("procedure", timezone="Europe"), field="procedure.timezone"
-        ),
-        id="zone-database-folder",
-    ),
-    pytest.param(
-        BadInputCase(
-            content=valid_with("procedure", bleeding_risk="medium"), field="procedure.bleeding_risk"
-        ),
-        id="unknown-tier",
-    ),
-    pytest.param(
-        BadInputCase(
-            content=json.dumps(VALID | {"medications": [{"name": "Warfarin", "times": ["25:00"]}]}),
-            field="medications[0].times[0]",
-        ),
+        BadInputCase(content=json.dumps(VALID | {"medications": [{"name": "Warfarin", "times": ["25:00"]}]}), field="medications[0].times[0]"),
         id="dose-at-25h",
     ),
-    pytest.param(
-        BadInputCase(
-            content=valid_with("patient", crcl_ml_min=-5), field="patient.crcl_ml_min"
-        ),
-        id="negative-crcl",
-    ),
+    pytest.param(BadInputCase(content=valid_with("patient", crcl_ml_min=-5), field="patient.crcl_ml_min"), id="negative-crcl"),
     # JSON integers have no size limit; this one is larger than any float.
     pytest.param(
-        BadInputCase(
-            content=valid_with("patient", crcl_ml_min=62).replace("62", "1" + "0" * 400),
-            field="patient.crcl_ml_min",
-        ),
+        BadInputCase(content=valid_with("patient", crcl_ml_min=62).replace("62", "1" + "0" * 400), field="patient.crcl_ml_min"),
         id="crcl-beyond-float",
     ),
     pytest.param(
-        BadInputCase(
-            content=valid_with("procedure", timezone="Europe/London", start="2026-03-29T01:30"),
-            field="procedure.start",
-        ),
+        BadInputCase(content=valid_with("procedure", timezone="Europe/London", start="2026-03-29T01:30"), field="procedure.start"),
         id="nonexistent-local-start",
     ),
     pytest.param(BadInputCase(content=None, field="missing.json"), id="missing-file"),
-    pytest.param(
-        BadInputCase(content=json.dumps(VALID) + " " * 1_000_000, field="req.json"),
-        id="larger-than-1e6-characters",
-    ),
+    pytest.param(BadInputCase(content=json.dumps(VALID) + " " * 1_000_000, field="req.json"), id="larger-than-1e6-characters"),
     # Not JSON (RFC 8259 has no NaN); like any other decoding error, the
     # message names the file it is in.
-    pytest.param(
-        BadInputCase(
-            content=valid_with("patient", crcl_ml_min=62).replace("62", "NaN"), field="req.json"
-        ),
-        id="nan-literal",
-    ),
+    pytest.param(BadInputCase(content=valid_with("patient", crcl_ml_min=62).replace("62", "NaN"), field="req.json"), id="nan-literal"),
     # Deeper than the json module's recursion allows: not a request either.
-    pytest.param(
-        BadInputCase(content="[" * 100_000 + "]" * 100_000, field="req.json"),
-        id="nested-too-deeply",
-    ),
+    pytest.param(BadInputCase(content="[" * 100_000 + "]" * 100_000, field="req.json"), id="nested-too-deeply"),
 ]
 
 
@@ -346,9 +290,7 @@ def test_table_copy_is_used(capsys):
     Path("request.json").write_text(json.dumps(VALID), encoding="utf-8")
     table = write_table_copy()
 
-    status, out, err = run(
-        ["plan", "request.json", "--table", str(table), "--format", "json"], capsys
-    )
+    status, out, err = run(["plan", "request.json", "--table", str(table), "--format", "json"], capsys)
 
     assert (status, err) == (0, "")
     assert json.loads(out)["medications"][0]["last_dose"] == "2026-12-02T18:00:00+08:00"
@@ -413,9 +355,7 @@ def test_plan_with_a_clinics_policies(capsys):
     Path("clinic.toml").write_text(CLINIC_POLICIES, encoding="utf-8")
     Path("request.json").write_text(valid_with("policy", profile="dr-jones"), encoding="utf-8")
 
-    status, out, err = run(
-        ["plan", "request.json", "--policies", "clinic.toml", "--format", "json"], capsys
-    )
+    status, out, err = run(["plan", "request.json", "--policies", "clinic.toml", "--format", "json"], capsys)
 
     assert (status, err) == (0, "")
     policy = json.loads(out)["policy"]
@@ -455,11 +395,7 @@ BROKEN_POLICIES = [
         id="toml-syntax",
     ),
     pytest.param(
-        BrokenPoliciesCase(
-            content=None,
-            message="PolicyError: clinic.toml: cannot be read (No such file or directory)\n",
-        ),
-        id="missing-file",
+        BrokenPoliciesCase(content=None, message="PolicyError: clinic.toml: cannot be read (No such file or directory)\n"), id="missing-file"
     ),
 ]
 
@@ -492,16 +428,12 @@ class UnknownProfileCase:
     "case",
     [
         pytest.param(
-            UnknownProfileCase(
-                argv=[],
-                message="InputError: policy.profile: is not a profile in policies.toml (got 'dr-jones'; it has ",
-            ),
+            UnknownProfileCase(argv=[], message="InputError: policy.profile: is not a profile in policies.toml (got 'dr-jones'; it has "),
             id="bundled",
         ),
         pytest.param(
             UnknownProfileCase(
-                argv=["--policies", "clinic.toml"],
-                message="InputError: policy.profile: is not a profile in clinic.toml (got 'dr-jones'; it has ",
+                argv=["--policies", "clinic.toml"], message="InputError: policy.profile: is not a profile in clinic.toml (got 'dr-jones'; it has "
             ),
             id="clinic-file",
         ),
@@ -509,9 +441,7 @@ class UnknownProfileCase:
 )
 def test_unknown_profile_exits_2_with_one_line(case, capsys):
     """A request naming a profile the policy file lacks is a bad request: exit 2, one line naming policy.profile."""
-    Path("clinic.toml").write_text(
-        CLINIC_POLICIES.replace("dr-jones", "dr-brown"), encoding="utf-8"
-    )
+    Path("clinic.toml").write_text(CLINIC_POLICIES.replace("dr-jones", "dr-brown"), encoding="utf-8")
     Path("request.json").write_text(valid_with("policy", profile="dr-jones"), encoding="utf-8")
 
     status, out, err = run(["plan", "request.json", *case.argv], capsys)
@@ -558,9 +488,7 @@ def test_python_m_medplan_runs_the_command_line(capsys, monkeypatch):
 
     assert info.value.code == 0
     assert capsys.readouterr().out.splitlines() == sorted(
-        entry.name.removesuffix(".json")
-        for entry in (resources.files("medplan") / "examples").iterdir()
-        if entry.name.endswith(".json")
+        entry.name.removesuffix(".json") for entry in (resources.files("medplan") / "examples").iterdir() if entry.name.endswith(".json")
     )
 
 
@@ -594,10 +522,7 @@ def test_an_internal_error_exits_70_in_one_line_asking_for_a_report(capsys, monk
     status, out, err = run(["example"], capsys)
 
     assert (status, out) == (70, "")
-    assert (
-        err
-        == "medplan: internal error, please report it: ZeroDivisionError: integer division or modulo by zero\n"
-    )
+    assert err == "medplan: internal error, please report it: ZeroDivisionError: integer division or modulo by zero\n"
 
 
 # --- the installed command, in a subprocess --------------------------------
@@ -610,10 +535,7 @@ def installed_script() -> str:
     return script
 
 
-COMMANDS = [
-    pytest.param(lambda: [installed_script()], id="console-script"),
-    pytest.param(lambda: [sys.executable, "-m", "medplan"], id="python-m"),
-]
+COMMANDS = [pytest.param(lambda: [installed_script()], id="console-script"), pytest.param(lambda: [sys.executable, "-m", "medplan"], id="python-m")]
 
 
 def run_installed(command, *argv: str, cwd: Path, text: bool = True) -> subprocess.CompletedProcess:
@@ -634,16 +556,12 @@ def test_installed_command_plans_example_from_any_directory(command, tmp_path):
 @pytest.mark.parametrize("command", COMMANDS)
 def test_installed_command_reports_bad_input_in_one_line(command, tmp_path):
     """The installed command exits 2 on a bad request, with one line on stderr and no traceback."""
-    (tmp_path / "req.json").write_text(
-        valid_with("procedure", start="2026-02-30T09:00"), encoding="utf-8"
-    )
+    (tmp_path / "req.json").write_text(valid_with("procedure", start="2026-02-30T09:00"), encoding="utf-8")
 
     result = run_installed(command, "plan", "req.json", cwd=tmp_path)
 
     assert (result.returncode, result.stdout) == (2, "")
-    assert_one_line_error(
-        result.stderr, "InputError: procedure.start: 2026-02-30T09:00 is not a real date"
-    )
+    assert_one_line_error(result.stderr, "InputError: procedure.start: 2026-02-30T09:00 is not a real date")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -661,8 +579,4 @@ def test_installed_command_version(command, tmp_path):
     """The installed command's --version prints the package version and exits 0."""
     result = run_installed(command, "--version", cwd=tmp_path)
 
-    assert (result.returncode, result.stdout, result.stderr) == (
-        0,
-        f"medplan {medplan.__version__}\n",
-        "",
-    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"medplan {medplan.__version__}\n", "")

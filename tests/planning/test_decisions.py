@@ -253,54 +253,31 @@ class DecidedAdviceCase:
     "case",
     [
         pytest.param(
-            DecidedAdviceCase(
-                answer="hold",
-                starts="Take your last dose of empagliflozin on Friday 4 December 2026 at 08:00.",
-            ),
+            DecidedAdviceCase(answer="hold", starts="Take your last dose of empagliflozin on Friday 4 December 2026 at 08:00."),
             id="hold-Take your last dose of empagliflozin on Friday 4 December 2026 at 08:00.",
         ),
         pytest.param(
-            DecidedAdviceCase(
-                answer="continue",
-                starts="Keep taking your empagliflozin as usual, including on the day of the procedure.",
-            ),
+            DecidedAdviceCase(answer="continue", starts="Keep taking your empagliflozin as usual, including on the day of the procedure."),
             id="continue-Keep taking your empagliflozin as usual, including on the day of the procedure.",
         ),
     ],
 )
 def test_a_decided_medicine_keeps_its_rows_advice(case):
     """An SGLT2 inhibitor on a clinic table that marks its row unconfirmed: decided either way, the row's advice stays."""
-    table = parse_table(
-        datafiles.with_cells("drug_classes.csv", "fda-2020:sglt2-inhibitor", evidence="U"),
-        "drug_classes.csv",
-    )
-    body = request(
-        med("empagliflozin", "08:00"),
-        risk="low",
-        decisions=[decision("empagliflozin/unconfirmed-rule", case.answer)],
-    )
+    table = parse_table(datafiles.with_cells("drug_classes.csv", "fda-2020:sglt2-inhibitor", evidence="U"), "drug_classes.csv")
+    body = request(med("empagliflozin", "08:00"), risk="low", decisions=[decision("empagliflozin/unconfirmed-rule", case.answer)])
     body["procedure"]["fasting"] = True
 
     (sglt2,) = medplan.plan(body, table=table).medications
 
     assert sglt2.instruction.startswith(case.starts)
-    assert sglt2.instruction.endswith(
-        "Restart only when you are eating and drinking normally again."
-    )
+    assert sglt2.instruction.endswith("Restart only when you are eating and drinking normally again.")
 
 
 def test_the_text_shows_a_decisions_own_dates():
     """A hold on the pharmacist's own dates: the text's Decision line gives them."""
     body = request(
-        med("Zorblex", "08:00"),
-        decisions=[
-            decision(
-                "Zorblex/not-in-table",
-                "hold",
-                last_dose="2026-12-03T08:00",
-                resume="2026-12-10T08:00",
-            )
-        ],
+        med("Zorblex", "08:00"), decisions=[decision("Zorblex/not-in-table", "hold", last_dose="2026-12-03T08:00", resume="2026-12-10T08:00")]
     )
 
     text = medplan.render_text(medplan.plan(body))
@@ -313,9 +290,7 @@ def test_the_text_shows_a_decisions_own_dates():
 
 def test_an_unknown_id_lists_the_first_twelve_items():
     """Thirteen unknown names: the refusal lists twelve ids and says how many more."""
-    body = request(
-        *(med(f"Zorblex{n}", "08:00") for n in range(13)), decisions=[decision("nope", "hold")]
-    )
+    body = request(*(med(f"Zorblex{n}", "08:00") for n in range(13)), decisions=[decision("nope", "hold")])
 
     with pytest.raises(medplan.InputError) as refused:
         medplan.plan(body)
@@ -325,19 +300,13 @@ def test_an_unknown_id_lists_the_first_twelve_items():
 
 def test_a_medicine_partly_answered_stays_in_review_for_the_rest():
     """Clopidogrel without dose times: its unconfirmed row decided, its times still needed, so it stays review."""
-    body = request(
-        med("clopidogrel", **SECONDARY),
-        decisions=[decision("clopidogrel/unconfirmed-rule", "continue")],
-    )
+    body = request(med("clopidogrel", **SECONDARY), decisions=[decision("clopidogrel/unconfirmed-rule", "continue")])
 
     plan = medplan.plan(body)
     (clopidogrel,) = plan.medications
 
     assert clopidogrel.action is Action.REVIEW
-    assert (
-        clopidogrel.review_reason
-        == "clopidogrel's usual dose times are needed to date the last dose and the restart"
-    )
+    assert clopidogrel.review_reason == "clopidogrel's usual dose times are needed to date the last dose and the restart"
     assert plan.review_reasons == (f"clopidogrel: {clopidogrel.review_reason}",)
     assert [r.open for r in plan.reviews] == [False, True]
     assert clopidogrel.decision.answer is medplan.Answer.CONTINUE
@@ -348,10 +317,7 @@ def test_two_items_about_one_medicine_answered_alike():
     body = request(
         med("apixaban", "08:00", "20:00"),
         risk="low",
-        decisions=[
-            decision("apixaban/table-review", "continue"),
-            decision("apixaban/unconfirmed-rule", "continue"),
-        ],
+        decisions=[decision("apixaban/table-review", "continue"), decision("apixaban/unconfirmed-rule", "continue")],
     )
 
     plan = medplan.plan(body)
@@ -375,11 +341,7 @@ def test_a_decision_confirming_a_plan_question_changes_no_medicine():
 
 def test_a_booking_too_soon_reopens_a_decided_hold():
     """Clopidogrel held by decision, but booked so late its hold cannot be met: review again, for the booking."""
-    body = request(
-        med("Plavix", "08:00", **SECONDARY),
-        now="2026-12-05T10:00",
-        decisions=[decision("Plavix/unconfirmed-rule", "hold")],
-    )
+    body = request(med("Plavix", "08:00", **SECONDARY), now="2026-12-05T10:00", decisions=[decision("Plavix/unconfirmed-rule", "hold")])
 
     plan = medplan.plan(body)
 
@@ -393,21 +355,11 @@ def test_a_booking_too_soon_reopens_a_decided_hold():
 
 # --- bridging ------------------------------------------------------------------------------
 
-HIGH = {
-    "code": "spinal-cord-stimulator",
-    "name": "Spinal cord stimulator implant",
-    "start": "2027-01-12T09:00",
-    "timezone": "Europe/London",
-}
+HIGH = {"code": "spinal-cord-stimulator", "name": "Spinal cord stimulator implant", "start": "2027-01-12T09:00", "timezone": "Europe/London"}
 
 
 def warfarin_af(cha2ds2_vasc: int, **patient: Any) -> dict[str, Any]:
-    reason = {
-        "reason": "atrial-fibrillation",
-        "cha2ds2_vasc": cha2ds2_vasc,
-        "stroke_or_tia": "none",
-        "rheumatic_valve_disease": False,
-    }
+    reason = {"reason": "atrial-fibrillation", "cha2ds2_vasc": cha2ds2_vasc, "stroke_or_tia": "none", "rheumatic_valve_disease": False}
     return {
         "procedure": HIGH,
         "patient": {"weight_kg": 82, "crcl_ml_min": 65, "anticoagulation": [reason], **patient},
@@ -428,12 +380,8 @@ class BridgingDecisionCase:
 @pytest.mark.parametrize(
     "case",
     [
-        BridgingDecisionCase(
-            answer="bridge", bridging=Bridging.BRIDGE, injections=True
-        ),
-        BridgingDecisionCase(
-            answer="no-bridge", bridging=Bridging.NO_BRIDGE, injections=False
-        ),
+        BridgingDecisionCase(answer="bridge", bridging=Bridging.BRIDGE, injections=True),
+        BridgingDecisionCase(answer="no-bridge", bridging=Bridging.NO_BRIDGE, injections=False),
     ],
     ids=["bridge", "no-bridge"],
 )
@@ -442,9 +390,7 @@ def test_bridging_left_to_the_prescriber_is_decided(case):
     open_plan = medplan.plan(warfarin_af(7))
     assert [r.id for r in open_plan.reviews] == ["warfarin/bridging"]
 
-    plan = medplan.plan(
-        {**warfarin_af(7), "decisions": [decision("warfarin/bridging", case.answer)]}
-    )
+    plan = medplan.plan({**warfarin_af(7), "decisions": [decision("warfarin/bridging", case.answer)]})
 
     assert plan.anticoagulation.bridging is case.bridging
     assert plan.anticoagulation.review_reason is None
@@ -456,18 +402,11 @@ def test_bridging_left_to_the_prescriber_is_decided(case):
 def test_a_bridging_dose_arranged_by_hand_is_confirmed():
     """Enoxaparin for 200 kg is beyond the largest dose: confirmed as arranged with the prescriber."""
     body = warfarin_af(7, weight_kg=200)
-    body["decisions"] = [
-        decision("warfarin/bridging", "bridge"),
-        decision("warfarin/bridging-dose", "confirmed"),
-    ]
+    body["decisions"] = [decision("warfarin/bridging", "bridge"), decision("warfarin/bridging-dose", "confirmed")]
 
     plan = medplan.plan(body)
 
-    assert (plan.anticoagulation.bridging, plan.anticoagulation.dose, plan.needs_review) == (
-        Bridging.BRIDGE,
-        None,
-        False,
-    )
+    assert (plan.anticoagulation.bridging, plan.anticoagulation.dose, plan.needs_review) == (Bridging.BRIDGE, None, False)
 
 
 # --- refusals ------------------------------------------------------------------------------
@@ -489,14 +428,12 @@ REFUSALS = [
     Refusal(
         "unknown review id",
         {**PLAVIX, "decisions": [decision("Plavix/unconfirmed", "hold")]},
-        "decisions[0].review: must be the id of one of the plan's review items (got 'Plavix/unconfirmed'; "
-        "its items: Plavix/unconfirmed-rule)",
+        "decisions[0].review: must be the id of one of the plan's review items (got 'Plavix/unconfirmed'; its items: Plavix/unconfirmed-rule)",
     ),
     Refusal(
         "a plan with no items",
         {**request(), "decisions": [decision("plan/x", "confirmed")]},
-        "decisions[0].review: must be the id of one of the plan's review items (got 'plan/x'; its items: none: "
-        "the plan needs no review)",
+        "decisions[0].review: must be the id of one of the plan's review items (got 'plan/x'; its items: none: the plan needs no review)",
     ),
     Refusal(
         "an answer the item does not accept",
@@ -511,43 +448,21 @@ REFUSALS = [
     Refusal(
         "an item answered by data",
         {**request(med("warfarin")), "decisions": [decision("warfarin/times-needed", "confirmed")]},
-        "decisions[0].review: must name an item a decision answers ('warfarin/times-needed' is answered by giving "
-        "medications[0].times)",
+        "decisions[0].review: must name an item a decision answers ('warfarin/times-needed' is answered by giving medications[0].times)",
     ),
     Refusal(
         "a hold with no dates where none is proposed",
         {**ZORBLEX, "decisions": [decision("Zorblex/not-in-table", "hold")]},
-        "decisions[0].last_dose: is required for 'Zorblex/not-in-table': the plan proposes no dates, so a hold "
-        "gives last_dose and resume",
+        "decisions[0].last_dose: is required for 'Zorblex/not-in-table': the plan proposes no dates, so a hold gives last_dose and resume",
     ),
     Refusal(
         "last dose not before the procedure",
-        {
-            **ZORBLEX,
-            "decisions": [
-                decision(
-                    "Zorblex/not-in-table",
-                    "hold",
-                    last_dose="2026-12-08T09:30",
-                    resume="2026-12-10T08:00",
-                )
-            ],
-        },
+        {**ZORBLEX, "decisions": [decision("Zorblex/not-in-table", "hold", last_dose="2026-12-08T09:30", resume="2026-12-10T08:00")]},
         "decisions[0].last_dose: must be before the procedure's start 2026-12-08T09:30 (got '2026-12-08T09:30')",
     ),
     Refusal(
         "resume not after the procedure",
-        {
-            **ZORBLEX,
-            "decisions": [
-                decision(
-                    "Zorblex/not-in-table",
-                    "hold",
-                    last_dose="2026-12-03T08:00",
-                    resume="2026-12-08T09:30",
-                )
-            ],
-        },
+        {**ZORBLEX, "decisions": [decision("Zorblex/not-in-table", "hold", last_dose="2026-12-03T08:00", resume="2026-12-08T09:30")]},
         "decisions[0].resume: must be after the procedure, which ends 2026-12-08T09:30 (got '2026-12-08T09:30')",
     ),
     Refusal(
@@ -555,128 +470,51 @@ REFUSALS = [
         {
             **ZORBLEX,
             "procedure": {**ZORBLEX["procedure"], "end": "2026-12-08T11:00"},
-            "decisions": [
-                decision(
-                    "Zorblex/not-in-table",
-                    "hold",
-                    last_dose="2026-12-03T08:00",
-                    resume="2026-12-08T10:00",
-                )
-            ],
+            "decisions": [decision("Zorblex/not-in-table", "hold", last_dose="2026-12-03T08:00", resume="2026-12-08T10:00")],
         },
         "decisions[0].resume: must be after the procedure, which ends 2026-12-08T11:00 (got '2026-12-08T10:00')",
     ),
     Refusal(
         "last dose months before",
-        {
-            **ZORBLEX,
-            "decisions": [
-                decision(
-                    "Zorblex/not-in-table",
-                    "hold",
-                    last_dose="2025-12-03T08:00",
-                    resume="2026-12-10T08:00",
-                )
-            ],
-        },
-        "decisions[0].last_dose: must be within 60 days before the procedure's start 2026-12-08T09:30 "
-        "(got '2025-12-03T08:00')",
+        {**ZORBLEX, "decisions": [decision("Zorblex/not-in-table", "hold", last_dose="2025-12-03T08:00", resume="2026-12-10T08:00")]},
+        "decisions[0].last_dose: must be within 60 days before the procedure's start 2026-12-08T09:30 (got '2025-12-03T08:00')",
     ),
     Refusal(
         "resume months after",
-        {
-            **ZORBLEX,
-            "decisions": [
-                decision(
-                    "Zorblex/not-in-table",
-                    "hold",
-                    last_dose="2026-12-03T08:00",
-                    resume="2027-12-10T08:00",
-                )
-            ],
-        },
-        "decisions[0].resume: must be within 60 days after the procedure 2026-12-08T09:30 "
-        "(got '2027-12-10T08:00')",
+        {**ZORBLEX, "decisions": [decision("Zorblex/not-in-table", "hold", last_dose="2026-12-03T08:00", resume="2027-12-10T08:00")]},
+        "decisions[0].resume: must be within 60 days after the procedure 2026-12-08T09:30 (got '2027-12-10T08:00')",
     ),
     Refusal(
         "a last dose without a resume",
-        {
-            **ZORBLEX,
-            "decisions": [decision("Zorblex/not-in-table", "hold", last_dose="2026-12-03T08:00")],
-        },
+        {**ZORBLEX, "decisions": [decision("Zorblex/not-in-table", "hold", last_dose="2026-12-03T08:00")]},
         "decisions[0].resume: is required",
     ),
     Refusal(
         "dates with continue",
-        {
-            **PLAVIX,
-            "decisions": [
-                decision("Plavix/unconfirmed-rule", "continue", resume="2026-12-10T08:00")
-            ],
-        },
+        {**PLAVIX, "decisions": [decision("Plavix/unconfirmed-rule", "continue", resume="2026-12-10T08:00")]},
         "decisions[0].resume: is given only with answer hold (got answer 'continue')",
     ),
     Refusal(
         "a last dose with an offset",
-        {
-            **ZORBLEX,
-            "decisions": [
-                decision(
-                    "Zorblex/not-in-table",
-                    "hold",
-                    last_dose="2026-12-03T08:00+08:00",
-                    resume="2026-12-10T08:00",
-                )
-            ],
-        },
-        "decisions[0].last_dose: must be local time YYYY-MM-DDTHH:MM without a UTC offset "
-        "(got '2026-12-03T08:00+08:00')",
+        {**ZORBLEX, "decisions": [decision("Zorblex/not-in-table", "hold", last_dose="2026-12-03T08:00+08:00", resume="2026-12-10T08:00")]},
+        "decisions[0].last_dose: must be local time YYYY-MM-DDTHH:MM without a UTC offset (got '2026-12-03T08:00+08:00')",
     ),
-    Refusal(
-        "missing by",
-        {**PLAVIX, "decisions": [{"review": "Plavix/unconfirmed-rule", "answer": "hold"}]},
-        "decisions[0].by: is required",
-    ),
-    Refusal(
-        "empty by",
-        {**PLAVIX, "decisions": [{**decision("Plavix/unconfirmed-rule", "hold"), "by": "  "}]},
-        "decisions[0].by: must not be empty",
-    ),
-    Refusal(
-        "missing review",
-        {**PLAVIX, "decisions": [{"answer": "hold", "by": BY}]},
-        "decisions[0].review: is required",
-    ),
+    Refusal("missing by", {**PLAVIX, "decisions": [{"review": "Plavix/unconfirmed-rule", "answer": "hold"}]}, "decisions[0].by: is required"),
+    Refusal("empty by", {**PLAVIX, "decisions": [{**decision("Plavix/unconfirmed-rule", "hold"), "by": "  "}]}, "decisions[0].by: must not be empty"),
+    Refusal("missing review", {**PLAVIX, "decisions": [{"answer": "hold", "by": BY}]}, "decisions[0].review: is required"),
     Refusal(
         "an unknown field",
         {**PLAVIX, "decisions": [{**decision("Plavix/unconfirmed-rule", "hold"), "when": "now"}]},
-        "decisions[0].when: is not a field medplan knows (expected one of review, answer, by, reason, "
-        "last_dose, resume)",
+        "decisions[0].when: is not a field medplan knows (expected one of review, answer, by, reason, last_dose, resume)",
     ),
+    Refusal("not a list", {**PLAVIX, "decisions": {"Plavix/unconfirmed-rule": "hold"}}, "decisions: must be a list of decisions (got an object)"),
+    Refusal("not an object", {**PLAVIX, "decisions": ["hold"]}, "decisions[0]: must be an object (got text)"),
     Refusal(
-        "not a list",
-        {**PLAVIX, "decisions": {"Plavix/unconfirmed-rule": "hold"}},
-        "decisions: must be a list of decisions (got an object)",
-    ),
-    Refusal(
-        "not an object",
-        {**PLAVIX, "decisions": ["hold"]},
-        "decisions[0]: must be an object (got text)",
-    ),
-    Refusal(
-        "too many",
-        {**PLAVIX, "decisions": [decision(f"x/{i}", "hold") for i in range(201)]},
-        "decisions: must list at most 200 decisions (got 201)",
+        "too many", {**PLAVIX, "decisions": [decision(f"x/{i}", "hold") for i in range(201)]}, "decisions: must list at most 200 decisions (got 201)"
     ),
     Refusal(
         "the same item twice",
-        {
-            **PLAVIX,
-            "decisions": [
-                decision("Plavix/unconfirmed-rule", "hold"),
-                decision("Plavix/unconfirmed-rule", "continue"),
-            ],
-        },
+        {**PLAVIX, "decisions": [decision("Plavix/unconfirmed-rule", "hold"), decision("Plavix/unconfirmed-rule", "continue")]},
         "decisions[1].review: must not answer 'Plavix/unconfirmed-rule' again (decisions[0] answers it)",
     ),
     Refusal(
@@ -685,12 +523,7 @@ REFUSALS = [
             **request(med("apixaban", "08:00", "20:00"), risk="low"),
             "decisions": [
                 decision("apixaban/table-review", "continue"),
-                decision(
-                    "apixaban/unconfirmed-rule",
-                    "hold",
-                    last_dose="2026-12-05T20:00",
-                    resume="2026-12-09T08:00",
-                ),
+                decision("apixaban/unconfirmed-rule", "hold", last_dose="2026-12-05T20:00", resume="2026-12-09T08:00"),
             ],
         },
         "decisions[1].answer: must agree with decisions[0], which also decides 'apixaban' (got 'hold')",
@@ -700,32 +533,16 @@ REFUSALS = [
         {
             **request(med("apixaban", "08:00", "20:00"), risk="low"),
             "decisions": [
-                decision(
-                    "apixaban/table-review",
-                    "hold",
-                    last_dose="2026-12-05T20:00",
-                    resume="2026-12-09T08:00",
-                ),
-                decision(
-                    "apixaban/unconfirmed-rule",
-                    "hold",
-                    last_dose="2026-12-04T20:00",
-                    resume="2026-12-09T08:00",
-                ),
+                decision("apixaban/table-review", "hold", last_dose="2026-12-05T20:00", resume="2026-12-09T08:00"),
+                decision("apixaban/unconfirmed-rule", "hold", last_dose="2026-12-04T20:00", resume="2026-12-09T08:00"),
             ],
         },
-        "decisions[1].answer: must agree with decisions[0], which also decides 'apixaban' (got 'hold' with other "
-        "dates)",
+        "decisions[1].answer: must agree with decisions[0], which also decides 'apixaban' (got 'hold' with other dates)",
     ),
     Refusal(
         "a bridging decision for a data item",
-        {
-            **warfarin_af(3),
-            "patient": {"weight_kg": 82, "crcl_ml_min": 65},
-            "decisions": [decision("warfarin/anticoagulation-reason", "no-bridge")],
-        },
-        "decisions[0].review: must name an item a decision answers ('warfarin/anticoagulation-reason' is answered "
-        "by giving patient.anticoagulation)",
+        {**warfarin_af(3), "patient": {"weight_kg": 82, "crcl_ml_min": 65}, "decisions": [decision("warfarin/anticoagulation-reason", "no-bridge")]},
+        "decisions[0].review: must name an item a decision answers ('warfarin/anticoagulation-reason' is answered by giving patient.anticoagulation)",
     ),
 ]
 
@@ -744,10 +561,7 @@ def test_a_decision_the_plan_cannot_take_is_refused_naming_the_field(case: Refus
 LONDON = ZoneInfo("Europe/London")
 
 
-@given(
-    before=st.integers(min_value=1, max_value=24 * 20),
-    after=st.integers(min_value=1, max_value=24 * 20),
-)
+@given(before=st.integers(min_value=1, max_value=24 * 20), after=st.integers(min_value=1, max_value=24 * 20))
 def test_own_dates_over_a_clock_change_are_kept_and_count_the_doses_between(before, after):
     """Around the March clock change in London: the decided dates stand, and each omitted dose lies strictly between."""
     start = datetime(2026, 3, 30, 9, 0, tzinfo=LONDON)
@@ -755,28 +569,13 @@ def test_own_dates_over_a_clock_change_are_kept_and_count_the_doses_between(befo
     last = (start.astimezone(UTC) - timedelta(hours=before)).astimezone(LONDON)
     resume = (start.astimezone(UTC) + timedelta(hours=after)).astimezone(LONDON)
     body = {
-        "procedure": {
-            "name": "p",
-            "bleeding_risk": "low",
-            "start": "2026-03-30T09:00",
-            "timezone": "Europe/London",
-        },
+        "procedure": {"name": "p", "bleeding_risk": "low", "start": "2026-03-30T09:00", "timezone": "Europe/London"},
         "medications": [med("Zorblex", "08:00", "20:00")],
-        "decisions": [
-            decision(
-                "Zorblex/not-in-table",
-                "hold",
-                last_dose=f"{last:%Y-%m-%dT%H:%M}",
-                resume=f"{resume:%Y-%m-%dT%H:%M}",
-            )
-        ],
+        "decisions": [decision("Zorblex/not-in-table", "hold", last_dose=f"{last:%Y-%m-%dT%H:%M}", resume=f"{resume:%Y-%m-%dT%H:%M}")],
     }
 
     (zorblex,) = medplan.plan(body).medications
 
-    assert (zorblex.last_dose.timestamp(), zorblex.resume.timestamp()) == (
-        last.timestamp(),
-        resume.timestamp(),
-    )
+    assert (zorblex.last_dose.timestamp(), zorblex.resume.timestamp()) == (last.timestamp(), resume.timestamp())
     assert all(last.timestamp() < d.timestamp() < resume.timestamp() for d in zorblex.omitted_doses)
     assert all(d.utcoffset() == d.astimezone(LONDON).utcoffset() for d in zorblex.omitted_doses)

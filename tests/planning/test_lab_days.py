@@ -43,129 +43,52 @@ class ClosedDayCase:
     [
         # England 2026: Christmas Day is a Friday; Boxing Day falls on Saturday, so
         # Monday 28 December is the substitute bank holiday.
-        pytest.param(
-            ClosedDayCase(lab=ENGLAND, day=date(2026, 12, 24), reason=None),
-            id="eng-christmas-eve-thu-open",
-        ),
-        pytest.param(
-            ClosedDayCase(
-                lab=ENGLAND,
-                day=date(2026, 12, 25),
-                reason="a public holiday in GB-ENG (Christmas Day)",
-            ),
-            id="eng-christmas-fri",
-        ),
+        pytest.param(ClosedDayCase(lab=ENGLAND, day=date(2026, 12, 24), reason=None), id="eng-christmas-eve-thu-open"),
+        pytest.param(ClosedDayCase(lab=ENGLAND, day=date(2026, 12, 25), reason="a public holiday in GB-ENG (Christmas Day)"), id="eng-christmas-fri"),
         # A weekend day is named by its weekday, though it is also Boxing Day.
+        pytest.param(ClosedDayCase(lab=ENGLAND, day=date(2026, 12, 26), reason="Saturday"), id="eng-boxing-day-sat"),
+        pytest.param(ClosedDayCase(lab=ENGLAND, day=date(2026, 12, 27), reason="Sunday"), id="eng-sun"),
         pytest.param(
-            ClosedDayCase(lab=ENGLAND, day=date(2026, 12, 26), reason="Saturday"),
-            id="eng-boxing-day-sat",
-        ),
-        pytest.param(
-            ClosedDayCase(lab=ENGLAND, day=date(2026, 12, 27), reason="Sunday"), id="eng-sun"
-        ),
-        pytest.param(
-            ClosedDayCase(
-                lab=ENGLAND,
-                day=date(2026, 12, 28),
-                reason="a public holiday in GB-ENG (Boxing Day (observed))",
-            ),
+            ClosedDayCase(lab=ENGLAND, day=date(2026, 12, 28), reason="a public holiday in GB-ENG (Boxing Day (observed))"),
             id="eng-substitute-boxing-day-mon",
         ),
-        pytest.param(
-            ClosedDayCase(lab=ENGLAND, day=date(2026, 12, 29), reason=None), id="eng-tue-open"
-        ),
+        pytest.param(ClosedDayCase(lab=ENGLAND, day=date(2026, 12, 29), reason=None), id="eng-tue-open"),
         # England 2027: Easter Sunday is 28 March.
+        pytest.param(ClosedDayCase(lab=ENGLAND, day=date(2027, 3, 26), reason="a public holiday in GB-ENG (Good Friday)"), id="eng-good-friday-2027"),
         pytest.param(
-            ClosedDayCase(
-                lab=ENGLAND,
-                day=date(2027, 3, 26),
-                reason="a public holiday in GB-ENG (Good Friday)",
-            ),
-            id="eng-good-friday-2027",
-        ),
-        pytest.param(
-            ClosedDayCase(
-                lab=ENGLAND,
-                day=date(2027, 3, 29),
-                reason="a public holiday in GB-ENG (Easter Monday)",
-            ),
-            id="eng-easter-monday-2027",
+            ClosedDayCase(lab=ENGLAND, day=date(2027, 3, 29), reason="a public holiday in GB-ENG (Easter Monday)"), id="eng-easter-monday-2027"
         ),
         # Easter Monday is not a bank holiday in Scotland: the subdivision matters.
         pytest.param(
-            ClosedDayCase(
-                lab=LabCalendar(country="GB", subdivision="SCT"), day=date(2027, 3, 29), reason=None
-            ),
-            id="sct-easter-monday-open",
+            ClosedDayCase(lab=LabCalendar(country="GB", subdivision="SCT"), day=date(2027, 3, 29), reason=None), id="sct-easter-monday-open"
         ),
         # Western Australia Day, the first Monday of June, is Western Australia's own.
         pytest.param(
-            ClosedDayCase(
-                lab=WESTERN_AUSTRALIA,
-                day=date(2026, 6, 1),
-                reason="a public holiday in AU-WA (Western Australia Day)",
-            ),
-            id="wa-day-2026",
+            ClosedDayCase(lab=WESTERN_AUSTRALIA, day=date(2026, 6, 1), reason="a public holiday in AU-WA (Western Australia Day)"), id="wa-day-2026"
         ),
+        pytest.param(ClosedDayCase(lab=LabCalendar(country="AU", subdivision="NSW"), day=date(2026, 6, 1), reason=None), id="nsw-open-on-wa-day"),
+        pytest.param(ClosedDayCase(lab=LabCalendar(country="AU"), day=date(2026, 6, 1), reason=None), id="au-national-open-on-wa-day"),
         pytest.param(
-            ClosedDayCase(
-                lab=LabCalendar(country="AU", subdivision="NSW"), day=date(2026, 6, 1), reason=None
-            ),
-            id="nsw-open-on-wa-day",
-        ),
-        pytest.param(
-            ClosedDayCase(lab=LabCalendar(country="AU"), day=date(2026, 6, 1), reason=None),
-            id="au-national-open-on-wa-day",
-        ),
-        pytest.param(
-            ClosedDayCase(
-                lab=LabCalendar(country="AU"),
-                day=date(2026, 1, 26),
-                reason="a public holiday in AU (Australia Day)",
-            ),
+            ClosedDayCase(lab=LabCalendar(country="AU"), day=date(2026, 1, 26), reason="a public holiday in AU (Australia Day)"),
             id="au-national-australia-day",
         ),
         # A country whose holidays are named in its own language by default is named in English.
         pytest.param(
-            ClosedDayCase(
-                lab=LabCalendar(country="DE"),
-                day=date(2026, 12, 25),
-                reason="a public holiday in DE (Christmas Day)",
-            ),
+            ClosedDayCase(lab=LabCalendar(country="DE"), day=date(2026, 12, 25), reason="a public holiday in DE (Christmas Day)"),
             id="de-christmas-in-english",
         ),
         pytest.param(
-            ClosedDayCase(
-                lab=LabCalendar(country="JP"),
-                day=date(2026, 1, 1),
-                reason="a public holiday in JP (New Year's Day)",
-            ),
+            ClosedDayCase(lab=LabCalendar(country="JP"), day=date(2026, 1, 1), reason="a public holiday in JP (New Year's Day)"),
             id="jp-new-year-in-english",
         ),
         # Without a country, only the weekdays count.
-        pytest.param(
-            ClosedDayCase(lab=WEEKDAYS, day=date(2026, 12, 25), reason=None),
-            id="no-country-christmas-open",
-        ),
-        pytest.param(
-            ClosedDayCase(lab=WEEKDAYS, day=date(2026, 12, 26), reason="Saturday"),
-            id="no-country-sat",
-        ),
+        pytest.param(ClosedDayCase(lab=WEEKDAYS, day=date(2026, 12, 25), reason=None), id="no-country-christmas-open"),
+        pytest.param(ClosedDayCase(lab=WEEKDAYS, day=date(2026, 12, 26), reason="Saturday"), id="no-country-sat"),
         # A lab open Monday to Saturday is open on a Saturday that is not a holiday.
+        pytest.param(ClosedDayCase(lab=MONDAY_TO_SATURDAY, day=date(2026, 12, 19), reason=None), id="mon-sat-lab-sat-open"),
+        pytest.param(ClosedDayCase(lab=MONDAY_TO_SATURDAY, day=date(2026, 12, 20), reason="Sunday"), id="mon-sat-lab-sun"),
         pytest.param(
-            ClosedDayCase(lab=MONDAY_TO_SATURDAY, day=date(2026, 12, 19), reason=None),
-            id="mon-sat-lab-sat-open",
-        ),
-        pytest.param(
-            ClosedDayCase(lab=MONDAY_TO_SATURDAY, day=date(2026, 12, 20), reason="Sunday"),
-            id="mon-sat-lab-sun",
-        ),
-        pytest.param(
-            ClosedDayCase(
-                lab=MONDAY_TO_SATURDAY,
-                day=date(2026, 12, 26),
-                reason="a public holiday in GB-ENG (Boxing Day)",
-            ),
+            ClosedDayCase(lab=MONDAY_TO_SATURDAY, day=date(2026, 12, 26), reason="a public holiday in GB-ENG (Boxing Day)"),
             id="mon-sat-lab-boxing-day",
         ),
     ],
@@ -192,136 +115,59 @@ class NearestOpenDayCase:
     "case",
     [
         # An open day stays where it is, both ways.
-        pytest.param(
-            NearestOpenDayCase(
-                lab=ENGLAND,
-                due=date(2026, 12, 8),
-                before=date(2026, 12, 8),
-                after=date(2026, 12, 8),
-            ),
-            id="open-day-stays",
-        ),
+        pytest.param(NearestOpenDayCase(lab=ENGLAND, due=date(2026, 12, 8), before=date(2026, 12, 8), after=date(2026, 12, 8)), id="open-day-stays"),
         # Weekends, with no holiday near.
         pytest.param(
-            NearestOpenDayCase(
-                lab=WEEKDAYS,
-                due=date(2026, 12, 5),
-                before=date(2026, 12, 4),
-                after=date(2026, 12, 7),
-            ),
-            id="sat-to-fri-or-mon",
+            NearestOpenDayCase(lab=WEEKDAYS, due=date(2026, 12, 5), before=date(2026, 12, 4), after=date(2026, 12, 7)), id="sat-to-fri-or-mon"
         ),
         pytest.param(
-            NearestOpenDayCase(
-                lab=WEEKDAYS,
-                due=date(2026, 12, 6),
-                before=date(2026, 12, 4),
-                after=date(2026, 12, 7),
-            ),
-            id="sun-to-fri-or-mon",
+            NearestOpenDayCase(lab=WEEKDAYS, due=date(2026, 12, 6), before=date(2026, 12, 4), after=date(2026, 12, 7)), id="sun-to-fri-or-mon"
         ),
         # England, Christmas 2026: closed Friday 25 to Monday 28 December.
         pytest.param(
-            NearestOpenDayCase(
-                lab=ENGLAND,
-                due=date(2026, 12, 25),
-                before=date(2026, 12, 24),
-                after=date(2026, 12, 29),
-            ),
-            id="eng-christmas",
+            NearestOpenDayCase(lab=ENGLAND, due=date(2026, 12, 25), before=date(2026, 12, 24), after=date(2026, 12, 29)), id="eng-christmas"
         ),
         pytest.param(
-            NearestOpenDayCase(
-                lab=ENGLAND,
-                due=date(2026, 12, 28),
-                before=date(2026, 12, 24),
-                after=date(2026, 12, 29),
-            ),
+            NearestOpenDayCase(lab=ENGLAND, due=date(2026, 12, 28), before=date(2026, 12, 24), after=date(2026, 12, 29)),
             id="eng-substitute-boxing-day",
         ),
         # Without a country the same days are only a weekend.
         pytest.param(
-            NearestOpenDayCase(
-                lab=WEEKDAYS,
-                due=date(2026, 12, 25),
-                before=date(2026, 12, 25),
-                after=date(2026, 12, 25),
-            ),
-            id="no-country-christmas",
+            NearestOpenDayCase(lab=WEEKDAYS, due=date(2026, 12, 25), before=date(2026, 12, 25), after=date(2026, 12, 25)), id="no-country-christmas"
         ),
         pytest.param(
-            NearestOpenDayCase(
-                lab=WEEKDAYS,
-                due=date(2026, 12, 27),
-                before=date(2026, 12, 25),
-                after=date(2026, 12, 28),
-            ),
+            NearestOpenDayCase(lab=WEEKDAYS, due=date(2026, 12, 27), before=date(2026, 12, 25), after=date(2026, 12, 28)),
             id="no-country-christmas-weekend",
         ),
         # England, Easter 2027: closed Friday 26 to Monday 29 March.
-        pytest.param(
-            NearestOpenDayCase(
-                lab=ENGLAND,
-                due=date(2027, 3, 27),
-                before=date(2027, 3, 25),
-                after=date(2027, 3, 30),
-            ),
-            id="eng-easter-2027",
-        ),
+        pytest.param(NearestOpenDayCase(lab=ENGLAND, due=date(2027, 3, 27), before=date(2027, 3, 25), after=date(2027, 3, 30)), id="eng-easter-2027"),
         # New Year 2027 is a Friday: across the year boundary both ways.
         pytest.param(
-            NearestOpenDayCase(
-                lab=ENGLAND, due=date(2027, 1, 1), before=date(2026, 12, 31), after=date(2027, 1, 4)
-            ),
-            id="eng-new-year-2027",
+            NearestOpenDayCase(lab=ENGLAND, due=date(2027, 1, 1), before=date(2026, 12, 31), after=date(2027, 1, 4)), id="eng-new-year-2027"
         ),
         # Western Australia Day, Monday 1 June 2026: a long weekend from Saturday.
         pytest.param(
-            NearestOpenDayCase(
-                lab=WESTERN_AUSTRALIA,
-                due=date(2026, 5, 30),
-                before=date(2026, 5, 29),
-                after=date(2026, 6, 2),
-            ),
-            id="wa-day-weekend",
+            NearestOpenDayCase(lab=WESTERN_AUSTRALIA, due=date(2026, 5, 30), before=date(2026, 5, 29), after=date(2026, 6, 2)), id="wa-day-weekend"
         ),
         # A lab open Monday to Saturday: Saturday is a working day, Sunday is not.
         pytest.param(
-            NearestOpenDayCase(
-                lab=MONDAY_TO_SATURDAY,
-                due=date(2026, 12, 20),
-                before=date(2026, 12, 19),
-                after=date(2026, 12, 21),
-            ),
+            NearestOpenDayCase(lab=MONDAY_TO_SATURDAY, due=date(2026, 12, 20), before=date(2026, 12, 19), after=date(2026, 12, 21)),
             id="mon-sat-lab-sun",
         ),
         pytest.param(
-            NearestOpenDayCase(
-                lab=MONDAY_TO_SATURDAY,
-                due=date(2026, 12, 26),
-                before=date(2026, 12, 24),
-                after=date(2026, 12, 29),
-            ),
+            NearestOpenDayCase(lab=MONDAY_TO_SATURDAY, due=date(2026, 12, 26), before=date(2026, 12, 24), after=date(2026, 12, 29)),
             id="mon-sat-lab-christmas",
         ),
         # A lab open only on Wednesdays.
         pytest.param(
-            NearestOpenDayCase(
-                lab=LabCalendar(weekdays=(2,)),
-                due=date(2026, 12, 7),
-                before=date(2026, 12, 2),
-                after=date(2026, 12, 9),
-            ),
+            NearestOpenDayCase(lab=LabCalendar(weekdays=(2,)), due=date(2026, 12, 7), before=date(2026, 12, 2), after=date(2026, 12, 9)),
             id="wednesdays-only",
         ),
     ],
 )
 def test_a_test_moves_to_the_nearest_open_day(case):
     """A test due on a closed day moves to the nearest open day: earlier with on_or_before, later with on_or_after."""
-    assert (case.lab.on_or_before(case.due), case.lab.on_or_after(case.due)) == (
-        case.before,
-        case.after,
-    )
+    assert (case.lab.on_or_before(case.due), case.lab.on_or_after(case.due)) == (case.before, case.after)
 
 
 # --- the calendar a policy describes --------------------------------------------
@@ -329,13 +175,7 @@ def test_a_test_moves_to_the_nearest_open_day(case):
 
 def test_of_policy_takes_the_lab_settings():
     """LabCalendar.of() takes the policy's lab weekdays, country and subdivision, and nothing else."""
-    policy = Policy(
-        lab_weekdays=(0, 2, 4),
-        lab_country="AU",
-        lab_subdivision="WA",
-        bridging_times=(time(9),),
-        bridging_regimen="once-daily",
-    )
+    policy = Policy(lab_weekdays=(0, 2, 4), lab_country="AU", lab_subdivision="WA", bridging_times=(time(9),), bridging_regimen="once-daily")
 
     assert LabCalendar.of(policy) == LabCalendar(weekdays=(0, 2, 4), country="AU", subdivision="WA")
 
@@ -359,13 +199,8 @@ class RegionNameCase:
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param(
-            RegionNameCase(lab=ENGLAND, region="GB-ENG"), id="subdivision"
-        ),
-        pytest.param(
-            RegionNameCase(lab=LabCalendar(country="AU"), region="AU"),
-            id="country",
-        ),
+        pytest.param(RegionNameCase(lab=ENGLAND, region="GB-ENG"), id="subdivision"),
+        pytest.param(RegionNameCase(lab=LabCalendar(country="AU"), region="AU"), id="country"),
         pytest.param(RegionNameCase(lab=WEEKDAYS, region=None), id="none"),
     ],
 )
@@ -391,9 +226,7 @@ class InvalidCalendarCase:
     [
         pytest.param(
             InvalidCalendarCase(
-                fields={"weekdays": ()},
-                error=ValueError,
-                message="'weekdays' must be a non-empty tuple of weekdays, 0 (Monday) to 6 (got ())",
+                fields={"weekdays": ()}, error=ValueError, message="'weekdays' must be a non-empty tuple of weekdays, 0 (Monday) to 6 (got ())"
             ),
             id="no-weekdays",
         ),
@@ -407,48 +240,31 @@ class InvalidCalendarCase:
         ),
         pytest.param(
             InvalidCalendarCase(
-                fields={"weekdays": (0, 7)},
-                error=ValueError,
-                message="'weekdays' must hold weekdays 0 (Monday) to 6 (Sunday) (got 7)",
+                fields={"weekdays": (0, 7)}, error=ValueError, message="'weekdays' must hold weekdays 0 (Monday) to 6 (Sunday) (got 7)"
             ),
             id="weekday-7",
         ),
         pytest.param(
             InvalidCalendarCase(
-                fields={"weekdays": (True,)},
-                error=ValueError,
-                message="'weekdays' must hold weekdays 0 (Monday) to 6 (Sunday) (got True)",
+                fields={"weekdays": (True,)}, error=ValueError, message="'weekdays' must hold weekdays 0 (Monday) to 6 (Sunday) (got True)"
             ),
             id="weekday-boolean",
         ),
         pytest.param(
-            InvalidCalendarCase(
-                fields={"weekdays": (1, 1)},
-                error=ValueError,
-                message="'weekdays' must not repeat a weekday (got (1, 1))",
-            ),
+            InvalidCalendarCase(fields={"weekdays": (1, 1)}, error=ValueError, message="'weekdays' must not repeat a weekday (got (1, 1))"),
             id="weekday-twice",
         ),
         pytest.param(
             InvalidCalendarCase(
-                fields={"country": "XX"},
-                error=RegionError,
-                message="lab_country: 'XX' is not a country the holidays package knows (e.g. GB, AU, US)",
+                fields={"country": "XX"}, error=RegionError, message="lab_country: 'XX' is not a country the holidays package knows (e.g. GB, AU, US)"
             ),
             id="unknown-country",
         ),
         pytest.param(
-            InvalidCalendarCase(
-                fields={"subdivision": "ENG"},
-                error=RegionError,
-                message="lab_subdivision: needs lab_country",
-            ),
+            InvalidCalendarCase(fields={"subdivision": "ENG"}, error=RegionError, message="lab_subdivision: needs lab_country"),
             id="subdivision-without-country",
         ),
-        pytest.param(
-            InvalidCalendarCase(fields={"country": 44}, error=TypeError, message=None),
-            id="country-not-text",
-        ),
+        pytest.param(InvalidCalendarCase(fields={"country": 44}, error=TypeError, message=None), id="country-not-text"),
     ],
 )
 def test_invalid_calendar_is_refused(case):
@@ -520,20 +336,12 @@ class BadRegionCase:
         ),
         pytest.param(
             BadRegionCase(
-                country="JP",
-                subdivision="13",
-                key="lab_subdivision",
-                message="lab_subdivision: '13' is not a subdivision of JP (it has none)",
+                country="JP", subdivision="13", key="lab_subdivision", message="lab_subdivision: '13' is not a subdivision of JP (it has none)"
             ),
             id="country-without-subdivisions",
         ),
         pytest.param(
-            BadRegionCase(
-                country=None,
-                subdivision="ENG",
-                key="lab_subdivision",
-                message="lab_subdivision: needs lab_country",
-            ),
+            BadRegionCase(country=None, subdivision="ENG", key="lab_subdivision", message="lab_subdivision: needs lab_country"),
             id="subdivision-without-country",
         ),
     ],
@@ -559,17 +367,11 @@ class KnownRegionCase:
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param(
-            KnownRegionCase(country="GB", subdivision="ENG"), id="GB-ENG"
-        ),
-        pytest.param(
-            KnownRegionCase(country="GB", subdivision=None), id="GB-None"
-        ),
+        pytest.param(KnownRegionCase(country="GB", subdivision="ENG"), id="GB-ENG"),
+        pytest.param(KnownRegionCase(country="GB", subdivision=None), id="GB-None"),
         pytest.param(KnownRegionCase(country="AU", subdivision="WA"), id="AU-WA"),
         pytest.param(KnownRegionCase(country="US", subdivision="NY"), id="US-NY"),
-        pytest.param(
-            KnownRegionCase(country=None, subdivision=None), id="None-None"
-        ),
+        pytest.param(KnownRegionCase(country=None, subdivision=None), id="None-None"),
     ],
 )
 def test_check_region_accepts_known_codes(case):
@@ -584,9 +386,7 @@ def test_search_ends_at_the_edge_of_the_calendar():
     with pytest.raises(ValueError, match=r".") as excinfo:
         wednesdays.on_or_after(date.max)  # 9999-12-31 is a Friday
 
-    assert str(excinfo.value) == (
-        f"the laboratory is open on no day within {SEARCH_DAYS} days after 9999-12-31"
-    )
+    assert str(excinfo.value) == (f"the laboratory is open on no day within {SEARCH_DAYS} days after 9999-12-31")
 
 
 def test_search_is_capped(monkeypatch):
@@ -596,9 +396,7 @@ def test_search_is_capped(monkeypatch):
     with pytest.raises(ValueError, match=r".") as excinfo:
         WEEKDAYS.on_or_before(date(2026, 12, 8))
 
-    assert str(excinfo.value) == (
-        f"the laboratory is open on no day within {SEARCH_DAYS} days before 2026-12-08"
-    )
+    assert str(excinfo.value) == (f"the laboratory is open on no day within {SEARCH_DAYS} days before 2026-12-08")
 
 
 def test_calendar_is_frozen():
@@ -619,13 +417,11 @@ def test_docstring_examples_hold():
 
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31))
 calendars = st.builds(
-    LabCalendar,
-    weekdays=st.lists(st.integers(0, 6), min_size=1, max_size=7, unique=True).map(tuple),
-    country=st.sampled_from(["GB", "AU", None]),
+    LabCalendar, weekdays=st.lists(st.integers(0, 6), min_size=1, max_size=7, unique=True).map(tuple), country=st.sampled_from(["GB", "AU", None])
 ).flatmap(
-    lambda lab: st.sampled_from(
-        {"GB": ["ENG", "SCT", None], "AU": ["WA", "NSW", None], None: [None]}[lab.country]
-    ).map(lambda subdivision: attrs.evolve(lab, subdivision=subdivision))
+    lambda lab: st.sampled_from({"GB": ["ENG", "SCT", None], "AU": ["WA", "NSW", None], None: [None]}[lab.country]).map(
+        lambda subdivision: attrs.evolve(lab, subdivision=subdivision)
+    )
 )
 
 
@@ -639,10 +435,7 @@ def test_on_or_before_is_the_latest_open_day(lab, day):
 
     assert found <= day
     assert lab.closed(found) is None
-    assert all(
-        lab.closed(date.fromordinal(n)) is not None
-        for n in range(found.toordinal() + 1, day.toordinal() + 1)
-    )
+    assert all(lab.closed(date.fromordinal(n)) is not None for n in range(found.toordinal() + 1, day.toordinal() + 1))
 
 
 @given(lab=calendars, day=days)
@@ -655,10 +448,7 @@ def test_on_or_after_is_the_earliest_open_day(lab, day):
 
     assert found >= day
     assert lab.closed(found) is None
-    assert all(
-        lab.closed(date.fromordinal(n)) is not None
-        for n in range(day.toordinal(), found.toordinal())
-    )
+    assert all(lab.closed(date.fromordinal(n)) is not None for n in range(day.toordinal(), found.toordinal()))
 
 
 @given(lab=calendars, day=days)

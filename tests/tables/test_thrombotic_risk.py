@@ -149,13 +149,7 @@ CASES = [
     # A mechanical mitral valve is high risk and bridged. Nothing else need be asked: every
     # other row it could meet (caged-ball, tilting-disc, recent stroke) is also high and bridge.
     pytest.param(
-        ClassifyCase(
-            reasons=(mhv(valve_position="mitral"),),
-            risk=HIGH,
-            bridging=BRIDGE,
-            rule_ids=("chest-2022:mhv:mitral",),
-            missing=(),
-        ),
+        ClassifyCase(reasons=(mhv(valve_position="mitral"),), risk=HIGH, bridging=BRIDGE, rule_ids=("chest-2022:mhv:mitral",), missing=()),
         id="mhv-mitral",
     ),
     # A caged-ball valve is high risk whatever its position; the bileaflet rows are ruled out by
@@ -174,14 +168,7 @@ CASES = [
     # bridging it: review with the cardiologist, though nothing is missing.
     pytest.param(
         ClassifyCase(
-            reasons=(
-                mhv(
-                    valve_position="aortic",
-                    valve_type="bileaflet",
-                    valve_risk_factors=True,
-                    stroke_or_tia="none",
-                ),
-            ),
+            reasons=(mhv(valve_position="aortic", valve_type="bileaflet", valve_risk_factors=True, stroke_or_tia="none"),),
             risk=MODERATE,
             bridging=REVIEW,
             rule_ids=("chest-2012:mhv:bileaflet-aortic-risk-factors",),
@@ -192,14 +179,7 @@ CASES = [
     # Without risk factors and with no stroke, a bileaflet aortic valve is low risk: no bridging.
     pytest.param(
         ClassifyCase(
-            reasons=(
-                mhv(
-                    valve_position="aortic",
-                    valve_type="bileaflet",
-                    valve_risk_factors=False,
-                    stroke_or_tia="none",
-                ),
-            ),
+            reasons=(mhv(valve_position="aortic", valve_type="bileaflet", valve_risk_factors=False, stroke_or_tia="none"),),
             risk=LOW,
             bridging=NO_BRIDGE,
             rule_ids=("chest-2012:mhv:bileaflet-aortic",),
@@ -211,14 +191,7 @@ CASES = [
     # 6, which the table keeps: high and bridge, above the valve's own low row.
     pytest.param(
         ClassifyCase(
-            reasons=(
-                mhv(
-                    valve_position="aortic",
-                    valve_type="bileaflet",
-                    valve_risk_factors=False,
-                    stroke_or_tia=date(2026, 1, 15),
-                ),
-            ),
+            reasons=(mhv(valve_position="aortic", valve_type="bileaflet", valve_risk_factors=False, stroke_or_tia=date(2026, 1, 15)),),
             risk=HIGH,
             bridging=BRIDGE,
             rule_ids=("chest-2012:mhv:recent-stroke", "chest-2012:mhv:bileaflet-aortic"),
@@ -229,14 +202,7 @@ CASES = [
     # A stroke 7 months ago is outside even the 6-month window: back to the valve's low row.
     pytest.param(
         ClassifyCase(
-            reasons=(
-                mhv(
-                    valve_position="aortic",
-                    valve_type="bileaflet",
-                    valve_risk_factors=False,
-                    stroke_or_tia=date(2025, 11, 15),
-                ),
-            ),
+            reasons=(mhv(valve_position="aortic", valve_type="bileaflet", valve_risk_factors=False, stroke_or_tia=date(2025, 11, 15)),),
             risk=LOW,
             bridging=NO_BRIDGE,
             rule_ids=("chest-2012:mhv:bileaflet-aortic",),
@@ -270,14 +236,7 @@ CASES = [
     # CHA2DS2-VASc 7 is high risk, but CHEST 2022 is against bridging AF: review. The unknown
     # stroke and rheumatic disease could only give the same high, review, so neither is asked.
     pytest.param(
-        ClassifyCase(
-            reasons=(af(cha2ds2_vasc=7),),
-            risk=HIGH,
-            bridging=REVIEW,
-            rule_ids=("chest-2022:af:cha2ds2-vasc-7-up",),
-            missing=(),
-        ),
-        id="af-7",
+        ClassifyCase(reasons=(af(cha2ds2_vasc=7),), risk=HIGH, bridging=REVIEW, rule_ids=("chest-2022:af:cha2ds2-vasc-7-up",), missing=()), id="af-7"
     ),
     # CHA2DS2-VASc 5 is the moderate band: no bridging.
     pytest.param(
@@ -309,22 +268,14 @@ CASES = [
             risk=None,
             bridging=REVIEW,
             rule_ids=(),
-            missing=(
-                f"{FIRST}.cha2ds2_vasc",
-                f"{FIRST}.stroke_or_tia",
-                f"{FIRST}.rheumatic_valve_disease",
-            ),
+            missing=(f"{FIRST}.cha2ds2_vasc", f"{FIRST}.stroke_or_tia", f"{FIRST}.rheumatic_valve_disease"),
         ),
         id="af-nothing-given",
     ),
     # A VTE 2 months ago (15 Apr) is high risk and bridged.
     pytest.param(
         ClassifyCase(
-            reasons=(vte(vte=date(2026, 4, 15), **NO_VTE_FACTORS),),
-            risk=HIGH,
-            bridging=BRIDGE,
-            rule_ids=("chest-2022:vte:recent",),
-            missing=(),
+            reasons=(vte(vte=date(2026, 4, 15), **NO_VTE_FACTORS),), risk=HIGH, bridging=BRIDGE, rule_ids=("chest-2022:vte:recent",), missing=()
         ),
         id="vte-2-months",
     ),
@@ -332,13 +283,7 @@ CASES = [
     # top tier, so no answer could raise it, and severe thrombophilia (the one other high row)
     # also bridges.
     pytest.param(
-        ClassifyCase(
-            reasons=(vte(vte=date(2026, 4, 15)),),
-            risk=HIGH,
-            bridging=BRIDGE,
-            rule_ids=("chest-2022:vte:recent",),
-            missing=(),
-        ),
+        ClassifyCase(reasons=(vte(vte=date(2026, 4, 15)),), risk=HIGH, bridging=BRIDGE, rule_ids=("chest-2022:vte:recent",), missing=()),
         id="vte-2-months-factors-not-given",
     ),
     # A VTE 6 months ago (15 Dec) is in the 3-12 month band: moderate, no bridging.
@@ -367,14 +312,7 @@ CASES = [
     # With active cancer the two moderate rows disagree; review (the stronger) is their decision.
     pytest.param(
         ClassifyCase(
-            reasons=(
-                vte(
-                    vte=date(2025, 12, 15),
-                    recurrent_vte=False,
-                    thrombophilia="none",
-                    active_cancer=True,
-                ),
-            ),
+            reasons=(vte(vte=date(2025, 12, 15), recurrent_vte=False, thrombophilia="none", active_cancer=True),),
             risk=MODERATE,
             bridging=REVIEW,
             rule_ids=("chest-2012:vte:3-12-months", "chest-2012:vte:active-cancer"),
@@ -409,14 +347,7 @@ CASES = [
     # Severe thrombophilia is high risk and bridged, however old the VTE.
     pytest.param(
         ClassifyCase(
-            reasons=(
-                vte(
-                    vte=date(2024, 6, 15),
-                    recurrent_vte=False,
-                    thrombophilia="severe",
-                    active_cancer=False,
-                ),
-            ),
+            reasons=(vte(vte=date(2024, 6, 15), recurrent_vte=False, thrombophilia="severe", active_cancer=False),),
             risk=HIGH,
             bridging=BRIDGE,
             rule_ids=("chest-2022:vte:severe-thrombophilia", "chest-2012:vte:12-months-up"),
@@ -427,10 +358,7 @@ CASES = [
     # Two reasons: low-risk AF and a mechanical mitral valve. One reason to bridge suffices.
     pytest.param(
         ClassifyCase(
-            reasons=(
-                af(cha2ds2_vasc=3, stroke_or_tia="none", rheumatic_valve_disease=False),
-                mhv(valve_position="mitral"),
-            ),
+            reasons=(af(cha2ds2_vasc=3, stroke_or_tia="none", rheumatic_valve_disease=False), mhv(valve_position="mitral")),
             risk=HIGH,
             bridging=BRIDGE,
             rule_ids=("chest-2022:af:cha2ds2-vasc-0-4", "chest-2022:mhv:mitral"),
@@ -455,12 +383,7 @@ CASES = [
     pytest.param(
         ClassifyCase(
             reasons=(
-                mhv(
-                    valve_position="aortic",
-                    valve_type="bileaflet",
-                    valve_risk_factors=False,
-                    stroke_or_tia="none",
-                ),
+                mhv(valve_position="aortic", valve_type="bileaflet", valve_risk_factors=False, stroke_or_tia="none"),
                 vte(vte=date(2025, 12, 15), recurrent_vte=False, thrombophilia="none"),
             ),
             risk=MODERATE,
@@ -515,77 +438,22 @@ WINDOW = [
     # 31 May minus 3 months is 31 Feb, which clips to 28 Feb (2026 is not a leap year): an event
     # on that day is inside the window, the day before is not. Rolling forward (ehrQL's
     # add_months gives 3 Mar) would put both outside.
-    pytest.param(
-        WithinMonthsCase(
-            day0=date(2026, 5, 31), months=3, event=date(2026, 2, 28), within=True
-        ),
-        id="31-may-3-months-28-feb",
-    ),
-    pytest.param(
-        WithinMonthsCase(
-            day0=date(2026, 5, 31), months=3, event=date(2026, 2, 27), within=False
-        ),
-        id="31-may-3-months-27-feb",
-    ),
+    pytest.param(WithinMonthsCase(day0=date(2026, 5, 31), months=3, event=date(2026, 2, 28), within=True), id="31-may-3-months-28-feb"),
+    pytest.param(WithinMonthsCase(day0=date(2026, 5, 31), months=3, event=date(2026, 2, 27), within=False), id="31-may-3-months-27-feb"),
     # 31 Mar minus 1 month clips to 28 Feb the same way.
-    pytest.param(
-        WithinMonthsCase(
-            day0=date(2026, 3, 31), months=1, event=date(2026, 2, 28), within=True
-        ),
-        id="31-mar-1-month-28-feb",
-    ),
-    pytest.param(
-        WithinMonthsCase(
-            day0=date(2026, 3, 31), months=1, event=date(2026, 2, 27), within=False
-        ),
-        id="31-mar-1-month-27-feb",
-    ),
+    pytest.param(WithinMonthsCase(day0=date(2026, 3, 31), months=1, event=date(2026, 2, 28), within=True), id="31-mar-1-month-28-feb"),
+    pytest.param(WithinMonthsCase(day0=date(2026, 3, 31), months=1, event=date(2026, 2, 27), within=False), id="31-mar-1-month-27-feb"),
     # In a leap year it clips to 29 Feb instead, so 28 Feb is outside.
-    pytest.param(
-        WithinMonthsCase(
-            day0=date(2028, 3, 31), months=1, event=date(2028, 2, 29), within=True
-        ),
-        id="leap-31-mar-1-month-29-feb",
-    ),
-    pytest.param(
-        WithinMonthsCase(
-            day0=date(2028, 3, 31), months=1, event=date(2028, 2, 28), within=False
-        ),
-        id="leap-31-mar-1-month-28-feb",
-    ),
+    pytest.param(WithinMonthsCase(day0=date(2028, 3, 31), months=1, event=date(2028, 2, 29), within=True), id="leap-31-mar-1-month-29-feb"),
+    pytest.param(WithinMonthsCase(day0=date(2028, 3, 31), months=1, event=date(2028, 2, 28), within=False), id="leap-31-mar-1-month-28-feb"),
     # Where no clipping is needed the day of the month is kept: 15 Jun minus 3 months is 15 Mar.
-    pytest.param(
-        WithinMonthsCase(
-            day0=date(2026, 6, 15), months=3, event=date(2026, 3, 15), within=True
-        ),
-        id="15-jun-3-months-15-mar",
-    ),
-    pytest.param(
-        WithinMonthsCase(
-            day0=date(2026, 6, 15), months=3, event=date(2026, 3, 14), within=False
-        ),
-        id="15-jun-3-months-14-mar",
-    ),
+    pytest.param(WithinMonthsCase(day0=date(2026, 6, 15), months=3, event=date(2026, 3, 15), within=True), id="15-jun-3-months-15-mar"),
+    pytest.param(WithinMonthsCase(day0=date(2026, 6, 15), months=3, event=date(2026, 3, 14), within=False), id="15-jun-3-months-14-mar"),
     # Across a year end: 15 Jan minus 12 months is 15 Jan of the year before.
-    pytest.param(
-        WithinMonthsCase(
-            day0=date(2026, 1, 15), months=12, event=date(2025, 1, 15), within=True
-        ),
-        id="12-months-same-day",
-    ),
-    pytest.param(
-        WithinMonthsCase(
-            day0=date(2026, 1, 15), months=12, event=date(2025, 1, 14), within=False
-        ),
-        id="12-months-day-before",
-    ),
+    pytest.param(WithinMonthsCase(day0=date(2026, 1, 15), months=12, event=date(2025, 1, 15), within=True), id="12-months-same-day"),
+    pytest.param(WithinMonthsCase(day0=date(2026, 1, 15), months=12, event=date(2025, 1, 14), within=False), id="12-months-day-before"),
     # An event on day 0 itself is within any window.
-    pytest.param(
-        WithinMonthsCase(
-            day0=date(2026, 5, 31), months=1, event=date(2026, 5, 31), within=True
-        ),
-        id="on-day-0",
-    ),
+    pytest.param(WithinMonthsCase(day0=date(2026, 5, 31), months=1, event=date(2026, 5, 31), within=True), id="on-day-0"),
 ]
 
 
@@ -615,9 +483,7 @@ def test_the_bundled_3_month_vte_row_uses_the_clipped_boundary():
 
 def test_an_event_given_as_none_is_never_within_a_window():
     """'none' for a stroke is never within 3 months: AF 3 with no stroke and no rheumatic disease stays low."""
-    result = classify(
-        (af(cha2ds2_vasc=3, stroke_or_tia="none", rheumatic_valve_disease=False),), TABLE, DAY0
-    )
+    result = classify((af(cha2ds2_vasc=3, stroke_or_tia="none", rheumatic_valve_disease=False),), TABLE, DAY0)
 
     assert "chest-2022:af:recent-stroke" not in [c.rule_id for c in result.criteria]
 
@@ -627,6 +493,7 @@ def test_an_event_given_as_none_is_never_within_a_window():
 AF7 = "chest-2022:af:cha2ds2-vasc-7-up"
 VTE_RECENT = "chest-2022:vte:recent"
 GRAMMAR = "must be tests like 'cha2ds2_vasc >= 7' or 'vte within 3 months' joined by ' and '"
+
 
 # (broken copy, expected message after the file name)
 @attrs.frozen(kw_only=True)
@@ -639,17 +506,11 @@ class BrokenRiskTableCase:
 
 BROKEN = [
     # The header must have exactly the table's columns.
-    pytest.param(
-        BrokenRiskTableCase(
-            text=with_extra_column("comment"), message=", row 1: unknown columns: comment"
-        ),
-        id="unknown-column",
-    ),
+    pytest.param(BrokenRiskTableCase(text=with_extra_column("comment"), message=", row 1: unknown columns: comment"), id="unknown-column"),
     # '>' is not one of the comparisons.
     pytest.param(
         BrokenRiskTableCase(
-            text=with_cells(AF7, criterion="cha2ds2_vasc > 7"),
-            message=f", row {ROW[AF7]}: column 'criterion': {GRAMMAR} (got 'cha2ds2_vasc > 7')",
+            text=with_cells(AF7, criterion="cha2ds2_vasc > 7"), message=f", row {ROW[AF7]}: column 'criterion': {GRAMMAR} (got 'cha2ds2_vasc > 7')"
         ),
         id="grammar-operator",
     ),
@@ -736,10 +597,7 @@ BROKEN = [
     ),
     # A reason nobody wrote criteria for could never be classified.
     pytest.param(
-        BrokenRiskTableCase(
-            text=without_reason(VTE),
-            message=": column 'reason': has no criteria for venous-thromboembolism",
-        ),
+        BrokenRiskTableCase(text=without_reason(VTE), message=": column 'reason': has no criteria for venous-thromboembolism"),
         id="reason-without-rows",
     ),
     # An unknown reason is named with the known ones.
@@ -752,11 +610,7 @@ BROKEN = [
     ),
     # Every row cites its source.
     pytest.param(
-        BrokenRiskTableCase(
-            text=with_cells(AF7, source=""),
-            message=f", row {ROW[AF7]}: column 'source': must not be empty",
-        ),
-        id="empty-source",
+        BrokenRiskTableCase(text=with_cells(AF7, source=""), message=f", row {ROW[AF7]}: column 'source': must not be empty"), id="empty-source"
     ),
 ]
 

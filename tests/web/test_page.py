@@ -101,29 +101,19 @@ class ShippedFileCase:
     "case",
     [
         pytest.param(
-            ShippedFileCase(
-                path="/pharmacist", name="index.html", media_type="text/html; charset=utf-8"
-            ),
+            ShippedFileCase(path="/pharmacist", name="index.html", media_type="text/html; charset=utf-8"),
             id="/pharmacist-index.html-text/html; charset=utf-8",
         ),
         pytest.param(
-            ShippedFileCase(
-                path="/pharmacist/page.js",
-                name="page.js",
-                media_type="text/javascript; charset=utf-8",
-            ),
+            ShippedFileCase(path="/pharmacist/page.js", name="page.js", media_type="text/javascript; charset=utf-8"),
             id="/pharmacist/page.js-page.js-text/javascript; charset=utf-8",
         ),
         pytest.param(
-            ShippedFileCase(
-                path="/pharmacist/page.css", name="page.css", media_type="text/css; charset=utf-8"
-            ),
+            ShippedFileCase(path="/pharmacist/page.css", name="page.css", media_type="text/css; charset=utf-8"),
             id="/pharmacist/page.css-page.css-text/css; charset=utf-8",
         ),
         pytest.param(
-            ShippedFileCase(
-                path="/pharmacist/favicon.svg", name="favicon.svg", media_type="image/svg+xml"
-            ),
+            ShippedFileCase(path="/pharmacist/favicon.svg", name="favicon.svg", media_type="image/svg+xml"),
             id="/pharmacist/favicon.svg-favicon.svg-image/svg+xml",
         ),
     ],
@@ -145,12 +135,7 @@ def test_the_page_and_its_files_are_served_as_shipped_under_a_self_only_csp(clie
 def test_the_csp_allows_nothing_but_the_services_own_origin():
     """Every source the policy names is 'self' or 'none': no host, scheme, inline code or eval is allowed."""
     directives = dict(d.split(" ", 1) for d in page.CONTENT_SECURITY_POLICY.split("; "))
-    sources = {
-        s
-        for name, value in directives.items()
-        if name != "require-trusted-types-for"
-        for s in value.split()
-    }
+    sources = {s for name, value in directives.items() if name != "require-trusted-types-for" for s in value.split()}
 
     assert page.CONTENT_SECURITY_POLICY == CSP
     assert sources == {"'self'", "'none'"}
@@ -168,10 +153,7 @@ def test_the_page_has_no_trailing_slash_path(client):
     """/pharmacist/ is not the page (the service never redirects), so its relative links always resolve from /pharmacist."""
     response = client.get("/pharmacist/")
 
-    assert (response.status_code, response.json()) == (
-        404,
-        error("NotFound", "no such path: /pharmacist/"),
-    )
+    assert (response.status_code, response.json()) == (404, error("NotFound", "no such path: /pharmacist/"))
 
 
 class Page(HTMLParser):
@@ -271,10 +253,7 @@ def test_the_page_loads_nothing_from_elsewhere_and_has_no_inline_code(html):
     assert "style" not in [tag for tag, _ in html.elements]
     assert ("script", {"src": "pharmacist/page.js", "defer": None}) in html.elements
     assert ("link", {"rel": "stylesheet", "href": "pharmacist/page.css"}) in html.elements
-    assert (
-        "link",
-        {"rel": "icon", "href": "pharmacist/favicon.svg", "type": "image/svg+xml"},
-    ) in html.elements
+    assert ("link", {"rel": "icon", "href": "pharmacist/favicon.svg", "type": "image/svg+xml"}) in html.elements
 
 
 def test_the_results_and_errors_are_announced(html):
@@ -293,23 +272,10 @@ def test_the_script_writes_text_never_html_and_calls_only_relative_paths():
     """page.js has no HTML sink (innerHTML, document.write, eval) and no absolute URL: it calls the service by relative path."""
     script = (STATIC / "page.js").read_text(encoding="utf-8")
 
-    for sink in (
-        "innerHTML",
-        "outerHTML",
-        "insertAdjacentHTML",
-        "document.write",
-        "eval(",
-        "new Function",
-    ):
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
         assert sink not in script
     assert not re.search(r"https?://|//[a-z]", script)
-    assert set(re.findall(r'(?:post|load)\("([^"]+)"', script)) == {
-        "v1/plan",
-        "v1/calendar",
-        "v1/ics",
-        "v1/procedures",
-        "v1/names",
-    }
+    assert set(re.findall(r'(?:post|load)\("([^"]+)"', script)) == {"v1/plan", "v1/calendar", "v1/ics", "v1/procedures", "v1/names"}
 
 
 def test_the_style_sheet_fetches_nothing_and_has_a_print_handout():
@@ -358,11 +324,7 @@ def test_names_gives_each_as_the_table_writes_it_with_its_kind(client):
 def test_names_come_from_the_table_the_app_was_given(tmp_path):
     """An app built with a clinic's table lists that table's names."""
     bundled = (resources.files("medplan") / "data" / "drug_classes.csv").read_text(encoding="utf-8")
-    header, warfarin = [
-        line
-        for line in bundled.splitlines()
-        if line.startswith(("rule_id", "asra-pain-2018:warfarin,"))
-    ]
+    header, warfarin = [line for line in bundled.splitlines() if line.startswith(("rule_id", "asra-pain-2018:warfarin,"))]
     path = tmp_path / "one.csv"
     path.write_text(f"{header}\n{warfarin}\n", encoding="utf-8")
     table = medplan.load_table(path)
@@ -378,10 +340,7 @@ def test_names_takes_no_query_parameters(client):
     """A query parameter on GET /v1/names is refused, as on the other /v1 endpoints."""
     response = get(client, "/v1/names?q=war")
 
-    assert (response.status_code, response.json()) == (
-        400,
-        error("BadRequest", "unknown query parameter 'q' (it takes none)"),
-    )
+    assert (response.status_code, response.json()) == (400, error("BadRequest", "unknown query parameter 'q' (it takes none)"))
 
 
 # --- GET /v1/procedures ---------------------------------------------------
@@ -444,11 +403,7 @@ def test_calendar_of_a_refused_request_is_the_422_of_plan(client):
     response = post(client, "/v1/calendar", PERTH)
 
     assert response.status_code == 422
-    assert response.json() == error(
-        "InputError",
-        "is not an IANA time zone such as Europe/London (got 'Perth')",
-        "procedure.timezone",
-    )
+    assert response.json() == error("InputError", "is not an IANA time zone such as Europe/London (got 'Perth')", "procedure.timezone")
 
 
 @pytest.mark.parametrize("path", ["/v1/calendar", "/v1/ics"])
@@ -461,23 +416,14 @@ def test_calendar_and_ics_refuse_what_plan_refuses(client, path):
 
     assert (not_json.status_code, not_json.json()) == (
         400,
-        error(
-            "BadRequest",
-            "the body is not valid JSON (Expecting property name enclosed in double quotes at line 1 column 2)",
-        ),
+        error("BadRequest", "the body is not valid JSON (Expecting property name enclosed in double quotes at line 1 column 2)"),
     )
     assert (wrong_type.status_code, wrong_type.json()) == (
         415,
         error("UnsupportedMediaType", "Content-Type must be application/json (got text/plain)"),
     )
-    assert (unknown.status_code, unknown.json()) == (
-        400,
-        error("BadRequest", "unknown query parameter 'when' (it takes now)"),
-    )
-    assert (huge.status_code, huge.json()) == (
-        413,
-        error("ContentTooLarge", "the body is larger than 1,000,000 bytes, this endpoint's limit"),
-    )
+    assert (unknown.status_code, unknown.json()) == (400, error("BadRequest", "unknown query parameter 'when' (it takes now)"))
+    assert (huge.status_code, huge.json()) == (413, error("ContentTooLarge", "the body is larger than 1,000,000 bytes, this endpoint's limit"))
 
 
 def test_a_get_on_calendar_is_405(client):
@@ -515,31 +461,14 @@ class IcsFileNameCase:
     "case",
     [
         pytest.param(
-            IcsFileNameCase(
-                booking_id="RAD-2026-0412", file_name="medplan-RAD-2026-0412.ics"
-            ),
-            id="RAD-2026-0412-medplan-RAD-2026-0412.ics",
+            IcsFileNameCase(booking_id="RAD-2026-0412", file_name="medplan-RAD-2026-0412.ics"), id="RAD-2026-0412-medplan-RAD-2026-0412.ics"
         ),
         pytest.param(
-            IcsFileNameCase(
-                booking_id='RAD/2026 "0412"', file_name="medplan-RAD-2026-0412.ics"
-            ),
-            id='RAD/2026 "0412"-medplan-RAD-2026-0412.ics',
+            IcsFileNameCase(booking_id='RAD/2026 "0412"', file_name="medplan-RAD-2026-0412.ics"), id='RAD/2026 "0412"-medplan-RAD-2026-0412.ics'
         ),
-        pytest.param(
-            IcsFileNameCase(booking_id="../../etc", file_name="medplan-etc.ics"),
-            id="../../etc-medplan-etc.ics",
-        ),
-        pytest.param(
-            IcsFileNameCase(
-                booking_id="Ünïcode ok", file_name="medplan-n-code-ok.ics"
-            ),
-            id="\\xdcn\\xefcode ok-medplan-n-code-ok.ics",
-        ),
-        pytest.param(
-            IcsFileNameCase(booking_id="...", file_name="medplan-plan.ics"),
-            id="...-medplan-plan.ics",
-        ),
+        pytest.param(IcsFileNameCase(booking_id="../../etc", file_name="medplan-etc.ics"), id="../../etc-medplan-etc.ics"),
+        pytest.param(IcsFileNameCase(booking_id="Ünïcode ok", file_name="medplan-n-code-ok.ics"), id="\\xdcn\\xefcode ok-medplan-n-code-ok.ics"),
+        pytest.param(IcsFileNameCase(booking_id="...", file_name="medplan-plan.ics"), id="...-medplan-plan.ics"),
     ],
 )
 def test_ics_file_is_named_by_the_booking_with_only_safe_characters(client, case):
@@ -575,8 +504,7 @@ def test_ics_without_the_calendar_extra_is_501_naming_it(client, monkeypatch):
     assert response.status_code == 501
     assert response.headers["content-type"] == "application/json"
     assert response.json() == error(
-        "MissingExtraError",
-        "the iCalendar export needs icalendar>=6.1, which is not installed: pip install 'medplan[calendar]'",
+        "MissingExtraError", "the iCalendar export needs icalendar>=6.1, which is not installed: pip install 'medplan[calendar]'"
     )
     assert calendar.status_code == 200
 
@@ -584,9 +512,7 @@ def test_ics_without_the_calendar_extra_is_501_naming_it(client, monkeypatch):
 def test_the_501_is_documented_once_as_missing_extra():
     """The document's 501 response is the shared MissingExtra one, and the Error schema names its type."""
     ics = OPENAPI["paths"]["/v1/ics"]["post"]["responses"]["501"]
-    types = OPENAPI["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["type"][
-        "enum"
-    ]
+    types = OPENAPI["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["type"]["enum"]
 
     assert ics == {"$ref": "#/components/responses/MissingExtra"}
     assert "MissingExtraError" in types
@@ -599,10 +525,7 @@ def test_the_page_ships_in_the_package(name):
     assert (STATIC / name).is_file()
 
 
-@pytest.mark.skipif(
-    os.environ.get("CI") != "true",
-    reason="only CI must have the browser; elsewhere its tests skip without it",
-)
+@pytest.mark.skipif(os.environ.get("CI") != "true", reason="only CI must have the browser; elsewhere its tests skip without it")
 def test_ci_has_the_browser_so_the_page_tests_run():
     """Under CI, Debian's chromium and chromium-driver are installed (.ci/run installs them), so the browser tests run rather than skip."""
     assert Path("/usr/bin/chromium").is_file()
@@ -632,68 +555,22 @@ class ColourPairCase:
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param(
-            ColourPairCase(foreground="text", background="background"),
-            id="text-background",
-        ),
-        pytest.param(
-            ColourPairCase(foreground="text", background="panel"), id="text-panel"
-        ),
-        pytest.param(
-            ColourPairCase(foreground="text", background="review-bg"),
-            id="text-review-bg",
-        ),
-        pytest.param(
-            ColourPairCase(foreground="muted", background="background"),
-            id="muted-background",
-        ),
-        pytest.param(
-            ColourPairCase(foreground="muted", background="panel"),
-            id="muted-panel",
-        ),
-        pytest.param(
-            ColourPairCase(foreground="link", background="background"),
-            id="link-background",
-        ),
-        pytest.param(
-            ColourPairCase(foreground="link", background="panel"), id="link-panel"
-        ),
-        pytest.param(
-            ColourPairCase(foreground="background", background="link"),
-            id="background-link",
-        ),
-        pytest.param(
-            ColourPairCase(foreground="error", background="background"),
-            id="error-background",
-        ),
-        pytest.param(
-            ColourPairCase(foreground="error", background="panel"),
-            id="error-panel",
-        ),
-        pytest.param(
-            ColourPairCase(foreground="review-line", background="review-bg"),
-            id="review-line-review-bg",
-        ),
-        pytest.param(
-            ColourPairCase(foreground="hold", background="background"),
-            id="hold-background",
-        ),
-        pytest.param(
-            ColourPairCase(foreground="ok", background="background"),
-            id="ok-background",
-        ),
-        pytest.param(
-            ColourPairCase(foreground="text", background="taken-bg"),
-            id="text-taken-bg",
-        ),
-        pytest.param(
-            ColourPairCase(foreground="text", background="held-bg"),
-            id="text-held-bg",
-        ),
-        pytest.param(
-            ColourPairCase(foreground="text", background="check-bg"),
-            id="text-check-bg",
-        ),
+        pytest.param(ColourPairCase(foreground="text", background="background"), id="text-background"),
+        pytest.param(ColourPairCase(foreground="text", background="panel"), id="text-panel"),
+        pytest.param(ColourPairCase(foreground="text", background="review-bg"), id="text-review-bg"),
+        pytest.param(ColourPairCase(foreground="muted", background="background"), id="muted-background"),
+        pytest.param(ColourPairCase(foreground="muted", background="panel"), id="muted-panel"),
+        pytest.param(ColourPairCase(foreground="link", background="background"), id="link-background"),
+        pytest.param(ColourPairCase(foreground="link", background="panel"), id="link-panel"),
+        pytest.param(ColourPairCase(foreground="background", background="link"), id="background-link"),
+        pytest.param(ColourPairCase(foreground="error", background="background"), id="error-background"),
+        pytest.param(ColourPairCase(foreground="error", background="panel"), id="error-panel"),
+        pytest.param(ColourPairCase(foreground="review-line", background="review-bg"), id="review-line-review-bg"),
+        pytest.param(ColourPairCase(foreground="hold", background="background"), id="hold-background"),
+        pytest.param(ColourPairCase(foreground="ok", background="background"), id="ok-background"),
+        pytest.param(ColourPairCase(foreground="text", background="taken-bg"), id="text-taken-bg"),
+        pytest.param(ColourPairCase(foreground="text", background="held-bg"), id="text-held-bg"),
+        pytest.param(ColourPairCase(foreground="text", background="check-bg"), id="text-check-bg"),
     ],
 )
 def test_text_colours_have_at_least_aa_contrast(case):
