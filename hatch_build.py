@@ -1,4 +1,4 @@
-"""Wheel build step: the drug-class table, parsed and validated now, carried as marshal data.
+"""Wheel build step: the drug-class table, parsed and validated now, carried as JSON data.
 
 medplan/tables/prebuilt.py reads it back at start-up when it is in step with
 the CSV the wheel carries (and parses the CSV when it is not). The table is
@@ -30,7 +30,7 @@ with open(sys.argv[3], "wb") as target:
 
 
 class PrebuiltTable(BuildHookInterface):  # type: ignore[type-arg]
-    """Adds medplan/data/drug_classes.prebuilt to a (non-editable) wheel."""
+    """Adds medplan/data/drug_classes.prebuilt.json to a (non-editable) wheel."""
 
     PLUGIN_NAME = "custom"
 
@@ -39,13 +39,13 @@ class PrebuiltTable(BuildHookInterface):  # type: ignore[type-arg]
         if self.target_name != "wheel" or version != "standard":
             return
         self._folder = Path(tempfile.mkdtemp(prefix="medplan-prebuilt-"))
-        target = self._folder / "drug_classes.prebuilt"
+        target = self._folder / "drug_classes.prebuilt.json"
         source = Path(self.root) / "data" / "drug_classes.csv"
         subprocess.run(  # noqa: S603 - this interpreter, and the script above
             [sys.executable, "-I", "-c", _BUILD, self.root, str(source), str(target)],
             check=True,
         )
-        build_data["force_include"][str(target)] = "medplan/data/drug_classes.prebuilt"
+        build_data["force_include"][str(target)] = "medplan/data/drug_classes.prebuilt.json"
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:  # noqa: ARG002 - hatch's signature
         """Remove the temporary folder."""

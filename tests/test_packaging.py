@@ -53,8 +53,7 @@ def test_package_files_are_importlib_resources_files():
     assert package_files() == PACKAGE
 
 
-# The text files (the prebuilt table, marshal data, has its own tests: tests/tables/test_prebuilt.py).
-@pytest.mark.parametrize("name", sorted(e.name for e in (PACKAGE / "data").iterdir() if e.is_file() and e.suffix != ".prebuilt"))
+@pytest.mark.parametrize("name", sorted(e.name for e in (PACKAGE / "data").iterdir() if e.is_file()))
 def test_bundled_data_is_read_as_importlib_resources_reads_it(name):
     """csvrows reads a bundled file beside the module, and gets what importlib.resources gives."""
     assert data_text(None, name) == (PACKAGE / "data" / name).read_text(encoding="utf-8")

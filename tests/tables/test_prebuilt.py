@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-import marshal
+import json
 
 import attrs
 import pytest
@@ -64,9 +64,9 @@ HOLDER = Holder(
 
 def _file(value, version=None, classes=None, form=1):
     """The bytes of a prebuilt file holding ``value``, with its header replaced where given."""
-    _, own_version, own_classes, pool = marshal.loads(prebuilt.dump(value))  # noqa: S302 - our own bytes
-    header = (form, own_version if version is None else version, own_classes if classes is None else classes)
-    return marshal.dumps((*header, pool))
+    _, own_version, own_classes, pool = json.loads(prebuilt.dump(value))
+    header = [form, own_version if version is None else version, own_classes if classes is None else classes]
+    return json.dumps([*header, pool]).encode("utf-8")
 
 
 def test_the_installed_wheel_carries_the_prebuilt_table():
@@ -116,13 +116,15 @@ def test_a_csv_changed_since_the_build_is_parsed():
 @pytest.mark.parametrize(
     ("case", "data"),
     [
-        ("not marshal data", b"\x00not marshal"),
-        ("another shape", marshal.dumps((1, 2))),
+        ("not JSON", b"\x00not JSON"),
+        ("not UTF-8", b"\xff\xfe"),
+        ("another shape", b"[1, 2]"),
         ("another format", _file(PARSED, form=2)),
-        ("a class with other fields", _file(PARSED, classes=(("medplan.tables.drug_classes:Resolution", ("drug",)),))),
-        ("a class no longer there", _file(PARSED, classes=(("medplan.tables.drug_classes:Gone", ()),))),
-        ("a class outside medplan", _file(PARSED, classes=(("collections:OrderedDict", ()),))),
-        ("a value no longer there", marshal.dumps((1, PARSED.version, (), ((1, "medplan.model:Action", "pause"),)))),
+        ("a class with other fields", _file(PARSED, classes=[["medplan.tables.drug_classes:Resolution", ["drug"]]])),
+        ("a class no longer there", _file(PARSED, classes=[["medplan.tables.drug_classes:Gone", []]])),
+        ("a class outside medplan", _file(PARSED, classes=[["collections:OrderedDict", []]])),
+        ("a value no longer there", json.dumps([1, PARSED.version, [], [[1, "medplan.model:Action", "pause"]]]).encode()),
+        ("a node of no kind", json.dumps([1, PARSED.version, [], [[9]]]).encode()),
     ],
     ids=lambda value: value if isinstance(value, str) else "",
 )
@@ -141,7 +143,7 @@ def test_without_the_file_the_csv_is_parsed(monkeypatch):
 
 def test_a_file_holding_no_table_is_not_used(monkeypatch):
     """A file in step with the CSV that holds something other than a table is passed over for the CSV."""
-    data = marshal.dumps((1, PARSED.version, (), ("not a table",)))
+    data = json.dumps([1, PARSED.version, [], [[2]]]).encode()  # an empty tuple
     monkeypatch.setattr(drug_classes, "bundled_bytes", lambda _name: data)
 
     assert isinstance(drug_classes.load_table(), Table)
