@@ -50,8 +50,7 @@ datetime.datetime(2026, 12, 2, 18, 0, tzinfo=zoneinfo.ZoneInfo(key='Australia/Pe
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -82,15 +81,15 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)  # pragma: no mutate - astimezone(None) is equivalent
 
 
-# A plan asks for the same few doses many times (each medicine's hold, restart
-# and omitted doses, and again for each other guideline); the answer depends
-# only on the arguments, so it is remembered.
-@functools.lru_cache(maxsize=8192)
 def _on_clock(day: date, wall: time, zone: ZoneInfo) -> datetime:
     # fold=0 is the first occurrence of an ambiguous time; a time in a gap is
     # moved forward by the gap, dateutil's convention.
     moment = datetime.combine(day, wall, tzinfo=zone)
-    if not tz.datetime_exists(moment):
+    # A wall time in a gap has the offset before the change with fold=0 and
+    # the larger one after it with fold=1 (PEP 495); anywhere else fold=1 gives
+    # the same offset or, in a fold, a smaller one. The same answer as
+    # dateutil's datetime_exists (a round trip through UTC) without the trip.
+    if moment.utcoffset() < moment.replace(fold=1).utcoffset():  # type: ignore[operator]
         moment = tz.resolve_imaginary(moment)
     return moment
 
@@ -142,46 +141,23 @@ def start_of_day(day: date, zone: ZoneInfo) -> datetime:
     return _on_clock(day, time(0, 0), zone)  # pragma: no mutate - time(0) is the same midnight
 
 
-# Each walk below visits the same few days again and again (each medicine's
-# hold, restart and omitted doses, and again for each other guideline), so a
-# day's doses, in time order with their UTC instants, are worked out once.
-@functools.lru_cache(maxsize=8192)
-def _day_doses(
-    day: date, times: tuple[time, ...], zone: ZoneInfo
-) -> tuple[tuple[datetime, datetime], ...]:
-    """``day``'s scheduled doses as (UTC instant, dose) pairs, earliest first."""
-    doses = sorted((scheduled_dose(day, t, zone) for t in times), key=_utc)
-    return tuple((_utc(dose), dose) for dose in doses)
+def _day_doses(day: date, times: Sequence[time], zone: ZoneInfo) -> list[datetime]:
+    """``day``'s scheduled doses, earliest first.
 
-
-def _doses_by_day(
-    first_day: date,
-    times: Sequence[time],
-    zone: ZoneInfo,
-    step: timedelta,
-    days: Collection[int] = (),
-) -> Iterator[tuple[datetime, datetime]]:
-    """Scheduled doses day by day from ``first_day``, walking by ``step``, as (UTC instant, dose).
-
-    Within a day the doses come in time order for a forward walk and in
-    reverse for a backward one, so the first match is the answer. With
-    ``days`` (weekdays, 0 is Monday), only those calendar days have doses.
+    Sorted by instant (``timestamp``): two doses of one zone compare by their
+    wall clocks, and a dose moved by a gap can be later than a usual time after it.
     """
+    return sorted([_on_clock(day, t, zone) for t in times], key=datetime.timestamp)
+
+
+def _need_times(times: Sequence[time]) -> None:
     if not times:
         msg = "a schedule needs at least one usual dose time"
         raise ValueError(msg)
-    backwards = step < timedelta(0)  # pragma: no mutate - the step is a day, never 0 (<=, < 1 day)
-    usual = tuple(times)
-    day = first_day
-    for _ in range(_SEARCH_DAYS):
-        if days and day.weekday() not in days:
-            day += step
-            continue
-        doses = _day_doses(day, usual, zone)
-        yield from reversed(doses) if backwards else doses
-        day += step
-    msg = f"no scheduled dose within {_SEARCH_DAYS} days of {first_day}"
-    raise ValueError(msg)
+
+
+def _no_dose(first_day: date) -> ValueError:
+    return ValueError(f"no scheduled dose within {_SEARCH_DAYS} days of {first_day}")
 
 
 def _latest_dose_before(
@@ -192,14 +168,24 @@ def _latest_dose_before(
     inclusive: bool,
     days: Collection[int] = (),
 ) -> datetime:
+    """The latest scheduled dose before ``limit`` (or at it, ``inclusive``), walking back day by day.
+
+    Each day's doses are compared latest first with the limit in UTC: an
+    aware datetime compared with one of another zone compares as instants.
+    """
+    _need_times(times)
     # A dose moved forward by a gap can land on the next calendar day, so the
     # walk starts a day after the limit's own date.
-    start = limit.astimezone(zone).date() + _ONE_DAY
+    first_day = limit.astimezone(zone).date() + _ONE_DAY
     bound = _utc(limit)
-    for moment, dose in _doses_by_day(start, times, zone, -_ONE_DAY, days):
-        if moment < bound or (inclusive and moment == bound):
-            return dose
-    raise AssertionError  # pragma: no cover - _doses_by_day raises first
+    day = first_day
+    for _ in range(_SEARCH_DAYS):
+        if not days or day.weekday() in days:
+            for dose in reversed(_day_doses(day, times, zone)):
+                if dose < bound or (inclusive and dose <= bound):
+                    return dose
+        day -= _ONE_DAY
+    raise _no_dose(first_day)
 
 
 def _first_dose_after(
@@ -210,12 +196,19 @@ def _first_dose_after(
     inclusive: bool,
     days: Collection[int] = (),
 ) -> datetime:
-    start = limit.astimezone(zone).date() - _ONE_DAY
+    """The first scheduled dose after ``limit`` (or at it, ``inclusive``), walking on day by day."""
+    _need_times(times)
+    # The day before the limit's may have a dose moved by a gap past midnight.
+    first_day = limit.astimezone(zone).date() - _ONE_DAY
     bound = _utc(limit)
-    for moment, dose in _doses_by_day(start, times, zone, _ONE_DAY, days):
-        if moment > bound or (inclusive and moment == bound):
-            return dose
-    raise AssertionError  # pragma: no cover - _doses_by_day raises first
+    day = first_day
+    for _ in range(_SEARCH_DAYS):
+        if not days or day.weekday() in days:
+            for dose in _day_doses(day, times, zone):
+                if dose > bound or (inclusive and dose >= bound):
+                    return dose
+        day += _ONE_DAY
+    raise _no_dose(first_day)
 
 
 def last_dose_holding_days(
@@ -356,13 +349,17 @@ def doses_between(
     >>> [d.day for d in doses_between(last, first, (time(18),), perth)]
     [7, 8]
     """
+    _need_times(times)
     omitted: list[datetime] = []
     start, end = _utc(last_dose), _utc(resume)
     first_day = last_dose.astimezone(zone).date()
-    walk = _doses_by_day(first_day, times, zone, _ONE_DAY, weekdays)
-    for moment, dose in walk:  # pragma: no branch - the walk raises rather than run out
-        if moment >= end:
-            break
-        if moment > start:
-            omitted.append(dose)
-    return tuple(omitted)
+    day = first_day
+    for _ in range(_SEARCH_DAYS):
+        if not weekdays or day.weekday() in weekdays:
+            for dose in _day_doses(day, times, zone):
+                if dose >= end:
+                    return tuple(omitted)
+                if dose > start:
+                    omitted.append(dose)
+        day += _ONE_DAY
+    raise _no_dose(first_day)
