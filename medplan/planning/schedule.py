@@ -167,16 +167,19 @@ def _latest_dose_before(
     *,
     inclusive: bool,
     days: Collection[int] = (),
+    first_day: date | None = None,
 ) -> datetime:
     """The latest scheduled dose before ``limit`` (or at it, ``inclusive``), walking back day by day.
 
     Each day's doses are compared latest first with the limit in UTC: an
     aware datetime compared with one of another zone compares as instants.
+    The walk starts on ``first_day``, by default the day after the limit's
+    own: a dose on it can be earlier than the limit when the clocks went back
+    across midnight (Goose Bay, 1995).
     """
     _need_times(times)
-    # A dose moved forward by a gap can land on the next calendar day, so the
-    # walk starts a day after the limit's own date.
-    first_day = limit.astimezone(zone).date() + _ONE_DAY
+    if first_day is None:
+        first_day = limit.astimezone(zone).date() + _ONE_DAY
     bound = _utc(limit)
     day = first_day
     for _ in range(_SEARCH_DAYS):
@@ -185,7 +188,8 @@ def _latest_dose_before(
                 if dose < bound or (inclusive and dose <= bound):
                     return dose
         day -= _ONE_DAY
-    raise _no_dose(first_day)
+    # Named by the day after the limit's, wherever the walk began.
+    raise _no_dose(limit.astimezone(zone).date() + _ONE_DAY)
 
 
 def _first_dose_after(
@@ -240,12 +244,20 @@ def last_dose_holding_days(
     >>> last_dose_holding_days(date(2026, 3, 31), 2, (time(8), time(20)), london).isoformat()
     '2026-03-28T20:00:00+00:00'
     """
+    first_day_off = day0 - timedelta(days=days)
+    limit = start_of_day(first_day_off, zone)
+    # Every dose on day -N is at or after its midnight, so the walk starts on
+    # day -(N+1); when a gap swallows that midnight, a dose after the gap can
+    # be before the time the clocks show for it (Montreal, 30 March 1919), so
+    # it starts on day -N.
+    midnight = limit.time() == time(0)  # pragma: no mutate - a day later is only slower
     return _latest_dose_before(
-        start_of_day(day0 - timedelta(days=days), zone),
+        limit,
         times,
         zone,
         inclusive=False,  # pragma: no mutate - None is as false as False
         days=weekdays,
+        first_day=first_day_off - _ONE_DAY if midnight else first_day_off,
     )
 
 
