@@ -19,7 +19,8 @@ from medplan._version import __version__
 
 # Imported now, not on first use: the function has its module's name, and
 # importing the module (as the CLI does) would bind medplan.recheck to the
-# module, not the function. It needs the planner, which every command loads.
+# module, not the function. The module is light: it imports the planner only
+# when a recheck runs.
 from medplan.recheck import Difference, Recheck, recheck
 
 # Each public name and the module it lives in. They are imported on first use

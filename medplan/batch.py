@@ -24,8 +24,8 @@ from medplan.jsonlines import (
     read_lines,
     request_object,
 )
-from medplan.tables.drug_classes import Table, default_table, load_table
-from medplan.tables.policies import Profiles, load_profiles_for_table
+from medplan.tables.drug_classes import Table
+from medplan.tables.policies import Profiles, table_and_profiles
 
 __all__ = [
     "WORKER",
@@ -40,11 +40,9 @@ __all__ = [
 _PROGRESS_EVERY = 0.2
 
 
-def load_data(args: argparse.Namespace) -> tuple[Table | None, Profiles | None]:
-    """The table and policy file the command line names, or None for the bundled ones."""
-    table = None if args.table is None else load_table(args.table)
-    profiles = None if args.policies is None else load_profiles_for_table(args.policies, table)
-    return table, profiles
+def load_data(args: argparse.Namespace) -> tuple[Table, Profiles | None]:
+    """The table and policy file the command line names (profiles None for the bundled ones)."""
+    return table_and_profiles(args.table, args.policies)
 
 
 class _Progress:
@@ -162,8 +160,7 @@ def _start_worker_process(
 
 def start_worker(table_path: str | None, policies_path: str | None, now: str | None) -> None:
     """Load a --jobs worker's table, policies and clock once, for every chunk it answers."""
-    table = default_table() if table_path is None else load_table(table_path)
-    profiles = None if policies_path is None else load_profiles_for_table(policies_path, table)
+    table, profiles = table_and_profiles(table_path, policies_path)
     WORKER.update(table=table, profiles=profiles, now=now)
 
 
@@ -186,8 +183,7 @@ def _requests(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None, int]]:
 def _answers_here(
     requests: Iterator[tuple[int, bytes | None, int]], args: argparse.Namespace
 ) -> Iterator[tuple[str, str, int]]:
-    table, profiles = load_data(args)
-    table = default_table() if table is None else table  # loaded and checked once, before line 1
+    table, profiles = load_data(args)  # loaded and checked once, before line 1
     for number, raw, read in requests:
         yield (*_answer_line(number, raw, args.now, table, profiles), read)
 

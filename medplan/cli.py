@@ -17,15 +17,15 @@ plan (``booking.now_source``); everything below is given the moment.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from medplan import clock
 from medplan._version import __version__
 from medplan.api import earliest, plan
-from medplan.batch import load_data, run_batch
 from medplan.exceptions import (
     InputError,
     MedplanError,
@@ -47,18 +47,19 @@ from medplan.jsonlines import (
     decode,
     request_object,
 )
-from medplan.model import ClinicRule, Plan
-from medplan.recheck import recheck
-from medplan.render.pharmacist import render_booking, render_reviews, render_text
 from medplan.render.plan_json import render_json
-from medplan.tables.drug_classes import Table
 from medplan.tables.loader import package_files
 from medplan.tables.policies import (
-    Profiles,
     default_profiles,
     load_profiles_for_table,
+    table_and_profiles,
 )
 from medplan.tables.procedures import default_catalogue
+
+if TYPE_CHECKING:
+    from medplan.model import ClinicRule, Plan
+    from medplan.tables.drug_classes import Table
+    from medplan.tables.policies import Profiles
 
 __all__ = [
     "EXIT_INTERRUPTED",
@@ -69,8 +70,14 @@ __all__ = [
 EXIT_INTERRUPTED = 130
 
 
-# The patient's renderers are imported only when asked for: a one-shot
-# command's time is mostly imports (uuid, for one, loads platform).
+# The renderers but the JSON contract's are imported only when asked for: a
+# one-shot command's time is mostly imports (uuid, for one, loads platform).
+def _render_text(plan: Plan) -> str:
+    from medplan.render.pharmacist import render_text  # noqa: PLC0415 - see above
+
+    return render_text(plan)
+
+
 def _render_calendar(plan: Plan) -> str:
     from medplan.render.calendar import render_calendar  # noqa: PLC0415 - see above
 
@@ -86,7 +93,7 @@ def _render_ics(plan: Plan) -> str:
 # What --format prints: the pharmacist's text, the JSON contract, and what the
 # patient receives (the day-by-day calendar in words, and an iCalendar file).
 RENDERERS: dict[str, Callable[[Plan], str]] = {
-    "text": render_text,
+    "text": _render_text,
     "json": render_json,
     "calendar": _render_calendar,
     "ics": _render_ics,
@@ -139,7 +146,192 @@ def _load_request(path: str, limit: int = MAX_REQUEST_BYTES) -> dict[str, Any]:
     return request_object(_load_json(path, limit))
 
 
-def _parser() -> argparse.ArgumentParser:
+_FORMATS_HELP = (
+    "text: for the pharmacist; json: the plan contract; calendar: the patient's day-by-day "
+    "calendar; ics: the patient's iCalendar file (needs medplan[calendar])"
+)
+_REQUEST_HELP = "the request: a JSON file, or - for standard input"
+_POLICIES_HELP = "use this clinic policy file (TOML) instead of the bundled profiles"
+_NOW_HELP = (
+    "when the booking is made (YYYY-MM-DDTHH:MM in the procedure's zone, or with a UTC "
+    "offset); replaces the request's 'now'"
+)
+
+
+def _data_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--table", metavar="CSV", help="use this drug-class table instead of the bundled one"
+    )
+    command.add_argument("--policies", metavar="TOML", help=_POLICIES_HELP)
+
+
+def _plan_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("request", metavar="REQUEST.json", help=_REQUEST_HELP)
+    command.add_argument("--format", choices=tuple(RENDERERS), default="text", help=_FORMATS_HELP)
+    _data_options(command)
+    command.add_argument("--now", metavar="WHEN", help=_NOW_HELP)
+    command.add_argument("--decisions", metavar="DECISIONS.json", help=_DECISIONS_HELP)
+
+
+def _review_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("request", metavar="REQUEST.json", help=_REQUEST_HELP)
+    command.add_argument(
+        "--format",
+        choices=("text", "json", "template"),
+        default="text",
+        help="text: each item, its question and how to answer it; json: the items; template: "
+        "a decisions file to fill in, one entry per open item a decision answers",
+    )
+    command.add_argument("--decisions", metavar="DECISIONS.json", help=_DECISIONS_HELP)
+    command.add_argument("--now", metavar="WHEN", help=_NOW_HELP)
+    _data_options(command)
+
+
+def _earliest_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "request", metavar="REQUEST.json", help=f"{_REQUEST_HELP}; procedure.start may be left out"
+    )
+    command.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or json"
+    )
+    command.add_argument(
+        "--now", metavar="WHEN", help=_NOW_HELP.replace("replaces", "default: the clock; replaces")
+    )
+    _data_options(command)
+
+
+def _batch_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "input",
+        metavar="REQUESTS.jsonl",
+        nargs="?",
+        default="-",
+        help="one JSON request per line; standard input when left out or -",
+    )
+    command.add_argument("--now", metavar="WHEN", help=_NOW_HELP + ", on every line")
+    command.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="plan in N worker processes (output stays in input order); default 1",
+    )
+    _data_options(command)
+
+
+def _recheck_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "stored", metavar="PLAN.json", help="a plan medplan made earlier (its JSON), or - for stdin"
+    )
+    command.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: the differences (default); json: them and the new plan",
+    )
+    _data_options(command)
+
+
+def _example_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "name",
+        nargs="?",
+        default="nerve-root-sleeve-injection",
+        help="which example (default: %(default)s; --list names them all)",
+    )
+    command.add_argument(
+        "--format",
+        choices=(*RENDERERS, "request", "decisions"),
+        default="text",
+        help=f"{_FORMATS_HELP}; request: the example's request instead of its plan; decisions: "
+        "the pharmacist's decisions shipped for it",
+    )
+    command.add_argument("--list", action="store_true", help="list the bundled examples")
+
+
+def _no_arguments(_command: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _policies_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--policies", metavar="TOML", help=_POLICIES_HELP)
+
+
+def _serve_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    command.add_argument(
+        "--port", type=_number(0, 65535), default=8080, help="port (default: %(default)s)"
+    )
+    command.add_argument(
+        "--workers",
+        type=_number(1, 64),
+        default=1,
+        help="worker processes, each planning on its own core (default: %(default)s)",
+    )
+    command.add_argument(
+        "--header-timeout",
+        type=_number(1, 300),
+        default=10,
+        metavar="SECONDS",
+        help="close a connection that has not sent a request's headers this long after "
+        "opening or after its last response (default: %(default)s)",
+    )
+    command.add_argument(
+        "--max-connections",
+        type=_number(1, 100_000),
+        default=1000,
+        metavar="N",
+        help="answer 503 past N connections and calls in flight, per worker (default: %(default)s)",
+    )
+    command.add_argument(
+        "--no-access-log",
+        action="store_true",
+        help="no log line per call (errors are still logged)",
+    )
+    _data_options(command)
+
+
+# Each command, in the order --help lists them: what it does, and its arguments.
+_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "plan": ("plan a request (a JSON file, or - for standard input)", _plan_arguments),
+    "review": (
+        "list a request's review items and their ids, open or answered (docs/decisions.md)",
+        _review_arguments,
+    ),
+    "earliest": (
+        "the earliest start every hold allows, and when the patient must be told",
+        _earliest_arguments,
+    ),
+    "batch": (
+        "plan JSON Lines (one request per line) into JSON Lines (one plan or error per line)",
+        _batch_arguments,
+    ),
+    "recheck": (
+        "plan a stored plan's request again and report what changed (exit 1 if anything did)",
+        _recheck_arguments,
+    ),
+    "example": ("plan a bundled example request", _example_arguments),
+    "procedures": ("list the procedure catalogue's codes, tiers and guidelines", _no_arguments),
+    "policies": (
+        "list the clinic policy profiles and what each does (checks the file)",
+        _policies_arguments,
+    ),
+    "serve": (
+        "serve plans over HTTP as JSON (needs medplan[server]; docs/service.md)",
+        _serve_arguments,
+    ),
+}
+
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: every command's, or only ``command``'s.
+
+    Building a parser is a good part of a one-shot command's start-up, so
+    ``medplan plan ...`` builds the plan command's alone; anything else
+    (``medplan --help``, a mistyped command) gets the whole parser.
+    """
     parser = argparse.ArgumentParser(
         prog="medplan",
         description="Peri-procedural medication plans: hold, last dose, checks and restart, with sources.",
@@ -151,170 +343,10 @@ def _parser() -> argparse.ArgumentParser:
         metavar="COMMAND",
         help="what to do; medplan COMMAND --help describes its arguments",
     )
-    formats = tuple(RENDERERS)
-    formats_help = (
-        "text: for the pharmacist; json: the plan contract; calendar: the patient's day-by-day "
-        "calendar; ics: the patient's iCalendar file (needs medplan[calendar])"
-    )
-
-    plan_cmd = commands.add_parser(
-        "plan", help="plan a request (a JSON file, or - for standard input)"
-    )
-    request_help = "the request: a JSON file, or - for standard input"
-    plan_cmd.add_argument("request", metavar="REQUEST.json", help=request_help)
-    plan_cmd.add_argument("--format", choices=formats, default="text", help=formats_help)
-    policies_help = "use this clinic policy file (TOML) instead of the bundled profiles"
-    now_help = (
-        "when the booking is made (YYYY-MM-DDTHH:MM in the procedure's zone, or with a UTC "
-        "offset); replaces the request's 'now'"
-    )
-
-    def data_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument(
-            "--table", metavar="CSV", help="use this drug-class table instead of the bundled one"
-        )
-        command.add_argument("--policies", metavar="TOML", help=policies_help)
-
-    data_options(plan_cmd)
-    plan_cmd.add_argument("--now", metavar="WHEN", help=now_help)
-    plan_cmd.add_argument("--decisions", metavar="DECISIONS.json", help=_DECISIONS_HELP)
-    data_options(_review_parser(commands, request_help=request_help, now_help=now_help))
-
-    earliest_cmd = commands.add_parser(
-        "earliest",
-        help="the earliest start every hold allows, and when the patient must be told",
-    )
-    earliest_cmd.add_argument(
-        "request", metavar="REQUEST.json", help=f"{request_help}; procedure.start may be left out"
-    )
-    earliest_cmd.add_argument(
-        "--format", choices=("text", "json"), default="text", help="text (default) or json"
-    )
-    earliest_cmd.add_argument(
-        "--now", metavar="WHEN", help=now_help.replace("replaces", "default: the clock; replaces")
-    )
-    data_options(earliest_cmd)
-
-    batch_cmd = commands.add_parser(
-        "batch",
-        help="plan JSON Lines (one request per line) into JSON Lines (one plan or error per line)",
-    )
-    batch_cmd.add_argument(
-        "input",
-        metavar="REQUESTS.jsonl",
-        nargs="?",
-        default="-",
-        help="one JSON request per line; standard input when left out or -",
-    )
-    batch_cmd.add_argument("--now", metavar="WHEN", help=now_help + ", on every line")
-    batch_cmd.add_argument(
-        "--jobs",
-        type=int,
-        default=1,
-        metavar="N",
-        help="plan in N worker processes (output stays in input order); default 1",
-    )
-    data_options(batch_cmd)
-
-    recheck_cmd = commands.add_parser(
-        "recheck",
-        help="plan a stored plan's request again and report what changed (exit 1 if anything did)",
-    )
-    recheck_cmd.add_argument(
-        "stored", metavar="PLAN.json", help="a plan medplan made earlier (its JSON), or - for stdin"
-    )
-    recheck_cmd.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text: the differences (default); json: them and the new plan",
-    )
-    data_options(recheck_cmd)
-
-    example_cmd = commands.add_parser("example", help="plan a bundled example request")
-    example_cmd.add_argument(
-        "name",
-        nargs="?",
-        default="nerve-root-sleeve-injection",
-        help="which example (default: %(default)s; --list names them all)",
-    )
-    example_cmd.add_argument(
-        "--format",
-        choices=(*formats, "request", "decisions"),
-        default="text",
-        help=f"{formats_help}; request: the example's request instead of its plan; decisions: "
-        "the pharmacist's decisions shipped for it",
-    )
-    example_cmd.add_argument("--list", action="store_true", help="list the bundled examples")
-
-    commands.add_parser(
-        "procedures", help="list the procedure catalogue's codes, tiers and guidelines"
-    )
-    policies_cmd = commands.add_parser(
-        "policies", help="list the clinic policy profiles and what each does (checks the file)"
-    )
-    policies_cmd.add_argument("--policies", metavar="TOML", help=policies_help)
-
-    serve_cmd = commands.add_parser(
-        "serve", help="serve plans over HTTP as JSON (needs medplan[server]; docs/service.md)"
-    )
-    serve_cmd.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
-    )
-    serve_cmd.add_argument(
-        "--port", type=_number(0, 65535), default=8080, help="port (default: %(default)s)"
-    )
-    serve_cmd.add_argument(
-        "--workers",
-        type=_number(1, 64),
-        default=1,
-        help="worker processes, each planning on its own core (default: %(default)s)",
-    )
-    serve_cmd.add_argument(
-        "--header-timeout",
-        type=_number(1, 300),
-        default=10,
-        metavar="SECONDS",
-        help="close a connection that has not sent a request's headers this long after "
-        "opening or after its last response (default: %(default)s)",
-    )
-    serve_cmd.add_argument(
-        "--max-connections",
-        type=_number(1, 100_000),
-        default=1000,
-        metavar="N",
-        help="answer 503 past N connections and calls in flight, per worker (default: %(default)s)",
-    )
-    serve_cmd.add_argument(
-        "--no-access-log",
-        action="store_true",
-        help="no log line per call (errors are still logged)",
-    )
-    data_options(serve_cmd)
+    for name, (what, arguments) in _COMMANDS.items():
+        if command is None or name == command:
+            arguments(commands.add_parser(name, help=what))
     return parser
-
-
-def _review_parser(
-    commands: Any,  # noqa: ANN401 - argparse's subparsers action, private in typeshed
-    *,
-    request_help: str,
-    now_help: str,
-) -> argparse.ArgumentParser:
-    command: argparse.ArgumentParser = commands.add_parser(
-        "review",
-        help="list a request's review items and their ids, open or answered (docs/decisions.md)",
-    )
-    command.add_argument("request", metavar="REQUEST.json", help=request_help)
-    command.add_argument(
-        "--format",
-        choices=("text", "json", "template"),
-        default="text",
-        help="text: each item, its question and how to answer it; json: the items; template: "
-        "a decisions file to fill in, one entry per open item a decision answers",
-    )
-    command.add_argument("--decisions", metavar="DECISIONS.json", help=_DECISIONS_HELP)
-    command.add_argument("--now", metavar="WHEN", help=now_help)
-    return command
 
 
 def _number(low: int, high: int) -> Callable[[str], int]:
@@ -361,13 +393,21 @@ def _say_rule(rule: ClinicRule) -> str:
     return f"{rule.drug_class} at {rule.bleeding_risk.value} risk: {rule}"
 
 
+def _batch(args: argparse.Namespace, out: TextIO) -> int:
+    from medplan.batch import run_batch  # noqa: PLC0415 - only this command needs it
+
+    return run_batch(args, out)
+
+
 def _earliest(args: argparse.Namespace, out: TextIO) -> int:
     request = _load_request(args.request)
-    table, profiles = load_data(args)
+    table, profiles = table_and_profiles(args.table, args.policies)
     answer = earliest(request, now=args.now, table=table, profiles=profiles, clock=clock.now())
     if args.format == "json":
         out.write(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
+        from medplan.render.pharmacist import render_booking  # noqa: PLC0415 - as _render_text
+
         out.write(render_booking(answer))
     return EXIT_OK
 
@@ -389,7 +429,7 @@ def _with_decisions(request: dict[str, Any], path: str | None) -> dict[str, Any]
 def _review(args: argparse.Namespace, out: TextIO) -> int:
     """``medplan review``: the items, their ids and how to answer them; exit 0 either way."""
     request = _with_decisions(_load_request(args.request), args.decisions)
-    table, profiles = load_data(args)
+    table, profiles = table_and_profiles(args.table, args.policies)
     result = plan(request, table=table, profiles=profiles, now=args.now, clock=clock.now())
     if args.format == "json":
         body = {
@@ -416,13 +456,17 @@ def _review(args: argparse.Namespace, out: TextIO) -> int:
             if result.needs_review
             else "Final: every review item is answered."
         )
+        from medplan.render.pharmacist import render_reviews  # noqa: PLC0415 - as _render_text
+
         out.write(f"{verdict}\n{render_reviews(result)}")
     return EXIT_OK
 
 
 def _recheck(args: argparse.Namespace, out: TextIO) -> int:
     stored = _load_request(args.stored, MAX_PLAN_BYTES)
-    table, profiles = load_data(args)
+    table, profiles = table_and_profiles(args.table, args.policies)
+    from medplan.recheck import recheck  # noqa: PLC0415 - only this command needs it
+
     result = recheck(stored, table=table, profiles=profiles)
     if args.format == "json":
         out.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
@@ -475,7 +519,7 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
         "procedures": lambda: _list_procedures(out),
         "policies": lambda: _list_policies(out, args.policies),
         "earliest": lambda: _earliest(args, out),
-        "batch": lambda: run_batch(args, out),
+        "batch": lambda: _batch(args, out),
         "recheck": lambda: _recheck(args, out),
         "review": lambda: _review(args, out),
         "serve": lambda: _serve(args),
@@ -515,7 +559,7 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         request = request_object(decode(text, args.name))
     else:
         request = _with_decisions(_load_request(args.request), args.decisions)
-        table, profiles = load_data(args)
+        table, profiles = table_and_profiles(args.table, args.policies)
         now = args.now
     result = plan(request, table=table, profiles=profiles, now=now, clock=clock.now())
     text = RENDERERS[args.format](result)
@@ -546,7 +590,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     Args:
         argv: The arguments, without the program name; ``sys.argv[1:]`` when None.
     """
-    parser = _parser()
+    if argv is None:
+        # Run as the command: what is imported by now lives until the process
+        # exits, so no collection (the one at exit included) need walk it again.
+        gc.freeze()
+        argv = sys.argv[1:]
+    argv = list(argv)
+    # The first word names the command when it is one (options come after it).
+    parser = _parser(argv[0] if argv and argv[0] in _COMMANDS else None)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse exits 0 for --help/--version, 2 for usage errors

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -194,8 +194,8 @@ def _optional_aware(instance: object, attribute: attrs.Attribute[Any], value: ob
         _aware(instance, attribute, value)
 
 
-@attrs.frozen(repr=False)
-class Interval(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class Interval(AttrsValue):
     """An amount of time off or before restarting: ``5 days`` or ``24 hours``."""
 
     amount: int = attrs.field(validator=[attrs.validators.instance_of(int), attrs.validators.ge(0)])
@@ -234,8 +234,8 @@ class HoldDates(enum.StrEnum):
     REQUIRED = "required"
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class AnswerWith(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class AnswerWith(AttrsValue):
     """How a review item is answered: by a decision, by data in the request, or either.
 
     ``decision`` lists the answers a decision may give (empty: no decision
@@ -256,8 +256,8 @@ class AnswerWith(AttrsRepr):
         }
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Question(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Question(AttrsValue):
     """One reason a plan needs review, as it is found, before the plan gives it an id.
 
     Made only by :mod:`medplan.planning.reviews` (``decide`` or ``supply``). ``slug``
@@ -274,8 +274,8 @@ class Question(AttrsRepr):
     medicine: int | None = None
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Decision(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Decision(AttrsValue):
     """A pharmacist's answer to one review item, as the request gives it.
 
     ``last_dose`` and ``resume`` (a ``hold`` only) are aware, in the
@@ -305,8 +305,8 @@ class Decision(AttrsRepr):
         }
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class ReviewItem(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class ReviewItem(AttrsValue):
     """A review item of the plan: its stable id, the question, how to answer it, its decision.
 
     ``id`` is ``<medicine>/<slug>`` or ``plan/<slug>`` (see
@@ -339,8 +339,8 @@ class ReviewItem(AttrsRepr):
         }
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Procedure(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Procedure(AttrsValue):
     """The booked procedure.
 
     ``start`` (and ``end``, when given) are aware datetimes in ``zone``; day 0
@@ -385,8 +385,8 @@ class Procedure(AttrsRepr):
 Event = date | Literal["none"] | None
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class AnticoagulationReason(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class AnticoagulationReason(AttrsValue):
     """One reason the patient is anticoagulated, with what sets its thrombotic risk.
 
     ``reason`` is ``atrial-fibrillation``, ``mechanical-heart-valve`` or
@@ -409,8 +409,8 @@ class AnticoagulationReason(AttrsRepr):
     active_cancer: bool | None = None
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Patient(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Patient(AttrsValue):
     """What medplan knows of the patient that a rule can depend on.
 
     ``flags`` are the screening answers the booking gave (``diabetes``,
@@ -437,8 +437,8 @@ class Patient(AttrsRepr):
         return dict(self.flags).get(name)
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class MedicationOrder(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class MedicationOrder(AttrsValue):
     """One medicine as the booking system sent it.
 
     ``times`` are the patient's usual wall-clock dose times, sorted and
@@ -460,8 +460,8 @@ class MedicationOrder(AttrsRepr):
     stent_type: StentType | None = None
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Approval(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Approval(AttrsValue):
     """Who approved a clinic profile's numbers, when, and what they were read from.
 
     A number the clinic fixes replaces the table's, so the plan names the
@@ -485,8 +485,8 @@ class Approval(AttrsRepr):
         }
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class ClinicRule(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class ClinicRule(AttrsValue):
     """A clinic protocol's rule for one drug class at one bleeding-risk tier.
 
     ``hold`` with both ``hold`` and ``resume`` given, or ``continue`` with
@@ -514,8 +514,8 @@ class ClinicRule(AttrsRepr):
         return {"action": self.action.value, "hold": str(self.hold), "resume": str(self.resume)}
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Policy(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Policy(AttrsValue):
     """A clinic's choices, applied on top of the table.
 
     The defaults are the project's first policy, from the seed article on
@@ -635,8 +635,8 @@ class Policy(AttrsRepr):
         return by_class
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Request(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Request(AttrsValue):
     """A validated request: a procedure, a patient, their medicines, a policy.
 
     ``review_reasons`` are the caller's own questions (what medplan.fhir.bundle
@@ -654,8 +654,8 @@ class Request(AttrsRepr):
     decisions: tuple[Decision, ...] = ()
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Check(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Check(AttrsValue):
     """A test the patient must have before the procedure goes ahead, or before a restart.
 
     ``before`` is ``procedure`` (an INR at most ``max_value``) or
@@ -692,8 +692,8 @@ class Check(AttrsRepr):
         }
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class ScreeningFinding(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class ScreeningFinding(AttrsValue):
     """A screening question of the procedure's care set, and the booking's answer."""
 
     flag: str
@@ -713,8 +713,8 @@ class ScreeningFinding(AttrsRepr):
         }
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class CareInstruction(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class CareInstruction(AttrsValue):
     """An instruction for the patient on days ``first`` to ``last``."""
 
     item: str
@@ -743,8 +743,8 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Divergence(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Divergence(AttrsValue):
     """What another guideline in the table would do with a medicine, where it differs.
 
     The plan follows the procedure's guideline; the pharmacist sees the other
@@ -782,8 +782,8 @@ class MatchedBy(enum.StrEnum):
     UNRESOLVED = "unresolved"
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class NameMatch(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class NameMatch(AttrsValue):
     """How the name as given was read and matched, for the pharmacist to check.
 
     ``how`` is ``exact`` (the name as given, ignoring case and spacing),
@@ -817,8 +817,8 @@ class NameMatch(AttrsRepr):
         }
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class MedicationPlan(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class MedicationPlan(AttrsValue):
     """The answer for one medicine.
 
     ``last_dose`` and ``resume`` are scheduled doses (aware, in the
@@ -877,8 +877,8 @@ class MedicationPlan(AttrsRepr):
         }
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class RiskCriterion(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class RiskCriterion(AttrsValue):
     """A row of the thrombotic-risk table that the patient meets."""
 
     rule_id: str
@@ -904,8 +904,8 @@ class RiskCriterion(AttrsRepr):
         }
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class BridgingDose(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class BridgingDose(AttrsValue):
     """The bridging heparin's dose: by weight and renal function, rounded to what can be given."""
 
     drug: str
@@ -941,8 +941,8 @@ class BridgingDose(AttrsRepr):
         }
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class TimelineEvent(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class TimelineEvent(AttrsValue):
     """One dated step of the plan: a dose, an injection, a test, the procedure.
 
     ``at`` is the moment for a timed event (aware, in the procedure's zone);
@@ -983,8 +983,8 @@ class TimelineEvent(AttrsRepr):
         }
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Anticoagulation(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Anticoagulation(AttrsValue):
     """The warfarin pathway: thrombotic risk, the bridging decision and its dose.
 
     ``thrombotic_risk`` is None when the request does not say enough to
@@ -1019,8 +1019,8 @@ class Anticoagulation(AttrsRepr):
         }
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class BookingMedicine(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class BookingMedicine(AttrsValue):
     """What one held medicine asks of the booking: the earliest start, and when to tell the patient.
 
     ``notify_by`` is the first dose the patient leaves out for the booked
@@ -1044,8 +1044,8 @@ class BookingMedicine(AttrsRepr):
 NOW_SOURCES = ("request", "clock")
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Booking(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Booking(AttrsValue):
     """The booking questions, answered for the request's ``now``.
 
     ``earliest_start`` is the earliest moment the procedure can start with
@@ -1086,8 +1086,8 @@ class Booking(AttrsRepr):
 SCHEMA_VERSION = 1
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Plan(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Plan(AttrsValue):
     """The whole plan: one entry per input medicine, in input order.
 
     ``needs_review`` is true when any medicine is ``review`` or the request as

@@ -17,15 +17,16 @@ confirmed, say) is reported, and the request is planned again without it.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from medplan.api import plan
 from medplan.exceptions import InputError
-from medplan.model import Plan
-from medplan.tables.drug_classes import Table
-from medplan.tables.policies import Profiles
+
+if TYPE_CHECKING:
+    from medplan.model import Plan
+    from medplan.tables.drug_classes import Table
+    from medplan.tables.policies import Profiles
 
 __all__ = ["Difference", "Recheck", "recheck"]
 
@@ -182,6 +183,10 @@ def recheck(
     >>> [str(d) for d in recheck(booked).differences]
     ['medications[0].last_dose: 2026-12-03T18:00:00+08:00 -> 2026-12-02T18:00:00+08:00']
     """
+    # Imported here: the package imports this module whole (see its __init__),
+    # and a command that never rechecks should not pay for the planner first.
+    from medplan.api import plan  # noqa: PLC0415
+
     request = stored.get("request")
     if not isinstance(request, Mapping):
         raise InputError(

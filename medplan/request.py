@@ -8,7 +8,6 @@ wrong with the value given.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Collection, Mapping
@@ -20,10 +19,10 @@ import attrs
 from dateutil import tz
 
 from medplan.exceptions import InputError, TableError
+from medplan.field_checks import FieldChecks, clock_time, weekday
 from medplan.jsonlines import NumberBeyondRange, number_as_sent
 from medplan.model import (
     SCHEMA_VERSION,
-    WEEKDAY_NAMES,
     Answer,
     AnticoagulationReason,
     BleedingRisk,
@@ -65,7 +64,6 @@ DEFAULT_GUIDELINE = "asra-pain-2018"
 
 _LOCAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
 _OFFSET = re.compile(r".*(?:Z|[+-][0-9]{2}:?[0-9]{2})")
-_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 _MAX_NAME = 200
 _MAX_CRCL = 500
 _MAX_MEDICATIONS = 200
@@ -171,6 +169,12 @@ def _type_name(value: object) -> str:
     }.get(type(value), type(value).__name__)
 
 
+# A request's problem with one item of a list names the item: medications[0].times[1].
+_CHECKS = FieldChecks(
+    error=InputError, kind=_type_name, item_paths=True, twice="{item} is given twice"
+)
+
+
 def _object(path: str, value: object, kind: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise InputError(path or "request", f"must be an object (got {_type_name(value)})")
@@ -223,29 +227,8 @@ def _choice(path: str, value: object, kind: type[E]) -> E:
         except ValueError:
             pass
     # The allowed values are spelled out only for the message.
-    allowed = ", ".join(str(m.value) for m in kind)  # type: ignore[attr-defined]
-    got = repr(value) if isinstance(value, str) else _type_name(value)
-    raise InputError(path, f"must be one of {allowed} (got {got})")
-
-
-def _number(path: str, value: object, *, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(path, f"must be a number (got {_type_name(value)})")
-    if (
-        isinstance(value, float)
-        and not math.isfinite(value)
-        and not isinstance(value, NumberBeyondRange)
-    ):
-        raise InputError(path, f"must be a finite number (got {value})")  # a Python caller's
-    try:
-        number = float(value)
-    except OverflowError:  # an integer beyond any float, which JSON allows
-        number = math.inf
-    if not low <= number <= high:
-        raise InputError(
-            path, f"must be between {low:g} and {high:g} (got {number_as_sent(value)})"
-        )
-    return number
+    allowed = [str(m.value) for m in kind]  # type: ignore[attr-defined]
+    raise _CHECKS.not_one_of(path, value, allowed)
 
 
 def parse_zone(path: str, value: object) -> ZoneInfo:
@@ -325,11 +308,7 @@ def _schema_version(value: object) -> None:
 
 
 def _flag(path: str, value: object) -> bool | None:
-    if value is None:
-        return None
-    if not isinstance(value, bool):
-        raise InputError(path, f"must be true or false (got {_type_name(value)})")
-    return value
+    return None if value is None else _CHECKS.boolean(path, value)
 
 
 def _catalogue_entry(
@@ -469,8 +448,7 @@ def _day(path: str, value: object, day0: date, *, expected: str = "a date YYYY-M
             raise ValueError  # noqa: TRY301 - one message for every malformed value
         when = date.fromisoformat(text)
     except ValueError:
-        shown = repr(value) if isinstance(value, str) else _type_name(value)
-        raise InputError(path, f"must be {expected} (got {shown})") from None
+        raise InputError(path, f"must be {expected} (got {_CHECKS.shown(value)})") from None
     if when > day0:
         raise InputError(path, f"must not be after the procedure ({day0.isoformat()}) (got {text})")
     return when
@@ -495,17 +473,13 @@ def _reason_value(reason: str, key: str, raw: object, where: str, day0: date) ->
     allowed = choices(reason, key)
     if allowed is None:
         return _flag(where, raw)
-    if raw not in allowed:
-        shown = repr(raw) if isinstance(raw, str) else _type_name(raw)
-        raise InputError(where, f"must be one of {', '.join(allowed)} (got {shown})")
-    return raw
+    return _CHECKS.choice(where, raw, allowed)
 
 
 def _reason(path: str, data: object, day0: date) -> AnticoagulationReason:
     fields = _object(path, data, "anticoagulation")
     reason = _text(f"{path}.reason", _required(path, fields, "reason"))
-    if reason not in REASONS:
-        raise InputError(f"{path}.reason", f"must be one of {', '.join(REASONS)} (got {reason!r})")
+    reason = _CHECKS.choice(f"{path}.reason", reason, REASONS)
     for key in fields:
         if key != "reason" and key not in features(reason):
             raise InputError(
@@ -563,7 +537,7 @@ def _patient(data: object, day0: date) -> Patient:
         if value is None:
             return None
         low, high = PATIENT_RANGES[key]
-        return _number(f"patient.{key}", value, low=low, high=high)
+        return _CHECKS.number(f"patient.{key}", value, low=low, high=high)
 
     egfr_date = fields.get("egfr_date")
     if egfr_date is not None and egfr is None:
@@ -585,21 +559,14 @@ def _times(path: str, value: object) -> tuple[time, ...]:
         return ()
     if not isinstance(value, list):
         raise InputError(path, f"must be a list of times HH:MM (got {_type_name(value)})")
-    times: list[time] = []
-    for i, item in enumerate(value):
-        here = f"{path}[{i}]"
-        match = _CLOCK.fullmatch(item) if isinstance(item, str) else None
-        if match is None:
-            shown = repr(item) if isinstance(item, str) else _type_name(item)
-            raise InputError(here, f"must be a time HH:MM from 00:00 to 23:59 (got {shown})")
-        usual = time(int(match.group(1)), int(match.group(2)))
-        if usual in times:
-            raise InputError(here, f"{item} is given twice")
-        times.append(usual)
-    return tuple(sorted(times))
+    return _CHECKS.each_once(
+        path, value, clock_time, expected="must be a time HH:MM from 00:00 to 23:59"
+    )
 
 
-_WEEKDAYS = WEEKDAY_NAMES
+def _weekday(item: object) -> int | None:
+    """A weekday's name, in any case and with spaces around it, as its number."""
+    return weekday(item.strip().casefold()) if isinstance(item, str) else None
 
 
 def _days(path: str, value: object) -> tuple[int, ...]:
@@ -608,18 +575,7 @@ def _days(path: str, value: object) -> tuple[int, ...]:
     if not isinstance(value, list) or not value:
         shown = "an empty list" if value == [] else _type_name(value)
         raise InputError(path, f'must be a list of weekdays such as ["sunday"] (got {shown})')
-    days: list[int] = []
-    for i, item in enumerate(value):
-        here = f"{path}[{i}]"
-        name = item.strip().casefold() if isinstance(item, str) else None
-        if name not in _WEEKDAYS:
-            shown = repr(item) if isinstance(item, str) else _type_name(item)
-            raise InputError(here, f"must be a weekday, monday to sunday (got {shown})")
-        day = _WEEKDAYS.index(name)
-        if day in days:
-            raise InputError(here, f"{item} is given twice")
-        days.append(day)
-    return tuple(sorted(days))
+    return _CHECKS.each_once(path, value, _weekday, expected="must be a weekday, monday to sunday")
 
 
 def _indication(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 
 
@@ -47,3 +49,24 @@ def with_cells(file: str, key: str, /, **cells: str) -> str:
                 record[header.index(column)] = value
             return write(rows)
     raise KeyError(key)
+
+
+def with_extra_column(file: str, column: str) -> str:
+    """The bundled file with one more column, empty in every record."""
+    rows = records(file)
+    return write([[*rows[0], column]] + [[*r, ""] for r in rows[1:]])
+
+
+def one_row(columns: Sequence[str], cells: Mapping[str, str]) -> str:
+    """A table of the header and one record (row 2): the given cells, every other one empty."""
+    values = dict.fromkeys(columns, "") | dict(cells)
+    return ",".join(columns) + "\n" + ",".join(values[c] for c in columns) + "\n"
+
+
+@dataclass(frozen=True)
+class BrokenRow:
+    """A table whose row 2 has one bad cell, the column the error names and its exact problem."""
+
+    text: str
+    column: str
+    problem: str

@@ -28,7 +28,7 @@ CLASSES = sorted(
         value
         for module in MODULES
         for value in vars(module).values()
-        if isinstance(value, type) and issubclass(value, AttrsRepr) and value is not AttrsRepr
+        if isinstance(value, type) and issubclass(value, AttrsRepr) and attrs.has(value)
     },
     key=lambda c: (c.__module__, c.__qualname__),
 )

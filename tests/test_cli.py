@@ -526,16 +526,15 @@ COMMANDS = [
 ]
 
 
+def run_installed(command, *argv: str, cwd: Path, text: bool = True) -> subprocess.CompletedProcess:
+    """The installed command run with ``argv`` in ``cwd``, its output captured (bytes unless ``text``)."""
+    return subprocess.run([*command(), *argv], cwd=cwd, capture_output=True, text=text, check=False)  # noqa: S603 - our own command
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_installed_command_plans_example_from_any_directory(command, tmp_path):
     """The installed command, run from an empty directory, finds its table and example and prints the plan."""
-    result = subprocess.run(  # noqa: S603 - our own command
-        [*command(), "example", "--format", "json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_installed(command, "example", "--format", "json", cwd=tmp_path)
 
     assert (result.returncode, result.stderr) == (0, "")
     warfarin = json.loads(result.stdout)["medications"][0]
@@ -549,13 +548,7 @@ def test_installed_command_reports_bad_input_in_one_line(command, tmp_path):
         valid_with("procedure", start="2026-02-30T09:00"), encoding="utf-8"
     )
 
-    result = subprocess.run(  # noqa: S603 - our own command
-        [*command(), "plan", "req.json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_installed(command, "plan", "req.json", cwd=tmp_path)
 
     assert (result.returncode, result.stdout) == (2, "")
     assert_one_line_error(
@@ -566,12 +559,7 @@ def test_installed_command_reports_bad_input_in_one_line(command, tmp_path):
 @pytest.mark.parametrize("command", COMMANDS)
 def test_installed_command_writes_ics_with_crlf_line_ends(command, tmp_path):
     """The installed command's `--format ics` reaches standard output with RFC 5545's CRLF line ends intact."""
-    result = subprocess.run(  # noqa: S603 - our own command
-        [*command(), "example", "--format", "ics"],
-        cwd=tmp_path,
-        capture_output=True,
-        check=False,
-    )
+    result = run_installed(command, "example", "--format", "ics", cwd=tmp_path, text=False)
 
     assert (result.returncode, result.stderr) == (0, b"")
     assert result.stdout.startswith(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
@@ -581,13 +569,7 @@ def test_installed_command_writes_ics_with_crlf_line_ends(command, tmp_path):
 @pytest.mark.parametrize("command", COMMANDS)
 def test_installed_command_version(command, tmp_path):
     """The installed command's --version prints the package version and exits 0."""
-    result = subprocess.run(  # noqa: S603 - our own command
-        [*command(), "--version"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_installed(command, "--version", cwd=tmp_path)
 
     assert (result.returncode, result.stdout, result.stderr) == (
         0,

@@ -15,7 +15,9 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+import datafiles
 import pytest
+from datafiles import BrokenRow
 
 import medplan
 from medplan.model import Check, Indication, MedicationOrder, Regimen
@@ -369,23 +371,15 @@ def test_a_table_file_is_loaded_from_its_path(tmp_path):
 
 
 def interval_row(**cells):
-    values = dict.fromkeys(COLUMNS, "") | {
+    return datafiles.one_row(COLUMNS, {
         "check_id": "x", "kind": "p2y12-interval", "drugs": "clopidogrel", "indication": "coronary-stent",
         "months": "6", "evidence": "C", "question": "Ask.", "source": "S",
-    } | cells
-    return ",".join(COLUMNS) + "\n" + ",".join(values[c] for c in COLUMNS) + "\n"
+    } | cells)
 
 
 def floor_row(**cells):
     floor = {"kind": "renal-floor", "indication": "", "months": "", "measure": "crcl", "at_or_below": "15"}
     return interval_row(**(floor | cells))
-
-
-@dataclasses.dataclass(frozen=True)
-class BrokenRow:
-    text: str
-    column: str
-    problem: str
 
 
 BROKEN_ROWS = [

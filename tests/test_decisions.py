@@ -8,9 +8,7 @@ refusal names the field in ``decisions``.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
-from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,32 +18,14 @@ import icalendar
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from reviewcases import SECONDARY, example, med, request
 
 import medplan
 from medplan import Action
 from medplan.model import Bridging
 from medplan.tables.drug_classes import parse_table
 
-PERTH = {"start": "2026-12-08T09:30", "timezone": "Australia/Perth"}
 BY = "A. Pharmacist"
-
-
-def example() -> dict[str, Any]:
-    text = (resources.files("medplan") / "examples" / "nerve-root-sleeve-injection.json").read_text("utf-8")
-    return json.loads(text)
-
-
-# Clopidogrel for a stroke years ago: no indication question, so each test sees only its own.
-SECONDARY = {"indication": "stroke-or-tia", "indication_date": "2019-05-01"}
-
-
-def med(name: str, *times: str, **extra: Any) -> dict[str, Any]:
-    return {"name": name, "times": list(times), **extra}
-
-
-def request(*medications: dict[str, Any], risk: str = "intermediate", **extra: Any) -> dict[str, Any]:
-    procedure = {"name": "test procedure", "bleeding_risk": risk, **PERTH}
-    return {"procedure": procedure, "medications": list(medications), **extra}
 
 
 def decision(review: str, answer: str, **extra: Any) -> dict[str, Any]:

@@ -217,4 +217,4 @@ def test_plan_command_imports_only_what_it_needs(tmp_path):
     assert status == "0", result.stderr
     unneeded = {"medplan.render.ics", "medplan.render.calendar", "medplan.schemas"}
     assert {"medplan.web.app", "medplan.fhir.bundle", *unneeded}.isdisjoint(modules)
-    assert "medplan.render.pharmacist" in modules
+    assert "medplan.render.plan_json" in modules

@@ -7,19 +7,17 @@ fields that answer it) and that ``review_reasons`` still words it.
 
 from __future__ import annotations
 
-import json
-from importlib import resources
 from typing import Any
 
 import attrs
 import pytest
+from reviewcases import PERTH, SECONDARY, example, med, request
 
 import medplan
 from medplan.model import MedicationOrder
 from medplan.planning import reviews
 from medplan.tables.bridging_doses import default_bridging_tables
 
-PERTH = {"start": "2026-12-08T09:30", "timezone": "Australia/Perth"}
 # A high-risk procedure in England over Christmas (test_pathway's): the INR test moves.
 HIGH = {
     "code": "spinal-cord-stimulator",
@@ -30,24 +28,6 @@ HIGH = {
 GB = {"lab_country": "GB", "lab_subdivision": "ENG"}
 MITRAL = [{"reason": "mechanical-heart-valve", "valve_position": "mitral", "valve_type": "bileaflet"}]
 AF = [{"reason": "atrial-fibrillation", "cha2ds2_vasc": 3, "stroke_or_tia": "none", "rheumatic_valve_disease": False}]
-
-
-def example() -> dict[str, Any]:
-    text = (resources.files("medplan") / "examples" / "nerve-root-sleeve-injection.json").read_text("utf-8")
-    return json.loads(text)
-
-
-# Clopidogrel for a stroke years ago: no indication question, so each test sees only its own.
-SECONDARY = {"indication": "stroke-or-tia", "indication_date": "2019-05-01"}
-
-
-def med(name: str, *times: str, **extra: Any) -> dict[str, Any]:
-    return {"name": name, "times": list(times), **extra}
-
-
-def request(*medications: dict[str, Any], risk: str = "intermediate", **extra: Any) -> dict[str, Any]:
-    procedure = {"name": "test procedure", "bleeding_risk": risk, **PERTH}
-    return {"procedure": procedure, "medications": list(medications), **extra}
 
 
 def warfarin_booking(patient: dict[str, Any], **extra: Any) -> dict[str, Any]:

@@ -54,6 +54,7 @@ from medplan.planning import schedule
 from medplan.planning.dosing import round_dose
 from medplan.planning.lab_days import LabCalendar
 from medplan.planning.reviews import CONFIRM, decide, supply
+from medplan.planning.rules import checks_inr, class_group
 from medplan.planning.thrombotic_risk import Classification, classify
 from medplan.tables.bridging_doses import BridgingTables
 from medplan.tables.drug_classes import Group, Table
@@ -83,9 +84,10 @@ class Pathway(AttrsRepr):
 
 def _group_of(table: Table, guideline: str, plan: MedicationPlan) -> tuple[Group | None, bool]:
     """The plan's drug group under the guideline, and whether its rule checks the INR."""
-    rules = table.rules_for(guideline, plan.drug_class or "")
-    group = next((r.group for r in rules if r.group is not None), None)
-    return group, any(r.check_test == "INR" for r in rules)
+    return (
+        class_group(table, guideline, plan.drug_class),
+        checks_inr(table, guideline, plan.drug_class),
+    )
 
 
 def _event(

@@ -55,10 +55,16 @@ from medplan.planning.lab_days import LabCalendar
 from medplan.planning.pathway import build_timeline, plan_anticoagulation
 from medplan.planning.reviews import CONFIRM, HOLD_OR_CONTINUE, MEDICINE_FIELD, decide, supply
 from medplan.planning.rules import (
+    NotInvolved,
+    Policed,
     Unplaced,
     by_hand,
+    class_group,
+    class_groups,
     describe_rule,
-    select_rule,
+    has_own_rows,
+    rule_cited,
+    rule_for,
     unstated_notes,
     with_policy,
 )
@@ -480,69 +486,61 @@ def _date_hold(
     return _Dated(timing, checks, (*notes, *check_notes), None, past)
 
 
+@attrs.frozen(repr=False)
+class _Named(AttrsRepr):
+    """A medicine's order, with the strength its name gives as its dose, and how its name resolved."""
+
+    order: MedicationOrder
+    match: NameMatch
+    resolution: Resolution | None
+
+
+def _named(order: MedicationOrder, table: Table) -> _Named:
+    resolution, match = table.match(order.name)
+    return _Named(_with_strength(order, match), match, resolution)
+
+
 def _place(
-    order: MedicationOrder,
-    request: Request,
-    table: Table,
-    match: NameMatch,
-    resolution: Resolution | None,
+    named: _Named, request: Request, table: Table
 ) -> tuple[Resolution, DrugClassRule] | MedicationPlan:
     """The medicine's drug and row; or, if it cannot be placed or is not affected, its finished plan."""
-    procedure = request.procedure
+    order, match, resolution = named.order, named.match, named.resolution
     if resolution is None:
         return _review(order, _unknown_name_question(order, match, table), match)
-    drug = resolution.drug
-    rules = table.rules_for(procedure.guideline, resolution.drug_class)
-    if not rules:
-        reason = f"{procedure.guideline} gives no rule for {drug}: plan it by hand"
-        return _review(order, by_hand("no-rule", reason, drug), match, resolution)
-    rule = select_rule(rules, order, resolution, request, table)
-    # Every row of a class shares its condition (the table checks it), so a
-    # procedure without it settles the medicine before any question the rule
-    # itself would raise (metformin's eGFR matters only with contrast).
-    condition = rules[0].condition
-    if condition is not None:
-        involved = procedure.involves(condition)
-        if involved is None:
-            has = condition.value
-            reason = (
-                f"{drug}'s plan depends on whether the procedure has {has}: procedure.{has} needed"
-            )
-            question = f"Does the procedure involve {has}? {drug}'s plan depends on it."
-            return _review(
-                order,
-                supply(f"procedure-{has}", reason, question, [f"procedure.{has}"]),
-                match,
-                resolution,
-            )
-        if not involved:
-            return _not_involved(
-                order, rules[0] if isinstance(rule, Unplaced) else rule, resolution, match
-            )
+    rule = rule_for(order, resolution, request, table)
+    if isinstance(rule, NotInvolved):
+        return _not_involved(order, rule.rule, resolution, match)
     if isinstance(rule, Unplaced):
         return _review(order, rule.question, match, resolution)
     return resolution, rule
 
 
-def _plan_medication(
-    order: MedicationOrder, request: Request, table: Table, *, window_ends: bool = True
-) -> MedicationPlan:
-    """One medicine's plan.
+@attrs.frozen(repr=False)
+class _Applied(AttrsRepr):
+    """What a row makes of a medicine: the clinic's rule for the tier, its dated hold, the questions."""
 
-    With ``window_ends`` False a restart window's end is not enforced, only
-    its start: the bridging pathway uses the row's restart as a floor under
-    its own window (:mod:`medplan.planning.pathway`), which it checks itself.
-    """
-    resolution, match = table.match(order.name)
-    order = _with_strength(order, match)
-    placed = _place(order, request, table, match, resolution)
-    if isinstance(placed, MedicationPlan):
-        return placed
-    resolution, rule = placed
-    procedure, policy, drug = request.procedure, request.policy, resolution.drug
-    policed = with_policy(rule, procedure.bleeding_risk, policy)
-    tier, hold, notes = policed.tier, policed.hold, policed.notes
-    notes = [*_name_notes(order, match), *notes, *unstated_notes(order, rule, resolution)]
+    policed: Policed
+    dated: _Dated
+    questions: tuple[Question, ...]
+    action: Action
+
+    @property
+    def resume(self) -> datetime | None:
+        # A restart after the window's end is never shown as a date.
+        return self.dated.timing.resume if self.dated.past_window is None else None
+
+
+def _apply(
+    order: MedicationOrder,
+    rule: DrugClassRule,
+    request: Request,
+    *,
+    drug: str,
+    window_ends: bool,
+) -> _Applied:
+    """The row's rule for the procedure's tier and the clinic policy, dated, with its questions."""
+    policed = with_policy(rule, request.procedure.bleeding_risk, request.policy)
+    tier, hold = policed.tier, policed.hold
     # Undated: its notes are read only once dated, and the table gives a hold
     # and its restart together (both or neither).
     dated = _Dated(_Timing(None, None, (), ()), (), (), None)  # pragma: no mutate
@@ -556,14 +554,50 @@ def _plan_medication(
             drug=drug,
             until=tier.resume_until if window_ends else None,
         )
-        notes += dated.notes
+    # A number the clinic's policy fixes is the clinic's, not the unconfirmed row's.
+    unconfirmed = rule.evidence is Evidence.UNCONFIRMED and not policed.clinic
+    name = _display(order, drug)
+    questions = _rule_questions(rule, tier, dated, name, unconfirmed=unconfirmed)
+    action = Action.REVIEW if questions else tier.action
+    return _Applied(policed, dated, tuple(questions), action)
+
+
+def _plan_medication(
+    order: MedicationOrder, request: Request, table: Table, *, window_ends: bool = True
+) -> MedicationPlan:
+    """One medicine's plan.
+
+    With ``window_ends`` False a restart window's end is not enforced, only
+    its start: the bridging pathway uses the row's restart as a floor under
+    its own window (:mod:`medplan.planning.pathway`), which it checks itself.
+    """
+    named = _named(order, table)
+    return _planned(named, _place(named, request, table), request, window_ends=window_ends)
+
+
+def _planned(
+    named: _Named,
+    placed: tuple[Resolution, DrugClassRule] | MedicationPlan,
+    request: Request,
+    *,
+    window_ends: bool = True,
+) -> MedicationPlan:
+    """The plan of a placed medicine: its row's rule dated and said to the patient."""
+    if isinstance(placed, MedicationPlan):
+        return placed
+    (resolution, rule), order, match = placed, named.order, named.match
+    procedure, policy, drug = request.procedure, request.policy, resolution.drug
+    applied = _apply(order, rule, request, drug=drug, window_ends=window_ends)
+    tier, dated, action = applied.policed.tier, applied.dated, applied.action
+    notes = [
+        *_name_notes(order, match),
+        *applied.policed.notes,
+        *unstated_notes(order, rule, resolution),
+        *dated.notes,
+    ]
     if rule.note:
         notes.append(rule.note)
     name = _display(order, drug)
-    # A number the clinic's policy fixes is the clinic's, not the unconfirmed row's.
-    unconfirmed = rule.evidence is Evidence.UNCONFIRMED and not policed.clinic
-    questions = _rule_questions(rule, tier, dated, name, unconfirmed=unconfirmed)
-    action = Action.REVIEW if questions else tier.action
     if action is Action.REVIEW:
         instruction = _review_instruction(name)
     elif action is Action.CONTINUE:
@@ -582,31 +616,34 @@ def _plan_medication(
         last_dose=dated.timing.last_dose,
         omitted_doses=dated.timing.omitted,
         checks=dated.checks,
-        # A restart after the window's end is never shown as a date.
-        resume=dated.timing.resume if dated.past_window is None else None,
+        resume=applied.resume,
         instruction=instruction,
-        review_reason=reviews.reviewed(questions),
+        review_reason=reviews.reviewed(applied.questions),
         rule_id=rule.rule_id,
         rule=describe_rule(rule, tier, procedure.bleeding_risk, policy),
         source=rule.source,
         notes=tuple(notes),
-        hold=hold if dated.timing.last_dose is not None else None,
-        questions=tuple(questions),
+        hold=applied.policed.hold if dated.timing.last_dose is not None else None,
+        questions=applied.questions,
     )
+
+
+def _offer(dated: _Dated) -> tuple[HoldDates, str]:
+    """Whether a hold decided for the medicine may take the dated proposal, and the proposal in words."""
+    last, restart = dated.timing.last_dose, dated.timing.resume
+    # A restart past its window is not shown, so there is no proposal to take.
+    if last is not None and restart is not None and dated.past_window is None:
+        return HoldDates.PROPOSED, f"last dose {say_when(last)}, restart {say_when(restart)}"
+    return HoldDates.REQUIRED, "no dates are proposed: a hold gives its last dose and restart"
 
 
 def _rule_questions(
     rule: DrugClassRule, tier: TierRule, dated: _Dated, name: str, *, unconfirmed: bool
 ) -> list[Question]:
     """What the pharmacist must decide or find out about a medicine its row places."""
-    last, restart = dated.timing.last_dose, dated.timing.resume
-    # A restart past its window is not shown, so there is no proposal to take.
-    if last is not None and restart is not None and dated.past_window is None:
-        hold_dates = HoldDates.PROPOSED
-        offer = f"last dose {say_when(last)}, restart {say_when(restart)}"
-    else:
-        hold_dates = HoldDates.REQUIRED
-        offer = "no dates are proposed: a hold gives its last dose and restart"
+    # The dates are worded only for a question that offers them.
+    asks = tier.action is Action.REVIEW or unconfirmed
+    hold_dates, offer = _offer(dated) if asks else (HoldDates.REQUIRED, "")
     questions = []
     if tier.action is Action.REVIEW:
         reason = rule.review_reason or ""
@@ -650,41 +687,101 @@ def _under_other_guidelines(request: Request, table: Table) -> dict[str, Request
     }
 
 
+def _dated_alike(mine: DrugClassRule, theirs: DrugClassRule, request: Request) -> bool:
+    """Whether two rows give a medicine the same action, last dose and restart, seen from the rows.
+
+    They do when the clinic's rule for the tier, the hold, the row's being
+    unconfirmed and what the dating reads of a row (dosing, regimen, group)
+    are the same; other rows may still agree, and are planned to find out.
+    """
+    risk, policy = request.procedure.bleeding_risk, request.policy
+
+    def dating(rule: DrugClassRule) -> tuple[object, ...]:
+        policed = with_policy(rule, risk, policy)
+        unconfirmed = rule.evidence is Evidence.UNCONFIRMED and not policed.clinic
+        return (policed.tier, policed.hold, unconfirmed, rule.dosing, rule.regimen, rule.group)
+
+    return dating(mine) == dating(theirs)
+
+
+def _divergence(
+    named: _Named,
+    placed: tuple[Resolution, DrugClassRule],
+    guideline: str,
+    request: Request,
+    plan: MedicationPlan,
+) -> Divergence | None:
+    """What the guideline of ``request`` makes of the medicine, where it differs from ``plan``."""
+    resolution, rule = placed
+    applied = _apply(named.order, rule, request, drug=resolution.drug, window_ends=True)
+    last_dose = applied.dated.timing.last_dose
+    if (applied.action, last_dose, applied.resume) == _answer(plan):
+        return None
+    return Divergence(
+        guideline=guideline,
+        action=applied.action,
+        last_dose=last_dose,
+        resume=applied.resume,
+        rule_id=rule.rule_id,
+        rule=describe_rule(
+            rule, applied.policed.tier, request.procedure.bleeding_risk, request.policy
+        ),
+        review_reason=reviews.reviewed(applied.questions),
+        source=rule.source,
+    )
+
+
+def _differs(theirs: MedicationPlan, guideline: str, plan: MedicationPlan) -> Divergence | None:
+    """Another guideline's plan of a medicine it cannot place, where it differs from ``plan``."""
+    if _answer(theirs) == _answer(plan):
+        return None
+    return Divergence(
+        guideline=guideline,
+        action=theirs.action,
+        last_dose=theirs.last_dose,
+        resume=theirs.resume,
+        rule_id=theirs.rule_id,
+        rule=theirs.rule,
+        review_reason=theirs.review_reason,
+        source=theirs.source,
+    )
+
+
+def _answer(plan: MedicationPlan) -> tuple[object, ...]:
+    """What a divergence compares: the action, the last dose and the restart."""
+    return (plan.action, plan.last_dose, plan.resume)
+
+
 def _divergences(
-    order: MedicationOrder, plan: MedicationPlan, others: Mapping[str, Request], table: Table
+    named: _Named,
+    placed: tuple[Resolution, DrugClassRule] | MedicationPlan,
+    plan: MedicationPlan,
+    others: Mapping[str, Request],
+    table: Table,
 ) -> tuple[Divergence, ...]:
     """The answers of the table's other guidelines for this medicine, where they differ.
 
     ``others`` is the request under each other guideline
     (:func:`_under_other_guidelines`). Only guidelines with rows of their own
     for the class are asked: a row for every guideline (``*``) gives the same
-    answer under each.
+    answer under each. A row the plan's own row dates alike is not planned.
     """
     if plan.drug_class is None:
         return ()
+    mine = None if isinstance(placed, MedicationPlan) else placed[1]
     others_say = []
     for guideline, under in others.items():
-        if not any(r.guideline == guideline for r in table.rules_for(guideline, plan.drug_class)):
+        if not has_own_rows(table, guideline, plan.drug_class):
             continue
-        other = _plan_medication(order, under, table)
-        same = (other.action, other.last_dose, other.resume) == (
-            plan.action,
-            plan.last_dose,
-            plan.resume,
-        )
-        if not same:
-            others_say.append(
-                Divergence(
-                    guideline=guideline,
-                    action=other.action,
-                    last_dose=other.last_dose,
-                    resume=other.resume,
-                    rule_id=other.rule_id,
-                    rule=other.rule,
-                    review_reason=other.review_reason,
-                    source=other.source,
-                )
-            )
+        theirs = _place(named, under, table)
+        if isinstance(theirs, MedicationPlan):
+            other = _differs(theirs, guideline, plan)
+        elif mine is not None and _dated_alike(mine, theirs[1], under):
+            continue
+        else:
+            other = _divergence(named, theirs, guideline, under, plan)
+        if other is not None:
+            others_say.append(other)
     return tuple(others_say)
 
 
@@ -711,10 +808,8 @@ def _plan_questions(
             p.drug
             for p in plans
             if p.drug is not None
-            and any(
-                r.group is Group.ORAL_ANTICOAGULANT
-                for r in table.rules_for(request.procedure.guideline, p.drug_class or "")
-            )
+            and Group.ORAL_ANTICOAGULANT
+            in class_groups(table, request.procedure.guideline, p.drug_class)
         }
     )
     if len(oral) > 1:
@@ -732,8 +827,7 @@ def _plan_questions(
 
 
 def _group(request: Request, table: Table, drug_class: str | None) -> Group | None:
-    rules = table.rules_for(request.procedure.guideline, drug_class or "")
-    return next((r.group for r in rules if r.group is not None), None)
+    return class_group(table, request.procedure.guideline, drug_class)
 
 
 # The clinical checks' questions a field of the medicine's answers, when the request gives it.
@@ -814,8 +908,8 @@ def _holds_anticoagulant(request: Request, table: Table, plans: Sequence[Medicat
     for plan in plans:
         if plan.action is not Action.HOLD or plan.drug_class is None:
             continue
-        rules = table.rules_for(request.procedure.guideline, plan.drug_class)
-        if any(r.group is not None and r.group.is_anticoagulant for r in rules):
+        groups = class_groups(table, request.procedure.guideline, plan.drug_class)
+        if any(group.is_anticoagulant for group in groups):
             return True
     return False
 
@@ -863,8 +957,8 @@ def _book(
         if plan.hold is None or plan.last_dose is None:  # pragma: no mutate
             booked.append(plan)
             continue
-        rules = table.rules_for(procedure.guideline, plan.drug_class or "")  # pragma: no mutate
-        infusion = any(r.rule_id == plan.rule_id and r.dosing is Dosing.INFUSION for r in rules)
+        rule = rule_cited(table, procedure.guideline, plan.drug_class, plan.rule_id)
+        infusion = rule is not None and rule.dosing is Dosing.INFUSION
         earliest = booking.earliest_start(
             plan.hold,
             now,
@@ -1010,8 +1104,7 @@ def _decided(
 ) -> MedicationPlan:
     """A medicine the pharmacist decided: held or continued, citing the decision beside the rule."""
     name = order.name if plan.drug is None else _display(order, plan.drug)
-    rules = table.rules_for(request.procedure.guideline, plan.drug_class or "")
-    rule = next((r for r in rules if r.rule_id == plan.rule_id), None)
+    rule = rule_cited(table, request.procedure.guideline, plan.drug_class, plan.rule_id)
     by = f"decided by {decision.by} (pharmacist review): {decision.answer.value}"
     why = f": {decision.reason}" if decision.reason else ""
     told = "" if decision.at is None else f" on {say_when(decision.at)}"
@@ -1189,8 +1282,10 @@ def make_plan(
     others = _under_other_guidelines(request, table)
     checks = default_clinical_checks() if clinical is None else clinical
     for index, order in enumerate(request.medications):
-        plan = _plan_medication(order, request, table)
-        divergences = _divergences(order, plan, others, table)
+        named = _named(order, table)
+        placed = _place(named, request, table)
+        plan = _planned(named, placed, request)
+        divergences = _divergences(named, placed, plan, others, table)
         # A plan is made with no divergences; most medicines have none to add.
         plan = attrs.evolve(plan, divergences=divergences) if divergences else plan
         plan = _checked(plan, order, index, request=request, table=table, checks=checks)

@@ -34,14 +34,20 @@ from medplan.tables.drug_classes import (
 )
 
 __all__ = [
+    "NotInvolved",
     "Policed",
     "Unplaced",
     "by_hand",
+    "checks_inr",
     "cite_policy",
+    "class_group",
+    "class_groups",
     "describe_rule",
+    "has_own_rows",
     "hold_with_policy",
     "rule_answer",
-    "select_rule",
+    "rule_cited",
+    "rule_for",
     "tier_with_policy",
     "unstated_notes",
     "with_policy",
@@ -53,6 +59,13 @@ class Unplaced(AttrsRepr):
     """Why a medicine could not be matched to one row."""
 
     question: Question
+
+
+@attrs.frozen(repr=False)
+class NotInvolved(AttrsRepr):
+    """A row that applies only with fasting, sedation or contrast, for a procedure without it."""
+
+    rule: DrugClassRule
 
 
 @attrs.frozen(repr=False)
@@ -153,7 +166,69 @@ def _variant(
     return kept
 
 
-def select_rule(
+def rule_for(
+    order: MedicationOrder, resolution: Resolution, request: Request, table: Table
+) -> DrugClassRule | NotInvolved | Unplaced:
+    """The row that applies to this medicine, for this patient, procedure and clinic policy.
+
+    A class whose rows apply only with fasting, sedation or contrast comes
+    back ``NotInvolved`` for a procedure without it; a medicine no row can be
+    chosen for comes back ``Unplaced``, with the pharmacist's question.
+    """
+    procedure, drug = request.procedure, resolution.drug
+    rules = table.rules_for(procedure.guideline, resolution.drug_class)
+    if not rules:
+        reason = f"{procedure.guideline} gives no rule for {drug}: plan it by hand"
+        return Unplaced(by_hand("no-rule", reason, drug))
+    # Every row of a class shares its condition (the table checks it), so a
+    # procedure without it settles the medicine before any question the rule
+    # itself would raise (metformin's eGFR matters only with contrast).
+    condition = rules[0].condition
+    if condition is None:
+        return _select_rule(rules, order, resolution, request, table)
+    involved = procedure.involves(condition)
+    if involved is None:
+        has = condition.value
+        reason = f"{drug}'s plan depends on whether the procedure has {has}: procedure.{has} needed"
+        question = f"Does the procedure involve {has}? {drug}'s plan depends on it."
+        return Unplaced(supply(f"procedure-{has}", reason, question, [f"procedure.{has}"]))
+    rule = _select_rule(rules, order, resolution, request, table)
+    if not involved:
+        return NotInvolved(rules[0] if isinstance(rule, Unplaced) else rule)
+    return rule
+
+
+def rule_cited(
+    table: Table, guideline: str, drug_class: str | None, rule_id: str | None
+) -> DrugClassRule | None:
+    """The row a plan cites by its id, among the class's rows under the guideline."""
+    rules = table.rules_for(guideline, drug_class or "")
+    return next((r for r in rules if r.rule_id == rule_id), None)
+
+
+def class_group(table: Table, guideline: str, drug_class: str | None) -> Group | None:
+    """The group (what a clinic policy and the checks act on) the class's rows give."""
+    rules = table.rules_for(guideline, drug_class or "")
+    return next((r.group for r in rules if r.group is not None), None)
+
+
+def class_groups(table: Table, guideline: str, drug_class: str | None) -> set[Group]:
+    """Every group any of the class's rows gives under the guideline."""
+    rules = table.rules_for(guideline, drug_class or "")
+    return {r.group for r in rules if r.group is not None}
+
+
+def checks_inr(table: Table, guideline: str, drug_class: str | None) -> bool:
+    """Whether any of the class's rows under the guideline checks the INR."""
+    return any(r.check_test == "INR" for r in table.rules_for(guideline, drug_class or ""))
+
+
+def has_own_rows(table: Table, guideline: str, drug_class: str) -> bool:
+    """Whether the guideline has rows of its own for the class, not only rows for every guideline."""
+    return any(r.guideline == guideline for r in table.rules_for(guideline, drug_class))
+
+
+def _select_rule(
     rules: Sequence[DrugClassRule],
     order: MedicationOrder,
     resolution: Resolution,
@@ -214,7 +289,7 @@ def _whichever(
     chosen = []
     for value in missing.values:
         option: MedicationOrder = attrs.evolve(order, **{missing.attribute: kind(value)})  # type: ignore[arg-type] # one of the three dimensions, by name
-        rule = select_rule(rules, option, resolution, request, table)
+        rule = _select_rule(rules, option, resolution, request, table)
         if isinstance(rule, Unplaced):
             return Unplaced(missing.question)
         chosen.append(rule)

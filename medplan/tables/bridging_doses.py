@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.exceptions import TableError
 from medplan.tables.drug_classes import Evidence
 from medplan.tables.loader import (
@@ -93,8 +93,8 @@ _UNITS = ("mg", "IU")
 _MAX_CRCL = 500
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class DoseRow(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class DoseRow(AttrsValue):
     """One row of the dose table: a heparin's therapeutic dose in one CrCl band."""
 
     rule_id: str
@@ -117,8 +117,8 @@ class DoseRow(AttrsRepr):
         return above and (self.crcl_max is None or crcl <= self.crcl_max)
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class PathwayStep(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class PathwayStep(AttrsValue):
     """One number of the warfarin pathway, with its source."""
 
     step: str
@@ -129,8 +129,8 @@ class PathwayStep(AttrsRepr):
     source: str
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class BridgingTables(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class BridgingTables(AttrsValue):
     """The dose table and the pathway's numbers, loaded and validated together."""
 
     doses: tuple[DoseRow, ...]

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.exceptions import TableError
 from medplan.tables.loader import (
     RowError,
@@ -98,8 +98,8 @@ class AppliesIf(enum.StrEnum):
     MAY_NOT_FOLLOW_INSTRUCTIONS = "may_not_follow_instructions"
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class CareItem(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class CareItem(AttrsValue):
     """One validated row of the care table."""
 
     care_set: str
@@ -116,8 +116,8 @@ class CareItem(AttrsRepr):
     review_question: str | None = None
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class CareSets(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class CareSets(AttrsValue):
     """The loaded, validated care table."""
 
     file: str

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.model import Indication, StentType
 from medplan.tables.drug_classes import Evidence, RenalMeasure
 from medplan.tables.loader import (
@@ -67,8 +67,8 @@ class CheckKind(enum.StrEnum):
     RENAL_FLOOR = "renal-floor"
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class CheckRow(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class CheckRow(AttrsValue):
     """One validated row: its kind's own fields are set, the other kind's are None."""
 
     check_id: str
@@ -90,8 +90,8 @@ class CheckRow(AttrsRepr):
         return f"{self.check_id}:{note} Source: {self.source} [{self.evidence.value}]"
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class ClinicalChecks(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class ClinicalChecks(AttrsValue):
     """The loaded, validated clinical checks table."""
 
     file: str

@@ -74,7 +74,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.exceptions import TableError
 from medplan.model import (
     Action,
@@ -211,8 +211,8 @@ class Evidence(enum.StrEnum):
     UNCONFIRMED = "U"
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class TierRule(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class TierRule(AttrsValue):
     """A row's rule for one bleeding-risk tier."""
 
     action: Action
@@ -223,8 +223,8 @@ class TierRule(AttrsRepr):
     resume_until: Interval | None = None
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class DrugClassRule(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class DrugClassRule(AttrsValue):
     """One validated row of the table."""
 
     rule_id: str
@@ -306,8 +306,8 @@ def _describe_resume(resume: Interval, until: Interval | None) -> str:
     return f"{resume} after"
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Resolution(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Resolution(AttrsValue):
     """A medicine's name resolved against the table."""
 
     drug: str
@@ -324,8 +324,8 @@ def normalise_name(name: str) -> str:
     return "".join(name.split()).casefold()
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Table(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Table(AttrsValue):
     """The loaded, validated table."""
 
     file: str

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import csv
 import enum
-import hashlib
+import importlib
 import io
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from importlib.machinery import SourceFileLoader, SourcelessFileLoader
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from medplan.exceptions import TableError
 
@@ -37,6 +37,7 @@ __all__ = [
     "read_data_file",
     "read_records",
     "slug_cell",
+    "text_digest",
 ]
 
 E = TypeVar("E", bound=enum.Enum)
@@ -44,6 +45,31 @@ R = TypeVar("R")
 _SLUG = re.compile(r"[a-z0-9]+(?:[-.:][a-z0-9]+)*")
 
 Records = list[tuple[int, dict[str, str]]]
+
+# CPython's own SHA-256 (3.12 names its module _sha2, 3.11 _sha256): hashlib
+# would load OpenSSL, some 12M instructions of a one-shot plan's start-up, for
+# the one digest each data file's version needs. The digest is the same.
+_BUILTIN_SHA256 = ("_sha2", "_sha256")
+
+
+def _find_sha256(modules: Sequence[str] = _BUILTIN_SHA256) -> Callable[[bytes], Any]:
+    """The first of ``modules``' sha256 that imports; hashlib's when none does."""
+    for name in modules:
+        try:
+            return importlib.import_module(name).sha256  # type: ignore[no-any-return]
+        except ImportError:
+            continue
+    import hashlib  # noqa: PLC0415 - only where CPython's own is missing
+
+    return hashlib.sha256
+
+
+_sha256 = _find_sha256()
+
+
+def text_digest(text: str) -> str:
+    """The first 16 hex digits of the SHA-256 of ``text`` (UTF-8): a data file's version."""
+    return str(_sha256(text.encode("utf-8")).hexdigest()[:16])
 
 
 class RowError(Exception):
@@ -149,7 +175,7 @@ def read_records(text: str, file: str, columns: Sequence[str]) -> tuple[Records,
     Raises:
         TableError: For a problem with the file, its header or a record's shape.
     """
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    digest = text_digest(text)
     # A spreadsheet's "CSV UTF-8" export starts with a byte-order mark.
     text = text.removeprefix("\ufeff")
     if not text.strip():

@@ -60,9 +60,7 @@ An inline ``policy`` in a request is validated by the same code
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
-import math
 import re
 from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime, time
@@ -70,11 +68,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.exceptions import PolicyError
+from medplan.field_checks import FieldChecks, clock_time, weekday
 from medplan.jsonlines import NumberBeyondRange, number_as_sent
 from medplan.model import (
-    WEEKDAY_NAMES,
     Action,
     Approval,
     BleedingRisk,
@@ -84,8 +82,8 @@ from medplan.model import (
     Unit,
 )
 from medplan.planning.lab_days import RegionError, check_region
-from medplan.tables.drug_classes import default_table
-from medplan.tables.loader import data_text
+from medplan.tables.drug_classes import default_table, load_table
+from medplan.tables.loader import data_text, text_digest
 from medplan.tables.procedures import Catalogue, default_catalogue
 
 if TYPE_CHECKING:
@@ -107,6 +105,7 @@ __all__ = [
     "load_profiles",
     "load_profiles_for_table",
     "parse_profiles",
+    "table_and_profiles",
 ]
 
 BUNDLED = "policies.toml"
@@ -144,7 +143,6 @@ _TIERS = tuple(t.value for t in BleedingRisk)
 _BRIDGING_AGENTS = ("enoxaparin", "dalteparin")
 # How many injection times each regimen takes, in words (once-daily uses the first).
 _BRIDGING_TIMES = {"twice-daily": {2: "two"}, "once-daily": {1: "one", 2: "two"}}
-_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 # A rule's hold and restart are written as the table writes them, within its limits.
 _INTERVAL = re.compile(r"(\d{1,4}) (day|days|hour|hours)")
 _MAX_DAYS = 60
@@ -166,8 +164,8 @@ class SettingError(Exception):
         self.problem = problem
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Profile(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Profile(AttrsValue):
     """One named profile of a policy file: its description and the policy it gives."""
 
     name: str
@@ -175,8 +173,8 @@ class Profile(AttrsRepr):
     policy: Policy
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Profiles(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Profiles(AttrsValue):
     """The loaded, validated profiles of one policy file, in the file's order.
 
     Attributes:
@@ -225,23 +223,8 @@ def _kind(value: object) -> str:
     return next((word for kind, word in _KINDS if isinstance(value, kind)), type(value).__name__)
 
 
-def _number(key: str, value: object, *, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise SettingError(key, f"must be a number (got {_kind(value)})")
-    if (
-        isinstance(value, float)
-        and not math.isfinite(value)
-        and not isinstance(value, NumberBeyondRange)
-    ):
-        raise SettingError(key, f"must be a finite number (got {value})")  # TOML writes inf and nan
-    try:
-        number = float(value)
-    except OverflowError:  # an integer beyond any float, which JSON allows
-        number = math.inf
-    if not low <= number <= high:
-        shown = number_as_sent(value)
-        raise SettingError(key, f"must be between {low:g} and {high:g} (got {shown})")
-    return number
+# A setting's problem names its key, even for one item of a list.
+_CHECKS = FieldChecks(error=SettingError, kind=_kind)
 
 
 def _integer(key: str, value: object, *, low: int, high: int) -> int:
@@ -255,23 +238,8 @@ def _integer(key: str, value: object, *, low: int, high: int) -> int:
     return value
 
 
-def _choice(key: str, value: object, allowed: Collection[str]) -> str:
-    choices = ", ".join(allowed)
-    if not isinstance(value, str):
-        raise SettingError(key, f"must be one of {choices} (got {_kind(value)})")
-    if value not in allowed:
-        raise SettingError(key, f"must be one of {choices} (got {value!r})")
-    return value
-
-
-def _boolean(key: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise SettingError(key, f"must be true or false (got {_kind(value)})")
-    return value
-
-
 def _aspirin(key: str, value: object) -> Action | None:
-    return _ASPIRIN[_choice(key, value, tuple(_ASPIRIN))]
+    return _ASPIRIN[_CHECKS.choice(key, value, tuple(_ASPIRIN))]
 
 
 def _text(key: str, value: object) -> str:
@@ -287,16 +255,7 @@ def _weekdays(key: str, value: object) -> tuple[int, ...]:
         raise SettingError(key, f"{expected} (got {_kind(value)})")
     if not value:
         raise SettingError(key, "must name at least one weekday (got an empty list)")
-    days: list[int] = []
-    for item in value:
-        if item not in WEEKDAY_NAMES:
-            shown = repr(item) if isinstance(item, str) else _kind(item)
-            raise SettingError(key, f"{expected} (got {shown})")
-        day = WEEKDAY_NAMES.index(item)
-        if day in days:
-            raise SettingError(key, f"names {item} twice")
-        days.append(day)
-    return tuple(sorted(days))
+    return _CHECKS.each_once(key, value, weekday, expected=expected)
 
 
 def _times(key: str, value: object) -> tuple[time, ...]:
@@ -305,32 +264,24 @@ def _times(key: str, value: object) -> tuple[time, ...]:
         raise SettingError(key, f'must be a list of one or two times "HH:MM" (got {_kind(value)})')
     if not 1 <= len(value) <= 2:  # noqa: PLR2004
         raise SettingError(key, f"must have one or two times (got {len(value)})")
-    times: list[time] = []
-    for item in value:
-        match = _CLOCK.fullmatch(item) if isinstance(item, str) else None
-        if match is None:
-            # TOML reads an unquoted 08:00:00 as a time, "a date or time" here: quote it.
-            shown = repr(item) if isinstance(item, str) else _kind(item)
-            raise SettingError(key, f'must be times "HH:MM", 00:00 to 23:59 (got {shown})')
-        clock = time(int(match.group(1)), int(match.group(2)))
-        if clock in times:
-            raise SettingError(key, f"names {item} twice")
-        times.append(clock)
-    return tuple(sorted(times))
+    # TOML reads an unquoted 08:00:00 as a time, "a date or time" here: quote it.
+    return _CHECKS.each_once(
+        key, value, clock_time, expected='must be times "HH:MM", 00:00 to 23:59'
+    )
 
 
 # The settings that are one value each, and how each is checked.
 _SCALARS: dict[str, Callable[[str, object], object]] = {
-    "inr_max": functools.partial(_number, low=1.0, high=3.0),
+    "inr_max": functools.partial(_CHECKS.number, low=1.0, high=3.0),
     "inr_check_day": functools.partial(_integer, low=-1, high=0),
     "antiplatelet_hold_days": functools.partial(_integer, low=0, high=30),
-    "anticoagulant_resume_next_day": _boolean,
+    "anticoagulant_resume_next_day": _CHECKS.boolean,
     "aspirin_before_intermediate": _aspirin,
     "lab_weekdays": _weekdays,
     "lab_country": _text,
     "lab_subdivision": _text,
-    "bridging_agent": functools.partial(_choice, allowed=_BRIDGING_AGENTS),
-    "bridging_regimen": functools.partial(_choice, allowed=tuple(_BRIDGING_TIMES)),
+    "bridging_agent": functools.partial(_CHECKS.choice, allowed=_BRIDGING_AGENTS),
+    "bridging_regimen": functools.partial(_CHECKS.choice, allowed=tuple(_BRIDGING_TIMES)),
     "bridging_times": _times,
 }
 
@@ -362,6 +313,13 @@ def _mapping(key: str, value: object, expected: str) -> Mapping[str, object]:
     return value
 
 
+def _drug_class_id(key: str, drug_class: str) -> None:
+    """Without the table to look it up in, a drug class is at least written as the table's ids are."""
+    if _SLUG.fullmatch(drug_class) is None:
+        problem = "is not a drug class: use the table's id, lower-case letters, digits and - . :"
+        raise SettingError(key, problem)
+
+
 def _variants(
     value: object, table_variants: Mapping[str, Collection[str]] | None
 ) -> dict[str, str]:
@@ -370,11 +328,7 @@ def _variants(
     for drug_class, variant in _mapping("variants", value, "each drug class to a variant").items():
         key = key_path("variants", drug_class)
         if table_variants is None:
-            if _SLUG.fullmatch(drug_class) is None:
-                problem = (
-                    "is not a drug class: use the table's id, lower-case letters, digits and - . :"
-                )
-                raise SettingError(key, problem)
+            _drug_class_id(key, drug_class)
         elif drug_class not in table_variants:
             known = ", ".join(sorted(table_variants)) or "none"
             problem = (
@@ -388,7 +342,7 @@ def _variants(
                 problem = f"must be a variant's name: lower-case letters, digits and - . : (got {variant!r})"
                 raise SettingError(key, problem)
         else:
-            _choice(key, variant, tuple(table_variants[drug_class]))
+            _CHECKS.choice(key, variant, tuple(table_variants[drug_class]))
         chosen[drug_class] = variant
     return chosen
 
@@ -402,7 +356,7 @@ def _tiers(value: object, catalogue: Catalogue) -> dict[str, BleedingRisk]:
         if catalogue.get(code) is None:
             problem = "is not in the procedure catalogue ('medplan procedures' lists the codes)"
             raise SettingError(key, problem)
-        tiers[code] = BleedingRisk(_choice(key, tier, _TIERS))
+        tiers[code] = BleedingRisk(_CHECKS.choice(key, tier, _TIERS))
     return tiers
 
 
@@ -487,7 +441,7 @@ def _clinic_rule(key: str, drug_class: str, tier: BleedingRisk, value: object) -
     if value == "continue":
         return ClinicRule(drug_class=drug_class, bleeding_risk=tier, action=Action.CONTINUE)
     if not isinstance(value, Mapping):
-        shown = repr(value) if isinstance(value, str) else _kind(value)
+        shown = _CHECKS.shown(value)
         problem = f'must be "continue" or {{ hold = "N days", resume = "N hours" }} (got {shown})'
         raise SettingError(key, problem)
     for part in value:
@@ -511,11 +465,7 @@ def _rules(value: object, drug_classes: Collection[str] | None) -> tuple[ClinicR
     for drug_class, tiers in _mapping("rules", value, "each drug class to its tiers").items():
         key = key_path("rules", drug_class)
         if drug_classes is None:
-            if _SLUG.fullmatch(drug_class) is None:
-                problem = (
-                    "is not a drug class: use the table's id, lower-case letters, digits and - . :"
-                )
-                raise SettingError(key, problem)
+            _drug_class_id(key, drug_class)
         elif drug_class not in drug_classes:
             problem = "is not a drug class of the table (its drug_class column)"
             raise SettingError(key, problem)
@@ -665,7 +615,7 @@ def parse_profiles(
     """
     # The plan records the file and this hash as the policy's source, so an
     # audit can tell which edit of a clinic's file a plan was made with.
-    version = f"{file} sha256:{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
+    version = f"{file} sha256:{text_digest(text)}"
     catalogue = default_catalogue() if catalogue is None else catalogue
     # Imported here: most plans name no profile, and a one-shot plan's
     # start-up should not pay for the TOML parser.
@@ -744,3 +694,22 @@ def load_profiles_for_table(path: str, table: Table | None) -> Profiles:
         variants=table.variants,
         drug_classes=table.drug_classes,
     )
+
+
+def table_and_profiles(
+    table_path: str | None, policies_path: str | None
+) -> tuple[Table, Profiles | None]:
+    """The table and the policy profiles that the command line or the service names by path.
+
+    A path left out means the bundled file. The table is loaded now (a clinic's
+    profiles are checked against it); for the bundled profiles the answer is
+    None, and the planner loads them when a request first names one, so a
+    command that needs none does not pay to read them.
+
+    Raises:
+        TableError: The table is malformed.
+        PolicyError: The policy file is malformed, or names what the table lacks.
+    """
+    table = default_table() if table_path is None else load_table(table_path)
+    profiles = None if policies_path is None else load_profiles_for_table(policies_path, table)
+    return table, profiles

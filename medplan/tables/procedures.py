@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.model import BleedingRisk
 from medplan.tables.drug_classes import Evidence
 from medplan.tables.loader import (
@@ -67,8 +67,8 @@ COLUMNS = (
 _YES_NO = {"yes": True, "no": False}
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class CatalogueProcedure(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class CatalogueProcedure(AttrsValue):
     """One validated row of the catalogue."""
 
     code: str
@@ -91,8 +91,8 @@ class CatalogueProcedure(AttrsRepr):
         return self.escalates_to or self.bleeding_risk
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Catalogue(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Catalogue(AttrsValue):
     """The loaded, validated catalogue."""
 
     file: str

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.exceptions import TableError
 from medplan.model import AnticoagulationReason, Bridging, RiskCriterion, ThromboticRisk
 from medplan.tables.drug_classes import Evidence
@@ -115,8 +115,8 @@ def months_before(day0: date, months: int) -> date:
     return earlier
 
 
-@attrs.frozen(repr=False)
-class _Test(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class _Test(AttrsValue):
     feature: str
     op: str
     value: str | int
@@ -142,8 +142,8 @@ class _Test(AttrsRepr):
         return given >= self.value if self.op == ">=" else given <= self.value
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class RiskRow(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class RiskRow(AttrsValue):
     """One row of the thrombotic-risk table: a criterion and the tests a patient must meet."""
 
     criterion: RiskCriterion
@@ -161,8 +161,8 @@ class RiskRow(AttrsRepr):
         return [t.feature for t in self.tests if getattr(patient, t.feature) is None]
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class RiskTable(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class RiskTable(AttrsValue):
     """The loaded, validated thrombotic-risk table."""
 
     file: str

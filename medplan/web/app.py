@@ -57,9 +57,8 @@ from medplan.jsonlines import (
     MAX_PLAN_BYTES,
     MAX_REQUEST_BYTES,
 )
-from medplan.tables.drug_classes import Table, default_table, load_table
-from medplan.tables.policies import Profiles, default_profiles, load_profiles
-from medplan.tables.procedures import default_catalogue
+from medplan.tables.drug_classes import Table, default_table
+from medplan.tables.policies import Profiles, default_profiles, table_and_profiles
 from medplan.web.http import (
     HEADERS,
     STATUS_TYPES,
@@ -276,16 +275,8 @@ def app_from_environment() -> Starlette:
 
 def _load(table_path: str | None, policies_path: str | None) -> tuple[Table, Profiles]:
     """The table and profiles the paths name, checked as the command line checks them."""
-    table = default_table() if table_path is None else load_table(table_path)
-    if policies_path is None:
-        return table, default_profiles()
-    profiles = load_profiles(
-        policies_path,
-        catalogue=default_catalogue(),
-        variants=table.variants,
-        drug_classes=table.drug_classes,
-    )
-    return table, profiles
+    table, profiles = table_and_profiles(table_path, policies_path)
+    return table, default_profiles() if profiles is None else profiles
 
 
 def _log_config(level: str) -> dict[str, Any]:

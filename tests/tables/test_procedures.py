@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 from importlib import resources
 
+import datafiles
 import pytest
+from datafiles import BrokenRow
 
 import medplan
 from medplan import Action, BleedingRisk, cli
@@ -138,21 +140,10 @@ def bundled_text():
 
 
 def with_row(**cells):
-    header = ",".join(COLUMNS)
-    values = dict.fromkeys(COLUMNS, "") | {
+    return datafiles.one_row(COLUMNS, {
         "code": "x", "name": "X", "guideline": "chest-2022", "bleeding_risk": "low", "fasting": "no",
         "sedation": "no", "contrast": "no", "evidence": "C", "source": "S",
-    } | cells
-    return header + "\n" + ",".join(values[c] for c in COLUMNS) + "\n"
-
-
-@dataclass(frozen=True)
-class BrokenRow:
-    """A catalogue whose row 2 has one bad cell, the column the error names and its exact problem."""
-
-    text: str
-    column: str
-    problem: str
+    } | cells)
 
 
 BROKEN = [

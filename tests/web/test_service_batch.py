@@ -1,10 +1,6 @@
 """POST /v1/batch through the service, item by item as medplan batch answers.
 
-Every response the in-process tests receive is also checked against the
-OpenAPI document (``checked``): its status is one the operation lists and its
-body validates against the schema the document gives for it, so the document
-and the service cannot drift apart unnoticed. Exact bodies are asserted in
-full, as the command line's tests assert exact messages.
+Every response is also checked against the OpenAPI document (``servicecases.checked``).
 """
 
 from __future__ import annotations

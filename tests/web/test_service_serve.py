@@ -1,11 +1,4 @@
-"""medplan serve: the optional extra, its options, signals and a real server.
-
-Every response the in-process tests receive is also checked against the
-OpenAPI document (``checked``): its status is one the operation lists and its
-body validates against the schema the document gives for it, so the document
-and the service cannot drift apart unnoticed. Exact bodies are asserted in
-full, as the command line's tests assert exact messages.
-"""
+"""medplan serve: the optional extra, its options, signals and a real server."""
 
 from __future__ import annotations
 

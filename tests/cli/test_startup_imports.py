@@ -1,0 +1,106 @@
+"""A one-shot ``medplan plan`` imports only what planning needs: its start-up is mostly imports.
+
+Each test runs a fresh interpreter from outside the checkout (this session has
+imported everything already), the way the console script runs: ``main()``
+with the process's own arguments.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import resources
+
+import pytest
+
+EXAMPLE = str(resources.files("medplan") / "examples" / "nerve-root-sleeve-injection.json")
+
+# As the console script runs the command, then which modules the process holds at exit.
+_RUN_AS_COMMAND = """
+import atexit, sys
+atexit.register(lambda: sys.stderr.write("\\n" + " ".join(sorted(sys.modules))))
+sys.argv = ["medplan", *sys.argv[1:]]
+from medplan.cli import main
+sys.exit(main())
+"""
+
+# Modules that only other commands, other formats or the optional extras need.
+NOT_FOR_A_PLAN = {
+    "medplan.web",
+    "medplan.fhir",
+    "medplan.render.ics",
+    "medplan.render.calendar",
+    "medplan.schemas",
+    "medplan.batch",
+    "starlette",
+    "uvicorn",
+    "fhir",
+    "icalendar",
+    "jsonschema",
+    # The name suggestions, for a medicine that does not resolve.
+    "difflib",
+    # The policy file's parser, for a request naming a profile.
+    "tomllib",
+    # OpenSSL, for a digest CPython's own SHA-256 gives (tables.loader).
+    "hashlib",
+}
+
+
+def _run(*argv: str, tmp_path) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    result = subprocess.run(  # noqa: S603 - this interpreter, and a script of this file's
+        [sys.executable, "-c", _RUN_AS_COMMAND, *argv],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    modules = set(result.stderr.rpartition("\n")[2].split())
+    return result, modules
+
+
+def _under(modules: set[str], names: set[str]) -> list[str]:
+    """The modules that are one of ``names`` or inside one of them."""
+    return sorted(m for m in modules if m in names or m.startswith(tuple(f"{n}." for n in names)))
+
+
+@pytest.mark.parametrize("output", ["json", "text"])
+def test_plan_imports_no_other_command_or_extra(tmp_path, output):
+    """`medplan plan EXAMPLE` prints its plan without importing the service, FHIR, calendar, schema or batch code."""
+    result, modules = _run("plan", EXAMPLE, "--format", output, tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "medplan.planning.planner" in modules
+    assert _under(modules, NOT_FOR_A_PLAN) == []
+
+
+def test_plan_json_prints_the_plan_and_imports_only_its_renderer(tmp_path):
+    """`--format json` prints the plan as JSON, and the pharmacist's text renderer is not imported."""
+    result, modules = _run("plan", EXAMPLE, "--format", "json", tmp_path=tmp_path)
+
+    assert json.loads(result.stdout)["medications"][0]["drug"] == "warfarin"
+    assert "medplan.render.plan_json" in modules
+    assert _under(modules, {"medplan.render.pharmacist"}) == []
+
+
+def test_importing_the_package_imports_no_planner_or_table(tmp_path):
+    """`import medplan` gives the public names without importing the planner, the model or a table."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys, medplan; print(' '.join(sorted(sys.modules)))"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    modules = set(result.stdout.split())
+
+    assert "medplan.recheck" in modules
+    assert _under(modules, {"medplan.api", "medplan.planning", "medplan.model", "medplan.tables"}) == []
+
+
+def test_a_mistyped_command_still_lists_every_command(tmp_path):
+    """A command medplan does not have is refused with every command named, as the whole parser names them."""
+    result, _ = _run("plna", tmp_path=tmp_path)
+
+    assert result.returncode == 2
+    assert "invalid choice: 'plna' (choose from 'plan', 'review', 'earliest', 'batch', 'recheck', 'example', 'procedures', 'policies', 'serve')" in result.stderr
