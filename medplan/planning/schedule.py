@@ -85,11 +85,11 @@ def _on_clock(day: date, wall: time, zone: ZoneInfo) -> datetime:
     # fold=0 is the first occurrence of an ambiguous time; a time in a gap is
     # moved forward by the gap, dateutil's convention.
     moment = datetime.combine(day, wall, tzinfo=zone)
-    # A wall time in a gap has the offset before the change with fold=0 and
-    # the larger one after it with fold=1 (PEP 495); anywhere else fold=1 gives
-    # the same offset or, in a fold, a smaller one. The same answer as
-    # dateutil's datetime_exists (a round trip through UTC) without the trip.
-    if moment.utcoffset() < moment.replace(fold=1).utcoffset():  # type: ignore[operator]
+    # Only a wall time in a gap or a fold has two offsets (PEP 495: fold=0
+    # gives the one before the change), and resolve_imaginary returns a time
+    # in a fold unchanged; this costs two offsets, not dateutil's round trip
+    # through its pure-Python UTC for every dose.
+    if moment.utcoffset() != moment.replace(fold=1).utcoffset():
         moment = tz.resolve_imaginary(moment)
     return moment
 
@@ -144,10 +144,12 @@ def start_of_day(day: date, zone: ZoneInfo) -> datetime:
 def _day_doses(day: date, times: Sequence[time], zone: ZoneInfo) -> list[datetime]:
     """``day``'s scheduled doses, earliest first.
 
-    Sorted by instant (``timestamp``): two doses of one zone compare by their
-    wall clocks, and a dose moved by a gap can be later than a usual time after it.
+    Two datetimes of one zone compare by their wall clocks, ignoring fold;
+    doses are first occurrences of times that exist, whose wall clocks order
+    as their instants (a dose moved by a gap can be later than a usual time
+    after it: 01:30 moved to 02:30 is after 02:15).
     """
-    return sorted([_on_clock(day, t, zone) for t in times], key=datetime.timestamp)
+    return sorted([_on_clock(day, t, zone) for t in times])
 
 
 def _need_times(times: Sequence[time]) -> None:
@@ -244,20 +246,20 @@ def last_dose_holding_days(
     >>> last_dose_holding_days(date(2026, 3, 31), 2, (time(8), time(20)), london).isoformat()
     '2026-03-28T20:00:00+00:00'
     """
-    first_day_off = day0 - timedelta(days=days)
-    limit = start_of_day(first_day_off, zone)
+    day_off = day0 - timedelta(days=days)
+    limit = start_of_day(day_off, zone)
     # Every dose on day -N is at or after its midnight, so the walk starts on
     # day -(N+1); when a gap swallows that midnight, a dose after the gap can
     # be before the time the clocks show for it (Montreal, 30 March 1919), so
-    # it starts on day -N.
-    midnight = limit.time() == time(0)  # pragma: no mutate - a day later is only slower
+    # it starts on day -N. (Not mutated: a later first day is only slower.)
+    first_day = day_off - _ONE_DAY if limit.time() == time(0) else day_off  # pragma: no mutate
     return _latest_dose_before(
         limit,
         times,
         zone,
         inclusive=False,  # pragma: no mutate - None is as false as False
         days=weekdays,
-        first_day=first_day_off - _ONE_DAY if midnight else first_day_off,
+        first_day=first_day,
     )
 
 
