@@ -57,6 +57,7 @@ from zoneinfo import ZoneInfo
 from dateutil import tz
 
 __all__ = [
+    "DayDoses",
     "doses_between",
     "elapsed",
     "first_dose_after_hours",
@@ -141,7 +142,13 @@ def start_of_day(day: date, zone: ZoneInfo) -> datetime:
     return _on_clock(day, time(0, 0), zone)  # pragma: no mutate - time(0) is the same midnight
 
 
-def _day_doses(day: date, times: Sequence[time], zone: ZoneInfo) -> list[datetime]:
+# One medicine's doses by day, for one set of times, zone and weekdays: the
+# planner dates a hold, its restart and the doses between with one, so a day
+# is worked out once per medicine (never across medicines or plans).
+DayDoses = dict[date, list[datetime]]
+
+
+def _day_doses(day: date, times: Sequence[time], zone: ZoneInfo, memo: DayDoses) -> list[datetime]:
     """``day``'s scheduled doses, earliest first.
 
     Two datetimes of one zone compare by their wall clocks, ignoring fold;
@@ -149,7 +156,9 @@ def _day_doses(day: date, times: Sequence[time], zone: ZoneInfo) -> list[datetim
     as their instants (a dose moved by a gap can be later than a usual time
     after it: 01:30 moved to 02:30 is after 02:15).
     """
-    return sorted([_on_clock(day, t, zone) for t in times])
+    if day not in memo:
+        memo[day] = sorted([_on_clock(day, t, zone) for t in times])
+    return memo[day]
 
 
 def _need_times(times: Sequence[time]) -> None:
@@ -168,7 +177,8 @@ def _latest_dose_before(
     zone: ZoneInfo,
     *,
     inclusive: bool,
-    days: Collection[int] = (),
+    days: Collection[int],
+    memo: DayDoses | None,
     first_day: date | None = None,
 ) -> datetime:
     """The latest scheduled dose before ``limit`` (or at it, ``inclusive``), walking back day by day.
@@ -180,13 +190,14 @@ def _latest_dose_before(
     across midnight (Goose Bay, 1995).
     """
     _need_times(times)
+    known = {} if memo is None else memo
     if first_day is None:
         first_day = limit.astimezone(zone).date() + _ONE_DAY
     bound = _utc(limit)
     day = first_day
     for _ in range(_SEARCH_DAYS):
         if not days or day.weekday() in days:
-            for dose in reversed(_day_doses(day, times, zone)):
+            for dose in reversed(_day_doses(day, times, zone, known)):
                 if dose < bound or (inclusive and dose <= bound):
                     return dose
         day -= _ONE_DAY
@@ -200,17 +211,19 @@ def _first_dose_after(
     zone: ZoneInfo,
     *,
     inclusive: bool,
-    days: Collection[int] = (),
+    days: Collection[int],
+    memo: DayDoses | None,
 ) -> datetime:
     """The first scheduled dose after ``limit`` (or at it, ``inclusive``), walking on day by day."""
     _need_times(times)
+    known = {} if memo is None else memo
     # The day before the limit's may have a dose moved by a gap past midnight.
     first_day = limit.astimezone(zone).date() - _ONE_DAY
     bound = _utc(limit)
     day = first_day
     for _ in range(_SEARCH_DAYS):
         if not days or day.weekday() in days:
-            for dose in _day_doses(day, times, zone):
+            for dose in _day_doses(day, times, zone, known):
                 if dose > bound or (inclusive and dose >= bound):
                     return dose
         day += _ONE_DAY
@@ -224,6 +237,7 @@ def last_dose_holding_days(
     zone: ZoneInfo,
     *,
     weekdays: Collection[int] = (),
+    memo: DayDoses | None = None,
 ) -> datetime:
     """The last dose before a hold of ``days`` calendar days.
 
@@ -238,6 +252,9 @@ def last_dose_holding_days(
         zone: The procedure's zone.
         weekdays: The days the medicine is taken on (0 is Monday); empty
             for every day.
+        memo: The days' doses worked out so far for these times, zone and
+            weekdays, filled in as the search goes; the planner shares one
+            across a medicine's hold, restart and omitted doses.
 
     Returns:
         The last dose, aware in ``zone``.
@@ -259,6 +276,7 @@ def last_dose_holding_days(
         zone,
         inclusive=False,  # pragma: no mutate - None is as false as False
         days=weekdays,
+        memo=memo,
         first_day=first_day,
     )
 
@@ -270,6 +288,7 @@ def last_dose_holding_hours(
     zone: ZoneInfo,
     *,
     weekdays: Collection[int] = (),
+    memo: DayDoses | None = None,
 ) -> datetime:
     """The latest scheduled dose at least ``hours`` real hours before ``start``.
 
@@ -282,7 +301,7 @@ def last_dose_holding_hours(
     went forward on 29 March; the 08:00 dose on 27 March is too late.
     """
     limit = _utc(start) - timedelta(hours=hours)
-    return _latest_dose_before(limit, times, zone, inclusive=True, days=weekdays)
+    return _latest_dose_before(limit, times, zone, inclusive=True, days=weekdays, memo=memo)
 
 
 def first_dose_on_day(
@@ -293,6 +312,7 @@ def first_dose_on_day(
     zone: ZoneInfo,
     *,
     weekdays: Collection[int] = (),
+    memo: DayDoses | None = None,
 ) -> datetime:
     """The first scheduled dose on day +``day`` that falls after ``after``.
 
@@ -303,6 +323,7 @@ def first_dose_on_day(
         times: The usual dose times (at least one).
         zone: The procedure's zone.
         weekdays: As for :func:`last_dose_holding_days`.
+        memo: As for :func:`last_dose_holding_days`.
 
     Returns:
         The first dose, aware in ``zone``. If the procedure ran past the end
@@ -321,8 +342,9 @@ def first_dose_on_day(
             zone,
             inclusive=False,  # pragma: no mutate - None is as false as False
             days=weekdays,
+            memo=memo,
         )
-    return _first_dose_after(floor, times, zone, inclusive=True, days=weekdays)
+    return _first_dose_after(floor, times, zone, inclusive=True, days=weekdays, memo=memo)
 
 
 def first_dose_after_hours(
@@ -332,6 +354,7 @@ def first_dose_after_hours(
     zone: ZoneInfo,
     *,
     weekdays: Collection[int] = (),
+    memo: DayDoses | None = None,
 ) -> datetime:
     """The first scheduled dose at least ``hours`` real hours after ``after``.
 
@@ -344,7 +367,7 @@ def first_dose_after_hours(
     '2026-12-09T20:00:00+08:00'
     """
     limit = _utc(after) + timedelta(hours=hours)
-    return _first_dose_after(limit, times, zone, inclusive=hours > 0, days=weekdays)
+    return _first_dose_after(limit, times, zone, inclusive=hours > 0, days=weekdays, memo=memo)
 
 
 def doses_between(
@@ -354,6 +377,7 @@ def doses_between(
     zone: ZoneInfo,
     *,
     weekdays: Collection[int] = (),
+    memo: DayDoses | None = None,
 ) -> tuple[datetime, ...]:
     """The scheduled doses strictly between ``last_dose`` and ``resume``: the ones omitted.
 
@@ -364,13 +388,14 @@ def doses_between(
     [7, 8]
     """
     _need_times(times)
+    known = {} if memo is None else memo
     omitted: list[datetime] = []
     start, end = _utc(last_dose), _utc(resume)
     first_day = last_dose.astimezone(zone).date()
     day = first_day
     for _ in range(_SEARCH_DAYS):
         if not weekdays or day.weekday() in weekdays:
-            for dose in _day_doses(day, times, zone):
+            for dose in _day_doses(day, times, zone, known):
                 if dose >= end:
                     return tuple(omitted)
                 if dose > start:

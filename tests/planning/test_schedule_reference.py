@@ -298,6 +298,38 @@ def test_a_fold_across_midnight_restarts_as_the_reference_does():
     assert same(actual[2], ref_hold_hours(after, 0, times, GOOSE_BAY, ()))
 
 
+@given(
+    data=st.data(),
+    place=places(),
+    hold=st.integers(0, 10),
+    resume=st.integers(0, 5),
+    hours=st.integers(0, 96),
+    times=usual_times,
+    on=weekdays,
+)
+def test_one_memo_shared_by_a_medicines_searches_changes_nothing(
+    data, place, hold, resume, hours, times, on
+):
+    """A hold, its restarts and the doses between, sharing one memo of days as the planner does, are the reference's."""
+    zone, day0 = place
+    start = data.draw(instants(zone, day0))
+    memo: schedule.DayDoses = {}
+
+    last = schedule.last_dose_holding_days(day0, hold, times, zone, weekdays=on, memo=memo)
+    early = schedule.last_dose_holding_hours(start, hours, times, zone, weekdays=on, memo=memo)
+    first = schedule.first_dose_on_day(day0, resume, start, times, zone, weekdays=on, memo=memo)
+    later = schedule.first_dose_after_hours(start, hours, times, zone, weekdays=on, memo=memo)
+    omitted = schedule.doses_between(last, first, times, zone, weekdays=on, memo=memo)
+
+    assert same(last, ref_hold_days(day0, hold, times, zone, on))
+    assert same(early, ref_hold_hours(start, hours, times, zone, on))
+    assert same(first, ref_resume_on_day(day0, resume, start, times, zone, on))
+    assert same(later, ref_resume_after_hours(start, hours, times, zone, on))
+    expected = ref_doses_between(last, first, times, zone, on)
+    assert [d.isoformat() for d in omitted] == [d.isoformat() for d in expected]
+    assert all(same(a, e) for a, e in zip(omitted, expected, strict=True))
+
+
 @given(place=places(), at=minutes)
 def test_a_scheduled_dose_matches_the_reference(place, at):
     """A usual time on a day, moved by a gap or at its first occurrence, is the reference's."""
