@@ -54,7 +54,7 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil import tz
+from medplan import _tz as tz
 
 __all__ = [
     "DayDoses",
