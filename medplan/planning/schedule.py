@@ -88,8 +88,8 @@ def _on_clock(day: date, wall: time, zone: ZoneInfo) -> datetime:
     moment = datetime.combine(day, wall, tzinfo=zone)
     # Only a wall time in a gap or a fold has two offsets (PEP 495: fold=0
     # gives the one before the change), and resolve_imaginary returns a time
-    # in a fold unchanged; this costs two offsets, not dateutil's round trip
-    # through its pure-Python UTC for every dose.
+    # in a fold unchanged; this costs two offsets, not datetime_exists's
+    # round trip through UTC, for every dose.
     if moment.utcoffset() != moment.replace(fold=1).utcoffset():
         moment = tz.resolve_imaginary(moment)
     return moment

@@ -350,3 +350,27 @@ def test_each_zone_changes_its_clocks_where_the_draws_look(zone_key):
     ]
 
     assert changed == ([] if zone_key == "Australia/Perth" else CHANGES[zone_key])
+
+
+PERTH = ZoneInfo("Australia/Perth")
+
+
+def test_a_forward_search_with_no_dose_day_stops_and_says_where_it_began():
+    """Weekdays naming no day (7 is not one): a restart search gives up after 400 days, from the day before the limit's."""
+    end = datetime(2026, 12, 8, 10, tzinfo=PERTH)
+
+    with pytest.raises(ValueError, match="no scheduled dose") as info:
+        schedule.first_dose_after_hours(end, 24, (time(8),), PERTH, weekdays=(7,))
+
+    assert str(info.value) == "no scheduled dose within 400 days of 2026-12-08"
+
+
+def test_omitted_doses_with_no_dose_day_stop_and_say_where_they_began():
+    """Weekdays naming no day: the walk between a last dose and a restart gives up after 400 days, from the last dose's day."""
+    last = datetime(2026, 12, 6, 18, tzinfo=PERTH)
+    resume = datetime(2026, 12, 9, 18, tzinfo=PERTH)
+
+    with pytest.raises(ValueError, match="no scheduled dose") as info:
+        schedule.doses_between(last, resume, (time(18),), PERTH, weekdays=(7,))
+
+    assert str(info.value) == "no scheduled dose within 400 days of 2026-12-06"
