@@ -37,9 +37,11 @@ after the procedure; for k = 0, the first dose after the procedure that day.
 **Resume after H hours** (elapsed): the first scheduled dose at least H real
 hours after the procedure's end (its start, when the booking gives no end).
 
-Every comparison here is made on UTC instants: Python compares two aware
-datetimes of the same zone by their wall clocks, ignoring ``fold``, which is
-wrong for the hour the clocks go back.
+Every comparison with a limit is made on instants (a dose against the
+limit in UTC): Python compares two aware datetimes of the same zone by their
+wall clocks, ignoring ``fold``, which is wrong for the hour the clocks go
+back. Only a day's own doses, all first occurrences of times that exist, are
+put in order by their wall clocks, which order as their instants.
 
 >>> from datetime import date, time
 >>> from zoneinfo import ZoneInfo
