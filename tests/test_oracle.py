@@ -12,7 +12,10 @@ README alone:
 - resume day +k: the first dose after the procedure and no earlier than day +k begins;
 - resume after H hours: the first dose at least H hours after the procedure (strictly after
   it when H is 0);
-- the doses omitted are every dose strictly between the last dose and the restart.
+- the doses omitted are every dose strictly between the last dose and the restart;
+- a restart window (``12-24 hours``, ``day +2 to day +3``) whose end that restart is past
+  (more than 24 hours after the start; at or after the first minute of day +4) has no
+  restart: the plan asks the pharmacist for one.
 
 It must agree with ``medplan.plan`` across zones and their daylight-saving changes.
 """
@@ -107,10 +110,22 @@ def resume_days(interval):
     return interval.amount if interval.unit.value == "days" else -(-interval.amount // 24)
 
 
-def tier_resume(plan, risk):
+def tier_restart(plan, risk):
+    """The row's restart and, for a window, its end (None for a minimum)."""
     (rule,) = [r for r in TABLE.rules_for(plan.procedure.guideline, plan.medications[0].drug_class)
                if r.rule_id == plan.medications[0].rule_id]
-    return rule.tier(medplan.BleedingRisk(risk)).resume
+    tier = rule.tier(medplan.BleedingRisk(risk))
+    return tier.resume, tier.resume_until
+
+
+def past_window(start, zone, first, until):
+    """Whether the oracle's restart falls after a window's end: ``until`` hours after the
+    start (that instant still inside), or once day +``until`` is over."""
+    if until.unit.value == "hours":
+        return first > start + timedelta(hours=until.amount)
+    day0 = start.astimezone(zone).date()
+    clock = Clock(zone, start, start + timedelta(days=until.amount + 3))
+    return first >= clock.first_minute_of(day0 + timedelta(days=until.amount + 1))
 
 
 wall_times = st.lists(st.times().map(lambda t: time(t.hour, t.minute)), min_size=1, max_size=3, unique=True)
@@ -133,6 +148,8 @@ wall_times = st.lists(st.times().map(lambda t: time(t.hour, t.minute)), min_size
          at=time(2, 15), times=[time(2, 15)])
 @example(medicine=("enoxaparin", {"regimen": "therapeutic"}), guideline="asra-pain-2018", risk="high",
          place=(ZoneInfo("Europe/London"), date(2026, 6, 10)), at=time(9, 0), times=[time(9, 0)])  # exactly 24 h either side
+@example(medicine=("enoxaparin", {"regimen": "therapeutic"}), guideline="asra-pain-2018", risk="intermediate",
+         place=(ZoneInfo("Europe/London"), date(2024, 10, 27)), at=time(0, 0), times=[time(7, 2)])  # past its 12-24 h window
 def test_the_planner_agrees_with_a_minute_by_minute_walk(medicine, guideline, risk, place, at, times):
     """Last dose, restart and every omitted dose are the oracle's, to the minute, near every kind of clock change."""
     zone, day0 = place
@@ -152,8 +169,14 @@ def test_the_planner_agrees_with_a_minute_by_minute_walk(medicine, guideline, ri
     assume(result.last_dose is not None and result.hold is not None)
     start = plan.procedure.start.astimezone(UTC)
 
-    last, first, omitted = oracle(start, zone, times, result.hold, tier_resume(plan, risk))
+    resume, until = tier_restart(plan, risk)
+    last, first, omitted = oracle(start, zone, times, result.hold, resume)
 
     assert result.last_dose.astimezone(UTC) == last
+    if until is not None and past_window(start, zone, first, until):
+        # No usual dose in the restart window: the pharmacist chooses the restart.
+        assert result.resume is None
+        assert f"{name}/restart-past-window" in [item.id for item in plan.reviews]
+        return
     assert result.resume.astimezone(UTC) == first
     assert [d.astimezone(UTC) for d in result.omitted_doses] == omitted
