@@ -1,4 +1,4 @@
-"""``json.dumps(value, indent=2, ensure_ascii=False)``, about twice as fast, for the plan JSON.
+"""``json.dumps(value, indent=2, ensure_ascii=False)``, about twice as fast, for JSON values.
 
 Before Python 3.13 the standard library encodes indented JSON in pure Python,
 one generator step per token (its C encoder does not indent), and rendering a plan spent as long
@@ -7,6 +7,11 @@ writes the same text from JSON's own types with str.join; anything else
 (another type, a key that is not text, a float JSON cannot write, a cycle) is
 handed to ``json.dumps`` itself, so the answer, or the error, is always
 exactly the standard library's. tests/test_indented.py checks the two agree.
+
+The plan itself is written from its own values by :mod:`medplan.render.plan_json`,
+which uses :func:`write_nested` for the values a plan carries as JSON (the
+request, the policy's mappings) and :func:`dumps_indented` for a plan whose
+values are not of the types its writers expect.
 """
 
 from __future__ import annotations
@@ -15,14 +20,14 @@ import json
 import sys
 from json.encoder import encode_basestring
 
-__all__ = ["dumps_indented"]
+__all__ = ["NotPlainJSONError", "dumps_indented", "write_nested"]
 
 _INFINITY = float("inf")
 _int_text = int.__repr__
 _float_text = float.__repr__
 
 
-class _NotPlainJSONError(Exception):
+class NotPlainJSONError(Exception):
     """The value holds something only json.dumps knows how to write."""
 
 
@@ -31,8 +36,8 @@ def dumps_indented(value: object) -> str:
     if _C_INDENTS:
         return json.dumps(value, indent=2, ensure_ascii=False)
     try:
-        return _value(value, "\n")
-    except (_NotPlainJSONError, RecursionError):
+        return write_nested(value, "\n")
+    except (NotPlainJSONError, RecursionError):
         return json.dumps(value, indent=2, ensure_ascii=False)
 
 
@@ -52,7 +57,7 @@ def _scalar(value: object) -> str:
         return _float_text(value)
     if value is None or type(value) is bool:
         return "null" if value is None else ("true" if value else "false")
-    raise _NotPlainJSONError
+    raise NotPlainJSONError
 
 
 # A plan repeats the same few dozen keys in every medicine, check and event:
@@ -64,15 +69,20 @@ _MAX_KEYS = 4096
 
 def _key(key: object) -> str:
     if type(key) is not str:
-        raise _NotPlainJSONError
+        raise NotPlainJSONError
     text = encode_basestring(key) + ": "
     if len(_KEYS) < _MAX_KEYS:
         _KEYS[key] = text
     return text
 
 
-def _value(value: object, indent: str) -> str:
-    """``value`` as indented JSON, its nested lines starting with ``indent`` + 2 spaces."""
+def write_nested(value: object, indent: str) -> str:
+    """``value`` as indented JSON, its nested lines starting with ``indent`` + 2 spaces.
+
+    ``indent`` is the newline and spaces of the line the value is on. Raises
+    :class:`NotPlainJSONError` (or RecursionError, nested too deep) for a value
+    only ``json.dumps`` knows how to write.
+    """
     kind = type(value)
     if kind is not dict and kind is not list:
         return _scalar(value)
@@ -84,7 +94,7 @@ def _value(value: object, indent: str) -> str:
         keys = _KEYS
         items = [
             (keys.get(key) or _key(key))
-            + (encode_basestring(item) if type(item) is str else _value(item, inner))
+            + (encode_basestring(item) if type(item) is str else write_nested(item, inner))
             for key, item in value.items()  # type: ignore[attr-defined] # kind is dict
         ]
         return "{" + inner + ("," + inner).join(items) + indent + "}"
@@ -95,7 +105,7 @@ def _value(value: object, indent: str) -> str:
         + inner
         + ("," + inner).join(
             [
-                encode_basestring(item) if type(item) is str else _value(item, inner)
+                encode_basestring(item) if type(item) is str else write_nested(item, inner)
                 for item in value  # type: ignore[attr-defined] # kind is list
             ]
         )
