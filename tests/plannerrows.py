@@ -84,7 +84,7 @@ ROWS = [
     Row(id="chest-aspirin-low", at=B, risk="low", guideline="chest-2022", medication=med("aspirin", "08:00"), crcl=None, action="continue", last_dose=None, resume=None, checks=[]),
     Row(id="chest-aspirin-high", at=B, risk="high", guideline="chest-2022", medication=med("aspirin", "08:00"), crcl=None, action="review", last_dose="2026-03-22T08:00:00+00:00", resume="2026-03-31T08:00:00+01:00", checks=[]),
     # Antiplatelets are not anticoagulants: restart day +1, not moved by the seed policy. A P2Y12
-    # antiplatelet is asked why it is taken (test_clinical); peripheral arterial disease has no minimum.
+    # antiplatelet is asked why it is taken (tests/planning/test_clinical_checks.py); peripheral arterial disease has no minimum.
     Row(id="chest-clopidogrel-high", at=B, risk="high", guideline="chest-2022", medication=med("clopidogrel", "08:00", indication=PAD), crcl=None, action="hold", last_dose="2026-03-24T08:00:00+00:00", resume="2026-03-31T08:00:00+01:00", checks=[]),
     Row(id="chest-clopidogrel-low", at=B, risk="low", guideline="chest-2022", medication=med("clopidogrel", "08:00"), crcl=None, action="review", last_dose=None, resume=None, checks=[]),
     Row(id="chest-prasugrel-high", at=B, risk="high", guideline="chest-2022", medication=med("prasugrel", "08:00", indication=PAD), crcl=None, action="hold", last_dose="2026-03-22T08:00:00+00:00", resume="2026-03-31T08:00:00+01:00", checks=[]),

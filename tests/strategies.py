@@ -262,7 +262,7 @@ def requests(draw: st.DrawFn) -> dict[str, Any]:
         lambda t: _local(datetime.combine(start.date() - timedelta(days=t[0]), t[1])) + t[2]))
     _put(draw, body, "patient", _patient(start.date()))
     if draw(st.booleans()):
-        # A mechanical mitral valve, which is bridged, as in test_pathway's bridged bookings.
+        # A mechanical mitral valve, which is bridged, as in tests/planning/test_pathway.py's bridged bookings.
         body["patient"] = {"weight_kg": draw(st.integers(45, 140)), "crcl_ml_min": draw(st.integers(10, 150)),
                            "anticoagulation": [{"reason": "mechanical-heart-valve", "valve_position": "mitral"}]}
     _put(draw, body, "policy", _policy())

@@ -6,11 +6,12 @@ import json
 from importlib import resources
 from typing import Any
 
+import attrs
 import datafiles
 import pytest
+from cdscases import hook_request, warfarin_statement
+from fhircases import NERVE_ROOT_SLEEVE, ZONE
 from starlette.testclient import TestClient
-from test_cds import hook_request, warfarin_statement
-from test_fhir import NERVE_ROOT_SLEEVE, ZONE
 
 import medplan
 from medplan import cli
@@ -114,19 +115,37 @@ def test_the_final_plan_as_ics_is_confirmed(request_file, tmp_path, capsys):
     assert "TENTATIVE" not in out
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ({"decisions": [], "by": "me"}, "must be a list of decisions, or an object with only 'decisions'"),
-    ([{"review": "Plavix/unconfirmed-rule", "answer": "hold"}], "decisions[0].by: is required"),
-])
-def test_a_bad_decisions_file_exits_2_naming_the_problem(request_file, tmp_path, capsys, content, message):
+@attrs.frozen(kw_only=True)
+class BadDecisionsFileCase:
+    """One case of test_a_bad_decisions_file_exits_2_naming_the_problem: content, message."""
+
+    content: list | dict
+    message: str
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        BadDecisionsFileCase(
+            content={"decisions": [], "by": "me"},
+            message="must be a list of decisions, or an object with only 'decisions'",
+        ),
+        BadDecisionsFileCase(
+            content=[{"review": "Plavix/unconfirmed-rule", "answer": "hold"}],
+            message="decisions[0].by: is required",
+        ),
+    ],
+    ids=["object-with-other-keys", "decision-without-by"],
+)
+def test_a_bad_decisions_file_exits_2_naming_the_problem(request_file, tmp_path, capsys, case):
     """A decisions file of the wrong shape, or a refused decision: exit 2, one line naming it."""
     decisions = tmp_path / "decisions.json"
-    decisions.write_text(json.dumps(content), encoding="utf-8")
+    decisions.write_text(json.dumps(case.content), encoding="utf-8")
 
     status, _, err = run(["plan", str(request_file), "--decisions", str(decisions)], capsys)
 
     assert status == 2
-    assert message in err
+    assert case.message in err
 
 
 def test_example_prints_the_shipped_decisions(capsys):
@@ -144,7 +163,8 @@ def test_example_decisions_for_an_example_without_them_is_refused(capsys):
     assert status == 2
     assert err == (
         "InputError: example: no decisions are shipped for 'liver-biopsy-diabetes' "
-        "(have: nerve-root-sleeve-injection)\n")
+        "(have: nerve-root-sleeve-injection)\n"
+    )
 
 
 # --- recheck -------------------------------------------------------------------------------
@@ -184,7 +204,8 @@ def test_tables_changed_under_a_decision_are_reported(capsys, tmp_path):
     assert status == 1
     assert out.startswith(
         "CHANGED: the same answers, but the pharmacist's decisions need confirming again\n"
-        "DECISIONS: the tables changed under 6 decision(s)")
+        "DECISIONS: the tables changed under 6 decision(s)"
+    )
 
 
 def test_a_new_medplan_version_alone_is_not_a_table_change():
@@ -200,14 +221,17 @@ def test_a_new_medplan_version_alone_is_not_a_table_change():
 def test_a_decision_that_no_longer_fits_is_reported_and_dropped():
     """A table that confirms clopidogrel's row: its decision answers no item, so the plan is made without the decisions."""
     table = parse_table(
-        datafiles.with_cells("drug_classes.csv", "asra-pain-2018:clopidogrel", evidence="C"), "drug_classes.csv")
+        datafiles.with_cells("drug_classes.csv", "asra-pain-2018:clopidogrel", evidence="C"),
+        "drug_classes.csv",
+    )
 
     result = medplan.recheck(final_stored(), table=table)
 
     assert result.changed
     assert result.decisions[0].startswith(
         "a decision no longer fits the plan, which is planned without them: decisions[1].review: must be the id of "
-        "one of the plan's review items (got 'Plavix/unconfirmed-rule'")
+        "one of the plan's review items (got 'Plavix/unconfirmed-rule'"
+    )
     assert result.plan.decisions == ()
 
 
@@ -238,7 +262,10 @@ def test_the_service_plans_with_decisions(client):
 
 def test_the_service_refuses_a_decision_with_422(client):
     """A decision for an item that is not in the plan: 422, naming the field."""
-    body = {**example(), "decisions": [{"review": "Aspirin/unconfirmed-rule", "answer": "hold", "by": BY}]}
+    body = {
+        **example(),
+        "decisions": [{"review": "Aspirin/unconfirmed-rule", "answer": "hold", "by": BY}],
+    }
 
     response = client.post("/v1/plan", json=body)
 
@@ -256,34 +283,69 @@ def fhir_decisions() -> list[dict[str, Any]]:
 
 def test_the_fhir_route_takes_the_bundle_with_decisions(client):
     """POST /v1/fhir/plan with {bundle, decisions}: the items decided, the data items still open."""
-    response = client.post(f"/v1/fhir/plan?timezone={ZONE}",
-                           json={"bundle": NERVE_ROOT_SLEEVE, "decisions": fhir_decisions()})
+    response = client.post(
+        f"/v1/fhir/plan?timezone={ZONE}",
+        json={"bundle": NERVE_ROOT_SLEEVE, "decisions": fhir_decisions()},
+    )
 
     assert response.status_code == 200
     plan = response.json()["plan"]
     assert [(r["id"], r["status"]) for r in plan["reviews"]] == [
-        ("plan/screening-not-answered", "open"), ("Plavix/indication", "open"), ("Plavix/unconfirmed-rule", "answered"),
-        ("Eliquis/unconfirmed-rule", "answered"), ("plan/two-anticoagulants", "answered"),
-        ("plan/anticoagulant-with-antiplatelet", "open"), ("plan/two-antiplatelets", "open"),
-        ("Warfarin/anticoagulation-reason", "open")]
+        ("plan/screening-not-answered", "open"),
+        ("Plavix/indication", "open"),
+        ("Plavix/unconfirmed-rule", "answered"),
+        ("Eliquis/unconfirmed-rule", "answered"),
+        ("plan/two-anticoagulants", "answered"),
+        ("plan/anticoagulant-with-antiplatelet", "open"),
+        ("plan/two-antiplatelets", "open"),
+        ("Warfarin/anticoagulation-reason", "open"),
+    ]
     # Clopidogrel's indication is still open, so it stays review; apixaban is decided.
     assert [m["action"] for m in plan["medications"]] == ["hold", "review", "continue", "hold"]
 
 
-@pytest.mark.parametrize(("body", "field", "problem"), [
-    ({"bundle": NERVE_ROOT_SLEEVE, "decisions": [{"review": "Plavix/unconfirmed-rule", "answer": "hold"}]},
-     "decisions[0].by", "is required"),
-    ({"decisions": []}, "bundle",
-     'is required: the body is a FHIR Bundle, or {"bundle": <a FHIR Bundle>, "decisions": [...]}'),
-    ({"bundle": NERVE_ROOT_SLEEVE, "note": "x"}, "note",
-     "is not a field medplan knows (expected resourceType, or bundle and decisions)"),
-])
-def test_the_fhir_route_refuses_a_bad_wrapper_or_decision_with_422(client, body, field, problem):
+@attrs.frozen(kw_only=True)
+class BadFhirWrapperCase:
+    """One case of test_the_fhir_route_refuses_a_bad_wrapper_or_decision_with_422: body, field, problem."""
+
+    body: object
+    field: str
+    problem: str
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        BadFhirWrapperCase(
+            body={
+                "bundle": NERVE_ROOT_SLEEVE,
+                "decisions": [{"review": "Plavix/unconfirmed-rule", "answer": "hold"}],
+            },
+            field="decisions[0].by",
+            problem="is required",
+        ),
+        BadFhirWrapperCase(
+            body={"decisions": []},
+            field="bundle",
+            problem='is required: the body is a FHIR Bundle, or {"bundle": <a FHIR Bundle>, "decisions": [...]}',
+        ),
+        BadFhirWrapperCase(
+            body={"bundle": NERVE_ROOT_SLEEVE, "note": "x"},
+            field="note",
+            problem="is not a field medplan knows (expected resourceType, or bundle and decisions)",
+        ),
+    ],
+    ids=["decision-without-by", "no-bundle", "unknown-field"],
+)
+def test_the_fhir_route_refuses_a_bad_wrapper_or_decision_with_422(client, case):
     """A refused decision, or a body that is neither a Bundle nor the wrapper: 422 naming the field."""
-    response = client.post(f"/v1/fhir/plan?timezone={ZONE}", json=body)
+    response = client.post(f"/v1/fhir/plan?timezone={ZONE}", json=case.body)
 
     assert response.status_code == 422
-    assert (response.json()["error"]["field"], response.json()["error"]["problem"]) == (field, problem)
+    assert (response.json()["error"]["field"], response.json()["error"]["problem"]) == (
+        case.field,
+        case.problem,
+    )
 
 
 # --- CDS Hooks -----------------------------------------------------------------------------
@@ -293,8 +355,12 @@ def test_the_hook_takes_decisions_in_its_extension():
     """Warfarin at low risk is a table review; continued by decision, the card is info and not for review."""
     hook = hook_request(statements=[warfarin_statement()])
     before = cds.appointment_book(hook, timezone=ZONE, now="2026-11-20T10:00")["cards"][0]
-    hook["extension"] = {cds.DECISIONS_EXTENSION: [{"review": "Warfarin/table-review", "answer": "continue",
-                                                    "by": BY}], "other.extension": True}
+    hook["extension"] = {
+        cds.DECISIONS_EXTENSION: [
+            {"review": "Warfarin/table-review", "answer": "continue", "by": BY}
+        ],
+        "other.extension": True,
+    }
 
     after = cds.appointment_book(hook, timezone=ZONE, now="2026-11-20T10:00")["cards"][0]
 
@@ -306,29 +372,47 @@ def test_the_hook_takes_decisions_in_its_extension():
 def test_a_decision_the_appointment_cannot_take_makes_its_card_say_why():
     """A decision for an item the plan does not have: the card says medplan could not plan, and names it."""
     hook = hook_request(statements=[warfarin_statement()])
-    hook["extension"] = {cds.DECISIONS_EXTENSION: [{"review": "Warfarin/x", "answer": "hold", "by": BY}]}
+    hook["extension"] = {
+        cds.DECISIONS_EXTENSION: [{"review": "Warfarin/x", "answer": "hold", "by": BY}]
+    }
 
     (card,) = cds.appointment_book(hook, timezone=ZONE)["cards"]
 
     assert card["indicator"] == "warning"
     assert card["detail"] == (
         "medplan could not plan this appointment: decisions\\[0\\].review: must be the id of one of the plan's "
-        "review items (got 'Warfarin/x'; its items: Warfarin/table-review)")
+        "review items (got 'Warfarin/x'; its items: Warfarin/table-review)"
+    )
 
 
-@pytest.mark.parametrize(("extension", "message"), [
-    ("decide", "extension: must be an object"),
-    ({cds.DECISIONS_EXTENSION: {"review": "x"}}, "extension.medplan-decisions: must be a list of decisions"),
-])
-def test_a_malformed_extension_is_refused(extension, message):
+@attrs.frozen(kw_only=True)
+class MalformedExtensionCase:
+    """One case of test_a_malformed_extension_is_refused: extension, message."""
+
+    extension: object
+    message: str
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        MalformedExtensionCase(extension="decide", message="extension: must be an object"),
+        MalformedExtensionCase(
+            extension={cds.DECISIONS_EXTENSION: {"review": "x"}},
+            message="extension.medplan-decisions: must be a list of decisions",
+        ),
+    ],
+    ids=["not-an-object", "decisions-not-a-list"],
+)
+def test_a_malformed_extension_is_refused(case):
     """An extension that is not an object, or decisions that are not a list: refused, naming the field."""
     hook = hook_request()
-    hook["extension"] = extension
+    hook["extension"] = case.extension
 
     with pytest.raises(medplan.InputError) as refused:
         cds.appointment_book(hook, timezone=ZONE)
 
-    assert str(refused.value) == message
+    assert str(refused.value) == case.message
 
 
 def test_an_extension_without_decisions_changes_nothing():

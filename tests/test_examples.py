@@ -46,7 +46,7 @@ def test_the_seed_example_gives_the_plan_the_reference_and_the_seed_imply():
     # Warfarin with apixaban is itself a question for the pharmacist.
     assert plan.needs_review
     assert "apixaban and warfarin are both oral anticoagulants: confirm which one the patient takes" in plan.review_reasons
-    # Anticoagulants with antiplatelets, and aspirin with clopidogrel, are questions too (test_clinical).
+    # Anticoagulants with antiplatelets, and aspirin with clopidogrel, are questions too (tests/planning/test_clinical_checks.py).
     assert plan.review_reasons[-2].startswith("apixaban and warfarin with aspirin and clopidogrel: ")
     assert plan.review_reasons[-1].startswith("aspirin and clopidogrel are two antiplatelets ")
 

@@ -18,17 +18,17 @@ from datetime import UTC, datetime, timedelta
 
 import attrs
 import pytest
+from cdscases import appointment, hook_request, warfarin_statement
+from fhircases import NERVE_ROOT_SLEEVE, ZONE
 from starlette.testclient import TestClient
 from strategies import VALID
-from test_cds import appointment, hook_request, warfarin_statement
-from test_fhir import NERVE_ROOT_SLEEVE, ZONE
 from testclock import TEST_NOW
 
 import medplan
 import medplan.clock
 from medplan import cli
-from medplan.fhir import bundle as fhir
-from medplan.web import app as service
+from medplan.fhir.bundle import request_from_bundle
+from medplan.web import app
 
 # 10:00 on Monday 7 December 2026 in Perth: the day before VALID's procedure.
 DAY_BEFORE = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
@@ -37,7 +37,7 @@ APIXABAN = {**VALID, "medications": [{"name": "apixaban", "times": ["08:00", "20
 
 @pytest.fixture
 def client():
-    return TestClient(service.create_app())
+    return TestClient(app.create_app())
 
 
 @pytest.fixture
@@ -287,20 +287,46 @@ def test_the_service_answers_422_for_a_number_out_of_range(case, client):
     assert (response.status_code, response.json()["error"]["message"]) == (422, case.message)
 
 
-@pytest.mark.parametrize(("where", "message"), [
-    ('"schema_version": ' + "9" * 5000, "schema_version: this medplan reads requests of schema_version 1 (got 999999999999\u2026999999 (5000 characters))"),
-    ('"booking_id": 1e999', "booking_id: must be text (got the number 1e999)"),
-    ('"policy": {"inr_max": 1e999}', "policy.inr_max: must be between 1 and 3 (got 1e999)"),
-    ('"policy": {"inr_check_day": ' + "9" * 5000 + "}", "policy.inr_check_day: must be between -1 and 0 (got 999999999999\u2026999999 (5000 characters))"),
-    ('"policy": {"inr_check_day": 99}', "policy.inr_check_day: must be between -1 and 0 (got 99)"),
-])
-def test_numbers_elsewhere_in_a_request_are_field_errors_too(where, message, capsys, monkeypatch):
+@attrs.frozen(kw_only=True)
+class NumberFieldCase:
+    """One case of test_numbers_elsewhere_in_a_request_are_field_errors_too: where, message."""
+
+    where: object
+    message: str
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        NumberFieldCase(
+            where='"schema_version": ' + "9" * 5000,
+            message="schema_version: this medplan reads requests of schema_version 1 (got 999999999999\u2026999999 (5000 characters))",
+        ),
+        NumberFieldCase(
+            where='"booking_id": 1e999', message="booking_id: must be text (got the number 1e999)"
+        ),
+        NumberFieldCase(
+            where='"policy": {"inr_max": 1e999}',
+            message="policy.inr_max: must be between 1 and 3 (got 1e999)",
+        ),
+        NumberFieldCase(
+            where='"policy": {"inr_check_day": ' + "9" * 5000 + "}",
+            message="policy.inr_check_day: must be between -1 and 0 (got 999999999999\u2026999999 (5000 characters))",
+        ),
+        NumberFieldCase(
+            where='"policy": {"inr_check_day": 99}',
+            message="policy.inr_check_day: must be between -1 and 0 (got 99)",
+        ),
+    ],
+    ids=["schema-version-5000-digits", "booking-id-1e999", "inr-max-1e999", "inr-check-day-5000-digits", "inr-check-day-99"],
+)
+def test_numbers_elsewhere_in_a_request_are_field_errors_too(case, capsys, monkeypatch):
     """Any field given a number Python cannot hold is a field error, exit 2."""
-    text = VALID_TEXT[:-1] + ", " + where + "}"
+    text = VALID_TEXT[:-1] + ", " + case.where + "}"
 
     status, _, err = run(["plan", "-"], capsys, text, monkeypatch)
 
-    assert (status, err) == (2, f"InputError: {message}\n")
+    assert (status, err) == (2, f"InputError: {case.message}\n")
 
 
 def test_a_cha2ds2_vasc_beyond_any_integer_is_a_field_error(capsys, monkeypatch):
@@ -326,13 +352,17 @@ def another_patients_appointment(bundle: dict) -> dict:
     value = copy.deepcopy(bundle)
     for entry in value["entry"]:
         if entry["resource"]["resourceType"] == "Appointment":
-            entry["resource"]["participant"] = [{"actor": {"reference": "Patient/other"}, "status": "accepted"}]
+            entry["resource"]["participant"] = [
+                {"actor": {"reference": "Patient/other"}, "status": "accepted"}
+            ]
     return value
 
 
 def test_a_fhir_bundle_for_another_patients_appointment_is_refused(client):
     """The Appointment names Patient/other, the Patient and the statements Patient/p1: 422, and no plan."""
-    response = client.post(f"/v1/fhir/plan?timezone={ZONE}", json=another_patients_appointment(NERVE_ROOT_SLEEVE))
+    response = client.post(
+        f"/v1/fhir/plan?timezone={ZONE}", json=another_patients_appointment(NERVE_ROOT_SLEEVE)
+    )
 
     assert response.status_code == 422
     assert response.json()["error"]["message"] == (
@@ -347,10 +377,12 @@ def test_records_of_another_patient_without_a_patient_resource_refuse_the_bundle
     value["entry"] = [e for e in value["entry"] if e["resource"]["resourceType"] != "Patient"]
 
     with pytest.raises(medplan.InputError) as excinfo:
-        fhir.request_from_bundle(value, timezone=ZONE)
+        request_from_bundle(value, timezone=ZONE)
 
     assert excinfo.value.field == "MedicationStatement/ms-warfarin.subject"
-    assert excinfo.value.problem.startswith("is Patient/p1, not the appointment's patient (Patient/other)")
+    assert excinfo.value.problem.startswith(
+        "is Patient/p1, not the appointment's patient (Patient/other)"
+    )
 
 
 def test_an_appointment_naming_two_patients_is_refused():
@@ -363,7 +395,7 @@ def test_an_appointment_naming_two_patients_is_refused():
     assert value["entry"][1]["resource"]["resourceType"] == "Appointment"
 
     with pytest.raises(medplan.InputError) as excinfo:
-        fhir.request_from_bundle(value, timezone=ZONE)
+        request_from_bundle(value, timezone=ZONE)
 
     assert str(excinfo.value) == (
         "Appointment/a1.participant: names 2 patients (Patient/p1, Patient/p2): an appointment is one patient's"
@@ -372,10 +404,15 @@ def test_an_appointment_naming_two_patients_is_refused():
 
 def test_a_cds_hook_for_another_patients_appointment_gets_a_card_saying_why(client):
     """The hook's appointment names another patient than context.patientId: no plan, a warning card that says so."""
-    other = appointment("tfesi-lumbar", participant=[{"actor": {"reference": "Patient/other"}, "status": "tentative"}])
+    other = appointment(
+        "tfesi-lumbar",
+        participant=[{"actor": {"reference": "Patient/other"}, "status": "tentative"}],
+    )
     request = hook_request(other, statements=[warfarin_statement()])
 
-    (card,) = client.post(f"/cds-services/medplan-appointment-book?timezone={ZONE}", json=request).json()["cards"]
+    (card,) = client.post(
+        f"/cds-services/medplan-appointment-book?timezone={ZONE}", json=request
+    ).json()["cards"]
 
     assert card["indicator"] == "warning"
     assert card["summary"] == "medplan could not plan Appointment/apt1: pharmacist review needed"
@@ -388,8 +425,17 @@ def test_a_cds_hook_for_another_patients_appointment_gets_a_card_saying_why(clie
 def test_a_bundle_with_300_unusable_entries_still_gets_a_plan_needing_review(client):
     """300 resources medplan does not read: a plan (not 422), its review list capped at 200 with a last item counting the rest."""
     value = copy.deepcopy(NERVE_ROOT_SLEEVE)
-    value["entry"] += [{"resource": {"resourceType": "Condition", "id": f"c{i}", "subject": {"reference": "Patient/p1"},
-                                     "code": {"text": "AF"}}} for i in range(300)]
+    value["entry"] += [
+        {
+            "resource": {
+                "resourceType": "Condition",
+                "id": f"c{i}",
+                "subject": {"reference": "Patient/p1"},
+                "code": {"text": "AF"},
+            }
+        }
+        for i in range(300)
+    ]
 
     response = client.post(f"/v1/fhir/plan?timezone={ZONE}", json=value)
 
@@ -399,17 +445,31 @@ def test_a_bundle_with_300_unusable_entries_still_gets_a_plan_needing_review(cli
     assert answer["plan"]["needs_review"] is True
     assert len(reasons) == 200
     assert reasons[0] == "Condition/c0: medplan does not read Condition resources: not used"
-    assert reasons[-1] == "and 101 more items of the bundle medplan could not use: review the whole bundle"
+    assert (
+        reasons[-1]
+        == "and 101 more items of the bundle medplan could not use: review the whole bundle"
+    )
     assert len(answer["fhir"]["unmapped"]) == 300
 
 
 def test_a_cds_hook_with_300_unusable_entries_is_still_carded_with_a_plan(client):
     """The same in a CDS Hooks call: a planned card, not a card saying medplan could not plan."""
-    conditions = [{"resourceType": "Condition", "id": f"c{i}", "subject": {"reference": "Patient/1288992"},
-                   "code": {"text": "AF"}} for i in range(300)]
-    request = hook_request(appointment("tfesi-lumbar"), statements=[warfarin_statement(), *conditions])
+    conditions = [
+        {
+            "resourceType": "Condition",
+            "id": f"c{i}",
+            "subject": {"reference": "Patient/1288992"},
+            "code": {"text": "AF"},
+        }
+        for i in range(300)
+    ]
+    request = hook_request(
+        appointment("tfesi-lumbar"), statements=[warfarin_statement(), *conditions]
+    )
 
-    (card,) = client.post(f"/cds-services/medplan-appointment-book?timezone={ZONE}&now=2026-12-01T10:00", json=request).json()["cards"]
+    (card,) = client.post(
+        f"/cds-services/medplan-appointment-book?timezone={ZONE}&now=2026-12-01T10:00", json=request
+    ).json()["cards"]
 
     assert "could not plan" not in card["summary"]
     assert card["indicator"] == "warning"

@@ -27,8 +27,7 @@ from starlette.testclient import TestClient
 from strategies import VALID
 
 from medplan import batch, cli
-from medplan.web import _uvicorn
-from medplan.web import app as service
+from medplan.web import _uvicorn, app
 
 LINE = json.dumps(VALID) + "\n"
 
@@ -42,7 +41,7 @@ LINE = json.dumps(VALID) + "\n"
 ])
 def test_every_route_says_no_store_and_nosniff(path):
     """Schema files, errors and the page alike: no cache keeps a copy, no browser guesses a type."""
-    response = TestClient(service.create_app()).get(path)
+    response = TestClient(app.create_app()).get(path)
 
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -54,7 +53,7 @@ def test_a_route_added_without_the_headers_gets_them():
     from starlette.routing import Route  # noqa: PLC0415
 
     extra = Route("/extra", lambda _: PlainTextResponse("hi"), methods=["GET"])
-    response = TestClient(service.create_app(extra_routes=[extra])).get("/extra")
+    response = TestClient(app.create_app(extra_routes=[extra])).get("/extra")
 
     assert response.headers.get_list("Cache-Control") == ["no-store"]
     assert response.headers.get_list("X-Content-Type-Options") == ["nosniff"]
@@ -91,7 +90,7 @@ def protocol(monkeypatch):
     monkeypatch.setattr(_uvicorn._Protocol, "connection_made", lambda self, transport: setattr(self, "transport", transport))  # noqa: SLF001
     monkeypatch.setattr(_uvicorn._Protocol, "on_response_complete", lambda _self: None)  # noqa: SLF001
     monkeypatch.setattr(_uvicorn._Protocol, "connection_lost", lambda _self, _exc: None)  # noqa: SLF001
-    monkeypatch.setenv(service.HEADER_TIMEOUT_ENV, "0.05")
+    monkeypatch.setenv(app.HEADER_TIMEOUT_ENV, "0.05")
     made = object.__new__(_uvicorn.NoDelayHTTPProtocol)
     made.cycle = None
     return made
@@ -173,7 +172,7 @@ def test_a_connection_already_closing_is_left_alone(protocol):
 
 def test_the_header_timeout_defaults_to_ten_seconds(monkeypatch):
     """Without MEDPLAN_HEADER_TIMEOUT, a connection has 10 seconds to send its headers."""
-    monkeypatch.delenv(service.HEADER_TIMEOUT_ENV, raising=False)
+    monkeypatch.delenv(app.HEADER_TIMEOUT_ENV, raising=False)
 
     assert _uvicorn.header_timeout() == 10.0
 
@@ -184,7 +183,7 @@ def test_serve_passes_the_header_timeout_and_the_connection_limit(monkeypatch):
 
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda _app, **options: calls.append(options))
-    monkeypatch.setenv(service.HEADER_TIMEOUT_ENV, "unset by serve")
+    monkeypatch.setenv(app.HEADER_TIMEOUT_ENV, "unset by serve")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -193,7 +192,7 @@ def test_serve_passes_the_header_timeout_and_the_connection_limit(monkeypatch):
 
     assert status == 0
     assert calls[0]["limit_concurrency"] == 50
-    assert os.environ[service.HEADER_TIMEOUT_ENV] == "3.0"
+    assert os.environ[app.HEADER_TIMEOUT_ENV] == "3.0"
 
 
 # --- 200 half-open connections against a real medplan serve -----------------------------

@@ -66,7 +66,7 @@ def test_a_clean_plan_does_not_need_review():
 
     assert [m.action for m in plan.medications] == [Action.HOLD, Action.REVIEW]
     af = [{"reason": "atrial-fibrillation", "cha2ds2_vasc": 2, "stroke_or_tia": "none", "rheumatic_valve_disease": False}]
-    # Warfarin with aspirin is a question in itself (test_clinical): metformin without contrast is not.
+    # Warfarin with aspirin is a question in itself (tests/planning/test_clinical_checks.py): metformin without contrast is not.
     plan = medplan.plan(request(med("warfarin", "18:00"), med("metformin", "08:00"), at=B, risk="low",
                                 guideline="chest-2022", anticoagulation=af, contrast=False))
 

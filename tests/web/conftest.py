@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from medplan.web import app as service
+from medplan.web import app
 
 
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(service.create_app())
+    return TestClient(app.create_app())
 
 
 @pytest.fixture(autouse=True)

@@ -25,8 +25,7 @@ from strategies import VALID
 from testclock import TEST_NOW
 
 import medplan
-from medplan.web import app as service
-from medplan.web import http, routes
+from medplan.web import app, http, routes
 
 # --- POST /v1/batch -------------------------------------------------------
 
@@ -169,7 +168,7 @@ def test_a_bug_in_one_batch_item_is_its_record_and_the_others_are_planned(client
 
 def test_a_json_lines_line_over_the_request_limit_is_its_own_error(client):
     """A single line over 1,000,000 bytes is that line's error record, as in medplan batch; the other lines are planned."""
-    big = json.dumps(VALID | {"booking_id": "x" * service.MAX_REQUEST_BYTES})
+    big = json.dumps(VALID | {"booking_id": "x" * app.MAX_REQUEST_BYTES})
     body = f"{big}\n{json.dumps(VALID)}\n".encode()
 
     response = checked(client.post("/v1/batch", content=body, headers={"content-type": "application/x-ndjson"}), "/v1/batch")

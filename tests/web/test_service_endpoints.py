@@ -25,7 +25,7 @@ from medplan.tables.care import default_care
 from medplan.tables.clinical_checks import default_clinical_checks
 from medplan.tables.procedures import default_catalogue
 from medplan.tables.thrombotic_risk import default_risk_table
-from medplan.web import app as service
+from medplan.web import app
 
 # --- POST /v1/earliest ----------------------------------------------------
 
@@ -100,10 +100,10 @@ def test_recheck_of_a_plan_without_its_request_is_422(client):
 def test_recheck_takes_a_stored_plan_larger_than_a_request_but_not_over_5mb(client):
     """A stored plan may be up to 5,000,000 bytes (it carries every dated step); a body over that is 413."""
     stored = medplan.plan(VALID).to_dict()
-    padded = json.dumps(stored).encode() + b" " * (service.MAX_REQUEST_BYTES + 1)
+    padded = json.dumps(stored).encode() + b" " * (app.MAX_REQUEST_BYTES + 1)
     assert post(client, "/v1/recheck", padded).status_code == 200
 
-    response = post(client, "/v1/recheck", padded + b" " * service.MAX_PLAN_BYTES)
+    response = post(client, "/v1/recheck", padded + b" " * app.MAX_PLAN_BYTES)
 
     problem = "the body is larger than 5,000,000 bytes, this endpoint's limit"
     assert (response.status_code, response.json()) == (413, error("ContentTooLarge", problem))

@@ -27,8 +27,7 @@ from starlette.testclient import TestClient
 from strategies import VALID
 
 import medplan
-from medplan.web import app as service
-from medplan.web import http, routes
+from medplan.web import app, http, routes
 
 # --- unexpected errors ----------------------------------------------------
 
@@ -63,11 +62,11 @@ def test_a_table_error_while_serving_is_500_not_the_callers_fault(monkeypatch, c
     def broken(*_args, **_kwargs):
         raise medplan.TableError("drug_classes.csv", 3, "low_hold", SECRET)
 
-    app = service.create_app()
+    asgi_app = app.create_app()
     monkeypatch.setattr(routes, "plan", broken)
 
     with caplog.at_level(logging.ERROR, logger="medplan.web"):
-        response = post(TestClient(app), "/v1/plan", VALID)
+        response = post(TestClient(asgi_app), "/v1/plan", VALID)
 
     assert response.status_code == 500
     assert re.fullmatch(INCIDENT, response.json()["error"]["problem"])
@@ -86,7 +85,7 @@ def test_a_caller_that_goes_away_while_the_body_is_read_gets_nothing_and_nothing
         sent.append(message)
 
     with caplog.at_level(logging.DEBUG, logger="medplan"):
-        anyio.run(service.create_app(), http_scope("/v1/plan", []), receive, send)
+        anyio.run(app.create_app(), http_scope("/v1/plan", []), receive, send)
 
     assert sent == []
     assert caplog.records == []
@@ -102,7 +101,7 @@ def test_an_error_after_the_response_has_started_is_raised_to_the_server_not_ans
 
         return StreamingResponse(chunks(), media_type="application/json")
 
-    app = service.create_app(extra_routes=[Route("/x/half", half, methods=["GET"])])
+    asgi_app = app.create_app(extra_routes=[Route("/x/half", half, methods=["GET"])])
     sent: list[dict] = []
     requested = False
 
@@ -117,7 +116,7 @@ def test_an_error_after_the_response_has_started_is_raised_to_the_server_not_ans
         sent.append(message)
 
     with caplog.at_level(logging.DEBUG, logger="medplan"), pytest.raises(ZeroDivisionError, match=SECRET):
-        anyio.run(app, http_scope("/x/half", [], method="GET"), receive, send)
+        anyio.run(asgi_app, http_scope("/x/half", [], method="GET"), receive, send)
 
     assert [(m["type"], m.get("status"), m.get("body")) for m in sent] == [
         ("http.response.start", 200, None),
@@ -141,7 +140,7 @@ def test_extra_routes_are_served_with_the_same_data_and_error_handling():
         data: http.ServiceData = request.app.state.medplan
         return Response(str(len(data.table.rules)), media_type="text/plain")
 
-    client = TestClient(service.create_app(extra_routes=[Route("/x/count", drug_count, methods=["POST"])]))
+    client = TestClient(app.create_app(extra_routes=[Route("/x/count", drug_count, methods=["POST"])]))
 
     assert client.post("/x/count", json={}).text == str(len(medplan.default_table().rules))
     assert client.post("/x/count", json={"bad": 1}).json() == error("InputError", "is not wanted", "bad")
@@ -157,7 +156,7 @@ def test_the_app_plans_with_the_table_and_profiles_it_was_given(tmp_path):
     policies = tmp_path / "clinic.toml"
     policies.write_text('[profiles.dr-jones]\ndescription = "Dr Jones."\ninr_max = 1.3\n', encoding="utf-8")
     profiles = medplan.load_profiles(policies)
-    client = TestClient(service.create_app(profiles=profiles))
+    client = TestClient(app.create_app(profiles=profiles))
     body = VALID | {"policy": {"profile": "dr-jones"}}
 
     response = post(client, "/v1/plan", body)
@@ -192,7 +191,7 @@ def test_another_http_exception_keeps_its_words_and_headers_in_the_services_shap
     async def refuse(_: Request) -> Response:
         raise HTTPException(case.raised, detail="the slot is taken", headers={"Retry-After": "60"})
 
-    client = TestClient(service.create_app(extra_routes=[Route("/x/slot", refuse, methods=["GET"])]))
+    client = TestClient(app.create_app(extra_routes=[Route("/x/slot", refuse, methods=["GET"])]))
 
     response = client.get("/x/slot")
 

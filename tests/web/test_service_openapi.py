@@ -23,8 +23,7 @@ from servicecases import (
 )
 
 import medplan
-from medplan.web import app as service
-from medplan.web import http
+from medplan.web import app, http
 
 # --- the OpenAPI document -------------------------------------------------
 
@@ -38,7 +37,7 @@ OPERATIONS = {
     ("/openapi.json", "get"): {200, 500},
     ("/request.schema.json", "get"): {200, 500},
     ("/plan.schema.json", "get"): {200, 500},
-    # The pharmacist's page and the endpoints it calls (medplan.web.page; tests/test_page.py).
+    # The pharmacist's page and the endpoints it calls (medplan.web.page; tests/web/test_page.py).
     ("/pharmacist", "get"): {200, 500},
     ("/pharmacist/page.js", "get"): {200, 500},
     ("/pharmacist/page.css", "get"): {200, 500},
@@ -47,7 +46,7 @@ OPERATIONS = {
     ("/v1/procedures", "get"): {200, 400, 500},
     ("/v1/calendar", "post"): {200, 400, 413, 415, 422, 500},
     ("/v1/ics", "post"): {200, 400, 413, 415, 422, 500, 501},
-    # FHIR and CDS Hooks (medplan.web.fhir_routes; tests/test_ehr.py).
+    # FHIR and CDS Hooks (medplan.web.fhir_routes; tests/web/test_fhir_routes.py).
     ("/v1/fhir/plan", "post"): {200, 400, 413, 415, 422, 500, 501},
     ("/cds-services", "get"): {200, 400, 500},
     ("/cds-services/medplan-appointment-book", "post"): {200, 400, 413, 415, 422, 500, 501},
@@ -128,8 +127,8 @@ def test_every_reference_in_the_document_resolves_offline():
 
 def test_every_route_is_documented_and_every_documented_path_is_served():
     """The application's routes and methods are exactly the document's paths and operations (HEAD comes with GET)."""
-    app = service.create_app()
-    served = {(route.path, method.lower()) for route in app.routes for method in route.methods if method != "HEAD"}
+    asgi_app = app.create_app()
+    served = {(route.path, method.lower()) for route in asgi_app.routes for method in route.methods if method != "HEAD"}
     documented = {(path, method) for path, item in OPENAPI["paths"].items() for method in item}
 
     assert served == documented == set(OPERATIONS)
@@ -149,14 +148,14 @@ def test_the_documented_size_limits_are_the_services():
     limits = {path: paths[path]["post"]["requestBody"]["x-max-bytes"] for path in paths if "post" in paths[path]}
 
     assert limits == {
-        "/v1/plan": service.MAX_REQUEST_BYTES,
-        "/v1/earliest": service.MAX_REQUEST_BYTES,
-        "/v1/recheck": service.MAX_PLAN_BYTES,
+        "/v1/plan": app.MAX_REQUEST_BYTES,
+        "/v1/earliest": app.MAX_REQUEST_BYTES,
+        "/v1/recheck": app.MAX_PLAN_BYTES,
         "/v1/batch": http.MAX_BATCH_BYTES,
-        "/v1/calendar": service.MAX_REQUEST_BYTES,
-        "/v1/ics": service.MAX_REQUEST_BYTES,
-        "/v1/fhir/plan": service.MAX_REQUEST_BYTES,
-        "/cds-services/medplan-appointment-book": service.MAX_REQUEST_BYTES,
+        "/v1/calendar": app.MAX_REQUEST_BYTES,
+        "/v1/ics": app.MAX_REQUEST_BYTES,
+        "/v1/fhir/plan": app.MAX_REQUEST_BYTES,
+        "/cds-services/medplan-appointment-book": app.MAX_REQUEST_BYTES,
     }
     assert paths["/v1/batch"]["post"]["requestBody"]["x-max-items"] == http.MAX_BATCH_ITEMS
 

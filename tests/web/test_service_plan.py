@@ -24,7 +24,7 @@ from strategies import VALID
 
 import medplan
 from medplan import cli
-from medplan.web import app as service
+from medplan.web import app
 
 # --- POST /v1/plan --------------------------------------------------------
 
@@ -168,7 +168,7 @@ def test_a_body_that_is_not_json_by_its_content_type_is_415(client, case):
 
 def test_a_body_over_the_limit_is_413(client):
     """A body larger than 1,000,000 bytes is 413, naming the limit."""
-    body = json.dumps(VALID | {"booking_id": "x" * service.MAX_REQUEST_BYTES}).encode()
+    body = json.dumps(VALID | {"booking_id": "x" * app.MAX_REQUEST_BYTES}).encode()
 
     response = post(client, "/v1/plan", body)
 
@@ -179,8 +179,8 @@ def test_a_body_over_the_limit_is_413(client):
 def test_a_body_at_the_limit_is_read(client):
     """A body of exactly the limit is read and planned (here: refused by medplan as the JSON it is, not as too large)."""
     text = json.dumps(VALID | {"booking_id": ""})
-    body = text.replace('"booking_id": ""', '"booking_id": "' + "x" * (service.MAX_REQUEST_BYTES - len(text)) + '"').encode()
-    assert len(body) == service.MAX_REQUEST_BYTES
+    body = text.replace('"booking_id": ""', '"booking_id": "' + "x" * (app.MAX_REQUEST_BYTES - len(text)) + '"').encode()
+    assert len(body) == app.MAX_REQUEST_BYTES
 
     response = post(client, "/v1/plan", body)
 
@@ -190,7 +190,7 @@ def test_a_body_at_the_limit_is_read(client):
 
 def test_a_content_length_over_the_limit_is_refused_before_any_byte_is_read():
     """A Content-Length over the limit is 413 at once: not one chunk of the body is read."""
-    status, body, read = call(service.create_app(), "/v1/plan", [(b"content-length", b"1000001")], b"x" * 65536)
+    status, body, read = call(app.create_app(), "/v1/plan", [(b"content-length", b"1000001")], b"x" * 65536)
 
     assert (status, read) == (413, 0)
     assert body == error("ContentTooLarge", "the body is larger than 1,000,000 bytes, this endpoint's limit")
@@ -198,10 +198,10 @@ def test_a_content_length_over_the_limit_is_refused_before_any_byte_is_read():
 
 def test_a_streamed_body_is_refused_once_it_passes_the_limit_never_read_whole():
     """A body without a Content-Length (chunked) that never ends is 413 after just over the limit is read."""
-    status, body, read = call(service.create_app(), "/v1/plan", [], b"x" * 65536)
+    status, body, read = call(app.create_app(), "/v1/plan", [], b"x" * 65536)
 
     assert status == 413
-    assert read == service.MAX_REQUEST_BYTES // 65536 + 1
+    assert read == app.MAX_REQUEST_BYTES // 65536 + 1
     assert body["error"]["type"] == "ContentTooLarge"
 
 
@@ -218,7 +218,7 @@ def test_a_chunked_body_under_the_limit_is_planned(client):
 
 def test_a_content_length_that_is_not_a_number_is_400():
     """A Content-Length that is not a number of bytes is 400, before anything is read."""
-    status, body, read = call(service.create_app(), "/v1/plan", [(b"content-length", b"12abc")], b"{}")
+    status, body, read = call(app.create_app(), "/v1/plan", [(b"content-length", b"12abc")], b"{}")
 
     assert (status, read) == (400, 0)
     assert body == error("BadRequest", "Content-Length is not a number of bytes (got '12abc')")

@@ -24,8 +24,7 @@ from uvicorn.importer import import_from_string
 
 import medplan
 from medplan import cli
-from medplan.web import _uvicorn
-from medplan.web import app as service
+from medplan.web import _uvicorn, app
 
 # --- the optional extra ---------------------------------------------------
 
@@ -118,15 +117,15 @@ def test_serve_refuses_a_port_that_is_not_one(capsys, port):
 def test_serve_runs_uvicorn_with_nagle_off_and_workers_from_an_import_string(monkeypatch, tmp_path):
     """serve() hands uvicorn the no-delay protocol and, for several workers, the environment factory with absolute data paths."""
     calls = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append((app, options)))
+    monkeypatch.setattr(uvicorn, "run", lambda asgi_app, **options: calls.append((asgi_app, options)))
     # Set here so that monkeypatch restores both when serve() has changed them.
-    monkeypatch.setenv(service.TABLE_ENV, "a table serve() must unset")
-    monkeypatch.setenv(service.POLICIES_ENV, "a file serve() must replace")
+    monkeypatch.setenv(app.TABLE_ENV, "a table serve() must unset")
+    monkeypatch.setenv(app.POLICIES_ENV, "a file serve() must replace")
     policies = tmp_path / "clinic.toml"
     policies.write_text('[profiles.dr-jones]\ndescription = "Dr Jones."\ninr_max = 1.3\n', encoding="utf-8")
 
-    service.serve(port=free_port())
-    service.serve(port=free_port(), workers=2, policies_path="clinic.toml")
+    app.serve(port=free_port())
+    app.serve(port=free_port(), workers=2, policies_path="clinic.toml")
 
     (one, one_options), (many, many_options) = calls
     assert import_from_string(one_options["http"]) is _uvicorn.NoDelayHTTPProtocol
@@ -134,15 +133,15 @@ def test_serve_runs_uvicorn_with_nagle_off_and_workers_from_an_import_string(mon
     assert one.state.medplan.table is medplan.default_table()
     assert (many, many_options["factory"], many_options["workers"]) == ("medplan.web.app:app_from_environment", True, 2)
     assert (one_options["server_header"], many_options["server_header"]) == (False, False)
-    assert service.TABLE_ENV not in os.environ
-    assert os.environ[service.POLICIES_ENV] == str(policies)
-    assert service.app_from_environment().state.medplan.profiles.names == ("dr-jones",)
+    assert app.TABLE_ENV not in os.environ
+    assert os.environ[app.POLICIES_ENV] == str(policies)
+    assert app.app_from_environment().state.medplan.profiles.names == ("dr-jones",)
 
 
 def test_medplan_serve_hands_uvicorn_its_options_and_exits_0_when_uvicorn_returns(monkeypatch, capsys):
     """`medplan serve` runs one uvicorn server with the host, port, access log and policy file it was given, says where its API document and page are, then exits 0."""
     calls = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append((app, options)))
+    monkeypatch.setattr(uvicorn, "run", lambda asgi_app, **options: calls.append((asgi_app, options)))
     Path("clinic.toml").write_text('[profiles.dr-jones]\ndescription = "Dr Jones."\ninr_max = 1.3\n', encoding="utf-8")
     port = free_port()
 
@@ -157,11 +156,11 @@ def test_medplan_serve_hands_uvicorn_its_options_and_exits_0_when_uvicorn_return
             f"  Pharmacist page:   http://127.0.0.1:{port}/pharmacist\n"
         ),
     )
-    [(app, options)] = calls
+    [(asgi_app, options)] = calls
     assert {name: options[name] for name in ("host", "port", "access_log", "log_level")} == {
         "host": "127.0.0.1", "port": port, "access_log": False, "log_level": "info"}
     assert "workers" not in options
-    assert app.state.medplan.profiles.names == ("dr-jones",)
+    assert asgi_app.state.medplan.profiles.names == ("dr-jones",)
 
 
 def test_serve_says_where_the_page_is_only_once_the_data_has_loaded(monkeypatch, capsys):
@@ -169,12 +168,12 @@ def test_serve_says_where_the_page_is_only_once_the_data_has_loaded(monkeypatch,
     monkeypatch.setattr(uvicorn, "run", lambda *_, **__: None)
     port = free_port()
 
-    service.serve(host="0.0.0.0", port=port)  # noqa: S104 - never bound: uvicorn.run is replaced
+    app.serve(host="0.0.0.0", port=port)  # noqa: S104 - never bound: uvicorn.run is replaced
     quiet = capsys.readouterr()
-    service.serve(host="0.0.0.0", port=port, out=sys.stdout)  # noqa: S104 - never bound
+    app.serve(host="0.0.0.0", port=port, out=sys.stdout)  # noqa: S104 - never bound
     told = capsys.readouterr().out
     with pytest.raises(medplan.TableError):
-        service.serve(port=port, table_path="missing.csv", out=sys.stdout)
+        app.serve(port=port, table_path="missing.csv", out=sys.stdout)
 
     assert (quiet.out, quiet.err) == ("", "")
     assert told.splitlines() == [
@@ -228,9 +227,9 @@ def test_serve_in_a_thread_that_is_not_the_main_one_leaves_the_signal_handlers_a
     seen = []
     monkeypatch.setattr(uvicorn, "run", lambda _app, **_: seen.append({n: signal.getsignal(n) for n in signals}))
 
-    service.serve(port=free_port())
+    app.serve(port=free_port())
     with ThreadPoolExecutor(1) as pool:
-        pool.submit(service.serve, port=free_port()).result(timeout=60)  # raises what serve() raised there
+        pool.submit(app.serve, port=free_port()).result(timeout=60)  # raises what serve() raised there
 
     in_main, in_thread = seen
     assert in_thread == before
