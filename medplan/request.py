@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
-from dateutil import tz
 
+from medplan import _tz as tz
 from medplan.exceptions import InputError, TableError
 from medplan.field_checks import FieldChecks, clock_time, weekday
 from medplan.jsonlines import NumberBeyondRange, number_as_sent

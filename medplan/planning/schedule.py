@@ -55,7 +55,7 @@ from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil import tz
+from medplan import _tz as tz
 
 __all__ = [
     "doses_between",

@@ -88,9 +88,11 @@ from medplan.model import (
     Unit,
 )
 from medplan.planning.medicine_names import NameIndex
+from medplan.tables import prebuilt
 from medplan.tables.loader import (
     Records,
     RowError,
+    bundled_bytes,
     enum_cell,
     integer_cell,
     names_cell,
@@ -789,6 +791,12 @@ def load_table(path: str | Path | None = None) -> Table:
         TableError: When the file cannot be read or is malformed.
     """
     text, name = read_data_file(path, "drug_classes.csv")
+    if path is None:
+        # The wheel's table, validated when it was built, if it is in step with the CSV.
+        data = bundled_bytes(prebuilt.FILE)
+        table = None if data is None else prebuilt.load(data, text, name)
+        if isinstance(table, Table):
+            return table
     return parse_table(text, name)
 
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Records",
     "RowError",
+    "bundled_bytes",
     "enum_cell",
     "integer_cell",
     "names_cell",
@@ -248,6 +249,18 @@ def data_text(path: str | Path | None, bundled: str) -> str:
     from pathlib import Path  # noqa: PLC0415 - see the TYPE_CHECKING imports
 
     return Path(path).read_text(encoding="utf-8")
+
+
+def bundled_bytes(name: str) -> bytes | None:
+    """The bytes of the bundled ``medplan/data/<name>``, or None when the package has no such file."""
+    try:
+        if _AS_FILES:
+            bundled_path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", name)  # noqa: PTH118, PTH120 - as data_text
+            with open(bundled_path, "rb") as stream:  # noqa: PTH123
+                return stream.read()
+        return (package_files() / "data" / name).read_bytes()
+    except OSError:
+        return None
 
 
 def read_data_file(path: str | Path | None, bundled: str) -> tuple[str, str]:

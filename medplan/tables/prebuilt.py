@@ -1,0 +1,172 @@
+"""The bundled drug-class table, validated when the wheel is built, read back at start-up.
+
+Parsing and validating ``drug_classes.csv`` is some 44M instructions, a tenth
+of a one-shot ``medplan plan``. ``hatch_build.py`` parses it while it builds
+the wheel and writes the validated table as ``medplan/data/drug_classes.prebuilt.json``
+(plain JSON data: nothing in it is run); the first plan of a process reads
+that back with less than half the work.
+
+It is used only when it is in step, else the CSV is parsed as before:
+
+- its table's version names the CSV's SHA-256, which is compared with the
+  digest of the CSV the package holds now (a CSV edited after the build is
+  parsed, not read from a stale table);
+- it records the fields of every class it holds, compared with the classes
+  as they are now (a field added, removed or renamed since means it is not
+  read);
+- anything it cannot rebuild exactly (a class or value that no longer
+  exists) falls back to the CSV.
+
+tests/tables/test_prebuilt.py checks that what it reads back equals the
+parsed table, and each of the fallbacks.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from medplan.tables.loader import text_digest
+
+__all__ = ["FILE", "dump", "load"]
+
+FILE = "drug_classes.prebuilt.json"
+
+# Bumped when the encoding below changes; a file of another format is not read.
+_FORMAT = 1
+
+# The file holds a pool of nodes, each one value: an attrs object, an enum
+# member or a container, as a list of its tag and its parts. A part is plain
+# data (str, int, float, bool, None) or a 1-list naming an earlier node, so
+# a value met many times (an interval, a drug's resolution) is one node, made
+# once when read back; the last node is the table.
+_OBJECT, _ENUM, _TUPLE, _LIST, _DICT, _FROZENSET = range(6)
+_CONTAINERS = ((tuple, _TUPLE), (list, _LIST), (frozenset, _FROZENSET))
+
+
+def _name(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+class _Encoder:
+    """Writes values into the pool, each distinct node once."""
+
+    def __init__(self) -> None:
+        self.pool: list[tuple[Any, ...]] = []
+        self.classes: dict[str, tuple[str, ...]] = {}
+        self._index: dict[str, int] = {}
+
+    def _node(self, node: tuple[Any, ...]) -> list[int]:
+        # Keyed by the node's JSON text, not the node: 1, 1.0 and True are
+        # equal keys of a dict, and must stay three values (JSON keeps them apart).
+        key = json.dumps(node)
+        index = self._index.get(key)
+        if index is None:
+            index = self._index[key] = len(self.pool)
+            self.pool.append(node)
+        return [index]
+
+    def part(self, value: object) -> Any:  # noqa: ANN401 - JSON data
+        """``value`` as a part: itself when plain, else a reference to its node."""
+        cls = type(value)
+        if isinstance(value, enum.Enum):
+            return self._node((_ENUM, _name(cls), value.value))
+        if attrs.has(cls):
+            fields = [a for a in attrs.fields(cls) if a.init]
+            self.classes[_name(cls)] = tuple(a.alias for a in fields)
+            parts = (self.part(getattr(value, a.name)) for a in fields)
+            return self._node((_OBJECT, _name(cls), *parts))
+        if isinstance(value, Mapping):
+            pairs = ((self.part(k), self.part(v)) for k, v in value.items())
+            return self._node((_DICT, *pairs))
+        for kind, tag in _CONTAINERS:
+            if isinstance(value, kind):
+                # A set's order is its hash's; sorted, the file is the same from build to build.
+                items = sorted(value) if kind is frozenset else value
+                return self._node((tag, *(self.part(v) for v in items)))
+        if value is None or isinstance(value, str | int | float):
+            return value
+        problem = f"cannot prebuild a {cls.__name__}"
+        raise TypeError(problem)
+
+
+def dump(table: object) -> bytes:
+    """The table as the wheel carries it: its version, the classes' fields, and its nodes."""
+    encoder = _Encoder()
+    encoder.part(table)
+    version = getattr(table, "version", None)
+    classes = tuple(sorted(encoder.classes.items()))
+    text = json.dumps(
+        [_FORMAT, version, classes, encoder.pool], ensure_ascii=False, allow_nan=False
+    )
+    return text.encode("utf-8")
+
+
+def _class(name: str) -> Any:  # noqa: ANN401 - a medplan class named in the file
+    module, _, qualname = name.partition(":")
+    if not module.startswith("medplan."):
+        raise LookupError(name)
+    found: Any = sys.modules[module]
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    return found
+
+
+def _decode(pool: list[list[Any]], classes: Mapping[str, list[str]]) -> object:
+    """The last node of the pool, every node made once, in order (a node's parts come before it)."""
+    made: list[object] = []
+    found: dict[str, Any] = {}
+
+    def value(part: object) -> object:
+        return made[part[0]] if type(part) is list else part
+
+    for node in pool:
+        tag = node[0]
+        if tag in (_OBJECT, _ENUM):
+            name = node[1]
+            cls = found.get(name)
+            if cls is None:
+                cls = found[name] = _class(name)
+            if tag == _ENUM:
+                made.append(cls(node[2]))
+            else:
+                made.append(cls(**dict(zip(classes[name], map(value, node[2:]), strict=True))))
+        elif tag == _DICT:
+            made.append({value(k): value(v) for k, v in node[1:]})
+        else:
+            made.append(
+                {_TUPLE: tuple, _LIST: list, _FROZENSET: frozenset}[tag](map(value, node[1:]))
+            )
+    return made[-1]
+
+
+def _in_step(classes: list[list[Any]]) -> bool:
+    """Whether every class the file holds has the init fields it had when the file was made."""
+    try:
+        return all(
+            [a.alias for a in attrs.fields(_class(name)) if a.init] == fields
+            for name, fields in classes
+        )
+    except (LookupError, AttributeError, TypeError):
+        return False
+
+
+def load(data: bytes, text: str, file: str) -> Any:  # noqa: ANN401 - the table, or None
+    """The prebuilt table, if it was made from ``text`` (the CSV's) by classes as they are now; else None."""
+    try:
+        form, version, classes, encoded = json.loads(data)
+    except (ValueError, TypeError):
+        return None
+    if form != _FORMAT or version != f"{file} sha256:{text_digest(text)}":
+        return None
+    if not _in_step(classes):
+        return None
+    try:
+        return _decode(encoded, dict(classes))
+    except (LookupError, AttributeError, TypeError, ValueError):
+        return None
