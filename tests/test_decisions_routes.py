@@ -126,14 +126,8 @@ class BadDecisionsFileCase:
 @pytest.mark.parametrize(
     "case",
     [
-        BadDecisionsFileCase(
-            content={"decisions": [], "by": "me"},
-            message="must be a list of decisions, or an object with only 'decisions'",
-        ),
-        BadDecisionsFileCase(
-            content=[{"review": "Plavix/unconfirmed-rule", "answer": "hold"}],
-            message="decisions[0].by: is required",
-        ),
+        BadDecisionsFileCase(content={"decisions": [], "by": "me"}, message="must be a list of decisions, or an object with only 'decisions'"),
+        BadDecisionsFileCase(content=[{"review": "Plavix/unconfirmed-rule", "answer": "hold"}], message="decisions[0].by: is required"),
     ],
     ids=["object-with-other-keys", "decision-without-by"],
 )
@@ -161,10 +155,7 @@ def test_example_decisions_for_an_example_without_them_is_refused(capsys):
     status, _, err = run(["example", "liver-biopsy-diabetes", "--format", "decisions"], capsys)
 
     assert status == 2
-    assert err == (
-        "InputError: example: no decisions are shipped for 'liver-biopsy-diabetes' "
-        "(have: nerve-root-sleeve-injection)\n"
-    )
+    assert err == ("InputError: example: no decisions are shipped for 'liver-biopsy-diabetes' (have: nerve-root-sleeve-injection)\n")
 
 
 # --- recheck -------------------------------------------------------------------------------
@@ -203,8 +194,7 @@ def test_tables_changed_under_a_decision_are_reported(capsys, tmp_path):
     status, out, _ = run(["recheck", str(path)], capsys)
     assert status == 1
     assert out.startswith(
-        "CHANGED: the same answers, but the pharmacist's decisions need confirming again\n"
-        "DECISIONS: the tables changed under 6 decision(s)"
+        "CHANGED: the same answers, but the pharmacist's decisions need confirming again\nDECISIONS: the tables changed under 6 decision(s)"
     )
 
 
@@ -220,10 +210,7 @@ def test_a_new_medplan_version_alone_is_not_a_table_change():
 
 def test_a_decision_that_no_longer_fits_is_reported_and_dropped():
     """A table that confirms clopidogrel's row: its decision answers no item, so the plan is made without the decisions."""
-    table = parse_table(
-        datafiles.with_cells("drug_classes.csv", "asra-pain-2018:clopidogrel", evidence="C"),
-        "drug_classes.csv",
-    )
+    table = parse_table(datafiles.with_cells("drug_classes.csv", "asra-pain-2018:clopidogrel", evidence="C"), "drug_classes.csv")
 
     result = medplan.recheck(final_stored(), table=table)
 
@@ -262,10 +249,7 @@ def test_the_service_plans_with_decisions(client):
 
 def test_the_service_refuses_a_decision_with_422(client):
     """A decision for an item that is not in the plan: 422, naming the field."""
-    body = {
-        **example(),
-        "decisions": [{"review": "Aspirin/unconfirmed-rule", "answer": "hold", "by": BY}],
-    }
+    body = {**example(), "decisions": [{"review": "Aspirin/unconfirmed-rule", "answer": "hold", "by": BY}]}
 
     response = client.post("/v1/plan", json=body)
 
@@ -283,10 +267,7 @@ def fhir_decisions() -> list[dict[str, Any]]:
 
 def test_the_fhir_route_takes_the_bundle_with_decisions(client):
     """POST /v1/fhir/plan with {bundle, decisions}: the items decided, the data items still open."""
-    response = client.post(
-        f"/v1/fhir/plan?timezone={ZONE}",
-        json={"bundle": NERVE_ROOT_SLEEVE, "decisions": fhir_decisions()},
-    )
+    response = client.post(f"/v1/fhir/plan?timezone={ZONE}", json={"bundle": NERVE_ROOT_SLEEVE, "decisions": fhir_decisions()})
 
     assert response.status_code == 200
     plan = response.json()["plan"]
@@ -317,10 +298,7 @@ class BadFhirWrapperCase:
     "case",
     [
         BadFhirWrapperCase(
-            body={
-                "bundle": NERVE_ROOT_SLEEVE,
-                "decisions": [{"review": "Plavix/unconfirmed-rule", "answer": "hold"}],
-            },
+            body={"bundle": NERVE_ROOT_SLEEVE, "decisions": [{"review": "Plavix/unconfirmed-rule", "answer": "hold"}]},
             field="decisions[0].by",
             problem="is required",
         ),
@@ -342,10 +320,7 @@ def test_the_fhir_route_refuses_a_bad_wrapper_or_decision_with_422(client, case)
     response = client.post(f"/v1/fhir/plan?timezone={ZONE}", json=case.body)
 
     assert response.status_code == 422
-    assert (response.json()["error"]["field"], response.json()["error"]["problem"]) == (
-        case.field,
-        case.problem,
-    )
+    assert (response.json()["error"]["field"], response.json()["error"]["problem"]) == (case.field, case.problem)
 
 
 # --- CDS Hooks -----------------------------------------------------------------------------
@@ -355,12 +330,7 @@ def test_the_hook_takes_decisions_in_its_extension():
     """Warfarin at low risk is a table review; continued by decision, the card is info and not for review."""
     hook = hook_request(statements=[warfarin_statement()])
     before = cds.appointment_book(hook, timezone=ZONE, now="2026-11-20T10:00")["cards"][0]
-    hook["extension"] = {
-        cds.DECISIONS_EXTENSION: [
-            {"review": "Warfarin/table-review", "answer": "continue", "by": BY}
-        ],
-        "other.extension": True,
-    }
+    hook["extension"] = {cds.DECISIONS_EXTENSION: [{"review": "Warfarin/table-review", "answer": "continue", "by": BY}], "other.extension": True}
 
     after = cds.appointment_book(hook, timezone=ZONE, now="2026-11-20T10:00")["cards"][0]
 
@@ -372,9 +342,7 @@ def test_the_hook_takes_decisions_in_its_extension():
 def test_a_decision_the_appointment_cannot_take_makes_its_card_say_why():
     """A decision for an item the plan does not have: the card says medplan could not plan, and names it."""
     hook = hook_request(statements=[warfarin_statement()])
-    hook["extension"] = {
-        cds.DECISIONS_EXTENSION: [{"review": "Warfarin/x", "answer": "hold", "by": BY}]
-    }
+    hook["extension"] = {cds.DECISIONS_EXTENSION: [{"review": "Warfarin/x", "answer": "hold", "by": BY}]}
 
     (card,) = cds.appointment_book(hook, timezone=ZONE)["cards"]
 
@@ -398,8 +366,7 @@ class MalformedExtensionCase:
     [
         MalformedExtensionCase(extension="decide", message="extension: must be an object"),
         MalformedExtensionCase(
-            extension={cds.DECISIONS_EXTENSION: {"review": "x"}},
-            message="extension.medplan-decisions: must be a list of decisions",
+            extension={cds.DECISIONS_EXTENSION: {"review": "x"}}, message="extension.medplan-decisions: must be a list of decisions"
         ),
     ],
     ids=["not-an-object", "decisions-not-a-list"],

@@ -302,21 +302,13 @@ class NumberFieldCase:
             where='"schema_version": ' + "9" * 5000,
             message="schema_version: this medplan reads requests of schema_version 1 (got 999999999999\u2026999999 (5000 characters))",
         ),
-        NumberFieldCase(
-            where='"booking_id": 1e999', message="booking_id: must be text (got the number 1e999)"
-        ),
-        NumberFieldCase(
-            where='"policy": {"inr_max": 1e999}',
-            message="policy.inr_max: must be between 1 and 3 (got 1e999)",
-        ),
+        NumberFieldCase(where='"booking_id": 1e999', message="booking_id: must be text (got the number 1e999)"),
+        NumberFieldCase(where='"policy": {"inr_max": 1e999}', message="policy.inr_max: must be between 1 and 3 (got 1e999)"),
         NumberFieldCase(
             where='"policy": {"inr_check_day": ' + "9" * 5000 + "}",
             message="policy.inr_check_day: must be between -1 and 0 (got 999999999999\u2026999999 (5000 characters))",
         ),
-        NumberFieldCase(
-            where='"policy": {"inr_check_day": 99}',
-            message="policy.inr_check_day: must be between -1 and 0 (got 99)",
-        ),
+        NumberFieldCase(where='"policy": {"inr_check_day": 99}', message="policy.inr_check_day: must be between -1 and 0 (got 99)"),
     ],
     ids=["schema-version-5000-digits", "booking-id-1e999", "inr-max-1e999", "inr-check-day-5000-digits", "inr-check-day-99"],
 )
@@ -338,10 +330,7 @@ def test_a_cha2ds2_vasc_beyond_any_integer_is_a_field_error(capsys, monkeypatch)
     status, _, err = run(["plan", "-"], capsys, text, monkeypatch)
 
     assert status == 2
-    assert err == (
-        "InputError: patient.anticoagulation[0].cha2ds2_vasc: must be between 0 and 9 "
-        "(got 999999999999\u2026999999 (5000 characters))\n"
-    )
+    assert err == ("InputError: patient.anticoagulation[0].cha2ds2_vasc: must be between 0 and 9 (got 999999999999\u2026999999 (5000 characters))\n")
 
 
 # --- FHIR and CDS: one patient --------------------------------------------------------
@@ -352,22 +341,17 @@ def another_patients_appointment(bundle: dict) -> dict:
     value = copy.deepcopy(bundle)
     for entry in value["entry"]:
         if entry["resource"]["resourceType"] == "Appointment":
-            entry["resource"]["participant"] = [
-                {"actor": {"reference": "Patient/other"}, "status": "accepted"}
-            ]
+            entry["resource"]["participant"] = [{"actor": {"reference": "Patient/other"}, "status": "accepted"}]
     return value
 
 
 def test_a_fhir_bundle_for_another_patients_appointment_is_refused(client):
     """The Appointment names Patient/other, the Patient and the statements Patient/p1: 422, and no plan."""
-    response = client.post(
-        f"/v1/fhir/plan?timezone={ZONE}", json=another_patients_appointment(NERVE_ROOT_SLEEVE)
-    )
+    response = client.post(f"/v1/fhir/plan?timezone={ZONE}", json=another_patients_appointment(NERVE_ROOT_SLEEVE))
 
     assert response.status_code == 422
     assert response.json()["error"]["message"] == (
-        "Patient/p1: is not the appointment's patient (Patient/other): a bundle must hold one patient's records; "
-        "no plan is made from it"
+        "Patient/p1: is not the appointment's patient (Patient/other): a bundle must hold one patient's records; no plan is made from it"
     )
 
 
@@ -380,9 +364,7 @@ def test_records_of_another_patient_without_a_patient_resource_refuse_the_bundle
         request_from_bundle(value, timezone=ZONE)
 
     assert excinfo.value.field == "MedicationStatement/ms-warfarin.subject"
-    assert excinfo.value.problem.startswith(
-        "is Patient/p1, not the appointment's patient (Patient/other)"
-    )
+    assert excinfo.value.problem.startswith("is Patient/p1, not the appointment's patient (Patient/other)")
 
 
 def test_an_appointment_naming_two_patients_is_refused():
@@ -397,22 +379,15 @@ def test_an_appointment_naming_two_patients_is_refused():
     with pytest.raises(medplan.InputError) as excinfo:
         request_from_bundle(value, timezone=ZONE)
 
-    assert str(excinfo.value) == (
-        "Appointment/a1.participant: names 2 patients (Patient/p1, Patient/p2): an appointment is one patient's"
-    )
+    assert str(excinfo.value) == ("Appointment/a1.participant: names 2 patients (Patient/p1, Patient/p2): an appointment is one patient's")
 
 
 def test_a_cds_hook_for_another_patients_appointment_gets_a_card_saying_why(client):
     """The hook's appointment names another patient than context.patientId: no plan, a warning card that says so."""
-    other = appointment(
-        "tfesi-lumbar",
-        participant=[{"actor": {"reference": "Patient/other"}, "status": "tentative"}],
-    )
+    other = appointment("tfesi-lumbar", participant=[{"actor": {"reference": "Patient/other"}, "status": "tentative"}])
     request = hook_request(other, statements=[warfarin_statement()])
 
-    (card,) = client.post(
-        f"/cds-services/medplan-appointment-book?timezone={ZONE}", json=request
-    ).json()["cards"]
+    (card,) = client.post(f"/cds-services/medplan-appointment-book?timezone={ZONE}", json=request).json()["cards"]
 
     assert card["indicator"] == "warning"
     assert card["summary"] == "medplan could not plan Appointment/apt1: pharmacist review needed"
@@ -426,15 +401,7 @@ def test_a_bundle_with_300_unusable_entries_still_gets_a_plan_needing_review(cli
     """300 resources medplan does not read: a plan (not 422), its review list capped at 200 with a last item counting the rest."""
     value = copy.deepcopy(NERVE_ROOT_SLEEVE)
     value["entry"] += [
-        {
-            "resource": {
-                "resourceType": "Condition",
-                "id": f"c{i}",
-                "subject": {"reference": "Patient/p1"},
-                "code": {"text": "AF"},
-            }
-        }
-        for i in range(300)
+        {"resource": {"resourceType": "Condition", "id": f"c{i}", "subject": {"reference": "Patient/p1"}, "code": {"text": "AF"}}} for i in range(300)
     ]
 
     response = client.post(f"/v1/fhir/plan?timezone={ZONE}", json=value)
@@ -445,31 +412,18 @@ def test_a_bundle_with_300_unusable_entries_still_gets_a_plan_needing_review(cli
     assert answer["plan"]["needs_review"] is True
     assert len(reasons) == 200
     assert reasons[0] == "Condition/c0: medplan does not read Condition resources: not used"
-    assert (
-        reasons[-1]
-        == "and 101 more items of the bundle medplan could not use: review the whole bundle"
-    )
+    assert reasons[-1] == "and 101 more items of the bundle medplan could not use: review the whole bundle"
     assert len(answer["fhir"]["unmapped"]) == 300
 
 
 def test_a_cds_hook_with_300_unusable_entries_is_still_carded_with_a_plan(client):
     """The same in a CDS Hooks call: a planned card, not a card saying medplan could not plan."""
     conditions = [
-        {
-            "resourceType": "Condition",
-            "id": f"c{i}",
-            "subject": {"reference": "Patient/1288992"},
-            "code": {"text": "AF"},
-        }
-        for i in range(300)
+        {"resourceType": "Condition", "id": f"c{i}", "subject": {"reference": "Patient/1288992"}, "code": {"text": "AF"}} for i in range(300)
     ]
-    request = hook_request(
-        appointment("tfesi-lumbar"), statements=[warfarin_statement(), *conditions]
-    )
+    request = hook_request(appointment("tfesi-lumbar"), statements=[warfarin_statement(), *conditions])
 
-    (card,) = client.post(
-        f"/cds-services/medplan-appointment-book?timezone={ZONE}&now=2026-12-01T10:00", json=request
-    ).json()["cards"]
+    (card,) = client.post(f"/cds-services/medplan-appointment-book?timezone={ZONE}&now=2026-12-01T10:00", json=request).json()["cards"]
 
     assert "could not plan" not in card["summary"]
     assert card["indicator"] == "warning"

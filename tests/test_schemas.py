@@ -179,90 +179,28 @@ class EnumCase:
 
 
 ENUMS = [
-    EnumCase(
-        schema=REQUEST,
-        path="/$defs/procedure/properties/bleeding_risk/enum",
-        values=[*BleedingRisk, None],
-    ),
-    EnumCase(
-        schema=REQUEST, path="/$defs/medication/properties/regimen/enum", values=[*Regimen, None]
-    ),
-    EnumCase(
-        schema=REQUEST, path="/$defs/medication/properties/route/enum", values=[*Route, None]
-    ),
-    EnumCase(
-        schema=REQUEST,
-        path="/$defs/medication/properties/indication/enum",
-        values=[*Indication, None],
-    ),
-    EnumCase(
-        schema=REQUEST,
-        path="/$defs/policy/properties/lab_weekdays/anyOf/0/items/enum",
-        values=list(WEEKDAY_NAMES),
-    ),
-    EnumCase(
-        schema=REQUEST, path="/$defs/policy/properties/bridging_agent/enum", values=[*AGENTS, None]
-    ),
-    EnumCase(
-        schema=REQUEST,
-        path="/$defs/policy/properties/bridging_regimen/enum",
-        values=[*REGIMENS, None],
-    ),
-    EnumCase(
-        schema=PLAN, path="/$defs/medication/properties/action/enum", values=list(Action)
-    ),
-    EnumCase(
-        schema=PLAN, path="/$defs/divergence/properties/action/enum", values=list(Action)
-    ),
-    EnumCase(
-        schema=PLAN,
-        path="/$defs/procedure/properties/bleeding_risk/enum",
-        values=list(BleedingRisk),
-    ),
-    EnumCase(
-        schema=PLAN, path="/$defs/screening/properties/flag/enum", values=list(FLAGS)
-    ),
-    EnumCase(
-        schema=PLAN,
-        path="/$defs/screening/properties/kind/enum",
-        values=[CareKind.ABSOLUTE, CareKind.RELATIVE],
-    ),
-    EnumCase(
-        schema=PLAN,
-        path="/$defs/care/properties/kind/enum",
-        values=[CareKind.BEFORE, CareKind.AFTER],
-    ),
-    EnumCase(
-        schema=PLAN, path="/$defs/criterion/properties/reason/enum", values=list(REASONS)
-    ),
-    EnumCase(
-        schema=PLAN, path="/$defs/criterion/properties/risk/enum", values=list(ThromboticRisk)
-    ),
-    EnumCase(
-        schema=PLAN, path="/$defs/criterion/properties/bridging/enum", values=list(Bridging)
-    ),
-    EnumCase(
-        schema=PLAN, path="/$defs/criterion/properties/evidence/enum", values=list(Evidence)
-    ),
-    EnumCase(
-        schema=PLAN,
-        path="/$defs/anticoagulation/properties/thrombotic_risk/enum",
-        values=[*ThromboticRisk, None],
-    ),
-    EnumCase(
-        schema=PLAN, path="/$defs/anticoagulation/properties/bridging/enum", values=list(Bridging)
-    ),
-    EnumCase(
-        schema=PLAN, path="/$defs/dose/properties/drug/enum", values=list(AGENTS)
-    ),
-    EnumCase(
-        schema=PLAN, path="/$defs/dose/properties/regimen/enum", values=list(REGIMENS)
-    ),
-    EnumCase(
-        schema=PLAN,
-        path="/$defs/policy/properties/lab_weekdays/items/enum",
-        values=list(WEEKDAY_NAMES),
-    ),
+    EnumCase(schema=REQUEST, path="/$defs/procedure/properties/bleeding_risk/enum", values=[*BleedingRisk, None]),
+    EnumCase(schema=REQUEST, path="/$defs/medication/properties/regimen/enum", values=[*Regimen, None]),
+    EnumCase(schema=REQUEST, path="/$defs/medication/properties/route/enum", values=[*Route, None]),
+    EnumCase(schema=REQUEST, path="/$defs/medication/properties/indication/enum", values=[*Indication, None]),
+    EnumCase(schema=REQUEST, path="/$defs/policy/properties/lab_weekdays/anyOf/0/items/enum", values=list(WEEKDAY_NAMES)),
+    EnumCase(schema=REQUEST, path="/$defs/policy/properties/bridging_agent/enum", values=[*AGENTS, None]),
+    EnumCase(schema=REQUEST, path="/$defs/policy/properties/bridging_regimen/enum", values=[*REGIMENS, None]),
+    EnumCase(schema=PLAN, path="/$defs/medication/properties/action/enum", values=list(Action)),
+    EnumCase(schema=PLAN, path="/$defs/divergence/properties/action/enum", values=list(Action)),
+    EnumCase(schema=PLAN, path="/$defs/procedure/properties/bleeding_risk/enum", values=list(BleedingRisk)),
+    EnumCase(schema=PLAN, path="/$defs/screening/properties/flag/enum", values=list(FLAGS)),
+    EnumCase(schema=PLAN, path="/$defs/screening/properties/kind/enum", values=[CareKind.ABSOLUTE, CareKind.RELATIVE]),
+    EnumCase(schema=PLAN, path="/$defs/care/properties/kind/enum", values=[CareKind.BEFORE, CareKind.AFTER]),
+    EnumCase(schema=PLAN, path="/$defs/criterion/properties/reason/enum", values=list(REASONS)),
+    EnumCase(schema=PLAN, path="/$defs/criterion/properties/risk/enum", values=list(ThromboticRisk)),
+    EnumCase(schema=PLAN, path="/$defs/criterion/properties/bridging/enum", values=list(Bridging)),
+    EnumCase(schema=PLAN, path="/$defs/criterion/properties/evidence/enum", values=list(Evidence)),
+    EnumCase(schema=PLAN, path="/$defs/anticoagulation/properties/thrombotic_risk/enum", values=[*ThromboticRisk, None]),
+    EnumCase(schema=PLAN, path="/$defs/anticoagulation/properties/bridging/enum", values=list(Bridging)),
+    EnumCase(schema=PLAN, path="/$defs/dose/properties/drug/enum", values=list(AGENTS)),
+    EnumCase(schema=PLAN, path="/$defs/dose/properties/regimen/enum", values=list(REGIMENS)),
+    EnumCase(schema=PLAN, path="/$defs/policy/properties/lab_weekdays/items/enum", values=list(WEEKDAY_NAMES)),
 ]
 
 
@@ -272,13 +210,7 @@ def test_an_enum_lists_the_codes_values_in_order(case):
     assert pointer(case.schema, case.path) == case.values
 
 
-REASON_DEFS = dict(
-    zip(
-        REASONS,
-        ["atrialFibrillation", "mechanicalHeartValve", "venousThromboembolism"],
-        strict=True,
-    )
-)
+REASON_DEFS = dict(zip(REASONS, ["atrialFibrillation", "mechanicalHeartValve", "venousThromboembolism"], strict=True))
 # A field the parser does not know, put in one place of a request (its error lists the fields
 # it knows there), and the schema's properties for that place. For a reason given, the field is
 # one of another reason's, and the parser lists the reason's own fields (without reason itself).
@@ -288,29 +220,15 @@ FIELD_LISTS = [
     ("patient", ("patient",), None, "not_a_field", ["/$defs/patient/properties"]),
     ("medication", ("medications", 0), None, "not_a_field", ["/$defs/medication/properties"]),
     ("policy", ("policy",), None, "not_a_field", ["/$defs/policy/properties"]),
-    (
-        "any-reason",
-        ("patient", "anticoagulation", 0),
-        None,
-        "not_a_field",
-        [f"/$defs/{ref}/properties" for ref in REASON_DEFS.values()],
-    ),
+    ("any-reason", ("patient", "anticoagulation", 0), None, "not_a_field", [f"/$defs/{ref}/properties" for ref in REASON_DEFS.values()]),
     *[
-        (
-            reason,
-            ("patient", "anticoagulation", 0),
-            reason,
-            "cha2ds2_vasc" if reason == REASONS[-1] else "vte",
-            [f"/$defs/{ref}/properties"],
-        )
+        (reason, ("patient", "anticoagulation", 0), reason, "cha2ds2_vasc" if reason == REASONS[-1] else "vte", [f"/$defs/{ref}/properties"])
         for reason, ref in REASON_DEFS.items()
     ],
 ]
 
 
-@pytest.mark.parametrize(
-    ("where", "reason", "key", "paths"), [pytest.param(*r[1:], id=r[0]) for r in FIELD_LISTS]
-)
+@pytest.mark.parametrize(("where", "reason", "key", "paths"), [pytest.param(*r[1:], id=r[0]) for r in FIELD_LISTS])
 def test_the_request_schema_lists_every_field_the_parser_knows(where, reason, key, paths):
     """At each place, the schema's properties are exactly the fields the parser's error says it knows."""
     request = copy.deepcopy(VALID)
@@ -326,9 +244,7 @@ def test_the_request_schema_lists_every_field_the_parser_knows(where, reason, ke
         medplan.plan(request)
 
     known = excinfo.value.problem.split("expected one of ")[1].removesuffix(")").split(", ")
-    listed = {name for path in paths for name in pointer(REQUEST, path)} - (
-        {"reason"} if reason else set()
-    )
+    listed = {name for path in paths for name in pointer(REQUEST, path)} - ({"reason"} if reason else set())
     assert excinfo.value.field.endswith(key)
     assert sorted(listed) == sorted(known)
 
@@ -398,9 +314,7 @@ def test_every_plan_validates_against_the_plan_schema(request):
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(), children, max_size=3)
-    ),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(), children, max_size=3),
     max_leaves=8,
 )
 
@@ -419,9 +333,7 @@ def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 @settings(deadline=None)
 @given(data=st.data(), request=requests())
-def test_a_request_with_any_value_in_one_place_validates_whenever_the_parser_accepts_it(
-    data, request
-):
+def test_a_request_with_any_value_in_one_place_validates_whenever_the_parser_accepts_it(data, request):
     """Replacing or removing any one value of a request never gives one the parser accepts and the schema refuses."""
     where = paths(request)
     place = data.draw(st.sampled_from(where))
@@ -462,12 +374,7 @@ DELETE = object()
 REFUSED = [
     ("unknown-field", ("procdure",), {"name": "x"}, "procdure"),
     ("unknown-procedure-field", ("procedure", "risk"), "high", "procedure.risk"),
-    (
-        "unknown-medication-field",
-        ("medications", 0, "frequency"),
-        "daily",
-        "medications[0].frequency",
-    ),
+    ("unknown-medication-field", ("medications", 0, "frequency"), "daily", "medications[0].frequency"),
     ("unknown-policy-field", ("policy", "inr"), 1.4, "policy.inr"),
     (
         "field-of-another-reason",
@@ -476,30 +383,15 @@ REFUSED = [
         "patient.anticoagulation[0].valve_position",
     ),
     ("bad-bleeding-risk", ("procedure", "bleeding_risk"), "medium", "procedure.bleeding_risk"),
-    (
-        "bleeding-risk-in-capitals",
-        ("procedure", "bleeding_risk"),
-        "High",
-        "procedure.bleeding_risk",
-    ),
+    ("bleeding-risk-in-capitals", ("procedure", "bleeding_risk"), "High", "procedure.bleeding_risk"),
     ("bad-route", ("medications", 0, "route"), "im", "medications[0].route"),
     ("bad-regimen", ("medications", 0, "regimen"), "monthly", "medications[0].regimen"),
-    (
-        "bad-aspirin-choice",
-        ("policy", "aspirin_before_intermediate"),
-        "review",
-        "policy.aspirin_before_intermediate",
-    ),
+    ("bad-aspirin-choice", ("policy", "aspirin_before_intermediate"), "review", "policy.aspirin_before_intermediate"),
     ("bad-lab-weekday", ("policy", "lab_weekdays"), ["Monday"], "policy.lab_weekdays"),
     ("time-without-leading-zero", ("medications", 0, "times"), ["8:00"], "medications[0].times[0]"),
     ("time-24-00", ("medications", 0, "times"), ["24:00"], "medications[0].times[0]"),
     ("time-with-seconds", ("medications", 0, "times"), ["08:00:00"], "medications[0].times[0]"),
-    (
-        "time-given-twice",
-        ("medications", 0, "times"),
-        ["08:00", "08:00"],
-        "medications[0].times[1]",
-    ),
+    ("time-given-twice", ("medications", 0, "times"), ["08:00", "08:00"], "medications[0].times[1]"),
     ("start-with-offset", ("procedure", "start"), "2026-12-08T09:30+08:00", "procedure.start"),
     ("start-with-space", ("procedure", "start"), "2026-12-08 09:30", "procedure.start"),
     ("start-date-only", ("procedure", "start"), "2026-12-08", "procedure.start"),
@@ -509,12 +401,7 @@ REFUSED = [
     ("name-without-code-missing", ("procedure", "name"), DELETE, "procedure.name"),
     ("empty-name", ("medications", 0, "name"), "   ", "medications[0].name"),
     ("name-201-characters", ("medications", 0, "name"), "x" * 201, "medications[0].name"),
-    (
-        "name-with-control-character",
-        ("medications", 0, "name"),
-        "war\x00farin",
-        "medications[0].name",
-    ),
+    ("name-with-control-character", ("medications", 0, "name"), "war\x00farin", "medications[0].name"),
     ("crcl-above-500", ("patient", "crcl_ml_min"), 501, "patient.crcl_ml_min"),
     ("crcl-as-text", ("patient", "crcl_ml_min"), "62", "patient.crcl_ml_min"),
     ("weight-below-20", ("patient", "weight_kg"), 19.5, "patient.weight_kg"),
@@ -527,12 +414,7 @@ REFUSED = [
         [{"reason": "atrial-fibrillation", "cha2ds2_vasc": 10}],
         "patient.anticoagulation[0].cha2ds2_vasc",
     ),
-    (
-        "vte-none",
-        ("patient", "anticoagulation"),
-        [{"reason": "venous-thromboembolism", "vte": "none"}],
-        "patient.anticoagulation[0].vte",
-    ),
+    ("vte-none", ("patient", "anticoagulation"), [{"reason": "venous-thromboembolism", "vte": "none"}], "patient.anticoagulation[0].vte"),
     (
         "reason-given-twice",
         ("patient", "anticoagulation"),
@@ -542,27 +424,15 @@ REFUSED = [
     ("schema-version-2", ("schema_version",), 2, "schema_version"),
     ("schema-version-true", ("schema_version",), True, "schema_version"),
     ("now-lower-case-z", ("now",), "2026-11-20T10:00z", "now"),
-    (
-        "name-with-profile",
-        ("policy",),
-        {"profile": "sir-2019-spine-high", "name": "mine"},
-        "policy.name",
-    ),
-    (
-        "subdivision-without-country",
-        ("policy",),
-        {"lab_subdivision": "ENG"},
-        "policy.lab_subdivision",
-    ),
+    ("name-with-profile", ("policy",), {"profile": "sir-2019-spine-high", "name": "mine"}, "policy.name"),
+    ("subdivision-without-country", ("policy",), {"lab_subdivision": "ENG"}, "policy.lab_subdivision"),
     ("one-time-twice-daily", ("policy",), {"bridging_times": ["08:00"]}, "policy.bridging_times"),
     ("no-weekdays", ("medications", 0, "days"), [], "medications[0].days"),
     ("201-medicines", ("medications",), [{"name": "aspirin"}] * 201, "medications"),
 ]
 
 
-@pytest.mark.parametrize(
-    ("path", "value", "field"), [pytest.param(*r[1:], id=r[0]) for r in REFUSED]
-)
+@pytest.mark.parametrize(("path", "value", "field"), [pytest.param(*r[1:], id=r[0]) for r in REFUSED])
 def test_the_schema_refuses_what_the_parser_refuses(path, value, field):
     """A request the parser refuses for one of these reasons is also invalid by the schema."""
     request = changed(path, value)
@@ -575,18 +445,10 @@ def test_the_schema_refuses_what_the_parser_refuses(path, value, field):
 
 
 LENIENT = [
-    (
-        "null-optional-fields",
-        ("patient",),
-        {"crcl_ml_min": None, "diabetes": None, "anticoagulation": None},
-    ),
+    ("null-optional-fields", ("patient",), {"crcl_ml_min": None, "diabetes": None, "anticoagulation": None}),
     ("null-policy", ("policy",), None),
     ("schema-version-1", ("schema_version",), 1),
-    (
-        "code-with-white-space",
-        ("procedure",),
-        {"code": " tfesi-lumbar\t", "start": "2026-12-08T09:30", "timezone": "Australia/Perth"},
-    ),
+    ("code-with-white-space", ("procedure",), {"code": " tfesi-lumbar\t", "start": "2026-12-08T09:30", "timezone": "Australia/Perth"}),
     ("start-with-seconds", ("procedure", "start"), "2026-12-08T09:30:15"),
     ("zone-with-white-space", ("procedure", "timezone"), " Australia/Perth "),
     ("weekday-in-capitals-with-space", ("medications", 0, "days"), [" Sunday", "MONDAY "]),
@@ -595,21 +457,9 @@ LENIENT = [
     ("now-with-z", ("now",), "2026-11-20T02:00Z"),
     ("now-with-basic-offset", ("now",), "2026-11-20T10:00+0800"),
     ("now-local", ("now",), "2026-11-20T10:00"),
-    (
-        "reason-with-white-space",
-        ("patient", "anticoagulation"),
-        [{"reason": " atrial-fibrillation ", "stroke_or_tia": "none"}],
-    ),
-    (
-        "profile-with-subdivision",
-        ("policy",),
-        {"profile": "sir-2019-spine-high", "lab_country": "GB", "lab_subdivision": "ENG"},
-    ),
-    (
-        "once-daily-one-time",
-        ("policy",),
-        {"bridging_regimen": "once-daily", "bridging_times": ["09:00"]},
-    ),
+    ("reason-with-white-space", ("patient", "anticoagulation"), [{"reason": " atrial-fibrillation ", "stroke_or_tia": "none"}]),
+    ("profile-with-subdivision", ("policy",), {"profile": "sir-2019-spine-high", "lab_country": "GB", "lab_subdivision": "ENG"}),
+    ("once-daily-one-time", ("policy",), {"bridging_regimen": "once-daily", "bridging_times": ["09:00"]}),
 ]
 
 

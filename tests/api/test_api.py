@@ -48,29 +48,13 @@ class BadNowCase:
 @pytest.mark.parametrize(
     "case",
     [
+        pytest.param(BadNowCase(now="tomorrow", message="now: must be a local date and time YYYY-MM-DDTHH:MM (got 'tomorrow')"), id="not-a-date"),
+        pytest.param(BadNowCase(now=5, message="now: must be text (got a number)"), id="not-text"),
         pytest.param(
-            BadNowCase(
-                now="tomorrow",
-                message="now: must be a local date and time YYYY-MM-DDTHH:MM (got 'tomorrow')",
-            ),
-            id="not-a-date",
+            BadNowCase(now="1850-01-01T10:00", message="now: must be in the years 1900 to 2199 (got '1850-01-01T10:00')"), id="out-of-years"
         ),
         pytest.param(
-            BadNowCase(now=5, message="now: must be text (got a number)"),
-            id="not-text",
-        ),
-        pytest.param(
-            BadNowCase(
-                now="1850-01-01T10:00",
-                message="now: must be in the years 1900 to 2199 (got '1850-01-01T10:00')",
-            ),
-            id="out-of-years",
-        ),
-        pytest.param(
-            BadNowCase(
-                now="2026-02-30T10:00",
-                message="now: 2026-02-30T10:00 is not a real date and time (day is out of range for month)",
-            ),
+            BadNowCase(now="2026-02-30T10:00", message="now: 2026-02-30T10:00 is not a real date and time (day is out of range for month)"),
             id="no-such-day",
         ),
     ],
@@ -87,27 +71,15 @@ def test_earliest_with_an_end_gives_the_answer_without_one():
     """The procedure's end does not change when it can start or when the patient must be told."""
     with_end = {**PROCEDURE, "start": "2026-12-08T09:30", "end": "2026-12-08T10:45"}
 
-    answer = medplan.earliest(
-        {"procedure": with_end, "medications": WARFARIN}, now="2026-12-02T10:00"
-    )
+    answer = medplan.earliest({"procedure": with_end, "medications": WARFARIN}, now="2026-12-02T10:00")
 
-    assert answer == medplan.earliest(
-        {"procedure": PROCEDURE, "medications": WARFARIN}, now="2026-12-02T10:00"
-    )
+    assert answer == medplan.earliest({"procedure": PROCEDURE, "medications": WARFARIN}, now="2026-12-02T10:00")
     assert answer.earliest_start.isoformat() == "2026-12-07T00:00:00+08:00"
 
 
 def test_a_moved_procedure_keeps_its_length_in_real_time():
     """Moved to a start just before the spring clock change, a 75-minute procedure still ends 75 real minutes later."""
-    request = {
-        "procedure": {
-            **PROCEDURE,
-            "timezone": "Europe/London",
-            "start": "2026-03-20T09:30",
-            "end": "2026-03-20T10:45",
-        },
-        "medications": [],
-    }
+    request = {"procedure": {**PROCEDURE, "timezone": "Europe/London", "start": "2026-03-20T09:30", "end": "2026-03-20T10:45"}, "medications": []}
     parsed = api._parse(request, medplan.default_table(), None)  # noqa: SLF001 - the start earliest plans again at
     start = datetime(2026, 3, 29, 0, 30, tzinfo=LONDON)
 

@@ -31,31 +31,15 @@ class NaiveTimesCase:
 @pytest.mark.parametrize(
     "case",
     [
+        pytest.param(NaiveTimesCase(times={"start": NAIVE}, message="'start' must be an aware datetime (got naive 2026-12-08T10:30:00)"), id="start"),
         pytest.param(
-            NaiveTimesCase(
-                times={"start": NAIVE},
-                message="'start' must be an aware datetime (got naive 2026-12-08T10:30:00)",
-            ),
-            id="start",
-        ),
-        pytest.param(
-            NaiveTimesCase(
-                times={"start": START, "end": NAIVE},
-                message="'end' must be an aware datetime (got naive 2026-12-08T10:30:00)",
-            ),
-            id="end",
+            NaiveTimesCase(times={"start": START, "end": NAIVE}, message="'end' must be an aware datetime (got naive 2026-12-08T10:30:00)"), id="end"
         ),
     ],
 )
 def test_a_procedure_refuses_a_naive_start_or_end(case):
     """A naive datetime has no place on the time line, so a Procedure refuses one, naming the field."""
     with pytest.raises(ValueError, match="aware") as info:
-        Procedure(
-            name="TFESI",
-            zone=PERTH,
-            bleeding_risk=BleedingRisk.INTERMEDIATE,
-            guideline="asra-pain-2018",
-            **case.times,
-        )
+        Procedure(name="TFESI", zone=PERTH, bleeding_risk=BleedingRisk.INTERMEDIATE, guideline="asra-pain-2018", **case.times)
 
     assert str(info.value) == case.message

@@ -142,43 +142,12 @@ class DifferenceCase:
 
 
 SHOWN = [
-    pytest.param(
-        DifferenceCase(
-            change=_drop_needs_review, shown="needs_review: (none) -> true"
-        ),
-        id="field-missing-from-stored",
-    ),
-    pytest.param(
-        DifferenceCase(
-            change=_add_reason, shown="review_reasons[1]: ask the GP -> (none)"
-        ),
-        id="list-entry-gone-today",
-    ),
-    pytest.param(
-        DifferenceCase(
-            change=_add_step, shown="timeline[{}]: dict of 1 -> (none)"
-        ),
-        id="object-shown-by-size",
-    ),
-    pytest.param(
-        DifferenceCase(
-            change=_clear_last_dose,
-            shown="medications[0].last_dose: null -> 2026-12-02T18:00:00+08:00",
-        ),
-        id="null",
-    ),
-    pytest.param(
-        DifferenceCase(
-            change=_whole_inr, shown="medications[0].checks[0].max: 2 -> 1.5"
-        ),
-        id="number",
-    ),
-    pytest.param(
-        DifferenceCase(
-            change=_doses_as_text, shown="medications[0].omitted_doses: none -> list of 6"
-        ),
-        id="list-shown-by-size",
-    ),
+    pytest.param(DifferenceCase(change=_drop_needs_review, shown="needs_review: (none) -> true"), id="field-missing-from-stored"),
+    pytest.param(DifferenceCase(change=_add_reason, shown="review_reasons[1]: ask the GP -> (none)"), id="list-entry-gone-today"),
+    pytest.param(DifferenceCase(change=_add_step, shown="timeline[{}]: dict of 1 -> (none)"), id="object-shown-by-size"),
+    pytest.param(DifferenceCase(change=_clear_last_dose, shown="medications[0].last_dose: null -> 2026-12-02T18:00:00+08:00"), id="null"),
+    pytest.param(DifferenceCase(change=_whole_inr, shown="medications[0].checks[0].max: 2 -> 1.5"), id="number"),
+    pytest.param(DifferenceCase(change=_doses_as_text, shown="medications[0].omitted_doses: none -> list of 6"), id="list-shown-by-size"),
 ]
 
 

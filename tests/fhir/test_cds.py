@@ -163,20 +163,11 @@ class NotAppointmentBookCase:
 @pytest.mark.parametrize(
     "case",
     [
+        NotAppointmentBookCase(change=lambda r: r.update(hook="patient-view"), field="hook"),
+        NotAppointmentBookCase(change=lambda r: r.pop("hookInstance"), field="hookInstance"),
+        NotAppointmentBookCase(change=lambda r: r["context"].pop("patientId"), field="context.patientId"),
         NotAppointmentBookCase(
-            change=lambda r: r.update(hook="patient-view"), field="hook"
-        ),
-        NotAppointmentBookCase(
-            change=lambda r: r.pop("hookInstance"), field="hookInstance"
-        ),
-        NotAppointmentBookCase(
-            change=lambda r: r["context"].pop("patientId"), field="context.patientId"
-        ),
-        NotAppointmentBookCase(
-            change=lambda r: r["context"].update(
-                appointments={"resourceType": "Bundle", "entry": []}
-            ),
-            field="context.appointments",
+            change=lambda r: r["context"].update(appointments={"resourceType": "Bundle", "entry": []}), field="context.appointments"
         ),
     ],
     ids=["hook", "hookInstance", "patientId", "no-appointments"],
@@ -224,23 +215,13 @@ class MalformedHookCase:
 @pytest.mark.parametrize(
     "case",
     [
+        pytest.param(MalformedHookCase(request_="appointment-book", message="request: must be an object"), id="request-not-an-object"),
         pytest.param(
-            MalformedHookCase(
-                request_="appointment-book", message="request: must be an object"
-            ),
-            id="request-not-an-object",
+            MalformedHookCase(request_=hook_request() | {"context": "1288992"}, message="context: must be an object"), id="context-not-an-object"
         ),
         pytest.param(
             MalformedHookCase(
-                request_=hook_request() | {"context": "1288992"},
-                message="context: must be an object",
-            ),
-            id="context-not-an-object",
-        ),
-        pytest.param(
-            MalformedHookCase(
-                request_=hook_request()
-                | {"context": hook_request()["context"] | {"appointments": appointment()}},
+                request_=hook_request() | {"context": hook_request()["context"] | {"appointments": appointment()}},
                 message="context.appointments: must be a FHIR Bundle of Appointments",
             ),
             id="one-appointment-not-in-a-bundle",
@@ -260,10 +241,7 @@ def test_a_prefetch_that_is_not_fhir_is_reviewed_not_used():
     (card,) = cds.appointment_book(hook_request(observations="none"), timezone=ZONE)["cards"]
 
     assert card["indicator"] == "warning"
-    assert (
-        "- prefetch.observations: is not a FHIR resource or Bundle: not used"
-        in card["detail"].splitlines()
-    )
+    assert "- prefetch.observations: is not a FHIR resource or Bundle: not used" in card["detail"].splitlines()
 
 
 def test_a_prefetch_that_is_not_an_object_is_reviewed_whole():
@@ -276,9 +254,7 @@ def test_a_prefetch_that_is_not_an_object_is_reviewed_whole():
     lines = card["detail"].splitlines()
     assert card["indicator"] == "warning"
     assert "- prefetch: is not an object: not used" in lines
-    assert sum(line.startswith("- prefetch.") and "not sent" in line for line in lines) == len(
-        cds.PREFETCH
-    )
+    assert sum(line.startswith("- prefetch.") and "not sent" in line for line in lines) == len(cds.PREFETCH)
 
 
 def test_with_now_the_detail_says_when_to_tell_the_patient():
@@ -288,10 +264,7 @@ def test_with_now_the_detail_says_when_to_tell_the_patient():
     (card,) = cds.appointment_book(request, timezone=ZONE, now="2026-12-01T10:00")["cards"]
 
     lines = card["detail"].splitlines()
-    assert lines[2:4] == [
-        "Earliest safe start: **Sunday 6 December 2026 at 00:00**.",
-        "Tell the patient by Thursday 3 December 2026 at 18:00.",
-    ]
+    assert lines[2:4] == ["Earliest safe start: **Sunday 6 December 2026 at 00:00**.", "Tell the patient by Thursday 3 December 2026 at 18:00."]
 
 
 def test_a_medicine_not_planned_is_listed_in_the_detail():
@@ -301,10 +274,7 @@ def test_a_medicine_not_planned_is_listed_in_the_detail():
     (card,) = cds.appointment_book(hook_request(statements=[completed]), timezone=ZONE)["cards"]
 
     lines = card["detail"].splitlines()
-    assert (
-        lines[lines.index("Not planned:") + 1]
-        == "- MedicationStatement/ms1 status: Warfarin is completed: not planned"
-    )
+    assert lines[lines.index("Not planned:") + 1] == "- MedicationStatement/ms1 status: Warfarin is completed: not planned"
 
 
 def test_no_patient_found_plans_for_the_contexts_patient():
@@ -331,19 +301,10 @@ def test_a_planned_card_links_to_the_pharmacist_page_with_its_request_in_the_fra
     bundle = {
         "resourceType": "Bundle",
         "type": "collection",
-        "entry": [
-            {"resource": r}
-            for r in (
-                appointment("tfesi-lumbar"),
-                warfarin_statement(),
-                request["prefetch"]["patient"],
-            )
-        ],
+        "entry": [{"resource": r} for r in (appointment("tfesi-lumbar"), warfarin_statement(), request["prefetch"]["patient"])],
     }
 
-    (card,) = cds.appointment_book(request, timezone=ZONE, now="2026-12-01T10:00", page_url=PAGE)[
-        "cards"
-    ]
+    (card,) = cds.appointment_book(request, timezone=ZONE, now="2026-12-01T10:00", page_url=PAGE)["cards"]
 
     (link,) = card["links"]
     assert (link["label"], link["type"]) == ("The plan in medplan's pharmacist page", "absolute")
@@ -351,11 +312,7 @@ def test_a_planned_card_links_to_the_pharmacist_page_with_its_request_in_the_fra
     assert carried["now"] == "2026-12-01T10:00"
     assert (
         medplan.plan(carried).to_dict()["medications"]
-        == medplan.plan(
-            medplan.fhir.bundle.request_from_bundle(
-                bundle, timezone=ZONE, now="2026-12-01T10:00"
-            ).request
-        ).to_dict()["medications"]
+        == medplan.plan(medplan.fhir.bundle.request_from_bundle(bundle, timezone=ZONE, now="2026-12-01T10:00").request).to_dict()["medications"]
     )
     assert link["url"] == cds.page_link(PAGE, carried)
 
@@ -367,25 +324,15 @@ def test_page_link_is_compact_unpadded_base64url_of_utf8_json():
     fragment = url.partition("#request=")[2]
     assert set(fragment) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
     assert linked_request(url) == {"a": "??>>", "medications": [{"name": "Marcoumar\u00ae"}]}
-    assert (
-        base64.urlsafe_b64decode(fragment + "==").decode("utf-8")
-        == '{"a":"??>>","medications":[{"name":"Marcoumar\u00ae"}]}'
-    )
+    assert base64.urlsafe_b64decode(fragment + "==").decode("utf-8") == '{"a":"??>>","medications":[{"name":"Marcoumar\u00ae"}]}'
 
 
 def test_with_a_plan_url_and_a_page_the_card_links_to_both_and_an_unplanned_card_to_neither():
     """The booking system's stored plan first, then the page; a card medplan could not plan has no link."""
-    planned = cds.appointment_book(
-        hook_request(), timezone=ZONE, plan_url="https://booking.example/p/1", page_url=PAGE
-    )
-    unplanned = cds.appointment_book(
-        hook_request(appointment(start=None, end=None)), timezone=ZONE, page_url=PAGE
-    )
+    planned = cds.appointment_book(hook_request(), timezone=ZONE, plan_url="https://booking.example/p/1", page_url=PAGE)
+    unplanned = cds.appointment_book(hook_request(appointment(start=None, end=None)), timezone=ZONE, page_url=PAGE)
 
-    assert [link["url"].partition("#")[0] for link in planned["cards"][0]["links"]] == [
-        "https://booking.example/p/1",
-        PAGE,
-    ]
+    assert [link["url"].partition("#")[0] for link in planned["cards"][0]["links"]] == ["https://booking.example/p/1", PAGE]
     assert "links" not in unplanned["cards"][0]
 
 

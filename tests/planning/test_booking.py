@@ -206,22 +206,14 @@ def test_a_booking_in_time_carries_the_answers():
         "notify_by": "2026-12-03T18:00:00+08:00",
         "too_soon": False,
         "limited_by": ["warfarin"],
-        "medicines": [
-            {
-                "input": "warfarin",
-                "earliest_start": "2026-12-07T00:00:00+08:00",
-                "notify_by": "2026-12-03T18:00:00+08:00",
-            }
-        ],
+        "medicines": [{"input": "warfarin", "earliest_start": "2026-12-07T00:00:00+08:00", "notify_by": "2026-12-03T18:00:00+08:00"}],
     }
     assert plan.medications[0].action is Action.HOLD
 
 
 def test_a_booking_too_soon_says_so_plainly():
     """Told on Thu 3 Dec at 19:00, after that evening's warfarin: the 8 Dec hold can no longer be met."""
-    plan = medplan.plan(
-        request(med("warfarin", "18:00"), med("aspirin", "08:00")), now="2026-12-03T19:00"
-    )
+    plan = medplan.plan(request(med("warfarin", "18:00"), med("aspirin", "08:00")), now="2026-12-03T19:00")
     warfarin, aspirin = plan.medications
 
     assert plan.booking.too_soon
@@ -246,9 +238,7 @@ def test_a_procedure_in_the_past_is_too_soon():
     plan = medplan.plan(request(med("aspirin", "08:00")), now="2026-12-09T10:00")
 
     assert plan.booking.too_soon
-    assert plan.review_reasons[0].startswith(
-        "Booked too soon: told now (Wednesday 9 December 2026 at 10:00), the procedure starts before now;"
-    )
+    assert plan.review_reasons[0].startswith("Booked too soon: told now (Wednesday 9 December 2026 at 10:00), the procedure starts before now;")
 
 
 def test_without_now_there_are_no_booking_answers():
@@ -290,15 +280,11 @@ def plan_at(body, start, zone):
     at = {"start": local.strftime("%Y-%m-%dT%H:%M"), "timezone": zone.key}
     try:
         return medplan.plan({**body, "procedure": {**body["procedure"], **at}})
-    except (
-        medplan.InputError
-    ):  # the local time falls in a gap or a fold: it cannot be booked as text
+    except medplan.InputError:  # the local time falls in a gap or a fold: it cannot be booked as text
         return None
 
 
-nows = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2031, 12, 31)).map(
-    lambda d: d.replace(second=0, microsecond=0)
-)
+nows = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2031, 12, 31)).map(lambda d: d.replace(second=0, microsecond=0))
 
 
 @given(
@@ -309,11 +295,7 @@ nows = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2031, 12,
     zone=zones,
 )
 @example(
-    medications=[med("warfarin", "18:00")],
-    guideline="asra-pain-2018",
-    risk="high",
-    now=datetime(2026, 3, 23, 19, 0),
-    zone=ZoneInfo("Europe/London"),
+    medications=[med("warfarin", "18:00")], guideline="asra-pain-2018", risk="high", now=datetime(2026, 3, 23, 19, 0), zone=ZoneInfo("Europe/London")
 )
 @example(
     medications=[med("enoxaparin", "01:30", regimen="therapeutic")],
@@ -322,15 +304,11 @@ nows = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2031, 12,
     now=datetime(2026, 3, 28, 2, 0),
     zone=ZoneInfo("Europe/London"),
 )
-def test_the_earliest_start_is_exactly_when_a_plan_becomes_possible(
-    medications, guideline, risk, now, zone
-):
+def test_the_earliest_start_is_exactly_when_a_plan_becomes_possible(medications, guideline, risk, now, zone):
     """At the earliest start every hold can be met; one hour earlier some dose to leave out is already past."""
     assume(zone.key not in {"Factory", "localtime", "posixrules"})
     moment = now.replace(tzinfo=zone)
-    assume(
-        moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == now
-    )  # now exists on the clock
+    assume(moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == now)  # now exists on the clock
     body = request(*medications, at={"timezone": zone.key}, risk=risk, guideline=guideline, crcl=80)
     result = medplan.earliest(body, now=moment.isoformat(timespec="minutes"))
     earliest = result.earliest_start
@@ -347,19 +325,12 @@ def test_the_earliest_start_is_exactly_when_a_plan_becomes_possible(
             assert not feasible(before, moment, medications)
 
 
-@given(
-    medications=st.lists(st.sampled_from(DRUGS), min_size=1, max_size=4),
-    now=nows,
-    days_ahead=st.integers(0, 15),
-    hour=st.integers(0, 23),
-)
+@given(medications=st.lists(st.sampled_from(DRUGS), min_size=1, max_size=4), now=nows, days_ahead=st.integers(0, 15), hour=st.integers(0, 23))
 def test_too_soon_is_exactly_a_start_before_the_earliest(medications, now, days_ahead, hour):
     """A plan says too soon exactly when its start is before the earliest start, and then shows no last dose in the past."""
     zone = ZoneInfo("Australia/Perth")
     start = (now + timedelta(days=days_ahead)).replace(hour=hour, minute=0)
-    body = request(
-        *medications, at={"start": start.strftime("%Y-%m-%dT%H:%M"), "timezone": zone.key}, crcl=80
-    )
+    body = request(*medications, at={"start": start.strftime("%Y-%m-%dT%H:%M"), "timezone": zone.key}, crcl=80)
 
     plan = medplan.plan(body, now=now.strftime("%Y-%m-%dT%H:%M"))
     booking = plan.booking
@@ -385,21 +356,11 @@ class InfusionStopCase:
 INFUSION_DAYS = [
     # Told at 10:00 Wed 2 Dec: it stops at the next midnight, Thu 3 Dec, day -5 of Tue 8 Dec.
     pytest.param(
-        InfusionStopCase(
-            now="2026-12-02T10:00",
-            start="2026-12-08T00:00:00+08:00",
-            stop="2026-12-03T00:00:00+08:00",
-        ),
-        id="stops-at-the-next-midnight",
+        InfusionStopCase(now="2026-12-02T10:00", start="2026-12-08T00:00:00+08:00", stop="2026-12-03T00:00:00+08:00"), id="stops-at-the-next-midnight"
     ),
     # Told at midnight itself, it can stop at once: Wed 2 Dec is day -5 of Mon 7 Dec.
     pytest.param(
-        InfusionStopCase(
-            now="2026-12-02T00:00",
-            start="2026-12-07T00:00:00+08:00",
-            stop="2026-12-02T00:00:00+08:00",
-        ),
-        id="told-at-midnight",
+        InfusionStopCase(now="2026-12-02T00:00", start="2026-12-07T00:00:00+08:00", stop="2026-12-02T00:00:00+08:00"), id="told-at-midnight"
     ),
 ]
 
@@ -409,8 +370,4 @@ def test_an_infusion_held_days_stops_at_a_midnight_not_before_now(case):
     """An infusion held 5 days stops at the first start of a day at or after now, and the procedure can start 5 days after that."""
     result = answer([med("ReoPro", route="iv")], case.now, risk="high")
 
-    assert (result.earliest_start.isoformat(), result.notify_by.isoformat(), result.limited_by) == (
-        case.start,
-        case.stop,
-        ("ReoPro",),
-    )
+    assert (result.earliest_start.isoformat(), result.notify_by.isoformat(), result.limited_by) == (case.start, case.stop, ("ReoPro",))

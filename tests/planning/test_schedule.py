@@ -46,105 +46,51 @@ HOLD_DAYS_CASES = [
     pytest.param(
         # The seed's warfarin: 5 days off before a Tuesday procedure; days -5..-1 are
         # 3-7 December, so the last dose is the evening of day -6.
-        LastDoseHoldingDaysCase(
-            day0=date(2026, 12, 8),
-            days=5,
-            times=DAILY_18,
-            zone=PERTH,
-            expected="2026-12-02T18:00:00+08:00",
-        ),
+        LastDoseHoldingDaysCase(day0=date(2026, 12, 8), days=5, times=DAILY_18, zone=PERTH, expected="2026-12-02T18:00:00+08:00"),
         id="warfarin-5-days-perth",
     ),
     pytest.param(
         # The 2023 AF guideline's worked example: a twice-daily drug held 1 day before an
         # 08:00 procedure was last taken at 20:00 on day -2, 36 hours before.
-        LastDoseHoldingDaysCase(
-            day0=date(2026, 12, 8),
-            days=1,
-            times=BID,
-            zone=PERTH,
-            expected="2026-12-06T20:00:00+08:00",
-        ),
+        LastDoseHoldingDaysCase(day0=date(2026, 12, 8), days=1, times=BID, zone=PERTH, expected="2026-12-06T20:00:00+08:00"),
         id="af-guideline-36-hours",
     ),
     pytest.param(
         # N = 0 skips only the doses on the day of the procedure.
-        LastDoseHoldingDaysCase(
-            day0=date(2026, 12, 8),
-            days=0,
-            times=BID,
-            zone=PERTH,
-            expected="2026-12-07T20:00:00+08:00",
-        ),
+        LastDoseHoldingDaysCase(day0=date(2026, 12, 8), days=0, times=BID, zone=PERTH, expected="2026-12-07T20:00:00+08:00"),
         id="zero-days",
     ),
     pytest.param(
         # The hold spans the spring-forward change (29 March): still calendar days, and
         # the dose before the change is in GMT.
-        LastDoseHoldingDaysCase(
-            day0=date(2026, 3, 31),
-            days=2,
-            times=BID,
-            zone=LONDON,
-            expected="2026-03-28T20:00:00+00:00",
-        ),
+        LastDoseHoldingDaysCase(day0=date(2026, 3, 31), days=2, times=BID, zone=LONDON, expected="2026-03-28T20:00:00+00:00"),
         id="london-spring-forward",
     ),
     pytest.param(
         # Leap year: day -1 is 29 February, so 1 day off ends on 28 February.
-        LastDoseHoldingDaysCase(
-            day0=date(2028, 3, 1),
-            days=1,
-            times=DAILY_18,
-            zone=LONDON,
-            expected="2028-02-28T18:00:00+00:00",
-        ),
+        LastDoseHoldingDaysCase(day0=date(2028, 3, 1), days=1, times=DAILY_18, zone=LONDON, expected="2028-02-28T18:00:00+00:00"),
         id="leap-day",
     ),
     pytest.param(
         # Year end: day -6 of 2 January is 27 December of the year before.
-        LastDoseHoldingDaysCase(
-            day0=date(2027, 1, 2),
-            days=5,
-            times=DAILY_18,
-            zone=NEW_YORK,
-            expected="2026-12-27T18:00:00-05:00",
-        ),
+        LastDoseHoldingDaysCase(day0=date(2027, 1, 2), days=5, times=DAILY_18, zone=NEW_YORK, expected="2026-12-27T18:00:00-05:00"),
         id="year-end",
     ),
     pytest.param(
         # New York falls back on 1 November 2026: the 01:30 dose on day -2 is taken at
         # its first occurrence, in EDT.
-        LastDoseHoldingDaysCase(
-            day0=date(2026, 11, 3),
-            days=1,
-            times=(time(1, 30),),
-            zone=NEW_YORK,
-            expected="2026-11-01T01:30:00-04:00",
-        ),
+        LastDoseHoldingDaysCase(day0=date(2026, 11, 3), days=1, times=(time(1, 30),), zone=NEW_YORK, expected="2026-11-01T01:30:00-04:00"),
         id="new-york-fold-first-occurrence",
     ),
     pytest.param(
         # Sydney springs forward on 4 October 2026 at 02:00: a 02:30 dose that day is
         # taken at 03:30, after the gap.
-        LastDoseHoldingDaysCase(
-            day0=date(2026, 10, 6),
-            days=1,
-            times=(time(2, 30),),
-            zone=SYDNEY,
-            expected="2026-10-04T03:30:00+11:00",
-        ),
+        LastDoseHoldingDaysCase(day0=date(2026, 10, 6), days=1, times=(time(2, 30),), zone=SYDNEY, expected="2026-10-04T03:30:00+11:00"),
         id="sydney-gap-moves-forward",
     ),
     pytest.param(
         # Lord Howe moves its clocks by 30 minutes: 02:15 does not exist on 4 October 2026.
-        LastDoseHoldingDaysCase(
-            day0=date(2026, 10, 6),
-            days=1,
-            times=(time(2, 15),),
-            zone=LORD_HOWE,
-            expected="2026-10-04T02:45:00+11:00",
-        ),
+        LastDoseHoldingDaysCase(day0=date(2026, 10, 6), days=1, times=(time(2, 15),), zone=LORD_HOWE, expected="2026-10-04T02:45:00+11:00"),
         id="lord-howe-half-hour-gap",
     ),
 ]
@@ -322,16 +268,10 @@ def test_the_doses_do_not_depend_on_the_machines_own_time_zone():
         schedule.first_dose_on_day(date(2026, 12, 8), 0, pago_pago_end, (time(23, 45),), PAGO_PAGO),
     ]
     kiritimati_omitted = schedule.doses_between(
-        datetime(2026, 12, 6, 0, 30, tzinfo=KIRITIMATI),
-        datetime(2026, 12, 8, 0, 30, tzinfo=KIRITIMATI),
-        (time(0, 30), time(20)),
-        KIRITIMATI,
+        datetime(2026, 12, 6, 0, 30, tzinfo=KIRITIMATI), datetime(2026, 12, 8, 0, 30, tzinfo=KIRITIMATI), (time(0, 30), time(20)), KIRITIMATI
     )
     pago_pago_omitted = schedule.doses_between(
-        datetime(2026, 12, 6, 8, tzinfo=PAGO_PAGO),
-        datetime(2026, 12, 8, 8, tzinfo=PAGO_PAGO),
-        (time(8), time(23)),
-        PAGO_PAGO,
+        datetime(2026, 12, 6, 8, tzinfo=PAGO_PAGO), datetime(2026, 12, 8, 8, tzinfo=PAGO_PAGO), (time(8), time(23)), PAGO_PAGO
     )
 
     assert [d.isoformat() for d in answers] == [
@@ -340,16 +280,8 @@ def test_the_doses_do_not_depend_on_the_machines_own_time_zone():
         "2026-12-08T23:45:00-11:00",
         "2026-12-08T23:45:00-11:00",
     ]
-    assert [d.isoformat() for d in kiritimati_omitted] == [
-        "2026-12-06T20:00:00+14:00",
-        "2026-12-07T00:30:00+14:00",
-        "2026-12-07T20:00:00+14:00",
-    ]
-    assert [d.isoformat() for d in pago_pago_omitted] == [
-        "2026-12-06T23:00:00-11:00",
-        "2026-12-07T08:00:00-11:00",
-        "2026-12-07T23:00:00-11:00",
-    ]
+    assert [d.isoformat() for d in kiritimati_omitted] == ["2026-12-06T20:00:00+14:00", "2026-12-07T00:30:00+14:00", "2026-12-07T20:00:00+14:00"]
+    assert [d.isoformat() for d in pago_pago_omitted] == ["2026-12-06T23:00:00-11:00", "2026-12-07T08:00:00-11:00", "2026-12-07T23:00:00-11:00"]
 
 
 # --- properties ---------------------------------------------------------------------------
@@ -401,9 +333,7 @@ def test_hold_days_near_daylight_saving_changes(data, days, times, at):
     assert utc(last) < utc(start)
 
 
-@given(
-    zone=zones, day0=procedure_days, at=clock_times, hours=st.integers(0, 240), times=usual_times
-)
+@given(zone=zones, day0=procedure_days, at=clock_times, hours=st.integers(0, 240), times=usual_times)
 @example(zone=LONDON, day0=date(2026, 3, 30), at=time(8), hours=72, times=(time(8),))
 @example(zone=LONDON, day0=date(2026, 10, 27), at=time(8), hours=72, times=(time(8),))
 def test_hold_hours_is_satisfied_and_the_last_dose_is_the_latest(zone, day0, at, hours, times):
@@ -419,9 +349,7 @@ def test_hold_hours_is_satisfied_and_the_last_dose_is_the_latest(zone, day0, at,
 
 
 @given(zone=zones, day0=procedure_days, at=clock_times, day=st.integers(0, 10), times=usual_times)
-def test_resume_on_day_is_the_first_dose_after_the_procedure_from_that_day(
-    zone, day0, at, day, times
-):
+def test_resume_on_day_is_the_first_dose_after_the_procedure_from_that_day(zone, day0, at, day, times):
     """The restart is after the procedure, on or after day +k, and no earlier scheduled dose qualifies."""
     finish = schedule.scheduled_dose(day0, at, zone)
     floor = schedule.start_of_day(day0 + timedelta(days=day), zone)
@@ -435,9 +363,7 @@ def test_resume_on_day_is_the_first_dose_after_the_procedure_from_that_day(
     assert utc(previous) <= utc(finish) or utc(previous) < utc(floor)
 
 
-@given(
-    zone=zones, day0=procedure_days, at=clock_times, hours=st.integers(0, 240), times=usual_times
-)
+@given(zone=zones, day0=procedure_days, at=clock_times, hours=st.integers(0, 240), times=usual_times)
 def test_resume_after_hours_is_never_early(zone, day0, at, hours, times):
     """The restart is at least H real hours after the procedure, and the dose before it would be early."""
     finish = schedule.scheduled_dose(day0, at, zone)
@@ -462,9 +388,7 @@ FIXED_OFFSET_ZONES = ("UTC", "Australia/Perth", "Asia/Tokyo", "Asia/Kolkata", "A
     days=st.integers(0, 20),
     times=usual_times,
 )
-def test_shifting_the_procedure_by_whole_weeks_shifts_the_last_dose_the_same(
-    zone, day0, weeks, days, times
-):
+def test_shifting_the_procedure_by_whole_weeks_shifts_the_last_dose_the_same(zone, day0, weeks, days, times):
     """Away from DST changes, the plan moves with the procedure, week for week."""
     shift = timedelta(weeks=weeks)
 
@@ -487,9 +411,7 @@ def test_a_longer_hold_never_gives_a_later_last_dose(zone, day0, times, days):
 def test_omitted_doses_lie_strictly_between_and_on_the_usual_clock(zone, day0, times, gap):
     """Every omitted dose is after the last dose, before the restart, at a usual time, in order."""
     last = schedule.last_dose_holding_days(day0, gap, times, zone)
-    first = schedule.first_dose_on_day(
-        day0, 1, schedule.scheduled_dose(day0, time(12), zone), times, zone
-    )
+    first = schedule.first_dose_on_day(day0, 1, schedule.scheduled_dose(day0, time(12), zone), times, zone)
 
     omitted = schedule.doses_between(last, first, times, zone)
 
@@ -505,9 +427,7 @@ def test_omitted_doses_lie_strictly_between_and_on_the_usual_clock(zone, day0, t
 weekdays = st.sets(st.integers(0, 6), min_size=1, max_size=3).map(lambda days: tuple(sorted(days)))
 
 
-def every_dose(
-    day0: date, times: tuple[time, ...], zone: ZoneInfo, days: tuple[int, ...]
-) -> list[datetime]:
+def every_dose(day0: date, times: tuple[time, ...], zone: ZoneInfo, days: tuple[int, ...]) -> list[datetime]:
     """An oracle: every scheduled dose within ten weeks of day 0, by brute force, in UTC order."""
     doses = [
         schedule.scheduled_dose(day0 + timedelta(days=offset), t, zone)
@@ -520,9 +440,7 @@ def every_dose(
 
 @given(zone=zones, day0=procedure_days, hold=st.integers(0, 30), times=usual_times, days=weekdays)
 @example(zone=LONDON, day0=date(2026, 3, 30), hold=7, times=(time(9),), days=(0,))
-def test_weekday_hold_days_is_the_latest_dose_on_a_usual_weekday_before_the_days_off(
-    zone, day0, hold, times, days
-):
+def test_weekday_hold_days_is_the_latest_dose_on_a_usual_weekday_before_the_days_off(zone, day0, hold, times, days):
     """With usual weekdays, the last dose is the oracle's latest dose before day -N begins."""
     first_day_off = utc(schedule.start_of_day(day0 - timedelta(days=hold), zone))
 
@@ -532,26 +450,15 @@ def test_weekday_hold_days_is_the_latest_dose_on_a_usual_weekday_before_the_days
     assert_well_formed(last, times, zone)
 
 
-@given(
-    zone=zones,
-    day0=procedure_days,
-    at=clock_times,
-    day=st.integers(0, 10),
-    times=usual_times,
-    days=weekdays,
-)
-def test_weekday_resume_is_the_first_dose_on_a_usual_weekday_after_the_procedure(
-    zone, day0, at, day, times, days
-):
+@given(zone=zones, day0=procedure_days, at=clock_times, day=st.integers(0, 10), times=usual_times, days=weekdays)
+def test_weekday_resume_is_the_first_dose_on_a_usual_weekday_after_the_procedure(zone, day0, at, day, times, days):
     """With usual weekdays, the restart is the oracle's first dose after the procedure from day +k."""
     finish = schedule.scheduled_dose(day0, at, zone)
     floor = utc(schedule.start_of_day(day0 + timedelta(days=day), zone))
 
     first = schedule.first_dose_on_day(day0, day, finish, times, zone, weekdays=days)
 
-    candidates = [
-        d for d in every_dose(day0, times, zone, days) if utc(d) > utc(finish) and utc(d) >= floor
-    ]
+    candidates = [d for d in every_dose(day0, times, zone, days) if utc(d) > utc(finish) and utc(d) >= floor]
     assert first == candidates[0]
 
 
@@ -564,22 +471,11 @@ def test_weekday_omitted_doses_all_fall_on_usual_weekdays(zone, day0, hold, time
 
     omitted = schedule.doses_between(last, first, times, zone, weekdays=days)
 
-    assert list(omitted) == [
-        d for d in every_dose(day0, times, zone, days) if utc(last) < utc(d) < utc(first)
-    ]
+    assert list(omitted) == [d for d in every_dose(day0, times, zone, days) if utc(last) < utc(d) < utc(first)]
 
 
-@given(
-    zone=zones,
-    day0=procedure_days,
-    at=clock_times,
-    hours=st.integers(0, 240),
-    times=usual_times,
-    days=weekdays,
-)
-def test_weekday_hold_hours_is_the_latest_dose_on_a_usual_weekday_at_least_h_hours_before(
-    zone, day0, at, hours, times, days
-):
+@given(zone=zones, day0=procedure_days, at=clock_times, hours=st.integers(0, 240), times=usual_times, days=weekdays)
+def test_weekday_hold_hours_is_the_latest_dose_on_a_usual_weekday_at_least_h_hours_before(zone, day0, at, hours, times, days):
     """With usual weekdays, the last dose of an hours hold is the oracle's latest dose at least H hours before the start."""
     start = schedule.scheduled_dose(day0, at, zone)
 
@@ -590,25 +486,14 @@ def test_weekday_hold_hours_is_the_latest_dose_on_a_usual_weekday_at_least_h_hou
     assert_well_formed(last, times, zone)
 
 
-@given(
-    zone=zones,
-    day0=procedure_days,
-    at=clock_times,
-    hours=st.integers(0, 240),
-    times=usual_times,
-    days=weekdays,
-)
-def test_weekday_resume_after_hours_is_the_first_dose_on_a_usual_weekday_h_hours_after(
-    zone, day0, at, hours, times, days
-):
+@given(zone=zones, day0=procedure_days, at=clock_times, hours=st.integers(0, 240), times=usual_times, days=weekdays)
+def test_weekday_resume_after_hours_is_the_first_dose_on_a_usual_weekday_h_hours_after(zone, day0, at, hours, times, days):
     """With usual weekdays, the restart after H hours is the oracle's first dose at least H hours after the finish (strictly after it for H = 0)."""
     finish = schedule.scheduled_dose(day0, at, zone)
 
     first = schedule.first_dose_after_hours(finish, hours, times, zone, weekdays=days)
 
     limit = utc(finish) + timedelta(hours=hours)
-    candidates = [
-        d for d in every_dose(day0, times, zone, days) if utc(d) >= limit and utc(d) > utc(finish)
-    ]
+    candidates = [d for d in every_dose(day0, times, zone, days) if utc(d) >= limit and utc(d) > utc(finish)]
     assert first == candidates[0]
     assert_well_formed(first, times, zone)

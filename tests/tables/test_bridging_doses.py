@@ -59,10 +59,7 @@ ROUNDING = [
     pytest.param(RoundDoseCase(exact=18000, doses=DALTEPARIN, dose=18000), id="exactly-largest-iu"),
     # Above the largest by exactly half the last step still rounds down to it (a tie, lower).
     pytest.param(RoundDoseCase(exact=155, doses=ENOXAPARIN, dose=150), id="largest-plus-half-step"),
-    pytest.param(
-        RoundDoseCase(exact=19500, doses=DALTEPARIN, dose=18000),
-        id="largest-plus-half-last-step-iu",
-    ),
+    pytest.param(RoundDoseCase(exact=19500, doses=DALTEPARIN, dose=18000), id="largest-plus-half-last-step-iu"),
     # Above the largest by more than half a step is a question for the pharmacist.
     pytest.param(RoundDoseCase(exact=155.01, doses=ENOXAPARIN, dose=None), id="beyond-largest"),
     pytest.param(RoundDoseCase(exact=225, doses=ENOXAPARIN, dose=None), id="far-beyond-largest"),
@@ -120,6 +117,7 @@ def test_the_property_covers_every_dose_row():
 
 # --- the CrCl band lookup ---------------------------------------------------------------------
 
+
 # (heparin, regimen, CrCl, the row used)
 @attrs.frozen(kw_only=True)
 class DoseBandCase:
@@ -133,63 +131,16 @@ class DoseBandCase:
 
 BANDS = [
     # A value at the cut-off takes the lower band, here the reduced dose (min < CrCl <= max).
-    pytest.param(
-        DoseBandCase(
-            agent="enoxaparin",
-            regimen="twice-daily",
-            crcl=30,
-            rule_id="enoxaparin:twice-daily:crcl-0-30",
-        ),
-        id="enox-at-30",
-    ),
-    pytest.param(
-        DoseBandCase(
-            agent="enoxaparin", regimen="twice-daily", crcl=30.1, rule_id="enoxaparin:twice-daily"
-        ),
-        id="enox-above-30",
-    ),
+    pytest.param(DoseBandCase(agent="enoxaparin", regimen="twice-daily", crcl=30, rule_id="enoxaparin:twice-daily:crcl-0-30"), id="enox-at-30"),
+    pytest.param(DoseBandCase(agent="enoxaparin", regimen="twice-daily", crcl=30.1, rule_id="enoxaparin:twice-daily"), id="enox-above-30"),
     # The lowest band holds 0.
-    pytest.param(
-        DoseBandCase(
-            agent="enoxaparin",
-            regimen="twice-daily",
-            crcl=0,
-            rule_id="enoxaparin:twice-daily:crcl-0-30",
-        ),
-        id="enox-at-0",
-    ),
+    pytest.param(DoseBandCase(agent="enoxaparin", regimen="twice-daily", crcl=0, rule_id="enoxaparin:twice-daily:crcl-0-30"), id="enox-at-0"),
     # The highest band has no upper limit.
-    pytest.param(
-        DoseBandCase(
-            agent="enoxaparin", regimen="once-daily", crcl=500, rule_id="enoxaparin:once-daily"
-        ),
-        id="enox-once-500",
-    ),
-    pytest.param(
-        DoseBandCase(
-            agent="enoxaparin",
-            regimen="once-daily",
-            crcl=30,
-            rule_id="enoxaparin:once-daily:crcl-0-30",
-        ),
-        id="enox-once-at-30",
-    ),
+    pytest.param(DoseBandCase(agent="enoxaparin", regimen="once-daily", crcl=500, rule_id="enoxaparin:once-daily"), id="enox-once-500"),
+    pytest.param(DoseBandCase(agent="enoxaparin", regimen="once-daily", crcl=30, rule_id="enoxaparin:once-daily:crcl-0-30"), id="enox-once-at-30"),
     # Dalteparin has no reduced dose: below the cut-off its row is a review.
-    pytest.param(
-        DoseBandCase(
-            agent="dalteparin",
-            regimen="twice-daily",
-            crcl=25,
-            rule_id="dalteparin:crcl-0-30:twice-daily",
-        ),
-        id="dalt-25",
-    ),
-    pytest.param(
-        DoseBandCase(
-            agent="dalteparin", regimen="twice-daily", crcl=31, rule_id="dalteparin:twice-daily"
-        ),
-        id="dalt-31",
-    ),
+    pytest.param(DoseBandCase(agent="dalteparin", regimen="twice-daily", crcl=25, rule_id="dalteparin:crcl-0-30:twice-daily"), id="dalt-25"),
+    pytest.param(DoseBandCase(agent="dalteparin", regimen="twice-daily", crcl=31, rule_id="dalteparin:twice-daily"), id="dalt-31"),
 ]
 
 
@@ -254,6 +205,7 @@ DALT_OD = "dalteparin:once-daily"
 DALT_OD_LOW = "dalteparin:crcl-0-30:once-daily"
 DALT_BD_LOW = "dalteparin:crcl-0-30:twice-daily"
 
+
 # (broken copy, expected message after the file name)
 @attrs.frozen(kw_only=True)
 class BrokenDoseTableCase:
@@ -301,10 +253,7 @@ BROKEN_DOSES = [
     ),
     # A heparin and regimen with no row at all.
     pytest.param(
-        BrokenDoseTableCase(
-            text=without_rows(DOSE_FILE, DALT_OD, DALT_OD_LOW),
-            message=": column 'regimen': has no row for dalteparin once-daily",
-        ),
+        BrokenDoseTableCase(text=without_rows(DOSE_FILE, DALT_OD, DALT_OD_LOW), message=": column 'regimen': has no row for dalteparin once-daily"),
         id="missing-combination",
     ),
     # Only the reduced band left: the highest CrCl values have no dose. The reduced row moves
@@ -356,10 +305,7 @@ BROKEN_DOSES = [
         id="unknown-agent",
     ),
     pytest.param(
-        BrokenDoseTableCase(
-            text=with_cells(DOSE_FILE, ENOX_BD, source=""),
-            message=f", row {DOSE_ROW[ENOX_BD]}: column 'source': must not be empty",
-        ),
+        BrokenDoseTableCase(text=with_cells(DOSE_FILE, ENOX_BD, source=""), message=f", row {DOSE_ROW[ENOX_BD]}: column 'source': must not be empty"),
         id="empty-source",
     ),
     # Every cell the planner reads must be one it can use.
@@ -379,22 +325,19 @@ BROKEN_DOSES = [
     ),
     pytest.param(
         BrokenDoseTableCase(
-            text=with_cells(DOSE_FILE, ENOX_BD, unit="g"),
-            message=f", row {DOSE_ROW[ENOX_BD]}: column 'unit': must be one of mg, IU (got 'g')",
+            text=with_cells(DOSE_FILE, ENOX_BD, unit="g"), message=f", row {DOSE_ROW[ENOX_BD]}: column 'unit': must be one of mg, IU (got 'g')"
         ),
         id="unknown-unit",
     ),
     pytest.param(
         BrokenDoseTableCase(
-            text=with_cells(DOSE_FILE, ENOX_BD, dose_per_kg=""),
-            message=f", row {DOSE_ROW[ENOX_BD]}: column 'dose_per_kg': must not be empty",
+            text=with_cells(DOSE_FILE, ENOX_BD, dose_per_kg=""), message=f", row {DOSE_ROW[ENOX_BD]}: column 'dose_per_kg': must not be empty"
         ),
         id="empty-dose-per-kg",
     ),
     pytest.param(
         BrokenDoseTableCase(
-            text=with_cells(DOSE_FILE, ENOX_BD, doses=""),
-            message=f", row {DOSE_ROW[ENOX_BD]}: column 'doses': must list the doses that can be given",
+            text=with_cells(DOSE_FILE, ENOX_BD, doses=""), message=f", row {DOSE_ROW[ENOX_BD]}: column 'doses': must list the doses that can be given"
         ),
         id="no-doses",
     ),
@@ -433,6 +376,7 @@ STEP_NAMES = (
     "vitamin_k_inr_below, vitamin_k_mg_min, vitamin_k_mg_max"
 )
 
+
 @attrs.frozen(kw_only=True)
 class BrokenPathwayCase:
     """One case of test_a_broken_pathway_is_refused: text, message."""
@@ -452,10 +396,7 @@ BROKEN_PATHWAY = [
     ),
     # Every step must be there; the planner would otherwise have no number for it.
     pytest.param(
-        BrokenPathwayCase(
-            text=without_rows(PATHWAY_FILE, "second_postop_inr_day"),
-            message=": column 'step': missing steps: second_postop_inr_day",
-        ),
+        BrokenPathwayCase(text=without_rows(PATHWAY_FILE, "second_postop_inr_day"), message=": column 'step': missing steps: second_postop_inr_day"),
         id="missing-step",
     ),
     pytest.param(
@@ -468,8 +409,7 @@ BROKEN_PATHWAY = [
     # Each step has one value.
     pytest.param(
         BrokenPathwayCase(
-            text=with_row_twice(PATHWAY_FILE, "postop_inr_day"),
-            message=f", row {len(STEP_ROW) + 1}: column 'step': 'postop_inr_day' is given twice",
+            text=with_row_twice(PATHWAY_FILE, "postop_inr_day"), message=f", row {len(STEP_ROW) + 1}: column 'step': 'postop_inr_day' is given twice"
         ),
         id="step-twice",
     ),

@@ -94,30 +94,21 @@ class ContraindicationCase:
     "case",
     [
         pytest.param(
-            ContraindicationCase(
-                flag="severe_bleeding_disorder",
-                finding="Severe bleeding disorder or excessive anticoagulation",
-            ),
+            ContraindicationCase(flag="severe_bleeding_disorder", finding="Severe bleeding disorder or excessive anticoagulation"),
             id="severe_bleeding_disorder-Severe bleeding disorder or excessive anticoagulation",
         ),
         pytest.param(
-            ContraindicationCase(
-                flag="cauda_equina_symptoms",
-                finding="Symptoms of cord compression or cauda equina syndrome",
-            ),
+            ContraindicationCase(flag="cauda_equina_symptoms", finding="Symptoms of cord compression or cauda equina syndrome"),
             id="cauda_equina_symptoms-Symptoms of cord compression or cauda equina syndrome",
         ),
         pytest.param(
             ContraindicationCase(
-                flag="acute_motor_weakness",
-                finding="Acute motor weakness from a known disc protrusion: surgery, not a root injection, is preferred",
+                flag="acute_motor_weakness", finding="Acute motor weakness from a known disc protrusion: surgery, not a root injection, is preferred"
             ),
             id="acute_motor_weakness-Acute motor weakness from a known disc protrusion: surgery, not a root injection, is preferred",
         ),
         pytest.param(
-            ContraindicationCase(
-                flag="disc_or_epidural_infection", finding="Known disc or epidural infection"
-            ),
+            ContraindicationCase(flag="disc_or_epidural_infection", finding="Known disc or epidural infection"),
             id="disc_or_epidural_infection-Known disc or epidural infection",
         ),
     ],
@@ -201,15 +192,7 @@ def test_a_screening_answer_must_be_true_or_false():
 def row(**cells):
     values = (
         dict.fromkeys(COLUMNS, "")
-        | {
-            "care_set": "s",
-            "item": "i",
-            "kind": "after",
-            "first_day": "0",
-            "last_day": "1",
-            "instruction": "Do this.",
-            "source": "S",
-        }
+        | {"care_set": "s", "item": "i", "kind": "after", "first_day": "0", "last_day": "1", "instruction": "Do this.", "source": "S"}
         | cells
     )
     return ",".join(COLUMNS) + "\n" + ",".join(values[c] for c in COLUMNS) + "\n"
@@ -234,38 +217,28 @@ class BrokenCareRowCase:
             "disc_or_epidural_infection, diabetes, local_skin_infection, unwell, may_not_follow_instructions "
             "for a contraindication (got 'gout')",
         ),
-        BrokenCareRowCase(
-            text=row(kind="absolute", flag="diabetes"),
-            column="first_day",
-            problem="must be empty for a contraindication",
-        ),
-        BrokenCareRowCase(
-            text=row(first_day=""), column="first_day", problem="must be given for an instruction"
-        ),
-        BrokenCareRowCase(
-            text=row(first_day="3", last_day="1"),
-            column="last_day",
-            problem="must not be before first_day (got 3 to 1)",
-        ),
+        BrokenCareRowCase(text=row(kind="absolute", flag="diabetes"), column="first_day", problem="must be empty for a contraindication"),
+        BrokenCareRowCase(text=row(first_day=""), column="first_day", problem="must be given for an instruction"),
+        BrokenCareRowCase(text=row(first_day="3", last_day="1"), column="last_day", problem="must not be before first_day (got 3 to 1)"),
         BrokenCareRowCase(
             text=row(applies_if="tuesday"),
             column="applies_if",
-            problem="must be one of diabetes, takes_pain_relief, no_pain_relief, anticoagulant, "
-            "may_not_follow_instructions (got 'tuesday')",
+            problem="must be one of diabetes, takes_pain_relief, no_pain_relief, anticoagulant, may_not_follow_instructions (got 'tuesday')",
         ),
-        BrokenCareRowCase(
-            text=row(source=""), column="source", problem="must not be empty"
-        ),
-        BrokenCareRowCase(
-            text=row(flag="diabetes"), column="flag", problem="must be empty for an instruction"
-        ),
-        BrokenCareRowCase(
-            text=row(review_question="Ask."),
-            column="review_question",
-            problem="must be empty unless kind is relative",
-        ),
+        BrokenCareRowCase(text=row(source=""), column="source", problem="must not be empty"),
+        BrokenCareRowCase(text=row(flag="diabetes"), column="flag", problem="must be empty for an instruction"),
+        BrokenCareRowCase(text=row(review_question="Ask."), column="review_question", problem="must be empty unless kind is relative"),
     ],
-    ids=["contraindication-flag-unknown", "contraindication-with-days", "instruction-without-first-day", "last-day-before-first", "applies-if-unknown", "source-empty", "instruction-with-flag", "review-question-not-relative"],
+    ids=[
+        "contraindication-flag-unknown",
+        "contraindication-with-days",
+        "instruction-without-first-day",
+        "last-day-before-first",
+        "applies-if-unknown",
+        "source-empty",
+        "instruction-with-flag",
+        "review-question-not-relative",
+    ],
 )
 def test_a_broken_care_table_is_refused(case):
     """Care rows are validated like the other tables, naming row and column."""

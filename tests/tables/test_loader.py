@@ -128,18 +128,8 @@ class BrokenHeaderCase:
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param(
-            BrokenHeaderCase(
-                text='a,"b"c\n1,2\n', message="f.csv, row 1: not valid CSV: ',' expected after '\"'"
-            ),
-            id="header-not-csv",
-        ),
-        pytest.param(
-            BrokenHeaderCase(
-                text="a,b,a\n1,2,3\n", message="f.csv, row 1: a column is named twice"
-            ),
-            id="column-twice",
-        ),
+        pytest.param(BrokenHeaderCase(text='a,"b"c\n1,2\n', message="f.csv, row 1: not valid CSV: ',' expected after '\"'"), id="header-not-csv"),
+        pytest.param(BrokenHeaderCase(text="a,b,a\n1,2,3\n", message="f.csv, row 1: a column is named twice"), id="column-twice"),
     ],
 )
 def test_a_broken_header_is_refused_as_row_1(case):
@@ -162,24 +152,9 @@ class NumberCellCase:
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param(
-            NumberCellCase(
-                cell=number_cell, raw="ten", problem="must be a number (got 'ten')"
-            ),
-            id="number-not-a-number",
-        ),
-        pytest.param(
-            NumberCellCase(
-                cell=integer_cell, raw="1.5", problem="must be a whole number (got '1.5')"
-            ),
-            id="integer-not-whole",
-        ),
-        pytest.param(
-            NumberCellCase(
-                cell=integer_cell, raw="31", problem="must be between -30 and 30 (got '31')"
-            ),
-            id="integer-out-of-range",
-        ),
+        pytest.param(NumberCellCase(cell=number_cell, raw="ten", problem="must be a number (got 'ten')"), id="number-not-a-number"),
+        pytest.param(NumberCellCase(cell=integer_cell, raw="1.5", problem="must be a whole number (got '1.5')"), id="integer-not-whole"),
+        pytest.param(NumberCellCase(cell=integer_cell, raw="31", problem="must be between -30 and 30 (got '31')"), id="integer-out-of-range"),
     ],
 )
 def test_a_number_cell_names_what_is_wrong(case):

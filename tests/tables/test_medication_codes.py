@@ -38,45 +38,16 @@ class BrokenCodeRowCase:
     "case",
     [
         pytest.param(
-            BrokenCodeRowCase(
-                row="ndc,11289,warfarin,Warfarin,C2,somewhere",
-                column="system",
-                problem="must be one of rxnorm, snomed (got 'ndc')",
-            ),
+            BrokenCodeRowCase(row="ndc,11289,warfarin,Warfarin,C2,somewhere", column="system", problem="must be one of rxnorm, snomed (got 'ndc')"),
             id="unknown-system",
         ),
         pytest.param(
-            BrokenCodeRowCase(
-                row="rxnorm,1128-9,warfarin,Warfarin,C2,somewhere",
-                column="code",
-                problem="must be digits (got '1128-9')",
-            ),
+            BrokenCodeRowCase(row="rxnorm,1128-9,warfarin,Warfarin,C2,somewhere", column="code", problem="must be digits (got '1128-9')"),
             id="code-not-digits",
         ),
-        pytest.param(
-            BrokenCodeRowCase(
-                row="rxnorm,11289,,Warfarin,C2,somewhere",
-                column="name",
-                problem="must not be empty",
-            ),
-            id="empty-name",
-        ),
-        pytest.param(
-            BrokenCodeRowCase(
-                row="rxnorm,11289,warfarin,,C2,somewhere",
-                column="display",
-                problem="must not be empty",
-            ),
-            id="empty-display",
-        ),
-        pytest.param(
-            BrokenCodeRowCase(
-                row="rxnorm,11289,warfarin,Warfarin,C2,",
-                column="source",
-                problem="must not be empty",
-            ),
-            id="empty-source",
-        ),
+        pytest.param(BrokenCodeRowCase(row="rxnorm,11289,,Warfarin,C2,somewhere", column="name", problem="must not be empty"), id="empty-name"),
+        pytest.param(BrokenCodeRowCase(row="rxnorm,11289,warfarin,,C2,somewhere", column="display", problem="must not be empty"), id="empty-display"),
+        pytest.param(BrokenCodeRowCase(row="rxnorm,11289,warfarin,Warfarin,C2,", column="source", problem="must not be empty"), id="empty-source"),
     ],
 )
 def test_a_broken_code_row_is_refused(case):
@@ -84,9 +55,7 @@ def test_a_broken_code_row_is_refused(case):
     with pytest.raises(medplan.TableError) as excinfo:
         parse_codes(HEADER + case.row + "\n")
 
-    assert (
-        str(excinfo.value) == f"medication_codes.csv, row 2: column {case.column!r}: {case.problem}"
-    )
+    assert str(excinfo.value) == f"medication_codes.csv, row 2: column {case.column!r}: {case.problem}"
 
 
 def test_a_code_listed_twice_is_refused():
@@ -94,7 +63,4 @@ def test_a_code_listed_twice_is_refused():
     with pytest.raises(medplan.TableError) as excinfo:
         parse_codes(HEADER + WARFARIN + WARFARIN)
 
-    assert (
-        str(excinfo.value)
-        == "medication_codes.csv, row 3: column 'code': rxnorm 11289 is already listed at row 2"
-    )
+    assert str(excinfo.value) == "medication_codes.csv, row 3: column 'code': rxnorm 11289 is already listed at row 2"

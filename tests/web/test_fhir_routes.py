@@ -179,22 +179,13 @@ class PageLinkCase:
 @pytest.mark.parametrize(
     "case",
     [
+        pytest.param(PageLinkCase(environment={}, page="http://testserver/pharmacist"), id="where-the-hook-was-called"),
         pytest.param(
-            PageLinkCase(environment={}, page="http://testserver/pharmacist"),
-            id="where-the-hook-was-called",
-        ),
-        pytest.param(
-            PageLinkCase(
-                environment={PUBLIC_URL_ENV: "https://medplan.hospital.example/"},
-                page="https://medplan.hospital.example/pharmacist",
-            ),
+            PageLinkCase(environment={PUBLIC_URL_ENV: "https://medplan.hospital.example/"}, page="https://medplan.hospital.example/pharmacist"),
             id="public-url",
         ),
         pytest.param(
-            PageLinkCase(
-                environment={PUBLIC_URL_ENV: "https://gw.example/medplan"},
-                page="https://gw.example/medplan/pharmacist",
-            ),
+            PageLinkCase(environment={PUBLIC_URL_ENV: "https://gw.example/medplan"}, page="https://gw.example/medplan/pharmacist"),
             id="public-url-with-a-path",
         ),
     ],
@@ -203,10 +194,7 @@ def test_each_planned_card_links_to_this_services_pharmacist_page(case):
     """The card's link is the pharmacist page, at MEDPLAN_PUBLIC_URL if set, with the appointment's request; the page serves there."""
     request = hook_request(appointment("tfesi-lumbar"), statements=[warfarin_statement()])
     with TestClient(hook_app(case.environment)) as client:
-        (card,) = client.post(
-            f"/cds-services/medplan-appointment-book?timezone={ZONE}&now=2026-12-01T10:00",
-            json=request,
-        ).json()["cards"]
+        (card,) = client.post(f"/cds-services/medplan-appointment-book?timezone={ZONE}&now=2026-12-01T10:00", json=request).json()["cards"]
         served = client.get("/pharmacist")
 
     (link,) = card["links"]
@@ -218,7 +206,4 @@ def test_a_public_url_that_is_not_absolute_is_refused_naming_the_variable():
     with pytest.raises(medplan.InputError) as excinfo:
         ehr_routes({PUBLIC_URL_ENV: "medplan.hospital.example"})
 
-    assert (
-        str(excinfo.value)
-        == "MEDPLAN_PUBLIC_URL: must be an absolute http(s) URL (got 'medplan.hospital.example')"
-    )
+    assert str(excinfo.value) == "MEDPLAN_PUBLIC_URL: must be an absolute http(s) URL (got 'medplan.hospital.example')"

@@ -216,14 +216,8 @@ class PaperCase:
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param(
-            PaperCase(paper="A4", width=8.27, height=11.69),
-            id="A4-8.27-11.69",
-        ),
-        pytest.param(
-            PaperCase(paper="Letter", width=8.5, height=11.0),
-            id="Letter-8.5-11.0",
-        ),
+        pytest.param(PaperCase(paper="A4", width=8.27, height=11.69), id="A4-8.27-11.69"),
+        pytest.param(PaperCase(paper="Letter", width=8.5, height=11.0), id="Letter-8.5-11.0"),
     ],
 )
 def test_the_handout_prints_on_one_sheet_of_a4_or_letter(planned, case):
@@ -247,13 +241,8 @@ def test_the_handout_gives_each_care_item_once_over_its_dates(planned, expected_
     lines = sheet_lines(planned, "After the procedure")
 
     assert len(lines) == len(care)
-    assert (
-        lines[2]
-        == "Tuesday 8 December 2026 to Thursday 10 December 2026: Avoid strenuous activity for a couple of days."
-    )
-    assert lines[1] == (
-        "Tuesday 8 December 2026: Do not drive today: arrange for someone to drive you to and from the practice."
-    )
+    assert lines[2] == "Tuesday 8 December 2026 to Thursday 10 December 2026: Avoid strenuous activity for a couple of days."
+    assert lines[1] == ("Tuesday 8 December 2026: Do not drive today: arrange for someone to drive you to and from the practice.")
     assert [line.partition(": ")[2] for line in lines] == [c["instruction"] for c in care]
 
 
@@ -280,9 +269,7 @@ def test_the_handout_gives_each_medicine_and_blood_test_once(planned, expected_p
             "your team will tell you what happens next (a recheck, vitamin K by mouth or a new date)."
         ),
     ]
-    assert text_of(planned.find_element(By.CSS_SELECTOR, "#handout-sheet .not-final")).startswith(
-        "NOT FINAL"
-    )
+    assert text_of(planned.find_element(By.CSS_SELECTOR, "#handout-sheet .not-final")).startswith("NOT FINAL")
 
 
 def strip(driver) -> dict[str, list[str]]:
@@ -296,19 +283,13 @@ def strip(driver) -> dict[str, list[str]]:
 
 def test_the_timeline_strip_has_a_column_for_each_day_from_minus_7_to_plus_5(planned):
     """The strip's columns are day -7 to day +5, each with its date; day 0 is the procedure's."""
-    headers = [
-        th.text.replace("\n", " ")
-        for th in planned.find_elements(By.CSS_SELECTOR, "#timeline-days th")
-    ]
+    headers = [th.text.replace("\n", " ") for th in planned.find_elements(By.CSS_SELECTOR, "#timeline-days th")]
 
     assert headers[0] == "Medicine"
     assert headers[1] == "day \u22127 Tue 1 Dec"
     assert headers[8] == "day 0 Tue 8 Dec"
     assert headers[13] == "day +5 Sun 13 Dec"
-    assert all(
-        th.get_attribute("scope") == "col"
-        for th in planned.find_elements(By.CSS_SELECTOR, "#timeline-days th")
-    )
+    assert all(th.get_attribute("scope") == "col" for th in planned.find_elements(By.CSS_SELECTOR, "#timeline-days th"))
 
 
 def test_the_timeline_strip_reads_each_medicine_at_a_glance(planned):
@@ -341,9 +322,7 @@ def test_a_review_in_the_strip_is_marked_proposed_and_a_day_outside_is_named(pla
     header = text_of(plavix.find_element(By.TAG_NAME, "th"))
     cells = plavix.find_elements(By.TAG_NAME, "td")
 
-    assert (
-        header == "Plavixreview: dates proposed, not decidedlast dose day \u22128, Mon 30 Nov 08:00"
-    )
+    assert header == "Plavixreview: dates proposed, not decidedlast dose day \u22128, Mon 30 Nov 08:00"
     assert all("cell-proposed" in c.get_attribute("class") for c in cells)
 
 
@@ -377,23 +356,17 @@ def test_the_medicine_names_are_offered_from_the_table(planned, table):
     (Headless Chromium draws no datalist pop-up, so the names are typed in full
     above; this checks what the pop-up offers.)
     """
-    offered = planned.execute_script(
-        "return [...document.querySelectorAll('#drug-names option')].map((o) => o.value);"
-    )
+    offered = planned.execute_script("return [...document.querySelectorAll('#drug-names option')].map((o) => o.value);")
     lists = {in_row(row, "name").get_attribute("list") for row in medicine_rows(planned)}
 
     assert lists == {"drug-names"}
     assert len(offered) == len(table.names)
-    assert {m["name"].casefold() for m in EXPECTED_REQUEST["medications"]} <= {
-        name.casefold() for name in offered
-    }
+    assert {m["name"].casefold() for m in EXPECTED_REQUEST["medications"]} <= {name.casefold() for name in offered}
 
 
 def test_the_page_loads_nothing_from_elsewhere_and_breaks_no_policy(planned, base_url):
     """Every resource the browser loaded came from the service, and the console has no error (a CSP violation would be one)."""
-    loaded = planned.execute_script(
-        "return performance.getEntriesByType('resource').map((e) => e.name);"
-    )
+    loaded = planned.execute_script("return performance.getEntriesByType('resource').map((e) => e.name);")
 
     assert loaded
     assert all(url.startswith((f"{base_url}/", "blob:")) for url in loaded), loaded
