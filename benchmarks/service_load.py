@@ -1,46 +1,69 @@
-"""Load check of ``medplan serve``: throughput, latency and memory under concurrent POST /v1/plan.
+"""Load check of ``medplan serve``: latency, throughput, CPU and memory under concurrent POST /v1/plan.
 
-    .venv/bin/python benchmarks/service_load.py [--requests 10000] [--concurrency 50]
-        [--warmup 1000] [--more 0] [-- SERVE-OPTIONS...]
+    .venv/bin/python benchmarks/service_load.py [--duration 10] [--warmup 3]
+        [--concurrency 50] [--soak 0] [-- SERVE-OPTIONS...]
+    .venv/bin/python benchmarks/service_load.py --callgrind 500 [-- SERVE-OPTIONS...]
 
-1. Starts the installed ``medplan serve`` on a free loopback port, with any
-   options after ``--`` (``-- --workers 2 --no-access-log``), and waits for
-   ``GET /health``.
-2. Reads the server's resident memory (``VmRSS`` in ``/proc/PID/status``,
-   summed over its worker processes) when idle, then sends ``--warmup``
-   requests that are not timed (first-call imports and caches), and reads it
-   again.
-3. Sends ``--requests`` POST /v1/plan requests of one 8-medicine booking over
-   ``--concurrency`` keep-alive connections, each connection sending its next
-   request as soon as the last answer is in (a closed loop). The client is
-   plain asyncio streams, so that it takes as little of the machine's CPU
-   from the server as it can.
-4. Every answer must be 200 and byte for byte ``medplan.render_json`` of the
-   same request planned in this process; anything else counts as an error.
-5. Prints throughput, latency p50/p90/p99/max, errors, the server's and the
-   client's CPU time per request, the CPU time other processes took meanwhile
-   (on a shared machine, figures are only comparable when that is small), and
-   the server's memory idle, after the warm-up and after the run, then stops
-   the server with SIGTERM.
+1. Plans the 8-medicine booking below in this process (the bytes every
+   answer must equal) and times it: the in-process cost of request text ->
+   ``medplan.plan`` -> ``medplan.render_json``, the part of a call that is
+   not HTTP.
+2. Starts the installed ``medplan serve`` (beside this Python) on a free
+   loopback port, with any options after ``--`` (``-- --workers 2
+   --no-access-log``), waits for ``GET /health`` and reads the server's
+   resident memory (``VmRSS``, summed over its processes) idle.
+3. Opens ``--concurrency`` keep-alive connections and runs a closed loop:
+   each connection sends its next request as soon as its answer is in. The
+   first ``--warmup`` seconds are not counted (first-call imports, caches,
+   the kernel spreading the connections over the workers); then, for
+   ``--duration`` seconds, every call that starts and ends inside the window
+   is timed, and the server's CPU, this client's CPU and the whole machine's
+   CPU are read at both ends of the window. At its end each connection stops
+   sending; the answers still in flight are read and checked, not timed.
+4. Every answer must be 200 and byte for byte the in-process plan; anything
+   else is an error.
+5. Prints plans/s, latency p50/p95/p99/max and the mean beside Little's law
+   bound (concurrency / throughput), errors, server CPU per call (and, less
+   the in-process cost, what HTTP adds), the client's own CPU seconds, the
+   CPU other processes took meanwhile, and the server's memory; with
+   ``--soak S`` it runs S seconds more untimed and reads the memory again.
+   Then it stops the server with SIGTERM and prints its exit status.
 
-With a closed loop, latency is at least concurrency / throughput (Little's
-law): 50 connections at 500 plans/s wait about 100 ms each, however fast one
-plan is alone. The script prints that bound beside the measured p50.
+``--callgrind CALLS`` measures instead what does not move with the load of
+a shared machine: the instructions one server process (``--workers 1``)
+executes per call, under ``valgrind --tool=callgrind`` with instrumentation
+switched on (``callgrind_control -i on``) only for CALLS calls over the
+connections, after 100 untimed ones; and, in a second valgrind run, the
+instructions of the same plan in process (the difference between 0 and 200
+plans after 50 untimed ones). The difference is what HTTP, Starlette and
+uvicorn add to a call, in user space (the kernel's share is not counted).
+It takes a few minutes.
+
+The client is lean so that it takes as little of the cores it shares with
+the server as it can: one process, plain asyncio streams, the request
+encoded once, one read for a response's head and one for its body, the
+garbage collector off while the load runs (it holds a few objects per
+call). Its CPU seconds are printed so that anyone can see what it took.
 """
 
 import argparse
 import asyncio
+import gc
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import TextIO
 
 import medplan
 
@@ -67,11 +90,25 @@ REQUEST = {
     ],
 }
 
+BODY = json.dumps(REQUEST).encode()
+
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def in_process_ms(rounds: int = 300) -> tuple[bytes, float]:
+    """The plan's bytes, and the median milliseconds of text -> plan -> JSON text in this process."""
+    text = BODY.decode()
+    expected = medplan.render_json(medplan.plan(json.loads(text))).encode()
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        medplan.render_json(medplan.plan(json.loads(text))).encode()
+        times.append(time.perf_counter() - started)
+    return expected, 1000 * statistics.median(times[rounds // 3 :])
 
 
 def processes(pid: int) -> list[int]:
@@ -133,73 +170,136 @@ def wait_for_health(port: int, server: subprocess.Popen, seconds: float = 60) ->
     sys.exit("medplan serve did not answer /health")
 
 
+class Log(threading.Thread):
+    """The server's log (its stderr), kept as it comes, so that its workers' start can be awaited."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__(daemon=True)
+        self.stream, self.lines = stream, []
+
+    def run(self) -> None:
+        for line in self.stream:
+            self.lines.append(line)
+
+    def started(self) -> int:
+        return sum("Application startup complete" in line for line in self.lines)
+
+
+def wait_for_workers(log: Log, workers: int, seconds: float = 60) -> None:
+    """Wait until every worker has started: the first to answer /health must not take every connection."""
+    deadline = time.monotonic() + seconds
+    while log.started() < workers:
+        if time.monotonic() > deadline:
+            print(f"  (only {log.started()} of {workers} workers said they had started; going on)")
+            return
+        time.sleep(0.1)
+    time.sleep(0.5)  # each worker listens just after it logs that it has started
+
+
+def workers_of(serve_options: list[str]) -> int:
+    """The --workers option's value (1 without it)."""
+    for index, option in enumerate(serve_options):
+        if option == "--workers":
+            return int(serve_options[index + 1])
+        if option.startswith("--workers="):
+            return int(option.partition("=")[2])
+    return 1
+
+
 class UnreadableResponseError(ConnectionError):
     """The server closed the connection, or answered without a Content-Length."""
 
 
 async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
-    status_line = await reader.readline()
-    if not status_line:
+    """One response: its status and body, read as its head and then exactly its Content-Length."""
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except asyncio.IncompleteReadError:
+        raise UnreadableResponseError from None
+    start = head.lower().find(b"\r\ncontent-length:")
+    if start < 0:
         raise UnreadableResponseError
-    status = int(status_line.split()[1])
-    length = None
-    while (line := await reader.readline()) not in {b"\r\n", b""}:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value)
-    if length is None:
-        raise UnreadableResponseError
-    return status, await reader.readexactly(length)
+    length = int(head[start + 17 : head.index(b"\r\n", start + 2)])
+    return int(head[9:12]), await reader.readexactly(length)
+
+
+class Window:
+    """The timed window: calls that start at or after ``start`` and end before ``end`` are counted."""
+
+    def __init__(self, warmup: float, duration: float) -> None:
+        self.start = time.perf_counter() + warmup
+        self.end = self.start + duration
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.readings: dict[str, float] = {}
 
 
 async def connection(
-    port: int, count: list[int], request: bytes, *, expected: bytes, latencies: list[float], errors: list[str]
+    port: int, request: bytes, expected: bytes, window: Window, calls: list[int]
 ) -> None:
-    """One keep-alive connection sending requests until the shared count is used up."""
+    """One keep-alive connection in the closed loop, until the window ends."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    latencies, errors, end = window.latencies, window.errors, window.end
+    count = 0
     try:
-        while count[0] > 0:
-            count[0] -= 1
-            started = time.perf_counter()
+        while (started := time.perf_counter()) < end:
+            writer.write(request)
             try:
-                writer.write(request)
                 status, body = await read_response(reader)
             except (ConnectionError, asyncio.IncompleteReadError) as error:
                 errors.append(f"connection: {type(error).__name__} {error}")
                 writer.close()
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
                 continue
-            latencies.append(time.perf_counter() - started)
+            finished = time.perf_counter()
             if status != 200:  # noqa: PLR2004 - HTTP OK
                 errors.append(f"status {status}")
             elif body != expected:
                 errors.append("body differs from medplan.render_json")
+            elif window.start <= started and finished < end:
+                latencies.append(finished - started)
+                count += 1
     finally:
         writer.close()
+        calls.append(count)
 
 
-async def load(port: int, total: int, concurrency: int, expected: bytes) -> tuple[list[float], list[str], float]:
-    body = json.dumps(REQUEST).encode()
+async def read_at(moment: float, read: dict[str, float], pid: int) -> None:
+    """Read the CPU counters at a moment of the window (the event loop's timer, not a thread)."""
+    await asyncio.sleep(max(0.0, moment - time.perf_counter()))
+    read["wall"] = time.perf_counter()
+    read["server"], read["client"], read["machine"] = (
+        cpu_seconds(pid),
+        own_seconds(),
+        machine_busy_seconds(),
+    )
+
+
+async def load(port: int, pid: int, args: argparse.Namespace, expected: bytes) -> dict:
     request = (
         b"POST /v1/plan HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+        b"Content-Length: " + str(len(BODY)).encode() + b"\r\n\r\n" + BODY
     )
-    latencies: list[float] = []
-    errors: list[str] = []
-    count = [total]
-    started = time.perf_counter()
+    window = Window(args.warmup, args.duration)
+    before: dict[str, float] = {}
+    after: dict[str, float] = {}
+    calls: list[int] = []
     await asyncio.gather(
-        *(
-            connection(port, count, request, expected=expected, latencies=latencies, errors=errors)
-            for _ in range(concurrency)
-        )
+        read_at(window.start, before, pid),
+        read_at(window.end, after, pid),
+        *(connection(port, request, expected, window, calls) for _ in range(args.concurrency)),
     )
-    return latencies, errors, time.perf_counter() - started
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+    seconds = after["wall"] - before["wall"]
+    server, client = after["server"] - before["server"], after["client"] - before["client"]
+    return {
+        "latencies": window.latencies,
+        "errors": window.errors,
+        "seconds": seconds,
+        "server": server,
+        "client": client,
+        "others": after["machine"] - before["machine"] - server - client,
+        "calls": calls,
+    }
 
 
 def measure(args: argparse.Namespace, serve_options: list[str], expected: bytes) -> dict:
@@ -208,82 +308,217 @@ def measure(args: argparse.Namespace, serve_options: list[str], expected: bytes)
     medplan_script = Path(sys.executable).parent / "medplan"
     command = [str(medplan_script), "serve", "--port", str(port), *serve_options]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log = Log(server.stderr)
+    log.start()
     found: dict = {}
     try:
         wait_for_health(port, server)
+        wait_for_workers(log, workers_of(serve_options))
         found["idle"] = rss_kib(server.pid)
-        _, found["warm_errors"], _ = asyncio.run(load(port, args.warmup, args.concurrency, expected))
-        found["warm"] = rss_kib(server.pid)
-        cpu, busy, client = cpu_seconds(server.pid), machine_busy_seconds(), own_seconds()
-        found["latencies"], found["errors"], found["seconds"] = asyncio.run(
-            load(port, args.requests, args.concurrency, expected)
-        )
-        found["cpu"] = cpu_seconds(server.pid) - cpu
-        found["client"] = own_seconds() - client
-        found["others"] = machine_busy_seconds() - busy - found["cpu"] - found["client"]
-        found["after"] = rss_kib(server.pid)
-        found["each"] = [rss_kib_of(pid) / 1024 for pid in processes(server.pid)]
-        _, found["more_errors"], _ = asyncio.run(load(port, args.more, args.concurrency, expected))
-        found["later"] = rss_kib(server.pid)
+        gc.disable()
+        try:
+            found |= asyncio.run(load(port, server.pid, args, expected))
+            found["after"] = rss_kib(server.pid)
+            found["each"] = [rss_kib_of(pid) / 1024 for pid in processes(server.pid)]
+            if args.soak:
+                soak = argparse.Namespace(
+                    warmup=args.soak, duration=0, concurrency=args.concurrency
+                )
+                found["soak_errors"] = asyncio.run(load(port, server.pid, soak, expected))["errors"]
+                found["later"] = rss_kib(server.pid)
+        finally:
+            gc.enable()
     finally:
         server.send_signal(signal.SIGTERM)
-        _, found["log"] = server.communicate(timeout=60)
+        server.wait(timeout=60)
+        log.join(timeout=10)
+        found["log"] = "".join(log.lines)
     found["status"] = server.returncode
     return found
 
 
-def report(args: argparse.Namespace, serve_options: list[str], expected: bytes, found: dict) -> None:
-    latencies, errors, seconds = found["latencies"], found["errors"], found["seconds"]
+def percentile(ordered: list[float], share: float) -> float:
+    """The nearest-rank percentile of sorted values."""
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def report(
+    args: argparse.Namespace, serve_options: list[str], expected: bytes, alone: float, found: dict
+) -> None:
+    latencies, errors, seconds = sorted(found["latencies"]), found["errors"], found["seconds"]
+    if not latencies:
+        sys.exit(f"no call finished inside the window; errors: {errors[:3]}")
     throughput = len(latencies) / seconds
     name = f"medplan serve {' '.join(serve_options)}".rstrip()
     print(f"{name}: {len(found['each'])} server process(es), on {os.cpu_count()} CPUs")
-    plan_size = f"{len(expected):,}-byte plan"
-    print(f"{args.requests:,} POST /v1/plan of 8 medicines ({plan_size}), {args.concurrency} connections")
-    print(f"  throughput: {throughput:,.0f} plans/s over {seconds:.1f} s")
     print(
-        "  latency: p50 {:.1f} ms, p90 {:.1f} ms, p99 {:.1f} ms, max {:.1f} ms (mean {:.1f} ms; "
-        "Little's law bound {:.1f} ms)".format(
-            *(1000 * percentile(latencies, q) for q in (0.5, 0.9, 0.99, 1.0)),
-            1000 * statistics.fmean(latencies),
-            1000 * args.concurrency / throughput,
-        )
+        f"POST /v1/plan of 8 medicines ({len(expected):,}-byte plan), {args.concurrency} keep-alive connections, "
+        f"closed loop, {args.warmup:g} s warm-up, then {seconds:.1f} s timed"
     )
+    print(f"  throughput: {throughput:,.0f} plans/s ({len(latencies):,} calls)")
+    p50, p95, p99, top = (1000 * percentile(latencies, q) for q in (0.5, 0.95, 0.99, 1.0))
+    mean, bound = 1000 * statistics.fmean(latencies), 1000 * args.concurrency / throughput
+    print(
+        f"  latency: p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms, max {top:.1f} ms "
+        f"(mean {mean:.1f} ms; Little's law bound {bound:.1f} ms)"
+    )
+    calls = found["calls"]
+    print(f"  calls per connection: {min(calls):,} to {max(calls):,}")
     first = f", first: {errors[0]}" if errors else ""
-    print(f"  errors: {len(errors)} (warm-up: {len(found['warm_errors'])}){first}")
-    per_plan, per_call = 1000 * found["cpu"] / args.requests, 1000 * found["client"] / args.requests
-    print(f"  server CPU: {per_plan:.2f} ms per plan; client CPU: {per_call:.2f} ms per call")
-    cores = os.cpu_count() or 1
+    print(f"  errors: {len(errors)}{first}")
+    per_call = 1000 * found["server"] / len(latencies)
     print(
-        f"  other processes on the machine meanwhile: {max(found['others'], 0):.1f} CPU-seconds "
-        f"of the {cores * seconds:.0f} there were"
+        f"  server CPU: {per_call:.2f} ms per call; the plan alone in process: {alone:.2f} ms "
+        f"(HTTP and the rest: {per_call - alone:.2f} ms)"
     )
-    idle, warm, after, later = (found[k] / 1024 for k in ("idle", "warm", "after", "later"))
     print(
-        f"  server RSS: {idle:.1f} MiB idle, {warm:.1f} MiB after {args.warmup:,} warm-up "
-        f"requests, {after:.1f} MiB after {args.requests:,} more ({after - warm:+.1f} MiB)"
+        f"  client CPU: {found['client']:.2f} s ({1000 * found['client'] / len(latencies):.3f} ms per call); "
+        f"other processes: {max(found['others'], 0):.1f} s; of {(os.cpu_count() or 1) * seconds:.1f} CPU-seconds"
     )
+    idle, after = found["idle"] / 1024, found["after"] / 1024
+    print(f"  server RSS: {idle:.1f} MiB idle, {after:.1f} MiB after the load")
     print(f"  per process then: {', '.join(f'{mib:.1f}' for mib in found['each'])} MiB")
-    if args.more:
-        more = f"{args.more:,} more ({len(found['more_errors'])} errors)"
-        print(f"  then {more}: {later:.1f} MiB ({later - after:+.1f} MiB)")
+    if args.soak:
+        later = found["later"] / 1024
+        soaked = f"{args.soak:g} s more ({len(found['soak_errors'])} errors)"
+        print(f"  after {soaked}: {later:.1f} MiB ({later - after:+.1f} MiB)")
     print(f"  server exit status after SIGTERM: {found['status']}")
     if found["status"] != 0 or "Traceback" in found["log"]:
         print(found["log"])
 
 
+# The same plan in process, for --callgrind: `python -c IN_PROCESS COUNT BODY-FILE`.
+IN_PROCESS = """
+import json, sys
+import medplan
+from medplan import clock
+text = open(sys.argv[2], encoding="utf-8").read()
+for _ in range(50 + int(sys.argv[1])):
+    medplan.render_json(medplan.plan(json.loads(text), clock=clock.now())).encode()
+"""
+
+
+def callgrind_total(out: Path) -> int:
+    """The instructions a callgrind output file (and any per-thread parts) counted."""
+    total = 0
+    for part in out.parent.glob(out.name + "*"):
+        for line in part.read_text().splitlines():
+            if line.startswith("totals:"):  # summary: is 0 once instrumentation was switched
+                total += int(line.split()[1])
+    return total
+
+
+async def calls(port: int, count: int, concurrency: int) -> None:
+    """``count`` POST /v1/plan over ``concurrency`` keep-alive connections, each answer checked for 200."""
+    request = (
+        b"POST /v1/plan HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: " + str(len(BODY)).encode() + b"\r\n\r\n" + BODY
+    )
+    left = [count]
+
+    async def one_connection() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        while left[0] > 0:
+            left[0] -= 1
+            writer.write(request)
+            status, _ = await read_response(reader)
+            if status != 200:  # noqa: PLR2004 - HTTP OK
+                sys.exit(f"status {status} under callgrind")
+        writer.close()
+
+    await asyncio.gather(*(one_connection() for _ in range(concurrency)))
+
+
+def callgrind(args: argparse.Namespace, serve_options: list[str]) -> None:
+    """Instructions per call of one server process, and of the same plan in process."""
+    valgrind, control = shutil.which("valgrind"), shutil.which("callgrind_control")
+    if valgrind is None or control is None:
+        sys.exit("--callgrind needs valgrind and callgrind_control on PATH")
+    binary = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder, "server.out")
+        port = free_port()
+        command = [
+            valgrind,
+            "--tool=callgrind",
+            "--instr-atstart=no",
+            f"--callgrind-out-file={out}",
+        ]
+        command += [str(binary / "python"), str(binary / "medplan"), "serve", "--port", str(port)]
+        command += ["--no-access-log", *serve_options]
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_for_health(port, server, seconds=600)
+            asyncio.run(calls(port, 100, args.concurrency))
+            switch = [control, "-i"]
+            subprocess.run([*switch, "on", str(server.pid)], check=True, stdout=subprocess.DEVNULL)
+            asyncio.run(calls(port, args.callgrind, args.concurrency))
+            subprocess.run([*switch, "off", str(server.pid)], check=True, stdout=subprocess.DEVNULL)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=600)
+        served = callgrind_total(out) / args.callgrind
+        body = Path(folder, "request.json")
+        body.write_bytes(BODY)
+        counts = []
+        for count in (0, 200):
+            alone = Path(folder, f"alone.{count}")
+            command = [
+                valgrind,
+                "--tool=callgrind",
+                f"--callgrind-out-file={alone}",
+                sys.executable,
+            ]
+            command += ["-c", IN_PROCESS, str(count), str(body)]
+            # In the temporary folder: `-c` puts the working directory, never the checkout, on sys.path.
+            subprocess.run(
+                command,
+                cwd=folder,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            counts.append(callgrind_total(alone))
+    planned = (counts[1] - counts[0]) / 200
+    name = f"medplan serve {' '.join(serve_options)}".rstrip()
+    print(
+        f"{name} under callgrind: {args.callgrind:,} POST /v1/plan over {args.concurrency} connections"
+    )
+    print(f"  server: {served / 1e6:.2f} M instructions per call (user space, every thread)")
+    print(f"  the same plan in process: {planned / 1e6:.2f} M instructions")
+    print(f"  HTTP, Starlette and uvicorn: {(served - planned) / 1e6:.2f} M instructions per call")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=10_000)
-    parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--warmup", type=int, default=1_000)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds timed (default 10)")
     parser.add_argument(
-        "--more", type=int, default=0, help="then this many more, untimed, and the memory again"
+        "--warmup", type=float, default=3.0, help="seconds of load before timing (default 3)"
     )
-    parser.add_argument("serve", nargs=argparse.REMAINDER, help="options for medplan serve, after --")
+    parser.add_argument("--concurrency", type=int, default=50, help="connections (default 50)")
+    parser.add_argument(
+        "--soak",
+        type=float,
+        default=0.0,
+        help="then this many seconds more, untimed, and memory again",
+    )
+    parser.add_argument(
+        "--callgrind",
+        type=int,
+        default=0,
+        metavar="CALLS",
+        help="instead: instructions per call of one server process under valgrind (slow)",
+    )
+    parser.add_argument(
+        "serve", nargs=argparse.REMAINDER, help="options for medplan serve, after --"
+    )
     args = parser.parse_args()
     serve_options = [option for option in args.serve if option != "--"]
-    expected = medplan.render_json(medplan.plan(REQUEST)).encode("utf-8")
-    report(args, serve_options, expected, measure(args, serve_options, expected))
+    if args.callgrind:
+        callgrind(args, serve_options)
+        return
+    expected, alone = in_process_ms()
+    report(args, serve_options, expected, alone, measure(args, serve_options, expected))
 
 
 if __name__ == "__main__":

@@ -107,21 +107,32 @@ def _time_scheduled(
 ) -> _Timing:
     zone, times, days = procedure.zone, order.times, order.days
     day0, finish = procedure.day0, procedure.finish
+    # The searches below visit the same days (the omitted doses lie between
+    # the last dose and the restart): each day's doses are worked out once.
+    memo: schedule.DayDoses = {}  # pragma: no mutate - None only works each day out again
     if hold.unit is Unit.DAYS:
-        last = schedule.last_dose_holding_days(day0, hold.amount, times, zone, weekdays=days)
+        last = schedule.last_dose_holding_days(
+            day0, hold.amount, times, zone, weekdays=days, memo=memo
+        )
     else:
         last = schedule.last_dose_holding_hours(
-            procedure.start, hold.amount, times, zone, weekdays=days
+            procedure.start, hold.amount, times, zone, weekdays=days, memo=memo
         )
     if resume.unit is Unit.DAYS:
-        first = schedule.first_dose_on_day(day0, resume.amount, finish, times, zone, weekdays=days)
+        first = schedule.first_dose_on_day(
+            day0, resume.amount, finish, times, zone, weekdays=days, memo=memo
+        )
     else:
-        first = schedule.first_dose_after_hours(finish, resume.amount, times, zone, weekdays=days)
+        first = schedule.first_dose_after_hours(
+            finish, resume.amount, times, zone, weekdays=days, memo=memo
+        )
     if resume_next_day:
-        next_day = schedule.first_dose_on_day(day0, 1, finish, times, zone, weekdays=days)
+        next_day = schedule.first_dose_on_day(
+            day0, 1, finish, times, zone, weekdays=days, memo=memo
+        )
         # Both are doses at first occurrences, whose wall clocks order as their instants.
         first = max(first, next_day, key=lambda d: d.timestamp())  # pragma: no mutate
-    omitted = schedule.doses_between(last, first, times, zone, weekdays=days)
+    omitted = schedule.doses_between(last, first, times, zone, weekdays=days, memo=memo)
     return _Timing(last, first, omitted, tuple(gap_notes((last, first), times, zone.key)))
 
 

@@ -37,9 +37,11 @@ after the procedure; for k = 0, the first dose after the procedure that day.
 **Resume after H hours** (elapsed): the first scheduled dose at least H real
 hours after the procedure's end (its start, when the booking gives no end).
 
-Every comparison here is made on UTC instants: Python compares two aware
-datetimes of the same zone by their wall clocks, ignoring ``fold``, which is
-wrong for the hour the clocks go back.
+Every comparison with a limit is made on instants (a dose against the
+limit in UTC): Python compares two aware datetimes of the same zone by their
+wall clocks, ignoring ``fold``, which is wrong for the hour the clocks go
+back. Only a day's own doses, all first occurrences of times that exist, are
+put in order by their wall clocks, which order as their instants.
 
 >>> from datetime import date, time
 >>> from zoneinfo import ZoneInfo
@@ -50,14 +52,14 @@ datetime.datetime(2026, 12, 2, 18, 0, tzinfo=zoneinfo.ZoneInfo(key='Australia/Pe
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from medplan import _tz as tz
 
 __all__ = [
+    "DayDoses",
     "doses_between",
     "elapsed",
     "first_dose_after_hours",
@@ -82,15 +84,15 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)  # pragma: no mutate - astimezone(None) is equivalent
 
 
-# A plan asks for the same few doses many times (each medicine's hold, restart
-# and omitted doses, and again for each other guideline); the answer depends
-# only on the arguments, so it is remembered.
-@functools.lru_cache(maxsize=8192)
 def _on_clock(day: date, wall: time, zone: ZoneInfo) -> datetime:
     # fold=0 is the first occurrence of an ambiguous time; a time in a gap is
     # moved forward by the gap, dateutil's convention.
     moment = datetime.combine(day, wall, tzinfo=zone)
-    if not tz.datetime_exists(moment):
+    # Only a wall time in a gap or a fold has two offsets (PEP 495: fold=0
+    # gives the one before the change), and resolve_imaginary returns a time
+    # in a fold unchanged; this costs two offsets, not datetime_exists's
+    # round trip through UTC, for every dose.
+    if moment.utcoffset() != moment.replace(fold=1).utcoffset():
         moment = tz.resolve_imaginary(moment)
     return moment
 
@@ -142,46 +144,33 @@ def start_of_day(day: date, zone: ZoneInfo) -> datetime:
     return _on_clock(day, time(0, 0), zone)  # pragma: no mutate - time(0) is the same midnight
 
 
-# Each walk below visits the same few days again and again (each medicine's
-# hold, restart and omitted doses, and again for each other guideline), so a
-# day's doses, in time order with their UTC instants, are worked out once.
-@functools.lru_cache(maxsize=8192)
-def _day_doses(
-    day: date, times: tuple[time, ...], zone: ZoneInfo
-) -> tuple[tuple[datetime, datetime], ...]:
-    """``day``'s scheduled doses as (UTC instant, dose) pairs, earliest first."""
-    doses = sorted((scheduled_dose(day, t, zone) for t in times), key=_utc)
-    return tuple((_utc(dose), dose) for dose in doses)
+# One medicine's doses by day, for one set of times, zone and weekdays: the
+# planner dates a hold, its restart and the doses between with one, so a day
+# is worked out once per medicine (never across medicines or plans).
+DayDoses = dict[date, list[datetime]]
 
 
-def _doses_by_day(
-    first_day: date,
-    times: Sequence[time],
-    zone: ZoneInfo,
-    step: timedelta,
-    days: Collection[int] = (),
-) -> Iterator[tuple[datetime, datetime]]:
-    """Scheduled doses day by day from ``first_day``, walking by ``step``, as (UTC instant, dose).
+def _day_doses(day: date, times: Sequence[time], zone: ZoneInfo, memo: DayDoses) -> list[datetime]:
+    """``day``'s scheduled doses, earliest first.
 
-    Within a day the doses come in time order for a forward walk and in
-    reverse for a backward one, so the first match is the answer. With
-    ``days`` (weekdays, 0 is Monday), only those calendar days have doses.
+    Two datetimes of one zone compare by their wall clocks, ignoring fold;
+    doses are first occurrences of times that exist, whose wall clocks order
+    as their instants (a dose moved by a gap can be later than a usual time
+    after it: 01:30 moved to 02:30 is after 02:15).
     """
+    if day not in memo:
+        memo[day] = sorted([_on_clock(day, t, zone) for t in times])
+    return memo[day]
+
+
+def _need_times(times: Sequence[time]) -> None:
     if not times:
         msg = "a schedule needs at least one usual dose time"
         raise ValueError(msg)
-    backwards = step < timedelta(0)  # pragma: no mutate - the step is a day, never 0 (<=, < 1 day)
-    usual = tuple(times)
-    day = first_day
-    for _ in range(_SEARCH_DAYS):
-        if days and day.weekday() not in days:
-            day += step
-            continue
-        doses = _day_doses(day, usual, zone)
-        yield from reversed(doses) if backwards else doses
-        day += step
-    msg = f"no scheduled dose within {_SEARCH_DAYS} days of {first_day}"
-    raise ValueError(msg)
+
+
+def _no_dose(first_day: date) -> ValueError:
+    return ValueError(f"no scheduled dose within {_SEARCH_DAYS} days of {first_day}")
 
 
 def _latest_dose_before(
@@ -190,16 +179,32 @@ def _latest_dose_before(
     zone: ZoneInfo,
     *,
     inclusive: bool,
-    days: Collection[int] = (),
+    days: Collection[int],
+    memo: DayDoses | None,
+    first_day: date | None = None,
 ) -> datetime:
-    # A dose moved forward by a gap can land on the next calendar day, so the
-    # walk starts a day after the limit's own date.
-    start = limit.astimezone(zone).date() + _ONE_DAY
+    """The latest scheduled dose before ``limit`` (or at it, ``inclusive``), walking back day by day.
+
+    Each day's doses are compared latest first with the limit in UTC: an
+    aware datetime compared with one of another zone compares as instants.
+    The walk starts on ``first_day``, by default the day after the limit's
+    own: a dose on it can be earlier than the limit when the clocks went back
+    across midnight (Goose Bay, 1995).
+    """
+    _need_times(times)
+    known = {} if memo is None else memo
+    if first_day is None:
+        first_day = limit.astimezone(zone).date() + _ONE_DAY
     bound = _utc(limit)
-    for moment, dose in _doses_by_day(start, times, zone, -_ONE_DAY, days):
-        if moment < bound or (inclusive and moment == bound):
-            return dose
-    raise AssertionError  # pragma: no cover - _doses_by_day raises first
+    day = first_day
+    for _ in range(_SEARCH_DAYS):
+        if not days or day.weekday() in days:
+            for dose in reversed(_day_doses(day, times, zone, known)):
+                if dose < bound or (inclusive and dose <= bound):
+                    return dose
+        day -= _ONE_DAY
+    # Named by the day after the limit's, wherever the walk began.
+    raise _no_dose(limit.astimezone(zone).date() + _ONE_DAY)
 
 
 def _first_dose_after(
@@ -208,14 +213,23 @@ def _first_dose_after(
     zone: ZoneInfo,
     *,
     inclusive: bool,
-    days: Collection[int] = (),
+    days: Collection[int],
+    memo: DayDoses | None,
 ) -> datetime:
-    start = limit.astimezone(zone).date() - _ONE_DAY
+    """The first scheduled dose after ``limit`` (or at it, ``inclusive``), walking on day by day."""
+    _need_times(times)
+    known = {} if memo is None else memo
+    # The day before the limit's may have a dose moved by a gap past midnight.
+    first_day = limit.astimezone(zone).date() - _ONE_DAY
     bound = _utc(limit)
-    for moment, dose in _doses_by_day(start, times, zone, _ONE_DAY, days):
-        if moment > bound or (inclusive and moment == bound):
-            return dose
-    raise AssertionError  # pragma: no cover - _doses_by_day raises first
+    day = first_day
+    for _ in range(_SEARCH_DAYS):
+        if not days or day.weekday() in days:
+            for dose in _day_doses(day, times, zone, known):
+                if dose > bound or (inclusive and dose >= bound):
+                    return dose
+        day += _ONE_DAY
+    raise _no_dose(first_day)
 
 
 def last_dose_holding_days(
@@ -225,6 +239,7 @@ def last_dose_holding_days(
     zone: ZoneInfo,
     *,
     weekdays: Collection[int] = (),
+    memo: DayDoses | None = None,
 ) -> datetime:
     """The last dose before a hold of ``days`` calendar days.
 
@@ -239,6 +254,9 @@ def last_dose_holding_days(
         zone: The procedure's zone.
         weekdays: The days the medicine is taken on (0 is Monday); empty
             for every day.
+        memo: The days' doses worked out so far for these times, zone and
+            weekdays, filled in as the search goes; the planner shares one
+            across a medicine's hold, restart and omitted doses.
 
     Returns:
         The last dose, aware in ``zone``.
@@ -247,12 +265,21 @@ def last_dose_holding_days(
     >>> last_dose_holding_days(date(2026, 3, 31), 2, (time(8), time(20)), london).isoformat()
     '2026-03-28T20:00:00+00:00'
     """
+    day_off = day0 - timedelta(days=days)
+    limit = start_of_day(day_off, zone)
+    # Every dose on day -N is at or after its midnight, so the walk starts on
+    # day -(N+1); when a gap swallows that midnight, a dose after the gap can
+    # be before the time the clocks show for it (Montreal, 30 March 1919), so
+    # it starts on day -N. (Not mutated: a later first day is only slower.)
+    first_day = day_off - _ONE_DAY if limit.time() == time(0) else day_off  # pragma: no mutate
     return _latest_dose_before(
-        start_of_day(day0 - timedelta(days=days), zone),
+        limit,
         times,
         zone,
         inclusive=False,  # pragma: no mutate - None is as false as False
         days=weekdays,
+        memo=memo,
+        first_day=first_day,
     )
 
 
@@ -263,6 +290,7 @@ def last_dose_holding_hours(
     zone: ZoneInfo,
     *,
     weekdays: Collection[int] = (),
+    memo: DayDoses | None = None,
 ) -> datetime:
     """The latest scheduled dose at least ``hours`` real hours before ``start``.
 
@@ -275,7 +303,7 @@ def last_dose_holding_hours(
     went forward on 29 March; the 08:00 dose on 27 March is too late.
     """
     limit = _utc(start) - timedelta(hours=hours)
-    return _latest_dose_before(limit, times, zone, inclusive=True, days=weekdays)
+    return _latest_dose_before(limit, times, zone, inclusive=True, days=weekdays, memo=memo)
 
 
 def first_dose_on_day(
@@ -286,6 +314,7 @@ def first_dose_on_day(
     zone: ZoneInfo,
     *,
     weekdays: Collection[int] = (),
+    memo: DayDoses | None = None,
 ) -> datetime:
     """The first scheduled dose on day +``day`` that falls after ``after``.
 
@@ -296,6 +325,7 @@ def first_dose_on_day(
         times: The usual dose times (at least one).
         zone: The procedure's zone.
         weekdays: As for :func:`last_dose_holding_days`.
+        memo: As for :func:`last_dose_holding_days`.
 
     Returns:
         The first dose, aware in ``zone``. If the procedure ran past the end
@@ -314,8 +344,9 @@ def first_dose_on_day(
             zone,
             inclusive=False,  # pragma: no mutate - None is as false as False
             days=weekdays,
+            memo=memo,
         )
-    return _first_dose_after(floor, times, zone, inclusive=True, days=weekdays)
+    return _first_dose_after(floor, times, zone, inclusive=True, days=weekdays, memo=memo)
 
 
 def first_dose_after_hours(
@@ -325,6 +356,7 @@ def first_dose_after_hours(
     zone: ZoneInfo,
     *,
     weekdays: Collection[int] = (),
+    memo: DayDoses | None = None,
 ) -> datetime:
     """The first scheduled dose at least ``hours`` real hours after ``after``.
 
@@ -337,7 +369,7 @@ def first_dose_after_hours(
     '2026-12-09T20:00:00+08:00'
     """
     limit = _utc(after) + timedelta(hours=hours)
-    return _first_dose_after(limit, times, zone, inclusive=hours > 0, days=weekdays)
+    return _first_dose_after(limit, times, zone, inclusive=hours > 0, days=weekdays, memo=memo)
 
 
 def doses_between(
@@ -347,6 +379,7 @@ def doses_between(
     zone: ZoneInfo,
     *,
     weekdays: Collection[int] = (),
+    memo: DayDoses | None = None,
 ) -> tuple[datetime, ...]:
     """The scheduled doses strictly between ``last_dose`` and ``resume``: the ones omitted.
 
@@ -356,13 +389,18 @@ def doses_between(
     >>> [d.day for d in doses_between(last, first, (time(18),), perth)]
     [7, 8]
     """
+    _need_times(times)
+    known = {} if memo is None else memo
     omitted: list[datetime] = []
     start, end = _utc(last_dose), _utc(resume)
     first_day = last_dose.astimezone(zone).date()
-    walk = _doses_by_day(first_day, times, zone, _ONE_DAY, weekdays)
-    for moment, dose in walk:  # pragma: no branch - the walk raises rather than run out
-        if moment >= end:
-            break
-        if moment > start:
-            omitted.append(dose)
-    return tuple(omitted)
+    day = first_day
+    for _ in range(_SEARCH_DAYS):
+        if not weekdays or day.weekday() in weekdays:
+            for dose in _day_doses(day, times, zone, known):
+                if dose >= end:
+                    return tuple(omitted)
+                if dose > start:
+                    omitted.append(dose)
+        day += _ONE_DAY
+    raise _no_dose(first_day)

@@ -47,6 +47,7 @@ import copy
 import os
 import signal
 import socket
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from types import FrameType
@@ -391,6 +392,11 @@ def serve(
         # A slow client holds a connection, not the service (docs/service-deployment.md).
         "limit_concurrency": max_connections,
     }
+    if sys.platform.startswith("linux"):
+        # With --workers, each worker listens on a socket of its own, so that new
+        # connections are spread evenly over the workers (medplan.web._uvicorn).
+        # Elsewhere uvicorn keeps its own loop (the proactor on Windows).
+        options["loop"] = "medplan.web._uvicorn:loop_factory"
     # Read by the protocol in this process and in every worker process.
     os.environ[HEADER_TIMEOUT_ENV] = repr(float(header_timeout))
     with _stopped_by_signal():

@@ -36,6 +36,7 @@ __all__ = [
     "query_params",
     "read_body",
     "read_json",
+    "read_json_sized",
     "respond",
     "server_extra_missing",
     "service_data",
@@ -244,8 +245,16 @@ async def read_json(request: Request, limit: int = MAX_REQUEST_BYTES) -> dict[st
         ServiceError: 415 not ``application/json``; 413 over ``limit``; 400 not JSON.
         InputError: The body is JSON but not an object (422, as the command line says it).
     """
+    return (await read_json_sized(request, limit))[0]
+
+
+async def read_json_sized(
+    request: Request, limit: int = MAX_REQUEST_BYTES
+) -> tuple[dict[str, Any], int]:
+    """:func:`read_json`'s object, and the body's length in bytes (what the call will cost, roughly)."""
     media_type(request, (JSON,))
-    return request_object(decode_body(await read_body(request, limit)))
+    raw = await read_body(request, limit)
+    return request_object(decode_body(raw)), len(raw)
 
 
 def service_data(request: Request) -> ServiceData:
