@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import requests
 
@@ -97,6 +97,8 @@ def test_every_bundled_plan_is_written_by_the_one_pass_writer_as_json_dumps_writ
             assert medplan.render_json(plan) == stdlib(plan), name
 
 
+# Planning and drawing whole plans are slow on a busy machine: no deadline, no too_slow check.
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=requests())
 def test_plans_of_random_requests_are_written_as_json_dumps_writes_them(body):
     """A plan of any request the parser takes is json.dumps' text, written without the fallback."""
@@ -155,6 +157,7 @@ def odd_plans(draw: st.DrawFn) -> Plan:
     return attrs.evolve(plan, request=request)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan=odd_plans())
 def test_plans_with_odd_values_are_written_as_json_dumps_writes_them(plan):
     """Escaped and non-ASCII text, NaN, empty lists and unknown flags anywhere in a plan give json.dumps' text or error."""
