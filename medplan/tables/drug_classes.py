@@ -257,6 +257,13 @@ class DrugClassRule(AttrsValue):
     review_reason: str | None
     note: str | None
     source: str
+    # The rule in words at each tier, made once as the row is read: a plan
+    # describes a medicine's row, and another guideline's where it differs.
+    _described: Mapping[BleedingRisk, str] = attrs.field(init=False, repr=False, eq=False)
+
+    @_described.default
+    def _describe_tiers(self) -> Mapping[BleedingRisk, str]:
+        return {risk: self._words(risk) for risk in BleedingRisk}
 
     def tier(self, risk: BleedingRisk) -> TierRule:
         """The rule for the procedure's bleeding-risk tier."""
@@ -278,6 +285,9 @@ class DrugClassRule(AttrsValue):
 
     def describe(self, risk: BleedingRisk) -> str:
         """The rule in a pharmacist's words, for the plan (``hold 5 days; resume after 1 day``)."""
+        return self._described[risk]
+
+    def _words(self, risk: BleedingRisk) -> str:
         tier = self.tier(risk)
         parts = [f"{risk.value} bleeding risk: {tier.action.value}"]
         if tier.hold == _NO_HOLD:
