@@ -52,6 +52,7 @@ datetime.datetime(2026, 12, 2, 18, 0, tzinfo=zoneinfo.ZoneInfo(key='Australia/Pe
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -84,6 +85,11 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)  # pragma: no mutate - astimezone(None) is equivalent
 
 
+# Pure zone arithmetic, asked again and again for the same few days and usual
+# times (every patient booked on a list shares the day; most doses are at a
+# handful of clock times). A bounded memo of it keeps no patient's data, and
+# the same datetime object back lets the JSON writer spell it once per plan.
+@functools.lru_cache(maxsize=4096)
 def _on_clock(day: date, wall: time, zone: ZoneInfo) -> datetime:
     # fold=0 is the first occurrence of an ambiguous time; a time in a gap is
     # moved forward by the gap, dateutil's convention.
