@@ -102,3 +102,62 @@ def test_a_hold_on_the_pharmacists_dates_omits_only_the_medicines_own_days():
         "2026-12-04T08:00:00+08:00",  # Friday
         "2026-12-07T08:00:00+08:00",  # Monday
     ]
+
+
+def test_a_list_booked_too_soon_is_answered_by_a_new_start():
+    """A booking too close for the holds asks for a later start, answered by procedure.start alone."""
+    request = _example()
+    request["now"] = "2026-12-06T10:00"
+
+    plan = medplan.plan(request)
+
+    [item] = [item for item in plan.reviews if item.id == "plan/booked-too-soon"]
+    assert item.to_dict()["answer_with"] == {"decision": [], "hold_dates": None, "data": ["procedure.start"]}
+    assert item.question == (
+        "Can the procedure be booked from Monday 14 December 2026 (any time that day) instead of "
+        "Tuesday 8 December 2026 at 09:30? As booked, Warfarin, Plavix, Eliquis cannot be stopped in time."
+    )
+
+
+def test_a_name_not_in_the_table_without_suggestions_is_planned_by_hand():
+    """A name with nothing like it in the table asks to hold it, with dates, or continue it, naming it as given."""
+    request = _example()
+    request["medications"] = [{"name": "Zzyzx", "times": ["08:00"]}]
+
+    plan = medplan.plan(request)
+
+    [item] = [item for item in plan.reviews if item.id == "Zzyzx/not-in-table"]
+    assert item.question == (
+        "Hold Zzyzx (giving its last dose and restart), or continue it? medplan cannot plan it: "
+        "'Zzyzx' is not in medplan's table: check the name, or plan this medicine by hand."
+    )
+
+
+def test_a_hold_on_the_pharmacists_dates_off_the_usual_times_says_so():
+    """The pharmacist's own dates away from the usual times: the instruction gives them, and the notes say whose they are and that they are off the usual times."""
+    request = _example()
+    decisions = _decisions()
+    for decision in decisions:
+        if decision["review"] == "Eliquis/unconfirmed-rule":
+            decision["last_dose"] = "2026-12-04T09:00"
+            decision["resume"] = "2026-12-09T10:00"
+    request["decisions"] = decisions
+
+    plan = medplan.plan(request)
+
+    [apixaban] = [medicine for medicine in plan.medications if medicine.drug == "apixaban"]
+    assert apixaban.review_reason is None
+    assert apixaban.instruction == (
+        "Take your last dose of Eliquis (apixaban) on Friday 4 December 2026 at 09:00. Do not take it "
+        "again until Wednesday 9 December 2026 at 10:00, then carry on as usual. Confirm the restart "
+        "with the doctor doing the procedure before you leave."
+    )
+    whose = (
+        "The last dose and restart are the decision's, not the table's (the table proposed Friday "
+        "4 December 2026 at 20:00 and Wednesday 9 December 2026 at 20:00)."
+    )
+    off_time = (
+        "Not at a usual dose time (08:00, 20:00): last dose Friday 4 December 2026 at 09:00; "
+        "restart Wednesday 9 December 2026 at 10:00."
+    )
+    assert apixaban.notes[-2:] == (whose, off_time)
