@@ -140,3 +140,24 @@ def test_a_policy_variant_the_table_lacks_is_planned_by_hand_naming_the_class():
         "(it gives multisociety-2024)."
     )
     assert item.to_dict()["answer_with"] == {"decision": ["hold", "continue"], "hold_dates": "required", "data": []}
+
+
+def test_a_renal_check_on_an_open_day_has_no_closed_laboratory_note():
+    """Metformin's eGFR check on an open Thursday stays on its day with no note of a closed laboratory."""
+    body = {
+        "procedure": {
+            "name": "Procedure",
+            "start": "2026-12-08T09:30",
+            "timezone": "Europe/London",
+            "bleeding_risk": "high",
+            "guideline": "chest-2022",
+            "contrast": True,
+        },
+        "patient": {"egfr": 25},
+        "medications": [{"name": "metformin", "times": ["08:00"]}],
+    }
+
+    (metformin,) = medplan.plan(body).medications
+
+    assert [(c.on.isoformat(), c.day) for c in metformin.checks] == [("2026-12-10", 2)]
+    assert not [note for note in metformin.notes if "test before the restart is due" in note]
