@@ -6,7 +6,7 @@ from typing import Any
 
 import datafiles
 import plannercases
-from reviewcases import PERTH, med, request
+from reviewcases import PERTH, SECONDARY, med, request
 
 import medplan
 
@@ -161,3 +161,16 @@ def test_a_renal_check_on_an_open_day_has_no_closed_laboratory_note():
 
     assert [(c.on.isoformat(), c.day) for c in metformin.checks] == [("2026-12-10", 2)]
     assert not [note for note in metformin.notes if "test before the restart is due" in note]
+
+
+def test_an_unconfirmed_rule_whose_restart_is_past_its_window_proposes_no_dates():
+    """With a last dose but no restart inside the window, the unconfirmed-rule question offers no dates to take."""
+    body = request(med("clopidogrel", "10:00", **SECONDARY), risk="high")
+
+    item = _item(body, "clopidogrel/unconfirmed-rule")
+
+    assert item.question == (
+        "Hold clopidogrel as proposed (no dates are proposed: a hold gives its last dose and restart), "
+        "or continue it? Rule asra-pain-2018:clopidogrel is not yet confirmed against its source."
+    )
+    assert item.to_dict()["answer_with"]["hold_dates"] == "required"
