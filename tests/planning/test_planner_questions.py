@@ -174,3 +174,14 @@ def test_an_unconfirmed_rule_whose_restart_is_past_its_window_proposes_no_dates(
         "or continue it? Rule asra-pain-2018:clopidogrel is not yet confirmed against its source."
     )
     assert item.to_dict()["answer_with"]["hold_dates"] == "required"
+
+
+def test_a_clinical_check_with_a_last_dose_but_no_restart_requires_the_hold_dates():
+    """A recent stent whose restart is past its window has a last dose but no restart, so a hold must give both."""
+    body = request(med("clopidogrel", "10:00", **RECENT_STENT), risk="high")
+    (clopidogrel,) = medplan.plan(body).medications
+
+    item = _item(body, "clopidogrel/recent-stent")
+
+    assert (clopidogrel.last_dose is not None, clopidogrel.resume) == (True, None)
+    assert item.to_dict()["answer_with"]["hold_dates"] == "required"
