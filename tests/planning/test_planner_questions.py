@@ -185,3 +185,26 @@ def test_a_clinical_check_with_a_last_dose_but_no_restart_requires_the_hold_date
 
     assert (clopidogrel.last_dose is not None, clopidogrel.resume) == (True, None)
     assert item.to_dict()["answer_with"]["hold_dates"] == "required"
+
+
+def test_a_days_window_past_its_end_is_asked_from_the_start_of_its_first_day():
+    """A days restart window opens at midnight of its first day, which the past-window question names."""
+    body = {
+        "procedure": {
+            "name": "test procedure",
+            "start": "2026-12-03T09:30",
+            "timezone": "Australia/Perth",
+            "bleeding_risk": "high",
+            "guideline": "chest-2022",
+        },
+        "patient": {"crcl_ml_min": 20},
+        "medications": [{"name": "apixaban", "times": ["08:00"], "days": ["monday"]}],
+    }
+
+    item = _item(body, "apixaban/restart-past-window")
+
+    assert item.question == (
+        "When does apixaban restart? No usual dose falls in its restart window (from Saturday 5 December "
+        "2026 at 00:00 until the end of Sunday 6 December 2026); the first is Monday 7 December 2026 at "
+        "08:00. Hold it with the last dose and a restart chosen with the prescriber (that dose, to confirm it)."
+    )
