@@ -41,8 +41,11 @@ class PrebuiltTable(BuildHookInterface):  # type: ignore[type-arg]
         self._folder = Path(tempfile.mkdtemp(prefix="medplan-prebuilt-"))
         target = self._folder / "drug_classes.prebuilt.json"
         source = Path(self.root) / "data" / "drug_classes.csv"
+        # Not isolated (-I): the build's requirements (attrs) reach this interpreter
+        # through the environment the build frontend sets, and a fresh target
+        # environment has none of them yet.
         subprocess.run(  # noqa: S603 - this interpreter, and the script above
-            [sys.executable, "-I", "-c", _BUILD, self.root, str(source), str(target)],
+            [sys.executable, "-c", _BUILD, self.root, str(source), str(target)],
             check=True,
         )
         build_data["force_include"][str(target)] = "medplan/data/drug_classes.prebuilt.json"

@@ -4,13 +4,13 @@ attrs writes and compiles a ``__repr__`` for every class it makes, and that is
 nearly half the cost of making a class: with some forty value classes made at
 every start-up, it was about a tenth of a one-shot ``medplan plan``. A class
 declared ``@attrs.frozen(repr=False)`` that derives from :class:`AttrsRepr`
-prints exactly what attrs' generated method would (tests/test_attrsrepr.py
+prints exactly what attrs' generated method would (tests/api/test_attrsrepr.py
 checks it against attrs' own for every class), from one method shared by all.
 
 Compiling the ``__eq__`` and ``__hash__`` was most of what was left besides
 ``__init__`` (a sixth of ``import medplan.cli``'s instructions): a class
 declared ``@attrs.frozen(repr=False, eq=False)`` that derives from
-:class:`AttrsValue` compares and hashes as attrs' would (tests/test_attrsvalue.py).
+:class:`AttrsValue` compares and hashes as attrs' would (tests/api/test_attrsvalue.py).
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ class AttrsValue(AttrsRepr):
     Equal when the other is of the very same class and every compared field
     is ``==`` in turn (no identity short cut, as attrs); the hash is of the
     class and the hashed fields, as attrs hashes a frozen class. Fields with
-    an ``eq_key`` are not supported (tests/test_attrsvalue.py checks none has one).
+    an ``eq_key`` are not supported (tests/api/test_attrsvalue.py checks none has one).
     """
 
     __slots__ = ()

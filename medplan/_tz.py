@@ -4,7 +4,7 @@ Importing ``dateutil.tz`` (and the ``six`` it brings) was some 18M
 instructions of a one-shot ``medplan plan``, a tenth of what planning itself
 adds to Python's start-up, for three short functions. These are the same
 functions, for aware datetimes in a ``zoneinfo`` zone, with ``dateutil``'s
-conventions; tests/test_tz.py checks them against ``dateutil.tz`` itself.
+conventions; tests/api/test_tz.py checks them against ``dateutil.tz`` itself.
 """
 
 from __future__ import annotations

@@ -1116,13 +1116,11 @@ def _decided(
     """A medicine the pharmacist decided: held or continued, citing the decision beside the rule."""
     name = order.name if plan.drug is None else _display(order, plan.drug)
     rule = rule_cited(table, request.procedure.guideline, plan.drug_class, plan.rule_id)
-    by = f"decided by {decision.by} (pharmacist review): {decision.answer.value}"
+    decided_by = f"decided by {decision.by} (pharmacist review)"
+    by = f"{decided_by}: {decision.answer.value}"
     why = f": {decision.reason}" if decision.reason else ""
     told = "" if decision.at is None else f" on {say_when(decision.at)}"
-    notes = [
-        *plan.notes,
-        f"{decision.answer.value.capitalize()}, {by.split(':', maxsplit=1)[0]}{told}{why}.",
-    ]
+    notes = [*plan.notes, f"{decision.answer.value.capitalize()}, {decided_by}{told}{why}."]
     rule_text = by if plan.rule is None else f"{plan.rule}; {by}"
     if decision.answer is Answer.CONTINUE:
         instruction = f"Keep taking your {name} as usual, including on the day of the procedure."

@@ -6,7 +6,7 @@ in it as the planner spends on several medicines. :func:`dumps_indented`
 writes the same text from JSON's own types with str.join; anything else
 (another type, a key that is not text, a float JSON cannot write, a cycle) is
 handed to ``json.dumps`` itself, so the answer, or the error, is always
-exactly the standard library's. tests/test_indented.py checks the two agree.
+exactly the standard library's. tests/render/test_indented.py checks the two agree.
 
 The plan itself is written from its own values by :mod:`medplan.render.plan_json`,
 which uses :func:`write_nested` for the values a plan carries as JSON (the

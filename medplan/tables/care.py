@@ -36,7 +36,7 @@ from medplan.tables.loader import (
 )
 
 if TYPE_CHECKING:
-    from pathlib import Path  # only named in annotations (see csvrows)
+    from pathlib import Path  # only named in annotations (see tables.loader)
 
 __all__ = [
     "COLUMNS",

@@ -87,7 +87,7 @@ from medplan.tables.loader import data_text, text_digest
 from medplan.tables.procedures import Catalogue, default_catalogue
 
 if TYPE_CHECKING:
-    from pathlib import Path  # only named in annotations (see csvrows)
+    from pathlib import Path  # only named in annotations (see tables.loader)
 
 from medplan.tables.drug_classes import Table
 
@@ -130,7 +130,7 @@ PROFILE_KEYS = ("description", *APPROVAL_KEYS, *SETTINGS, "rules")
 
 # A request types the profile's name, so it is kept to what needs no quoting.
 _PROFILE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-# Drug classes and variants are the table's ids (csvrows.slug_cell).
+# Drug classes and variants are the table's ids (tables.loader.slug_cell).
 _SLUG = re.compile(r"[a-z0-9]+(?:[-.:][a-z0-9]+)*")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 # "table" is how a file, which has no null, says: no choice, follow the table.
