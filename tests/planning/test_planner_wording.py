@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from reviewcases import example, example_decisions
 
 import medplan
-
-EXAMPLES = Path(medplan.__file__).parent / "examples"
-
-
-def _example() -> dict:
-    return json.loads((EXAMPLES / "nerve-root-sleeve-injection.json").read_text(encoding="utf-8"))
-
-
-def _decisions() -> list[dict]:
-    path = EXAMPLES / "decisions" / "nerve-root-sleeve-injection.json"
-    return json.loads(path.read_text(encoding="utf-8"))["decisions"]
 
 
 def test_an_unconfirmed_catalogue_tier_is_asked_as_one_sentence():
     """A catalogue procedure whose tier is unconfirmed asks to confirm it, the reason a capitalised sentence of its own."""
-    request = _example()
+    request = example()
     booked = request["procedure"]
     request["procedure"] = {"code": "intradiscal-procedure", "start": booked["start"], "timezone": booked["timezone"]}
 
@@ -37,8 +25,8 @@ def test_an_unconfirmed_catalogue_tier_is_asked_as_one_sentence():
 
 def test_a_decision_without_a_reason_is_noted_without_one():
     """A hold decided with no reason given ends its note at the decision and its time, adding nothing."""
-    request = _example()
-    decisions = _decisions()
+    request = example()
+    decisions = example_decisions()
     for decision in decisions:
         if decision["review"] == "Eliquis/unconfirmed-rule":
             del decision["reason"]
@@ -54,8 +42,8 @@ def test_a_decision_without_a_reason_is_noted_without_one():
 
 def test_a_continue_decision_is_the_medicine_continued_citing_who_decided():
     """Continuing a held medicine on review: no open reason, no checks, the decision kept, and the decider's name whole, colon and all."""
-    request = _example()
-    decisions = _decisions()
+    request = example()
+    decisions = example_decisions()
     for decision in decisions:
         if decision["review"].startswith("Plavix/"):
             decision["answer"] = "continue"
@@ -80,12 +68,12 @@ def test_a_continue_decision_is_the_medicine_continued_citing_who_decided():
 
 def test_a_hold_on_the_pharmacists_dates_omits_only_the_medicines_own_days():
     """A hold on dates the pharmacist gave counts as omitted only the doses on the days the medicine is taken."""
-    request = _example()
+    request = example()
     for medicine in request["medications"]:
         if medicine["name"] == "Eliquis":
             medicine["times"] = ["08:00"]
             medicine["days"] = ["monday", "wednesday", "friday"]
-    decisions = _decisions()
+    decisions = example_decisions()
     for decision in decisions:
         if decision["review"] == "Eliquis/unconfirmed-rule":
             decision["last_dose"] = "2026-11-30T08:00"
@@ -106,7 +94,7 @@ def test_a_hold_on_the_pharmacists_dates_omits_only_the_medicines_own_days():
 
 def test_a_list_booked_too_soon_is_answered_by_a_new_start():
     """A booking too close for the holds asks for a later start, answered by procedure.start alone."""
-    request = _example()
+    request = example()
     request["now"] = "2026-12-06T10:00"
 
     plan = medplan.plan(request)
@@ -121,7 +109,7 @@ def test_a_list_booked_too_soon_is_answered_by_a_new_start():
 
 def test_a_name_not_in_the_table_without_suggestions_is_planned_by_hand():
     """A name with nothing like it in the table asks to hold it, with dates, or continue it, naming it as given."""
-    request = _example()
+    request = example()
     request["medications"] = [{"name": "Zzyzx", "times": ["08:00"]}]
 
     plan = medplan.plan(request)
@@ -135,8 +123,8 @@ def test_a_name_not_in_the_table_without_suggestions_is_planned_by_hand():
 
 def test_a_hold_on_the_pharmacists_dates_off_the_usual_times_says_so():
     """The pharmacist's own dates away from the usual times: the instruction gives them, and the notes say whose they are and that they are off the usual times."""
-    request = _example()
-    decisions = _decisions()
+    request = example()
+    decisions = example_decisions()
     for decision in decisions:
         if decision["review"] == "Eliquis/unconfirmed-rule":
             decision["last_dose"] = "2026-12-04T09:00"
