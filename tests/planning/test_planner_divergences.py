@@ -92,3 +92,17 @@ def test_every_other_guideline_is_asked_past_one_without_rows_or_alike():
     assert [(d.guideline, d.action, iso(d.last_dose), d.rule_id) for d in result.divergences] == [
         ("zz-2030", Action.HOLD, "2026-12-02T08:00:00+08:00", "zz-2030:cilostazol"),
     ]
+
+
+def test_a_guideline_whose_row_needs_sedation_shows_its_continue_citing_the_row():
+    """CHEST's clopidogrel row made sedation-only: without sedation CHEST continues it, and the divergence cites that row."""
+    table = parse_table(datafiles.with_cells("drug_classes.csv", "chest-2022:clopidogrel", condition="sedation"), "drug_classes.csv")
+    body = request(med("clopidogrel", "08:00", indication="stroke-or-tia", indication_date="2019-05-01"), sedation=False)
+
+    (other,) = only(medplan.plan(body, table=table)).divergences
+
+    assert (other.guideline, other.action, other.last_dose, other.resume) == ("chest-2022", Action.CONTINUE, None, None)
+    assert (other.rule_id, other.rule) == (
+        "chest-2022:clopidogrel", "applies only with sedation; this procedure involves none: continue",
+    )
+    assert other.source.startswith("Douketis JD et al. Chest 2022")
