@@ -464,10 +464,20 @@ def test_workers_end_when_the_batch_is_killed(tmp_path):
         assert not any(alive(pid) for pid in workers)
 
 
+def ctrl_c_as_at_a_terminal() -> None:
+    """In the batch's process before it starts: Ctrl-C's default action, even where the suite runs with it ignored.
+
+    A shell starts a background job (``pytest &``, ``nohup``) with SIGINT
+    ignored, its children inherit that, and Python leaves an ignored SIGINT
+    ignored: the batch would never see the Ctrl-C.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(batch._cpus() < 2, reason="--jobs 2 needs two CPUs")  # noqa: SLF001
 def test_ctrl_c_stops_a_real_batch_with_130_one_line_and_whole_lines(tmp_path):
     """SIGINT to the process group of `medplan batch --jobs 2` mid-input: exit 130, one stderr line, every output line a whole JSON plan."""
-    with started_batch(tmp_path, stderr=subprocess.PIPE) as process:
+    with started_batch(tmp_path, stderr=subprocess.PIPE, preexec_fn=ctrl_c_as_at_a_terminal) as process:
         os.killpg(process.pid, signal.SIGINT)
         out = testchild.within(process.stdout.read, "the interrupted batch's output")
         err = testchild.within(process.stderr.read, "the interrupted batch's error line")
