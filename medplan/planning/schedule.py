@@ -296,7 +296,7 @@ def last_dose_holding_days(
         inclusive=False,  # pragma: no mutate - None is as false as False
         days=weekdays,
         memo=memo,
-        first_day=first_day,
+        first_day=first_day,  # pragma: no mutate - a later first day is only slower
     )
 
 
@@ -361,7 +361,7 @@ def first_dose_on_day(
             zone,
             inclusive=False,  # pragma: no mutate - None is as false as False
             days=weekdays,
-            memo=memo,
+            memo=memo,  # pragma: no mutate - None only works each day out again
         )
     return _first_dose_after(floor, times, zone, inclusive=True, days=weekdays, memo=memo)
 
