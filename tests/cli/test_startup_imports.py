@@ -44,6 +44,10 @@ NOT_FOR_A_PLAN = {
     "tomllib",
     # OpenSSL, for a digest CPython's own SHA-256 gives (tables.loader).
     "hashlib",
+    # The argument parser (with gettext, locale and shutil), for a command line
+    # that is not plainly written (cli._plain_plan).
+    "argparse",
+    "shutil",
 }
 
 
