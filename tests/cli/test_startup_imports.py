@@ -1,8 +1,8 @@
 """A one-shot ``medplan plan`` imports only what planning needs: its start-up is mostly imports.
 
 Each test runs a fresh interpreter from outside the checkout (this session has
-imported everything already), the way the console script runs: ``main()``
-with the process's own arguments.
+imported everything already), the way the console script runs:
+``medplan.__main__.main()`` with the process's own arguments.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ _RUN_AS_COMMAND = """
 import atexit, sys
 atexit.register(lambda: sys.stderr.write("\\n" + " ".join(sorted(sys.modules))))
 sys.argv = ["medplan", *sys.argv[1:]]
-from medplan.cli import main
+from medplan.__main__ import main
 sys.exit(main())
 """
 
@@ -108,3 +108,32 @@ def test_a_mistyped_command_still_lists_every_command(tmp_path):
 
     assert result.returncode == 2
     assert "invalid choice: 'plna' (choose from 'plan', 'review', 'earliest', 'batch', 'recheck', 'example', 'procedures', 'policies', 'serve')" in result.stderr
+
+
+# Run as the console script runs, noting at each collection whether the command line was imported yet.
+_COUNT_COLLECTIONS = """
+import gc, sys
+imported = []
+gc.callbacks.append(
+    lambda phase, info: phase == "start"
+    and imported.append(hasattr(sys.modules.get("medplan.cli"), "main"))
+)
+sys.argv = ["medplan", *sys.argv[1:]]
+from medplan.__main__ import main
+before = len(imported)
+status = main()
+print(status, gc.isenabled(), gc.get_freeze_count() > 10_000, False in imported[before:])
+"""
+
+
+def test_the_command_line_is_imported_without_a_collection(tmp_path):
+    """As the command, no collection runs while medplan is imported; what it made is frozen, and collection resumes."""
+    result = subprocess.run(  # noqa: S603 - this interpreter, and a script of this file's
+        [sys.executable, "-c", _COUNT_COLLECTIONS, "plan", EXAMPLE, "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.splitlines()[-1] == "0 True True False"
