@@ -68,13 +68,13 @@ from __future__ import annotations
 import enum
 import functools
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
 from medplan._attrsrepr import AttrsValue
+from medplan._lazyre import LazyPattern
 from medplan.exceptions import TableError
 from medplan.model import (
     Action,
@@ -158,10 +158,10 @@ COLUMNS = (
 _MAX_DAYS = 60
 _MAX_HOURS = 24 * _MAX_DAYS
 _MAX_CRCL = 1000.0
-_INTERVAL = re.compile(r"(\d{1,4}) (day|days|hour|hours)")
+_INTERVAL = LazyPattern(r"(\d{1,4}) (day|days|hour|hours)")
 # A restart the source gives as a range: "48-72 hours", "2-3 days".
-_WINDOW = re.compile(r"(\d{1,4})-(\d{1,4}) (day|days|hour|hours)")
-_ATC = re.compile(r"[A-Z][0-9]{2}[A-Z]{2}[0-9]{2}")
+_WINDOW = LazyPattern(r"(\d{1,4})-(\d{1,4}) (day|days|hour|hours)")
+_ATC = LazyPattern(r"[A-Z][0-9]{2}[A-Z]{2}[0-9]{2}")
 # A row with this guideline holds under every procedure guideline.
 ANY_GUIDELINE = "*"
 # INR is taken before the procedure and has a threshold; eGFR is taken after
