@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import json
 import os
 import signal
@@ -20,9 +21,11 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import testchild
 from starlette.testclient import TestClient
 from strategies import VALID
 
@@ -411,23 +414,38 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def started_batch(where: Path, **options) -> subprocess.Popen:
-    """`medplan batch --jobs 2` (run in ``where``, not the checkout) fed 600 lines by a thread, its input left open, once its first plan is out."""
-    process = subprocess.Popen(
+@contextlib.contextmanager
+def started_batch(where: Path, **options) -> Iterator[subprocess.Popen]:
+    """`medplan batch --jobs 2` (run in ``where``, not the checkout, in a session of its own) fed 600 lines by a thread, its input left open, once its first plan is out; its process group killed if it outlives the test."""
+    with subprocess.Popen(
         [sys.executable, "-m", "medplan", "batch", "--jobs", "2"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=where, **options,
-    )
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=where, start_new_session=True, **options,
+    ) as process, testchild.ended(process, group=True):
 
-    def feed():
-        try:
-            process.stdin.write(LINE.encode() * 600)
-            process.stdin.flush()
-        except (BrokenPipeError, ValueError):
-            pass  # the batch has already ended
+        def feed():
+            try:
+                process.stdin.write(LINE.encode() * 600)
+                process.stdin.flush()
+            except (BrokenPipeError, ValueError):
+                pass  # the batch has already ended
 
-    threading.Thread(target=feed, daemon=True).start()
-    process.stdout.readline()  # the workers are running
-    return process
+        threading.Thread(target=feed, daemon=True).start()
+        testchild.within(process.stdout.readline, "the batch's first plan")  # the workers are running
+        yield process
+
+
+def test_a_child_that_never_answers_fails_the_test_and_is_killed():
+    """A read of a child that prints nothing fails at its deadline, naming what never came, and the child is killed."""
+    silent = [sys.executable, "-c", "import time; time.sleep(600)"]
+    with (
+        subprocess.Popen(silent, stdout=subprocess.PIPE) as process,  # noqa: S603 - this interpreter, fixed arguments
+        pytest.raises(pytest.fail.Exception) as failed,
+        testchild.ended(process),
+    ):
+        testchild.within(process.stdout.readline, "the child's first line", seconds=0.5)
+
+    assert str(failed.value) == "the child's first line: nothing within 0.5 s; the child does not answer"
+    assert process.returncode == -signal.SIGKILL
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or batch._cpus() < 2, reason="reads /proc; needs two CPUs")  # noqa: SLF001
@@ -438,22 +456,32 @@ def test_workers_end_when_the_batch_is_killed(tmp_path):
         assert len(workers) >= 2
 
         process.kill()
-        process.wait(timeout=10)
+        testchild.within(process.wait, "the killed batch's exit")
 
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + testchild.DEADLINE
         while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not any(alive(pid) for pid in workers)
 
 
+def ctrl_c_as_at_a_terminal() -> None:
+    """In the batch's process before it starts: Ctrl-C's default action, even where the suite runs with it ignored.
+
+    A shell starts a background job (``pytest &``, ``nohup``) with SIGINT
+    ignored, its children inherit that, and Python leaves an ignored SIGINT
+    ignored: the batch would never see the Ctrl-C.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(batch._cpus() < 2, reason="--jobs 2 needs two CPUs")  # noqa: SLF001
 def test_ctrl_c_stops_a_real_batch_with_130_one_line_and_whole_lines(tmp_path):
     """SIGINT to the process group of `medplan batch --jobs 2` mid-input: exit 130, one stderr line, every output line a whole JSON plan."""
-    with started_batch(tmp_path, stderr=subprocess.PIPE, start_new_session=True) as process:
+    with started_batch(tmp_path, stderr=subprocess.PIPE, preexec_fn=ctrl_c_as_at_a_terminal) as process:
         os.killpg(process.pid, signal.SIGINT)
-        out = process.stdout.read()
-        err = process.stderr.read()
-        process.wait(timeout=30)
+        out = testchild.within(process.stdout.read, "the interrupted batch's output")
+        err = testchild.within(process.stderr.read, "the interrupted batch's error line")
+        testchild.within(process.wait, "the interrupted batch's exit")
 
     assert process.returncode == 130
     assert err.decode() == "medplan: interrupted (Ctrl-C); the lines written so far are complete\n"

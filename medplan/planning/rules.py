@@ -149,11 +149,12 @@ def _regimen(
 
 
 def _variant(
-    rules: Sequence[DrugClassRule], drug_class: str, request: Request, table: Table
+    rules: Sequence[DrugClassRule], resolution: Resolution, request: Request, table: Table
 ) -> list[DrugClassRule] | Unplaced:
     """The rows of the variant the clinic policy chose, else of the table's default."""
     if not any(r.variant is not None for r in rules):
         return list(rules)
+    drug_class = resolution.drug_class
     chosen = request.policy.variant_for(drug_class) or table.default_variant(drug_class)
     kept = [r for r in rules if r.variant == chosen]
     if not kept:
@@ -162,7 +163,8 @@ def _variant(
             f"clinic policy {request.policy.name!r} chooses {chosen!r} for {drug_class}, "
             f"which the table does not give (it gives {known})"
         )
-        return Unplaced(by_hand("variant-not-in-table", reason, drug_class))
+        # The policy chooses per class, but the pharmacist holds a medicine.
+        return Unplaced(by_hand("variant-not-in-table", reason, resolution.drug))
     return kept
 
 
@@ -237,7 +239,7 @@ def _select_rule(
 ) -> DrugClassRule | Unplaced:
     """The one row of ``rules`` for this order and patient, or why none can be chosen."""
     drug, guideline = resolution.drug, request.procedure.guideline
-    candidates = _variant(rules, resolution.drug_class, request, table)
+    candidates = _variant(rules, resolution, request, table)
     if isinstance(candidates, Unplaced):
         return candidates
     regimen = _regimen(order, resolution, drug)

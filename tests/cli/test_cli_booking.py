@@ -11,6 +11,7 @@ from pathlib import Path
 
 import datafiles
 import pytest
+import testchild
 from strategies import VALID
 
 import medplan
@@ -236,14 +237,15 @@ def test_batch_streams_its_output():
     """Each plan is written as its line is read: the first plan arrives while the input is still open."""
     with subprocess.Popen(
         [sys.executable, "-m", "medplan", "batch", "--now", "2026-12-01T10:00"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
-    ) as process:
+    ) as process, testchild.ended(process):
         process.stdin.write(lines(VALID))
         process.stdin.flush()
-        first = process.stdout.readline()  # would block forever if batch waited for the end of its input
+        # A batch that waited for the end of its input would never answer this.
+        first = testchild.within(process.stdout.readline, "the first plan, the input still open")
         process.stdin.write(lines(VALID))
         process.stdin.close()
-        rest = process.stdout.read()
-        assert process.wait(timeout=60) == 0
+        rest = testchild.within(process.stdout.read, "the second plan")
+        assert testchild.within(process.wait, "the batch's exit") == 0
     assert json.loads(first)["medications"][0]["action"] == "hold"
     assert len(rest.splitlines()) == 1
 

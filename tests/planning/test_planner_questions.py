@@ -6,6 +6,7 @@ from typing import Any
 
 import datafiles
 import plannercases
+import pytest
 from reviewcases import PERTH, SECONDARY, med, request
 
 import medplan
@@ -124,18 +125,19 @@ def test_a_booking_too_soon_is_answered_by_the_procedure_start():
     assert item.to_dict()["answer_with"] == {"decision": [], "hold_dates": None, "data": ["procedure.start"]}
 
 
-def test_a_policy_variant_the_table_lacks_is_planned_by_hand_naming_the_class():
-    """A clinic table without the profile's GLP-1 variant asks to hold or continue, naming the class, under its own id."""
+@pytest.mark.parametrize("name", ["semaglutide", "Ozempic"])
+def test_a_policy_variant_the_table_lacks_is_planned_by_hand_naming_the_medicine(name):
+    """A clinic table without the profile's GLP-1 variant asks to hold or continue the medicine (not its class), under its own id."""
     records = datafiles.records(plannercases.TABLE_FILE)
     table = plannercases.table_of([r for r in records if not r[0].startswith("asa-2023:")])
-    semaglutide = plannercases.med("semaglutide", "08:00", days=["sunday"])
+    semaglutide = plannercases.med(name, "08:00", days=["sunday"])
     body = plannercases.request(semaglutide, sedation=True, policy={"profile": "glp1-asa-2023"})
 
     [item] = medplan.plan(body, table=table).reviews
 
-    assert item.id == "semaglutide/variant-not-in-table"
+    assert item.id == f"{name}/variant-not-in-table"
     assert item.question == (
-        "Hold glp1-ra (giving its last dose and restart), or continue it? medplan cannot plan it: "
+        "Hold semaglutide (giving its last dose and restart), or continue it? medplan cannot plan it: "
         "clinic policy 'glp1-asa-2023' chooses 'asa-2023' for glp1-ra, which the table does not give "
         "(it gives multisociety-2024)."
     )
