@@ -257,13 +257,12 @@ class DrugClassRule(AttrsValue):
     review_reason: str | None
     note: str | None
     source: str
-    # The rule in words at each tier, made once as the row is read: a plan
-    # describes a medicine's row, and another guideline's where it differs.
-    _described: Mapping[BleedingRisk, str] = attrs.field(init=False, repr=False, eq=False)
-
-    @_described.default
-    def _describe_tiers(self) -> Mapping[BleedingRisk, str]:
-        return {risk: self._words(risk) for risk in BleedingRisk}
+    # The rule in words at each tier, made once for each row and tier when
+    # first asked for: a plan describes a medicine's row, and another
+    # guideline's where it differs; a one-shot plan uses a few of the 240.
+    _described: dict[BleedingRisk, str] = attrs.field(
+        init=False, repr=False, eq=False, factory=dict
+    )
 
     def tier(self, risk: BleedingRisk) -> TierRule:
         """The rule for the procedure's bleeding-risk tier."""
@@ -285,7 +284,10 @@ class DrugClassRule(AttrsValue):
 
     def describe(self, risk: BleedingRisk) -> str:
         """The rule in a pharmacist's words, for the plan (``hold 5 days; resume after 1 day``)."""
-        return self._described[risk]
+        words = self._described.get(risk)
+        if words is None:
+            words = self._described[risk] = self._words(risk)
+        return words
 
     def _words(self, risk: BleedingRisk) -> str:
         tier = self.tier(risk)
