@@ -104,12 +104,17 @@ def _time_scheduled(
     order: MedicationOrder,
     *,
     resume_next_day: bool,
+    memo: schedule.DayDoses,
+    dates_only: bool = False,
 ) -> _Timing:
+    """The scheduled medicine's last dose and restart, and, unless ``dates_only``, the doses between.
+
+    ``memo`` holds the medicine's doses by day: the searches visit the same
+    days (the omitted doses lie between the last dose and the restart, and
+    another guideline's dates lie near this one's), so each is worked out once.
+    """
     zone, times, days = procedure.zone, order.times, order.days
     day0, finish = procedure.day0, procedure.finish
-    # The searches below visit the same days (the omitted doses lie between
-    # the last dose and the restart): each day's doses are worked out once.
-    memo: schedule.DayDoses = {}  # pragma: no mutate - None only works each day out again
     if hold.unit is Unit.DAYS:
         last = schedule.last_dose_holding_days(
             day0, hold.amount, times, zone, weekdays=days, memo=memo
@@ -132,6 +137,8 @@ def _time_scheduled(
         )
         # Both are doses at first occurrences, whose wall clocks order as their instants.
         first = max(first, next_day, key=lambda d: d.timestamp())  # pragma: no mutate
+    if dates_only:
+        return _Timing(last, first, (), ())
     omitted = schedule.doses_between(last, first, times, zone, weekdays=days, memo=memo)
     return _Timing(last, first, omitted, tuple(gap_notes((last, first), times, zone.key)))
 
@@ -452,12 +459,16 @@ def _date_hold(
     request: Request,
     drug: str,
     until: Interval | None = None,
+    memo: schedule.DayDoses | None = None,
+    dates_only: bool = False,
 ) -> _Dated:
     """Date a hold: the last dose, the doses omitted, the checks and the restart.
 
     With ``until``, the restart is a window from ``resume`` to ``until``: the
     first usual dose at or after its start, and no restart at all (a question
     for the pharmacist, :func:`_past_window`) when that dose is after its end.
+    With ``dates_only``, only the last dose, the restart and the questions
+    about them: what another guideline's answer is compared on.
     """
     procedure, policy = request.procedure, request.policy
     resume_next_day = bool(
@@ -475,7 +486,15 @@ def _date_hold(
         # An undated timing's notes are never read.
         return _Dated(_Timing(None, None, (), ()), (), (), missing)  # pragma: no mutate
     elif order.times:
-        timing = _time_scheduled(procedure, hold, resume, order, resume_next_day=resume_next_day)
+        timing = _time_scheduled(
+            procedure,
+            hold,
+            resume,
+            order,
+            resume_next_day=resume_next_day,
+            memo={} if memo is None else memo,  # pragma: no mutate - None only works days out again
+            dates_only=dates_only,
+        )
     else:
         missing = supply(
             "times-needed",
@@ -484,16 +503,18 @@ def _date_hold(
             [f"{MEDICINE_FIELD}.times"],
         )
         return _Dated(_Timing(None, None, (), ()), (), (), missing)  # pragma: no mutate - as above
+    past = None
+    if until is not None:
+        assert timing.resume is not None  # noqa: S101 - a dated timing has a restart
+        past = _past_window(procedure, resume, until, timing.resume, drug)
+    if dates_only:
+        return _Dated(timing, (), (), None, past)
     notes = list(timing.notes)
     if resume_next_day:
         notes.append(
             f"Restarted no earlier than the day after the procedure (clinic policy {policy.name!r})."
         )
     checks, check_notes = _checks(rule, policy, procedure)
-    past = None
-    if until is not None:
-        assert timing.resume is not None  # noqa: S101 - a dated timing has a restart
-        past = _past_window(procedure, resume, until, timing.resume, drug)
     return _Dated(timing, checks, (*notes, *check_notes), None, past)
 
 
@@ -548,8 +569,13 @@ def _apply(
     *,
     drug: str,
     window_ends: bool,
+    memo: schedule.DayDoses | None = None,
+    dates_only: bool = False,
 ) -> _Applied:
-    """The row's rule for the procedure's tier and the clinic policy, dated, with its questions."""
+    """The row's rule for the procedure's tier and the clinic policy, dated, with its questions.
+
+    ``memo`` and ``dates_only`` are :func:`_date_hold`'s.
+    """
     policed = with_policy(rule, request.procedure.bleeding_risk, request.policy)
     tier, hold = policed.tier, policed.hold
     # Undated: its notes are read only once dated, and the table gives a hold
@@ -564,6 +590,8 @@ def _apply(
             request=request,
             drug=drug,
             until=tier.resume_until if window_ends else None,
+            memo=memo,
+            dates_only=dates_only,
         )
     # A number the clinic's policy fixes is the clinic's, not the unconfirmed row's.
     unconfirmed = rule.evidence is Evidence.UNCONFIRMED and not policed.clinic
@@ -592,13 +620,17 @@ def _planned(
     request: Request,
     *,
     window_ends: bool = True,
+    memo: schedule.DayDoses | None = None,
 ) -> MedicationPlan:
-    """The plan of a placed medicine: its row's rule dated and said to the patient."""
+    """The plan of a placed medicine: its row's rule dated and said to the patient.
+
+    ``memo`` is the medicine's doses by day, shared with its divergences.
+    """
     if isinstance(placed, MedicationPlan):
         return placed
     (resolution, rule), order, match = placed, named.order, named.match
     procedure, policy, drug = request.procedure, request.policy, resolution.drug
-    applied = _apply(order, rule, request, drug=drug, window_ends=window_ends)
+    applied = _apply(order, rule, request, drug=drug, window_ends=window_ends, memo=memo)
     tier, dated, action = applied.policed.tier, applied.dated, applied.action
     notes = [
         *_name_notes(order, match),
@@ -721,10 +753,24 @@ def _divergence(
     guideline: str,
     request: Request,
     plan: MedicationPlan,
+    *,
+    memo: schedule.DayDoses,
 ) -> Divergence | None:
-    """What the guideline of ``request`` makes of the medicine, where it differs from ``plan``."""
+    """What the guideline of ``request`` makes of the medicine, where it differs from ``plan``.
+
+    Only what the comparison and a divergence show is dated: no omitted
+    doses, checks or notes, which no divergence carries.
+    """
     resolution, rule = placed
-    applied = _apply(named.order, rule, request, drug=resolution.drug, window_ends=True)
+    applied = _apply(
+        named.order,
+        rule,
+        request,
+        drug=resolution.drug,
+        window_ends=True,
+        memo=memo,
+        dates_only=True,  # pragma: no mutate - False also dates what is not compared
+    )
     last_dose = applied.dated.timing.last_dose
     if (applied.action, last_dose, applied.resume) == _answer(plan):
         return None
@@ -769,6 +815,8 @@ def _divergences(
     plan: MedicationPlan,
     others: Mapping[str, Request],
     table: Table,
+    *,
+    memo: schedule.DayDoses,
 ) -> tuple[Divergence, ...]:
     """The answers of the table's other guidelines for this medicine, where they differ.
 
@@ -776,6 +824,7 @@ def _divergences(
     (:func:`_under_other_guidelines`). Only guidelines with rows of their own
     for the class are asked: a row for every guideline (``*``) gives the same
     answer under each. A row the plan's own row dates alike is not planned.
+    ``memo`` is the medicine's doses by day, which its own plan began.
     """
     if plan.drug_class is None:
         return ()
@@ -790,7 +839,7 @@ def _divergences(
         elif mine is not None and _dated_alike(mine, theirs[1], under):
             continue
         else:
-            other = _divergence(named, theirs, guideline, under, plan)
+            other = _divergence(named, theirs, guideline, under, plan, memo=memo)
         if other is not None:
             others_say.append(other)
     return tuple(others_say)
@@ -1293,8 +1342,11 @@ def make_plan(
     for index, order in enumerate(request.medications):
         named = _named(order, table)
         placed = _place(named, request, table)
-        plan = _planned(named, placed, request)
-        divergences = _divergences(named, placed, plan, others, table)
+        # The medicine's doses by day, under this guideline and the others:
+        # the same times, weekdays and zone.
+        memo: schedule.DayDoses = {}
+        plan = _planned(named, placed, request, memo=memo)
+        divergences = _divergences(named, placed, plan, others, table, memo=memo)
         # A plan is made with no divergences; most medicines have none to add.
         plan = attrs.evolve(plan, divergences=divergences) if divergences else plan
         plan = _checked(plan, order, index, request=request, table=table, checks=checks)

@@ -73,6 +73,7 @@ __all__ = [
 ]
 
 _ONE_DAY = timedelta(days=1)
+_MIDNIGHT = time(0, 0)
 # The longest a search walks before concluding the schedule has no dose in
 # range. Holds are capped far below this by the table's validation; the cap
 # only guards against a schedule that yields no dose at all.
@@ -90,7 +91,13 @@ def _utc(moment: datetime) -> datetime:
 # handful of clock times). A bounded memo of it keeps no patient's data, and
 # the same datetime object back lets the JSON writer spell it once per plan.
 @functools.lru_cache(maxsize=4096)
-def _on_clock(day: date, wall: time, zone: ZoneInfo) -> datetime:
+def _on_clock_at(day: date, wall: time, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The wall-clock time on ``day`` in ``zone``, and its instant in UTC.
+
+    The searches compare doses with limits in UTC: two datetimes in UTC
+    compare by their fields, where a dose in its zone and a limit in UTC
+    would each work out an offset at every comparison.
+    """
     # fold=0 is the first occurrence of an ambiguous time; a time in a gap is
     # moved forward by the gap, dateutil's convention.
     moment = datetime.combine(day, wall, tzinfo=zone)
@@ -100,7 +107,7 @@ def _on_clock(day: date, wall: time, zone: ZoneInfo) -> datetime:
     # round trip through UTC, for every dose.
     if moment.utcoffset() != moment.replace(fold=1).utcoffset():
         moment = tz.resolve_imaginary(moment)
-    return moment
+    return moment, _utc(moment)
 
 
 def elapsed(moment: datetime, hours: int, zone: ZoneInfo) -> datetime:
@@ -132,7 +139,7 @@ def scheduled_dose(day: date, usual: time, zone: ZoneInfo) -> datetime:
     >>> scheduled_dose(date(2026, 3, 29), time(1, 30), london).isoformat()
     '2026-03-29T02:30:00+01:00'
     """
-    return _on_clock(day, usual.replace(tzinfo=None), zone)
+    return _on_clock_at(day, usual.replace(tzinfo=None), zone)[0]
 
 
 def shifted_by_gap(dose: datetime, usual: time) -> bool:
@@ -147,26 +154,30 @@ def shifted_by_gap(dose: datetime, usual: time) -> bool:
 
 def start_of_day(day: date, zone: ZoneInfo) -> datetime:
     """The first instant of ``day`` in ``zone`` (01:00 where midnight is skipped)."""
-    return _on_clock(day, time(0, 0), zone)  # pragma: no mutate - time(0) is the same midnight
+    return _on_clock_at(day, _MIDNIGHT, zone)[0]
 
 
-# One medicine's doses by day, for one set of times, zone and weekdays: the
-# planner dates a hold, its restart and the doses between with one, so a day
-# is worked out once per medicine (never across medicines or plans).
-DayDoses = dict[date, list[datetime]]
+# One medicine's doses by day, each with its instant in UTC, for one set of
+# times, zone and weekdays: the planner dates a hold, its restart and the
+# doses between with one, so a day is worked out once per medicine (never
+# across medicines or plans).
+DayDoses = dict[date, list[tuple[datetime, datetime]]]
 
 
-def _day_doses(day: date, times: Sequence[time], zone: ZoneInfo, memo: DayDoses) -> list[datetime]:
-    """``day``'s scheduled doses, earliest first.
+def _day_doses(
+    day: date, times: Sequence[time], zone: ZoneInfo, memo: DayDoses
+) -> list[tuple[datetime, datetime]]:
+    """``day``'s scheduled doses, earliest first, each with its instant in UTC.
 
     Two datetimes of one zone compare by their wall clocks, ignoring fold;
     doses are first occurrences of times that exist, whose wall clocks order
     as their instants (a dose moved by a gap can be later than a usual time
     after it: 01:30 moved to 02:30 is after 02:15).
     """
-    if day not in memo:
-        memo[day] = sorted([_on_clock(day, t, zone) for t in times])
-    return memo[day]
+    doses = memo.get(day)
+    if doses is None:
+        doses = memo[day] = sorted([_on_clock_at(day, t, zone) for t in times])
+    return doses
 
 
 def _need_times(times: Sequence[time]) -> None:
@@ -205,8 +216,8 @@ def _latest_dose_before(
     day = first_day
     for _ in range(_SEARCH_DAYS):
         if not days or day.weekday() in days:
-            for dose in reversed(_day_doses(day, times, zone, known)):
-                if dose < bound or (inclusive and dose <= bound):
+            for dose, at in reversed(_day_doses(day, times, zone, known)):
+                if at < bound or (inclusive and at <= bound):
                     return dose
         day -= _ONE_DAY
     # Named by the day after the limit's, wherever the walk began.
@@ -231,8 +242,8 @@ def _first_dose_after(
     day = first_day
     for _ in range(_SEARCH_DAYS):
         if not days or day.weekday() in days:
-            for dose in _day_doses(day, times, zone, known):
-                if dose > bound or (inclusive and dose >= bound):
+            for dose, at in _day_doses(day, times, zone, known):
+                if at > bound or (inclusive and at >= bound):
                     return dose
         day += _ONE_DAY
     raise _no_dose(first_day)
@@ -342,8 +353,8 @@ def first_dose_on_day(
     >>> first_dose_on_day(date(2026, 12, 8), 1, procedure, (time(8), time(20)), perth).isoformat()
     '2026-12-09T08:00:00+08:00'
     """
-    floor = start_of_day(day0 + timedelta(days=day), zone)
-    if _utc(after) >= _utc(floor):
+    floor, floor_at = _on_clock_at(day0 + timedelta(days=day), _MIDNIGHT, zone)
+    if _utc(after) >= floor_at:
         return _first_dose_after(
             after,
             times,
@@ -403,10 +414,10 @@ def doses_between(
     day = first_day
     for _ in range(_SEARCH_DAYS):
         if not weekdays or day.weekday() in weekdays:
-            for dose in _day_doses(day, times, zone, known):
-                if dose >= end:
+            for dose, at in _day_doses(day, times, zone, known):
+                if at >= end:
                     return tuple(omitted)
-                if dose > start:
+                if at > start:
                     omitted.append(dose)
         day += _ONE_DAY
     raise _no_dose(first_day)
