@@ -24,7 +24,7 @@ class Kind:
 
     module: ModuleType
     csv: str
-    load: Callable[[], object]
+    load: Callable[..., object]
     parse: Callable[[str, str], object]
     cls: type
 
@@ -114,3 +114,12 @@ def test_a_file_holding_no_table_is_not_used(kind, monkeypatch):
 
     assert isinstance(loaded, kind.cls)
     assert loaded == _parsed(kind)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_table_named_by_path_is_parsed(kind, monkeypatch):
+    """A table file given by its path is parsed from it, never answered from the wheel's prebuilt form."""
+    monkeypatch.setattr(kind.module, "bundled_bytes", lambda _name: pytest.fail("the prebuilt file was read"))
+    path = loader.package_files() / "data" / kind.csv
+
+    assert kind.load(path) == kind.parse(*loader.read_data_file(path, kind.csv))
