@@ -391,28 +391,33 @@ class _Dated(AttrsRepr):
     past_window: Question | None = None
 
 
-def _window(
-    procedure: Procedure, resume: Interval, until: Interval
-) -> tuple[datetime, datetime, str]:
-    """A restart window's opening and closing instants, and its closing in words.
+def _closes(procedure: Procedure, resume: Interval, until: Interval) -> datetime:
+    """A restart window's closing instant.
 
     An hours window is closed at both ends: from ``resume`` to ``until`` real
     hours after the procedure's end. A days window runs from day +``resume``
     (not before the procedure ends) to the end of day +``until``; its closing
     instant is the first instant of the day after, which no dose may reach.
     """
+    if resume.unit is Unit.HOURS:
+        return schedule.elapsed(procedure.finish, until.amount, procedure.zone)
+    last_day = procedure.day0 + timedelta(days=until.amount)
+    return schedule.start_of_day(last_day + timedelta(days=1), procedure.zone)
+
+
+def _window(procedure: Procedure, resume: Interval, until: Interval) -> tuple[datetime, str]:
+    """A restart window's opening instant, and its closing in words (:func:`_closes`)."""
     zone, finish = procedure.zone, procedure.finish
     if resume.unit is Unit.HOURS:
-        closes = schedule.elapsed(finish, until.amount, zone)
-        return schedule.elapsed(finish, resume.amount, zone), closes, say_when(closes)
+        closes = _closes(procedure, resume, until)
+        return schedule.elapsed(finish, resume.amount, zone), say_when(closes)
     opens = max(
         schedule.start_of_day(procedure.day0 + timedelta(days=resume.amount), zone),
         finish,
         key=lambda d: d.timestamp(),
     )
     last_day = procedure.day0 + timedelta(days=until.amount)
-    closes = schedule.start_of_day(last_day + timedelta(days=1), zone)
-    return opens, closes, f"the end of {say_date(last_day)}"
+    return opens, f"the end of {say_date(last_day)}"
 
 
 def _past_window(
@@ -423,12 +428,14 @@ def _past_window(
     Compared on UTC instants (``timestamp``): wall clocks in one zone ignore
     ``fold`` in the hour the clocks go back.
     """
-    opens, closes, said = _window(procedure, resume, until)
+    closes = _closes(procedure, resume, until)
     late = restart.timestamp() > closes.timestamp() or (
         resume.unit is Unit.DAYS and restart.timestamp() == closes.timestamp()
     )
     if not late:
         return None
+    # Worded only for a restart past the window: most fall inside it.
+    opens, said = _window(procedure, resume, until)
     window = (
         f"{resume.amount}-{until.amount} hours"
         if resume.unit is Unit.HOURS
@@ -1037,18 +1044,18 @@ def _book(
         notify = booking.notify_by(plan, infusion=infusion)
         answers.append(BookingMedicine(input=plan.input, earliest_start=earliest, notify_by=notify))
         booked.append(plan)
-    earliest = booking.earliest_of(
-        [a.earliest_start for a in answers], now.astimezone(procedure.zone)
-    )
-    too_soon = earliest.timestamp() > start
+    local_now = now.astimezone(procedure.zone)
+    earliest = booking.earliest_of([a.earliest_start for a in answers], local_now)
+    latest = earliest.timestamp()
+    too_soon = latest > start
     notices = [a.notify_by for a in answers if a.notify_by is not None]
-    limited_by = tuple(
-        a.input
-        for a in answers
-        if a.earliest_start.timestamp() == earliest.timestamp() > now.timestamp()
+    limited_by = (
+        tuple(a.input for a in answers if a.earliest_start.timestamp() == latest)
+        if latest > now.timestamp()
+        else ()
     )
     return booked, Booking(
-        now=now.astimezone(procedure.zone),
+        now=local_now,
         earliest_start=earliest,
         notify_by=None if too_soon or not notices else min(notices, key=lambda d: d.timestamp()),
         too_soon=too_soon,
