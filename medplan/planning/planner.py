@@ -602,8 +602,7 @@ def _apply(
         )
     # A number the clinic's policy fixes is the clinic's, not the unconfirmed row's.
     unconfirmed = rule.evidence is Evidence.UNCONFIRMED and not policed.clinic
-    name = _display(order, drug)
-    questions = _rule_questions(rule, tier, dated, name, unconfirmed=unconfirmed)
+    questions = _rule_questions(rule, tier, dated, order=order, drug=drug, unconfirmed=unconfirmed)
     action = Action.REVIEW if questions else tier.action
     return _Applied(policed, dated, tuple(questions), action)
 
@@ -688,12 +687,19 @@ def _offer(dated: _Dated) -> tuple[HoldDates, str]:
 
 
 def _rule_questions(
-    rule: DrugClassRule, tier: TierRule, dated: _Dated, name: str, *, unconfirmed: bool
+    rule: DrugClassRule,
+    tier: TierRule,
+    dated: _Dated,
+    *,
+    order: MedicationOrder,
+    drug: str,
+    unconfirmed: bool,
 ) -> list[Question]:
     """What the pharmacist must decide or find out about a medicine its row places."""
-    # The dates are worded only for a question that offers them.
+    # The dates and the medicine's name are worded only for a question that offers them.
     asks = tier.action is Action.REVIEW or unconfirmed
     hold_dates, offer = _offer(dated) if asks else (HoldDates.REQUIRED, "")
+    name = _display(order, drug) if asks else drug
     questions = []
     if tier.action is Action.REVIEW:
         reason = rule.review_reason or ""
