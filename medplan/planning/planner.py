@@ -585,9 +585,7 @@ def _apply(
     """
     policed = with_policy(rule, request.procedure.bleeding_risk, request.policy)
     tier, hold = policed.tier, policed.hold
-    # Undated: its notes are read only once dated, and the table gives a hold
-    # and its restart together (both or neither).
-    dated = _Dated(_Timing(None, None, (), ()), (), (), None)  # pragma: no mutate
+    # The table gives a hold and its restart together (both or neither).
     if hold is not None and tier.resume is not None:  # pragma: no mutate
         dated = _date_hold(
             rule,
@@ -600,6 +598,9 @@ def _apply(
             memo=memo,
             dates_only=dates_only,
         )
+    else:
+        # Undated: its notes are read only once dated.
+        dated = _Dated(_Timing(None, None, (), ()), (), (), None)  # pragma: no mutate
     # A number the clinic's policy fixes is the clinic's, not the unconfirmed row's.
     unconfirmed = rule.evidence is Evidence.UNCONFIRMED and not policed.clinic
     questions = _rule_questions(rule, tier, dated, order=order, drug=drug, unconfirmed=unconfirmed)
@@ -1126,6 +1127,9 @@ def _decide(
     table: Table,
 ) -> MedicationPlan:
     """The medicine's plan with the pharmacist's decisions, once every question about it has one."""
+    if not given:
+        # Most requests carry no decisions: no question's id is worked out for them.
+        return plan
     answered = []
     for question in plan.questions:
         item_id = reviews.item_id(key, question.slug)
