@@ -13,21 +13,20 @@ See docs/request-and-plan.md for the request and plan contract; ``medplan.schema
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from medplan._version import __version__
 
-# Imported now, not on first use: the function has its module's name, and
-# importing the module (as the CLI does) would bind medplan.recheck to the
-# module, not the function. The module is light: it imports the planner only
-# when a recheck runs.
-from medplan.recheck import Difference, Recheck, recheck
-
 # Each public name and the module it lives in. They are imported on first use
 # (PEP 562), so that ``medplan plan`` does not pay for the calendar, recheck,
 # schema or profile code it never runs: most of a one-shot command's time is
-# importing.
+# importing. ``import medplan`` alone imports nothing else (not even attrs).
 _WHERE = {
+    "Difference": "recheck",
+    "Recheck": "recheck",
+    "recheck": "recheck",
     "earliest": "api",
     "plan": "api",
     "InputError": "exceptions",
@@ -92,6 +91,22 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_WHERE})
 
 
+class _Package(types.ModuleType):
+    """The package's module: ``medplan.recheck`` names the function, whatever is imported."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        # Importing a submodule binds it to its package's attribute of its
+        # name: importing medplan.recheck (as the CLI and the service do)
+        # would make medplan.recheck the module, not the function of that
+        # name. The function is bound on first use (__getattr__).
+        if name == "recheck" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
 if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from medplan.api import earliest, plan
     from medplan.exceptions import (
@@ -123,6 +138,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
         Route,
     )
     from medplan.planning.planner import make_plan
+    from medplan.recheck import Difference, Recheck, recheck
     from medplan.render.calendar import render_calendar
     from medplan.render.ics import render_ics
     from medplan.render.pharmacist import render_booking, render_reviews, render_text

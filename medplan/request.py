@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from medplan import _tz as tz
+from medplan._lazyre import LazyPattern
 from medplan.exceptions import InputError, TableError
 from medplan.field_checks import FieldChecks, clock_time, weekday
 from medplan.jsonlines import NumberBeyondRange, number_as_sent
@@ -417,7 +418,7 @@ def _procedure(data: object, guidelines: Collection[str], catalogue: Catalogue |
     )
 
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE = LazyPattern(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MAX_REASONS = 10
 _MAX_CHA2DS2_VASC = 9
 # The ranges the patient's measurements must fall in (medplan.fhir.bundle checks a

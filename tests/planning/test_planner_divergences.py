@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datafiles
 from plannercases import (
     B,
     iso,
@@ -12,6 +13,7 @@ from plannercases import (
 
 import medplan
 from medplan import Action
+from medplan.tables.drug_classes import parse_table
 
 # --- divergence between guidelines -----------------------------------------------------------
 
@@ -70,3 +72,37 @@ def test_the_text_plan_shows_the_other_guidelines_answer():
         "9 December 2026 at 08:00 (chest-2022:clopidogrel: intermediate bleeding risk: hold; last dose 5 days "
         "before; resume day +1)"
     ) in text.splitlines()
+
+
+def test_every_other_guideline_is_asked_past_one_without_rows_or_alike():
+    """Four guidelines: past one dating cilostazol alike (aa) and one without its rows (CHEST), zz's 5 days are shown."""
+    rows = datafiles.records("drug_classes.csv")
+    header = rows[0]
+    (cilostazol,) = [r for r in rows if r[0] == "asra-pain-2018:cilostazol"]
+
+    def under(guideline: str, **cells: str) -> list[str]:
+        row = dict(zip(header, cilostazol, strict=True)) | {"rule_id": f"{guideline}:cilostazol", "guideline": guideline}
+        return [(row | cells)[column] for column in header]
+
+    table = parse_table(datafiles.write([*rows, under("aa-2030"), under("zz-2030", high_hold="5 days")]), "drug_classes.csv")
+
+    result = only(medplan.plan(request(med("cilostazol", "08:00"), risk="high"), table=table))
+
+    assert (result.action, iso(result.last_dose)) == (Action.HOLD, "2026-12-05T08:00:00+08:00")
+    assert [(d.guideline, d.action, iso(d.last_dose), d.rule_id) for d in result.divergences] == [
+        ("zz-2030", Action.HOLD, "2026-12-02T08:00:00+08:00", "zz-2030:cilostazol"),
+    ]
+
+
+def test_a_guideline_whose_row_needs_sedation_shows_its_continue_citing_the_row():
+    """CHEST's clopidogrel row made sedation-only: without sedation CHEST continues it, and the divergence cites that row."""
+    table = parse_table(datafiles.with_cells("drug_classes.csv", "chest-2022:clopidogrel", condition="sedation"), "drug_classes.csv")
+    body = request(med("clopidogrel", "08:00", indication="stroke-or-tia", indication_date="2019-05-01"), sedation=False)
+
+    (other,) = only(medplan.plan(body, table=table)).divergences
+
+    assert (other.guideline, other.action, other.last_dose, other.resume) == ("chest-2022", Action.CONTINUE, None, None)
+    assert (other.rule_id, other.rule) == (
+        "chest-2022:clopidogrel", "applies only with sedation; this procedure involves none: continue",
+    )
+    assert other.source.startswith("Douketis JD et al. Chest 2022")

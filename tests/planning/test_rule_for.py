@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import attrs
+import datafiles
 import pytest
 from plannercases import med, request
 
@@ -18,7 +19,7 @@ from medplan.planning.rules import (
     rule_cited,
     rule_for,
 )
-from medplan.tables.drug_classes import Group, Resolution
+from medplan.tables.drug_classes import Group, Resolution, parse_table
 
 TABLE = medplan.default_table()
 
@@ -95,6 +96,25 @@ def test_a_conditional_class_with_the_condition_still_asks_what_its_row_needs():
 
     assert isinstance(rule, Unplaced)
     assert rule.question.slug == "renal-function-needed"
+
+
+def test_a_class_with_variants_and_no_condition_is_placed_on_the_tables_default_variant():
+    """GLP-1 RA rows that apply to every procedure: weekly semaglutide gets the default variant's weekly row."""
+    rows = datafiles.records("drug_classes.csv")
+    header = rows[0]
+    for row in rows[1:]:
+        if row[header.index("drug_class")] == "glp1-ra":
+            row[header.index("condition")] = ""
+    table = parse_table(datafiles.write(rows), "drug_classes.csv")
+    req = parsed(request(med("semaglutide", "08:00", regimen="weekly")))
+    (order,) = req.medications
+    found = table.resolve(order.name)
+    assert found is not None
+
+    rule = rule_for(order, found, req, table)
+
+    assert not isinstance(rule, (Unplaced, NotInvolved))
+    assert (table.default_variant("glp1-ra"), rule.rule_id) == ("multisociety-2024", "multisociety-2024:glp1-ra:weekly")
 
 
 @attrs.frozen

@@ -216,11 +216,14 @@ def same(actual: datetime, expected: datetime) -> bool:
 NUUK = ZoneInfo("America/Nuuk")
 GOOSE_BAY = ZoneInfo("America/Goose_Bay")
 MONTREAL = ZoneInfo("America/Montreal")
+# Clocks forward at midnight: 6 September 2026 starts at 01:00, where its 00:00 dose is taken.
+SANTIAGO = ZoneInfo("America/Santiago")
 
 
 @given(place=places(), days=st.integers(0, 20), times=usual_times, on=weekdays)
 @example(place=(NUUK, date(2026, 3, 30)), days=0, times=(time(8), time(23, 30)), on=())
 @example(place=(MONTREAL, date(1919, 3, 31)), days=0, times=(time(0, 45),), on=())
+@example(place=(SANTIAGO, date(2026, 9, 8)), days=2, times=(time(0),), on=())
 def test_hold_days_matches_the_reference(place, days, times, on):
     """The last dose before N days off is the reference's."""
     zone, day0 = place

@@ -356,3 +356,21 @@ def test_no_dose_in_the_window_is_a_review_item_answered_by_a_hold_with_its_rest
     assert not plan.needs_review
     assert result.action is Action.HOLD
     assert result.resume.isoformat() == "2026-10-24T18:00:00+01:00"
+
+
+def test_a_day_zero_window_far_east_of_utc_opens_at_the_procedures_end():
+    """Warfarin under CHEST at Kiritimati (UTC+14), taken Mondays: its window opens at 09:30, the procedure's end, not midnight."""
+    body = {
+        "procedure": {"name": "test procedure", "start": "2026-12-08T09:30", "timezone": "Pacific/Kiritimati",
+                      "bleeding_risk": "high", "guideline": "chest-2022"},
+        "medications": [{"name": "warfarin", "times": ["18:00"], "days": ["monday"]}],
+    }
+
+    (item,) = medplan.plan(body).reviews
+
+    assert item.id == "warfarin/restart-past-window"
+    assert item.question == (
+        "When does warfarin restart? No usual dose falls in its restart window (from Tuesday 8 December 2026 at "
+        "09:30 until the end of Wednesday 9 December 2026); the first is Monday 14 December 2026 at 18:00. Hold "
+        "it with the last dose and a restart chosen with the prescriber (that dose, to confirm it)."
+    )
