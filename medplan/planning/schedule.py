@@ -167,16 +167,15 @@ DayDoses = dict[date, list[tuple[datetime, datetime]]]
 def _day_doses(
     day: date, times: Sequence[time], zone: ZoneInfo, memo: DayDoses
 ) -> list[tuple[datetime, datetime]]:
-    """``day``'s scheduled doses, earliest first, each with its instant in UTC.
+    """``day``'s scheduled doses, earliest first, each with its instant in UTC, kept in ``memo``.
 
-    Two datetimes of one zone compare by their wall clocks, ignoring fold;
-    doses are first occurrences of times that exist, whose wall clocks order
-    as their instants (a dose moved by a gap can be later than a usual time
-    after it: 01:30 moved to 02:30 is after 02:15).
+    The walks read a day already in ``memo`` themselves. Two datetimes of
+    one zone compare by their wall clocks, ignoring fold; doses are first
+    occurrences of times that exist, whose wall clocks order as their
+    instants (a dose moved by a gap can be later than a usual time after it:
+    01:30 moved to 02:30 is after 02:15).
     """
-    doses = memo.get(day)
-    if doses is None:
-        doses = memo[day] = sorted([_on_clock_at(day, t, zone) for t in times])
+    doses = memo[day] = sorted([_on_clock_at(day, t, zone) for t in times])
     return doses
 
 
