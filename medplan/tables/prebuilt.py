@@ -33,9 +33,25 @@ import attrs
 
 from medplan.tables.loader import text_digest
 
-__all__ = ["FILE", "dump", "load"]
+__all__ = ["FILE", "TABLES", "dump", "file_for", "load"]
 
-FILE = "drug_classes.prebuilt.json"
+# The bundled tables the wheel carries prebuilt (bridging_doses.csv and
+# warfarin_pathway.csv make one table of two files: they are parsed).
+TABLES = (
+    "drug_classes.csv",
+    "procedures.csv",
+    "care.csv",
+    "thrombotic_risk.csv",
+    "clinical_checks.csv",
+)
+
+
+def file_for(csv: str) -> str:
+    """The name of the prebuilt file the wheel carries for the bundled table ``csv``."""
+    return csv.removesuffix(".csv") + ".prebuilt.json"
+
+
+FILE = file_for("drug_classes.csv")
 
 # Bumped when the encoding below changes; a file of another format is not read.
 _FORMAT = 1
