@@ -585,8 +585,9 @@ def _indication(
     """The medicine's indication, the date of the event it names, and the stent's type."""
     raw, when, stent = (fields.get(k) for k in ("indication", "indication_date", "stent_type"))
     indication = None if raw is None else _choice(f"{path}.indication", raw, Indication)
-    events = ", ".join(i.value for i in Indication if i.is_event)
     if when is not None and (indication is None or not indication.is_event):
+        # Listed only for the message: most medicines give no date.
+        events = ", ".join(i.value for i in Indication if i.is_event)
         raise InputError(
             f"{path}.indication_date", f"must be given only with an indication of {events}"
         )
