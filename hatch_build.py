@@ -1,4 +1,4 @@
-"""Wheel build step: the drug-class table, parsed and validated now, carried as JSON data.
+"""Wheel build step: the bundled tables, parsed and validated now, carried as JSON data.
 
 medplan/tables/prebuilt.py reads it back at start-up when it is in step with
 the CSV the wheel carries (and parses the CSV when it is not). The table is
@@ -19,36 +19,44 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 _BUILD = """
-import sys
+import os, sys
 sys.path.insert(0, sys.argv[1])
-from medplan.tables import drug_classes, prebuilt
-with open(sys.argv[2], encoding="utf-8") as source:
-    table = drug_classes.parse_table(source.read(), "drug_classes.csv")
-with open(sys.argv[3], "wb") as target:
-    target.write(prebuilt.dump(table))
+from medplan.tables import care, clinical_checks, drug_classes, prebuilt, procedures, thrombotic_risk
+parsers = {
+    "drug_classes.csv": drug_classes.parse_table,
+    "procedures.csv": procedures.parse_catalogue,
+    "care.csv": care.parse_care,
+    "thrombotic_risk.csv": thrombotic_risk.parse_risk_table,
+    "clinical_checks.csv": clinical_checks.parse_clinical_checks,
+}
+for csv in prebuilt.TABLES:
+    with open(os.path.join(sys.argv[2], csv), encoding="utf-8") as source:
+        table = parsers[csv](source.read(), csv)
+    with open(os.path.join(sys.argv[3], prebuilt.file_for(csv)), "wb") as target:
+        target.write(prebuilt.dump(table))
 """
 
 
 class PrebuiltTable(BuildHookInterface):  # type: ignore[type-arg]
-    """Adds medplan/data/drug_classes.prebuilt.json to a (non-editable) wheel."""
+    """Adds medplan/data/*.prebuilt.json, one for each of prebuilt.TABLES, to a (non-editable) wheel."""
 
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
-        """Build the table into a temporary folder and include it in the wheel."""
+        """Build the tables into a temporary folder and include them in the wheel."""
         if self.target_name != "wheel" or version != "standard":
             return
         self._folder = Path(tempfile.mkdtemp(prefix="medplan-prebuilt-"))
-        target = self._folder / "drug_classes.prebuilt.json"
-        source = Path(self.root) / "data" / "drug_classes.csv"
+        source = Path(self.root) / "data"
         # Not isolated (-I): the build's requirements (attrs) reach this interpreter
         # through the environment the build frontend sets, and a fresh target
         # environment has none of them yet.
         subprocess.run(  # noqa: S603 - this interpreter, and the script above
-            [sys.executable, "-c", _BUILD, self.root, str(source), str(target)],
+            [sys.executable, "-c", _BUILD, self.root, str(source), str(self._folder)],
             check=True,
         )
-        build_data["force_include"][str(target)] = "medplan/data/drug_classes.prebuilt.json"
+        for built in sorted(self._folder.iterdir()):
+            build_data["force_include"][str(built)] = f"medplan/data/{built.name}"
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:  # noqa: ARG002 - hatch's signature
         """Remove the temporary folder."""

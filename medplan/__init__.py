@@ -17,17 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from medplan._version import __version__
 
-# Imported now, not on first use: the function has its module's name, and
-# importing the module (as the CLI does) would bind medplan.recheck to the
-# module, not the function. The module is light: it imports the planner only
-# when a recheck runs.
-from medplan.recheck import Difference, Recheck, recheck
-
 # Each public name and the module it lives in. They are imported on first use
 # (PEP 562), so that ``medplan plan`` does not pay for the calendar, recheck,
 # schema or profile code it never runs: most of a one-shot command's time is
-# importing.
+# importing. ``import medplan`` alone imports nothing else (not even attrs).
 _WHERE = {
+    "Difference": "rechecking",
+    "Recheck": "rechecking",
+    "recheck": "rechecking",
     "earliest": "api",
     "plan": "api",
     "InputError": "exceptions",
@@ -123,6 +120,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
         Route,
     )
     from medplan.planning.planner import make_plan
+    from medplan.rechecking import Difference, Recheck, recheck
     from medplan.render.calendar import render_calendar
     from medplan.render.ics import render_ics
     from medplan.render.pharmacist import render_booking, render_reviews, render_text

@@ -16,12 +16,12 @@ plan (``booking.now_source``); everything below is given the moment.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from medplan import clock
 from medplan._version import __version__
@@ -57,6 +57,8 @@ from medplan.tables.policies import (
 from medplan.tables.procedures import default_catalogue
 
 if TYPE_CHECKING:
+    import argparse
+
     from medplan.model import ClinicRule, Plan
     from medplan.tables.drug_classes import Table
     from medplan.tables.policies import Profiles
@@ -332,6 +334,8 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     ``medplan plan ...`` builds the plan command's alone; anything else
     (``medplan --help``, a mistyped command) gets the whole parser.
     """
+    import argparse  # noqa: PLC0415 - a plainly written `medplan plan` needs no parser (_plain_plan)
+
     parser = argparse.ArgumentParser(
         prog="medplan",
         description="Peri-procedural medication plans: hold, last dose, checks and restart, with sources.",
@@ -349,11 +353,57 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+# The plan command's options that take a value, and where its parser puts them.
+_PLAN_OPTIONS = {
+    "--format": "format",
+    "--table": "table",
+    "--policies": "policies",
+    "--now": "now",
+    "--decisions": "decisions",
+}
+
+
+def _plain_plan(argv: list[str]) -> argparse.Namespace | None:
+    """``medplan plan``'s arguments as its parser reads them, when they are plainly written; else None.
+
+    Importing argparse (with gettext, locale and shutil) and building the
+    parser was a tenth of a one-shot plan's instructions. Read here: ``plan``,
+    one request, and each option at most once, spelt in full, its value the
+    next word, which starts with no ``-`` (``-`` itself is standard input).
+    Anything else (``--help``, an abbreviation, ``--now=...``, a repeated
+    option, a mistake) is left to the parser, so every message is its own;
+    tests/cli/test_plain_plan.py checks that both read every argument list alike.
+    """
+    if argv[:1] != ["plan"]:
+        return None
+    found: dict[str, str | None] = dict.fromkeys(("table", "policies", "now", "decisions"))
+    found["format"] = "text"
+    given: set[str] = set()
+    requests = []
+    words = iter(argv[1:])
+    for word in words:
+        if word[:1] != "-" or word == "-":
+            requests.append(word)
+            continue
+        where = _PLAN_OPTIONS.get(word)
+        value = next(words, "-x")
+        if where is None or where in given or (value[:1] == "-" and value != "-"):
+            return None
+        given.add(where)
+        found[where] = value
+    if len(requests) != 1 or found["format"] not in RENDERERS:
+        return None
+    # The attributes argparse's Namespace would carry, without importing it.
+    return cast("argparse.Namespace", SimpleNamespace(command="plan", request=requests[0], **found))
+
+
 def _number(low: int, high: int) -> Callable[[str], int]:
     """An argparse type: a whole number from ``low`` to ``high``."""
 
     def parse(text: str) -> int:
         if not text.strip().isdigit() or not low <= int(text) <= high:
+            import argparse  # noqa: PLC0415 - as in _parser
+
             message = f"must be a whole number from {low} to {high} (got {text!r})"
             raise argparse.ArgumentTypeError(message)
         return int(text)
@@ -465,7 +515,7 @@ def _review(args: argparse.Namespace, out: TextIO) -> int:
 def _recheck(args: argparse.Namespace, out: TextIO) -> int:
     stored = _load_request(args.stored, MAX_PLAN_BYTES)
     table, profiles = table_and_profiles(args.table, args.policies)
-    from medplan.recheck import recheck  # noqa: PLC0415 - only this command needs it
+    from medplan.rechecking import recheck  # noqa: PLC0415 - only this command needs it
 
     result = recheck(stored, table=table, profiles=profiles)
     if args.format == "json":
@@ -596,12 +646,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.freeze()
         argv = sys.argv[1:]
     argv = list(argv)
-    # The first word names the command when it is one (options come after it).
-    parser = _parser(argv[0] if argv and argv[0] in _COMMANDS else None)
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # argparse exits 0 for --help/--version, 2 for usage errors
-        return int(exit_.code or 0)
+    args = _plain_plan(argv)
+    if args is None:
+        # The first word names the command when it is one (options come after it).
+        parser = _parser(argv[0] if argv and argv[0] in _COMMANDS else None)
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exit_:  # argparse exits 0 for --help/--version, 2 for usage errors
+            return int(exit_.code or 0)
     try:
         return _run(args, sys.stdout)
     except MedplanError as error:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from medplan import _tz as tz
+from medplan._lazyre import LazyPattern
 from medplan.exceptions import InputError, TableError
 from medplan.field_checks import FieldChecks, clock_time, weekday
 from medplan.jsonlines import NumberBeyondRange, number_as_sent
@@ -417,7 +418,7 @@ def _procedure(data: object, guidelines: Collection[str], catalogue: Catalogue |
     )
 
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE = LazyPattern(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MAX_REASONS = 10
 _MAX_CHA2DS2_VASC = 9
 # The ranges the patient's measurements must fall in (medplan.fhir.bundle checks a
@@ -584,8 +585,9 @@ def _indication(
     """The medicine's indication, the date of the event it names, and the stent's type."""
     raw, when, stent = (fields.get(k) for k in ("indication", "indication_date", "stent_type"))
     indication = None if raw is None else _choice(f"{path}.indication", raw, Indication)
-    events = ", ".join(i.value for i in Indication if i.is_event)
     if when is not None and (indication is None or not indication.is_event):
+        # Listed only for the message: most medicines give no date.
+        events = ", ".join(i.value for i in Indication if i.is_event)
         raise InputError(
             f"{path}.indication_date", f"must be given only with an indication of {events}"
         )

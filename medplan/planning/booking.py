@@ -33,7 +33,8 @@ __all__ = ["earliest_of", "earliest_start", "notify_by", "utc"]
 
 
 def _later(a: datetime, b: datetime) -> datetime:
-    return max(a, b, key=lambda d: d.timestamp())
+    # As max(a, b) by instant: a on a tie.
+    return b if b.timestamp() > a.timestamp() else a
 
 
 def earliest_start(
@@ -95,10 +96,13 @@ def notify_by(plan: MedicationPlan, *, infusion: bool) -> datetime | None:
 
 
 def earliest_of(moments: Sequence[datetime], now: datetime) -> datetime:
-    """The latest of the medicines' earliest starts, and never before ``now``."""
-    result = now
+    """The latest of the medicines' earliest starts, and never before ``now``; the first on a tie."""
+    result, latest = now, now.timestamp()
     for moment in moments:
-        result = _later(result, moment)
+        # Each instant worked out once, not once a comparison.
+        at = moment.timestamp()
+        if at > latest:
+            result, latest = moment, at
     return result
 
 

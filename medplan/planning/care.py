@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 import attrs
@@ -30,18 +30,23 @@ class CarePlan(AttrsRepr):
     questions: tuple[Question, ...]
 
 
-def _applies(item: CareItem, patient: Patient, *, anticoagulant: bool) -> tuple[bool, str]:
-    """Whether an instruction applies, and the words to put before it when that is not known."""
+def _applies(
+    item: CareItem, patient: Patient, flags: Mapping[str, bool], *, anticoagulant: bool
+) -> tuple[bool, str]:
+    """Whether an instruction applies, and the words to put before it when that is not known.
+
+    ``flags`` are the patient's screening answers by name (``Patient.flag``).
+    """
     pain_relief = patient.takes_pain_relief
     match item.applies_if:
         case None:
             return True, ""
         case AppliesIf.DIABETES:
-            return patient.flag("diabetes") is True, ""
+            return flags.get("diabetes") is True, ""
         case AppliesIf.ANTICOAGULANT:
             return anticoagulant, ""
         case AppliesIf.MAY_NOT_FOLLOW_INSTRUCTIONS:
-            return patient.flag("may_not_follow_instructions") is True, ""
+            return flags.get("may_not_follow_instructions") is True, ""
         case AppliesIf.TAKES_PAIN_RELIEF:
             return (
                 pain_relief is not False,
@@ -79,10 +84,13 @@ def plan_care(
     reasons: list[Question] = []
     unasked = []
     instructions = []
+    # Read once for the set, not once an item: Patient.flag builds its mapping at each call.
+    flags = dict(patient.flags)
+    day0 = procedure.day0
     for item in items:
-        if item.kind in {CareKind.ABSOLUTE, CareKind.RELATIVE}:
+        if item.kind is CareKind.ABSOLUTE or item.kind is CareKind.RELATIVE:
             assert item.flag is not None  # noqa: S101 - validated
-            answer = patient.flag(item.flag)
+            answer = flags.get(item.flag)
             screening.append(
                 ScreeningFinding(
                     flag=item.flag,
@@ -115,7 +123,7 @@ def plan_care(
                     )
                 )
             continue
-        applies, prefix = _applies(item, patient, anticoagulant=anticoagulant)
+        applies, prefix = _applies(item, patient, flags, anticoagulant=anticoagulant)
         if not applies:
             continue
         assert item.first_day is not None  # noqa: S101 - validated
@@ -127,8 +135,8 @@ def plan_care(
             CareInstruction(
                 item=item.item,
                 kind=item.kind.value,
-                first=procedure.day0 + timedelta(days=item.first_day),
-                last=procedure.day0 + timedelta(days=last_day),
+                first=day0 + timedelta(days=item.first_day),
+                last=day0 + timedelta(days=last_day),
                 first_day=item.first_day,
                 last_day=last_day,
                 instruction=_conditional(prefix, item.instruction),

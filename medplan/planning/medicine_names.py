@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from medplan._attrsrepr import AttrsRepr
+from medplan._lazyre import LazyPattern
 from medplan.model import MatchedBy, NameMatch
 
 if TYPE_CHECKING:
@@ -37,15 +38,15 @@ __all__ = ["NameIndex", "ReadName", "read_name"]
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _UNIT = r"mg|mcg|µg|μg|ug|micrograms?|g|grams?|ml|l|units?|iu|u|mmol|%"
 # "5mg", "5 mg", "2.5mg/1mL", "40 mg/0.4 mL", "100 units/mL", "25 mg/200 mg", "0.5 %".
-_STRENGTH = re.compile(
+_STRENGTH = LazyPattern(
     rf"(?<![\w.,])({_NUMBER})\s*({_UNIT})(?:\s*/\s*({_NUMBER})?\s*({_UNIT}))?(?![\w%])",
     re.IGNORECASE,
 )
-_BRACKETS = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+_BRACKETS = LazyPattern(r"[(\[]([^()\[\]]*)[)\]]")
 # Separators that never belong to a name; a hyphen inside a word does (omega-3).
-_SEPARATORS = re.compile(r"[,;:\u00ae\u2122\u00a9]|(?<!\S)[-\u2013\u2014](?!\S)")
+_SEPARATORS = LazyPattern(r"[,;:\u00ae\u2122\u00a9]|(?<!\S)[-\u2013\u2014](?!\S)")
 # "+", "&" or "/" between two medicines' names (not "s/c") reads as "and".
-_CONNECTORS = re.compile(r"\s*(?<!\S)(?:\+|&|/)(?!\S)\s*|(?<=[a-z]{2})(?:\+|/)(?=[a-z]{2})")
+_CONNECTORS = LazyPattern(r"\s*(?<!\S)(?:\+|&|/)(?!\S)\s*|(?<=[a-z]{2})(?:\+|/)(?=[a-z]{2})")
 # Words that say how a medicine is made, packed or given, never which one it is.
 _FORM_WORDS = frozenset(
     """

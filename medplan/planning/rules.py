@@ -446,7 +446,9 @@ def describe_rule(rule: DrugClassRule, tier: TierRule, risk: BleedingRisk, polic
     fixed = policy.rule_for(rule.drug_class, risk)
     if fixed is not None:
         return f"{text}; clinic protocol {policy.name!r}: {fixed}"
-    if tier != rule.tier(risk):
+    row = rule.tier(risk)
+    # Most tiers are the row's own object: no field-by-field comparison then.
+    if tier is not row and tier != row:
         text += f"; clinic policy {policy.name!r}: {tier.action.value}"
         if tier.hold is not None:
             text += f", last dose {tier.hold} before"

@@ -167,16 +167,15 @@ DayDoses = dict[date, list[tuple[datetime, datetime]]]
 def _day_doses(
     day: date, times: Sequence[time], zone: ZoneInfo, memo: DayDoses
 ) -> list[tuple[datetime, datetime]]:
-    """``day``'s scheduled doses, earliest first, each with its instant in UTC.
+    """``day``'s scheduled doses, earliest first, each with its instant in UTC, kept in ``memo``.
 
-    Two datetimes of one zone compare by their wall clocks, ignoring fold;
-    doses are first occurrences of times that exist, whose wall clocks order
-    as their instants (a dose moved by a gap can be later than a usual time
-    after it: 01:30 moved to 02:30 is after 02:15).
+    The walks read a day already in ``memo`` themselves. Two datetimes of
+    one zone compare by their wall clocks, ignoring fold; doses are first
+    occurrences of times that exist, whose wall clocks order as their
+    instants (a dose moved by a gap can be later than a usual time after it:
+    01:30 moved to 02:30 is after 02:15).
     """
-    doses = memo.get(day)
-    if doses is None:
-        doses = memo[day] = sorted([_on_clock_at(day, t, zone) for t in times])
+    doses = memo[day] = sorted([_on_clock_at(day, t, zone) for t in times])
     return doses
 
 
@@ -202,8 +201,8 @@ def _latest_dose_before(
 ) -> datetime:
     """The latest scheduled dose before ``limit`` (or at it, ``inclusive``), walking back day by day.
 
-    Each day's doses are compared latest first with the limit in UTC: an
-    aware datetime compared with one of another zone compares as instants.
+    Each day's doses are compared latest first with the limit, both as
+    instants in UTC.
     The walk starts on ``first_day``, by default the day after the limit's
     own: a dose on it can be earlier than the limit when the clocks went back
     across midnight (Goose Bay, 1995).
@@ -216,7 +215,8 @@ def _latest_dose_before(
     day = first_day
     for _ in range(_SEARCH_DAYS):
         if not days or day.weekday() in days:
-            for dose, at in reversed(_day_doses(day, times, zone, known)):
+            # A day worked out already is read without the call (never empty: there are times).
+            for dose, at in reversed(known.get(day) or _day_doses(day, times, zone, known)):
                 if at < bound or (inclusive and at <= bound):
                     return dose
         day -= _ONE_DAY
@@ -242,7 +242,7 @@ def _first_dose_after(
     day = first_day
     for _ in range(_SEARCH_DAYS):
         if not days or day.weekday() in days:
-            for dose, at in _day_doses(day, times, zone, known):
+            for dose, at in known.get(day) or _day_doses(day, times, zone, known):
                 if at > bound or (inclusive and at >= bound):
                     return dose
         day += _ONE_DAY
@@ -414,7 +414,7 @@ def doses_between(
     day = first_day
     for _ in range(_SEARCH_DAYS):
         if not weekdays or day.weekday() in weekdays:
-            for dose, at in _day_doses(day, times, zone, known):
+            for dose, at in known.get(day) or _day_doses(day, times, zone, known):
                 if at >= end:
                     return tuple(omitted)
                 if at > start:

@@ -41,8 +41,10 @@ def _strongest(decisions: list[Bridging]) -> Bridging:
 def _classify_one(
     reason: AnticoagulationReason, rows: tuple[RiskRow, ...], day0: date, path: str
 ) -> tuple[ThromboticRisk | None, Bridging | None, list[RiskCriterion], list[str]]:
-    met = [r.criterion for r in rows if r.meets(reason, day0) is True]
-    open_rows = [r for r in rows if r.meets(reason, day0) is None]
+    # Each row's tests are run once: met (True), not met (False) or open (None).
+    verdicts = [(r, r.meets(reason, day0)) for r in rows]
+    met = [r.criterion for r, verdict in verdicts if verdict is True]
+    open_rows = [r for r, verdict in verdicts if verdict is None]
     risk = max((c.risk for c in met), key=lambda t: t.rank, default=None)
     decision = None if risk is None else _strongest([c.bridging for c in met if c.risk is risk])
     missing: list[str] = []

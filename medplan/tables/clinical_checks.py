@@ -16,9 +16,11 @@ import attrs
 
 from medplan._attrsrepr import AttrsValue
 from medplan.model import Indication, StentType
+from medplan.tables import prebuilt
 from medplan.tables.drug_classes import Evidence, RenalMeasure
 from medplan.tables.loader import (
     RowError,
+    bundled_bytes,
     enum_cell,
     integer_cell,
     names_cell,
@@ -176,6 +178,12 @@ def parse_clinical_checks(text: str, file: str = "clinical_checks.csv") -> Clini
 def load_clinical_checks(path: str | Path | None = None) -> ClinicalChecks:
     """Read and validate a clinical checks table; the bundled one when ``path`` is None."""
     text, name = read_data_file(path, "clinical_checks.csv")
+    if path is None:
+        # The wheel's table, validated when it was built, if it is in step with the CSV.
+        data = bundled_bytes(prebuilt.file_for(name))
+        table = None if data is None else prebuilt.load(data, text, name)
+        if isinstance(table, ClinicalChecks):
+            return table
     return parse_clinical_checks(text, name)
 
 

@@ -68,13 +68,13 @@ from __future__ import annotations
 import enum
 import functools
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
 from medplan._attrsrepr import AttrsValue
+from medplan._lazyre import LazyPattern
 from medplan.exceptions import TableError
 from medplan.model import (
     Action,
@@ -158,10 +158,10 @@ COLUMNS = (
 _MAX_DAYS = 60
 _MAX_HOURS = 24 * _MAX_DAYS
 _MAX_CRCL = 1000.0
-_INTERVAL = re.compile(r"(\d{1,4}) (day|days|hour|hours)")
+_INTERVAL = LazyPattern(r"(\d{1,4}) (day|days|hour|hours)")
 # A restart the source gives as a range: "48-72 hours", "2-3 days".
-_WINDOW = re.compile(r"(\d{1,4})-(\d{1,4}) (day|days|hour|hours)")
-_ATC = re.compile(r"[A-Z][0-9]{2}[A-Z]{2}[0-9]{2}")
+_WINDOW = LazyPattern(r"(\d{1,4})-(\d{1,4}) (day|days|hour|hours)")
+_ATC = LazyPattern(r"[A-Z][0-9]{2}[A-Z]{2}[0-9]{2}")
 # A row with this guideline holds under every procedure guideline.
 ANY_GUIDELINE = "*"
 # INR is taken before the procedure and has a threshold; eGFR is taken after
@@ -257,13 +257,12 @@ class DrugClassRule(AttrsValue):
     review_reason: str | None
     note: str | None
     source: str
-    # The rule in words at each tier, made once as the row is read: a plan
-    # describes a medicine's row, and another guideline's where it differs.
-    _described: Mapping[BleedingRisk, str] = attrs.field(init=False, repr=False, eq=False)
-
-    @_described.default
-    def _describe_tiers(self) -> Mapping[BleedingRisk, str]:
-        return {risk: self._words(risk) for risk in BleedingRisk}
+    # The rule in words at each tier, made once for each row and tier when
+    # first asked for: a plan describes a medicine's row, and another
+    # guideline's where it differs; a one-shot plan uses a few of the 240.
+    _described: dict[BleedingRisk, str] = attrs.field(
+        init=False, repr=False, eq=False, factory=dict
+    )
 
     def tier(self, risk: BleedingRisk) -> TierRule:
         """The rule for the procedure's bleeding-risk tier."""
@@ -285,7 +284,10 @@ class DrugClassRule(AttrsValue):
 
     def describe(self, risk: BleedingRisk) -> str:
         """The rule in a pharmacist's words, for the plan (``hold 5 days; resume after 1 day``)."""
-        return self._described[risk]
+        words = self._described.get(risk)
+        if words is None:
+            words = self._described[risk] = self._words(risk)
+        return words
 
     def _words(self, risk: BleedingRisk) -> str:
         tier = self.tier(risk)

@@ -113,7 +113,10 @@ def integer_cell(column: str, raw: str, *, low: int, high: int) -> int | None:
     """A whole number within bounds; None when empty."""
     if not raw:
         return None
-    if re.fullmatch(r"[+-]?[0-9]+", raw) is None:
+    digits = raw[1:] if raw[0] in "+-" else raw
+    # As re.fullmatch(r"[+-]?[0-9]+", raw) reads it (ASCII digits after a sign), with no
+    # pattern to compile at start-up.
+    if not (digits.isascii() and digits.isdigit()):
         raise RowError(column, f"must be a whole number (got {raw!r})")
     value = int(raw)
     if not low <= value <= high:

@@ -69,6 +69,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from medplan._attrsrepr import AttrsValue
+from medplan._lazyre import LazyPattern
 from medplan.exceptions import PolicyError
 from medplan.field_checks import FieldChecks, clock_time, weekday
 from medplan.jsonlines import NumberBeyondRange, number_as_sent
@@ -129,10 +130,10 @@ APPROVAL_KEYS = ("approved_by", "approved_on", "reference")
 PROFILE_KEYS = ("description", *APPROVAL_KEYS, *SETTINGS, "rules")
 
 # A request types the profile's name, so it is kept to what needs no quoting.
-_PROFILE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_PROFILE_NAME = LazyPattern(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Drug classes and variants are the table's ids (tables.loader.slug_cell).
 _SLUG = re.compile(r"[a-z0-9]+(?:[-.:][a-z0-9]+)*")
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_BARE_KEY = LazyPattern(r"[A-Za-z0-9_-]+")
 # "table" is how a file, which has no null, says: no choice, follow the table.
 _ASPIRIN: dict[str, Action | None] = {
     "continue": Action.CONTINUE,
@@ -144,7 +145,7 @@ _BRIDGING_AGENTS = ("enoxaparin", "dalteparin")
 # How many injection times each regimen takes, in words (once-daily uses the first).
 _BRIDGING_TIMES = {"twice-daily": {2: "two"}, "once-daily": {1: "one", 2: "two"}}
 # A rule's hold and restart are written as the table writes them, within its limits.
-_INTERVAL = re.compile(r"(\d{1,4}) (day|days|hour|hours)")
+_INTERVAL = LazyPattern(r"(\d{1,4}) (day|days|hour|hours)")
 _MAX_DAYS = 60
 _RULE_KEYS = ("hold", "resume")
 

@@ -33,9 +33,25 @@ import attrs
 
 from medplan.tables.loader import text_digest
 
-__all__ = ["FILE", "dump", "load"]
+__all__ = ["FILE", "TABLES", "dump", "file_for", "load"]
 
-FILE = "drug_classes.prebuilt.json"
+# The bundled tables the wheel carries prebuilt (bridging_doses.csv and
+# warfarin_pathway.csv make one table of two files: they are parsed).
+TABLES = (
+    "drug_classes.csv",
+    "procedures.csv",
+    "care.csv",
+    "thrombotic_risk.csv",
+    "clinical_checks.csv",
+)
+
+
+def file_for(csv: str) -> str:
+    """The name of the prebuilt file the wheel carries for the bundled table ``csv``."""
+    return csv.removesuffix(".csv") + ".prebuilt.json"
+
+
+FILE = file_for("drug_classes.csv")
 
 # Bumped when the encoding below changes; a file of another format is not read.
 _FORMAT = 1
@@ -117,31 +133,42 @@ def _class(name: str) -> Any:  # noqa: ANN401 - a medplan class named in the fil
     return found
 
 
+_MAKERS = {_TUPLE: tuple, _LIST: list, _FROZENSET: frozenset}
+
+
 def _decode(pool: list[list[Any]], classes: Mapping[str, list[str]]) -> object:
     """The last node of the pool, every node made once, in order (a node's parts come before it)."""
     made: list[object] = []
     found: dict[str, Any] = {}
-
-    def value(part: object) -> object:
-        return made[part[0]] if type(part) is list else part
-
+    # Interned, a keyword is matched to its parameter by identity; the names
+    # as JSON decodes them would each be compared, as text, with every
+    # parameter before it (a row has 28).
+    names = {name: tuple(map(sys.intern, fields)) for name, fields in classes.items()}
     for node in pool:
         tag = node[0]
-        if tag in (_OBJECT, _ENUM):
+        if tag == _OBJECT:
             name = node[1]
             cls = found.get(name)
             if cls is None:
                 cls = found[name] = _class(name)
-            if tag == _ENUM:
-                made.append(cls(node[2]))
-            else:
-                made.append(cls(**dict(zip(classes[name], map(value, node[2:]), strict=True))))
+            parts = [made[p[0]] if type(p) is list else p for p in node[2:]]
+            made.append(cls(**dict(zip(names[name], parts, strict=True))))
+        elif tag == _ENUM:
+            name = node[1]
+            cls = found.get(name)
+            if cls is None:
+                cls = found[name] = _class(name)
+            made.append(cls(node[2]))
         elif tag == _DICT:
-            made.append({value(k): value(v) for k, v in node[1:]})
-        else:
             made.append(
-                {_TUPLE: tuple, _LIST: list, _FROZENSET: frozenset}[tag](map(value, node[1:]))
+                {
+                    made[k[0]] if type(k) is list else k: made[v[0]] if type(v) is list else v
+                    for k, v in node[1:]
+                }
             )
+        else:
+            parts = [made[p[0]] if type(p) is list else p for p in node[1:]]
+            made.append(_MAKERS[tag](parts))
     return made[-1]
 
 

@@ -28,9 +28,11 @@ import attrs
 
 from medplan._attrsrepr import AttrsValue
 from medplan.model import BleedingRisk
+from medplan.tables import prebuilt
 from medplan.tables.drug_classes import Evidence
 from medplan.tables.loader import (
     RowError,
+    bundled_bytes,
     enum_cell,
     parse_rows,
     read_data_file,
@@ -160,6 +162,12 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
         TableError: When the file cannot be read or is malformed.
     """
     text, name = read_data_file(path, "procedures.csv")
+    if path is None:
+        # The wheel's table, validated when it was built, if it is in step with the CSV.
+        data = bundled_bytes(prebuilt.file_for(name))
+        table = None if data is None else prebuilt.load(data, text, name)
+        if isinstance(table, Catalogue):
+            return table
     return parse_catalogue(text, name)
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import attrs
 import pytest
 
-from medplan import BleedingRisk, Procedure
+from medplan import BleedingRisk, Patient, Procedure
 
 PERTH = ZoneInfo("Australia/Perth")
 START = datetime(2026, 12, 8, 9, 30, tzinfo=PERTH)
@@ -43,3 +43,10 @@ def test_a_procedure_refuses_a_naive_start_or_end(case):
         Procedure(name="TFESI", zone=PERTH, bleeding_risk=BleedingRisk.INTERMEDIATE, guideline="asra-pain-2018", **case.times)
 
     assert str(info.value) == case.message
+
+
+def test_a_patient_gives_each_screening_answer_and_none_for_one_not_asked():
+    """Patient.flag reads the booking's answer by name: yes, no, or None when not asked."""
+    patient = Patient(flags=(("diabetes", True), ("unwell", False)))
+
+    assert (patient.flag("diabetes"), patient.flag("unwell"), patient.flag("cauda_equina_symptoms")) == (True, False, None)

@@ -580,3 +580,13 @@ def test_installed_command_version(command, tmp_path):
     result = run_installed(command, "--version", cwd=tmp_path)
 
     assert (result.returncode, result.stdout, result.stderr) == (0, f"medplan {medplan.__version__}\n", "")
+
+
+def test_the_console_script_entry_runs_the_command_line(capsys, monkeypatch):
+    """`medplan.__main__.main`, the console script's entry, runs the command line on the process's arguments."""
+    from medplan.__main__ import main  # noqa: PLC0415 - imported as the console script imports it
+
+    monkeypatch.setattr(sys, "argv", ["medplan", "example", "--list"])
+
+    assert main() == 0
+    assert "nerve-root-sleeve-injection" in capsys.readouterr().out.splitlines()

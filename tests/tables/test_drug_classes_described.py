@@ -1,4 +1,4 @@
-"""A row's rule in words, made once as the row is read, for each bleeding-risk tier."""
+"""A row's rule in words, made once for each bleeding-risk tier when first asked for."""
 
 from __future__ import annotations
 
@@ -33,3 +33,13 @@ def test_a_changed_row_is_described_as_changed():
     assert changed.describe(BleedingRisk.HIGH) == "high bleeding risk: hold; last dose 3 days before; resume day +1"
     assert changed.describe(BleedingRisk.LOW) == "low bleeding risk: review"
     assert changed == attrs.evolve(changed)
+
+
+def test_a_description_is_made_once_and_kept():
+    """A tier is described when first asked for, and the same words are given after, without making them again."""
+    row = attrs.evolve(WARFARIN)
+
+    first = row.describe(BleedingRisk.HIGH)
+
+    assert row.describe(BleedingRisk.HIGH) is first
+    assert first == WARFARIN.describe(BleedingRisk.HIGH)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from importlib import resources
 
 import attrs
@@ -171,3 +172,14 @@ def test_a_package_not_installed_as_files_is_read_through_importlib_resources(mo
 
     assert loader.package_files() == resources.files("medplan")
     assert loader.data_text(None, "care.csv") == (DATA / "care.csv").read_text(encoding="utf-8")
+
+
+@given(st.text(alphabet="+-0123456789 _.a\u0663\u00b2\uff11", min_size=1, max_size=6))
+def test_a_whole_number_cell_is_read_as_the_pattern_reads_it(raw):
+    """integer_cell takes a cell exactly when re.fullmatch(r"[+-]?[0-9]+") does: ASCII digits after a sign, nothing else."""
+    if re.fullmatch(r"[+-]?[0-9]+", raw) is None:
+        with pytest.raises(RowError) as info:
+            integer_cell("first_day", raw, low=-(10**6), high=10**6)
+        assert info.value.problem == f"must be a whole number (got {raw!r})"
+    else:
+        assert integer_cell("first_day", raw, low=-(10**6), high=10**6) == int(raw)
