@@ -52,7 +52,7 @@ def copy_bundled_data() -> None:
 
 
 def drop_stale_copies() -> None:
-    """Delete mutmut's copies of the modules it mutates and of any module edited since; refresh the other files.
+    """Delete mutmut's copies of the modules it mutates, of any module edited since and of files gone; refresh the rest.
 
     mutmut measures the covered lines (mutate_only_covered_lines) on its copy
     of a module before it writes the mutants again, and keeps a copy that
@@ -76,6 +76,12 @@ def drop_stale_copies() -> None:
             # examples) only into an empty mutants/, so an edited one is copied here.
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, copy)
+    # mutmut copies the checkout over mutants/ but never deletes: the copy of a
+    # module or test file renamed since would still be imported or collected.
+    for folder in ("medplan", "tests"):
+        for copy in (MUTANTS / folder).rglob("*.py"):
+            if not (ROOT / copy.relative_to(MUTANTS)).exists():
+                copy.unlink()
 
 
 def environment() -> dict[str, str]:
