@@ -482,6 +482,8 @@ def test_version(capsys):
 def test_python_m_medplan_runs_the_command_line(capsys, monkeypatch):
     """`python -m medplan ARGS` runs `medplan ARGS` and exits with its status."""
     monkeypatch.setattr(sys, "argv", ["medplan", "example", "--list"])
+    # runpy warns when the module is already imported, as the console script's test does.
+    monkeypatch.delitem(sys.modules, "medplan.__main__", raising=False)
 
     with pytest.raises(SystemExit) as info:
         runpy.run_module("medplan", run_name="__main__")
