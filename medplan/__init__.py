@@ -13,8 +13,6 @@ See docs/request-and-plan.md for the request and plan contract; ``medplan.schema
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 from medplan._version import __version__
@@ -24,9 +22,9 @@ from medplan._version import __version__
 # schema or profile code it never runs: most of a one-shot command's time is
 # importing. ``import medplan`` alone imports nothing else (not even attrs).
 _WHERE = {
-    "Difference": "recheck",
-    "Recheck": "recheck",
-    "recheck": "recheck",
+    "Difference": "rechecking",
+    "Recheck": "rechecking",
+    "recheck": "rechecking",
     "earliest": "api",
     "plan": "api",
     "InputError": "exceptions",
@@ -91,22 +89,6 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_WHERE})
 
 
-class _Package(types.ModuleType):
-    """The package's module: ``medplan.recheck`` names the function, whatever is imported."""
-
-    def __setattr__(self, name: str, value: object) -> None:
-        # Importing a submodule binds it to its package's attribute of its
-        # name: importing medplan.recheck (as the CLI and the service do)
-        # would make medplan.recheck the module, not the function of that
-        # name. The function is bound on first use (__getattr__).
-        if name == "recheck" and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
-
-
 if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from medplan.api import earliest, plan
     from medplan.exceptions import (
@@ -138,7 +120,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
         Route,
     )
     from medplan.planning.planner import make_plan
-    from medplan.recheck import Difference, Recheck, recheck
+    from medplan.rechecking import Difference, Recheck, recheck
     from medplan.render.calendar import render_calendar
     from medplan.render.ics import render_ics
     from medplan.render.pharmacist import render_booking, render_reviews, render_text

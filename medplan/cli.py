@@ -515,7 +515,7 @@ def _review(args: argparse.Namespace, out: TextIO) -> int:
 def _recheck(args: argparse.Namespace, out: TextIO) -> int:
     stored = _load_request(args.stored, MAX_PLAN_BYTES)
     table, profiles = table_and_profiles(args.table, args.policies)
-    from medplan.recheck import recheck  # noqa: PLC0415 - only this command needs it
+    from medplan.rechecking import recheck  # noqa: PLC0415 - only this command needs it
 
     result = recheck(stored, table=table, profiles=profiles)
     if args.format == "json":

@@ -33,7 +33,7 @@ MODULES = [
     "medplan.tables.policies",
     "medplan.planning.lab_days",
     "medplan.planning.booking",
-    "medplan.recheck",
+    "medplan.rechecking",
     "medplan.render.calendar",
     "medplan.render.ics",
     "medplan.schemas",

@@ -169,14 +169,6 @@ def test_every_public_name_is_imported_on_demand(name):
     assert name in medplan._WHERE  # noqa: SLF001 - the table the package's __getattr__ reads
 
 
-def test_recheck_is_the_function_after_its_module_is_imported():
-    """``medplan.recheck`` stays the function once ``medplan.recheck`` the module is imported (the CLI imports it)."""
-    import medplan.recheck  # noqa: PLC0415 - importing it is the test
-
-    assert callable(medplan.recheck)
-    assert medplan.recheck.__name__ == "recheck"
-
-
 def test_an_unknown_name_is_an_attribute_error():
     """A name the package does not have raises AttributeError, as a module without __getattr__ would."""
     with pytest.raises(AttributeError, match=r"^module 'medplan' has no attribute 'plna'$"):

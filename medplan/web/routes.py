@@ -12,7 +12,7 @@ from medplan.api import earliest, plan
 from medplan.exceptions import InputError
 from medplan.jsonlines import MAX_PLAN_BYTES, MAX_REQUEST_BYTES, line_request, request_object
 from medplan.model import SCHEMA_VERSION
-from medplan.recheck import recheck
+from medplan.rechecking import recheck
 from medplan.render.plan_json import render_json
 from medplan.tables.bridging_doses import default_bridging_tables
 from medplan.tables.care import default_care

@@ -10,8 +10,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import medplan
-
 # In a fresh interpreter: each public name, used first, is its module's object.
 _EACH_NAME = """
 import importlib, medplan
@@ -24,12 +22,11 @@ wrong = [
 print(sorted(set(medplan.__all__) - set(where) - {"__version__"}), wrong)
 """
 
-# In a fresh interpreter: the recheck module imported first, as the command line and the service import it.
-_RECHECK_MODULE_FIRST = """
-import medplan.recheck
-from medplan.recheck import recheck
+# In a fresh interpreter: the rechecking module imported first, as the command line and the service import it.
+_RECHECKING_MODULE_FIRST = """
+import medplan.rechecking
 import medplan
-print(medplan.recheck is recheck, callable(medplan.recheck), medplan.Recheck is medplan.recheck.__globals__["Recheck"])
+print(medplan.recheck is medplan.rechecking.recheck, medplan.Recheck is medplan.rechecking.Recheck)
 """
 
 
@@ -46,16 +43,5 @@ def test_each_public_name_resolves_to_its_modules_object():
 
 
 def test_medplan_recheck_is_the_function_after_its_module_is_imported():
-    """Importing ``medplan.recheck`` (the module) first still leaves ``medplan.recheck`` the function."""
-    assert _fresh(_RECHECK_MODULE_FIRST) == "True True True"
-
-
-def test_the_package_takes_other_attributes_as_any_module_does(monkeypatch):
-    """Only a module bound to ``recheck`` is refused; any other attribute is set as on any module."""
-    function = medplan.recheck
-    monkeypatch.setattr(medplan, "recheck", print)
-    monkeypatch.setattr(medplan, "extra", 1, raising=False)
-
-    assert (medplan.recheck, medplan.extra) == (print, 1)
-    monkeypatch.undo()
-    assert medplan.recheck is function
+    """The function lives in ``medplan.rechecking``, so importing that module first changes nothing."""
+    assert _fresh(_RECHECKING_MODULE_FIRST) == "True True"
