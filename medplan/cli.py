@@ -559,7 +559,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     try:
         return _command(args, out)
     except KeyboardInterrupt:
-        # Each output line is written whole (one write a line); no line after it is begun.
+        # Each output line is written whole (batch._WholeLines finishes one a Ctrl-C cuts); none is begun after.
         sys.stderr.write("medplan: interrupted (Ctrl-C); the lines written so far are complete\n")
         return EXIT_INTERRUPTED
 
