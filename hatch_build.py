@@ -31,9 +31,9 @@ parsers = {
 }
 for csv in prebuilt.TABLES:
     with open(os.path.join(sys.argv[2], csv), encoding="utf-8") as source:
-        table = parsers[csv](source.read(), csv)
+        text = source.read()
     with open(os.path.join(sys.argv[3], prebuilt.file_for(csv)), "wb") as target:
-        target.write(prebuilt.dump(table))
+        target.write(prebuilt.dump(parsers[csv](text, csv), text))
 """
 
 
