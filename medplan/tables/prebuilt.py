@@ -32,10 +32,9 @@ from typing import Any
 
 import attrs
 
-__all__ = ["FILE", "TABLES", "dump", "file_for", "load"]
+__all__ = ["BRIDGING", "FILE", "TABLES", "dump", "file_for", "load"]
 
-# The bundled tables the wheel carries prebuilt (bridging_doses.csv and
-# warfarin_pathway.csv make one table of two files: they are parsed).
+# The bundled tables the wheel carries prebuilt, each made from one CSV.
 TABLES = (
     "drug_classes.csv",
     "procedures.csv",
@@ -43,6 +42,10 @@ TABLES = (
     "thrombotic_risk.csv",
     "clinical_checks.csv",
 )
+
+
+# And the one table made of two CSVs, carried as the first one's prebuilt file.
+BRIDGING = ("bridging_doses.csv", "warfarin_pathway.csv")
 
 
 def file_for(csv: str) -> str:
@@ -111,8 +114,11 @@ class _Encoder:
         raise TypeError(problem)
 
 
-def dump(table: object, text: str) -> bytes:
-    """The table parsed from ``text`` as the wheel carries it: that text, the classes' fields, and its nodes."""
+def dump(table: object, text: str | list[str]) -> bytes:
+    """The table as the wheel carries it: the text it was parsed from, the classes' fields, its nodes.
+
+    ``text`` is its CSV's, or for a table of several CSVs their texts in order.
+    """
     encoder = _Encoder()
     encoder.part(table)
     classes = tuple(sorted(encoder.classes.items()))
@@ -180,7 +186,7 @@ def _in_step(classes: list[list[Any]]) -> bool:
         return False
 
 
-def load(data: bytes, text: str, file: str) -> Any:  # noqa: ANN401, ARG001 - the table, or None; the file's name is in its table's version
+def load(data: bytes, text: str | list[str], file: str) -> Any:  # noqa: ANN401, ARG001 - the table, or None; the file's name is in its table's version
     """The prebuilt table, if it was made from ``text`` (the CSV ``file``'s) by classes as they are now; else None."""
     try:
         form, source, classes, encoded = json.loads(data)

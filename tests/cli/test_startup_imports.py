@@ -42,6 +42,8 @@ NOT_FOR_A_PLAN = {
     "difflib",
     # The policy file's parser, for a request naming a profile.
     "tomllib",
+    # The CSV reader: every bundled table a plan reads is prebuilt (tables.prebuilt).
+    "csv",
     # OpenSSL, for a digest CPython's own SHA-256 gives (tables.loader).
     "hashlib",
     # The argument parser (with gettext, locale and shutil), for a command line
