@@ -12,11 +12,11 @@ import enum
 import importlib
 import io
 import os
-import re
 from collections.abc import Callable, Mapping, Sequence
 from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from medplan._lazyre import LazyPattern
 from medplan.exceptions import TableError
 
 if TYPE_CHECKING:
@@ -42,7 +42,8 @@ __all__ = [
 
 E = TypeVar("E", bound=enum.Enum)
 R = TypeVar("R")
-_SLUG = re.compile(r"[a-z0-9]+(?:[-.:][a-z0-9]+)*")
+# Compiled on first use: a plan reads its tables prebuilt and checks no cell.
+_SLUG = LazyPattern(r"[a-z0-9]+(?:[-.:][a-z0-9]+)*")
 
 Records = list[tuple[int, dict[str, str]]]
 

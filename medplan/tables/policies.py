@@ -61,7 +61,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
@@ -132,7 +131,7 @@ PROFILE_KEYS = ("description", *APPROVAL_KEYS, *SETTINGS, "rules")
 # A request types the profile's name, so it is kept to what needs no quoting.
 _PROFILE_NAME = LazyPattern(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Drug classes and variants are the table's ids (tables.loader.slug_cell).
-_SLUG = re.compile(r"[a-z0-9]+(?:[-.:][a-z0-9]+)*")
+_SLUG = LazyPattern(r"[a-z0-9]+(?:[-.:][a-z0-9]+)*")
 _BARE_KEY = LazyPattern(r"[A-Za-z0-9_-]+")
 # "table" is how a file, which has no null, says: no choice, follow the table.
 _ASPIRIN: dict[str, Action | None] = {
