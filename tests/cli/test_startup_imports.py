@@ -40,8 +40,11 @@ NOT_FOR_A_PLAN = {
     "jsonschema",
     # The name suggestions, for a medicine that does not resolve.
     "difflib",
-    # The policy file's parser, for a request naming a profile.
+    # The policy file's parser and its profiles, for a request naming a profile.
     "tomllib",
+    "medplan.tables.policies",
+    # The CSV reader: every bundled table a plan reads is prebuilt (tables.prebuilt).
+    "csv",
     # OpenSSL, for a digest CPython's own SHA-256 gives (tables.loader).
     "hashlib",
     # The argument parser (with gettext, locale and shutil), for a command line
