@@ -61,6 +61,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EXIT_INTERRUPTED",
+    "is_one_plan",
     "main",
 ]
 
@@ -357,6 +358,11 @@ _PLAN_OPTIONS = {
     "--now": "now",
     "--decisions": "decisions",
 }
+
+
+def is_one_plan(argv: Sequence[str]) -> bool:
+    """Whether the arguments are one plainly written ``medplan plan`` (a one-shot plan, read without argparse)."""
+    return _plain_plan(list(argv)) is not None
 
 
 def _plain_plan(argv: list[str]) -> argparse.Namespace | None:
