@@ -21,7 +21,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 _BUILD = """
 import os, sys
 sys.path.insert(0, sys.argv[1])
-from medplan.tables import care, clinical_checks, drug_classes, prebuilt, procedures, thrombotic_risk
+from medplan.tables import bridging_doses, care, clinical_checks, drug_classes, prebuilt, procedures, thrombotic_risk
 parsers = {
     "drug_classes.csv": drug_classes.parse_table,
     "procedures.csv": procedures.parse_catalogue,
@@ -31,14 +31,21 @@ parsers = {
 }
 for csv in prebuilt.TABLES:
     with open(os.path.join(sys.argv[2], csv), encoding="utf-8") as source:
-        table = parsers[csv](source.read(), csv)
+        text = source.read()
     with open(os.path.join(sys.argv[3], prebuilt.file_for(csv)), "wb") as target:
-        target.write(prebuilt.dump(table))
+        target.write(prebuilt.dump(parsers[csv](text, csv), text))
+texts = []
+for csv in prebuilt.BRIDGING:
+    with open(os.path.join(sys.argv[2], csv), encoding="utf-8") as source:
+        texts.append(source.read())
+with open(os.path.join(sys.argv[3], prebuilt.file_for(prebuilt.BRIDGING[0])), "wb") as target:
+    table = bridging_doses.parse_bridging_tables(texts[0], prebuilt.BRIDGING[0], texts[1], prebuilt.BRIDGING[1])
+    target.write(prebuilt.dump(table, texts))
 """
 
 
 class PrebuiltTable(BuildHookInterface):  # type: ignore[type-arg]
-    """Adds medplan/data/*.prebuilt.json, one for each of prebuilt.TABLES, to a (non-editable) wheel."""
+    """Adds medplan/data/*.prebuilt.json (prebuilt.TABLES, and prebuilt.BRIDGING) to a (non-editable) wheel."""
 
     PLUGIN_NAME = "custom"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -24,10 +24,12 @@ from medplan.tables.bridging_doses import default_bridging_tables
 from medplan.tables.care import CareSets, default_care
 from medplan.tables.clinical_checks import default_clinical_checks
 from medplan.tables.drug_classes import Table, default_table
-from medplan.tables.policies import Profiles
 from medplan.tables.procedures import default_catalogue
 from medplan.tables.provenance import holidays_version, tz_version
 from medplan.tables.thrombotic_risk import default_risk_table
+
+if TYPE_CHECKING:
+    from medplan.tables.policies import Profiles
 
 __all__ = ["earliest", "plan"]
 

@@ -10,8 +10,9 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from typing import IO, Any, TextIO
+from collections.abc import Callable, Iterator
+from types import FrameType
+from typing import IO, Any, Self, TextIO
 
 from medplan import clock
 from medplan.api import plan
@@ -215,9 +216,84 @@ def _answers_in_workers(
                 future, read = pending.popleft()
                 for line, outcome in future.result():
                     yield line, outcome, read
-        except KeyboardInterrupt:
-            pool.shutdown(cancel_futures=True)  # what no worker has begun is dropped, not planned
+        except (KeyboardInterrupt, GeneratorExit):
+            # Ctrl-C here, or the batch stopped between lines (a Ctrl-C during a
+            # write closes this generator): what no worker has begun is dropped, not planned.
+            pool.shutdown(cancel_futures=True)
             raise
+
+
+class _WholeLines:
+    """The batch's output, written so that Ctrl-C never cuts a line: it takes effect between lines.
+
+    SIGINT while a write to a pipe waits for room ends write(2) after part of
+    a line. Under ``python -u`` or PYTHONUNBUFFERED (usual in containers),
+    standard output is a text layer straight over the file, which drops the
+    rest of such a short write; buffered, Python's handler raises
+    KeyboardInterrupt before the buffer writes the rest. Either way the
+    output ended in a torn line. So each line goes to the binary layer as
+    bytes, written on from where a short write stopped, and while a line is
+    written (or the lines so far flushed) this handler only notes a Ctrl-C,
+    which takes effect once the line is out. It is installed only where
+    SIGINT has a Python handler that this (main) thread can change: an
+    ignored or default SIGINT is left as it is.
+    """
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        # A stream without a binary layer (a StringIO) has no short writes.
+        self._binary: IO[bytes] | None = getattr(out, "buffer", None)
+        self._writing = False
+        self._noted = False
+        self._previous: Callable[[int, FrameType | None], Any] = signal.default_int_handler
+        self._installed = False
+
+    def __enter__(self) -> Self:
+        self._out.flush()  # anything written before goes out before the lines written as bytes
+        previous = signal.getsignal(signal.SIGINT)
+        if threading.current_thread() is threading.main_thread() and callable(previous):
+            self._previous, self._installed = previous, True
+            signal.signal(signal.SIGINT, self._interrupted)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _interrupted(self, signum: int, frame: FrameType | None) -> None:
+        if self._writing:
+            self._noted = True
+        else:
+            self._previous(signum, frame)
+
+    def _whole(self, text: str | None) -> None:
+        self._writing = True
+        try:
+            if text is None:
+                self._out.flush()
+            elif self._binary is None:
+                self._out.write(text)
+            else:
+                data = memoryview(text.encode(self._out.encoding, self._out.errors or "strict"))
+                while data:
+                    data = data[self._binary.write(data) :]
+        finally:
+            self._writing = False
+
+    def write(self, line: str) -> None:
+        """Write one line whole; a Ctrl-C during it stops the batch once it is out."""
+        self._whole(line)
+        self.stop_if_interrupted()
+
+    def flush(self) -> None:
+        """Send the lines written so far, whole even if Ctrl-C comes meanwhile."""
+        self._whole(None)
+
+    def stop_if_interrupted(self) -> None:
+        """Raise the Ctrl-C noted during a write, once the lines written so far are sent."""
+        if self._noted:
+            self._whole(None)
+            self._previous(signal.SIGINT, None)
 
 
 def run_batch(args: argparse.Namespace, out: TextIO) -> int:
@@ -237,15 +313,22 @@ def run_batch(args: argparse.Namespace, out: TextIO) -> int:
     counts = {_PLANNED: 0, _REFUSED: 0, _BROKEN: 0}
     read = 0
     answers = _answers_in_workers if args.jobs > 1 else _answers_here
-    try:
-        for line, outcome, read in answers(_requests(stream), args):
-            out.write(line)
-            counts[outcome] += 1
-            if progress is not None:
-                progress.show(sum(counts.values()), counts[_REFUSED] + counts[_BROKEN], read)
-    finally:
-        if stream is not sys.stdin.buffer:
-            stream.close()
+    with _WholeLines(out) as lines:
+        try:
+            for line, outcome, read in answers(_requests(stream), args):
+                lines.write(line)
+                counts[outcome] += 1
+                if progress is not None:
+                    progress.show(sum(counts.values()), counts[_REFUSED] + counts[_BROKEN], read)
+        except KeyboardInterrupt:
+            lines.flush()  # the whole lines buffered so far, before the one line on stderr
+            raise
+        finally:
+            if stream is not sys.stdin.buffer:
+                stream.close()
+        # Sent here, not at the interpreter's exit, where a Ctrl-C could cut a line.
+        lines.flush()
+        lines.stop_if_interrupted()
     if progress is not None:
         progress.show(sum(counts.values()), counts[_REFUSED] + counts[_BROKEN], read, final=True)
     if counts[_BROKEN]:

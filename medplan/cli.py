@@ -48,23 +48,20 @@ from medplan.jsonlines import (
     request_object,
 )
 from medplan.render.plan_json import render_json
+from medplan.tables.drug_classes import default_table, load_table
 from medplan.tables.loader import package_files
-from medplan.tables.policies import (
-    default_profiles,
-    load_profiles_for_table,
-    table_and_profiles,
-)
 from medplan.tables.procedures import default_catalogue
 
 if TYPE_CHECKING:
     import argparse
 
-    from medplan.model import ClinicRule, Plan
+    from medplan.model import Plan
     from medplan.tables.drug_classes import Table
-    from medplan.tables.policies import Profiles
+    from medplan.tables.policies import ClinicRule, Profiles
 
 __all__ = [
     "EXIT_INTERRUPTED",
+    "is_one_plan",
     "main",
 ]
 
@@ -363,6 +360,11 @@ _PLAN_OPTIONS = {
 }
 
 
+def is_one_plan(argv: Sequence[str]) -> bool:
+    """Whether the arguments are one plainly written ``medplan plan`` (a one-shot plan, read without argparse)."""
+    return _plain_plan(list(argv)) is not None
+
+
 def _plain_plan(argv: list[str]) -> argparse.Namespace | None:
     """``medplan plan``'s arguments as its parser reads them, when they are plainly written; else None.
 
@@ -425,7 +427,23 @@ def _list_procedures(out: TextIO) -> int:
     return EXIT_OK
 
 
+def _table_and_profiles(args: argparse.Namespace) -> tuple[Table, Profiles | None]:
+    """The table and the policy profiles the command names, as ``policies.table_and_profiles`` gives them.
+
+    Without a policy file that is the table alone (the bundled profiles are
+    loaded when a request names one), so a plan does not import the policy
+    file's code.
+    """
+    if args.policies is None:
+        return (default_table() if args.table is None else load_table(args.table)), None
+    from medplan.tables.policies import table_and_profiles  # noqa: PLC0415 - see above
+
+    return table_and_profiles(args.table, args.policies)
+
+
 def _list_policies(out: TextIO, path: str | None) -> int:
+    from medplan.tables.policies import default_profiles, load_profiles_for_table  # noqa: PLC0415
+
     profiles = load_profiles_for_table(path, None) if path is not None else default_profiles()
     width = max(len(name) for name in profiles.names)
     indent = " " * (width + 2)
@@ -451,7 +469,7 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
 
 def _earliest(args: argparse.Namespace, out: TextIO) -> int:
     request = _load_request(args.request)
-    table, profiles = table_and_profiles(args.table, args.policies)
+    table, profiles = _table_and_profiles(args)
     answer = earliest(request, now=args.now, table=table, profiles=profiles, clock=clock.now())
     if args.format == "json":
         out.write(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) + "\n")
@@ -479,7 +497,7 @@ def _with_decisions(request: dict[str, Any], path: str | None) -> dict[str, Any]
 def _review(args: argparse.Namespace, out: TextIO) -> int:
     """``medplan review``: the items, their ids and how to answer them; exit 0 either way."""
     request = _with_decisions(_load_request(args.request), args.decisions)
-    table, profiles = table_and_profiles(args.table, args.policies)
+    table, profiles = _table_and_profiles(args)
     result = plan(request, table=table, profiles=profiles, now=args.now, clock=clock.now())
     if args.format == "json":
         body = {
@@ -514,7 +532,7 @@ def _review(args: argparse.Namespace, out: TextIO) -> int:
 
 def _recheck(args: argparse.Namespace, out: TextIO) -> int:
     stored = _load_request(args.stored, MAX_PLAN_BYTES)
-    table, profiles = table_and_profiles(args.table, args.policies)
+    table, profiles = _table_and_profiles(args)
     from medplan.rechecking import recheck  # noqa: PLC0415 - only this command needs it
 
     result = recheck(stored, table=table, profiles=profiles)
@@ -559,7 +577,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     try:
         return _command(args, out)
     except KeyboardInterrupt:
-        # Each output line is written whole (one write a line); no line after it is begun.
+        # Each output line is written whole (batch._WholeLines finishes one a Ctrl-C cuts); none is begun after.
         sys.stderr.write("medplan: interrupted (Ctrl-C); the lines written so far are complete\n")
         return EXIT_INTERRUPTED
 
@@ -609,7 +627,7 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         request = request_object(decode(text, args.name))
     else:
         request = _with_decisions(_load_request(args.request), args.decisions)
-        table, profiles = table_and_profiles(args.table, args.policies)
+        table, profiles = _table_and_profiles(args)
         now = args.now
     result = plan(request, table=table, profiles=profiles, now=now, clock=clock.now())
     text = RENDERERS[args.format](result)

@@ -12,12 +12,17 @@ from __future__ import annotations
 import enum
 import json
 from datetime import date, datetime, time
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 import attrs
 
 from medplan._attrsrepr import AttrsValue
+
+if TYPE_CHECKING:
+    # Made only where a policy file is read: a plan of a request that names
+    # no profile never makes the classes.
+    from medplan.tables.policies import Approval, ClinicRule
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -26,7 +31,6 @@ __all__ = [
     "AnswerWith",
     "Anticoagulation",
     "AnticoagulationReason",
-    "Approval",
     "BleedingRisk",
     "Booking",
     "BookingMedicine",
@@ -34,7 +38,6 @@ __all__ = [
     "BridgingDose",
     "CareInstruction",
     "Check",
-    "ClinicRule",
     "Condition",
     "Decision",
     "Divergence",
@@ -458,60 +461,6 @@ class MedicationOrder(AttrsValue):
     indication: Indication | None = None
     indication_date: date | None = None
     stent_type: StentType | None = None
-
-
-@attrs.frozen(kw_only=True, repr=False, eq=False)
-class Approval(AttrsValue):
-    """Who approved a clinic profile's numbers, when, and what they were read from.
-
-    A number the clinic fixes replaces the table's, so the plan names the
-    person who signed it off and the document it came from.
-    """
-
-    approved_by: str
-    approved_on: date
-    reference: str
-
-    def __str__(self) -> str:
-        """As the plan cites it: ``approved on 2026-11-02 by X; reference: Y``."""
-        return f"approved on {self.approved_on.isoformat()} by {self.approved_by}; reference: {self.reference}"
-
-    def to_dict(self) -> dict[str, Any]:
-        """The approval as it appears in the plan JSON."""
-        return {
-            "approved_by": self.approved_by,
-            "approved_on": self.approved_on.isoformat(),
-            "reference": self.reference,
-        }
-
-
-@attrs.frozen(kw_only=True, repr=False, eq=False)
-class ClinicRule(AttrsValue):
-    """A clinic protocol's rule for one drug class at one bleeding-risk tier.
-
-    ``hold`` with both ``hold`` and ``resume`` given, or ``continue`` with
-    neither: the clinic's numbers, used instead of the table's row.
-    """
-
-    drug_class: str
-    bleeding_risk: BleedingRisk
-    action: Action
-    hold: Interval | None = None
-    resume: Interval | None = None
-
-    def __str__(self) -> str:
-        """In words: ``continue``, ``hold 10 days, resume 24 hours after``, ``..., resume on day +1``."""
-        if self.hold is None or self.resume is None:
-            return self.action.value
-        if self.resume.unit is Unit.DAYS:
-            return f"hold {self.hold}, resume on day +{self.resume.amount}"
-        return f"hold {self.hold}, resume {self.resume} after"
-
-    def to_dict(self) -> dict[str, Any]:
-        """The rule as the plan JSON gives it, under its class and tier."""
-        if self.action is Action.CONTINUE:
-            return {"action": self.action.value}
-        return {"action": self.action.value, "hold": str(self.hold), "resume": str(self.resume)}
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
@@ -42,15 +42,12 @@ from medplan.model import (
 )
 from medplan.tables.care import FLAGS
 from medplan.tables.drug_classes import Evidence
-from medplan.tables.policies import (
-    SETTINGS,
-    Profiles,
-    SettingError,
-    apply_settings,
-    default_profiles,
-)
 from medplan.tables.procedures import Catalogue, CatalogueProcedure, default_catalogue
+from medplan.tables.settings import SETTINGS, SettingError, apply_settings
 from medplan.tables.thrombotic_risk import REASONS, choices, features
+
+if TYPE_CHECKING:
+    from medplan.tables.policies import Profiles
 
 __all__ = [
     "DEFAULT_GUIDELINE",
@@ -731,7 +728,11 @@ def _profile(fields: Mapping[str, Any], profiles: Profiles | None) -> Policy:
         raise InputError(
             "policy.name", "must not be given with policy.profile: the profile names the policy"
         )
-    profiles = default_profiles() if profiles is None else profiles
+    if profiles is None:
+        # Imported here: a request that names no profile never reads the policy file.
+        from medplan.tables.policies import default_profiles  # noqa: PLC0415
+
+        profiles = default_profiles()
     profile = profiles.get(name)
     if profile is None:
         known = ", ".join(profiles.names[:_PROFILES_LISTED])

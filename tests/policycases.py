@@ -15,7 +15,7 @@ from strategies import VALID
 
 import medplan
 from medplan import BleedingRisk, Policy
-from medplan.model import Approval
+from medplan.tables.policies import Approval
 
 BUNDLED_NAMES = [
     "seed-khangure-2017",

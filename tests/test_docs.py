@@ -31,6 +31,7 @@ MODULES = [
     "medplan.request",
     "medplan.api",
     "medplan.tables.policies",
+    "medplan.tables.settings",
     "medplan.planning.lab_days",
     "medplan.planning.booking",
     "medplan.rechecking",

@@ -22,14 +22,13 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from json.encoder import encode_basestring as _text
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from medplan.model import (
     SCHEMA_VERSION,
     WEEKDAY_NAMES,
     AnswerWith,
     Anticoagulation,
-    Approval,
     Booking,
     BookingMedicine,
     BridgingDose,
@@ -47,6 +46,9 @@ from medplan.model import (
     TimelineEvent,
 )
 from medplan.render._indented import NotPlainJSONError, dumps_indented, write_nested
+
+if TYPE_CHECKING:
+    from medplan.tables.policies import Approval
 
 __all__ = [
     "render_json",

@@ -28,9 +28,11 @@ import attrs
 
 from medplan._attrsrepr import AttrsValue
 from medplan.exceptions import TableError
+from medplan.tables import prebuilt
 from medplan.tables.drug_classes import Evidence
 from medplan.tables.loader import (
     RowError,
+    bundled_bytes,
     enum_cell,
     names_cell,
     number_cell,
@@ -51,6 +53,7 @@ __all__ = [
     "PathwayStep",
     "default_bridging_tables",
     "load_bridging_tables",
+    "parse_bridging_tables",
     "parse_dose_table",
     "parse_pathway",
 ]
@@ -315,8 +318,21 @@ def load_bridging_tables(
     doses: str | Path | None = None, pathway: str | Path | None = None
 ) -> BridgingTables:
     """Read and validate the dose table and the pathway; the bundled ones where None."""
-    dose_text, dose_name = read_data_file(doses, "bridging_doses.csv")
-    path_text, path_name = read_data_file(pathway, "warfarin_pathway.csv")
+    dose_text, dose_name = read_data_file(doses, prebuilt.BRIDGING[0])
+    path_text, path_name = read_data_file(pathway, prebuilt.BRIDGING[1])
+    if doses is None and pathway is None:
+        # The wheel's tables, validated when it was built, if in step with both CSVs.
+        data = bundled_bytes(prebuilt.file_for(dose_name))
+        tables = None if data is None else prebuilt.load(data, [dose_text, path_text], dose_name)
+        if isinstance(tables, BridgingTables):
+            return tables
+    return parse_bridging_tables(dose_text, dose_name, path_text, path_name)
+
+
+def parse_bridging_tables(
+    dose_text: str, dose_name: str, path_text: str, path_name: str
+) -> BridgingTables:
+    """Validate the dose table's and the pathway's text, named as their files are."""
     rows, dose_version = parse_dose_table(dose_text, dose_name)
     steps, path_version = parse_pathway(path_text, path_name)
     return BridgingTables(doses=rows, pathway=steps, versions=(dose_version, path_version))

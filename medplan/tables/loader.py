@@ -8,16 +8,15 @@ cells, and rows are numbered as a spreadsheet numbers them (the header is row
 
 from __future__ import annotations
 
-import csv
 import enum
 import importlib
 import io
 import os
-import re
 from collections.abc import Callable, Mapping, Sequence
 from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from medplan._lazyre import LazyPattern
 from medplan.exceptions import TableError
 
 if TYPE_CHECKING:
@@ -43,7 +42,8 @@ __all__ = [
 
 E = TypeVar("E", bound=enum.Enum)
 R = TypeVar("R")
-_SLUG = re.compile(r"[a-z0-9]+(?:[-.:][a-z0-9]+)*")
+# Compiled on first use: a plan reads its tables prebuilt and checks no cell.
+_SLUG = LazyPattern(r"[a-z0-9]+(?:[-.:][a-z0-9]+)*")
 
 Records = list[tuple[int, dict[str, str]]]
 
@@ -179,6 +179,9 @@ def read_records(text: str, file: str, columns: Sequence[str]) -> tuple[Records,
     Raises:
         TableError: For a problem with the file, its header or a record's shape.
     """
+    # Imported here: a plan reads every bundled table prebuilt, and parses no CSV.
+    import csv  # noqa: PLC0415
+
     digest = text_digest(text)
     # A spreadsheet's "CSV UTF-8" export starts with a byte-order mark.
     text = text.removeprefix("\ufeff")

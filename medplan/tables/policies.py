@@ -60,10 +60,8 @@ An inline ``policy`` in a request is validated by the same code
 from __future__ import annotations
 
 import functools
-import json
-import re
-from collections.abc import Callable, Collection, Mapping
-from datetime import date, datetime, time
+from collections.abc import Collection, Mapping
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -71,21 +69,21 @@ import attrs
 from medplan._attrsrepr import AttrsValue
 from medplan._lazyre import LazyPattern
 from medplan.exceptions import PolicyError
-from medplan.field_checks import FieldChecks, clock_time, weekday
-from medplan.jsonlines import NumberBeyondRange, number_as_sent
-from medplan.model import (
-    Action,
-    Approval,
-    BleedingRisk,
-    ClinicRule,
-    Interval,
-    Policy,
-    Unit,
-)
-from medplan.planning.lab_days import RegionError, check_region
+from medplan.model import Action, BleedingRisk, Interval, Policy, Unit
 from medplan.tables.drug_classes import default_table, load_table
 from medplan.tables.loader import data_text, text_digest
 from medplan.tables.procedures import Catalogue, default_catalogue
+from medplan.tables.settings import (
+    CHECKS,
+    SETTINGS,
+    TIERS,
+    SettingError,
+    apply_settings,
+    check_drug_class_id,
+    key_path,
+    kind_of,
+    mapping_of,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path  # only named in annotations (see tables.loader)
@@ -97,6 +95,8 @@ __all__ = [
     "BUNDLED",
     "PROFILE_KEYS",
     "SETTINGS",
+    "Approval",
+    "ClinicRule",
     "Profile",
     "Profiles",
     "SettingError",
@@ -110,59 +110,71 @@ __all__ = [
 ]
 
 BUNDLED = "policies.toml"
-SETTINGS = (
-    "inr_max",
-    "inr_check_day",
-    "antiplatelet_hold_days",
-    "anticoagulant_resume_next_day",
-    "aspirin_before_intermediate",
-    "variants",
-    "bleeding_risk",
-    "lab_weekdays",
-    "lab_country",
-    "lab_subdivision",
-    "bridging_agent",
-    "bridging_regimen",
-    "bridging_times",
-)
 # Who approved a profile's numbers: required with rules, and all three or none.
 APPROVAL_KEYS = ("approved_by", "approved_on", "reference")
 PROFILE_KEYS = ("description", *APPROVAL_KEYS, *SETTINGS, "rules")
 
 # A request types the profile's name, so it is kept to what needs no quoting.
 _PROFILE_NAME = LazyPattern(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-# Drug classes and variants are the table's ids (tables.loader.slug_cell).
-_SLUG = re.compile(r"[a-z0-9]+(?:[-.:][a-z0-9]+)*")
-_BARE_KEY = LazyPattern(r"[A-Za-z0-9_-]+")
-# "table" is how a file, which has no null, says: no choice, follow the table.
-_ASPIRIN: dict[str, Action | None] = {
-    "continue": Action.CONTINUE,
-    "hold": Action.HOLD,
-    "table": None,
-}
-_TIERS = tuple(t.value for t in BleedingRisk)
-_BRIDGING_AGENTS = ("enoxaparin", "dalteparin")
-# How many injection times each regimen takes, in words (once-daily uses the first).
-_BRIDGING_TIMES = {"twice-daily": {2: "two"}, "once-daily": {1: "one", 2: "two"}}
 # A rule's hold and restart are written as the table writes them, within its limits.
 _INTERVAL = LazyPattern(r"(\d{1,4}) (day|days|hour|hours)")
 _MAX_DAYS = 60
 _RULE_KEYS = ("hold", "resume")
 
 
-class SettingError(Exception):
-    """A problem with one policy setting, before the caller says where the settings came from.
+# A profile's approval and rules: made only where a policy file is read.
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Approval(AttrsValue):
+    """Who approved a clinic profile's numbers, when, and what they were read from.
 
-    Attributes:
-        key: The setting at fault, as a dotted path (``bleeding_risk.tfesi-lumbar``).
-        problem: What is wrong.
+    A number the clinic fixes replaces the table's, so the plan names the
+    person who signed it off and the document it came from.
     """
 
-    def __init__(self, key: str, problem: str) -> None:
-        """Name the setting and the problem."""
-        super().__init__(f"{key}: {problem}")
-        self.key = key
-        self.problem = problem
+    approved_by: str
+    approved_on: date
+    reference: str
+
+    def __str__(self) -> str:
+        """As the plan cites it: ``approved on 2026-11-02 by X; reference: Y``."""
+        return f"approved on {self.approved_on.isoformat()} by {self.approved_by}; reference: {self.reference}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The approval as it appears in the plan JSON."""
+        return {
+            "approved_by": self.approved_by,
+            "approved_on": self.approved_on.isoformat(),
+            "reference": self.reference,
+        }
+
+
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class ClinicRule(AttrsValue):
+    """A clinic protocol's rule for one drug class at one bleeding-risk tier.
+
+    ``hold`` with both ``hold`` and ``resume`` given, or ``continue`` with
+    neither: the clinic's numbers, used instead of the table's row.
+    """
+
+    drug_class: str
+    bleeding_risk: BleedingRisk
+    action: Action
+    hold: Interval | None = None
+    resume: Interval | None = None
+
+    def __str__(self) -> str:
+        """In words: ``continue``, ``hold 10 days, resume 24 hours after``, ``..., resume on day +1``."""
+        if self.hold is None or self.resume is None:
+            return self.action.value
+        if self.resume.unit is Unit.DAYS:
+            return f"hold {self.hold}, resume on day +{self.resume.amount}"
+        return f"hold {self.hold}, resume {self.resume} after"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The rule as the plan JSON gives it, under its class and tier."""
+        if self.action is Action.CONTINUE:
+            return {"action": self.action.value}
+        return {"action": self.action.value, "hold": str(self.hold), "resume": str(self.resume)}
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)
@@ -198,234 +210,11 @@ class Profiles(AttrsValue):
         return tuple(self.profiles)
 
 
-def key_path(*keys: str) -> str:
-    """A dotted key path; a key that TOML could not write bare is quoted.
-
-    >>> key_path("profiles", "dr-jones", "bleeding_risk", "tfesi lumbar")
-    'profiles.dr-jones.bleeding_risk."tfesi lumbar"'
-    """
-    return ".".join(k if _BARE_KEY.fullmatch(k) else json.dumps(k) for k in keys)
-
-
-# The kinds of value JSON and TOML decode to, in words for both; bool before int.
-_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
-    (type(None), "null"),
-    (bool, "true/false"),
-    ((int, float), "a number"),
-    (str, "text"),
-    (list, "a list"),
-    (Mapping, "an object"),
-    ((datetime, date, time), "a date or time"),
-)
-
-
-def _kind(value: object) -> str:
-    """The kind of a value, for a message: ``text``, ``a number``."""
-    return next((word for kind, word in _KINDS if isinstance(value, kind)), type(value).__name__)
-
-
-# A setting's problem names its key, even for one item of a list.
-_CHECKS = FieldChecks(error=SettingError, kind=_kind)
-
-
-def _integer(key: str, value: object, *, low: int, high: int) -> int:
-    if isinstance(value, NumberBeyondRange) or (
-        isinstance(value, int) and not isinstance(value, bool) and not low <= value <= high
-    ):
-        raise SettingError(key, f"must be between {low} and {high} (got {number_as_sent(value)})")
-    if isinstance(value, bool) or not isinstance(value, int):
-        shown = repr(value) if isinstance(value, float) else _kind(value)
-        raise SettingError(key, f"must be a whole number (got {shown})")
-    return value
-
-
-def _aspirin(key: str, value: object) -> Action | None:
-    return _ASPIRIN[_CHECKS.choice(key, value, tuple(_ASPIRIN))]
-
-
-def _text(key: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise SettingError(key, f"must be text (got {_kind(value)})")
-    return value
-
-
-def _weekdays(key: str, value: object) -> tuple[int, ...]:
-    """A list of weekday names -> the weekdays as numbers, Monday (0) first."""
-    expected = "must be a list of weekdays, monday to sunday"
-    if not isinstance(value, list):
-        raise SettingError(key, f"{expected} (got {_kind(value)})")
-    if not value:
-        raise SettingError(key, "must name at least one weekday (got an empty list)")
-    return _CHECKS.each_once(key, value, weekday, expected=expected)
-
-
-def _times(key: str, value: object) -> tuple[time, ...]:
-    """A list of one or two "HH:MM" -> the times, earliest first."""
-    if not isinstance(value, list):
-        raise SettingError(key, f'must be a list of one or two times "HH:MM" (got {_kind(value)})')
-    if not 1 <= len(value) <= 2:  # noqa: PLR2004
-        raise SettingError(key, f"must have one or two times (got {len(value)})")
-    # TOML reads an unquoted 08:00:00 as a time, "a date or time" here: quote it.
-    return _CHECKS.each_once(
-        key, value, clock_time, expected='must be times "HH:MM", 00:00 to 23:59'
-    )
-
-
-# The settings that are one value each, and how each is checked.
-_SCALARS: dict[str, Callable[[str, object], object]] = {
-    "inr_max": functools.partial(_CHECKS.number, low=1.0, high=3.0),
-    "inr_check_day": functools.partial(_integer, low=-1, high=0),
-    "antiplatelet_hold_days": functools.partial(_integer, low=0, high=30),
-    "anticoagulant_resume_next_day": _CHECKS.boolean,
-    "aspirin_before_intermediate": _aspirin,
-    "lab_weekdays": _weekdays,
-    "lab_country": _text,
-    "lab_subdivision": _text,
-    "bridging_agent": functools.partial(_CHECKS.choice, allowed=_BRIDGING_AGENTS),
-    "bridging_regimen": functools.partial(_CHECKS.choice, allowed=tuple(_BRIDGING_TIMES)),
-    "bridging_times": _times,
-}
-
-
-def _check_together(policy: Policy, changed: Collection[str]) -> None:
-    """Check the settings valid only together, where ``changed`` names one of them.
-
-    The base policy was checked when it was made, so nothing it already had
-    is blamed on the settings that override it.
-    """
-    if {"lab_country", "lab_subdivision"} & set(changed):
-        try:
-            check_region(policy.lab_country, policy.lab_subdivision)
-        except RegionError as error:
-            raise SettingError(error.key, error.problem) from None
-    if {"bridging_regimen", "bridging_times"} & set(changed):
-        counts = _BRIDGING_TIMES[policy.bridging_regimen]
-        got = len(policy.bridging_times)
-        if got not in counts:
-            problem = (
-                f"{policy.bridging_regimen} needs {' or '.join(counts.values())} times (got {got})"
-            )
-            raise SettingError("bridging_times", problem)
-
-
-def _mapping(key: str, value: object, expected: str) -> Mapping[str, object]:
-    if not isinstance(value, Mapping):
-        raise SettingError(key, f"must map {expected} (got {_kind(value)})")
-    return value
-
-
-def _drug_class_id(key: str, drug_class: str) -> None:
-    """Without the table to look it up in, a drug class is at least written as the table's ids are."""
-    if _SLUG.fullmatch(drug_class) is None:
-        problem = "is not a drug class: use the table's id, lower-case letters, digits and - . :"
-        raise SettingError(key, problem)
-
-
-def _variants(
-    value: object, table_variants: Mapping[str, Collection[str]] | None
-) -> dict[str, str]:
-    """Drug class -> variant; checked against the table's variants when they are given."""
-    chosen: dict[str, str] = {}
-    for drug_class, variant in _mapping("variants", value, "each drug class to a variant").items():
-        key = key_path("variants", drug_class)
-        if table_variants is None:
-            _drug_class_id(key, drug_class)
-        elif drug_class not in table_variants:
-            known = ", ".join(sorted(table_variants)) or "none"
-            problem = (
-                f"is not a drug class the table gives variants for (it gives them for: {known})"
-            )
-            raise SettingError(key, problem)
-        if not isinstance(variant, str):
-            raise SettingError(key, f"must be the name of a variant (got {_kind(variant)})")
-        if table_variants is None:
-            if _SLUG.fullmatch(variant) is None:
-                problem = f"must be a variant's name: lower-case letters, digits and - . : (got {variant!r})"
-                raise SettingError(key, problem)
-        else:
-            _CHECKS.choice(key, variant, tuple(table_variants[drug_class]))
-        chosen[drug_class] = variant
-    return chosen
-
-
-def _tiers(value: object, catalogue: Catalogue) -> dict[str, BleedingRisk]:
-    """Procedure code -> tier; every code must be in the catalogue."""
-    tiers: dict[str, BleedingRisk] = {}
-    expected = "each procedure code to a bleeding-risk tier"
-    for code, tier in _mapping("bleeding_risk", value, expected).items():
-        key = key_path("bleeding_risk", code)
-        if catalogue.get(code) is None:
-            problem = "is not in the procedure catalogue ('medplan procedures' lists the codes)"
-            raise SettingError(key, problem)
-        tiers[code] = BleedingRisk(_CHECKS.choice(key, tier, _TIERS))
-    return tiers
-
-
-def apply_settings(
-    base: Policy,
-    settings: Mapping[str, object],
-    *,
-    catalogue: Catalogue,
-    variants: Mapping[str, Collection[str]] | None = None,
-) -> Policy:
-    """``base`` with the policy settings in ``settings`` validated and applied.
-
-    A setting that is absent or ``None`` keeps ``base``'s value.
-    ``variants`` and ``bleeding_risk`` are merged into ``base``'s, key by key:
-    a profile's other choices survive an inline override of one of them.
-    Settings valid only together are checked on the result, once all are
-    applied: ``lab_subdivision`` must be a region of ``lab_country``, and
-    ``bridging_times`` must suit ``bridging_regimen`` (twice-daily needs
-    two; once-daily takes one or two and uses the first).
-
-    Args:
-        base: The policy the settings override.
-        settings: Setting name -> value, as decoded from TOML or JSON; only
-            the names in :data:`SETTINGS`.
-        catalogue: The procedure catalogue ``bleeding_risk``'s codes must be in.
-        variants: The table's variants, drug class -> the variants it gives;
-            when None, only the shape of ``variants`` is checked.
-
-    Returns:
-        The new policy; ``base``'s name and source are kept.
-
-    Raises:
-        SettingError: Naming the first setting at fault, as a dotted path.
-
-    >>> policy = apply_settings(
-    ...     Policy(), {"inr_max": 1.4, "bleeding_risk": {"tfesi-lumbar": "high"}},
-    ...     catalogue=default_catalogue())
-    >>> policy.inr_max, policy.bleeding_risk_for("tfesi-lumbar").value
-    (1.4, 'high')
-    >>> apply_settings(Policy(), {"inr_max": "1.4"}, catalogue=default_catalogue())
-    Traceback (most recent call last):
-    medplan.tables.policies.SettingError: inr_max: must be a number (got text)
-    """
-    changes: dict[str, Any] = {}
-    for key, value in settings.items():
-        if value is None:
-            continue
-        if key in _SCALARS:
-            changes[key] = _SCALARS[key](key, value)
-        elif key == "variants":
-            merged = dict(base.variants) | _variants(value, variants)
-            changes[key] = tuple(merged.items())
-        elif key == "bleeding_risk":
-            merged_tiers = dict(base.bleeding_risk) | _tiers(value, catalogue)
-            changes[key] = tuple(merged_tiers.items())
-        else:
-            problem = f"is not a policy setting (expected one of {', '.join(SETTINGS)})"
-            raise SettingError(key, problem)
-    policy = attrs.evolve(base, **changes)
-    _check_together(policy, changes)
-    return policy
-
-
 def _interval(key: str, value: object) -> Interval:
     """``"10 days"`` or ``"24 hours"`` -> the interval, within the table's limits."""
     expected = "must be 'N days' or 'N hours'"
     if not isinstance(value, str):
-        raise SettingError(key, f"{expected} (got {_kind(value)})")
+        raise SettingError(key, f"{expected} (got {kind_of(value)})")
     match = _INTERVAL.fullmatch(value)
     if match is None:
         raise SettingError(key, f"{expected} (got {value!r})")
@@ -442,7 +231,7 @@ def _clinic_rule(key: str, drug_class: str, tier: BleedingRisk, value: object) -
     if value == "continue":
         return ClinicRule(drug_class=drug_class, bleeding_risk=tier, action=Action.CONTINUE)
     if not isinstance(value, Mapping):
-        shown = _CHECKS.shown(value)
+        shown = CHECKS.shown(value)
         problem = f'must be "continue" or {{ hold = "N days", resume = "N hours" }} (got {shown})'
         raise SettingError(key, problem)
     for part in value:
@@ -463,14 +252,14 @@ def _clinic_rule(key: str, drug_class: str, tier: BleedingRisk, value: object) -
 def _rules(value: object, drug_classes: Collection[str] | None) -> tuple[ClinicRule, ...]:
     """Drug class -> tier -> rule; the classes checked against the table's when given."""
     rules: list[ClinicRule] = []
-    for drug_class, tiers in _mapping("rules", value, "each drug class to its tiers").items():
+    for drug_class, tiers in mapping_of("rules", value, "each drug class to its tiers").items():
         key = key_path("rules", drug_class)
         if drug_classes is None:
-            _drug_class_id(key, drug_class)
+            check_drug_class_id(key, drug_class)
         elif drug_class not in drug_classes:
             problem = "is not a drug class of the table (its drug_class column)"
             raise SettingError(key, problem)
-        by_tier = _mapping(
+        by_tier = mapping_of(
             key, tiers, "each bleeding-risk tier (low, intermediate, high) to a rule"
         )
         if not by_tier:
@@ -479,9 +268,9 @@ def _rules(value: object, drug_classes: Collection[str] | None) -> tuple[ClinicR
             )
         for tier, rule in by_tier.items():
             tier_key = key_path("rules", drug_class, tier)
-            if tier not in _TIERS:
+            if tier not in TIERS:
                 raise SettingError(
-                    tier_key, f"is not a bleeding-risk tier (expected {', '.join(_TIERS)})"
+                    tier_key, f"is not a bleeding-risk tier (expected {', '.join(TIERS)})"
                 )
             rules.append(_clinic_rule(tier_key, drug_class, BleedingRisk(tier), rule))
     if not rules:
@@ -502,7 +291,7 @@ def _approved_on(key: str, value: object) -> date:
             pass
         shown = repr(value)
     else:
-        shown = _kind(value)
+        shown = kind_of(value)
     raise SettingError(key, f"must be a date, YYYY-MM-DD (got {shown})")
 
 
@@ -530,7 +319,7 @@ def _approval(body: Mapping[str, object]) -> Approval | None:
 
 def _description(key: str, value: object) -> str:
     if not isinstance(value, str):
-        raise SettingError(key, f"must be text (got {_kind(value)})")
+        raise SettingError(key, f"must be text (got {kind_of(value)})")
     # A long description may be written over several lines; it is listed on one.
     text = " ".join(value.split())
     if not text:
@@ -555,7 +344,7 @@ def _profile(
         problem = "is not a profile name: use lower-case letters, digits and - (a request names it in policy.profile)"
         raise PolicyError(file, where, problem)
     if not isinstance(body, Mapping):
-        problem = f"must be a table of settings, [profiles.{name}] (got {_kind(body)})"
+        problem = f"must be a table of settings, [profiles.{name}] (got {kind_of(body)})"
         raise PolicyError(file, where, problem)
     for key in body:
         if key not in PROFILE_KEYS:
@@ -633,7 +422,7 @@ def parse_profiles(
             raise PolicyError(file, key_path(key), problem)
     table = document.get("profiles", {})
     if not isinstance(table, Mapping):
-        problem = f"must be a table of profiles, each [profiles.NAME] (got {_kind(table)})"
+        problem = f"must be a table of profiles, each [profiles.NAME] (got {kind_of(table)})"
         raise PolicyError(file, "profiles", problem)
     if not table:
         raise PolicyError(file, None, "has no profiles: add one as a [profiles.NAME] table")

@@ -8,9 +8,10 @@ that back with less than half the work.
 
 It is used only when it is in step, else the CSV is parsed as before:
 
-- its table's version names the CSV's SHA-256, which is compared with the
-  digest of the CSV the package holds now (a CSV edited after the build is
-  parsed, not read from a stale table);
+- it holds the text of the CSV it was made from, which must equal the CSV
+  the package holds now (a CSV edited after the build is parsed, not read
+  from a stale table); equal texts are a cheaper proof than equal digests:
+  taking the CSV's SHA-256 at every start-up was some 5M instructions;
 - it records the fields of every class it holds, compared with the classes
   as they are now (a field added, removed or renamed since means it is not
   read);
@@ -31,12 +32,9 @@ from typing import Any
 
 import attrs
 
-from medplan.tables.loader import text_digest
+__all__ = ["BRIDGING", "FILE", "TABLES", "dump", "file_for", "load"]
 
-__all__ = ["FILE", "TABLES", "dump", "file_for", "load"]
-
-# The bundled tables the wheel carries prebuilt (bridging_doses.csv and
-# warfarin_pathway.csv make one table of two files: they are parsed).
+# The bundled tables the wheel carries prebuilt, each made from one CSV.
 TABLES = (
     "drug_classes.csv",
     "procedures.csv",
@@ -44,6 +42,10 @@ TABLES = (
     "thrombotic_risk.csv",
     "clinical_checks.csv",
 )
+
+
+# And the one table made of two CSVs, carried as the first one's prebuilt file.
+BRIDGING = ("bridging_doses.csv", "warfarin_pathway.csv")
 
 
 def file_for(csv: str) -> str:
@@ -54,7 +56,8 @@ def file_for(csv: str) -> str:
 FILE = file_for("drug_classes.csv")
 
 # Bumped when the encoding below changes; a file of another format is not read.
-_FORMAT = 1
+# (Format 1 held the table's version, naming the CSV's digest, where 2 holds its text.)
+_FORMAT = 2
 
 # The file holds a pool of nodes, each one value: an attrs object, an enum
 # member or a container, as a list of its tag and its parts. A part is plain
@@ -111,16 +114,16 @@ class _Encoder:
         raise TypeError(problem)
 
 
-def dump(table: object) -> bytes:
-    """The table as the wheel carries it: its version, the classes' fields, and its nodes."""
+def dump(table: object, text: str | list[str]) -> bytes:
+    """The table as the wheel carries it: the text it was parsed from, the classes' fields, its nodes.
+
+    ``text`` is its CSV's, or for a table of several CSVs their texts in order.
+    """
     encoder = _Encoder()
     encoder.part(table)
-    version = getattr(table, "version", None)
     classes = tuple(sorted(encoder.classes.items()))
-    text = json.dumps(
-        [_FORMAT, version, classes, encoder.pool], ensure_ascii=False, allow_nan=False
-    )
-    return text.encode("utf-8")
+    data = json.dumps([_FORMAT, text, classes, encoder.pool], ensure_ascii=False, allow_nan=False)
+    return data.encode("utf-8")
 
 
 def _class(name: str) -> Any:  # noqa: ANN401 - a medplan class named in the file
@@ -183,13 +186,13 @@ def _in_step(classes: list[list[Any]]) -> bool:
         return False
 
 
-def load(data: bytes, text: str, file: str) -> Any:  # noqa: ANN401 - the table, or None
-    """The prebuilt table, if it was made from ``text`` (the CSV's) by classes as they are now; else None."""
+def load(data: bytes, text: str | list[str], file: str) -> Any:  # noqa: ANN401, ARG001 - the table, or None; the file's name is in its table's version
+    """The prebuilt table, if it was made from ``text`` (the CSV ``file``'s) by classes as they are now; else None."""
     try:
-        form, version, classes, encoded = json.loads(data)
+        form, source, classes, encoded = json.loads(data)
     except (ValueError, TypeError):
         return None
-    if form != _FORMAT or version != f"{file} sha256:{text_digest(text)}":
+    if form != _FORMAT or source != text:
         return None
     if not _in_step(classes):
         return None

@@ -27,7 +27,6 @@ any open question, then a review the sources leave to the prescriber.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
@@ -35,6 +34,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from medplan._attrsrepr import AttrsValue
+from medplan._lazyre import LazyPattern
 from medplan.exceptions import TableError
 from medplan.model import AnticoagulationReason, Bridging, RiskCriterion, ThromboticRisk
 from medplan.tables import prebuilt
@@ -98,7 +98,8 @@ _FEATURES: dict[str, dict[str, str | tuple[str, ...]]] = {
     },
 }
 REASONS = tuple(_FEATURES)
-_TEST = re.compile(r"([a-z0-9_]+) (>=|<=|=|within|beyond) ([a-z0-9-]+)(?: (months))?")
+# Compiled on first use: a plan reads the table prebuilt.
+_TEST = LazyPattern(r"([a-z0-9_]+) (>=|<=|=|within|beyond) ([a-z0-9-]+)(?: (months))?")
 _MAX_MONTHS = 120
 
 

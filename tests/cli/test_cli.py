@@ -11,6 +11,7 @@ anywhere.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import runpy
@@ -592,3 +593,15 @@ def test_the_console_script_entry_runs_the_command_line(capsys, monkeypatch):
 
     assert main() == 0
     assert "nerve-root-sleeve-injection" in capsys.readouterr().out.splitlines()
+
+
+def test_the_console_script_entry_plans_and_turns_collection_back_on(capsys, monkeypatch):
+    """The entry plans one plainly written request with the collector off and leaves it on afterwards, as it found it."""
+    from medplan.__main__ import main  # noqa: PLC0415 - imported as the console script imports it
+
+    path = str(resources.files("medplan") / "examples" / f"{EXAMPLE}.json")
+    monkeypatch.setattr(sys, "argv", ["medplan", "plan", path, "--format", "json"])
+
+    assert main() == 0
+    assert json.loads(capsys.readouterr().out)["procedure"]["code"] == "tfesi-lumbar"
+    assert gc.isenabled()

@@ -40,8 +40,11 @@ NOT_FOR_A_PLAN = {
     "jsonschema",
     # The name suggestions, for a medicine that does not resolve.
     "difflib",
-    # The policy file's parser, for a request naming a profile.
+    # The policy file's parser and its profiles, for a request naming a profile.
     "tomllib",
+    "medplan.tables.policies",
+    # The CSV reader: every bundled table a plan reads is prebuilt (tables.prebuilt).
+    "csv",
     # OpenSSL, for a digest CPython's own SHA-256 gives (tables.loader).
     "hashlib",
     # The argument parser (with gettext, locale and shutil), for a command line
@@ -136,3 +139,43 @@ def test_the_command_line_is_imported_without_a_collection(tmp_path):
     )
 
     assert result.stdout.splitlines()[-1] == "0 True True False"
+
+
+
+# As the console script runs the command: how many collections ran while main() ran, and the collector's state after.
+_COLLECTIONS_IN_MAIN = """
+import gc, io, sys
+counted = []
+sys.argv = ["medplan", *sys.argv[1:]]
+from medplan.__main__ import main
+gc.callbacks.append(lambda phase, info: phase == "start" and counted.append(info["generation"]))
+out, sys.stdout = sys.stdout, io.StringIO()
+status = main()
+plan, sys.stdout = sys.stdout.getvalue(), out
+print(status, len(counted), gc.isenabled(), plan.startswith("{"))
+"""
+
+
+def _collections_in_main(*argv: str, tmp_path) -> str:
+    result = subprocess.run(  # noqa: S603 - this interpreter, and a script of this file's
+        [sys.executable, "-c", _COLLECTIONS_IN_MAIN, *argv],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.splitlines()[-1]
+
+
+def test_a_one_shot_plan_runs_without_a_collection(tmp_path):
+    """As the command, one plainly written plan runs with the collector off, and it is back on once the plan is out."""
+    assert _collections_in_main("plan", EXAMPLE, "--format", "json", tmp_path=tmp_path) == "0 0 True True"
+
+
+def test_another_command_runs_with_the_collector_on(tmp_path):
+    """The same plan asked with an abbreviated option (read by argparse, not as one plain plan) runs with collection on."""
+    status, collections, enabled, planned = _collections_in_main("plan", EXAMPLE, "--form", "json", tmp_path=tmp_path).split()
+
+    assert (status, enabled, planned) == ("0", "True", "True")
+    assert int(collections) > 0
+

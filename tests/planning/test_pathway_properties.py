@@ -8,15 +8,18 @@ hand-checked plans are in test_pathway.py.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import medplan
 from medplan.model import Bridging
 
 ZONES = ["Europe/London", "America/New_York", "Australia/Sydney", "Australia/Lord_Howe", "Australia/Perth"]
+# The protocol's hours are elapsed (a pharmacological interval: warfarin_pathway.csv's
+# "at least 24 hours"), so every limit is an instant: 24 hours on the wall clock is
+# 25 real hours the day the clocks go back, 23 the day they go forward.
+HOLD_HOURS = 24
 RESTART_HOURS = {"low": 24, "intermediate": 24, "high": 48}
 # After a high-risk procedure the restart is a window that closes 72 hours after (BRIDGE; ASH day +2 or +3).
 WINDOW_CLOSES_HOURS = 72
@@ -59,26 +62,61 @@ def bridged(request):
         return None
 
 
+def sydney_booking(start, first):
+    """A bridged booking in Sydney, for the clock-change examples."""
+    return {
+        "procedure": {
+            "name": "procedure",
+            "start": start,
+            "timezone": "Australia/Sydney",
+            "bleeding_risk": "intermediate",
+            "guideline": "chest-2022",
+        },
+        "patient": {
+            "weight_kg": 80,
+            "crcl_ml_min": 90,
+            "anticoagulation": [{"reason": "mechanical-heart-valve", "valve_position": "mitral"}],
+        },
+        "medications": [{"name": "warfarin", "times": ["18:00"]}],
+        "policy": {
+            "bridging_agent": "enoxaparin",
+            "bridging_regimen": "twice-daily",
+            "bridging_times": [first, "15:00"],
+        },
+    }
+
+
+def instant(moment):
+    """Seconds since the epoch: aware datetimes of one zone compare by wall clock, this by real time."""
+    return moment.timestamp()
+
+
 @given(bridged_bookings())
 @settings(max_examples=150)
+# The clocks go back at 03:00 on 5 April 2026: 03:01 the day before is 24 h 59 min
+# earlier, so it is allowed (a wall-clock day back, 03:00, is 25 real hours).
+@example(sydney_booking("2026-04-05T03:00", "03:01"))
+# They go forward at 02:00 on 4 October 2026: 03:00 the day before is only 23 real
+# hours earlier, so it is not (a wall-clock day back would allow it).
+@example(sydney_booking("2026-10-04T03:00", "03:00"))
 def test_bridging_never_overlaps_the_hold_and_never_restarts_early(request):
-    """No injection between 24 hours before the procedure and the protocol's restart, on either side."""
+    """No injection between 24 real hours before the procedure and the protocol's restart, on either side."""
     plan = bridged(request)
     if plan is None:
         return
     procedure = plan.procedure
     injections = [e.at for e in plan.timeline if e.kind == "injection"]
-    hold_from = procedure.start - timedelta(hours=24)
-    restart_after = procedure.finish.astimezone(ZoneInfo("UTC")) + timedelta(hours=RESTART_HOURS[procedure.bleeding_risk.value])
+    hold_from = instant(procedure.start) - HOLD_HOURS * 3600
+    restart_after = instant(procedure.finish) + RESTART_HOURS[procedure.bleeding_risk.value] * 3600
     for at in injections:
-        assert at.timestamp() <= hold_from.timestamp() or at.timestamp() >= restart_after.timestamp()
+        assert instant(at) <= hold_from or instant(at) >= restart_after
         assert at.date() >= procedure.day0 - timedelta(days=3)
-    after = [at for at in injections if at > procedure.start]
+    after = [at for at in injections if instant(at) > instant(procedure.start)]
     if after:
-        assert min(after).date() > procedure.day0  # the seed policy: anticoagulants not before day +1
+        assert min(after, key=instant).date() > procedure.day0  # the seed policy: anticoagulants not before day +1
     if after and procedure.bleeding_risk.value == "high":
-        closes = procedure.finish.astimezone(ZoneInfo("UTC")) + timedelta(hours=WINDOW_CLOSES_HOURS)
-        assert min(after, key=lambda d: d.timestamp()).timestamp() <= closes.timestamp()
+        closes = instant(procedure.finish) + WINDOW_CLOSES_HOURS * 3600
+        assert instant(min(after, key=instant)) <= closes
     warfarin = plan.medications[0]
     assert warfarin.resume.date() > procedure.day0
 

@@ -24,8 +24,8 @@ from protocolcases import (
 
 import medplan
 from medplan import Action, BleedingRisk
-from medplan.model import Approval, ClinicRule, Interval, Unit
-from medplan.tables.policies import parse_profiles
+from medplan.model import Interval, Unit
+from medplan.tables.policies import Approval, ClinicRule, parse_profiles
 
 # --- the seed's radiologist: antiplatelet_hold_days ---------------------------
 

@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from strategies import requests
 
 import medplan
-from medplan.model import Action, Approval, BleedingRisk, ClinicRule, Interval, Plan, Unit
+from medplan.model import Action, BleedingRisk, Interval, Plan, Unit
 from medplan.render import plan_json
+from medplan.tables.policies import Approval, ClinicRule
 
 EXAMPLES = resources.files("medplan") / "examples"
 
