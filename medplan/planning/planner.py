@@ -105,7 +105,7 @@ def _time_scheduled(
     *,
     resume_next_day: bool,
     memo: schedule.DayDoses,
-    dates_only: bool = False,
+    dates_only: bool,
 ) -> _Timing:
     """The scheduled medicine's last dose and restart, and, unless ``dates_only``, the doses between.
 
@@ -465,9 +465,9 @@ def _date_hold(
     order: MedicationOrder,
     request: Request,
     drug: str,
-    until: Interval | None = None,
-    memo: schedule.DayDoses | None = None,
-    dates_only: bool = False,
+    until: Interval | None,
+    memo: schedule.DayDoses | None,
+    dates_only: bool,
 ) -> _Dated:
     """Date a hold: the last dose, the doses omitted, the checks and the restart.
 
@@ -500,7 +500,7 @@ def _date_hold(
             order,
             resume_next_day=resume_next_day,
             memo={} if memo is None else memo,  # pragma: no mutate - None only works days out again
-            dates_only=dates_only,
+            dates_only=dates_only,  # pragma: no mutate - None also dates what is not compared
         )
     else:
         missing = supply(
@@ -595,8 +595,8 @@ def _apply(
             request=request,
             drug=drug,
             until=tier.resume_until if window_ends else None,
-            memo=memo,
-            dates_only=dates_only,
+            memo=memo,  # pragma: no mutate - None only works each day out again
+            dates_only=dates_only,  # pragma: no mutate - None also dates what is not compared
         )
     else:
         # Undated: its notes are read only once dated.
