@@ -175,6 +175,17 @@ def test_a_hold_of_0_days_is_described_in_words():
     )
 
 
+def test_a_test_before_the_restart_is_described_in_words():
+    """Metformin's eGFR row, read afresh, names its test on day +2, before the restart."""
+    table = parse_table(BUNDLED, FILE)
+    (rule,) = [r for r in table.rules if r.rule_id == "acr-2021:metformin:egfr-below-30"]
+
+    assert rule.describe(BleedingRisk.HIGH) == (
+        "high bleeding risk: hold; no dose on the day of the procedure before it; resume 48 hours after; "
+        "eGFR on day +2, before the restart"
+    )
+
+
 def test_a_class_without_variants_has_no_default_variant(table):
     """Warfarin's rows name no variant, so the table has no default for it; GLP-1 agonists' first row names one."""
     assert (table.default_variant("warfarin"), table.default_variant("glp1-ra")) == (None, "multisociety-2024")
