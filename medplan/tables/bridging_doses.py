@@ -32,7 +32,6 @@ from medplan.tables import prebuilt
 from medplan.tables.drug_classes import Evidence
 from medplan.tables.loader import (
     RowError,
-    bundled_bytes,
     enum_cell,
     names_cell,
     number_cell,
@@ -321,10 +320,9 @@ def load_bridging_tables(
     dose_text, dose_name = read_data_file(doses, prebuilt.BRIDGING[0])
     path_text, path_name = read_data_file(pathway, prebuilt.BRIDGING[1])
     if doses is None and pathway is None:
-        # The wheel's tables, validated when it was built, if in step with both CSVs.
-        data = bundled_bytes(prebuilt.file_for(dose_name))
-        tables = None if data is None else prebuilt.load(data, [dose_text, path_text], dose_name)
-        if isinstance(tables, BridgingTables):
+        # The wheel's tables, if in step with both CSVs.
+        tables = prebuilt.bundled(dose_name, [dose_text, path_text], BridgingTables)
+        if tables is not None:
             return tables
     return parse_bridging_tables(dose_text, dose_name, path_text, path_name)
 

@@ -29,7 +29,6 @@ from medplan.exceptions import TableError
 from medplan.tables import prebuilt
 from medplan.tables.loader import (
     RowError,
-    bundled_bytes,
     enum_cell,
     integer_cell,
     read_data_file,
@@ -206,10 +205,8 @@ def load_care(path: str | Path | None = None) -> CareSets:
     """Read and validate a care table; the bundled one when ``path`` is None."""
     text, name = read_data_file(path, "care.csv")
     if path is None:
-        # The wheel's table, validated when it was built, if it is in step with the CSV.
-        data = bundled_bytes(prebuilt.file_for(name))
-        table = None if data is None else prebuilt.load(data, text, name)
-        if isinstance(table, CareSets):
+        table = prebuilt.bundled(name, text, CareSets)
+        if table is not None:
             return table
     return parse_care(text, name)
 

@@ -20,7 +20,6 @@ from medplan.tables import prebuilt
 from medplan.tables.drug_classes import Evidence, RenalMeasure
 from medplan.tables.loader import (
     RowError,
-    bundled_bytes,
     enum_cell,
     integer_cell,
     names_cell,
@@ -179,10 +178,8 @@ def load_clinical_checks(path: str | Path | None = None) -> ClinicalChecks:
     """Read and validate a clinical checks table; the bundled one when ``path`` is None."""
     text, name = read_data_file(path, "clinical_checks.csv")
     if path is None:
-        # The wheel's table, validated when it was built, if it is in step with the CSV.
-        data = bundled_bytes(prebuilt.file_for(name))
-        table = None if data is None else prebuilt.load(data, text, name)
-        if isinstance(table, ClinicalChecks):
+        table = prebuilt.bundled(name, text, ClinicalChecks)
+        if table is not None:
             return table
     return parse_clinical_checks(text, name)
 

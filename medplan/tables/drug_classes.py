@@ -92,7 +92,6 @@ from medplan.tables import prebuilt
 from medplan.tables.loader import (
     Records,
     RowError,
-    bundled_bytes,
     enum_cell,
     integer_cell,
     names_cell,
@@ -794,10 +793,8 @@ def load_table(path: str | Path | None = None) -> Table:
     """
     text, name = read_data_file(path, "drug_classes.csv")
     if path is None:  # pragma: no mutate - the prebuilt is used only when in step with the CSV
-        # The wheel's table, validated when it was built, if it is in step with the CSV.
-        data = bundled_bytes(prebuilt.FILE)
-        table = None if data is None else prebuilt.load(data, text, name)
-        if isinstance(table, Table):
+        table = prebuilt.bundled(name, text, Table)
+        if table is not None:
             return table
     return parse_table(text, name)
 

@@ -28,11 +28,13 @@ import enum
 import json
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["BRIDGING", "FILE", "TABLES", "dump", "file_for", "load"]
+from medplan.tables import loader
+
+__all__ = ["BRIDGING", "FILE", "TABLES", "bundled", "dump", "file_for", "load"]
 
 # The bundled tables the wheel carries prebuilt, each made from one CSV.
 TABLES = (
@@ -200,3 +202,17 @@ def load(data: bytes, text: str | list[str], file: str) -> Any:  # noqa: ANN401,
         return _decode(encoded, dict(classes))
     except (LookupError, AttributeError, TypeError, ValueError):
         return None
+
+
+_T = TypeVar("_T")
+
+
+def bundled(file: str, text: str | list[str], cls: type[_T]) -> _T | None:
+    """The wheel's prebuilt ``cls`` for the bundled CSV ``file``, if made from ``text``; else None.
+
+    The wheel's build validated it; read it only when it is in step with the
+    CSV the package carries, so an edited CSV is parsed as it stands.
+    """
+    data = loader.bundled_bytes(file_for(file))
+    table = None if data is None else load(data, text, file)
+    return table if isinstance(table, cls) else None

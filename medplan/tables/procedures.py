@@ -32,7 +32,6 @@ from medplan.tables import prebuilt
 from medplan.tables.drug_classes import Evidence
 from medplan.tables.loader import (
     RowError,
-    bundled_bytes,
     enum_cell,
     parse_rows,
     read_data_file,
@@ -163,10 +162,8 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     """
     text, name = read_data_file(path, "procedures.csv")
     if path is None:
-        # The wheel's table, validated when it was built, if it is in step with the CSV.
-        data = bundled_bytes(prebuilt.file_for(name))
-        table = None if data is None else prebuilt.load(data, text, name)
-        if isinstance(table, Catalogue):
+        table = prebuilt.bundled(name, text, Catalogue)
+        if table is not None:
             return table
     return parse_catalogue(text, name)
 

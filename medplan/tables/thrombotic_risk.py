@@ -41,7 +41,6 @@ from medplan.tables import prebuilt
 from medplan.tables.drug_classes import Evidence
 from medplan.tables.loader import (
     RowError,
-    bundled_bytes,
     enum_cell,
     parse_rows,
     read_data_file,
@@ -263,10 +262,8 @@ def load_risk_table(path: str | Path | None = None) -> RiskTable:
     """Read and validate a thrombotic-risk table; the bundled one when ``path`` is None."""
     text, name = read_data_file(path, "thrombotic_risk.csv")
     if path is None:
-        # The wheel's table, validated when it was built, if it is in step with the CSV.
-        data = bundled_bytes(prebuilt.file_for(name))
-        table = None if data is None else prebuilt.load(data, text, name)
-        if isinstance(table, RiskTable):
+        table = prebuilt.bundled(name, text, RiskTable)
+        if table is not None:
             return table
     return parse_risk_table(text, name)
 

@@ -148,7 +148,7 @@ def test_a_file_out_of_step_with_the_classes_is_not_read(case, data):
 
 def test_without_the_file_the_csv_is_parsed(monkeypatch):
     """A package without the prebuilt file (an editable install) parses the CSV."""
-    monkeypatch.setattr(drug_classes, "bundled_bytes", lambda _name: None)
+    monkeypatch.setattr(loader, "bundled_bytes", lambda _name: None)
 
     assert drug_classes.load_table() == PARSED
 
@@ -156,7 +156,7 @@ def test_without_the_file_the_csv_is_parsed(monkeypatch):
 def test_a_file_holding_no_table_is_not_used(monkeypatch):
     """A file in step with the CSV that holds something other than a table is passed over for the CSV."""
     data = json.dumps([2, CSV, [], [[2]]]).encode()  # an empty tuple
-    monkeypatch.setattr(drug_classes, "bundled_bytes", lambda _name: data)
+    monkeypatch.setattr(loader, "bundled_bytes", lambda _name: data)
 
     assert isinstance(drug_classes.load_table(), Table)
     assert drug_classes.load_table() == PARSED

@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 import medplan
-from medplan.tables import bridging_doses, loader, prebuilt
+from medplan.tables import loader, prebuilt
 from medplan.tables.bridging_doses import (
     BridgingTables,
     load_bridging_tables,
@@ -60,13 +60,13 @@ def test_either_csv_changed_since_the_build_means_both_are_parsed(monkeypatch):
     for edited in ([TEXTS[0] + "\n", TEXTS[1]], [TEXTS[0], TEXTS[1].replace("0", "1", 1)]):
         data = prebuilt.dump(PARSED, edited)
         assert prebuilt.load(data, TEXTS, DOSES) is None
-        monkeypatch.setattr(bridging_doses, "bundled_bytes", lambda _name, data=data: data)
+        monkeypatch.setattr(loader, "bundled_bytes", lambda _name, data=data: data)
         assert load_bridging_tables() == PARSED
 
 
 def test_without_the_file_the_csvs_are_parsed(monkeypatch):
     """A package without the prebuilt file (an editable install) parses both CSVs."""
-    monkeypatch.setattr(bridging_doses, "bundled_bytes", lambda _name: None)
+    monkeypatch.setattr(loader, "bundled_bytes", lambda _name: None)
 
     assert load_bridging_tables() == PARSED
 
@@ -74,7 +74,7 @@ def test_without_the_file_the_csvs_are_parsed(monkeypatch):
 def test_a_file_holding_no_tables_is_not_used(monkeypatch):
     """A file in step with both CSVs that holds something other than the tables is passed over for the CSVs."""
     data = json.dumps([2, TEXTS, [], [[2]]]).encode()  # an empty tuple
-    monkeypatch.setattr(bridging_doses, "bundled_bytes", lambda _name: data)
+    monkeypatch.setattr(loader, "bundled_bytes", lambda _name: data)
 
     loaded = load_bridging_tables()
 
@@ -85,7 +85,7 @@ def test_a_file_holding_no_tables_is_not_used(monkeypatch):
 @pytest.mark.parametrize("given", ["doses", "pathway"])
 def test_a_csv_named_by_path_is_parsed(given, monkeypatch):
     """Either CSV given by its path means both are parsed, never answered from the wheel's prebuilt form."""
-    monkeypatch.setattr(bridging_doses, "bundled_bytes", lambda _name: pytest.fail("the prebuilt file was read"))
+    monkeypatch.setattr(loader, "bundled_bytes", lambda _name: pytest.fail("the prebuilt file was read"))
     path = loader.package_files() / "data" / (DOSES if given == "doses" else PATHWAY)
 
     assert load_bridging_tables(**{given: path}) == PARSED

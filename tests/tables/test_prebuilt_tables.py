@@ -102,7 +102,7 @@ def test_the_bundled_table_is_the_table_the_csv_parses_to(kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_without_the_file_the_csv_is_parsed(kind, monkeypatch):
     """A package without the prebuilt file (an editable install) parses the CSV."""
-    monkeypatch.setattr(kind.module, "bundled_bytes", lambda _name: None)
+    monkeypatch.setattr(loader, "bundled_bytes", lambda _name: None)
 
     assert kind.load() == _parsed(kind)
 
@@ -111,7 +111,7 @@ def test_without_the_file_the_csv_is_parsed(kind, monkeypatch):
 def test_a_file_holding_no_table_is_not_used(kind, monkeypatch):
     """A file in step with the CSV that holds something other than its table is passed over for the CSV."""
     data = json.dumps([2, _text(kind), [], [[2]]]).encode()  # an empty tuple
-    monkeypatch.setattr(kind.module, "bundled_bytes", lambda _name: data)
+    monkeypatch.setattr(loader, "bundled_bytes", lambda _name: data)
 
     loaded = kind.load()
 
@@ -122,7 +122,7 @@ def test_a_file_holding_no_table_is_not_used(kind, monkeypatch):
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_table_named_by_path_is_parsed(kind, monkeypatch):
     """A table file given by its path is parsed from it, never answered from the wheel's prebuilt form."""
-    monkeypatch.setattr(kind.module, "bundled_bytes", lambda _name: pytest.fail("the prebuilt file was read"))
+    monkeypatch.setattr(loader, "bundled_bytes", lambda _name: pytest.fail("the prebuilt file was read"))
     path = loader.package_files() / "data" / kind.csv
 
     assert kind.load(path) == kind.parse(*loader.read_data_file(path, kind.csv))
