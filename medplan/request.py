@@ -261,17 +261,26 @@ def _local_time(path: str, value: object, zone: ZoneInfo) -> datetime:
         raise InputError(path, f"{text} is not a real date and time ({error})") from None
     if not FIRST_YEAR <= naive.year <= LAST_YEAR:
         raise InputError(path, f"must be in the years {FIRST_YEAR} to {LAST_YEAR} (got {text!r})")
-    moment = naive.replace(tzinfo=zone)
+    # combine, not replace: datetime.replace parses its keywords at several
+    # times the cost of building the datetime afresh.
+    moment = datetime.combine(naive, naive.time(), zone)
+    later = datetime(
+        naive.year, naive.month, naive.day, naive.hour, naive.minute, naive.second,
+        naive.microsecond, zone, fold=1,
+    )  # fmt: skip
+    # A wall clock whose two folds agree happens exactly once; one whose
+    # folds differ (tz.datetime_ambiguous) is in a gap or happens twice
+    # (PEP 495).
+    if moment.utcoffset() == later.utcoffset() and moment.dst() == later.dst():
+        return moment
     if not tz.datetime_exists(moment):
         raise InputError(
             path, f"{text} does not exist in {zone.key}: the clocks go forward through it"
         )
-    if tz.datetime_ambiguous(moment):
-        raise InputError(
-            path,
-            f"{text} happens twice in {zone.key}: the clocks go back through it; book a time outside that hour",
-        )
-    return moment
+    raise InputError(
+        path,
+        f"{text} happens twice in {zone.key}: the clocks go back through it; book a time outside that hour",
+    )
 
 
 def _now(path: str, value: object, zone: ZoneInfo) -> datetime:
