@@ -169,32 +169,40 @@ def _variant(
 
 
 def rule_for(
-    order: MedicationOrder, resolution: Resolution, request: Request, table: Table
+    order: MedicationOrder,
+    resolution: Resolution,
+    request: Request,
+    table: Table,
+    *,
+    guideline: str | None = None,
 ) -> DrugClassRule | NotInvolved | Unplaced:
     """The row that applies to this medicine, for this patient, procedure and clinic policy.
 
     A class whose rows apply only with fasting, sedation or contrast comes
     back ``NotInvolved`` for a procedure without it; a medicine no row can be
     chosen for comes back ``Unplaced``, with the pharmacist's question.
+    ``guideline`` asks another guideline than the procedure's (the plan's
+    divergences), with the request otherwise as it is.
     """
     procedure, drug = request.procedure, resolution.drug
-    rules = table.rules_for(procedure.guideline, resolution.drug_class)
+    guideline = procedure.guideline if guideline is None else guideline
+    rules = table.rules_for(guideline, resolution.drug_class)
     if not rules:
-        reason = f"{procedure.guideline} gives no rule for {drug}: plan it by hand"
+        reason = f"{guideline} gives no rule for {drug}: plan it by hand"
         return Unplaced(by_hand("no-rule", reason, drug))
     # Every row of a class shares its condition (the table checks it), so a
     # procedure without it settles the medicine before any question the rule
     # itself would raise (metformin's eGFR matters only with contrast).
     condition = rules[0].condition
     if condition is None:
-        return _select_rule(rules, order, resolution, request, table)
+        return _select_rule(rules, order, resolution, request, table, guideline=guideline)
     involved = procedure.involves(condition)
     if involved is None:
         has = condition.value
         reason = f"{drug}'s plan depends on whether the procedure has {has}: procedure.{has} needed"
         question = f"Does the procedure involve {has}? {drug}'s plan depends on it."
         return Unplaced(supply(f"procedure-{has}", reason, question, [f"procedure.{has}"]))
-    rule = _select_rule(rules, order, resolution, request, table)
+    rule = _select_rule(rules, order, resolution, request, table, guideline=guideline)
     if not involved:
         return NotInvolved(rules[0] if isinstance(rule, Unplaced) else rule)
     return rule
@@ -230,16 +238,43 @@ def has_own_rows(table: Table, guideline: str, drug_class: str) -> bool:
     return any(r.guideline == guideline for r in table.rules_for(guideline, drug_class))
 
 
+# Which of the fields a row is chosen by (the variant, the three dimensions,
+# the renal band) any of a class's rows gives, per rows of a loaded table:
+# table.rules_for hands out the same tuple each time. Each entry keeps its
+# rows, so no id is reused while it is here; bounded for tables loaded anew.
+_GIVES: dict[int, tuple[Sequence[DrugClassRule], frozenset[str]]] = {}
+_GIVES_KEPT = 1024
+_CHOSEN_BY = ("variant", *_DIMENSIONS, "renal_measure")
+
+
+def _gives(rules: Sequence[DrugClassRule]) -> frozenset[str]:
+    """The fields of :data:`_CHOSEN_BY` some row of ``rules`` gives (is not None in)."""
+    kept = _GIVES.get(id(rules))
+    if kept is not None and kept[0] is rules:
+        return kept[1]
+    gives = frozenset(
+        name for name in _CHOSEN_BY if any(getattr(r, name) is not None for r in rules)
+    )
+    if len(_GIVES) >= _GIVES_KEPT:
+        _GIVES.clear()
+    _GIVES[id(rules)] = (rules, gives)
+    return gives
+
+
 def _select_rule(
     rules: Sequence[DrugClassRule],
     order: MedicationOrder,
     resolution: Resolution,
     request: Request,
     table: Table,
+    *,
+    guideline: str,
 ) -> DrugClassRule | Unplaced:
-    """The one row of ``rules`` for this order and patient, or why none can be chosen."""
-    drug, guideline = resolution.drug, request.procedure.guideline
-    candidates = _variant(rules, resolution, request, table)
+    """The one row of ``rules`` (``guideline``'s) for this order and patient, or why none can be chosen."""
+    drug = resolution.drug
+    # What no row gives is not asked: most classes give none of it, one row.
+    gives = _gives(rules)
+    candidates = _variant(rules, resolution, request, table) if "variant" in gives else list(rules)
     if isinstance(candidates, Unplaced):
         return candidates
     regimen = _regimen(order, resolution, drug)
@@ -249,15 +284,27 @@ def _select_rule(
     indication = None if order.indication is None else order.indication.prevention
     given = {"regimen": regimen, "route": order.route, "indication": indication}
     for attribute, value in given.items():
+        if attribute not in gives:
+            continue
         narrowed = _narrow(candidates, attribute, value, drug, guideline)
         if isinstance(narrowed, _Missing):
             return _whichever(
-                rules, order, narrowed, resolution=resolution, request=request, table=table
+                rules,
+                order,
+                narrowed,
+                resolution=resolution,
+                request=request,
+                table=table,
+                guideline=guideline,
             )
         if isinstance(narrowed, Unplaced):
             return narrowed
         candidates = narrowed
-    banded = next((r.renal_measure for r in candidates if r.renal_measure is not None), None)
+    banded = (
+        next((r.renal_measure for r in candidates if r.renal_measure is not None), None)
+        if "renal_measure" in gives
+        else None
+    )
     if banded is not None:
         patient = request.patient
         measured = patient.egfr if banded is RenalMeasure.EGFR else patient.crcl_ml_min
@@ -280,6 +327,7 @@ def _whichever(
     resolution: Resolution,
     request: Request,
     table: Table,
+    guideline: str,
 ) -> DrugClassRule | Unplaced:
     """The row for an order that does not say what the rule depends on, if every answer is the same.
 
@@ -291,7 +339,7 @@ def _whichever(
     chosen = []
     for value in missing.values:
         option: MedicationOrder = attrs.evolve(order, **{missing.attribute: kind(value)})  # type: ignore[arg-type] # one of the three dimensions, by name
-        rule = _select_rule(rules, option, resolution, request, table)
+        rule = _select_rule(rules, option, resolution, request, table, guideline=guideline)
         if isinstance(rule, Unplaced):
             return Unplaced(missing.question)
         chosen.append(rule)
