@@ -540,13 +540,16 @@ def _named(order: MedicationOrder, table: Table) -> _Named:
 
 
 def _place(
-    named: _Named, request: Request, table: Table
+    named: _Named, request: Request, table: Table, guideline: str | None = None
 ) -> tuple[Resolution, DrugClassRule] | MedicationPlan:
-    """The medicine's drug and row; or, if it cannot be placed or is not affected, its finished plan."""
+    """The medicine's drug and row; or, if it cannot be placed or is not affected, its finished plan.
+
+    ``guideline``: another guideline's row than the procedure's (:func:`rule_for`).
+    """
     order, match, resolution = named.order, named.match, named.resolution
     if resolution is None:
         return _review(order, _unknown_name_question(order, match, table), match)
-    rule = rule_for(order, resolution, request, table)
+    rule = rule_for(order, resolution, request, table, guideline=guideline)
     if isinstance(rule, NotInvolved):
         return _not_involved(order, rule.rule, resolution, match)
     if isinstance(rule, Unplaced):
@@ -568,6 +571,11 @@ class _Applied(AttrsRepr):
         # A restart after the window's end is never shown as a date.
         return self.dated.timing.resume if self.dated.past_window is None else None
 
+    @property
+    def answer(self) -> tuple[object, ...]:
+        """The plan's :func:`_answer`, before the plan is made."""
+        return (self.action, self.dated.timing.last_dose, self.resume)
+
 
 def _apply(
     order: MedicationOrder,
@@ -577,11 +585,10 @@ def _apply(
     drug: str,
     window_ends: bool,
     memo: schedule.DayDoses | None = None,
-    dates_only: bool = False,
 ) -> _Applied:
     """The row's rule for the procedure's tier and the clinic policy, dated, with its questions.
 
-    ``memo`` and ``dates_only`` are :func:`_date_hold`'s.
+    ``memo`` is :func:`_date_hold`'s.
     """
     policed = with_policy(rule, request.procedure.bleeding_risk, request.policy)
     tier, hold = policed.tier, policed.hold
@@ -596,7 +603,7 @@ def _apply(
             drug=drug,
             until=tier.resume_until if window_ends else None,
             memo=memo,  # pragma: no mutate - None only works each day out again
-            dates_only=dates_only,  # pragma: no mutate - None also dates what is not compared
+            dates_only=False,
         )
     else:
         # Undated: its notes are read only once dated.
@@ -635,9 +642,22 @@ def _planned(
     """
     if isinstance(placed, MedicationPlan):
         return placed
+    resolution, rule = placed
+    drug = resolution.drug
+    applied = _apply(named.order, rule, request, drug=drug, window_ends=window_ends, memo=memo)
+    return _made(named, placed, applied, request)
+
+
+def _made(
+    named: _Named,
+    placed: tuple[Resolution, DrugClassRule],
+    applied: _Applied,
+    request: Request,
+    divergences: tuple[Divergence, ...] = (),
+) -> MedicationPlan:
+    """The plan of a placed medicine from its row's rule as applied, with the other guidelines' answers."""
     (resolution, rule), order, match = placed, named.order, named.match
     procedure, policy, drug = request.procedure, request.policy, resolution.drug
-    applied = _apply(order, rule, request, drug=drug, window_ends=window_ends, memo=memo)
     tier, dated, action = applied.policed.tier, applied.dated, applied.action
     notes = [
         *_name_notes(order, match),
@@ -673,6 +693,7 @@ def _planned(
         rule=describe_rule(rule, tier, procedure.bleeding_risk, policy),
         source=rule.source,
         notes=tuple(notes),
+        divergences=divergences,
         hold=applied.policed.hold if dated.timing.last_dose is not None else None,
         questions=applied.questions,
     )
@@ -717,7 +738,7 @@ def _rule_questions(
         questions.append(
             decide(
                 "unconfirmed-rule",
-                f"rule {rule.rule_id} is not yet confirmed against its source; the dates shown are its proposal",
+                _unconfirmed(rule),
                 f"Hold {name} as proposed ({offer}), or continue it? "
                 f"Rule {rule.rule_id} is not yet confirmed against its source.",
                 HOLD_OR_CONTINUE,
@@ -731,17 +752,9 @@ def _rule_questions(
     return questions
 
 
-def _under_other_guidelines(request: Request, table: Table) -> dict[str, Request]:
-    """The request as it would be under each of the table's other guidelines, in order.
-
-    Made once a plan, not once a medicine: every medicine is asked under each.
-    """
-    return {
-        guideline: attrs.evolve(
-            request, procedure=attrs.evolve(request.procedure, guideline=guideline)
-        )
-        for guideline in sorted(table.guidelines - {request.procedure.guideline})
-    }
+def _unconfirmed(rule: DrugClassRule) -> str:
+    """The reason an unconfirmed row's medicine is reviewed."""
+    return f"rule {rule.rule_id} is not yet confirmed against its source; the dates shown are its proposal"
 
 
 def _divergence(
@@ -749,45 +762,66 @@ def _divergence(
     placed: tuple[Resolution, DrugClassRule],
     guideline: str,
     request: Request,
-    plan: MedicationPlan,
+    answer: tuple[object, ...],
     *,
     memo: schedule.DayDoses,
 ) -> Divergence | None:
-    """What the guideline of ``request`` makes of the medicine, where it differs from ``plan``.
+    """What ``guideline``'s row makes of the medicine, where it differs from the plan's ``answer``.
 
-    Only what the comparison and a divergence show is dated: no omitted
-    doses, checks or notes, which no divergence carries.
+    As :func:`_apply` would, but only what the comparison and a divergence
+    show is worked out: no omitted doses, checks or notes, and of the
+    questions only their reasons, in :func:`_rule_questions`' order.
     """
     resolution, rule = placed
-    applied = _apply(
-        named.order,
-        rule,
-        request,
-        drug=resolution.drug,
-        window_ends=True,
-        memo=memo,
-        dates_only=True,  # pragma: no mutate - False also dates what is not compared
-    )
-    last_dose = applied.dated.timing.last_dose
-    if (applied.action, last_dose, applied.resume) == _answer(plan):
+    risk, policy = request.procedure.bleeding_risk, request.policy
+    policed = with_policy(rule, risk, policy)
+    tier, hold = policed.tier, policed.hold
+    # The table gives a hold and its restart together (both or neither).
+    if hold is not None and tier.resume is not None:  # pragma: no mutate
+        dated = _date_hold(
+            rule,
+            hold,
+            tier.resume,
+            order=named.order,
+            request=request,
+            drug=resolution.drug,
+            until=tier.resume_until,
+            memo=memo,  # pragma: no mutate - None only works each day out again
+            dates_only=True,  # pragma: no mutate - False also dates what is not compared
+        )
+        last_dose = dated.timing.last_dose
+        resume = dated.timing.resume if dated.past_window is None else None
+    else:
+        dated, last_dose, resume = None, None, None
+    reasons = []
+    if tier.action is Action.REVIEW:
+        reasons.append(rule.review_reason or "")
+    if rule.evidence is Evidence.UNCONFIRMED and not policed.clinic:
+        reasons.append(_unconfirmed(rule))
+    if dated is not None and dated.missing is not None:
+        reasons.append(dated.missing.reason)
+    if dated is not None and dated.past_window is not None:
+        reasons.append(dated.past_window.reason)
+    action = Action.REVIEW if reasons else tier.action
+    if (action, last_dose, resume) == answer:
         return None
     return Divergence(
         guideline=guideline,
-        action=applied.action,
+        action=action,
         last_dose=last_dose,
-        resume=applied.resume,
+        resume=resume,
         rule_id=rule.rule_id,
-        rule=describe_rule(
-            rule, applied.policed.tier, request.procedure.bleeding_risk, request.policy
-        ),
-        review_reason=reviews.reviewed(applied.questions),
+        rule=describe_rule(rule, tier, risk, policy),
+        review_reason="; ".join(reasons) or None,
         source=rule.source,
     )
 
 
-def _differs(theirs: MedicationPlan, guideline: str, plan: MedicationPlan) -> Divergence | None:
-    """Another guideline's plan of a medicine it cannot place, where it differs from ``plan``."""
-    if _answer(theirs) == _answer(plan):
+def _differs(
+    theirs: MedicationPlan, guideline: str, answer: tuple[object, ...]
+) -> Divergence | None:
+    """Another guideline's plan of a medicine it cannot place, where it differs from the plan's ``answer``."""
+    if _answer(theirs) == answer:
         return None
     return Divergence(
         guideline=guideline,
@@ -808,32 +842,34 @@ def _answer(plan: MedicationPlan) -> tuple[object, ...]:
 
 def _divergences(
     named: _Named,
-    plan: MedicationPlan,
-    others: Mapping[str, Request],
+    drug_class: str | None,
+    answer: tuple[object, ...],
+    request: Request,
     table: Table,
     *,
+    others: Sequence[str],
     memo: schedule.DayDoses,
 ) -> tuple[Divergence, ...]:
-    """The answers of the table's other guidelines for this medicine, where they differ.
+    """The answers of the table's other guidelines for this medicine, where they differ from ``answer``.
 
-    ``others`` is the request under each other guideline
-    (:func:`_under_other_guidelines`). Only guidelines with rows of their own
-    for the class are asked: a row for every guideline (``*``) gives the same
-    answer under each. Every other row is dated: telling from the two rows
-    which ones date alike cost more than the few it spared (4 % of a plan).
-    ``memo`` is the medicine's doses by day, which its own plan began.
+    ``others`` are the table's other guidelines, in order. Only those with
+    rows of their own for the class are asked: a row for every guideline
+    (``*``) gives the same answer under each. Every other row is dated:
+    telling from the two rows which ones date alike cost more than the few it
+    spared (4 % of a plan). ``memo`` is the medicine's doses by day, which
+    its own plan began. Asked before the plan is made, which then carries them.
     """
-    if plan.drug_class is None:
+    if drug_class is None:
         return ()
     others_say = []
-    for guideline, under in others.items():
-        if not has_own_rows(table, guideline, plan.drug_class):
+    for guideline in others:
+        if not has_own_rows(table, guideline, drug_class):
             continue
-        theirs = _place(named, under, table)
+        theirs = _place(named, request, table, guideline)
         if isinstance(theirs, MedicationPlan):
-            other = _differs(theirs, guideline, plan)
+            other = _differs(theirs, guideline, answer)
         else:
-            other = _divergence(named, theirs, guideline, under, plan, memo=memo)
+            other = _divergence(named, theirs, guideline, request, answer, memo=memo)
         if other is not None:
             others_say.append(other)
     return tuple(others_say)
@@ -1334,7 +1370,8 @@ def make_plan(
     keys = reviews.medicine_keys(request.medications)
     given = _given(request)
     plans: list[MedicationPlan] = []
-    others = _under_other_guidelines(request, table)
+    # Every medicine is asked under each of the table's other guidelines.
+    others = sorted(table.guidelines - {request.procedure.guideline})
     checks = default_clinical_checks() if clinical is None else clinical
     for index, order in enumerate(request.medications):
         named = _named(order, table)
@@ -1342,10 +1379,31 @@ def make_plan(
         # The medicine's doses by day, under this guideline and the others:
         # the same times, weekdays and zone.
         memo: schedule.DayDoses = {}
-        plan = _planned(named, placed, request, memo=memo)
-        divergences = _divergences(named, plan, others, table, memo=memo)
-        # A plan is made with no divergences; most medicines have none to add.
-        plan = attrs.evolve(plan, divergences=divergences) if divergences else plan
+        if isinstance(placed, MedicationPlan):
+            divergences = _divergences(
+                named, placed.drug_class, _answer(placed), request, table, others=others, memo=memo
+            )
+            # Such a plan is made with no divergences; most have none to add.
+            plan = attrs.evolve(placed, divergences=divergences) if divergences else placed
+        else:
+            applied = _apply(
+                named.order,
+                placed[1],
+                request,
+                drug=placed[0].drug,
+                window_ends=True,
+                memo=memo,
+            )
+            divergences = _divergences(
+                named,
+                placed[1].drug_class,
+                applied.answer,
+                request,
+                table,
+                others=others,
+                memo=memo,
+            )
+            plan = _made(named, placed, applied, request, divergences)
         plan = _checked(plan, order, index, request=request, table=table, checks=checks)
         plans.append(
             _decide(
