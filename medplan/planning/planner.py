@@ -428,10 +428,8 @@ def _past_window(
     Compared on UTC instants (``timestamp``): wall clocks in one zone ignore
     ``fold`` in the hour the clocks go back.
     """
-    closes = _closes(procedure, resume, until)
-    late = restart.timestamp() > closes.timestamp() or (
-        resume.unit is Unit.DAYS and restart.timestamp() == closes.timestamp()
-    )
+    at, closes = restart.timestamp(), _closes(procedure, resume, until).timestamp()
+    late = at > closes or (resume.unit is Unit.DAYS and at == closes)
     if not late:
         return None
     # Worded only for a restart past the window: most fall inside it.

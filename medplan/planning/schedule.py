@@ -198,11 +198,12 @@ def _latest_dose_before(
     days: Collection[int],
     memo: DayDoses | None,
     first_day: date | None = None,
+    bound: datetime | None = None,
 ) -> datetime:
     """The latest scheduled dose before ``limit`` (or at it, ``inclusive``), walking back day by day.
 
     Each day's doses are compared latest first with the limit, both as
-    instants in UTC.
+    instants in UTC (``bound``, the limit's, when the caller has it).
     The walk starts on ``first_day``, by default the day after the limit's
     own: a dose on it can be earlier than the limit when the clocks went back
     across midnight (Goose Bay, 1995).
@@ -211,7 +212,8 @@ def _latest_dose_before(
     known = {} if memo is None else memo
     if first_day is None:
         first_day = limit.astimezone(zone).date() + _ONE_DAY
-    bound = _utc(limit)
+    if bound is None:
+        bound = _utc(limit)
     day = first_day
     for _ in range(_SEARCH_DAYS):
         if not days or day.weekday() in days:
@@ -232,13 +234,18 @@ def _first_dose_after(
     inclusive: bool,
     days: Collection[int],
     memo: DayDoses | None,
+    bound: datetime | None = None,
 ) -> datetime:
-    """The first scheduled dose after ``limit`` (or at it, ``inclusive``), walking on day by day."""
+    """The first scheduled dose after ``limit`` (or at it, ``inclusive``), walking on day by day.
+
+    ``bound`` is the limit's instant in UTC, when the caller has it.
+    """
     _need_times(times)
     known = {} if memo is None else memo
     # The day before the limit's may have a dose moved by a gap past midnight.
     first_day = limit.astimezone(zone).date() - _ONE_DAY
-    bound = _utc(limit)
+    if bound is None:
+        bound = _utc(limit)
     day = first_day
     for _ in range(_SEARCH_DAYS):
         if not days or day.weekday() in days:
@@ -283,7 +290,7 @@ def last_dose_holding_days(
     '2026-03-28T20:00:00+00:00'
     """
     day_off = day0 - timedelta(days=days)
-    limit = start_of_day(day_off, zone)
+    limit, limit_at = _on_clock_at(day_off, _MIDNIGHT, zone)
     # Every dose on day -N is at or after its midnight, so the walk starts on
     # day -(N+1); when a gap swallows that midnight, a dose after the gap can
     # be before the time the clocks show for it (Montreal, 30 March 1919), so
@@ -297,6 +304,7 @@ def last_dose_holding_days(
         days=weekdays,
         memo=memo,
         first_day=first_day,  # pragma: no mutate - a later first day is only slower
+        bound=limit_at,  # pragma: no mutate - None only works the instant out again
     )
 
 
@@ -354,7 +362,8 @@ def first_dose_on_day(
     '2026-12-09T08:00:00+08:00'
     """
     floor, floor_at = _on_clock_at(day0 + timedelta(days=day), _MIDNIGHT, zone)
-    if _utc(after) >= floor_at:
+    after_at = _utc(after)
+    if after_at >= floor_at:
         return _first_dose_after(
             after,
             times,
@@ -362,8 +371,17 @@ def first_dose_on_day(
             inclusive=False,  # pragma: no mutate - None is as false as False
             days=weekdays,
             memo=memo,  # pragma: no mutate - None only works each day out again
+            bound=after_at,  # pragma: no mutate - None only works the instant out again
         )
-    return _first_dose_after(floor, times, zone, inclusive=True, days=weekdays, memo=memo)
+    return _first_dose_after(
+        floor,
+        times,
+        zone,
+        inclusive=True,
+        days=weekdays,
+        memo=memo,
+        bound=floor_at,  # pragma: no mutate - None only works the instant out again
+    )
 
 
 def first_dose_after_hours(
