@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 
@@ -651,9 +652,15 @@ def _made(
     placed: tuple[Resolution, DrugClassRule],
     applied: _Applied,
     request: Request,
+    *,
     divergences: tuple[Divergence, ...] = (),
+    asked: tuple[Sequence[ClinicalQuestion], MedicationOrder] | None = None,
 ) -> MedicationPlan:
-    """The plan of a placed medicine from its row's rule as applied, with the other guidelines' answers."""
+    """The plan of a placed medicine from its row's rule as applied, with the other guidelines' answers.
+
+    ``asked``: what the clinical checks ask of it, and the order as the
+    request gave it (:func:`_checked`), if they ask anything.
+    """
     (resolution, rule), order, match = placed, named.order, named.match
     procedure, policy, drug = request.procedure, request.policy, resolution.drug
     tier, dated, action = applied.policed.tier, applied.dated, applied.action
@@ -674,27 +681,30 @@ def _made(
         instruction = _hold_instruction(name, dated.timing, dated.checks, rule)
     if action is not Action.REVIEW and rule.advice:
         instruction += f" {rule.advice}"
-    return MedicationPlan(
-        input=order.name,
-        match=match,
-        dose=order.dose,
-        drug=drug,
-        drug_class=rule.drug_class,
-        action=action,
-        last_dose=dated.timing.last_dose,
-        omitted_doses=dated.timing.omitted,
-        checks=dated.checks,
-        resume=applied.resume,
-        instruction=instruction,
-        review_reason=reviews.reviewed(applied.questions),
-        rule_id=rule.rule_id,
-        rule=describe_rule(rule, tier, procedure.bleeding_risk, policy),
-        source=rule.source,
-        notes=tuple(notes),
-        divergences=divergences,
-        hold=applied.policed.hold if dated.timing.last_dose is not None else None,
-        questions=applied.questions,
-    )
+    fields: dict[str, Any] = {
+        "input": order.name,
+        "match": match,
+        "dose": order.dose,
+        "drug": drug,
+        "drug_class": rule.drug_class,
+        "action": action,
+        "last_dose": dated.timing.last_dose,
+        "omitted_doses": dated.timing.omitted,
+        "checks": dated.checks,
+        "resume": applied.resume,
+        "instruction": instruction,
+        "review_reason": reviews.reviewed(applied.questions),
+        "rule_id": rule.rule_id,
+        "rule": describe_rule(rule, tier, procedure.bleeding_risk, policy),
+        "source": rule.source,
+        "notes": tuple(notes),
+        "divergences": divergences,
+        "hold": applied.policed.hold if dated.timing.last_dose is not None else None,
+        "questions": applied.questions,
+    }
+    if asked is not None:
+        fields.update(_asked_fields(asked[0], asked[1], drug, fields))
+    return MedicationPlan(**fields)
 
 
 def _offer(dated: _Dated) -> tuple[HoldDates, str]:
@@ -925,8 +935,11 @@ _CLINICAL_DATA = {
 }
 
 
-def _clinical_question(asked: ClinicalQuestion, plan: MedicationPlan, name: str) -> Question:
-    """A clinical check's question as a review item: data it lacks, or the pharmacist's decision."""
+def _clinical_question(asked: ClinicalQuestion, name: str, *, proposed: bool) -> Question:
+    """A clinical check's question as a review item: data it lacks, or the pharmacist's decision.
+
+    ``proposed``: whether the plan proposes a last dose and restart a hold may take.
+    """
     # Its id is '<input name>/<slug>'; the plan gives the medicine's own key.
     slug = asked.id.rsplit("/", 1)[1]
     said = f"{asked.text[0].upper()}{asked.text[1:]}"
@@ -934,7 +947,6 @@ def _clinical_question(asked: ClinicalQuestion, plan: MedicationPlan, name: str)
     # instead of giving it, saying why in the decision's reason.
     fields = [f"{MEDICINE_FIELD}.{f}" for f in _CLINICAL_DATA.get(slug, ())]
     ask = "Give it, or hold or continue" if fields else "Hold or continue"
-    proposed = plan.last_dose is not None and plan.resume is not None
     return decide(
         slug,
         asked.text,
@@ -943,6 +955,53 @@ def _clinical_question(asked: ClinicalQuestion, plan: MedicationPlan, name: str)
         hold_dates=HoldDates.PROPOSED if proposed else HoldDates.REQUIRED,
         data=fields,
     )
+
+
+def _clinical(
+    order: MedicationOrder,
+    index: int,
+    drug: str,
+    drug_class: str | None,
+    action: Action,
+    *,
+    request: Request,
+    table: Table,
+    checks: ClinicalChecks,
+) -> list[ClinicalQuestion]:
+    """What the clinical checks ask of a medicine the table resolved to ``drug``, planned ``action``."""
+    asked = renal_questions(order.name, drug, request.patient, checks)
+    if _group(request, table, drug_class) is Group.ANTIPLATELET:
+        day0, stopped = request.procedure.day0, action is not Action.CONTINUE
+        path = f"medications[{index}]"
+        asked += p2y12_questions(order, path, drug, day0, checks, stopped=stopped)
+    return asked
+
+
+def _asked_fields(
+    asked: Sequence[ClinicalQuestion],
+    order: MedicationOrder,
+    drug: str,
+    plan: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The fields of a plan (``plan``, by name) the clinical checks change when they ask anything.
+
+    The medicine is review, their questions before its own.
+    """
+    name = _display(order, drug)
+    proposed = plan["last_dose"] is not None and plan["resume"] is not None
+    own, reason = plan["notes"], plan["review_reason"]
+    reasons = [q.text for q in asked] + ([reason] if reason else [])
+    notes = [n for q in asked for n in q.notes if n not in own]
+    return {
+        "action": Action.REVIEW,
+        "review_reason": "; ".join(reasons),
+        "instruction": _review_instruction(name),
+        "notes": (*own, *dict.fromkeys(notes)),
+        "questions": (
+            *(_clinical_question(q, name, proposed=proposed) for q in asked),
+            *plan["questions"],
+        ),
+    }
 
 
 def _checked(
@@ -954,28 +1013,32 @@ def _checked(
     table: Table,
     checks: ClinicalChecks,
 ) -> MedicationPlan:
-    """The medicine's plan with what the clinical checks ask of it: review when they ask anything."""
+    """A plan made without a row with what the clinical checks ask of it: review when they ask anything.
+
+    A plan its row makes takes them as it is made (:func:`_made`).
+    """
     if plan.drug is None:
         return plan
-    path = f"medications[{index}]"
-    asked = renal_questions(order.name, plan.drug, request.patient, checks)
-    if _group(request, table, plan.drug_class) is Group.ANTIPLATELET:
-        day0, stopped = request.procedure.day0, plan.action is not Action.CONTINUE
-        asked += p2y12_questions(order, path, plan.drug, day0, checks, stopped=stopped)
+    asked = _clinical(
+        order,
+        index,
+        plan.drug,
+        plan.drug_class,
+        plan.action,
+        request=request,
+        table=table,
+        checks=checks,
+    )
     if not asked:
         return plan
-    name = _display(order, plan.drug)
-    questions = (*(_clinical_question(q, plan, name) for q in asked), *plan.questions)
-    reasons = [q.text for q in asked] + ([plan.review_reason] if plan.review_reason else [])
-    notes = [n for q in asked for n in q.notes if n not in plan.notes]
-    return attrs.evolve(
-        plan,
-        action=Action.REVIEW,
-        review_reason="; ".join(reasons),
-        instruction=_review_instruction(name),
-        notes=(*plan.notes, *dict.fromkeys(notes)),
-        questions=questions,
-    )
+    fields = {
+        "last_dose": plan.last_dose,
+        "resume": plan.resume,
+        "notes": plan.notes,
+        "review_reason": plan.review_reason,
+        "questions": plan.questions,
+    }
+    return attrs.evolve(plan, **_asked_fields(asked, order, plan.drug, fields))
 
 
 def _agree(text: str) -> str:
@@ -1383,6 +1446,7 @@ def make_plan(
             )
             # Such a plan is made with no divergences; most have none to add.
             plan = attrs.evolve(placed, divergences=divergences) if divergences else placed
+            plan = _checked(plan, order, index, request=request, table=table, checks=checks)
         else:
             applied = _apply(
                 named.order,
@@ -1401,8 +1465,24 @@ def make_plan(
                 others=others,
                 memo=memo,
             )
-            plan = _made(named, placed, applied, request, divergences)
-        plan = _checked(plan, order, index, request=request, table=table, checks=checks)
+            checked = _clinical(
+                order,
+                index,
+                placed[0].drug,
+                placed[1].drug_class,
+                applied.action,
+                request=request,
+                table=table,
+                checks=checks,
+            )
+            plan = _made(
+                named,
+                placed,
+                applied,
+                request,
+                divergences=divergences,
+                asked=(checked, order) if checked else None,
+            )
         plans.append(
             _decide(
                 plan, order, index=index, key=keys[index], given=given, request=request, table=table
