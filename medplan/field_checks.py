@@ -25,6 +25,7 @@ from typing import TypeVar
 
 import attrs
 
+from medplan._attrsrepr import AttrsValue
 from medplan.jsonlines import NumberBeyondRange, number_as_sent
 from medplan.model import WEEKDAY_NAMES
 
@@ -47,8 +48,8 @@ def weekday(item: object) -> int | None:
     return WEEKDAY_NAMES.index(item) if item in WEEKDAY_NAMES else None
 
 
-@attrs.frozen(kw_only=True)
-class FieldChecks:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class FieldChecks(AttrsValue):
     """How one source of fields words its problems.
 
     Attributes:
