@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -36,9 +37,7 @@ from medplan.model import (
     Anticoagulation,
     BleedingRisk,
     Bridging,
-    BridgingDose,
     Check,
-    Decision,
     MedicationOrder,
     MedicationPlan,
     Patient,
@@ -59,6 +58,9 @@ from medplan.planning.thrombotic_risk import Classification, classify
 from medplan.tables.bridging_doses import BridgingTables
 from medplan.tables.drug_classes import Group, Table
 from medplan.tables.thrombotic_risk import RiskTable
+
+if TYPE_CHECKING:
+    from medplan.model import BridgingDose, Decision
 
 __all__ = ["Pathway", "build_timeline", "plan_anticoagulation"]
 
@@ -161,6 +163,8 @@ def _dose(
     per_day = exact if row.given == "once-daily" else 2 * exact
     last = dose if row.given == "twice-daily" else round_dose(per_day / 2, row.doses)
     assert last is not None  # noqa: S101 - half a dose that fits fits
+    from medplan.model import BridgingDose  # noqa: PLC0415 - made on first use (model.__getattr__)
+
     return (
         BridgingDose(
             drug=agent,

@@ -1,0 +1,49 @@
+"""The model's classes a plain plan never makes are made on first use, and are the model's as before.
+
+``medplan.model`` names ``Decision`` and ``BridgingDose`` but imports
+``medplan._seldom``, which makes them, only when one is first asked for (a
+one-shot plan that needs neither saves making two attrs classes). Each test
+runs a fresh interpreter, where nothing has been imported yet.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import medplan.model
+
+# In a fresh interpreter: the model imported, then each class asked for by its public names.
+_FIRST_USE = """
+import sys
+import medplan.model as model
+before = "medplan._seldom" in sys.modules, "Decision" in vars(model)
+import medplan
+from medplan.model import BridgingDose
+seldom = sys.modules["medplan._seldom"]
+print(
+    before,
+    medplan.Decision is model.Decision is seldom.Decision,
+    BridgingDose is seldom.BridgingDose,
+    "Decision" in vars(model),
+    model.Decision.__module__,
+    model.BridgingDose.__qualname__,
+)
+"""
+
+
+def test_the_classes_are_made_on_first_use_and_are_the_models():
+    """Importing the model makes neither class; asked for, each is the one _seldom made, named as the model's."""
+    result = subprocess.run(  # noqa: S603 - this interpreter, and a script of this file's
+        [sys.executable, "-c", _FIRST_USE], capture_output=True, text=True, check=True
+    )
+
+    assert result.stdout.strip() == "(False, False) True True True medplan.model BridgingDose"
+
+
+def test_a_name_the_model_does_not_have_is_refused_as_python_refuses_it():
+    """Any other missing name of the model raises AttributeError with the interpreter's own words."""
+    with pytest.raises(AttributeError, match=r"^module 'medplan.model' has no attribute 'Decison'$"):
+        medplan.model.Decison  # noqa: B018 - the look-up is the test
