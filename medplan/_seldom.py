@@ -1,10 +1,13 @@
-"""The model's classes a plain plan never makes: a pharmacist's decision and a bridging dose.
+"""The classes a plain plan never makes: a pharmacist's decision, a bridging dose and its injections, a pasted name.
 
 Making an attrs class is about 1.5M instructions, and a one-shot ``medplan
-plan`` of a request that answers no review item and bridges no warfarin
-(the bundled example) uses neither class. :mod:`medplan.model` names both
-(``medplan.model.Decision``, ``medplan.Decision``) and imports this module
-the first time either is asked for; each says it is ``medplan.model``'s.
+plan`` of a request that answers no review item, bridges no warfarin and
+names each medicine as the table writes it (the bundled example) uses none
+of these. :mod:`medplan.model` names ``Decision`` and ``BridgingDose``
+(``medplan.Decision`` too), and :mod:`medplan.planning.medicine_names`
+``ReadName``: each module imports this one the first time one of its
+classes is asked for, and each class says it is that module's.
+``Injections`` is made only with a bridging dose.
 """
 
 from __future__ import annotations
@@ -19,9 +22,9 @@ from medplan._aware import iso as _iso
 from medplan._aware import optional_aware as _optional_aware
 
 if TYPE_CHECKING:
-    from medplan.model import Answer
+    from medplan.model import Answer, TimelineEvent
 
-__all__ = ["BridgingDose", "Decision"]
+__all__ = ["BridgingDose", "Decision", "Injections", "ReadName"]
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)
@@ -94,3 +97,35 @@ class BridgingDose(AttrsValue):
             "rule_id": self.rule_id,
             "source": self.source,
         }
+
+
+@attrs.frozen(repr=False, eq=False)
+class Injections(AttrsValue):
+    """The bridging injections (medplan.planning.pathway), or why they cannot be dated."""
+
+    events: tuple[TimelineEvent, ...]
+    notes: tuple[str, ...]
+    reason: str | None
+
+
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class ReadName(AttrsValue):
+    """A pasted name taken apart.
+
+    ``words`` is the name left (case-folded, single-spaced, ``+`` and ``/``
+    between words read as ``and``); ``bracketed`` each bracket's words, read
+    the same way; ``strengths`` the strengths taken off, as a pharmacist
+    writes them; ``removed`` every piece taken off, as it was typed.
+    """
+
+    __module__ = "medplan.planning.medicine_names"  # where it is documented and looked up
+
+    words: str
+    bracketed: tuple[str, ...] = ()
+    strengths: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    @property
+    def strength(self) -> str | None:
+        """The strengths as one dose (``5 mg``; ``25 mg + 200 mg`` for two)."""
+        return " + ".join(self.strengths) or None

@@ -60,6 +60,7 @@ from medplan.tables.drug_classes import Group, Table
 from medplan.tables.thrombotic_risk import RiskTable
 
 if TYPE_CHECKING:
+    from medplan._seldom import Injections as _Injections
     from medplan.model import BridgingDose, Decision
 
 __all__ = ["Pathway", "build_timeline", "plan_anticoagulation"]
@@ -207,13 +208,6 @@ def _earlier(a: datetime, b: datetime) -> datetime:
     return min(a, b, key=lambda d: d.timestamp())
 
 
-@attrs.frozen(repr=False, eq=False)
-class _Injections(AttrsValue):
-    events: tuple[TimelineEvent, ...]
-    notes: tuple[str, ...]
-    reason: str | None
-
-
 def _injections(
     request: Request,
     dose: BridgingDose,
@@ -221,6 +215,8 @@ def _injections(
     lab: LabCalendar,
     plan_medicine: Callable[[MedicationOrder], MedicationPlan],
 ) -> _Injections:
+    from medplan._seldom import Injections as _Injections  # noqa: PLC0415 - with the dose
+
     procedure, policy = request.procedure, request.policy
     times = policy.bridging_times if dose.regimen == "twice-daily" else policy.bridging_times[:1]
     order = MedicationOrder(

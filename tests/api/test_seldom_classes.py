@@ -1,8 +1,9 @@
-"""The model's classes a plain plan never makes are made on first use, and are the model's as before.
+"""The classes a plain plan never makes are made on first use, and are their modules' as before.
 
-``medplan.model`` names ``Decision`` and ``BridgingDose`` but imports
+``medplan.model`` names ``Decision`` and ``BridgingDose``, and
+``medplan.planning.medicine_names`` ``ReadName``, but each imports
 ``medplan._seldom``, which makes them, only when one is first asked for (a
-one-shot plan that needs neither saves making two attrs classes). Each test
+one-shot plan that needs none saves making the attrs classes). Each test
 runs a fresh interpreter, where nothing has been imported yet.
 """
 
@@ -14,6 +15,7 @@ import sys
 import pytest
 
 import medplan.model
+from medplan.planning import medicine_names
 
 # In a fresh interpreter: the model imported, then each class asked for by its public names.
 _FIRST_USE = """
@@ -43,7 +45,34 @@ def test_the_classes_are_made_on_first_use_and_are_the_models():
     assert result.stdout.strip() == "(False, False) True True True medplan.model BridgingDose"
 
 
+# In a fresh interpreter: the name reader imported, then a name read that does not resolve as written.
+_READ_NAME = """
+import sys
+from medplan.planning import medicine_names
+before = "medplan._seldom" in sys.modules
+read = medicine_names.read_name("Eliquis 5mg tablets")
+print(before, type(read) is medicine_names.ReadName, medicine_names.ReadName.__module__, read.strength)
+"""
+
+
+def test_a_pasted_name_is_read_into_the_name_readers_class():
+    """Importing medicine_names makes no ReadName; reading a pasted name makes it, and it is medicine_names'."""
+    result = subprocess.run(  # noqa: S603 - this interpreter, and a script of this file's
+        [sys.executable, "-c", _READ_NAME], capture_output=True, text=True, check=True
+    )
+
+    assert result.stdout.strip() == "False True medplan.planning.medicine_names 5 mg"
+
+
 def test_a_name_the_model_does_not_have_is_refused_as_python_refuses_it():
     """Any other missing name of the model raises AttributeError with the interpreter's own words."""
     with pytest.raises(AttributeError, match=r"^module 'medplan.model' has no attribute 'Decison'$"):
         medplan.model.Decison  # noqa: B018 - the look-up is the test
+
+
+def test_a_name_the_name_reader_does_not_have_is_refused_as_python_refuses_it():
+    """Any other missing name of medicine_names raises AttributeError with the interpreter's own words."""
+    with pytest.raises(
+        AttributeError, match=r"^module 'medplan.planning.medicine_names' has no attribute 'ReadNames'$"
+    ):
+        medicine_names.ReadNames  # noqa: B018 - the look-up is the test
