@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan._lazyre import LazyPattern
 from medplan.model import MatchedBy, NameMatch
 
@@ -105,8 +105,8 @@ def _say_strength(match: re.Match[str]) -> str:
     return said
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class ReadName(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class ReadName(AttrsValue):
     """A pasted name taken apart.
 
     ``words`` is the name left (case-folded, single-spaced, ``+`` and ``/``

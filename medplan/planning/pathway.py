@@ -29,7 +29,7 @@ from datetime import date, datetime, time, timedelta
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.model import (
     Action,
     Answer,
@@ -73,8 +73,8 @@ _NO_DOAC_BRIDGING = (
 )
 
 
-@attrs.frozen(repr=False)
-class Pathway(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class Pathway(AttrsValue):
     """What the pathway adds to the plan."""
 
     anticoagulation: Anticoagulation | None
@@ -203,8 +203,8 @@ def _earlier(a: datetime, b: datetime) -> datetime:
     return min(a, b, key=lambda d: d.timestamp())
 
 
-@attrs.frozen(repr=False)
-class _Injections(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class _Injections(AttrsValue):
     events: tuple[TimelineEvent, ...]
     notes: tuple[str, ...]
     reason: str | None

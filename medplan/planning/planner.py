@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.exceptions import InputError
 from medplan.model import (
     Action,
@@ -89,8 +89,8 @@ __all__ = [
 ]
 
 
-@attrs.frozen(repr=False)
-class _Timing(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class _Timing(AttrsValue):
     last_dose: datetime | None
     resume: datetime | None
     omitted: tuple[datetime, ...]
@@ -381,8 +381,8 @@ def _checks(
     return (check,), notes
 
 
-@attrs.frozen(repr=False)
-class _Dated(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class _Dated(AttrsValue):
     timing: _Timing
     checks: tuple[Check, ...]
     notes: tuple[str, ...]
@@ -525,8 +525,8 @@ def _date_hold(
     return _Dated(timing, checks, (*notes, *check_notes), None, past)
 
 
-@attrs.frozen(repr=False)
-class _Named(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class _Named(AttrsValue):
     """A medicine's order, with the strength its name gives as its dose, and how its name resolved."""
 
     order: MedicationOrder
@@ -554,8 +554,8 @@ def _place(
     return resolution, rule
 
 
-@attrs.frozen(repr=False)
-class _Applied(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class _Applied(AttrsValue):
     """What a row makes of a medicine: the clinic's rule for the tier, its dated hold, the questions."""
 
     policed: Policed
@@ -1245,8 +1245,8 @@ def _decided(
     )
 
 
-@attrs.frozen(repr=False)
-class _Asked(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class _Asked(AttrsValue):
     """A question with what its id is made from: its medicine's key and index (None for the plan's).
 
     ``own`` marks a medicine's own question, which ``review_reasons`` words
