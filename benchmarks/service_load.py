@@ -23,7 +23,9 @@
 4. Every answer must be 200 and byte for byte the in-process plan; anything
    else is an error.
 5. Prints plans/s, latency p50/p95/p99/max and the mean beside Little's law
-   bound (concurrency / throughput), errors, server CPU per call (and, less
+   bound (concurrency / throughput), the calls per connection and the
+   connections each worker holds (from /proc, as the window opens and
+   closes), errors, server CPU per call (and, less
    the in-process cost, what HTTP adds), the client's own CPU seconds, the
    CPU other processes took meanwhile, and the server's memory; with
    ``--soak S`` it runs S seconds more untimed and reads the memory again.
