@@ -23,7 +23,9 @@
 4. Every answer must be 200 and byte for byte the in-process plan; anything
    else is an error.
 5. Prints plans/s, latency p50/p95/p99/max and the mean beside Little's law
-   bound (concurrency / throughput), errors, server CPU per call (and, less
+   bound (concurrency / throughput), the calls per connection and the
+   connections each worker holds (from /proc, as the window opens and
+   closes), errors, server CPU per call (and, less
    the in-process cost, what HTTP adds), the client's own CPU seconds, the
    CPU other processes took meanwhile, and the server's memory; with
    ``--soak S`` it runs S seconds more untimed and reads the memory again.
@@ -119,6 +121,45 @@ def processes(pid: int) -> list[int]:
         for child in children:
             found += processes(int(child))
     return found
+
+
+def workers(pid: int) -> list[int]:
+    """The processes that serve calls: the server's children but multiprocessing's resource tracker, else the server."""
+    found = [
+        child
+        for child in processes(pid)[1:]
+        if b"resource_tracker" not in Path(f"/proc/{child}/cmdline").read_bytes()
+    ]
+    return found or [pid]
+
+
+def established(port: int) -> set[str]:
+    """The socket inodes of this machine's established TCP connections to local ``port``."""
+    found = set()
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rpartition(":")[2], 16) == port and fields[3] == "01":
+                found.add(fields[9])
+    return found
+
+
+def held_by(pid: int, inodes: set[str]) -> int:
+    """How many of the socket ``inodes`` process ``pid`` holds open."""
+    held = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = str(fd.readlink())
+        except OSError:  # closed meanwhile
+            continue
+        held += target.startswith("socket:[") and target[8:-1] in inodes
+    return held
+
+
+def connections_per_worker(pid: int, port: int) -> list[int]:
+    """The keep-alive connections each worker holds, from /proc: the kernel, not the server, says."""
+    inodes = established(port)
+    return [held_by(worker, inodes) for worker in workers(pid)]
 
 
 def rss_kib_of(pid: int) -> int:
@@ -264,8 +305,8 @@ async def connection(
         calls.append(count)
 
 
-async def read_at(moment: float, read: dict[str, float], pid: int) -> None:
-    """Read the CPU counters at a moment of the window (the event loop's timer, not a thread)."""
+async def read_at(moment: float, read: dict, pid: int, port: int) -> None:
+    """Read the CPU counters and the connections per worker at a moment of the window (the event loop's timer)."""
     await asyncio.sleep(max(0.0, moment - time.perf_counter()))
     read["wall"] = time.perf_counter()
     read["server"], read["client"], read["machine"] = (
@@ -273,6 +314,7 @@ async def read_at(moment: float, read: dict[str, float], pid: int) -> None:
         own_seconds(),
         machine_busy_seconds(),
     )
+    read["held"] = connections_per_worker(pid, port)
 
 
 async def load(port: int, pid: int, args: argparse.Namespace, expected: bytes) -> dict:
@@ -281,12 +323,12 @@ async def load(port: int, pid: int, args: argparse.Namespace, expected: bytes) -
         b"Content-Length: " + str(len(BODY)).encode() + b"\r\n\r\n" + BODY
     )
     window = Window(args.warmup, args.duration)
-    before: dict[str, float] = {}
-    after: dict[str, float] = {}
+    before: dict = {}
+    after: dict = {}
     calls: list[int] = []
     await asyncio.gather(
-        read_at(window.start, before, pid),
-        read_at(window.end, after, pid),
+        read_at(window.start, before, pid, port),
+        read_at(window.end, after, pid, port),
         *(connection(port, request, expected, window, calls) for _ in range(args.concurrency)),
     )
     seconds = after["wall"] - before["wall"]
@@ -299,6 +341,7 @@ async def load(port: int, pid: int, args: argparse.Namespace, expected: bytes) -
         "client": client,
         "others": after["machine"] - before["machine"] - server - client,
         "calls": calls,
+        "held": (before["held"], after["held"]),
     }
 
 
@@ -364,6 +407,8 @@ def report(
     )
     calls = found["calls"]
     print(f"  calls per connection: {min(calls):,} to {max(calls):,}")
+    start, end = (", ".join(map(str, held)) for held in found["held"])
+    print(f"  connections per worker: {start} as the window opened, {end} as it closed")
     first = f", first: {errors[0]}" if errors else ""
     print(f"  errors: {len(errors)}{first}")
     per_call = 1000 * found["server"] / len(latencies)
