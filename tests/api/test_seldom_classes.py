@@ -76,3 +76,10 @@ def test_a_name_the_name_reader_does_not_have_is_refused_as_python_refuses_it():
         AttributeError, match=r"^module 'medplan.planning.medicine_names' has no attribute 'ReadNames'$"
     ):
         medicine_names.ReadNames  # noqa: B018 - the look-up is the test
+
+
+def test_the_name_readers_class_is_the_one_read_name_makes():
+    """medicine_names.ReadName, asked for by name, is the class of what read_name gives."""
+    read = medicine_names.read_name("Eliquis 5mg tablets")
+
+    assert type(read) is medicine_names.ReadName
