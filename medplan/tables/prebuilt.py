@@ -145,19 +145,27 @@ def _decode(pool: list[list[Any]], classes: Mapping[str, list[str]]) -> object:
     """The last node of the pool, every node made once, in order (a node's parts come before it)."""
     made: list[object] = []
     found: dict[str, Any] = {}
-    # Interned, a keyword is matched to its parameter by identity; the names
-    # as JSON decodes them would each be compared, as text, with every
-    # parameter before it (a row has 28).
-    names = {name: tuple(map(sys.intern, fields)) for name, fields in classes.items()}
+    # Each class with its init fields' names, interned: a keyword is then
+    # matched to its parameter by identity; the names as JSON decodes them
+    # would each be compared, as text, with every parameter before it (a row has 28).
+    fields: dict[str, tuple[Any, tuple[str, ...]]] = {}
     for node in pool:
         tag = node[0]
         if tag == _OBJECT:
             name = node[1]
-            cls = found.get(name)
-            if cls is None:
-                cls = found[name] = _class(name)
-            parts = [made[p[0]] if type(p) is list else p for p in node[2:]]
-            made.append(cls(**dict(zip(names[name], parts, strict=True))))
+            known = fields.get(name)
+            if known is None:
+                known = fields[name] = (_class(name), tuple(map(sys.intern, classes[name])))
+            cls, names = known
+            # One dict, made as the parts are read (no list of them, then a dict of the list).
+            made.append(
+                cls(
+                    **{
+                        field: made[p[0]] if type(p) is list else p
+                        for field, p in zip(names, node[2:], strict=True)
+                    }
+                )
+            )
         elif tag == _ENUM:
             name = node[1]
             cls = found.get(name)
