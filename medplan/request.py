@@ -27,7 +27,6 @@ from medplan.model import (
     AnticoagulationReason,
     BleedingRisk,
     Condition,
-    Decision,
     Event,
     Indication,
     MedicationOrder,
@@ -46,6 +45,7 @@ from medplan.tables.settings import SETTINGS, SettingError, apply_settings
 from medplan.tables.thrombotic_risk import REASONS, choices, features
 
 if TYPE_CHECKING:
+    from medplan.model import Decision
     from medplan.tables.policies import Profiles
 
 __all__ = [
@@ -701,6 +701,8 @@ def _decision(path: str, data: object, procedure: Procedure) -> Decision:
     answer = _choice(f"{path}.answer", _required(path, fields, "answer"), Answer)
     reason = fields.get("reason")
     last_dose, resume = _decision_dates(path, fields, answer, procedure)
+    from medplan.model import Decision  # noqa: PLC0415 - made on first use (model.__getattr__)
+
     return Decision(
         review=_text(f"{path}.review", _required(path, fields, "review")),
         answer=answer,

@@ -26,14 +26,28 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from medplan._attrsrepr import AttrsValue
 from medplan._lazyre import LazyPattern
 from medplan.model import MatchedBy, NameMatch
 
 if TYPE_CHECKING:
+    from medplan._seldom import ReadName
     from medplan.tables.drug_classes import DrugClassRule, Resolution
 
 __all__ = ["NameIndex", "ReadName", "read_name"]
+
+if not TYPE_CHECKING:  # pragma: no branch - false for the type checker only
+
+    def __getattr__(name: str) -> type:
+        # ReadName is made on first use (PEP 562, as medplan.model's seldom
+        # classes): a plan whose names all resolve as written never reads one.
+        if name != "ReadName":
+            msg = f"module {__name__!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        from medplan._seldom import ReadName  # noqa: PLC0415 - see above
+
+        globals()[name] = ReadName
+        return ReadName
+
 
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _UNIT = r"mg|mcg|µg|μg|ug|micrograms?|g|grams?|ml|l|units?|iu|u|mmol|%"
@@ -105,27 +119,6 @@ def _say_strength(match: re.Match[str]) -> str:
     return said
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
-class ReadName(AttrsValue):
-    """A pasted name taken apart.
-
-    ``words`` is the name left (case-folded, single-spaced, ``+`` and ``/``
-    between words read as ``and``); ``bracketed`` each bracket's words, read
-    the same way; ``strengths`` the strengths taken off, as a pharmacist
-    writes them; ``removed`` every piece taken off, as it was typed.
-    """
-
-    words: str
-    bracketed: tuple[str, ...] = ()
-    strengths: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-
-    @property
-    def strength(self) -> str | None:
-        """The strengths as one dose (``5 mg``; ``25 mg + 200 mg`` for two)."""
-        return " + ".join(self.strengths) or None
-
-
 def _strip(text: str, strengths: list[str], removed: list[str]) -> str:
     """One part of a name without strengths and form words, until nothing more comes off.
 
@@ -170,6 +163,8 @@ def read_name(name: str) -> ReadName:
                 bracketed.append(words)
         outside = _BRACKETS.sub(" ", outside)
     words = _strip(outside, strengths, removed)
+    from medplan._seldom import ReadName  # noqa: PLC0415 - made on first use (see __getattr__)
+
     return ReadName(
         words=words,
         bracketed=tuple(bracketed),

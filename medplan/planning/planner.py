@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
@@ -24,7 +25,6 @@ from medplan.model import (
     Booking,
     BookingMedicine,
     Check,
-    Decision,
     Divergence,
     HoldDates,
     Interval,
@@ -83,6 +83,9 @@ from medplan.tables.drug_classes import (
     normalise_name,
 )
 from medplan.tables.thrombotic_risk import RiskTable, default_risk_table
+
+if TYPE_CHECKING:
+    from medplan.model import Decision
 
 __all__ = [
     "make_plan",
@@ -1096,7 +1099,7 @@ def _request_questions(request: Request) -> list[Question]:
 
 
 # A decision as the plan looks it up: its place in the request's decisions, and the decision.
-_Given = Mapping[str, tuple[int, Decision]]
+_Given: TypeAlias = "Mapping[str, tuple[int, Decision]]"  # Decision: made on first use
 
 
 def _given(request: Request) -> dict[str, tuple[int, Decision]]:

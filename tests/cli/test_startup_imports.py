@@ -47,6 +47,9 @@ NOT_FOR_A_PLAN = {
     "csv",
     # OpenSSL, for a digest CPython's own SHA-256 gives (tables.loader).
     "hashlib",
+    # The model's decision and bridging dose (model.__getattr__ makes them on
+    # first use), for a request that answers a review item or bridges warfarin.
+    "medplan._seldom",
     # The argument parser (with gettext, locale and shutil), for a command line
     # that is not plainly written (cli._plain_plan).
     "argparse",
