@@ -23,9 +23,10 @@
 4. Every answer must be 200 and byte for byte the in-process plan; anything
    else is an error.
 5. Prints plans/s, latency p50/p95/p99/max and the mean beside Little's law
-   bound (concurrency / throughput), the calls per connection and the
+   bound (concurrency / throughput), the calls per connection, the
    connections each worker holds (from /proc, as the window opens and
-   closes), errors, server CPU per call (and, less
+   closes) and each worker's calls, p50 and p99 (a worker that got less of
+   the CPU shows here), errors, server CPU per call (and, less
    the in-process cost, what HTTP adds), the client's own CPU seconds, the
    CPU other processes took meanwhile, and the server's memory; with
    ``--soak S`` it runs S seconds more untimed and reads the memory again.
@@ -133,33 +134,34 @@ def workers(pid: int) -> list[int]:
     return found or [pid]
 
 
-def established(port: int) -> set[str]:
-    """The socket inodes of this machine's established TCP connections to local ``port``."""
-    found = set()
+def established(port: int) -> dict[str, int]:
+    """This machine's established TCP connections to local ``port``: socket inode -> the client's port."""
+    found = {}
     for table in ("tcp", "tcp6"):
         for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
             fields = line.split()
             if int(fields[1].rpartition(":")[2], 16) == port and fields[3] == "01":
-                found.add(fields[9])
+                found[fields[9]] = int(fields[2].rpartition(":")[2], 16)
     return found
 
 
-def held_by(pid: int, inodes: set[str]) -> int:
-    """How many of the socket ``inodes`` process ``pid`` holds open."""
-    held = 0
+def clients_of(pid: int, inodes: dict[str, int]) -> list[int]:
+    """The client ports of the connections (socket ``inodes``) process ``pid`` holds open."""
+    ports = []
     for fd in Path(f"/proc/{pid}/fd").iterdir():
         try:
             target = str(fd.readlink())
         except OSError:  # closed meanwhile
             continue
-        held += target.startswith("socket:[") and target[8:-1] in inodes
-    return held
+        if target.startswith("socket:[") and target[8:-1] in inodes:
+            ports.append(inodes[target[8:-1]])
+    return ports
 
 
-def connections_per_worker(pid: int, port: int) -> list[int]:
-    """The keep-alive connections each worker holds, from /proc: the kernel, not the server, says."""
+def connections_per_worker(pid: int, port: int) -> list[list[int]]:
+    """The client ports of the connections each worker holds, from /proc: the kernel, not the server, says."""
     inodes = established(port)
-    return [held_by(worker, inodes) for worker in workers(pid)]
+    return [clients_of(worker, inodes) for worker in workers(pid)]
 
 
 def rss_kib_of(pid: int) -> int:
@@ -270,7 +272,7 @@ class Window:
     def __init__(self, warmup: float, duration: float) -> None:
         self.start = time.perf_counter() + warmup
         self.end = self.start + duration
-        self.latencies: list[float] = []
+        self.latencies: dict[int, list[float]] = {}  # the client's port -> its calls' latencies
         self.errors: list[str] = []
         self.readings: dict[str, float] = {}
 
@@ -280,7 +282,8 @@ async def connection(
 ) -> None:
     """One keep-alive connection in the closed loop, until the window ends."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    latencies, errors, end = window.latencies, window.errors, window.end
+    errors, end = window.errors, window.end
+    latencies = window.latencies.setdefault(writer.get_extra_info("sockname")[1], [])
     count = 0
     try:
         while (started := time.perf_counter()) < end:
@@ -291,6 +294,7 @@ async def connection(
                 errors.append(f"connection: {type(error).__name__} {error}")
                 writer.close()
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                latencies = window.latencies.setdefault(writer.get_extra_info("sockname")[1], [])
                 continue
             finished = time.perf_counter()
             if status != 200:  # noqa: PLR2004 - HTTP OK
@@ -334,7 +338,11 @@ async def load(port: int, pid: int, args: argparse.Namespace, expected: bytes) -
     seconds = after["wall"] - before["wall"]
     server, client = after["server"] - before["server"], after["client"] - before["client"]
     return {
-        "latencies": window.latencies,
+        "latencies": [latency for each in window.latencies.values() for latency in each],
+        "by_worker": [
+            [latency for client in clients for latency in window.latencies.get(client, [])]
+            for clients in before["held"]
+        ],
         "errors": window.errors,
         "seconds": seconds,
         "server": server,
@@ -407,8 +415,15 @@ def report(
     )
     calls = found["calls"]
     print(f"  calls per connection: {min(calls):,} to {max(calls):,}")
-    start, end = (", ".join(map(str, held)) for held in found["held"])
+    start, end = (", ".join(str(len(ports)) for ports in held) for held in found["held"])
     print(f"  connections per worker: {start} as the window opened, {end} as it closed")
+    for number, each in enumerate(found["by_worker"], start=1):
+        if each:
+            each.sort()
+            print(
+                f"    worker {number}: {len(each):,} calls, p50 {1000 * percentile(each, 0.5):.1f} ms, "
+                f"p99 {1000 * percentile(each, 0.99):.1f} ms"
+            )
     first = f", first: {errors[0]}" if errors else ""
     print(f"  errors: {len(errors)}{first}")
     per_call = 1000 * found["server"] / len(latencies)
