@@ -147,21 +147,37 @@ def _alive(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def board() -> Iterator[str]:
+def board() -> Iterator[str | None]:
     """A new board's path, for the workers of one ``medplan serve``; the file is removed afterwards.
 
     In memory (``/dev/shm``) where there is one, else in the temporary folder;
-    readable and writable by this user only.
+    readable and writable by this user only. None where neither can hold it
+    (a read-only file system): the workers then accept as uvicorn alone would.
     """
-    folder = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108 - a mkstemp name, private to this user
-    handle, path = tempfile.mkstemp(prefix="medplan-workers-", dir=folder)
+    path = _new_board()
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(bytes(SLOTS * _SLOT.size))
         yield path
     finally:
-        with contextlib.suppress(FileNotFoundError):
+        if path is not None:
+            with contextlib.suppress(FileNotFoundError):
+                Path(path).unlink()
+
+
+def _new_board() -> str | None:
+    shm = "/dev/shm"  # noqa: S108 - a mkstemp name in it, private to this user
+    for folder in ([shm] if Path(shm).is_dir() else []) + [None]:
+        try:
+            handle, path = tempfile.mkstemp(prefix="medplan-workers-", dir=folder)
+        except OSError:
+            continue
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(bytes(SLOTS * _SLOT.size))
+        except OSError:  # no room
             Path(path).unlink()
+            continue
+        return path
+    return None
 
 
 class _Connection(socket.socket):

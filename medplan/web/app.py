@@ -426,6 +426,9 @@ def _worker_board(balanced: bool) -> Iterator[None]:  # noqa: FBT001 - one switc
     from medplan.web._balance import BOARD_ENV, board  # noqa: PLC0415
 
     with board() as path:
+        if path is None:  # nowhere to write one: the workers accept as uvicorn's would
+            yield
+            return
         os.environ[BOARD_ENV] = path
         try:
             yield

@@ -288,6 +288,59 @@ def test_without_a_shared_folder_in_memory_the_board_goes_in_the_temporary_folde
         assert Path(path).parent == tmp_path
 
 
+def test_a_shared_folder_in_memory_that_refuses_the_board_leaves_it_in_the_temporary_folder(monkeypatch, tmp_path):
+    """A /dev/shm this user cannot write in (a locked-down container) is passed over for the temporary folder."""
+    made = _balance.tempfile.mkstemp
+
+    def mkstemp(prefix, dir=None):  # noqa: A002 - tempfile's own keyword
+        if dir is not None:
+            raise PermissionError(13, "Permission denied")
+        return made(prefix=prefix, dir=tmp_path)
+
+    monkeypatch.setattr(_balance.tempfile, "mkstemp", mkstemp)
+
+    with _balance.board() as path:
+        assert Path(path).parent == tmp_path
+        assert Path(path).stat().st_size == _balance.SLOTS * _balance._SLOT.size  # noqa: SLF001
+
+
+def test_with_nowhere_to_write_a_board_there_is_none_and_nothing_is_left_behind(monkeypatch, tmp_path):
+    """Folders full or read-only: no board (the workers accept without turns), and no empty file stays."""
+    made = _balance.tempfile.mkstemp
+    monkeypatch.setattr(_balance.tempfile, "mkstemp", lambda prefix, dir=None: made(prefix=prefix, dir=tmp_path))  # noqa: A006, ARG005
+
+    class Full:
+        def __init__(self, handle, _mode):
+            _balance.os.close(handle)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *_):
+            return False
+
+        def write(self, _data):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_balance.os, "fdopen", Full)
+
+    with _balance.board() as path:
+        assert path is None
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_when_no_folder_takes_a_board_at_all_there_is_none(monkeypatch):
+    """Neither /dev/shm nor the temporary folder can hold a file: no board."""
+
+    def mkstemp(prefix, dir=None):  # noqa: A002, ARG001 - tempfile's own keywords
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(_balance.tempfile, "mkstemp", mkstemp)
+
+    with _balance.board() as path:
+        assert path is None
+
+
 # --- which socket a worker serves ------------------------------------------------------
 
 

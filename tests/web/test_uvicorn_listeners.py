@@ -243,6 +243,27 @@ def test_serve_names_a_board_to_several_workers_on_linux_only_while_they_run(mon
     assert two_workers is None or not Path(two_workers).exists()
 
 
+def test_serve_without_a_board_runs_the_workers_without_turns(monkeypatch):
+    """Where no board can be written, serve() still runs its workers, naming them none."""
+    import uvicorn  # noqa: PLC0415
+
+    @contextlib.contextmanager
+    def no_board():
+        yield None
+
+    monkeypatch.setattr(service.sys, "platform", "linux")
+    monkeypatch.setattr(_balance, "board", no_board)
+    monkeypatch.delenv(_balance.BOARD_ENV, raising=False)
+    seen = []
+    monkeypatch.setattr(uvicorn, "run", lambda _app, **options: seen.append((options["workers"], os.environ.get(_balance.BOARD_ENV))))
+    for name in (service.TABLE_ENV, service.POLICIES_ENV, service.HEADER_TIMEOUT_ENV):
+        monkeypatch.setenv(name, "set by serve()")
+
+    service.serve(port=0, workers=2)
+
+    assert seen == [(2, None)]
+
+
 def test_serve_elsewhere_leaves_uvicorn_its_own_loop(monkeypatch):
     """Off Linux, serve() names no loop, so uvicorn picks its own (the proactor on Windows)."""
     monkeypatch.setattr(service.sys, "platform", "win32")
