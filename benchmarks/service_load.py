@@ -23,7 +23,10 @@
 4. Every answer must be 200 and byte for byte the in-process plan; anything
    else is an error.
 5. Prints plans/s, latency p50/p95/p99/max and the mean beside Little's law
-   bound (concurrency / throughput), errors, server CPU per call (and, less
+   bound (concurrency / throughput), the calls per connection, the
+   connections each worker holds (from /proc, as the window opens and
+   closes) and each worker's calls, p50 and p99 (a worker that got less of
+   the CPU shows here), errors, server CPU per call (and, less
    the in-process cost, what HTTP adds), the client's own CPU seconds, the
    CPU other processes took meanwhile, and the server's memory; with
    ``--soak S`` it runs S seconds more untimed and reads the memory again.
@@ -119,6 +122,46 @@ def processes(pid: int) -> list[int]:
         for child in children:
             found += processes(int(child))
     return found
+
+
+def workers(pid: int) -> list[int]:
+    """The processes that serve calls: the server's children but multiprocessing's resource tracker, else the server."""
+    found = [
+        child
+        for child in processes(pid)[1:]
+        if b"resource_tracker" not in Path(f"/proc/{child}/cmdline").read_bytes()
+    ]
+    return found or [pid]
+
+
+def established(port: int) -> dict[str, int]:
+    """This machine's established TCP connections to local ``port``: socket inode -> the client's port."""
+    found = {}
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rpartition(":")[2], 16) == port and fields[3] == "01":
+                found[fields[9]] = int(fields[2].rpartition(":")[2], 16)
+    return found
+
+
+def clients_of(pid: int, inodes: dict[str, int]) -> list[int]:
+    """The client ports of the connections (socket ``inodes``) process ``pid`` holds open."""
+    ports = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = str(fd.readlink())
+        except OSError:  # closed meanwhile
+            continue
+        if target.startswith("socket:[") and target[8:-1] in inodes:
+            ports.append(inodes[target[8:-1]])
+    return ports
+
+
+def connections_per_worker(pid: int, port: int) -> list[list[int]]:
+    """The client ports of the connections each worker holds, from /proc: the kernel, not the server, says."""
+    inodes = established(port)
+    return [clients_of(worker, inodes) for worker in workers(pid)]
 
 
 def rss_kib_of(pid: int) -> int:
@@ -229,7 +272,7 @@ class Window:
     def __init__(self, warmup: float, duration: float) -> None:
         self.start = time.perf_counter() + warmup
         self.end = self.start + duration
-        self.latencies: list[float] = []
+        self.latencies: dict[int, list[float]] = {}  # the client's port -> its calls' latencies
         self.errors: list[str] = []
         self.readings: dict[str, float] = {}
 
@@ -239,7 +282,8 @@ async def connection(
 ) -> None:
     """One keep-alive connection in the closed loop, until the window ends."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    latencies, errors, end = window.latencies, window.errors, window.end
+    errors, end = window.errors, window.end
+    latencies = window.latencies.setdefault(writer.get_extra_info("sockname")[1], [])
     count = 0
     try:
         while (started := time.perf_counter()) < end:
@@ -250,6 +294,7 @@ async def connection(
                 errors.append(f"connection: {type(error).__name__} {error}")
                 writer.close()
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                latencies = window.latencies.setdefault(writer.get_extra_info("sockname")[1], [])
                 continue
             finished = time.perf_counter()
             if status != 200:  # noqa: PLR2004 - HTTP OK
@@ -264,8 +309,8 @@ async def connection(
         calls.append(count)
 
 
-async def read_at(moment: float, read: dict[str, float], pid: int) -> None:
-    """Read the CPU counters at a moment of the window (the event loop's timer, not a thread)."""
+async def read_at(moment: float, read: dict, pid: int, port: int) -> None:
+    """Read the CPU counters and the connections per worker at a moment of the window (the event loop's timer)."""
     await asyncio.sleep(max(0.0, moment - time.perf_counter()))
     read["wall"] = time.perf_counter()
     read["server"], read["client"], read["machine"] = (
@@ -273,6 +318,7 @@ async def read_at(moment: float, read: dict[str, float], pid: int) -> None:
         own_seconds(),
         machine_busy_seconds(),
     )
+    read["held"] = connections_per_worker(pid, port)
 
 
 async def load(port: int, pid: int, args: argparse.Namespace, expected: bytes) -> dict:
@@ -281,24 +327,29 @@ async def load(port: int, pid: int, args: argparse.Namespace, expected: bytes) -
         b"Content-Length: " + str(len(BODY)).encode() + b"\r\n\r\n" + BODY
     )
     window = Window(args.warmup, args.duration)
-    before: dict[str, float] = {}
-    after: dict[str, float] = {}
+    before: dict = {}
+    after: dict = {}
     calls: list[int] = []
     await asyncio.gather(
-        read_at(window.start, before, pid),
-        read_at(window.end, after, pid),
+        read_at(window.start, before, pid, port),
+        read_at(window.end, after, pid, port),
         *(connection(port, request, expected, window, calls) for _ in range(args.concurrency)),
     )
     seconds = after["wall"] - before["wall"]
     server, client = after["server"] - before["server"], after["client"] - before["client"]
     return {
-        "latencies": window.latencies,
+        "latencies": [latency for each in window.latencies.values() for latency in each],
+        "by_worker": [
+            [latency for client in clients for latency in window.latencies.get(client, [])]
+            for clients in before["held"]
+        ],
         "errors": window.errors,
         "seconds": seconds,
         "server": server,
         "client": client,
         "others": after["machine"] - before["machine"] - server - client,
         "calls": calls,
+        "held": (before["held"], after["held"]),
     }
 
 
@@ -364,6 +415,15 @@ def report(
     )
     calls = found["calls"]
     print(f"  calls per connection: {min(calls):,} to {max(calls):,}")
+    start, end = (", ".join(str(len(ports)) for ports in held) for held in found["held"])
+    print(f"  connections per worker: {start} as the window opened, {end} as it closed")
+    for number, each in enumerate(found["by_worker"], start=1):
+        if each:
+            each.sort()
+            print(
+                f"    worker {number}: {len(each):,} calls, p50 {1000 * percentile(each, 0.5):.1f} ms, "
+                f"p99 {1000 * percentile(each, 0.99):.1f} ms"
+            )
     first = f", first: {errors[0]}" if errors else ""
     print(f"  errors: {len(errors)}{first}")
     per_call = 1000 * found["server"] / len(latencies)

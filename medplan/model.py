@@ -12,14 +12,21 @@ from __future__ import annotations
 import enum
 import json
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 from zoneinfo import ZoneInfo
 
 import attrs
 
 from medplan._attrsrepr import AttrsValue
+from medplan._aware import aware as _aware
+from medplan._aware import iso as _iso
+from medplan._aware import optional_aware as _optional_aware
 
 if TYPE_CHECKING:
+    # Made on first use (__getattr__ below): a plan that answers no review
+    # item and bridges no warfarin never makes them.
+    from medplan._seldom import BridgingDose, Decision
+
     # Made only where a policy file is read: a plan of a request that names
     # no profile never makes the classes.
     from medplan.tables.policies import Approval, ClinicRule
@@ -64,6 +71,23 @@ __all__ = [
     "TimelineEvent",
     "Unit",
 ]
+
+# The two classes medplan._seldom makes, on first use (PEP 562). Hidden from
+# the type checker, which takes them from the import above (and would take
+# any misspelt name of this module for one of them).
+_SELDOM = frozenset({"BridgingDose", "Decision"})
+
+if not TYPE_CHECKING:  # pragma: no branch - false for the type checker only
+
+    def __getattr__(name: str) -> type:
+        if name not in _SELDOM:
+            msg = f"module {__name__!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        from medplan import _seldom  # noqa: PLC0415 - see above
+
+        value = getattr(_seldom, name)
+        globals()[name] = value  # the next look-up is a plain module attribute
+        return value
 
 
 class BleedingRisk(enum.StrEnum):
@@ -186,17 +210,6 @@ class Unit(enum.StrEnum):
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def _aware(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, datetime) and value.utcoffset() is None:
-        msg = f"'{attribute.name}' must be an aware datetime (got naive {value.isoformat()})"
-        raise ValueError(msg)
-
-
-def _optional_aware(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _aware(instance, attribute, value)
-
-
 @attrs.frozen(repr=False, eq=False)
 class Interval(AttrsValue):
     """An amount of time off or before restarting: ``5 days`` or ``24 hours``."""
@@ -278,37 +291,6 @@ class Question(AttrsValue):
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)
-class Decision(AttrsValue):
-    """A pharmacist's answer to one review item, as the request gives it.
-
-    ``last_dose`` and ``resume`` (a ``hold`` only) are aware, in the
-    procedure's zone; without them a hold takes the plan's proposal. ``at``
-    is the plan's ``now`` when the request gave one: when the decision was
-    recorded.
-    """
-
-    review: str
-    answer: Answer
-    by: str
-    reason: str | None = None
-    last_dose: datetime | None = attrs.field(default=None, validator=_optional_aware)
-    resume: datetime | None = attrs.field(default=None, validator=_optional_aware)
-    at: datetime | None = attrs.field(default=None, validator=_optional_aware)
-
-    def to_dict(self) -> dict[str, Any]:
-        """As the plan JSON gives it."""
-        return {
-            "review": self.review,
-            "answer": self.answer.value,
-            "by": self.by,
-            "reason": self.reason,
-            "last_dose": _iso(self.last_dose),
-            "resume": _iso(self.resume),
-            "at": _iso(self.at),
-        }
-
-
-@attrs.frozen(kw_only=True, repr=False, eq=False)
 class ReviewItem(AttrsValue):
     """A review item of the plan: its stable id, the question, how to answer it, its decision.
 
@@ -385,7 +367,9 @@ class Procedure(AttrsValue):
 
 
 # "none" where the request says the patient never had the event; None where it does not say.
-Event = date | Literal["none"] | None
+# Written as text: only the type checker reads it, and a union with a
+# Literal costs about 0.5M instructions to make at every start-up.
+Event: TypeAlias = 'date | Literal["none"] | None'
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)
@@ -688,10 +672,6 @@ class CareInstruction(AttrsValue):
         }
 
 
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
 @attrs.frozen(kw_only=True, repr=False, eq=False)
 class Divergence(AttrsValue):
     """What another guideline in the table would do with a medicine, where it differs.
@@ -849,43 +829,6 @@ class RiskCriterion(AttrsValue):
             "bridging": self.bridging.value,
             "evidence": self.evidence,
             "note": self.note,
-            "source": self.source,
-        }
-
-
-@attrs.frozen(kw_only=True, repr=False, eq=False)
-class BridgingDose(AttrsValue):
-    """The bridging heparin's dose: by weight and renal function, rounded to what can be given."""
-
-    drug: str
-    regimen: str
-    dose: float
-    unit: str
-    last_dose_before: float
-    exact: float
-    per_kg: float
-    weight_kg: float
-    crcl_ml_min: float
-    rule_id: str
-    source: str
-
-    def say(self, amount: float) -> str:
-        """A dose as the instruction writes it: ``80 mg``, ``7,500 IU``."""
-        return f"{amount:,g} {self.unit}"
-
-    def to_dict(self) -> dict[str, Any]:
-        """The dose as it appears in the plan JSON."""
-        return {
-            "drug": self.drug,
-            "regimen": self.regimen,
-            "dose": self.dose,
-            "unit": self.unit,
-            "last_dose_before": self.last_dose_before,
-            "exact": self.exact,
-            "per_kg": self.per_kg,
-            "weight_kg": self.weight_kg,
-            "crcl_ml_min": self.crcl_ml_min,
-            "rule_id": self.rule_id,
             "source": self.source,
         }
 

@@ -8,7 +8,6 @@ wrong with the value given.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Collection, Mapping
 from datetime import date, datetime, time, timedelta
@@ -20,7 +19,7 @@ import attrs
 from medplan import _tz as tz
 from medplan._lazyre import LazyPattern
 from medplan.exceptions import InputError, TableError
-from medplan.field_checks import FieldChecks, clock_time, weekday
+from medplan.field_checks import FieldChecks, clock_time, digit_shape, weekday
 from medplan.jsonlines import NumberBeyondRange, number_as_sent
 from medplan.model import (
     SCHEMA_VERSION,
@@ -28,7 +27,6 @@ from medplan.model import (
     AnticoagulationReason,
     BleedingRisk,
     Condition,
-    Decision,
     Event,
     Indication,
     MedicationOrder,
@@ -47,6 +45,7 @@ from medplan.tables.settings import SETTINGS, SettingError, apply_settings
 from medplan.tables.thrombotic_risk import REASONS, choices, features
 
 if TYPE_CHECKING:
+    from medplan.model import Decision
     from medplan.tables.policies import Profiles
 
 __all__ = [
@@ -60,8 +59,11 @@ __all__ = [
 
 DEFAULT_GUIDELINE = "asra-pain-2018"
 
-_LOCAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
-_OFFSET = re.compile(r".*(?:Z|[+-][0-9]{2}:?[0-9]{2})")
+# A local time's digit shapes (field_checks.digit_shape), with seconds or without.
+_LOCAL = ("9999-99-99T99:99", "9999-99-99T99:99:99")
+# The end of a time with a UTC offset: Z, +HH:MM or +HHMM (or -).
+_OFFSETS = ("+99:99", "-99:99")
+_BARE_OFFSETS = ("+9999", "-9999")
 _MAX_NAME = 200
 _MAX_CRCL = 500
 _MAX_MEDICATIONS = 200
@@ -247,10 +249,23 @@ def parse_zone(path: str, value: object) -> ZoneInfo:
         ) from None
 
 
+def _is_local(text: str) -> bool:
+    """As re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?", text)."""
+    return digit_shape(text) in _LOCAL
+
+
+def _has_offset(text: str) -> bool:
+    """As re.fullmatch(r".*(?:Z|[+-][0-9]{2}:?[0-9]{2})", text): ends in Z or an offset ("." is not a newline)."""
+    if "\n" in text:
+        return False
+    end = digit_shape(text[-6:])
+    return end.endswith("Z") or end in _OFFSETS or end[-5:] in _BARE_OFFSETS
+
+
 def _local_time(path: str, value: object, zone: ZoneInfo) -> datetime:
     text = _text(path, value)
-    if _LOCAL.fullmatch(text) is None:
-        if _OFFSET.fullmatch(text):
+    if not _is_local(text):
+        if _has_offset(text):
             problem = f"must be local time YYYY-MM-DDTHH:MM without a UTC offset (got {text!r})"
         else:
             problem = f"must be a local date and time YYYY-MM-DDTHH:MM (got {text!r})"
@@ -286,7 +301,7 @@ def _local_time(path: str, value: object, zone: ZoneInfo) -> datetime:
 def _now(path: str, value: object, zone: ZoneInfo) -> datetime:
     """The moment the booking asks at: local in the procedure's zone, or with a UTC offset."""
     text = _text(path, value)
-    if _OFFSET.fullmatch(text) is None:
+    if not _has_offset(text):
         return _local_time(path, text, zone)
     try:
         moment = datetime.fromisoformat(text)
@@ -695,6 +710,8 @@ def _decision(path: str, data: object, procedure: Procedure) -> Decision:
     answer = _choice(f"{path}.answer", _required(path, fields, "answer"), Answer)
     reason = fields.get("reason")
     last_dose, resume = _decision_dates(path, fields, answer, procedure)
+    from medplan.model import Decision  # noqa: PLC0415 - made on first use (model.__getattr__)
+
     return Decision(
         review=_text(f"{path}.review", _required(path, fields, "review")),
         answer=answer,

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.model import CareInstruction, Patient, Procedure, Question, ScreeningFinding
 from medplan.planning.reviews import CONFIRM, decide, supply
 from medplan.tables.care import HBA1C_LONGER, AppliesIf, CareItem, CareKind
@@ -21,8 +21,8 @@ __all__ = [
 _LONGER_GLUCOSE_DAYS = 7
 
 
-@attrs.frozen(repr=False)
-class CarePlan(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class CarePlan(AttrsValue):
     """The care part of a plan."""
 
     screening: tuple[ScreeningFinding, ...]

@@ -30,7 +30,7 @@ from datetime import date
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.model import Indication, MedicationOrder, Patient, Regimen
 from medplan.tables.clinical_checks import CheckKind, CheckRow, ClinicalChecks
 from medplan.tables.drug_classes import Group, RenalMeasure
@@ -45,8 +45,8 @@ __all__ = [
 ]
 
 
-@attrs.frozen(repr=False)
-class Question(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class Question(AttrsValue):
     """A reason for review: a stable id, the question in words, and the rows it cites."""
 
     id: str
@@ -166,8 +166,8 @@ def p2y12_questions(
     ]
 
 
-@attrs.frozen(repr=False)
-class Listed(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class Listed(AttrsValue):
     """A medicine on the list as the combination checks see it."""
 
     drug: str

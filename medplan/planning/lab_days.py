@@ -34,7 +34,7 @@ from typing import Any
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.model import WEEKDAY_NAMES, Policy
 
 __all__ = ["SEARCH_DAYS", "LabCalendar", "RegionError", "check_region"]
@@ -163,8 +163,8 @@ def _check_region(
     check_region(instance.country, instance.subdivision)
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class LabCalendar(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class LabCalendar(AttrsValue):
     """The days a laboratory takes blood tests.
 
     Attributes:

@@ -21,19 +21,33 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
 from medplan._lazyre import LazyPattern
 from medplan.model import MatchedBy, NameMatch
 
 if TYPE_CHECKING:
+    from medplan._seldom import ReadName
     from medplan.tables.drug_classes import DrugClassRule, Resolution
 
 __all__ = ["NameIndex", "ReadName", "read_name"]
+
+if not TYPE_CHECKING:  # pragma: no branch - false for the type checker only
+
+    def __getattr__(name: str) -> type:
+        # ReadName is made on first use (PEP 562, as medplan.model's seldom
+        # classes): a plan whose names all resolve as written never reads one.
+        if name != "ReadName":
+            msg = f"module {__name__!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        from medplan._seldom import ReadName  # noqa: PLC0415 - see above
+
+        globals()[name] = ReadName
+        return ReadName
+
 
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _UNIT = r"mg|mcg|µg|μg|ug|micrograms?|g|grams?|ml|l|units?|iu|u|mmol|%"
@@ -105,27 +119,6 @@ def _say_strength(match: re.Match[str]) -> str:
     return said
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class ReadName(AttrsRepr):
-    """A pasted name taken apart.
-
-    ``words`` is the name left (case-folded, single-spaced, ``+`` and ``/``
-    between words read as ``and``); ``bracketed`` each bracket's words, read
-    the same way; ``strengths`` the strengths taken off, as a pharmacist
-    writes them; ``removed`` every piece taken off, as it was typed.
-    """
-
-    words: str
-    bracketed: tuple[str, ...] = ()
-    strengths: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-
-    @property
-    def strength(self) -> str | None:
-        """The strengths as one dose (``5 mg``; ``25 mg + 200 mg`` for two)."""
-        return " + ".join(self.strengths) or None
-
-
 def _strip(text: str, strengths: list[str], removed: list[str]) -> str:
     """One part of a name without strengths and form words, until nothing more comes off.
 
@@ -170,12 +163,23 @@ def read_name(name: str) -> ReadName:
                 bracketed.append(words)
         outside = _BRACKETS.sub(" ", outside)
     words = _strip(outside, strengths, removed)
+    from medplan._seldom import ReadName  # noqa: PLC0415 - made on first use (see __getattr__)
+
     return ReadName(
         words=words,
         bracketed=tuple(bracketed),
         strengths=tuple(strengths),
         removed=tuple(removed),
     )
+
+
+def _written(rule: DrugClassRule) -> Iterator[tuple[str, str]]:
+    """A row's names as it writes them, each with its kind: its drugs, brands, then ATC codes."""
+    for drug in rule.drugs:
+        yield drug, "generic"
+    for column, kind in ((rule.brands, "brand"), (rule.atc, "atc")):
+        for entry in column:
+            yield entry.partition("=")[0].strip(), kind
 
 
 def _key(words: str) -> str:
@@ -201,13 +205,24 @@ class NameIndex:
         """Each folded name: as the table first writes it, and ``generic``, ``brand`` or ``atc``."""
         found: dict[str, tuple[str, str]] = {}
         for rule in self._rules:
-            for drug in rule.drugs:
-                found.setdefault(_key(drug), (drug, "generic"))
-            for column, kind in ((rule.brands, "brand"), (rule.atc, "atc")):
-                for entry in column:
-                    name = entry.partition("=")[0].strip()
-                    found.setdefault(_key(name), (name, kind))
+            for name, kind in _written(rule):
+                found.setdefault(_key(name), (name, kind))
         return found
+
+    def _spelling(self, key: str) -> tuple[str, str]:
+        """``spellings[key]`` for a name of the table, without folding every name of the table.
+
+        Folding all of them was about 2M instructions of a one-shot plan whose
+        names all resolve. A name resolves to one drug of one class (the table
+        refuses it otherwise), so the table writes it first in a row of that
+        class: only those rows are read, in table order.
+        """
+        if "spellings" in self.__dict__:  # made already, for a suggestion
+            return self.spellings[key]
+        drug_class = self._names[key].drug_class
+        rows = (rule for rule in self._rules if rule.drug_class == drug_class)
+        found = next((w for rule in rows for w in _written(rule) if _key(w[0]) == key), None)
+        return found if found is not None else self.spellings[key]
 
     @functools.cached_property
     def _suggestable(self) -> list[str]:
@@ -224,7 +239,7 @@ class NameIndex:
         return known
 
     def _found(self, key: str, how: MatchedBy, read: ReadName | None, words: str) -> NameMatch:
-        spelling, kind = self.spellings[key]
+        spelling, kind = self._spelling(key)
         return NameMatch(
             how=how,
             name=spelling,

@@ -26,19 +26,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.model import (
     Action,
     Answer,
     Anticoagulation,
     BleedingRisk,
     Bridging,
-    BridgingDose,
     Check,
-    Decision,
     MedicationOrder,
     MedicationPlan,
     Patient,
@@ -60,6 +59,10 @@ from medplan.tables.bridging_doses import BridgingTables
 from medplan.tables.drug_classes import Group, Table
 from medplan.tables.thrombotic_risk import RiskTable
 
+if TYPE_CHECKING:
+    from medplan._seldom import Injections as _Injections
+    from medplan.model import BridgingDose, Decision
+
 __all__ = ["Pathway", "build_timeline", "plan_anticoagulation"]
 
 # A pre-procedure INR moved back over a closed weekend (Sunday to Friday) is
@@ -73,8 +76,8 @@ _NO_DOAC_BRIDGING = (
 )
 
 
-@attrs.frozen(repr=False)
-class Pathway(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class Pathway(AttrsValue):
     """What the pathway adds to the plan."""
 
     anticoagulation: Anticoagulation | None
@@ -161,6 +164,8 @@ def _dose(
     per_day = exact if row.given == "once-daily" else 2 * exact
     last = dose if row.given == "twice-daily" else round_dose(per_day / 2, row.doses)
     assert last is not None  # noqa: S101 - half a dose that fits fits
+    from medplan.model import BridgingDose  # noqa: PLC0415 - made on first use (model.__getattr__)
+
     return (
         BridgingDose(
             drug=agent,
@@ -203,13 +208,6 @@ def _earlier(a: datetime, b: datetime) -> datetime:
     return min(a, b, key=lambda d: d.timestamp())
 
 
-@attrs.frozen(repr=False)
-class _Injections(AttrsRepr):
-    events: tuple[TimelineEvent, ...]
-    notes: tuple[str, ...]
-    reason: str | None
-
-
 def _injections(
     request: Request,
     dose: BridgingDose,
@@ -217,6 +215,8 @@ def _injections(
     lab: LabCalendar,
     plan_medicine: Callable[[MedicationOrder], MedicationPlan],
 ) -> _Injections:
+    from medplan._seldom import Injections as _Injections  # noqa: PLC0415 - with the dose
+
     procedure, policy = request.procedure, request.policy
     times = policy.bridging_times if dose.regimen == "twice-daily" else policy.bridging_times[:1]
     order = MedicationOrder(

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.exceptions import InputError
 from medplan.model import (
     Action,
@@ -25,7 +25,6 @@ from medplan.model import (
     Booking,
     BookingMedicine,
     Check,
-    Decision,
     Divergence,
     HoldDates,
     Interval,
@@ -85,13 +84,16 @@ from medplan.tables.drug_classes import (
 )
 from medplan.tables.thrombotic_risk import RiskTable, default_risk_table
 
+if TYPE_CHECKING:
+    from medplan.model import Decision
+
 __all__ = [
     "make_plan",
 ]
 
 
-@attrs.frozen(repr=False)
-class _Timing(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class _Timing(AttrsValue):
     last_dose: datetime | None
     resume: datetime | None
     omitted: tuple[datetime, ...]
@@ -382,8 +384,8 @@ def _checks(
     return (check,), notes
 
 
-@attrs.frozen(repr=False)
-class _Dated(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class _Dated(AttrsValue):
     timing: _Timing
     checks: tuple[Check, ...]
     notes: tuple[str, ...]
@@ -524,8 +526,8 @@ def _date_hold(
     return _Dated(timing, checks, (*notes, *check_notes), None, past)
 
 
-@attrs.frozen(repr=False)
-class _Named(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class _Named(AttrsValue):
     """A medicine's order, with the strength its name gives as its dose, and how its name resolved."""
 
     order: MedicationOrder
@@ -556,8 +558,8 @@ def _place(
     return resolution, rule
 
 
-@attrs.frozen(repr=False)
-class _Applied(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class _Applied(AttrsValue):
     """What a row makes of a medicine: the clinic's rule for the tier, its dated hold, the questions."""
 
     policed: Policed
@@ -1193,7 +1195,7 @@ def _request_questions(request: Request) -> list[Question]:
 
 
 # A decision as the plan looks it up: its place in the request's decisions, and the decision.
-_Given = Mapping[str, tuple[int, Decision]]
+_Given: TypeAlias = "Mapping[str, tuple[int, Decision]]"  # Decision: made on first use
 
 
 def _given(request: Request) -> dict[str, tuple[int, Decision]]:
@@ -1342,8 +1344,8 @@ def _decided(
     )
 
 
-@attrs.frozen(repr=False)
-class _Asked(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class _Asked(AttrsValue):
     """A question with what its id is made from: its medicine's key and index (None for the plan's).
 
     ``own`` marks a medicine's own question, which ``review_reasons`` words

@@ -28,17 +28,20 @@ Pure: no I/O, no clock.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from medplan.exceptions import InputError
 from medplan.model import (
     Answer,
     AnswerWith,
-    Decision,
     HoldDates,
     MedicationOrder,
     Question,
     ReviewItem,
 )
+
+if TYPE_CHECKING:
+    from medplan.model import Decision
 
 __all__ = [
     "CONFIRM",

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.model import (
     Action,
     BleedingRisk,
@@ -54,22 +54,22 @@ __all__ = [
 ]
 
 
-@attrs.frozen(repr=False)
-class Unplaced(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class Unplaced(AttrsValue):
     """Why a medicine could not be matched to one row."""
 
     question: Question
 
 
-@attrs.frozen(repr=False)
-class NotInvolved(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class NotInvolved(AttrsValue):
     """A row that applies only with fasting, sedation or contrast, for a procedure without it."""
 
     rule: DrugClassRule
 
 
-@attrs.frozen(repr=False)
-class _Missing(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class _Missing(AttrsValue):
     """The rule depends on something the order does not say: a regimen, route or indication."""
 
     attribute: str
@@ -428,8 +428,8 @@ def hold_with_policy(
     return hold, [], True  # pragma: no mutate - clinic is read only for an unconfirmed row
 
 
-@attrs.frozen(repr=False)
-class Policed(AttrsRepr):
+@attrs.frozen(repr=False, eq=False)
+class Policed(AttrsValue):
     """A row's rule for the tier after the clinic policy: its tier, hold, notes.
 
     ``clinic`` says the hold (or the whole tier) is the clinic's number, so

@@ -6,7 +6,7 @@ from datetime import date
 
 import attrs
 
-from medplan._attrsrepr import AttrsRepr
+from medplan._attrsrepr import AttrsValue
 from medplan.model import AnticoagulationReason, Bridging, RiskCriterion, ThromboticRisk
 from medplan.tables.thrombotic_risk import RiskRow, RiskTable
 
@@ -16,8 +16,8 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class Classification(AttrsRepr):
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Classification(AttrsValue):
     """The thrombotic risk and bridging decision for all the patient's reasons.
 
     ``missing`` lists the request fields (``patient.anticoagulation[0].vte``)

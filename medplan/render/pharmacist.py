@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from medplan.model import (
     Action,
     Booking,
-    Decision,
     Divergence,
     MatchedBy,
     MedicationPlan,
@@ -13,6 +14,9 @@ from medplan.model import (
     ReviewItem,
 )
 from medplan.render.wording import say_date, say_from, say_when
+
+if TYPE_CHECKING:
+    from medplan.model import Decision
 
 __all__ = [
     "render_booking",

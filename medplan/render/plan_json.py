@@ -31,10 +31,8 @@ from medplan.model import (
     Anticoagulation,
     Booking,
     BookingMedicine,
-    BridgingDose,
     CareInstruction,
     Check,
-    Decision,
     Divergence,
     MedicationPlan,
     NameMatch,
@@ -48,6 +46,7 @@ from medplan.model import (
 from medplan.render._indented import NotPlainJSONError, dumps_indented, write_nested
 
 if TYPE_CHECKING:
+    from medplan.model import BridgingDose, Decision
     from medplan.tables.policies import Approval
 
 __all__ = [

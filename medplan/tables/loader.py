@@ -9,6 +9,7 @@ cells, and rows are numbered as a spreadsheet numbers them (the header is row
 from __future__ import annotations
 
 import enum
+import functools
 import importlib
 import io
 import os
@@ -65,12 +66,17 @@ def _find_sha256(modules: Sequence[str] = _BUILTIN_SHA256) -> Callable[[bytes], 
     return hashlib.sha256
 
 
-_sha256 = _find_sha256()
+@functools.cache
+def _sha256() -> Callable[[bytes], Any]:
+    # Found on the first digest: a plan reads its tables prebuilt and takes
+    # none, and importing CPython's own module (a shared library) is about
+    # 1.1M instructions of a one-shot plan.
+    return _find_sha256()
 
 
 def text_digest(text: str) -> str:
     """The first 16 hex digits of the SHA-256 of ``text`` (UTF-8): a data file's version."""
-    return str(_sha256(text.encode("utf-8")).hexdigest()[:16])
+    return str(_sha256()(text.encode("utf-8")).hexdigest()[:16])
 
 
 class RowError(Exception):

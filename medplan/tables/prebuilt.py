@@ -8,10 +8,11 @@ that back with less than half the work.
 
 It is used only when it is in step, else the CSV is parsed as before:
 
-- it holds the text of the CSV it was made from, which must equal the CSV
-  the package holds now (a CSV edited after the build is parsed, not read
-  from a stale table); equal texts are a cheaper proof than equal digests:
-  taking the CSV's SHA-256 at every start-up was some 5M instructions;
+- it holds the text of the CSV it was made from (after the JSON, as bytes),
+  which must equal the CSV the package holds now (a CSV edited after the
+  build is parsed, not read from a stale table); equal texts are a cheaper
+  proof than equal digests: taking the CSV's SHA-256 at every start-up was
+  some 5M instructions;
 - it records the fields of every class it holds, compared with the classes
   as they are now (a field added, removed or renamed since means it is not
   read);
@@ -27,14 +28,14 @@ from __future__ import annotations
 import enum
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
 
 from medplan.tables import loader
 
-__all__ = ["BRIDGING", "FILE", "TABLES", "bundled", "dump", "file_for", "load"]
+__all__ = ["BRIDGING", "FILE", "TABLES", "bundled", "dump", "file_for", "load", "pack"]
 
 # The bundled tables the wheel carries prebuilt, each made from one CSV.
 TABLES = (
@@ -58,8 +59,12 @@ def file_for(csv: str) -> str:
 FILE = file_for("drug_classes.csv")
 
 # Bumped when the encoding below changes; a file of another format is not read.
-# (Format 1 held the table's version, naming the CSV's digest, where 2 holds its text.)
-_FORMAT = 2
+# (Format 1 held the table's version, naming the CSV's digest; 2 held its text
+# in the JSON, where 3 holds its length there and the text after the JSON's
+# line: decoding it as a JSON string, escapes and all, was about 1.5M
+# instructions of a one-shot plan across the six files, and comparing bytes
+# costs next to nothing.)
+_FORMAT = 3
 
 # The file holds a pool of nodes, each one value: an attrs object, an enum
 # member or a container, as a list of its tag and its parts. A part is plain
@@ -117,15 +122,33 @@ class _Encoder:
 
 
 def dump(table: object, text: str | list[str]) -> bytes:
-    """The table as the wheel carries it: the text it was parsed from, the classes' fields, its nodes.
+    """The table as the wheel carries it: the classes' fields and its nodes, then the text it was parsed from.
 
     ``text`` is its CSV's, or for a table of several CSVs their texts in order.
     """
     encoder = _Encoder()
     encoder.part(table)
     classes = tuple(sorted(encoder.classes.items()))
-    data = json.dumps([_FORMAT, text, classes, encoder.pool], ensure_ascii=False, allow_nan=False)
-    return data.encode("utf-8")
+    return pack(encoder.pool, classes, text)
+
+
+def _sizes(text: str | list[str]) -> int | list[int]:
+    # Each text's length, so that two texts joined are told from the same
+    # characters cut elsewhere.
+    return len(text) if isinstance(text, str) else [len(t) for t in text]
+
+
+def _joined(text: str | list[str]) -> bytes:
+    return (text if isinstance(text, str) else "".join(text)).encode("utf-8")
+
+
+def pack(pool: Sequence[object], classes: Sequence[object], text: str | list[str]) -> bytes:
+    """A prebuilt file: a line of JSON (format, texts' lengths, classes' fields, nodes), then the texts.
+
+    JSON escapes every newline inside a string, so the first newline ends the line.
+    """
+    head = json.dumps([_FORMAT, _sizes(text), classes, pool], ensure_ascii=False, allow_nan=False)
+    return head.encode("utf-8") + b"\n" + _joined(text)
 
 
 def _class(name: str) -> Any:  # noqa: ANN401 - a medplan class named in the file
@@ -145,19 +168,27 @@ def _decode(pool: list[list[Any]], classes: Mapping[str, list[str]]) -> object:
     """The last node of the pool, every node made once, in order (a node's parts come before it)."""
     made: list[object] = []
     found: dict[str, Any] = {}
-    # Interned, a keyword is matched to its parameter by identity; the names
-    # as JSON decodes them would each be compared, as text, with every
-    # parameter before it (a row has 28).
-    names = {name: tuple(map(sys.intern, fields)) for name, fields in classes.items()}
+    # Each class with its init fields' names, interned: a keyword is then
+    # matched to its parameter by identity; the names as JSON decodes them
+    # would each be compared, as text, with every parameter before it (a row has 28).
+    fields: dict[str, tuple[Any, tuple[str, ...]]] = {}
     for node in pool:
         tag = node[0]
         if tag == _OBJECT:
             name = node[1]
-            cls = found.get(name)
-            if cls is None:
-                cls = found[name] = _class(name)
-            parts = [made[p[0]] if type(p) is list else p for p in node[2:]]
-            made.append(cls(**dict(zip(names[name], parts, strict=True))))
+            known = fields.get(name)
+            if known is None:
+                known = fields[name] = (_class(name), tuple(map(sys.intern, classes[name])))
+            cls, names = known
+            # One dict, made as the parts are read (no list of them, then a dict of the list).
+            made.append(
+                cls(
+                    **{
+                        field: made[p[0]] if type(p) is list else p
+                        for field, p in zip(names, node[2:], strict=True)
+                    }
+                )
+            )
         elif tag == _ENUM:
             name = node[1]
             cls = found.get(name)
@@ -190,11 +221,12 @@ def _in_step(classes: list[list[Any]]) -> bool:
 
 def load(data: bytes, text: str | list[str], file: str) -> Any:  # noqa: ANN401, ARG001 - the table, or None; the file's name is in its table's version
     """The prebuilt table, if it was made from ``text`` (the CSV ``file``'s) by classes as they are now; else None."""
+    head, _, texts = data.partition(b"\n")
     try:
-        form, source, classes, encoded = json.loads(data)
+        form, sizes, classes, encoded = json.loads(head)
     except (ValueError, TypeError):
         return None
-    if form != _FORMAT or source != text:
+    if form != _FORMAT or sizes != _sizes(text) or texts != _joined(text):
         return None
     if not _in_step(classes):
         return None

@@ -16,14 +16,14 @@ few hundred. This protocol closes a connection on which no request has
 begun within ``MEDPLAN_HEADER_TIMEOUT`` seconds (10 by default) of its
 opening or of its last response; ``medplan serve --header-timeout`` sets it.
 
-With ``--workers N`` the workers also share that one listening socket, and
-asyncio accepts every connection waiting on it whenever it looks: the
-worker that looks first takes a burst of new connections whole (6 and 44 of
-50 were measured), and a keep-alive connection stays with its worker, so the
-calls on the busier one waited seven times as long. :func:`loop_factory`'s
-event loop gives each worker a listening socket of its own on the same
-address (``SO_REUSEPORT``, Linux), and the kernel spreads new connections
-over them evenly, whichever worker is scheduled first.
+With ``--workers N`` the workers share one listening socket, and a
+keep-alive connection stays with the worker that accepted it. The event
+loop of :func:`loop_factory` serves that socket through
+:func:`medplan.web._balance.listener`, which accepts a connection only on
+the worker's turn (it holds no more connections than any other), so the
+connections are spread evenly whichever worker is scheduled first; when it
+is another's turn, the loop leaves the socket alone for a moment rather than
+being woken again at once.
 
 This module imports uvicorn; only :func:`medplan.web.app.serve` names it (as
 an import string, so that worker processes import it too).
@@ -35,16 +35,16 @@ import asyncio
 import contextlib
 import os
 import socket
-import sys
 from collections.abc import Callable
 from typing import Any
 
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
 # Set by medplan serve, for its worker processes too, which import this module afresh.
+from medplan.web._balance import LOOK_AGAIN, BalancedListener, listener
 from medplan.web.app import DEFAULT_HEADER_TIMEOUT, HEADER_TIMEOUT_ENV
 
-__all__ = ["NoDelayHTTPProtocol", "header_timeout", "loop_factory", "own_listener"]
+__all__ = ["NoDelayHTTPProtocol", "header_timeout", "loop_factory"]
 
 
 def header_timeout() -> float:
@@ -98,40 +98,8 @@ class NoDelayHTTPProtocol(_Protocol):  # type: ignore[misc]  # uvicorn types its
             self.transport.close()
 
 
-def own_listener(shared: socket.socket) -> socket.socket:
-    """A listening socket for this worker alone, on the address of the one uvicorn shares; else that one.
-
-    The shared socket is bound but not listening (uvicorn's supervisor binds
-    it; each worker's server would listen on it). With ``SO_REUSEPORT`` on it
-    and on one socket per worker, bound to the same address, Linux hashes
-    each new connection to one of the listening sockets: the workers get
-    equal shares, each from its own queue. Only processes of the same user
-    can join such a group. Elsewhere (``SO_REUSEPORT`` does not spread
-    connections on macOS or the BSDs), or if the kernel refuses, the workers
-    keep sharing the one socket.
-    """
-    if not sys.platform.startswith("linux") or shared.family not in {
-        socket.AF_INET,
-        socket.AF_INET6,
-    }:
-        return shared
-    own = socket.socket(shared.family, shared.type, shared.proto)
-    try:
-        shared.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        own.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        own.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        if shared.family == socket.AF_INET6:  # IPv6 only, or IPv4 too, as the shared one
-            v6only = shared.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY)
-            own.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, v6only)
-        own.bind(shared.getsockname())
-    except OSError:
-        own.close()
-        return shared
-    return own
-
-
 class _WorkerLoop(asyncio.SelectorEventLoop):
-    """asyncio's event loop, whose server on a socket handed to it listens on :func:`own_listener`'s."""
+    """asyncio's event loop, whose server on a socket handed to it takes turns with the other workers."""
 
     async def create_server(
         self,
@@ -140,12 +108,38 @@ class _WorkerLoop(asyncio.SelectorEventLoop):
         sock: socket.socket | None = None,
         **kwargs: Any,  # noqa: ANN401 - and its keywords (ssl, backlog)
     ) -> asyncio.Server:
-        """Serve as asyncio does; a socket uvicorn hands a worker is replaced by one of the worker's own."""
-        if sock is None:
-            return await super().create_server(protocol_factory, *args, **kwargs)
-        return await super().create_server(
-            protocol_factory, *args, sock=own_listener(sock), **kwargs
-        )
+        """Serve as asyncio does; a socket uvicorn hands a worker is served through a balanced listener."""
+        if sock is not None:
+            sock = listener(sock)
+        return await super().create_server(protocol_factory, *args, sock=sock, **kwargs)
+
+    def _accept_connection(
+        self,
+        protocol_factory: Callable[[], asyncio.BaseProtocol],
+        sock: socket.socket,
+        *args: Any,  # noqa: ANN401 - asyncio's own (ssl context, server, backlog, timeouts)
+    ) -> None:
+        """Accept as asyncio does when the socket is readable; on another worker's turn, look again later.
+
+        The connection left waiting keeps the socket readable: watched at once
+        again, this loop would be woken again and again until another worker
+        took it.
+        """
+        super()._accept_connection(protocol_factory, sock, *args)  # type: ignore[misc]  # asyncio's own, untyped
+        if isinstance(sock, BalancedListener) and sock.turned_away:
+            self.remove_reader(sock.fileno())
+            self.call_later(LOOK_AGAIN, self._look_again, protocol_factory, sock, *args)
+
+    def _look_again(
+        self,
+        protocol_factory: Callable[[], asyncio.BaseProtocol],
+        sock: BalancedListener,
+        *args: Any,  # noqa: ANN401 - as _accept_connection's
+    ) -> None:
+        if sock.fileno() < 0:  # the server has closed it meanwhile
+            return
+        sock.look_again()
+        self.add_reader(sock.fileno(), self._accept_connection, protocol_factory, sock, *args)
 
 
 def loop_factory() -> asyncio.AbstractEventLoop:

@@ -392,10 +392,11 @@ def serve(
         # A slow client holds a connection, not the service (docs/service-deployment.md).
         "limit_concurrency": max_connections,
     }
-    if sys.platform.startswith("linux"):
-        # With --workers, each worker listens on a socket of its own, so that new
-        # connections are spread evenly over the workers (medplan.web._uvicorn).
-        # Elsewhere uvicorn keeps its own loop (the proactor on Windows).
+    balanced = sys.platform.startswith("linux")
+    if balanced:
+        # With --workers, the workers take turns at accepting connections, so that
+        # they hold equal shares (medplan.web._balance). Elsewhere uvicorn keeps
+        # its own loop (the proactor on Windows).
         options["loop"] = "medplan.web._uvicorn:loop_factory"
     # Read by the protocol in this process and in every worker process.
     os.environ[HEADER_TIMEOUT_ENV] = repr(float(header_timeout))
@@ -409,9 +410,30 @@ def serve(
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = os.path.abspath(path)  # noqa: PTH100 - a worker may not share the cwd
-        uvicorn.run(
-            "medplan.web.app:app_from_environment", factory=True, workers=workers, **options
-        )
+        with _worker_board(balanced):
+            uvicorn.run(
+                "medplan.web.app:app_from_environment", factory=True, workers=workers, **options
+            )
+
+
+@contextlib.contextmanager
+def _worker_board(balanced: bool) -> Iterator[None]:  # noqa: FBT001 - one switch, named at the call
+    """The board on which the workers count their connections, named to them in the environment."""
+    if not balanced:
+        yield
+        return
+    # Here, not at the top: the board needs fcntl, which Windows lacks.
+    from medplan.web._balance import BOARD_ENV, board  # noqa: PLC0415
+
+    with board() as path:
+        if path is None:  # nowhere to write one: the workers accept as uvicorn's would
+            yield
+            return
+        os.environ[BOARD_ENV] = path
+        try:
+            yield
+        finally:
+            del os.environ[BOARD_ENV]
 
 
 class _StoppedError(Exception):

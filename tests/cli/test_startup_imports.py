@@ -45,8 +45,15 @@ NOT_FOR_A_PLAN = {
     "medplan.tables.policies",
     # The CSV reader: every bundled table a plan reads is prebuilt (tables.prebuilt).
     "csv",
-    # OpenSSL, for a digest CPython's own SHA-256 gives (tables.loader).
+    # OpenSSL, for a digest CPython's own SHA-256 gives (tables.loader); and
+    # that one too, a shared library: a plan reads its tables prebuilt and
+    # takes no digest.
     "hashlib",
+    "_sha2",
+    "_sha256",
+    # The model's decision and bridging dose (model.__getattr__ makes them on
+    # first use), for a request that answers a review item or bridges warfarin.
+    "medplan._seldom",
     # The argument parser (with gettext, locale and shutil), for a command line
     # that is not plainly written (cli._plain_plan).
     "argparse",

@@ -69,11 +69,12 @@ HOLDER = Holder(
 )
 
 
-def _file(value, classes=None, form=2):
-    """The bytes of a prebuilt file holding ``value``, made from the CSV, with its header replaced where given."""
-    _, source, own_classes, pool = json.loads(prebuilt.dump(value, CSV))
-    header = [form, source, own_classes if classes is None else classes]
-    return json.dumps([*header, pool]).encode("utf-8")
+def _file(value, classes=None, form=3):
+    """The bytes of a prebuilt file holding ``value``, made from the CSV, with its format or classes replaced where given."""
+    head, newline, text = prebuilt.dump(value, CSV).partition(b"\n")
+    _, sizes, own_classes, pool = json.loads(head)
+    header = [form, sizes, own_classes if classes is None else classes]
+    return json.dumps([*header, pool]).encode("utf-8") + newline + text
 
 
 @pytest.mark.skipif("site-packages" not in medplan.__file__, reason="only an installed wheel carries the prebuilt table")
@@ -131,17 +132,17 @@ def test_a_csv_changed_since_the_build_is_parsed():
         ("not JSON", b"\x00not JSON"),
         ("not UTF-8", b"\xff\xfe"),
         ("another shape", b"[1, 2]"),
-        ("another format", _file(PARSED, form=1)),
+        ("another format", _file(PARSED, form=2)),
         ("a class with other fields", _file(PARSED, classes=[["medplan.tables.drug_classes:Resolution", ["drug"]]])),
         ("a class no longer there", _file(PARSED, classes=[["medplan.tables.drug_classes:Gone", []]])),
         ("a class outside medplan", _file(PARSED, classes=[["collections:OrderedDict", []]])),
-        ("a value no longer there", json.dumps([2, CSV, [], [[1, "medplan.model:Action", "pause"]]]).encode()),
-        ("a node of no kind", json.dumps([2, CSV, [], [[9]]]).encode()),
+        ("a value no longer there", prebuilt.pack([[1, "medplan.model:Action", "pause"]], [], CSV)),
+        ("a node of no kind", prebuilt.pack([[9]], [], CSV)),
     ],
     ids=lambda value: value if isinstance(value, str) else "",
 )
 def test_a_file_out_of_step_with_the_classes_is_not_read(case, data):
-    """A file that is not marshal data, of another format, or made for other classes or values gives None, not a table."""
+    """A file that is not JSON data, of another format, or made for other classes or values gives None, not a table."""
     assert case
     assert prebuilt.load(data, CSV, NAME) is None
 
@@ -155,7 +156,7 @@ def test_without_the_file_the_csv_is_parsed(monkeypatch):
 
 def test_a_file_holding_no_table_is_not_used(monkeypatch):
     """A file in step with the CSV that holds something other than a table is passed over for the CSV."""
-    data = json.dumps([2, CSV, [], [[2]]]).encode()  # an empty tuple
+    data = prebuilt.pack([[2]], [], CSV)  # an empty tuple
     monkeypatch.setattr(loader, "bundled_bytes", lambda _name: data)
 
     assert isinstance(drug_classes.load_table(), Table)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import attrs
 import pytest
 
@@ -55,6 +53,15 @@ def test_tables_made_here_read_back_as_parsed():
     assert prebuilt.load(data, TEXTS[::-1], DOSES) is None
 
 
+def test_the_same_characters_cut_elsewhere_are_other_texts():
+    """Two CSVs whose joined text is the file's, but cut at another place, are not the texts it was made from."""
+    data = prebuilt.dump(PARSED, TEXTS)
+    moved = [TEXTS[0] + TEXTS[1][:1], TEXTS[1][1:]]
+
+    assert "".join(moved) == "".join(TEXTS)
+    assert prebuilt.load(data, moved, DOSES) is None
+
+
 def test_either_csv_changed_since_the_build_means_both_are_parsed(monkeypatch):
     """A file made from other text of either CSV is passed over, and the bundled CSVs are parsed."""
     for edited in ([TEXTS[0] + "\n", TEXTS[1]], [TEXTS[0], TEXTS[1].replace("0", "1", 1)]):
@@ -73,7 +80,7 @@ def test_without_the_file_the_csvs_are_parsed(monkeypatch):
 
 def test_a_file_holding_no_tables_is_not_used(monkeypatch):
     """A file in step with both CSVs that holds something other than the tables is passed over for the CSVs."""
-    data = json.dumps([2, TEXTS, [], [[2]]]).encode()  # an empty tuple
+    data = prebuilt.pack([[2]], [], TEXTS)  # an empty tuple
     monkeypatch.setattr(loader, "bundled_bytes", lambda _name: data)
 
     loaded = load_bridging_tables()

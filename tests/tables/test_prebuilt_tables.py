@@ -7,7 +7,6 @@ clinical checks, which the wheel carries prebuilt the same way.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from types import ModuleType
 
@@ -110,7 +109,7 @@ def test_without_the_file_the_csv_is_parsed(kind, monkeypatch):
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_file_holding_no_table_is_not_used(kind, monkeypatch):
     """A file in step with the CSV that holds something other than its table is passed over for the CSV."""
-    data = json.dumps([2, _text(kind), [], [[2]]]).encode()  # an empty tuple
+    data = prebuilt.pack([[2]], [], _text(kind))  # an empty tuple
     monkeypatch.setattr(loader, "bundled_bytes", lambda _name: data)
 
     loaded = kind.load()

@@ -1,16 +1,18 @@
-"""medplan serve --workers: each worker listens on a socket of its own, so new connections are spread evenly.
+"""medplan serve --workers: each worker's event loop takes turns with the others at the shared listening socket.
 
 uvicorn hands every worker the one socket its supervisor bound; asyncio
 accepts all the connections waiting on it whenever a worker looks, so the
-first worker to look took a burst of connections whole. ``own_listener``
-gives each worker its own listening socket on that address (``SO_REUSEPORT``),
-and Linux spreads the connections over them.
+first worker to look took a burst of connections whole. The worker loop
+serves that socket through a balanced listener (``medplan.web._balance``),
+which leaves a connection to another worker when it holds more, and the loop
+then looks again a moment later instead of being woken at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import socket
 import subprocess
@@ -21,102 +23,18 @@ from pathlib import Path
 import pytest
 from uvicorn.importer import import_from_string
 
-from medplan.web import _uvicorn
+from medplan.web import _balance, _uvicorn
 from medplan.web import app as service
 
-linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_REUSEPORT spreads connections on Linux")
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="medplan serve balances its workers on Linux")
 
 
 def bound(family: socket.AddressFamily = socket.AF_INET, host: str = "127.0.0.1") -> socket.socket:
     """A TCP socket bound to a free port and not listening, as uvicorn's supervisor leaves the one it shares."""
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if family == socket.AF_INET6:  # IPv6 connections only: not what the system sets by default
-        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
     sock.bind((host, 0))
     return sock
-
-
-def accepted_by(listeners: list[socket.socket], connections: int) -> list[int]:
-    """How many of ``connections`` new connections to the listeners' address each listener can accept."""
-    for listener in listeners:
-        listener.listen(connections)
-        listener.setblocking(False)
-    address = listeners[0].getsockname()
-    clients = [socket.create_connection(address[:2]) for _ in range(connections)]
-    counts = []
-    try:
-        for listener in listeners:
-            count = 0
-            with contextlib.suppress(BlockingIOError):
-                while True:
-                    listener.accept()[0].close()
-                    count += 1
-            counts.append(count)
-    finally:
-        for client in clients:
-            client.close()
-    return counts
-
-
-@linux_only
-def test_two_workers_listeners_share_new_connections_evenly():
-    """Two workers' own listeners on the shared socket's address each take a fair share of 40 new connections."""
-    with bound() as shared:
-        listeners = [_uvicorn.own_listener(shared) for _ in range(2)]
-        try:
-            counts = accepted_by(listeners, 40)
-        finally:
-            for listener in listeners:
-                listener.close()
-
-    assert all(listener is not shared for listener in listeners)
-    assert sum(counts) == 40
-    assert min(counts) >= 8  # a binomial share of 40: fewer than 8 is a 1-in-50,000 chance
-
-
-@linux_only
-def test_an_ipv6_listener_keeps_the_shared_sockets_v6only_setting():
-    """A worker's listener on an IPv6 address takes IPv4 connections too exactly when the shared socket does."""
-    try:
-        shared = bound(socket.AF_INET6, "::1")
-    except OSError:
-        pytest.skip("no IPv6 loopback here")
-    with shared, _uvicorn.own_listener(shared) as own:
-        assert own is not shared
-        assert own.getsockname()[:2] == shared.getsockname()[:2]
-        assert own.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY) == 1
-
-
-def test_off_linux_the_workers_keep_sharing_the_one_socket(monkeypatch):
-    """Where SO_REUSEPORT does not spread connections (macOS, the BSDs), the shared socket is served as it is."""
-    monkeypatch.setattr(_uvicorn.sys, "platform", "darwin")
-    with bound() as shared:
-        assert _uvicorn.own_listener(shared) is shared
-
-
-def test_a_unix_socket_is_served_as_it_is(tmp_path):
-    """A Unix socket has no port to share: the worker serves the socket it was given."""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as shared:
-        shared.bind(str(tmp_path / "medplan.sock"))
-        assert _uvicorn.own_listener(shared) is shared
-
-
-class RefusingSocket(socket.socket):
-    """A real socket on which the kernel refuses SO_REUSEPORT."""
-
-    def setsockopt(self, level, option, value):
-        if option == socket.SO_REUSEPORT:
-            raise PermissionError
-        super().setsockopt(level, option, value)
-
-
-@linux_only
-def test_a_kernel_that_refuses_so_reuseport_leaves_the_shared_socket():
-    """If the option cannot be set, the worker serves the shared socket, as uvicorn alone would."""
-    with RefusingSocket(socket.AF_INET, socket.SOCK_STREAM) as shared:
-        shared.bind(("127.0.0.1", 0))
-        assert _uvicorn.own_listener(shared) is shared
 
 
 def serving_sockets(**where) -> list[tuple]:
@@ -132,14 +50,144 @@ def serving_sockets(**where) -> list[tuple]:
     return names
 
 
-@linux_only
-def test_the_worker_loop_serves_a_socket_handed_to_it_on_one_of_its_own():
-    """The loop's server for a socket uvicorn hands a worker listens on another socket, at the same address."""
-    with bound() as shared:
+def test_the_worker_loop_serves_a_socket_handed_to_it_through_a_balanced_listener(monkeypatch):
+    """On the board medplan serve names, the loop's server for a socket uvicorn hands a worker listens through a listener of its own, at the same address."""
+    with _balance.board() as path, bound() as shared:
+        monkeypatch.setenv(_balance.BOARD_ENV, path)
+        shared_fileno = shared.fileno()
         [(fileno, name)] = serving_sockets(sock=shared)
 
-        assert fileno != shared.fileno()
+        assert fileno != shared_fileno
         assert name == shared.getsockname()
+        assert shared.fileno() == shared_fileno  # left open for uvicorn, which closes it itself
+
+
+def test_without_a_board_the_worker_loop_serves_the_socket_handed_to_it(monkeypatch):
+    """With no board (uvicorn run without medplan serve's workers), the loop serves the socket it is handed, as asyncio does."""
+    monkeypatch.delenv(_balance.BOARD_ENV, raising=False)
+    with bound() as shared:
+        shared_fileno = shared.fileno()
+        [(fileno, _)] = serving_sockets(sock=shared)
+
+        assert fileno == shared_fileno
+        assert shared.fileno() == -1  # the server closed the very socket it served
+
+
+class Watched(_uvicorn._WorkerLoop):  # noqa: SLF001
+    """The worker loop, counting the times it is woken to accept."""
+
+    wakes = 0
+
+    def _accept_connection(self, *args):
+        self.wakes += 1
+        super()._accept_connection(*args)
+
+
+async def serve_and_connect(loop, shared, clients: int) -> tuple[asyncio.Server, list[asyncio.BaseTransport], asyncio.Event, list[socket.socket]]:
+    """A server on ``shared`` whose connections' transports are listed (the event is set once all are), and ``clients`` connections to it."""
+    made: list[asyncio.BaseTransport] = []
+
+    class Recorded(asyncio.Protocol):
+        def connection_made(self, transport):
+            made.append(transport)
+            if len(made) == clients:
+                every.set()
+
+    every = asyncio.Event()
+
+    server = await loop.create_server(Recorded, sock=shared)
+    connected = [socket.create_connection(shared.getsockname()) for _ in range(clients)]
+    return server, made, every, connected
+
+
+async def close_all(transports: list[asyncio.BaseTransport], clients: list[socket.socket]) -> None:
+    for transport in transports:
+        transport.close()
+    for client in clients:
+        client.close()
+    await asyncio.sleep(0)  # the transports' closing callbacks
+
+
+def test_a_worker_turned_away_looks_again_later_and_takes_the_connection_after_the_longest_wait(monkeypatch):
+    """While another worker (which never accepts) holds fewer connections, the loop is woken a few times, not at every turn, and takes the connection after LONGEST_WAIT."""
+    with _balance.board() as path, bound() as shared:
+        monkeypatch.setenv(_balance.BOARD_ENV, path)
+        idle_worker = _balance.Board(path)
+        assert idle_worker.join()  # holds 0 connections and never accepts
+        loop = Watched()
+        try:
+
+            async def run():
+                server, made, every, clients = await serve_and_connect(loop, shared, 2)
+                started = time.monotonic()
+                await asyncio.wait_for(every.wait(), 5)
+                waited = time.monotonic() - started
+                server.close()
+                await server.wait_closed()
+                await close_all(made, clients)
+                return len(made), waited
+
+            accepted, waited = loop.run_until_complete(run())
+        finally:
+            loop.close()
+
+    assert accepted == 2
+    assert waited >= _balance.LONGEST_WAIT
+    # About one look per LOOK_AGAIN over the wait; woken at every turn of the loop, it would be thousands.
+    assert loop.wakes < 3 * _balance.LONGEST_WAIT / _balance.LOOK_AGAIN
+
+
+def test_a_worker_alone_on_the_board_accepts_every_connection_as_it_comes(monkeypatch):
+    """With no other worker to take turns with, the loop accepts each connection when it is woken, without waiting."""
+    with _balance.board() as path, bound() as shared:
+        monkeypatch.setenv(_balance.BOARD_ENV, path)
+        loop = Watched()
+        try:
+
+            async def run():
+                server, made, every, clients = await serve_and_connect(loop, shared, 3)
+                started = time.monotonic()
+                await asyncio.wait_for(every.wait(), 5)
+                waited = time.monotonic() - started
+                server.close()
+                await server.wait_closed()
+                await close_all(made, clients)
+                return len(made), waited
+
+            accepted, waited = loop.run_until_complete(run())
+        finally:
+            loop.close()
+
+    assert accepted == 3
+    assert waited < _balance.LONGEST_WAIT
+
+
+def test_a_server_closed_while_its_worker_waits_to_look_again_ends_quietly(monkeypatch):
+    """Closing the server while the loop is to look again later neither watches a closed socket nor raises."""
+    errors = []
+    with _balance.board() as path, bound() as shared:
+        monkeypatch.setenv(_balance.BOARD_ENV, path)
+        assert _balance.Board(path).join()
+        loop = Watched()
+        loop.set_exception_handler(lambda _loop, context: errors.append(context))
+        try:
+
+            async def run():
+                server, made, _every, clients = await serve_and_connect(loop, shared, 2)
+                while loop.wakes < 2:  # noqa: ASYNC110 - the loop counts its wakes; the second is the one turned away
+                    await asyncio.sleep(0.001)
+                server.close()
+                await server.wait_closed()
+                await asyncio.sleep(3 * _balance.LOOK_AGAIN)
+                await close_all(made, clients)
+                return len(made)
+
+            accepted = loop.run_until_complete(run())
+        finally:
+            loop.close()
+
+    assert accepted == 1
+    assert errors == []
 
 
 def test_the_worker_loop_serves_a_host_and_port_as_asyncio_does():
@@ -171,6 +219,49 @@ def test_serve_on_linux_hands_uvicorn_the_worker_loop(monkeypatch):
     calls = uvicorn_options(monkeypatch)
 
     assert [import_from_string(options["loop"]) for options in calls] == [_uvicorn.loop_factory] * 2
+
+
+@pytest.mark.parametrize(("platform", "named"), [("linux", True), ("win32", False)])
+def test_serve_names_a_board_to_several_workers_on_linux_only_while_they_run(monkeypatch, platform, named):
+    """On Linux, serve() with two workers names them a board while uvicorn runs, and removes it (and the name) after."""
+    import uvicorn  # noqa: PLC0415
+
+    monkeypatch.setattr(service.sys, "platform", platform)
+    monkeypatch.delenv(_balance.BOARD_ENV, raising=False)
+    seen = []
+    monkeypatch.setattr(uvicorn, "run", lambda _app, **_options: seen.append(os.environ.get(_balance.BOARD_ENV)))
+    for name in (service.TABLE_ENV, service.POLICIES_ENV, service.HEADER_TIMEOUT_ENV):
+        monkeypatch.setenv(name, "set by serve()")
+
+    service.serve(port=0)
+    service.serve(port=0, workers=2)
+
+    [one_worker, two_workers] = seen
+    assert one_worker is None
+    assert (two_workers is not None) is named
+    assert _balance.BOARD_ENV not in os.environ
+    assert two_workers is None or not Path(two_workers).exists()
+
+
+def test_serve_without_a_board_runs_the_workers_without_turns(monkeypatch):
+    """Where no board can be written, serve() still runs its workers, naming them none."""
+    import uvicorn  # noqa: PLC0415
+
+    @contextlib.contextmanager
+    def no_board():
+        yield None
+
+    monkeypatch.setattr(service.sys, "platform", "linux")
+    monkeypatch.setattr(_balance, "board", no_board)
+    monkeypatch.delenv(_balance.BOARD_ENV, raising=False)
+    seen = []
+    monkeypatch.setattr(uvicorn, "run", lambda _app, **options: seen.append((options["workers"], os.environ.get(_balance.BOARD_ENV))))
+    for name in (service.TABLE_ENV, service.POLICIES_ENV, service.HEADER_TIMEOUT_ENV):
+        monkeypatch.setenv(name, "set by serve()")
+
+    service.serve(port=0, workers=2)
+
+    assert seen == [(2, None)]
 
 
 def test_serve_elsewhere_leaves_uvicorn_its_own_loop(monkeypatch):
@@ -216,9 +307,26 @@ def children(pid: int) -> list[int]:
     return [int(child) for task in Path(f"/proc/{pid}/task").iterdir() for child in (task / "children").read_text().split()]
 
 
+def worker_board(pid: int) -> str:
+    """The board a worker of medplan serve was named (its environment, as medplan serve set it)."""
+    environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    prefix = _balance.BOARD_ENV.encode() + b"="
+    return next(entry[len(prefix) :].decode() for entry in environment if entry.startswith(prefix))
+
+
+def joined_workers(pids: list[int]) -> int:
+    """How many of the processes have joined the board medplan serve made (0 until a worker has started)."""
+    for pid in pids:
+        with contextlib.suppress(StopIteration, OSError):
+            board = _balance.Board(worker_board(pid))
+            slots = [_balance._SLOT.unpack_from(board._map, offset)[0] for offset in range(0, _balance.SLOTS * _balance._SLOT.size, _balance._SLOT.size)]  # noqa: SLF001
+            return sum(slot in pids for slot in slots)
+    return 0
+
+
 @linux_only
-def test_medplan_serve_with_two_workers_spreads_keep_alive_connections_over_both(tmp_path):
-    """With both workers started, 40 keep-alive connections that each get an answer are held by both workers, each a fair share."""
+def test_medplan_serve_with_two_workers_holds_keep_alive_connections_half_and_half(tmp_path):
+    """With both workers started, 40 keep-alive connections that each get an answer are held 20 by each worker, and the board is removed at the end."""
     port = free_port()
     medplan_script = Path(sys.executable).parent / "medplan"
     command = [str(medplan_script), "serve", "--port", str(port), "--workers", "2", "--no-access-log"]
@@ -226,10 +334,11 @@ def test_medplan_serve_with_two_workers_spreads_keep_alive_connections_over_both
     clients = []
     try:
         deadline = time.monotonic() + 60
-        while len(tcp_sockets(port, "0A")) < 2:  # each worker's own listener
+        while joined_workers(children(process.pid)) < 2:
             assert process.poll() is None, process.communicate()
-            assert time.monotonic() < deadline, "two workers did not listen within a minute"
+            assert time.monotonic() < deadline, "two workers did not take their places within a minute"
             time.sleep(0.1)
+        board = worker_board(children(process.pid)[0])
         for _ in range(40):
             client = socket.create_connection(("127.0.0.1", port), timeout=30)
             client.sendall(b"GET /health HTTP/1.1\r\nHost: medplan\r\n\r\n")
@@ -244,5 +353,6 @@ def test_medplan_serve_with_two_workers_spreads_keep_alive_connections_over_both
         _, err = process.communicate(timeout=30)
 
     assert process.returncode == 0, err
-    assert sum(held) == 40  # the supervisor's other child, multiprocessing's resource tracker, holds none
-    assert min(sorted(held)[-2:]) >= 8  # both workers: fewer than 8 of 40 is a 1-in-50,000 chance
+    # The supervisor's other child, multiprocessing's resource tracker, holds none.
+    assert sorted(held, reverse=True)[:2] == [20, 20]
+    assert not Path(board).exists()
