@@ -238,30 +238,28 @@ def has_own_rows(table: Table, guideline: str, drug_class: str) -> bool:
     return any(r.guideline == guideline for r in table.rules_for(guideline, drug_class))
 
 
-# Which of the fields a row is chosen by (the variant, the three dimensions,
-# the renal band) any of a class's rows gives, per rows of a loaded table:
-# table.rules_for hands out the same tuple each time. Each entry keeps its
-# rows, so no id is reused while it is here; bounded for tables loaded anew.
-_GIVES: dict[int, tuple[Sequence[DrugClassRule], frozenset[str]]] = {}
-_GIVES_KEPT = 1024
+# Whether a class's rows are chosen by anything (a variant, the three
+# dimensions, a renal band), per rows of a loaded table: table.rules_for
+# hands out the same tuple each time. Each entry keeps its rows, so no id is
+# reused while it is here; bounded for tables loaded anew.
+_CHOOSES: dict[int, tuple[Sequence[DrugClassRule], bool]] = {}
+_CHOOSES_KEPT = 1024
 _CHOSEN_BY = ("variant", *_DIMENSIONS, "renal_measure")
 
 
-def _gives(rules: Sequence[DrugClassRule]) -> frozenset[str]:
-    """The fields of :data:`_CHOSEN_BY` some row of ``rules`` gives (is not None in)."""
-    kept = _GIVES.get(id(rules))
+def _chosen(rules: Sequence[DrugClassRule]) -> bool:
+    """Whether some row of ``rules`` gives a field of :data:`_CHOSEN_BY` (one that is not None)."""
+    kept = _CHOOSES.get(id(rules))
     if kept is not None and kept[0] is rules:
         return kept[1]
-    gives = frozenset(
-        name for name in _CHOSEN_BY if any(getattr(r, name) is not None for r in rules)
-    )
-    if len(_GIVES) >= _GIVES_KEPT:
-        _GIVES.clear()
-    _GIVES[id(rules)] = (rules, gives)
-    return gives
+    chosen = any(getattr(r, name) is not None for r in rules for name in _CHOSEN_BY)
+    if len(_CHOOSES) >= _CHOOSES_KEPT:
+        _CHOOSES.clear()
+    _CHOOSES[id(rules)] = (rules, chosen)
+    return chosen
 
 
-def _select_rule(
+def _select_rule(  # noqa: PLR0911 - one return for each way no row is chosen, one for a plain class
     rules: Sequence[DrugClassRule],
     order: MedicationOrder,
     resolution: Resolution,
@@ -272,20 +270,21 @@ def _select_rule(
 ) -> DrugClassRule | Unplaced:
     """The one row of ``rules`` (``guideline``'s) for this order and patient, or why none can be chosen."""
     drug = resolution.drug
-    # What no row gives is not asked: most classes give none of it, one row.
-    gives = _gives(rules)
-    candidates = _variant(rules, resolution, request, table) if "variant" in gives else list(rules)
+    # Rows chosen by nothing are one row (45 of the table's 60 classes): none of it is asked.
+    chosen = _chosen(rules)
+    candidates = _variant(rules, resolution, request, table) if chosen else list(rules)
     if isinstance(candidates, Unplaced):
         return candidates
     regimen = _regimen(order, resolution, drug)
     if isinstance(regimen, Unplaced):
         return regimen
+    if not chosen:
+        (rule,) = candidates
+        return rule
     # An event (a stent, a stroke) is secondary prevention to aspirin's rows.
     indication = None if order.indication is None else order.indication.prevention
     given = {"regimen": regimen, "route": order.route, "indication": indication}
     for attribute, value in given.items():
-        if attribute not in gives:
-            continue
         narrowed = _narrow(candidates, attribute, value, drug, guideline)
         if isinstance(narrowed, _Missing):
             return _whichever(
@@ -300,11 +299,7 @@ def _select_rule(
         if isinstance(narrowed, Unplaced):
             return narrowed
         candidates = narrowed
-    banded = (
-        next((r.renal_measure for r in candidates if r.renal_measure is not None), None)
-        if "renal_measure" in gives
-        else None
-    )
+    banded = next((r.renal_measure for r in candidates if r.renal_measure is not None), None)
     if banded is not None:
         patient = request.patient
         measured = patient.egfr if banded is RenalMeasure.EGFR else patient.crcl_ml_min
