@@ -79,7 +79,8 @@ def earliest_start(
         return schedule.start_of_day(stop_day + timedelta(days=hold.amount), zone)
     # The last dose taken is the latest strictly before now: a dose due at
     # this very moment can still be left out.
-    just_before = (utc(now) - timedelta(microseconds=1)).astimezone(zone)
+    # In UTC: the search works out the instant's day in the zone itself.
+    just_before = utc(now) - timedelta(microseconds=1)
     taken = schedule.last_dose_holding_hours(just_before, 0, times, zone, weekdays=weekdays)
     if hold.unit is Unit.HOURS:
         earliest = schedule.elapsed(taken, hold.amount, zone)
