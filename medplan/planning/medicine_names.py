@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
@@ -173,6 +173,15 @@ def read_name(name: str) -> ReadName:
     )
 
 
+def _written(rule: DrugClassRule) -> Iterator[tuple[str, str]]:
+    """A row's names as it writes them, each with its kind: its drugs, brands, then ATC codes."""
+    for drug in rule.drugs:
+        yield drug, "generic"
+    for column, kind in ((rule.brands, "brand"), (rule.atc, "atc")):
+        for entry in column:
+            yield entry.partition("=")[0].strip(), kind
+
+
 def _key(words: str) -> str:
     # The table's own folding (medplan.tables.drug_classes.normalise_name): no whitespace, case-folded.
     return "".join(words.split()).casefold()
@@ -196,13 +205,24 @@ class NameIndex:
         """Each folded name: as the table first writes it, and ``generic``, ``brand`` or ``atc``."""
         found: dict[str, tuple[str, str]] = {}
         for rule in self._rules:
-            for drug in rule.drugs:
-                found.setdefault(_key(drug), (drug, "generic"))
-            for column, kind in ((rule.brands, "brand"), (rule.atc, "atc")):
-                for entry in column:
-                    name = entry.partition("=")[0].strip()
-                    found.setdefault(_key(name), (name, kind))
+            for name, kind in _written(rule):
+                found.setdefault(_key(name), (name, kind))
         return found
+
+    def _spelling(self, key: str) -> tuple[str, str]:
+        """``spellings[key]`` for a name of the table, without folding every name of the table.
+
+        Folding all of them was about 2M instructions of a one-shot plan whose
+        names all resolve. A name resolves to one drug of one class (the table
+        refuses it otherwise), so the table writes it first in a row of that
+        class: only those rows are read, in table order.
+        """
+        if "spellings" in self.__dict__:  # made already, for a suggestion
+            return self.spellings[key]
+        drug_class = self._names[key].drug_class
+        rows = (rule for rule in self._rules if rule.drug_class == drug_class)
+        found = next((w for rule in rows for w in _written(rule) if _key(w[0]) == key), None)
+        return found if found is not None else self.spellings[key]
 
     @functools.cached_property
     def _suggestable(self) -> list[str]:
@@ -219,7 +239,7 @@ class NameIndex:
         return known
 
     def _found(self, key: str, how: MatchedBy, read: ReadName | None, words: str) -> NameMatch:
-        spelling, kind = self.spellings[key]
+        spelling, kind = self._spelling(key)
         return NameMatch(
             how=how,
             name=spelling,
