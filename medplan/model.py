@@ -89,6 +89,9 @@ if not TYPE_CHECKING:  # pragma: no branch - false for the type checker only
         globals()[name] = value  # the next look-up is a plain module attribute
         return value
 
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_SELDOM})
+
 
 class BleedingRisk(enum.StrEnum):
     """The procedure's bleeding-risk tier, as the guideline classifies it."""

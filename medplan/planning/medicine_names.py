@@ -48,6 +48,9 @@ if not TYPE_CHECKING:  # pragma: no branch - false for the type checker only
         globals()[name] = ReadName
         return ReadName
 
+    def __dir__() -> list[str]:
+        return sorted({*globals(), "ReadName"})
+
 
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _UNIT = r"mg|mcg|µg|μg|ug|micrograms?|g|grams?|ml|l|units?|iu|u|mmol|%"

@@ -83,3 +83,9 @@ def test_the_name_readers_class_is_the_one_read_name_makes():
     read = medicine_names.read_name("Eliquis 5mg tablets")
 
     assert type(read) is medicine_names.ReadName
+
+
+def test_the_classes_made_on_first_use_are_listed_before_they_are_made():
+    """dir() of the model and of medicine_names lists the classes they make on first use, as any other name."""
+    assert {"Decision", "BridgingDose", "Plan"} <= set(dir(medplan.model))
+    assert {"ReadName", "NameIndex"} <= set(dir(medicine_names))
