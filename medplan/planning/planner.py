@@ -604,7 +604,7 @@ def _apply(
             drug=drug,
             until=tier.resume_until if window_ends else None,
             memo=memo,  # pragma: no mutate - None only works each day out again
-            dates_only=False,
+            dates_only=False,  # pragma: no mutate - None is as false as False
         )
     else:
         # Undated: its notes are read only once dated.
@@ -634,18 +634,17 @@ def _planned(
     placed: tuple[Resolution, DrugClassRule] | MedicationPlan,
     request: Request,
     *,
-    window_ends: bool = True,
-    memo: schedule.DayDoses | None = None,
+    window_ends: bool,
 ) -> MedicationPlan:
-    """The plan of a placed medicine: its row's rule dated and said to the patient.
+    """The plan of a placed medicine on its own: its row's rule dated and said to the patient.
 
-    ``memo`` is the medicine's doses by day, shared with its divergences.
+    :func:`make_plan` makes each plan from its applied row itself, with the
+    other guidelines' answers and the clinical checks' questions.
     """
     if isinstance(placed, MedicationPlan):
         return placed
     resolution, rule = placed
-    drug = resolution.drug
-    applied = _apply(named.order, rule, request, drug=drug, window_ends=window_ends, memo=memo)
+    applied = _apply(named.order, rule, request, drug=resolution.drug, window_ends=window_ends)
     return _made(named, placed, applied, request)
 
 

@@ -249,7 +249,7 @@ _CHOSEN_BY = ("variant", *_DIMENSIONS, "renal_measure")
 
 def _chosen(rules: Sequence[DrugClassRule]) -> bool:
     """Whether some row of ``rules`` gives a field of :data:`_CHOSEN_BY` (one that is not None)."""
-    kept = _CHOOSES.get(id(rules))
+    kept = _CHOOSES.get(id(rules))  # pragma: no mutate - a miss only works the answer out again
     if kept is not None and kept[0] is rules:
         return kept[1]
     chosen = any(getattr(r, name) is not None for r in rules for name in _CHOSEN_BY)

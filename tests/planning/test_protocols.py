@@ -336,3 +336,15 @@ def test_a_protocol_day_resume_lands_on_the_day_after():
 
     assert result.resume is not None
     assert result.resume.date() == date(2026, 12, 8) + timedelta(days=1)
+
+
+def test_a_p2y12_the_protocol_continues_is_not_asked_why_it_is_taken():
+    """Clopidogrel continued by the protocol before a low-risk procedure is not asked its indication."""
+    request = single("clopidogrel", ["08:00"], risk="low", policy={"profile": "protocol-v3"})
+    del request["medications"][0]["indication"]
+
+    plan = medplan.plan(request, profiles=CLINIC_PROFILES)
+    result = one(plan, "clopidogrel")
+
+    assert (result.action, result.review_reason) == (Action.CONTINUE, None)
+    assert [item.id for item in plan.reviews] == []
