@@ -11,8 +11,10 @@ import contextlib
 import socket
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 
 from medplan.web import _balance
@@ -39,6 +41,33 @@ def joined(path: str) -> Board:
     board = Board(path)
     assert board.join()
     return board
+
+
+@attrs.frozen
+class TwoWorkers:
+    """Two workers on one board, with two clients waiting on the shared socket.
+
+    ``fuller`` is the one each test lets accept first; ``keep`` closes a
+    socket the test makes (an accepted connection, another client) at the end.
+    """
+
+    fuller: BalancedListener
+    emptier: BalancedListener
+    keep: Callable[[socket.socket], socket.socket]
+
+
+@pytest.fixture
+def two_workers(board_path, shared) -> Iterator[TwoWorkers]:
+    with contextlib.ExitStack() as stack:
+
+        def keep(sock: socket.socket) -> socket.socket:
+            stack.callback(sock.close)
+            return sock
+
+        fuller, emptier = (keep(BalancedListener.over(shared, joined(board_path))) for _ in range(2))
+        for _ in range(2):
+            keep(socket.create_connection(shared.getsockname()))
+        yield TwoWorkers(fuller=fuller, emptier=emptier, keep=keep)
 
 
 def accept_all(listener: BalancedListener) -> list[socket.socket]:
@@ -81,95 +110,68 @@ def test_a_worker_left_alone_on_the_board_takes_every_connection(board_path, sha
             sock.close()
 
 
-def test_a_worker_holding_more_leaves_the_connection_waiting_in_the_queue(board_path, shared):
+def test_a_worker_holding_more_leaves_the_connection_waiting_in_the_queue(two_workers):
     """A worker holding one connection more than another is turned away, and the connection is still there for the other."""
-    fuller, emptier = (BalancedListener.over(shared, joined(board_path)) for _ in range(2))
-    clients = [socket.create_connection(shared.getsockname()) for _ in range(2)]
-    try:
-        first = fuller.accept()[0]
+    fuller, emptier, keep = two_workers.fuller, two_workers.emptier, two_workers.keep
+    keep(fuller.accept()[0])
 
-        with pytest.raises(BlockingIOError):
-            fuller.accept()
-        assert fuller.turned_away
-        second = emptier.accept()[0]
-        assert not emptier.turned_away
-    finally:
-        for sock in (*clients, fuller, emptier):
-            sock.close()
-    first.close()
-    second.close()
+    with pytest.raises(BlockingIOError):
+        fuller.accept()
+    assert fuller.turned_away
+    keep(emptier.accept()[0])
+    assert not emptier.turned_away
 
 
-def test_a_worker_takes_the_connection_once_the_others_have_left_it_the_longest_wait(board_path, shared, monkeypatch):
+def test_a_worker_takes_the_connection_once_the_others_have_left_it_the_longest_wait(two_workers, monkeypatch):
     """Should the worker whose turn it is not take the connection (busy, hung), another takes it after LONGEST_WAIT."""
     clock = [0.0]
     monkeypatch.setattr(_balance.time, "monotonic", lambda: clock[0])
-    fuller, _emptier = (BalancedListener.over(shared, joined(board_path)) for _ in range(2))
-    clients = [socket.create_connection(shared.getsockname()) for _ in range(2)]
-    try:
-        first = fuller.accept()[0]
-        with pytest.raises(BlockingIOError):
-            fuller.accept()
-        clock[0] = _balance.LONGEST_WAIT / 2
-        with pytest.raises(BlockingIOError):
-            fuller.accept()
-        clock[0] = _balance.LONGEST_WAIT
+    fuller, keep = two_workers.fuller, two_workers.keep
+    keep(fuller.accept()[0])
+    with pytest.raises(BlockingIOError):
+        fuller.accept()
+    clock[0] = _balance.LONGEST_WAIT / 2
+    with pytest.raises(BlockingIOError):
+        fuller.accept()
+    clock[0] = _balance.LONGEST_WAIT
 
-        second = fuller.accept()[0]
+    keep(fuller.accept()[0])
 
-        assert fuller.board.held() == 2
-    finally:
-        for sock in (*clients, fuller, _emptier):
-            sock.close()
-    first.close()
-    second.close()
+    assert fuller.board.held() == 2
 
 
-def test_the_wait_starts_afresh_once_no_connection_waits(board_path, shared, monkeypatch):
+def test_the_wait_starts_afresh_once_no_connection_waits(two_workers, shared, monkeypatch):
     """A worker turned away long ago, whose queue has since emptied, waits its turn again for the next connection."""
     clock = [0.0]
     monkeypatch.setattr(_balance.time, "monotonic", lambda: clock[0])
-    fuller, emptier = (BalancedListener.over(shared, joined(board_path)) for _ in range(2))
-    clients = [socket.create_connection(shared.getsockname()) for _ in range(2)]
-    try:
-        first = fuller.accept()[0]
-        with pytest.raises(BlockingIOError):
-            fuller.accept()
-        second = emptier.accept()[0]  # the other takes it: the queue is empty
-        fuller.look_again()
-        third_client = socket.create_connection(shared.getsockname())
-        clock[0] += 10 * _balance.LONGEST_WAIT
-        emptier.board.closed()  # as if emptier's connection had closed: fuller holds more again
+    fuller, emptier, keep = two_workers.fuller, two_workers.emptier, two_workers.keep
+    keep(fuller.accept()[0])
+    with pytest.raises(BlockingIOError):
+        fuller.accept()
+    keep(emptier.accept()[0])  # the other takes it: the queue is empty
+    fuller.look_again()
+    keep(socket.create_connection(shared.getsockname()))
+    clock[0] += 10 * _balance.LONGEST_WAIT
+    emptier.board.closed()  # as if emptier's connection had closed: fuller holds more again
 
-        with pytest.raises(BlockingIOError):
-            fuller.accept()
-    finally:
-        for sock in (*clients, fuller, emptier):
-            sock.close()
-    first.close()
-    second.close()
-    third_client.close()
+    with pytest.raises(BlockingIOError):
+        fuller.accept()
 
 
-def test_looking_again_while_a_connection_waits_keeps_counting_the_wait(board_path, shared, monkeypatch):
+def test_looking_again_while_a_connection_waits_keeps_counting_the_wait(two_workers, monkeypatch):
     """A connection still waiting when the worker looks again is taken once it has waited LONGEST_WAIT in all."""
     clock = [0.0]
     monkeypatch.setattr(_balance.time, "monotonic", lambda: clock[0])
-    fuller, emptier = (BalancedListener.over(shared, joined(board_path)) for _ in range(2))
-    clients = [socket.create_connection(shared.getsockname()) for _ in range(2)]
-    try:
-        first = fuller.accept()[0]
-        with pytest.raises(BlockingIOError):
-            fuller.accept()
-        clock[0] = _balance.LONGEST_WAIT
-        fuller.look_again()
+    fuller, keep = two_workers.fuller, two_workers.keep
+    keep(fuller.accept()[0])
+    with pytest.raises(BlockingIOError):
+        fuller.accept()
+    clock[0] = _balance.LONGEST_WAIT
+    fuller.look_again()
 
-        second = fuller.accept()[0]
-    finally:
-        for sock in (*clients, fuller, emptier):
-            sock.close()
-    first.close()
-    second.close()
+    keep(fuller.accept()[0])
+
+    assert fuller.board.held() == 2
 
 
 def test_a_closed_connection_is_counted_off_once(board_path, shared):
