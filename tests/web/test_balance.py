@@ -43,6 +43,13 @@ def joined(path: str) -> Board:
     return board
 
 
+@pytest.fixture
+def clock(monkeypatch) -> list[float]:
+    """The board's clock, stopped at 0 s: a test moves it by setting ``clock[0]``."""
+    now = [0.0]
+    monkeypatch.setattr(_balance.time, "monotonic", lambda: now[0])
+    return now
+
 @attrs.frozen
 class TwoWorkers:
     """Two workers on one board, with two clients waiting on the shared socket.
@@ -122,10 +129,8 @@ def test_a_worker_holding_more_leaves_the_connection_waiting_in_the_queue(two_wo
     assert not emptier.turned_away
 
 
-def test_a_worker_takes_the_connection_once_the_others_have_left_it_the_longest_wait(two_workers, monkeypatch):
+def test_a_worker_takes_the_connection_once_the_others_have_left_it_the_longest_wait(two_workers, clock):
     """Should the worker whose turn it is not take the connection (busy, hung), another takes it after LONGEST_WAIT."""
-    clock = [0.0]
-    monkeypatch.setattr(_balance.time, "monotonic", lambda: clock[0])
     fuller, keep = two_workers.fuller, two_workers.keep
     keep(fuller.accept()[0])
     with pytest.raises(BlockingIOError):
@@ -140,10 +145,8 @@ def test_a_worker_takes_the_connection_once_the_others_have_left_it_the_longest_
     assert fuller.board.held() == 2
 
 
-def test_the_wait_starts_afresh_once_no_connection_waits(two_workers, shared, monkeypatch):
+def test_the_wait_starts_afresh_once_no_connection_waits(two_workers, shared, clock):
     """A worker turned away long ago, whose queue has since emptied, waits its turn again for the next connection."""
-    clock = [0.0]
-    monkeypatch.setattr(_balance.time, "monotonic", lambda: clock[0])
     fuller, emptier, keep = two_workers.fuller, two_workers.emptier, two_workers.keep
     keep(fuller.accept()[0])
     with pytest.raises(BlockingIOError):
@@ -158,10 +161,8 @@ def test_the_wait_starts_afresh_once_no_connection_waits(two_workers, shared, mo
         fuller.accept()
 
 
-def test_looking_again_while_a_connection_waits_keeps_counting_the_wait(two_workers, monkeypatch):
+def test_looking_again_while_a_connection_waits_keeps_counting_the_wait(two_workers, clock):
     """A connection still waiting when the worker looks again is taken once it has waited LONGEST_WAIT in all."""
-    clock = [0.0]
-    monkeypatch.setattr(_balance.time, "monotonic", lambda: clock[0])
     fuller, keep = two_workers.fuller, two_workers.keep
     keep(fuller.accept()[0])
     with pytest.raises(BlockingIOError):

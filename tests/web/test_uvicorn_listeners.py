@@ -108,6 +108,21 @@ async def close_all(transports: list[asyncio.BaseTransport], clients: list[socke
     await asyncio.sleep(0)  # the transports' closing callbacks
 
 
+def accept_every(loop: Watched, shared: socket.socket, clients: int) -> tuple[int, float]:
+    """Serve ``shared`` on ``loop`` until ``clients`` connections are accepted: how many were, and the seconds it took."""
+
+    async def run() -> tuple[int, float]:
+        server, made, every, connected = await serve_and_connect(loop, shared, clients)
+        started = time.monotonic()
+        await asyncio.wait_for(every.wait(), 5)
+        waited = time.monotonic() - started
+        server.close()
+        await server.wait_closed()
+        await close_all(made, connected)
+        return len(made), waited
+
+    return loop.run_until_complete(run())
+
 def test_a_worker_turned_away_looks_again_later_and_takes_the_connection_after_the_longest_wait(monkeypatch):
     """While another worker (which never accepts) holds fewer connections, the loop is woken a few times, not at every turn, and takes the connection after LONGEST_WAIT."""
     with _balance.board() as path, bound() as shared:
@@ -116,18 +131,7 @@ def test_a_worker_turned_away_looks_again_later_and_takes_the_connection_after_t
         assert idle_worker.join()  # holds 0 connections and never accepts
         loop = Watched()
         try:
-
-            async def run():
-                server, made, every, clients = await serve_and_connect(loop, shared, 2)
-                started = time.monotonic()
-                await asyncio.wait_for(every.wait(), 5)
-                waited = time.monotonic() - started
-                server.close()
-                await server.wait_closed()
-                await close_all(made, clients)
-                return len(made), waited
-
-            accepted, waited = loop.run_until_complete(run())
+            accepted, waited = accept_every(loop, shared, 2)
         finally:
             loop.close()
 
@@ -143,18 +147,7 @@ def test_a_worker_alone_on_the_board_accepts_every_connection_as_it_comes(monkey
         monkeypatch.setenv(_balance.BOARD_ENV, path)
         loop = Watched()
         try:
-
-            async def run():
-                server, made, every, clients = await serve_and_connect(loop, shared, 3)
-                started = time.monotonic()
-                await asyncio.wait_for(every.wait(), 5)
-                waited = time.monotonic() - started
-                server.close()
-                await server.wait_closed()
-                await close_all(made, clients)
-                return len(made), waited
-
-            accepted, waited = loop.run_until_complete(run())
+            accepted, waited = accept_every(loop, shared, 3)
         finally:
             loop.close()
 
