@@ -8,6 +8,7 @@ from datetime import timedelta
 import attrs
 
 from medplan._attrsrepr import AttrsValue
+from medplan._made import care_instruction, screening_finding
 from medplan.model import CareInstruction, Patient, Procedure, Question, ScreeningFinding
 from medplan.planning.reviews import CONFIRM, decide, supply
 from medplan.tables.care import HBA1C_LONGER, AppliesIf, CareItem, CareKind
@@ -19,6 +20,24 @@ __all__ = [
 
 
 _LONGER_GLUCOSE_DAYS = 7
+
+# The members compared item by item, read once: an enum class's attribute
+# costs about a thousand instructions to read (EnumType's __getattr__ hook).
+_ABSOLUTE, _RELATIVE = CareKind.ABSOLUTE, CareKind.RELATIVE
+_DIABETES, _ANTICOAGULANT = AppliesIf.DIABETES, AppliesIf.ANTICOAGULANT
+_MAY_NOT_FOLLOW = AppliesIf.MAY_NOT_FOLLOW_INSTRUCTIONS
+_TAKES_PAIN_RELIEF, _NO_PAIN_RELIEF = AppliesIf.TAKES_PAIN_RELIEF, AppliesIf.NO_PAIN_RELIEF
+
+# A day count's timedelta by the count (a bounded memo: the table's days run
+# from -30 to 30), since making one costs some 3,000 instructions.
+_DAYS: dict[int, timedelta] = {}
+
+
+def _days(count: int) -> timedelta:
+    days = _DAYS.get(count)
+    if days is None:
+        days = _DAYS[count] = timedelta(days=count)
+    return days
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -37,26 +56,26 @@ def _applies(
 
     ``flags`` are the patient's screening answers by name (``Patient.flag``).
     """
+    applies_if = item.applies_if
+    if applies_if is None:
+        return True, ""
+    if applies_if is _DIABETES:
+        return flags.get("diabetes") is True, ""
+    if applies_if is _ANTICOAGULANT:
+        return anticoagulant, ""
+    if applies_if is _MAY_NOT_FOLLOW:
+        return flags.get("may_not_follow_instructions") is True, ""
     pain_relief = patient.takes_pain_relief
-    match item.applies_if:
-        case None:
-            return True, ""
-        case AppliesIf.DIABETES:
-            return flags.get("diabetes") is True, ""
-        case AppliesIf.ANTICOAGULANT:
-            return anticoagulant, ""
-        case AppliesIf.MAY_NOT_FOLLOW_INSTRUCTIONS:
-            return flags.get("may_not_follow_instructions") is True, ""
-        case AppliesIf.TAKES_PAIN_RELIEF:
-            return (
-                pain_relief is not False,
-                "If you take regular pain relief" if pain_relief is None else "",
-            )
-        case AppliesIf.NO_PAIN_RELIEF:  # pragma: no branch - every AppliesIf has a case
-            return (
-                pain_relief is not True,
-                "If you take no regular pain relief" if pain_relief is None else "",
-            )
+    if applies_if is _TAKES_PAIN_RELIEF:
+        return (
+            pain_relief is not False,
+            "If you take regular pain relief" if pain_relief is None else "",
+        )
+    assert applies_if is _NO_PAIN_RELIEF  # noqa: S101 - every AppliesIf is one of these
+    return (
+        pain_relief is not True,
+        "If you take no regular pain relief" if pain_relief is None else "",
+    )
 
 
 def _conditional(condition: str, instruction: str) -> str:
@@ -88,19 +107,20 @@ def plan_care(
     flags = dict(patient.flags)
     day0 = procedure.day0
     for item in items:
-        if item.kind is CareKind.ABSOLUTE or item.kind is CareKind.RELATIVE:
+        kind = item.kind
+        if kind is _ABSOLUTE or kind is _RELATIVE:
             assert item.flag is not None  # noqa: S101 - validated
             answer = flags.get(item.flag)
             screening.append(
-                ScreeningFinding(
+                screening_finding(
                     flag=item.flag,
-                    kind=item.kind.value,
+                    kind=kind._value_,
                     answer=answer,
                     finding=item.instruction,
                     source=item.source,
                 )
             )
-            if item.kind is CareKind.ABSOLUTE and answer is True:
+            if kind is _ABSOLUTE and answer is True:
                 reasons.append(
                     supply(
                         f"contraindicated-{item.flag}",
@@ -110,7 +130,7 @@ def plan_care(
                         [f"patient.{item.flag}"],
                     )
                 )
-            if item.kind is CareKind.ABSOLUTE and answer is None:
+            if kind is _ABSOLUTE and answer is None:
                 unasked.append(item.flag)
             if item.review_question is not None and answer is True:
                 said = f"{item.review_question[0].upper()}{item.review_question[1:]}"
@@ -129,14 +149,14 @@ def plan_care(
         assert item.first_day is not None  # noqa: S101 - validated
         assert item.last_day is not None  # noqa: S101 - validated
         last_day = item.last_day
-        if item.applies_if is AppliesIf.DIABETES and (patient.hba1c_percent or 0) >= HBA1C_LONGER:
+        if item.applies_if is _DIABETES and (patient.hba1c_percent or 0) >= HBA1C_LONGER:
             last_day = max(last_day, _LONGER_GLUCOSE_DAYS)
         instructions.append(
-            CareInstruction(
+            care_instruction(
                 item=item.item,
-                kind=item.kind.value,
-                first=day0 + timedelta(days=item.first_day),
-                last=day0 + timedelta(days=last_day),
+                kind=kind._value_,
+                first=day0 + _days(item.first_day),
+                last=day0 + _days(last_day),
                 first_day=item.first_day,
                 last_day=last_day,
                 instruction=_conditional(prefix, item.instruction),
