@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from medplan._made import evolved
 from medplan._version import __version__
 from medplan.exceptions import InputError
 from medplan.model import Booking, Plan, Request
@@ -132,7 +133,7 @@ def plan(
     care = default_care()
     result = make_plan(parsed, table, medplan_version=__version__, care=care)
     # The request is echoed with the clock's now: a recheck replans the same moment.
-    result = attrs.evolve(
+    result = evolved(
         result, request=_echo(request), data_versions=_data_versions(table, care, parsed)
     )
     return _from_clock(result) if clocked else result

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
+from medplan import _made
 from medplan import _tz as tz
 from medplan._lazyre import LazyPattern
 from medplan.exceptions import InputError, TableError
@@ -409,7 +410,7 @@ def _procedure(data: object, guidelines: Collection[str], catalogue: Catalogue |
     notes: list[str] = []
     risk = _bleeding_risk(fields, entry, notes)
     name = fields.get("name")
-    flags = {c.value: _flag(f"procedure.{c.value}", fields.get(c.value)) for c in Condition}
+    flags = {c._value_: _flag(f"procedure.{c._value_}", fields.get(c._value_)) for c in Condition}
     review_reason = None
     if entry is not None:
         name = entry.name if name is None else name
@@ -422,7 +423,7 @@ def _procedure(data: object, guidelines: Collection[str], catalogue: Catalogue |
             review_reason = (
                 f"the catalogue's tier for {entry.code} is not yet confirmed in its source"
             )
-    return Procedure(
+    return _made.procedure(
         name=_text(
             "procedure.name", name if name is not None else _required("procedure", fields, "name")
         ),
@@ -564,7 +565,7 @@ def _patient(data: object, day0: date) -> Patient:
     egfr_date = fields.get("egfr_date")
     if egfr_date is not None and egfr is None:
         raise InputError("patient.egfr_date", "must be given only with patient.egfr")
-    return Patient(
+    return _made.patient(
         crcl_ml_min=measure("crcl_ml_min", crcl),
         egfr=measure("egfr", egfr),
         egfr_date=None if egfr_date is None else _day("patient.egfr_date", egfr_date, day0),
@@ -627,7 +628,7 @@ def _medication(path: str, data: object, day0: date) -> MedicationOrder:
     regimen = fields.get("regimen")
     route = fields.get("route")
     indication, indication_date, stent_type = _indication(path, fields, day0)
-    return MedicationOrder(
+    return _made.medication_order(
         name=_text(f"{path}.name", _required(path, fields, "name")),
         times=_times(f"{path}.times", fields.get("times")),
         days=_days(f"{path}.days", fields.get("days")),
@@ -910,7 +911,7 @@ def parse_request(
     medications = _medications(_required("", fields, "medications"), procedure.day0)
     policy = _policy(fields.get("policy"), profiles, catalogue, variants)
     booked = fields["procedure"].get("bleeding_risk") is not None
-    return Request(
+    return _made.request(
         procedure=_policy_tier(procedure, policy, booked=booked, catalogue=catalogue),
         patient=patient,
         medications=medications,

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from medplan._attrsrepr import AttrsValue
+from medplan._made import anticoagulation, timeline_event
 from medplan.model import (
     Action,
     Answer,
@@ -106,7 +107,7 @@ def _event(
     source: str | None = None,
     for_patient: str | None = None,
 ) -> TimelineEvent:
-    return TimelineEvent(
+    return timeline_event(
         on=on,
         day=(on - procedure.day0).days,
         at=at,
@@ -427,7 +428,7 @@ def plan_anticoagulation(
     if vka is None:
         if doac is None or doac.drug is None:
             return Pathway(None, (), ())
-        record = Anticoagulation(
+        record = anticoagulation(
             medicine=doac.input,
             drug=doac.drug,
             thrombotic_risk=None if result is None else result.risk,
@@ -543,7 +544,7 @@ def plan_anticoagulation(
                         for_patient=told,
                     )
                 )
-    record = Anticoagulation(
+    record = anticoagulation(
         medicine=vka.input,
         drug=vka.drug,
         thrombotic_risk=None if result is None else result.risk,
