@@ -101,6 +101,22 @@ class _Text(list[str]):
         self.moments: dict[int, str] = {}
 
 
+# The JSON text of the tables' citations and care texts, by the text (a
+# bounded memo): the same few dozen sources are cited in every plan, some
+# several times, a third of the characters a plan's strings encode.
+_CITED: dict[str, str] = {}
+_CITED_KEPT = 4096
+
+
+def _cited(value: str) -> str:
+    text = _CITED.get(value)
+    if text is None:
+        text = _text(value)
+        if len(_CITED) < _CITED_KEPT:
+            _CITED[value] = text
+    return text
+
+
 def _iso(value: date) -> str:
     # isoformat() writes digits, "-", ":", "T", "." and "+": nothing to escape.
     return f'"{value.isoformat()}"'
@@ -284,7 +300,8 @@ def _procedure(plan: Plan, out: _Text) -> None:
 
 def _policy(policy: Policy, out: _Text) -> None:
     before = policy.aspirin_before_intermediate
-    times = [f"{t:%H:%M}" for t in policy.bridging_times]
+    # As f"{t:%H:%M}" writes it (strftime, ten times the instructions).
+    times = [f"{_TWO_DIGITS[t.hour]}:{_TWO_DIGITS[t.minute]}" for t in policy.bridging_times]
     rules: dict[str, dict[str, dict[str, str]]] = {}
     for rule in policy.rules:
         rules.setdefault(rule.drug_class, {})[rule.bleeding_risk.value] = rule.to_dict()
@@ -379,8 +396,8 @@ def _finding(finding: ScreeningFinding, out: _Text) -> None:
         f'{{\n      "flag": {_text(finding.flag)},'
         f'\n      "kind": {_text(finding.kind)},'
         f'\n      "answer": {_flag(finding.answer, _N6)},'
-        f'\n      "finding": {_text(finding.finding)},'
-        f'\n      "source": {_text(finding.source)}'
+        f'\n      "finding": {_cited(finding.finding)},'
+        f'\n      "source": {_cited(finding.source)}'
         f"\n    }}"
     )
 
@@ -405,7 +422,7 @@ def _medication(medication: MedicationPlan, out: _Text) -> None:
         f'\n      "review_reason": {NULL if m.review_reason is None else _text(m.review_reason)},'
         f'\n      "rule_id": {NULL if m.rule_id is None else _text(m.rule_id)},'
         f'\n      "rule": {NULL if m.rule is None else _text(m.rule)},'
-        f'\n      "source": {NULL if m.source is None else _text(m.source)},'
+        f'\n      "source": {NULL if m.source is None else _cited(m.source)},'
         f'\n      "notes": {_texts(m.notes, _N6)},'
         f'\n      "divergences": '
     )
@@ -449,7 +466,7 @@ def _divergence(divergence: Divergence, out: _Text) -> None:
         f'\n          "rule_id": {NULL if d.rule_id is None else _text(d.rule_id)},'
         f'\n          "rule": {NULL if d.rule is None else _text(d.rule)},'
         f'\n          "review_reason": {NULL if d.review_reason is None else _text(d.review_reason)},'
-        f'\n          "source": {NULL if d.source is None else _text(d.source)}'
+        f'\n          "source": {NULL if d.source is None else _cited(d.source)}'
         f"\n        }}"
     )
 
@@ -462,7 +479,7 @@ def _care(care: CareInstruction, out: _Text) -> None:
         f'\n      "to": {_iso(care.last)},'
         f'\n      "days": [\n        {_number(care.first_day, _N8)},\n        {_number(care.last_day, _N8)}\n      ],'
         f'\n      "instruction": {_text(care.instruction)},'
-        f'\n      "source": {_text(care.source)}'
+        f'\n      "source": {_cited(care.source)}'
         f"\n    }}"
     )
 
@@ -498,7 +515,7 @@ def _criterion(criterion: RiskCriterion, out: _Text) -> None:
         f'\n        "bridging": {_text(c.bridging._value_)},'
         f'\n        "evidence": {_text(c.evidence)},'
         f'\n        "note": {NULL if c.note is None else _text(c.note)},'
-        f'\n        "source": {_text(c.source)}'
+        f'\n        "source": {_cited(c.source)}'
         f"\n      }}"
     )
 
@@ -515,7 +532,7 @@ def _dose(dose: BridgingDose, out: _Text) -> None:
         f'\n      "weight_kg": {_number(dose.weight_kg, _N6)},'
         f'\n      "crcl_ml_min": {_number(dose.crcl_ml_min, _N6)},'
         f'\n      "rule_id": {_text(dose.rule_id)},'
-        f'\n      "source": {_text(dose.source)}'
+        f'\n      "source": {_cited(dose.source)}'
         f"\n    }}"
     )
 
@@ -532,7 +549,7 @@ def _event(event: TimelineEvent, out: _Text) -> None:
         f'\n      "for_patient": {_text(e.patient_words)},'
         f'\n      "dose": {NULL if e.dose is None else _text(e.dose)},'
         f'\n      "rule_id": {NULL if e.rule_id is None else _text(e.rule_id)},'
-        f'\n      "source": {NULL if e.source is None else _text(e.source)}'
+        f'\n      "source": {NULL if e.source is None else _cited(e.source)}'
         f"\n    }}"
     )
 
