@@ -528,6 +528,8 @@ class Policy(AttrsValue):
 
     def rule_for(self, drug_class: str, risk: BleedingRisk) -> ClinicRule | None:
         """The clinic protocol's rule for a class at a tier; None to follow the table."""
+        if not self.rules:  # most policies have none: no generator to make
+            return None
         return next(
             (r for r in self.rules if r.drug_class == drug_class and r.bleeding_risk is risk), None
         )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import attrs
 
 from medplan._attrsrepr import AttrsValue
+from medplan._made import medication_plan
 from medplan.exceptions import InputError
 from medplan.model import (
     Action,
@@ -91,6 +92,17 @@ __all__ = [
     "make_plan",
 ]
 
+# Enum members the planner tests for every medicine, read once: reading one
+# from its class costs about a thousand instructions (EnumType's __getattr__
+# hook runs for every attribute of an enum class).
+_CONTINUE, _HOLD, _REVIEW = Action.CONTINUE, Action.HOLD, Action.REVIEW
+_DAYS = Unit.DAYS
+_INFUSION = Dosing.INFUSION
+_WEEKLY = Regimen.WEEKLY
+_UNCONFIRMED = Evidence.UNCONFIRMED
+_REQUIRED = HoldDates.REQUIRED
+_ANTIPLATELET = Group.ANTIPLATELET
+
 
 @attrs.frozen(repr=False, eq=False)
 class _Timing(AttrsValue):
@@ -118,7 +130,7 @@ def _time_scheduled(
     """
     zone, times, days = procedure.zone, order.times, order.days
     day0, finish = procedure.day0, procedure.finish
-    if hold.unit is Unit.DAYS:
+    if hold.unit is _DAYS:
         last = schedule.last_dose_holding_days(
             day0, hold.amount, times, zone, weekdays=days, memo=memo
         )
@@ -126,7 +138,7 @@ def _time_scheduled(
         last = schedule.last_dose_holding_hours(
             procedure.start, hold.amount, times, zone, weekdays=days, memo=memo
         )
-    if resume.unit is Unit.DAYS:
+    if resume.unit is _DAYS:
         first = schedule.first_dose_on_day(
             day0, resume.amount, finish, times, zone, weekdays=days, memo=memo
         )
@@ -138,8 +150,9 @@ def _time_scheduled(
         next_day = schedule.first_dose_on_day(
             day0, 1, finish, times, zone, weekdays=days, memo=memo
         )
-        # Both are doses at first occurrences, whose wall clocks order as their instants.
-        first = max(first, next_day, key=lambda d: d.timestamp())  # pragma: no mutate
+        # Both are doses at first occurrences, whose wall clocks order as their
+        # instants: compared as they are, without working out either instant.
+        first = max(first, next_day)
     if dates_only:
         return _Timing(last, first, (), ())
     omitted = schedule.doses_between(last, first, times, zone, weekdays=days, memo=memo)
@@ -295,7 +308,7 @@ def _hold_instruction(
     """The patient's words for a hold; ``rule`` None for a medicine held by a decision alone."""
     assert timing.last_dose is not None  # noqa: S101 - a hold always has a last dose
     assert timing.resume is not None  # noqa: S101 - and a restart
-    if rule is not None and rule.dosing is Dosing.INFUSION:
+    if rule is not None and rule.dosing is _INFUSION:
         text = (
             f"Stop the {name} infusion at {say_when(timing.last_dose)}. "
             f"Restart it no earlier than {say_when(timing.resume)}."
@@ -432,7 +445,7 @@ def _past_window(
     ``fold`` in the hour the clocks go back.
     """
     at, closes = restart.timestamp(), _closes(procedure, resume, until).timestamp()
-    late = at > closes or (resume.unit is Unit.DAYS and at == closes)
+    late = at > closes or (resume.unit is _DAYS and at == closes)
     if not late:
         return None
     # Worded only for a restart past the window: most fall inside it.
@@ -482,9 +495,9 @@ def _date_hold(
     resume_next_day = bool(
         rule.group and rule.group.is_anticoagulant and policy.anticoagulant_resume_next_day
     )
-    if rule.dosing is Dosing.INFUSION:
+    if rule.dosing is _INFUSION:
         timing = _time_infusion(procedure, hold, resume, resume_next_day=resume_next_day)
-    elif rule.regimen is Regimen.WEEKLY and not order.days:
+    elif rule.regimen is _WEEKLY and not order.days:
         missing = supply(
             "days-needed",
             f"{drug} is taken weekly: its usual day (days) is needed to date the last dose",
@@ -610,9 +623,9 @@ def _apply(
         # Undated: its notes are read only once dated.
         dated = _Dated(_Timing(None, None, (), ()), (), (), None)  # pragma: no mutate
     # A number the clinic's policy fixes is the clinic's, not the unconfirmed row's.
-    unconfirmed = rule.evidence is Evidence.UNCONFIRMED and not policed.clinic
+    unconfirmed = rule.evidence is _UNCONFIRMED and not policed.clinic
     questions = _rule_questions(rule, tier, dated, order=order, drug=drug, unconfirmed=unconfirmed)
-    action = Action.REVIEW if questions else tier.action
+    action = _REVIEW if questions else tier.action
     return _Applied(policed, dated, tuple(questions), action)
 
 
@@ -674,13 +687,13 @@ def _made(
     if rule.note:
         notes.append(rule.note)
     name = _display(order, drug)
-    if action is Action.REVIEW:
+    if action is _REVIEW:
         instruction = _review_instruction(name)
-    elif action is Action.CONTINUE:
+    elif action is _CONTINUE:
         instruction = f"Keep taking your {name} as usual, including on the day of the procedure."
     else:
         instruction = _hold_instruction(name, dated.timing, dated.checks, rule)
-    if action is not Action.REVIEW and rule.advice:
+    if action is not _REVIEW and rule.advice:
         instruction += f" {rule.advice}"
     fields: dict[str, Any] = {
         "input": order.name,
@@ -705,7 +718,7 @@ def _made(
     }
     if asked is not None:
         fields.update(_asked_fields(asked[0], asked[1], drug, fields))
-    return MedicationPlan(**fields)
+    return medication_plan(**fields)
 
 
 def _offer(dated: _Dated) -> tuple[HoldDates, str]:
@@ -728,11 +741,11 @@ def _rule_questions(
 ) -> list[Question]:
     """What the pharmacist must decide or find out about a medicine its row places."""
     # The dates and the medicine's name are worded only for a question that offers them.
-    asks = tier.action is Action.REVIEW or unconfirmed
-    hold_dates, offer = _offer(dated) if asks else (HoldDates.REQUIRED, "")
+    asks = tier.action is _REVIEW or unconfirmed
+    hold_dates, offer = _offer(dated) if asks else (_REQUIRED, "")
     name = _display(order, drug) if asks else drug
     questions = []
-    if tier.action is Action.REVIEW:
+    if tier.action is _REVIEW:
         reason = rule.review_reason or ""
         questions.append(
             decide(
@@ -803,15 +816,15 @@ def _divergence(
     else:
         dated, last_dose, resume = None, None, None
     reasons = []
-    if tier.action is Action.REVIEW:
+    if tier.action is _REVIEW:
         reasons.append(rule.review_reason or "")
-    if rule.evidence is Evidence.UNCONFIRMED and not policed.clinic:
+    if rule.evidence is _UNCONFIRMED and not policed.clinic:
         reasons.append(_unconfirmed(rule))
     if dated is not None and dated.missing is not None:
         reasons.append(dated.missing.reason)
     if dated is not None and dated.past_window is not None:
         reasons.append(dated.past_window.reason)
-    action = Action.REVIEW if reasons else tier.action
+    action = _REVIEW if reasons else tier.action
     if (action, last_dose, resume) == answer:
         return None
     return Divergence(
@@ -971,8 +984,8 @@ def _clinical(
 ) -> list[ClinicalQuestion]:
     """What the clinical checks ask of a medicine the table resolved to ``drug``, planned ``action``."""
     asked = renal_questions(order.name, drug, request.patient, checks)
-    if _group(request, table, drug_class) is Group.ANTIPLATELET:
-        day0, stopped = request.procedure.day0, action is not Action.CONTINUE
+    if _group(request, table, drug_class) is _ANTIPLATELET:
+        day0, stopped = request.procedure.day0, action is not _CONTINUE
         path = f"medications[{index}]"
         asked += p2y12_questions(order, path, drug, day0, checks, stopped=stopped)
     return asked
@@ -1058,7 +1071,7 @@ def _listed(request: Request, table: Table, plans: Sequence[MedicationPlan]) -> 
 
 def _holds_anticoagulant(request: Request, table: Table, plans: Sequence[MedicationPlan]) -> bool:
     for plan in plans:
-        if plan.action is not Action.HOLD or plan.drug_class is None:
+        if plan.action is not _HOLD or plan.drug_class is None:
             continue
         groups = class_groups(table, request.procedure.guideline, plan.drug_class)
         if any(group.is_anticoagulant for group in groups):
@@ -1110,7 +1123,7 @@ def _book(
             booked.append(plan)
             continue
         rule = rule_cited(table, procedure.guideline, plan.drug_class, plan.rule_id)
-        infusion = rule is not None and rule.dosing is Dosing.INFUSION
+        infusion = rule is not None and rule.dosing is _INFUSION
         earliest = booking.earliest_start(
             plan.hold,
             now,

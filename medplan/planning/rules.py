@@ -454,6 +454,11 @@ def with_policy(rule: DrugClassRule, risk: BleedingRisk, policy: Policy) -> Poli
     return Policed(tier, hold, notes + hold_notes, clinic)
 
 
+# Read once: an enum class's member costs about a thousand instructions to
+# read (EnumType's __getattr__ hook), and every medicine's tier is asked.
+_ASPIRIN, _INTERMEDIATE, _REVIEW = Group.ASPIRIN, BleedingRisk.INTERMEDIATE, Action.REVIEW
+
+
 def tier_with_policy(
     rule: DrugClassRule, risk: BleedingRisk, policy: Policy
 ) -> tuple[TierRule, list[str]]:
@@ -462,9 +467,9 @@ def tier_with_policy(
     choice = policy.aspirin_before_intermediate
     if (
         choice is None
-        or rule.group is not Group.ASPIRIN
-        or risk is not BleedingRisk.INTERMEDIATE
-        or tier.action is not Action.REVIEW
+        or rule.group is not _ASPIRIN
+        or risk is not _INTERMEDIATE
+        or tier.action is not _REVIEW
     ):
         return tier, []
     table_says = f"the table: review, {rule.review_reason}"

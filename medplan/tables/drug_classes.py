@@ -182,7 +182,12 @@ class Group(enum.StrEnum):
     @property
     def is_anticoagulant(self) -> bool:
         """Whether the seed's "anticoagulants restart the day after" applies."""
-        return self in {Group.ORAL_ANTICOAGULANT, Group.PARENTERAL_ANTICOAGULANT}
+        return self in _ANTICOAGULANTS
+
+
+# Made once: reading the members from the class costs about a thousand
+# instructions each (EnumType's __getattr__ hook), and every plan asks.
+_ANTICOAGULANTS = frozenset({Group.ORAL_ANTICOAGULANT, Group.PARENTERAL_ANTICOAGULANT})
 
 
 class Dosing(enum.StrEnum):
@@ -265,7 +270,8 @@ class DrugClassRule(AttrsValue):
 
     def tier(self, risk: BleedingRisk) -> TierRule:
         """The rule for the procedure's bleeding-risk tier."""
-        rule: TierRule = getattr(self, risk.value)
+        # _value_, not the enum property's value: the same text, without the call.
+        rule: TierRule = getattr(self, risk._value_)
         return rule
 
     def covers(self, renal_function: float) -> bool:
