@@ -36,6 +36,12 @@ from medplan.tables.clinical_checks import CheckKind, CheckRow, ClinicalChecks
 from medplan.tables.drug_classes import Group, RenalMeasure
 from medplan.tables.thrombotic_risk import months_before
 
+# Read once: an enum class's member costs about a thousand instructions to
+# read (EnumType's __getattr__ hook), and the checks ask for every medicine.
+_RENAL_FLOOR, _EGFR = CheckKind.RENAL_FLOOR, RenalMeasure.EGFR
+_PROPHYLACTIC = Regimen.PROPHYLACTIC
+_ANTIPLATELETS = frozenset({Group.ANTIPLATELET, Group.ASPIRIN})
+
 __all__ = [
     "Listed",
     "Question",
@@ -63,10 +69,10 @@ def renal_questions(
     it (metformin's eGFR with contrast).
     """
     questions = []
-    for row in checks.of(CheckKind.RENAL_FLOOR, drug):
+    for row in checks.of(_RENAL_FLOOR, drug):
         assert row.measure is not None  # noqa: S101 - validated for a renal-floor row
         assert row.at_or_below is not None  # noqa: S101 - validated for a renal-floor row
-        egfr = row.measure is RenalMeasure.EGFR
+        egfr = row.measure is _EGFR
         value = patient.egfr if egfr else patient.crcl_ml_min
         if value is None or value > row.at_or_below:
             continue
@@ -189,14 +195,10 @@ def combination_questions(listed: Sequence[Listed]) -> list[Question]:
         {
             m.drug
             for m in listed
-            if m.group is not None
-            and m.group.is_anticoagulant
-            and m.regimen is not Regimen.PROPHYLACTIC
+            if m.group is not None and m.group.is_anticoagulant and m.regimen is not _PROPHYLACTIC
         }
     )
-    antiplatelets = sorted(
-        {m.drug for m in listed if m.group in {Group.ANTIPLATELET, Group.ASPIRIN}}
-    )
+    antiplatelets = sorted({m.drug for m in listed if m.group in _ANTIPLATELETS})
     questions = []
     if anticoagulants and antiplatelets:
         questions.append(

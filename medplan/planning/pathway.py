@@ -25,7 +25,7 @@ medicine held, goes into one timeline ordered by day and time.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 import attrs
@@ -75,6 +75,13 @@ _NO_DOAC_BRIDGING = (
     "No heparin bridging while a direct oral anticoagulant is stopped "
     "(PAUSE, Douketis JD et al. JAMA Intern Med 2019;179(11):1469-1478; CHEST 2022)."
 )
+
+
+# Read once: an enum class's member costs about a thousand instructions to
+# read (EnumType's __getattr__ hook), and every held medicine is tested.
+_HOLD, _ORAL_ANTICOAGULANT = Action.HOLD, Group.ORAL_ANTICOAGULANT
+# What an untimed event sorts by in place of an instant (never compared with one).
+_UNTIMED = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -380,7 +387,7 @@ def _held(
     vka = doac = None
     for plan in plans:
         group, inr = _group_of(table, guideline, plan)
-        if group is not Group.ORAL_ANTICOAGULANT or plan.action is not Action.HOLD:
+        if group is not _ORAL_ANTICOAGULANT or plan.action is not _HOLD:
             continue
         if inr and vka is None:
             vka = plan
@@ -629,10 +636,15 @@ def _dose_question(
     return text if decided(question) is None else None
 
 
-def _sort_key(event: TimelineEvent) -> tuple[date, int, float, str]:
+def _sort_key(event: TimelineEvent) -> tuple[date, int, datetime, str]:
     # Untimed blood tests come first in their day: the morning, before the doses.
-    moment = 0.0 if event.at is None else event.at.timestamp()
-    return (event.on, 0 if event.at is None else 1, moment, event.kind)
+    # Timed ones by instant: in UTC, which orders as timestamp() does, for less.
+    at = event.at
+    return (
+        (event.on, 0, _UNTIMED, event.kind)
+        if at is None
+        else (event.on, 1, at.astimezone(UTC), event.kind)
+    )
 
 
 def build_timeline(
@@ -645,7 +657,7 @@ def build_timeline(
     )
     on_pathway = pathway.anticoagulation.medicine if pathway.anticoagulation else None
     for plan in plans:
-        if plan.action is not Action.HOLD:
+        if plan.action is not _HOLD:
             continue
         name = plan.input
         # A held plan always has a last dose and a restart (planner._hold_instruction
