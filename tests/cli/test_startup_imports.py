@@ -54,6 +54,9 @@ NOT_FOR_A_PLAN = {
     # The model's decision and bridging dose (model.__getattr__ makes them on
     # first use), for a request that answers a review item or bridges warfarin.
     "medplan._seldom",
+    # The rules' answers other than a row (rules.__getattr__ makes them on first
+    # use), for a medicine that is not placed on one row.
+    "medplan.planning._unplaced",
     # The argument parser (with gettext, locale and shutil), for a command line
     # that is not plainly written (cli._plain_plan).
     "argparse",
