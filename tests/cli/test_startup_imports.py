@@ -43,6 +43,8 @@ NOT_FOR_A_PLAN = {
     # The policy file's parser and its profiles, for a request naming a profile.
     "tomllib",
     "medplan.tables.policies",
+    # The checks of a policy's settings, for a request that gives a policy.
+    "medplan.tables.settings",
     # The CSV reader: every bundled table a plan reads is prebuilt (tables.prebuilt).
     "csv",
     # OpenSSL, for a digest CPython's own SHA-256 gives (tables.loader); and
