@@ -55,7 +55,7 @@ def run() -> NoReturn:
         try:
             sys.stdout.flush()
             sys.stderr.flush()
-        except (OSError, ValueError):
+        except (AttributeError, OSError, ValueError):  # no stream (None), a closed or broken one
             pass  # reported as the interpreter reports it, by the teardown below
         else:
             os._exit(status)

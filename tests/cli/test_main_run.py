@@ -93,8 +93,8 @@ class _Exited(Exception):  # noqa: N818 - not an error: what os._exit was asked
 
 def _ends(
     monkeypatch, argv: list[str], *, registered: int | None = 0, traced: str = ""
-) -> int | None:
-    """Run ``run`` as the command with ``argv``: the status os._exit got, or None when it exited through sys.exit.
+) -> tuple[str, int | None]:
+    """Run ``run`` as the command with ``argv``: how the process ended (``os._exit`` or ``sys.exit``) and its status.
 
     ``registered``: how many functions atexit counts (None: it cannot count);
     ``traced``: ``gettrace`` or ``getprofile``, to find a function set.
@@ -115,20 +115,19 @@ def _ends(
     with pytest.raises((_Exited, SystemExit)) as ended:
         entry.run()
     if isinstance(ended.value, SystemExit):
-        assert ended.value.code == 0
-        return None
-    return ended.value.args[0]
+        return "sys.exit", ended.value.code  # type: ignore[return-value] # an int, from run()
+    return "os._exit", ended.value.args[0]
 
 
 def test_run_ends_a_plain_plan_with_its_status(monkeypatch, capsys):
     """A plain plan is printed and the process ended by os._exit with status 0."""
-    assert _ends(monkeypatch, PLAN) == 0
+    assert _ends(monkeypatch, PLAN) == ("os._exit", 0)
     assert json.loads(capsys.readouterr().out)["procedure"]["code"] == "tfesi-lumbar"
 
 
 def test_run_exits_another_command_through_sys_exit(monkeypatch, capsys):
     """Any other command ends through sys.exit, with its status."""
-    assert _ends(monkeypatch, ["example", "--list"]) is None
+    assert _ends(monkeypatch, ["example", "--list"]) == ("sys.exit", 0)
     assert "nerve-root-sleeve-injection" in capsys.readouterr().out.splitlines()
 
 
@@ -143,7 +142,7 @@ def test_run_exits_another_command_through_sys_exit(monkeypatch, capsys):
 )
 def test_run_leaves_what_runs_at_exit_its_teardown(monkeypatch, capsys, registered, traced):
     """With a function registered at exit, a tracer or profiler, or no count of them, a plain plan ends through sys.exit."""
-    assert _ends(monkeypatch, PLAN, registered=registered, traced=traced) is None
+    assert _ends(monkeypatch, PLAN, registered=registered, traced=traced) == ("sys.exit", 0)
     assert capsys.readouterr().out.startswith("{")
 
 
@@ -158,5 +157,13 @@ def test_run_leaves_a_failed_flush_to_the_teardown(monkeypatch, capsys):
     """A stream that cannot be flushed is left to the interpreter's teardown, through sys.exit."""
     monkeypatch.setattr(sys, "stderr", _Unflushable())
 
-    assert _ends(monkeypatch, PLAN) is None
+    assert _ends(monkeypatch, PLAN) == ("sys.exit", 0)
     assert capsys.readouterr().out.startswith("{")
+
+
+def test_run_without_standard_output_ends_as_before(monkeypatch, capsys):
+    """With no standard output (a closed descriptor makes it None), the plan is an internal error, exit 70, through sys.exit."""
+    monkeypatch.setattr(sys, "stdout", None)
+
+    assert _ends(monkeypatch, PLAN) == ("sys.exit", 70)
+    assert "internal error" in capsys.readouterr().err
