@@ -450,6 +450,26 @@ class MedicationOrder(AttrsValue):
     stent_type: StentType | None = None
 
 
+# The policy's fields a clinic may set, inline in a request or in a profile
+# (medplan.tables.settings checks them). Named here, with the policy, so that
+# a request without a policy knows its keys without importing the checks.
+SETTINGS = (
+    "inr_max",
+    "inr_check_day",
+    "antiplatelet_hold_days",
+    "anticoagulant_resume_next_day",
+    "aspirin_before_intermediate",
+    "variants",
+    "bleeding_risk",
+    "lab_weekdays",
+    "lab_country",
+    "lab_subdivision",
+    "bridging_agent",
+    "bridging_regimen",
+    "bridging_times",
+)
+
+
 @attrs.frozen(kw_only=True, repr=False, eq=False)
 class Policy(AttrsValue):
     """A clinic's choices, applied on top of the table.

@@ -24,6 +24,7 @@ from medplan.field_checks import FieldChecks, clock_time, digit_shape, weekday
 from medplan.jsonlines import NumberBeyondRange, number_as_sent
 from medplan.model import (
     SCHEMA_VERSION,
+    SETTINGS,
     Answer,
     AnticoagulationReason,
     BleedingRisk,
@@ -42,7 +43,6 @@ from medplan.model import (
 from medplan.tables.care import FLAGS
 from medplan.tables.drug_classes import Evidence
 from medplan.tables.procedures import Catalogue, CatalogueProcedure, default_catalogue
-from medplan.tables.settings import SETTINGS, SettingError, apply_settings
 from medplan.tables.thrombotic_risk import REASONS, choices, features
 
 if TYPE_CHECKING:
@@ -786,6 +786,9 @@ def _policy(
     """
     if data is None:
         return Policy()
+    # A request without a policy (the bundled example) never imports the checks.
+    from medplan.tables.settings import SettingError, apply_settings  # noqa: PLC0415
+
     fields = _object("policy", data, "policy")
     settings = {key: fields[key] for key in SETTINGS if fields.get(key) is not None}
     base = Policy()

@@ -56,9 +56,7 @@ from medplan.planning.lab_days import LabCalendar
 from medplan.planning.pathway import build_timeline, plan_anticoagulation
 from medplan.planning.reviews import CONFIRM, HOLD_OR_CONTINUE, MEDICINE_FIELD, decide, supply
 from medplan.planning.rules import (
-    NotInvolved,
     Policed,
-    Unplaced,
     by_hand,
     class_group,
     class_groups,
@@ -564,11 +562,13 @@ def _place(
     if resolution is None:
         return _review(order, _unknown_name_question(order, match, table), match)
     rule = rule_for(order, resolution, request, table, guideline=guideline)
+    if isinstance(rule, DrugClassRule):
+        return resolution, rule
+    from medplan.planning._unplaced import NotInvolved  # noqa: PLC0415 - made on first use
+
     if isinstance(rule, NotInvolved):
         return _not_involved(order, rule.rule, resolution, match)
-    if isinstance(rule, Unplaced):
-        return _review(order, rule.question, match, resolution)
-    return resolution, rule
+    return _review(order, rule.question, match, resolution)
 
 
 @attrs.frozen(repr=False, eq=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -33,6 +34,9 @@ from medplan.tables.drug_classes import (
     TierRule,
 )
 
+if TYPE_CHECKING:
+    from medplan.planning._unplaced import Missing, NotInvolved, Unplaced
+
 __all__ = [
     "NotInvolved",
     "Policed",
@@ -54,27 +58,27 @@ __all__ = [
 ]
 
 
-@attrs.frozen(repr=False, eq=False)
-class Unplaced(AttrsValue):
-    """Why a medicine could not be matched to one row."""
+# The answers other than a row are made on first use (medplan.planning._unplaced):
+# a plan whose every medicine has its row makes none. The functions below test
+# for a row first and import them only when the answer is not one; this hook
+# (PEP 562) gives them to everyone else, hidden from the type checker, which
+# takes them from the import above.
+_UNPLACED = frozenset({"NotInvolved", "Unplaced"})
 
-    question: Question
+if not TYPE_CHECKING:  # pragma: no branch - false for the type checker only
 
+    def __getattr__(name: str) -> type:
+        if name not in _UNPLACED:
+            msg = f"module {__name__!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        from medplan.planning import _unplaced  # noqa: PLC0415 - see above
 
-@attrs.frozen(repr=False, eq=False)
-class NotInvolved(AttrsValue):
-    """A row that applies only with fasting, sedation or contrast, for a procedure without it."""
+        value = getattr(_unplaced, name)
+        globals()[name] = value  # the next look-up is a plain module attribute
+        return value
 
-    rule: DrugClassRule
-
-
-@attrs.frozen(repr=False, eq=False)
-class _Missing(AttrsValue):
-    """The rule depends on something the order does not say: a regimen, route or indication."""
-
-    attribute: str
-    values: tuple[str, ...]
-    question: Question
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_UNPLACED})
 
 
 def by_hand(slug: str, reason: str, name: str) -> Question:
@@ -102,7 +106,7 @@ def _narrow(
     given: enum.StrEnum | None,
     drug: str,
     guideline: str,
-) -> list[DrugClassRule] | Unplaced | _Missing:
+) -> list[DrugClassRule] | Unplaced | Missing:
     """Keep the rows for the order's regimen, route or indication, where the rule depends on it."""
     # Most classes' rows give none of the three; the members, then their values.
     present = {value for r in candidates if (value := getattr(r, attribute)) is not None}
@@ -120,9 +124,13 @@ def _narrow(
             f"What is {drug}'s {attribute} ({' or '.join(values)})? Its hold depends on it.",
             [f"{MEDICINE_FIELD}.{attribute}"],
         )
-        return _Missing(attribute, tuple(values), question)
+        from medplan.planning._unplaced import Missing  # noqa: PLC0415 - made on first use
+
+        return Missing(attribute, tuple(values), question)
     kept = [r for r in candidates if getattr(r, attribute) == given]
     if not kept:
+        from medplan.planning._unplaced import Unplaced  # noqa: PLC0415 - made on first use
+
         given_as = f"given {given.value}" if attribute == "route" else f"for {given.value}"
         return Unplaced(
             by_hand("no-rule", f"{guideline} gives no rule for {drug} {given_as}", drug)
@@ -144,6 +152,8 @@ def _regimen(
             f"Does the patient take {drug} {implied.value}, as {order.name} implies, "
             f"or {order.regimen.value}, as the request says?"
         )
+        from medplan.planning._unplaced import Unplaced  # noqa: PLC0415 - made on first use
+
         return Unplaced(supply("regimen-conflict", reason, question, [f"{MEDICINE_FIELD}.regimen"]))
     return order.regimen or implied
 
@@ -163,6 +173,8 @@ def _variant(
             f"clinic policy {request.policy.name!r} chooses {chosen!r} for {drug_class}, "
             f"which the table does not give (it gives {known})"
         )
+        from medplan.planning._unplaced import Unplaced  # noqa: PLC0415 - made on first use
+
         # The policy chooses per class, but the pharmacist holds a medicine.
         return Unplaced(by_hand("variant-not-in-table", reason, resolution.drug))
     return kept
@@ -188,6 +200,8 @@ def rule_for(
     guideline = procedure.guideline if guideline is None else guideline
     rules = table.rules_for(guideline, resolution.drug_class)
     if not rules:
+        from medplan.planning._unplaced import Unplaced  # noqa: PLC0415 - made on first use
+
         reason = f"{guideline} gives no rule for {drug}: plan it by hand"
         return Unplaced(by_hand("no-rule", reason, drug))
     # Every row of a class shares its condition (the table checks it), so a
@@ -201,10 +215,14 @@ def rule_for(
         has = condition.value
         reason = f"{drug}'s plan depends on whether the procedure has {has}: procedure.{has} needed"
         question = f"Does the procedure involve {has}? {drug}'s plan depends on it."
+        from medplan.planning._unplaced import Unplaced  # noqa: PLC0415 - made on first use
+
         return Unplaced(supply(f"procedure-{has}", reason, question, [f"procedure.{has}"]))
     rule = _select_rule(rules, order, resolution, request, table, guideline=guideline)
     if not involved:
-        return NotInvolved(rules[0] if isinstance(rule, Unplaced) else rule)
+        from medplan.planning._unplaced import NotInvolved  # noqa: PLC0415 - made on first use
+
+        return NotInvolved(rule if isinstance(rule, DrugClassRule) else rules[0])
     return rule
 
 
@@ -273,10 +291,10 @@ def _select_rule(  # noqa: PLR0911 - one return for each way no row is chosen, o
     # Rows chosen by nothing are one row (45 of the table's 60 classes): none of it is asked.
     chosen = _chosen(rules)
     candidates = _variant(rules, resolution, request, table) if chosen else list(rules)
-    if isinstance(candidates, Unplaced):
+    if not isinstance(candidates, list):  # an Unplaced: no row of the chosen variant
         return candidates
     regimen = _regimen(order, resolution, drug)
-    if isinstance(regimen, Unplaced):
+    if regimen is not None and not isinstance(regimen, Regimen):  # an Unplaced: a conflict
         return regimen
     if not chosen:
         (rule,) = candidates
@@ -286,17 +304,19 @@ def _select_rule(  # noqa: PLR0911 - one return for each way no row is chosen, o
     given = {"regimen": regimen, "route": order.route, "indication": indication}
     for attribute, value in given.items():
         narrowed = _narrow(candidates, attribute, value, drug, guideline)
-        if isinstance(narrowed, _Missing):
-            return _whichever(
-                rules,
-                order,
-                narrowed,
-                resolution=resolution,
-                request=request,
-                table=table,
-                guideline=guideline,
-            )
-        if isinstance(narrowed, Unplaced):
+        if not isinstance(narrowed, list):  # an Unplaced, or a Missing for _whichever
+            from medplan.planning._unplaced import Missing  # noqa: PLC0415 - made by now (_narrow)
+
+            if isinstance(narrowed, Missing):
+                return _whichever(
+                    rules,
+                    order,
+                    narrowed,
+                    resolution=resolution,
+                    request=request,
+                    table=table,
+                    guideline=guideline,
+                )
             return narrowed
         candidates = narrowed
     banded = next((r.renal_measure for r in candidates if r.renal_measure is not None), None)
@@ -307,6 +327,8 @@ def _select_rule(  # noqa: PLR0911 - one return for each way no row is chosen, o
             field = "patient.egfr" if banded is RenalMeasure.EGFR else "patient.crcl_ml_min"
             reason = f"{drug}'s rule depends on renal function: {banded.label} needed ({field})"
             question = f"What is the patient's {banded.label}? {drug}'s rule depends on it."
+            from medplan.planning._unplaced import Unplaced  # noqa: PLC0415 - made on first use
+
             return Unplaced(supply("renal-function-needed", reason, question, [field]))
         candidates = [r for r in candidates if r.covers(measured)]
     # The table's validation makes variant, regimen, route, indication and band pick one row.
@@ -317,7 +339,7 @@ def _select_rule(  # noqa: PLR0911 - one return for each way no row is chosen, o
 def _whichever(
     rules: Sequence[DrugClassRule],
     order: MedicationOrder,
-    missing: _Missing,
+    missing: Missing,
     *,
     resolution: Resolution,
     request: Request,
@@ -330,6 +352,8 @@ def _whichever(
     procedure is continued for either indication, so the booking need not say
     which; where the answers differ, or any is a review, the question stands.
     """
+    from medplan.planning._unplaced import Unplaced  # noqa: PLC0415 - made by now (a Missing is)
+
     kind = _DIMENSIONS[missing.attribute]
     chosen = []
     for value in missing.values:

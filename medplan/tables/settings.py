@@ -20,7 +20,7 @@ import attrs
 from medplan._lazyre import LazyPattern
 from medplan.field_checks import FieldChecks, clock_time, weekday
 from medplan.jsonlines import NumberBeyondRange, number_as_sent
-from medplan.model import Action, BleedingRisk, Policy
+from medplan.model import SETTINGS, Action, BleedingRisk, Policy
 from medplan.planning.lab_days import RegionError, check_region
 
 if TYPE_CHECKING:
@@ -37,22 +37,6 @@ __all__ = [
     "kind_of",
     "mapping_of",
 ]
-
-SETTINGS = (
-    "inr_max",
-    "inr_check_day",
-    "antiplatelet_hold_days",
-    "anticoagulant_resume_next_day",
-    "aspirin_before_intermediate",
-    "variants",
-    "bleeding_risk",
-    "lab_weekdays",
-    "lab_country",
-    "lab_subdivision",
-    "bridging_agent",
-    "bridging_regimen",
-    "bridging_times",
-)
 
 # Drug classes and variants are the table's ids (tables.loader.slug_cell).
 _SLUG = LazyPattern(r"[a-z0-9]+(?:[-.:][a-z0-9]+)*")

@@ -586,7 +586,7 @@ def test_installed_command_version(command, tmp_path):
 
 
 def test_the_console_script_entry_runs_the_command_line(capsys, monkeypatch):
-    """`medplan.__main__.main`, the console script's entry, runs the command line on the process's arguments."""
+    """`medplan.__main__.main`, which the console script's entry `run` calls, runs the command line on the process's arguments."""
     from medplan.__main__ import main  # noqa: PLC0415 - imported as the console script imports it
 
     monkeypatch.setattr(sys, "argv", ["medplan", "example", "--list"])

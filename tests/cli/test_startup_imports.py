@@ -43,6 +43,8 @@ NOT_FOR_A_PLAN = {
     # The policy file's parser and its profiles, for a request naming a profile.
     "tomllib",
     "medplan.tables.policies",
+    # The checks of a policy's settings, for a request that gives a policy.
+    "medplan.tables.settings",
     # The CSV reader: every bundled table a plan reads is prebuilt (tables.prebuilt).
     "csv",
     # OpenSSL, for a digest CPython's own SHA-256 gives (tables.loader); and
@@ -54,6 +56,9 @@ NOT_FOR_A_PLAN = {
     # The model's decision and bridging dose (model.__getattr__ makes them on
     # first use), for a request that answers a review item or bridges warfarin.
     "medplan._seldom",
+    # The rules' answers other than a row (rules.__getattr__ makes them on first
+    # use), for a medicine that is not placed on one row.
+    "medplan.planning._unplaced",
     # The argument parser (with gettext, locale and shutil), for a command line
     # that is not plainly written (cli._plain_plan).
     "argparse",
