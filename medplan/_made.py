@@ -15,8 +15,9 @@ frozen value of the class, equal, hashed and printed as attrs' own
 Validators are not run: these are for values medplan's own code makes from
 values already checked (the request, once parsed; the tables, once loaded).
 Whatever a caller makes goes through the class itself. Only the classes made
-most often have one, written out (medplan evaluates no generated code), and
-``MAKERS`` lists them for the tests.
+several times a plan have one, written out (medplan evaluates no generated
+code): a maker and its twin cost some 0.2 M instructions to load and make once,
+which a class made once a plan would not repay in a one-shot command.
 """
 
 from __future__ import annotations
@@ -24,16 +25,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import attrs
 
 from medplan.model import (
     Action,
-    Anticoagulation,
-    AnticoagulationReason,
-    BleedingRisk,
-    Bridging,
     CareInstruction,
     Check,
     Divergence,
@@ -42,33 +38,23 @@ from medplan.model import (
     MedicationOrder,
     MedicationPlan,
     NameMatch,
-    Patient,
-    Policy,
-    Procedure,
     Question,
     Regimen,
-    Request,
-    RiskCriterion,
     Route,
     ScreeningFinding,
     StentType,
-    ThromboticRisk,
     TimelineEvent,
 )
 
 if TYPE_CHECKING:
-    from medplan.model import BridgingDose, Decision
+    from medplan.model import Decision
 
 __all__ = [
     "MAKERS",
-    "anticoagulation",
     "care_instruction",
     "evolved",
     "medication_order",
     "medication_plan",
-    "patient",
-    "procedure",
-    "request",
     "screening_finding",
     "timeline_event",
 ]
@@ -81,19 +67,18 @@ _TWINS: dict[type, type] = {}
 
 
 def _twin(cls: type) -> type:
-    twin = _TWINS.get(cls)
-    if twin is None:
-        twin = _TWINS[cls] = type(
-            cls.__name__,
-            (cls,),
-            {
-                "__slots__": (),
-                "__module__": cls.__module__,
-                # Both, or the type keeps the slow path for either (they share one slot).
-                "__setattr__": object.__setattr__,
-                "__delattr__": object.__delattr__,
-            },
-        )
+    """Make and keep the twin of ``cls`` (its callers look in ``_TWINS`` first)."""
+    twin = _TWINS[cls] = type(
+        cls.__name__,
+        (cls,),
+        {
+            "__slots__": (),
+            "__module__": cls.__module__,
+            # Both, or the type keeps the slow path for either (they share one slot).
+            "__setattr__": object.__setattr__,
+            "__delattr__": object.__delattr__,
+        },
+    )
     return twin
 
 
@@ -218,72 +203,6 @@ def screening_finding(
     return made
 
 
-def anticoagulation(
-    *,
-    medicine: str,
-    drug: str,
-    thrombotic_risk: ThromboticRisk | None,
-    criteria: tuple[RiskCriterion, ...],
-    bridging: Bridging,
-    decision: str,
-    review_reason: str | None,
-    dose: BridgingDose | None,
-    notes: tuple[str, ...],
-    versions: tuple[str, ...],
-) -> Anticoagulation:
-    """A :class:`~medplan.model.Anticoagulation`."""
-    value: Any = _new(_TWINS.get(Anticoagulation) or _twin(Anticoagulation))
-    value.medicine = medicine
-    value.drug = drug
-    value.thrombotic_risk = thrombotic_risk
-    value.criteria = criteria
-    value.bridging = bridging
-    value.decision = decision
-    value.review_reason = review_reason
-    value.dose = dose
-    value.notes = notes
-    value.versions = versions
-    value.__class__ = Anticoagulation
-    made: Anticoagulation = value
-    return made
-
-
-def procedure(
-    *,
-    name: str,
-    start: datetime,
-    zone: ZoneInfo,
-    bleeding_risk: BleedingRisk,
-    guideline: str,
-    end: datetime | None = None,
-    fasting: bool | None = None,
-    sedation: bool | None = None,
-    contrast: bool | None = None,
-    code: str | None = None,
-    care: str | None = None,
-    notes: tuple[str, ...] = (),
-    review_reason: str | None = None,
-) -> Procedure:
-    """A :class:`~medplan.model.Procedure`, without validators."""
-    value: Any = _new(_TWINS.get(Procedure) or _twin(Procedure))
-    value.name = name
-    value.start = start
-    value.zone = zone
-    value.bleeding_risk = bleeding_risk
-    value.guideline = guideline
-    value.end = end
-    value.fasting = fasting
-    value.sedation = sedation
-    value.contrast = contrast
-    value.code = code
-    value.care = care
-    value.notes = notes
-    value.review_reason = review_reason
-    value.__class__ = Procedure
-    made: Procedure = value
-    return made
-
-
 def medication_order(
     *,
     name: str,
@@ -312,71 +231,14 @@ def medication_order(
     return made
 
 
-def patient(
-    *,
-    crcl_ml_min: float | None = None,
-    egfr: float | None = None,
-    egfr_date: date | None = None,
-    weight_kg: float | None = None,
-    anticoagulation: tuple[AnticoagulationReason, ...] = (),
-    hba1c_percent: float | None = None,
-    takes_pain_relief: bool | None = None,
-    flags: tuple[tuple[str, bool], ...] = (),
-) -> Patient:
-    """A :class:`~medplan.model.Patient`."""
-    value: Any = _new(_TWINS.get(Patient) or _twin(Patient))
-    value.crcl_ml_min = crcl_ml_min
-    value.egfr = egfr
-    value.egfr_date = egfr_date
-    value.weight_kg = weight_kg
-    value.anticoagulation = anticoagulation
-    value.hba1c_percent = hba1c_percent
-    value.takes_pain_relief = takes_pain_relief
-    value.flags = flags
-    value.__class__ = Patient
-    made: Patient = value
-    return made
-
-
-def request(
-    *,
-    procedure: Procedure,
-    patient: Patient,
-    medications: tuple[MedicationOrder, ...],
-    policy: Policy,
-    now: datetime | None = None,
-    booking_id: str | None = None,
-    review_reasons: tuple[str, ...] = (),
-    decisions: tuple[Decision, ...] = (),
-) -> Request:
-    """A :class:`~medplan.model.Request`, without validators."""
-    value: Any = _new(_TWINS.get(Request) or _twin(Request))
-    value.procedure = procedure
-    value.patient = patient
-    value.medications = medications
-    value.policy = policy
-    value.now = now
-    value.booking_id = booking_id
-    value.review_reasons = review_reasons
-    value.decisions = decisions
-    value.__class__ = Request
-    made: Request = value
-    return made
-
-
 # Each class and its maker (tests/api/test_made.py checks the one against the other).
 MAKERS: dict[type, Callable[..., Any]] = {
-    Anticoagulation: anticoagulation,
     CareInstruction: care_instruction,
     MedicationOrder: medication_order,
     MedicationPlan: medication_plan,
-    Patient: patient,
-    Procedure: procedure,
-    Request: request,
     ScreeningFinding: screening_finding,
     TimelineEvent: timeline_event,
 }
-
 
 # Each class's field names, read once, for evolved.
 _NAMES: dict[type, frozenset[str]] = {}

@@ -423,7 +423,7 @@ def _procedure(data: object, guidelines: Collection[str], catalogue: Catalogue |
             review_reason = (
                 f"the catalogue's tier for {entry.code} is not yet confirmed in its source"
             )
-    return _made.procedure(
+    return Procedure(
         name=_text(
             "procedure.name", name if name is not None else _required("procedure", fields, "name")
         ),
@@ -565,7 +565,7 @@ def _patient(data: object, day0: date) -> Patient:
     egfr_date = fields.get("egfr_date")
     if egfr_date is not None and egfr is None:
         raise InputError("patient.egfr_date", "must be given only with patient.egfr")
-    return _made.patient(
+    return Patient(
         crcl_ml_min=measure("crcl_ml_min", crcl),
         egfr=measure("egfr", egfr),
         egfr_date=None if egfr_date is None else _day("patient.egfr_date", egfr_date, day0),
@@ -914,7 +914,7 @@ def parse_request(
     medications = _medications(_required("", fields, "medications"), procedure.day0)
     policy = _policy(fields.get("policy"), profiles, catalogue, variants)
     booked = fields["procedure"].get("bleeding_risk") is not None
-    return _made.request(
+    return Request(
         procedure=_policy_tier(procedure, policy, booked=booked, catalogue=catalogue),
         patient=patient,
         medications=medications,

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from medplan._attrsrepr import AttrsValue
-from medplan._made import anticoagulation, timeline_event
+from medplan._made import timeline_event
 from medplan.model import (
     Action,
     Answer,
@@ -435,7 +435,7 @@ def plan_anticoagulation(
     if vka is None:
         if doac is None or doac.drug is None:
             return Pathway(None, (), ())
-        record = anticoagulation(
+        record = Anticoagulation(
             medicine=doac.input,
             drug=doac.drug,
             thrombotic_risk=None if result is None else result.risk,
@@ -551,7 +551,7 @@ def plan_anticoagulation(
                         for_patient=told,
                     )
                 )
-    record = anticoagulation(
+    record = Anticoagulation(
         medicine=vka.input,
         drug=vka.drug,
         thrombotic_risk=None if result is None else result.risk,
