@@ -64,10 +64,15 @@ def _from_clock(result: Plan) -> Plan:
     return attrs.evolve(result, booking=attrs.evolve(result.booking, now_source="clock"))
 
 
+# What json.dumps(request, ensure_ascii=False, separators=(",", ":"),
+# allow_nan=False) makes anew at each call (its __init__ runs in Python).
+_ECHO = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def _echo(request: Mapping[str, Any]) -> str:
     """The request as compact JSON text, for the plan to carry."""
     try:
-        return json.dumps(request, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return _ECHO.encode(request)
     except (TypeError, ValueError) as error:  # a Python caller's mapping, valid but not JSON
         raise InputError("request", f"must be JSON data ({error})") from None
 

@@ -8,6 +8,7 @@ wrong with the value given.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Collection, Mapping
 from datetime import date, datetime, time, timedelta
@@ -772,6 +773,12 @@ def _profile(fields: Mapping[str, Any], profiles: Profiles | None) -> Policy:
     return profile.policy
 
 
+@functools.cache
+def _default_policy() -> Policy:
+    """The built-in default policy: one frozen value for every request that names none."""
+    return Policy()
+
+
 def _policy(
     data: object,
     profiles: Profiles | None,
@@ -785,13 +792,13 @@ def _policy(
     are given, else the default's. A null field is a field not given.
     """
     if data is None:
-        return Policy()
+        return _default_policy()
     # A request without a policy (the bundled example) never imports the checks.
     from medplan.tables.settings import SettingError, apply_settings  # noqa: PLC0415
 
     fields = _object("policy", data, "policy")
     settings = {key: fields[key] for key in SETTINGS if fields.get(key) is not None}
-    base = Policy()
+    base = _default_policy()
     if fields.get("profile") is not None:
         base = _profile(fields, profiles)
         name = base.name + _INLINE if settings else base.name

@@ -145,21 +145,18 @@ def _instant(value: datetime, out: _Text) -> str:
         offset = value.utcoffset()
         # isoformat, spelt from the fields for a whole second of a year from
         # 1000 with a whole-minute offset (every dose a plan dates): a third
-        # fewer instructions than isoformat's formatting and offset.
-        if (
-            offset is None
-            or value.microsecond
-            or offset.seconds % 60
-            or offset.microseconds
-            or value.year < 1000  # noqa: PLR2004 - isoformat pads the year to four digits
-        ):
+        # fewer instructions than isoformat's formatting and offset. Only
+        # whole-minute offsets are kept, so one found needs no checking.
+        said = None if offset is None else _OFFSETS.get(offset)
+        if said is None and offset is not None and not (offset.seconds % 60 or offset.microseconds):
+            said = _offset(offset)
+        if said is None or value.microsecond or value.year < 1000:  # noqa: PLR2004 - isoformat pads the year to four digits
             text = f'"{value.isoformat()}"'
         else:
             digits = _TWO_DIGITS
             text = (
                 f'"{value.year}-{digits[value.month]}-{digits[value.day]}T{digits[value.hour]}:'
-                f"{digits[value.minute]}:{digits[value.second]}"
-                f'{_OFFSETS.get(offset) or _offset(offset)}"'
+                f'{digits[value.minute]}:{digits[value.second]}{said}"'
             )
         out.moments[id(value)] = text
     return text
