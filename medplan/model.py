@@ -21,8 +21,11 @@ from medplan._attrsrepr import AttrsValue
 from medplan._aware import aware as _aware
 from medplan._aware import iso as _iso
 from medplan._aware import optional_aware as _optional_aware
+from medplan._firstuse import on_first_use
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     # Made on first use (__getattr__ below): a plan that answers no review
     # item and bridges no warfarin never makes them.
     from medplan._seldom import BridgingDose, Decision
@@ -77,20 +80,15 @@ __all__ = [
 # any misspelt name of this module for one of them).
 _SELDOM = frozenset({"BridgingDose", "Decision"})
 
+
+def _load_seldom() -> ModuleType:
+    from medplan import _seldom  # noqa: PLC0415 - see above
+
+    return _seldom
+
+
 if not TYPE_CHECKING:  # pragma: no branch - false for the type checker only
-
-    def __getattr__(name: str) -> type:
-        if name not in _SELDOM:
-            msg = f"module {__name__!r} has no attribute {name!r}"
-            raise AttributeError(msg)
-        from medplan import _seldom  # noqa: PLC0415 - see above
-
-        value = getattr(_seldom, name)
-        globals()[name] = value  # the next look-up is a plain module attribute
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *_SELDOM})
+    __getattr__, __dir__ = on_first_use(globals(), _SELDOM, _load_seldom)
 
 
 class BleedingRisk(enum.StrEnum):

@@ -26,30 +26,29 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from medplan._firstuse import on_first_use
 from medplan._lazyre import LazyPattern
 from medplan.model import MatchedBy, NameMatch
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from medplan._seldom import ReadName
     from medplan.tables.drug_classes import DrugClassRule, Resolution
 
 __all__ = ["NameIndex", "ReadName", "read_name"]
 
+
+# ReadName is made on first use (as medplan.model's seldom classes): a plan
+# whose names all resolve as written never reads one.
+def _load_seldom() -> ModuleType:
+    from medplan import _seldom  # noqa: PLC0415 - see above
+
+    return _seldom
+
+
 if not TYPE_CHECKING:  # pragma: no branch - false for the type checker only
-
-    def __getattr__(name: str) -> type:
-        # ReadName is made on first use (PEP 562, as medplan.model's seldom
-        # classes): a plan whose names all resolve as written never reads one.
-        if name != "ReadName":
-            msg = f"module {__name__!r} has no attribute {name!r}"
-            raise AttributeError(msg)
-        from medplan._seldom import ReadName  # noqa: PLC0415 - see above
-
-        globals()[name] = ReadName
-        return ReadName
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), "ReadName"})
+    __getattr__, __dir__ = on_first_use(globals(), {"ReadName"}, _load_seldom)
 
 
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"

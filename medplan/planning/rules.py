@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from medplan._attrsrepr import AttrsValue
+from medplan._firstuse import on_first_use
 from medplan.model import (
     Action,
     BleedingRisk,
@@ -35,6 +36,8 @@ from medplan.tables.drug_classes import (
 )
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from medplan.planning._unplaced import Missing, NotInvolved, Unplaced
 
 __all__ = [
@@ -65,20 +68,15 @@ __all__ = [
 # takes them from the import above.
 _UNPLACED = frozenset({"NotInvolved", "Unplaced"})
 
+
+def _load_unplaced() -> ModuleType:
+    from medplan.planning import _unplaced  # noqa: PLC0415 - see above
+
+    return _unplaced
+
+
 if not TYPE_CHECKING:  # pragma: no branch - false for the type checker only
-
-    def __getattr__(name: str) -> type:
-        if name not in _UNPLACED:
-            msg = f"module {__name__!r} has no attribute {name!r}"
-            raise AttributeError(msg)
-        from medplan.planning import _unplaced  # noqa: PLC0415 - see above
-
-        value = getattr(_unplaced, name)
-        globals()[name] = value  # the next look-up is a plain module attribute
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *_UNPLACED})
+    __getattr__, __dir__ = on_first_use(globals(), _UNPLACED, _load_unplaced)
 
 
 def by_hand(slug: str, reason: str, name: str) -> Question:
