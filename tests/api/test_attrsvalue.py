@@ -9,22 +9,16 @@ every comparison, field for field.
 from __future__ import annotations
 
 import functools
-import importlib
-import pkgutil
 
 import attrs
 import pytest
+from testpaths import core_modules
 
 import medplan
 from medplan._attrsrepr import AttrsValue
 from medplan.model import Interval
 
-# Every module but the optional extras' (the service, FHIR), which the tests of those extras import.
-MODULES = [
-    importlib.import_module(info.name)
-    for info in pkgutil.walk_packages(medplan.__path__, prefix="medplan.")
-    if info.name != "medplan.__main__" and not info.name.startswith(("medplan.web", "medplan.fhir"))
-]
+MODULES = core_modules()  # the tests of the optional extras import theirs
 CLASSES = sorted(
     {
         value

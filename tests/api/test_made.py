@@ -9,14 +9,12 @@ the same defaults.
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
 
 import attrs
 import pytest
+from testpaths import core_modules
 
-import medplan
 from medplan import _made
 from medplan._attrsrepr import AttrsValue
 from medplan._made import evolved
@@ -24,12 +22,7 @@ from medplan.model import CareInstruction
 
 MAKERS = sorted(_made.MAKERS.items(), key=lambda item: item[0].__qualname__)
 
-# Every module but the optional extras' (the service, FHIR), as in test_attrsvalue.py.
-MODULES = [
-    importlib.import_module(info.name)
-    for info in pkgutil.walk_packages(medplan.__path__, prefix="medplan.")
-    if info.name != "medplan.__main__" and not info.name.startswith(("medplan.web", "medplan.fhir"))
-]
+MODULES = core_modules()  # the tests of the optional extras import theirs
 CLASSES = sorted(
     {
         value
